@@ -1,0 +1,63 @@
+# Place Governance Designer: `make run` serves the demo, `make test` runs linters and tests.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+.PHONY: migrate
+migrate: install ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+.PHONY: seed
+seed: migrate ## Load the demo system (does nothing if it is already there)
+	$(BIN)/python manage.py seed_demo --if-empty
+
+.PHONY: run
+run: seed ## Set up and serve the demo on 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+.PHONY: worker
+worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+.PHONY: lint
+lint: install ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+.PHONY: format
+format: install ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: test
+test: lint ## Linters, migration check and the whole test suite
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+.PHONY: test-fast
+test-fast: install ## The test suite without linters or browser tests
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+.PHONY: clean
+clean: ## Remove the virtualenv, caches and the local SQLite database
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3 staticfiles

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from partners import views as partner_views
+from partners.forms import NHSPasswordResetForm, NHSSetPasswordForm, SignInForm
+
+urlpatterns = [
+    path("", partner_views.home, name="home"),
+    path("places/<int:place_pk>/", partner_views.place_detail, name="place_detail"),
+    path("accessibility/", partner_views.accessibility, name="accessibility"),
+    path(
+        "accounts/invitation/<str:token>/",
+        partner_views.invitation_accept_view,
+        name="invitation_accept",
+    ),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=NHSPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=NHSSetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("console/", include("partners.console_urls", namespace="console")),
+    path("admin/", admin.site.urls),
+]

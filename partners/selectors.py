@@ -1,0 +1,136 @@
+"""Read-side queries. Each returns a queryset (or plain data) with the joins its pages need,
+so that a page's query count stays flat however many rows it shows."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from partners.models import (
+    Membership,
+    Organisation,
+    OrganisationAlias,
+    Place,
+    PlacePartner,
+    Role,
+    Sector,
+    System,
+    User,
+    normalise_name,
+)
+from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
+
+
+def systems_administered_by(*, user: User) -> QuerySet[System]:
+    return get_objects_for_user(user, ADMINISTER_SYSTEM, klass=System, accept_global_perms=False)
+
+
+def places_visible_to(*, user: User) -> QuerySet[Place]:
+    return get_objects_for_user(
+        user, VIEW_PLACE, klass=Place.objects.filter(is_active=True), accept_global_perms=False
+    )
+
+
+def places_for_home(*, user: User) -> QuerySet[Place]:
+    """The places a person belongs to (not every place an admin may see), with their partners
+    and current people, for the home page."""
+    member_of = Membership.objects.current().filter(user=user, place__isnull=False).values("place_id")
+    return (
+        Place.objects.filter(pk__in=member_of, is_active=True)
+        .select_related("system")
+        .prefetch_related(
+            Prefetch("partners", queryset=PlacePartner.objects.select_related("organisation")),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.current().select_related("user", "organisation"),
+                to_attr="current_memberships",
+            ),
+        )
+        .order_by("system__name", "name")
+    )
+
+
+def place_partners_by_sector(*, place: Place) -> OrderedDict[str, list[Organisation]]:
+    """The place's partner organisations grouped by sector, in the catalogue's sector order."""
+    organisations = (
+        Organisation.objects.filter(place_partnerships__place=place)
+        .prefetch_related("aliases")
+        .order_by("name")
+    )
+    by_sector: OrderedDict[str, list[Organisation]] = OrderedDict()
+    grouped: dict[str, list[Organisation]] = {}
+    for organisation in organisations:
+        grouped.setdefault(organisation.sector, []).append(organisation)
+    for value, label in Sector.choices:
+        if value in grouped:
+            by_sector[label] = grouped[value]
+    return by_sector
+
+
+def place_people(*, place: Place) -> QuerySet[Membership]:
+    return (
+        Membership.objects.current()
+        .filter(place=place)
+        .select_related("user", "organisation")
+        .order_by("-role", "user__full_name")  # leads first
+    )
+
+
+def _search_filter(search: str, *fields: str) -> Q:
+    query = Q()
+    for word in search.split():
+        word_query = Q()
+        for field in fields:
+            word_query |= Q(**{f"{field}__icontains": word})
+        query &= word_query
+    return query
+
+
+def console_places(*, system: System, search: str = "") -> QuerySet[Place]:
+    places = Place.objects.filter(system=system).annotate(
+        partner_count=Count("partners", distinct=True),
+        people_count=Count("memberships", filter=Q(memberships__ended_at__isnull=True), distinct=True),
+    )
+    if search:
+        places = places.filter(_search_filter(search, "name", "local_authority_footprint"))
+    return places.order_by("name")
+
+
+def console_organisations(*, system: System, search: str = "", sector: str = "") -> QuerySet[Organisation]:
+    organisations = Organisation.objects.filter(system=system).prefetch_related(
+        Prefetch("aliases", queryset=OrganisationAlias.objects.order_by("alias"))
+    )
+    if sector:
+        organisations = organisations.filter(sector=sector)
+    if search:
+        key = normalise_name(search)
+        organisations = organisations.filter(
+            _search_filter(search, "name", "ods_code")
+            | Q(aliases__normalised_alias__contains=key)
+        ).distinct()
+    return organisations.order_by("name")
+
+
+def console_people(*, system: System, search: str = "", role: str = "") -> QuerySet[User]:
+    in_system = Membership.objects.current().filter(system=system)
+    if role:
+        in_system = in_system.filter(role=role)
+    people = User.objects.filter(pk__in=in_system.values("user_id")).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.current()
+            .filter(system=system)
+            .select_related("place", "organisation")
+            .order_by("place__name"),
+            to_attr="system_memberships",
+        )
+    )
+    if search:
+        people = people.filter(_search_filter(search, "full_name", "email", "job_title"))
+    return people.order_by("full_name", "email")
+
+
+def place_leads(*, place: Place) -> QuerySet[Membership]:
+    return Membership.objects.current().filter(place=place, role=Role.PLACE_LEAD)

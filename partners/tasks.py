@@ -1,0 +1,16 @@
+"""Celery tasks stay thin: they load what they need and call a service."""
+
+from celery import shared_task
+
+from partners.emails import invitation_email_send
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
+def send_invitation_email(self, *, invitation_id: int, token: str) -> None:  # type: ignore[no-untyped-def]
+    invitation_email_send(invitation_id=invitation_id, token=token)
