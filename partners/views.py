@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from partners.access import has_object_permission, require_object_permission
 from partners.forms import NHSSetPasswordForm
 from partners.models import Place
 from partners.permissions import LEAD_PLACE, VIEW_PLACE
@@ -21,8 +22,7 @@ def get_place_for(request: HttpRequest, place_pk: int, permission: str = VIEW_PL
     """The place, if the person may see it. Otherwise 404: a place you do not belong to does
     not exist as far as you are concerned."""
     place = get_object_or_404(Place.objects.select_related("system"), pk=place_pk, is_active=True)
-    if not request.user.has_perm(permission, place):
-        raise Http404("No such place.")
+    require_object_permission(request, permission, place)
     return place
 
 
@@ -41,7 +41,7 @@ def place_detail(request: HttpRequest, place_pk: int) -> HttpResponse:
             "place": place,
             "partners_by_sector": place_partners_by_sector(place=place),
             "people": place_people(place=place),
-            "is_lead": request.user.has_perm(LEAD_PLACE, place),
+            "is_lead": has_object_permission(request, LEAD_PLACE, place),
         },
     )
 

@@ -1,0 +1,99 @@
+"""The member-facing pages: what each person sees, and that query counts stay flat."""
+
+import pytest
+from django.urls import reverse
+
+from partners import services
+from partners.models import Role, Sector
+from tests.factories import OrganisationAliasFactory, OrganisationFactory, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_only_the_places_a_person_belongs_to(client, world):
+    client.force_login(world.member_a)
+    page = client.get(reverse("home")).content.decode()
+    assert "Ashford" in page
+    assert "Brookfield" not in page
+
+
+def test_home_tells_someone_with_no_place_what_to_do(client, world):
+    client.force_login(world.outsider)
+    page = client.get(reverse("home")).content.decode()
+    assert "You are not a member of any place yet" in page
+
+
+def test_home_offers_the_console_to_icb_admins(client, world):
+    client.force_login(world.icb_admin)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("console:dashboard", args=[world.system.slug]) in page
+    client.force_login(world.member_a)
+    assert "/console/" not in client.get(reverse("home")).content.decode()
+
+
+def test_place_page_shows_partners_by_sector_with_aliases_and_people(client, world):
+    council = OrganisationFactory(system=world.system, name="Ashford Council", sector=Sector.UPPER_TIER_COUNCIL)
+    OrganisationAliasFactory(organisation=council, alias="the council")
+    services.place_partner_add(actor=None, place=world.place_a, organisation=council)
+    client.force_login(world.member_a)
+    page = client.get(reverse("place_detail", args=[world.place_a.pk])).content.decode()
+    assert "Upper-tier or unitary council" in page
+    assert "Ashford Council" in page
+    assert "the council" in page
+    assert world.lead_a.full_name in page
+    assert "Place lead" in page
+    assert world.member_b.full_name not in page
+
+
+@pytest.mark.parametrize("who", ["member_b", "outsider", "advisory", "other_icb_admin"])
+def test_a_place_is_not_found_for_people_outside_it(client, world, who):
+    client.force_login(getattr(world, who))
+    assert client.get(reverse("place_detail", args=[world.place_a.pk])).status_code == 404
+
+
+def test_an_inactive_place_is_not_found(client, world):
+    services.place_update(actor=None, place=world.place_a, is_active=False)
+    client.force_login(world.member_a)
+    assert client.get(reverse("place_detail", args=[world.place_a.pk])).status_code == 404
+
+
+def grow_place(world, people: int, partners: int) -> None:
+    for _ in range(partners):
+        organisation = OrganisationFactory(system=world.system)
+        OrganisationAliasFactory(organisation=organisation)
+        services.place_partner_add(actor=None, place=world.place_a, organisation=organisation)
+    for _ in range(people):
+        make_member(place=world.place_a, role=Role.PLACE_MEMBER)
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_place_page_queries_stay_flat(client, world, rows, django_assert_max_num_queries):
+    grow_place(world, people=rows, partners=rows)
+    client.force_login(world.member_a)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("place_detail", args=[world.place_a.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_home_queries_stay_flat(client, world, rows, django_assert_max_num_queries):
+    grow_place(world, people=rows, partners=rows)
+    client.force_login(world.member_a)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+
+
+def test_pages_send_security_headers(client, world):
+    client.force_login(world.member_a)
+    response = client.get(reverse("home"))
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_body_carries_the_csrf_token_for_htmx(client, world):
+    client.force_login(world.member_a)
+    page = client.get(reverse("home")).content.decode()
+    assert 'hx-headers=\'{"X-CSRFToken": "' in page

@@ -1,0 +1,39 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from partners.management.commands.seed_demo import DEMO_PASSWORD
+from partners.models import Membership, Organisation, OrganisationAlias, Place, Role, Sector, User
+from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_covers_every_sector_and_role_and_prints_sign_ins():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert Place.objects.count() == 5
+    assert 38 <= Organisation.objects.count() <= 45
+    assert set(Organisation.objects.values_list("sector", flat=True)) == {s.value for s in Sector}
+    assert OrganisationAlias.objects.count() >= 10
+    assert 55 <= User.objects.count() <= 65
+    assert set(Membership.objects.values_list("role", flat=True)) == {r.value for r in Role}
+    assert "icb.admin@north-shire.example" in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+    admin = User.objects.get(email="icb.admin@north-shire.example")
+    assert admin.check_password(DEMO_PASSWORD)
+    assert admin.has_perm(ADMINISTER_SYSTEM, Place.objects.first().system)
+    member = User.objects.get(email="member1.ashworth@north-shire.example")
+    assert member.has_perm(VIEW_PLACE, Place.objects.get(name="Ashworth"))
+    assert not member.has_perm(VIEW_PLACE, Place.objects.get(name="Brackenfield"))
+    # Every place has a lead.
+    for place in Place.objects.all():
+        assert place.memberships.filter(role=Role.PLACE_LEAD).exists()
+
+
+def test_seeding_twice_changes_nothing():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (User.objects.count(), Organisation.objects.count())
+    call_command("seed_demo", "--if-empty", stdout=io.StringIO())
+    assert (User.objects.count(), Organisation.objects.count()) == counts
