@@ -12,7 +12,7 @@ from guardian.core import ObjectPermissionChecker
 def permission_checker(request: HttpRequest) -> ObjectPermissionChecker:
     checker = getattr(request, "_object_permission_checker", None)
     if checker is None:
-        checker = ObjectPermissionChecker(request.user)
+        checker = ObjectPermissionChecker(request.user)  # type: ignore[arg-type]
         request._object_permission_checker = checker  # type: ignore[attr-defined]
     return checker
 

@@ -1,14 +1,62 @@
 """The ICB admin console: in-app pages where a system's ICB governance admins manage places,
-organisations, people and memberships."""
+organisations, people and memberships.
+
+Every view goes through `get_system_for_admin` (404 unless the person administers the system)
+and looks objects up within that system (404 otherwise). Views stay thin: they parse a form,
+call a service and render. One view answers both ways: a full page for ordinary requests, or
+just the partial its HTMX target needs. Successful POSTs redirect (with a message) when
+JavaScript is off, so every form also works without it."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from collections.abc import Callable
+from typing import Any
 
-from partners.models import System
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from partners import selectors, services
+from partners.forms import (
+    AliasForm,
+    MembershipAddForm,
+    MembershipChangeForm,
+    OrganisationForm,
+    PersonInviteForm,
+    PlaceForm,
+    PlacePartnerAddForm,
+    add_service_errors,
+)
+from partners.models import (
+    Membership,
+    Organisation,
+    OrganisationAlias,
+    Place,
+    PlacePartner,
+    Role,
+    Sector,
+    System,
+    User,
+)
 from partners.permissions import ADMINISTER_SYSTEM
+
+PAGE_SIZE = 25
+
+PLACES = "console/places.html"
+ORGANISATIONS = "console/organisations.html"
+PEOPLE = "console/people.html"
+PLACE = "console/place.html"
+EDIT = "console/edit.html"
+SHARED = "console/shared.html"
 
 
 def get_system_for_admin(request: HttpRequest, system_slug: str) -> System:
@@ -18,7 +66,1007 @@ def get_system_for_admin(request: HttpRequest, system_slug: str) -> System:
     return system
 
 
+# Helpers ----------------------------------------------------------------------------------
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    """An HTMX request wants only its partial, except when htmx restores history (then it
+    needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
+
+
+def _render(
+    request: HttpRequest, template: str, partial: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The full page, or for HTMX just the named partial of the same template."""
+    name = f"{template}#{partial}" if _wants_partial(request) else template
+    response = render(request, name, context)
+    if _wants_partial(request) and request.method == "POST":
+        # A form came back with errors: clear the last success message so it cannot mislead.
+        cleared = render_to_string(f"{SHARED}#status", {"status_message": "", "oob": True})
+        response.content += f"<template>{cleared}</template>".encode()
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _reply(
+    request: HttpRequest,
+    template: str,
+    partial: str,
+    context: dict[str, Any],
+    *,
+    status_message: str = "",
+    out_of_band: tuple[tuple[str, dict[str, Any]], ...] = (),
+) -> HttpResponse:
+    """The partial for the HTMX target, plus out-of-band updates: other partials and the
+    polite status region that tells screen reader users what happened."""
+    html: str = render_to_string(f"{template}#{partial}", context, request)
+    extras = [render_to_string(name, {**ctx, "oob": True}, request) for name, ctx in out_of_band]
+    if status_message:
+        extras.append(
+            render_to_string(f"{SHARED}#status", {"status_message": status_message, "oob": True})
+        )
+    if extras:
+        # Wrapped in <template> so they survive beside a table row or list item.
+        html = html + "<template>" + "".join(extras) + "</template>"
+    response = HttpResponse(html)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _done(
+    request: HttpRequest, message: str, redirect_to: str, reply: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """After a successful change: the updated partial for HTMX, otherwise redirect (PRG)."""
+    if _wants_partial(request):
+        return reply()
+    messages.success(request, message)
+    return redirect(redirect_to)
+
+
+def _refused(
+    request: HttpRequest,
+    error: ValidationError,
+    redirect_to: str,
+    reply: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """A service refused an action that has no form: show why in place, or after a redirect."""
+    if _wants_partial(request):
+        return reply()
+    for text in error.messages:
+        messages.error(request, text)
+    return redirect(redirect_to)
+
+
+def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> dict[str, Any]:
+    """One page of rows (two queries: the count and the page), with the NHS pagination's
+    elided page numbers."""
+    page: Page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        "page_range": list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        ),
+    }
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return request.POST.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+# Dashboard --------------------------------------------------------------------------------
+
+
 @login_required
+@require_GET
 def dashboard(request: HttpRequest, system_slug: str) -> HttpResponse:
     system = get_system_for_admin(request, system_slug)
-    return render(request, "console/dashboard.html", {"system": system})
+    return render(
+        request,
+        "console/dashboard.html",
+        {
+            "system": system,
+            "counts": selectors.console_dashboard_counts(system=system),
+            "events": selectors.console_recent_audit_events(system=system),
+        },
+    )
+
+
+# Places -----------------------------------------------------------------------------------
+
+
+def _places_context(request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
+    search = request.GET.get("q", "").strip()
+    return {
+        "system": system,
+        "q": search,
+        **_paginate(request, selectors.console_places(system=system, search=search)),
+        "list_url": reverse("console:places", args=[system.slug]),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def places(request: HttpRequest, system_slug: str) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    return _render(request, PLACES, "place-results", _places_context(request, system))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_add(request: HttpRequest, system_slug: str) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    list_url = reverse("console:places", args=[system.slug])
+    if request.GET.get("cancel"):
+        return _render(request, PLACES, "place-add", _places_context(request, system))
+    form = PlaceForm(request.POST or None, prefix="new-place")
+    if request.method == "POST" and form.is_valid():
+        try:
+            place = services.place_create(
+                actor=_actor(request),
+                system=system,
+                name=form.cleaned_data["name"],
+                population=form.cleaned_data["population"],
+                local_authority_footprint=form.cleaned_data["local_authority_footprint"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            message = f"Added place {place.name}."
+            return _done(
+                request,
+                message,
+                list_url,
+                lambda: _reply(
+                    request,
+                    PLACES,
+                    "place-add",
+                    {"system": system},
+                    status_message=message,
+                    out_of_band=(
+                        (
+                            f"{PLACES}#place-results",
+                            _places_context(request, system, highlight=place.pk),
+                        ),
+                    ),
+                ),
+            )
+    return _render(request, PLACES, "place-add", _places_context(request, system, add_form=form))
+
+
+@login_required
+@require_GET
+def place_row(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    place = selectors.console_place(system=system, pk=pk)
+    if not _wants_partial(request):
+        return redirect("console:places", system.slug)
+    return _render(request, PLACES, "place-row", {"system": system, "place": place})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_edit(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    place = get_object_or_404(Place, system=system, pk=pk)
+    prefix = f"place-{place.pk}"
+    if request.method == "POST":
+        form = PlaceForm(request.POST, prefix=prefix)
+        if form.is_valid():
+            try:
+                services.place_update(
+                    actor=_actor(request),
+                    place=place,
+                    expected_version=form.cleaned_data["version"] or None,
+                    name=form.cleaned_data["name"],
+                    population=form.cleaned_data["population"],
+                    local_authority_footprint=form.cleaned_data["local_authority_footprint"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                updated = selectors.console_place(system=system, pk=place.pk)
+                message = f"Saved place {updated.name}."
+                return _done(
+                    request,
+                    message,
+                    reverse("console:places", args=[system.slug]),
+                    lambda: _reply(
+                        request,
+                        PLACES,
+                        "place-row",
+                        {"system": system, "place": updated},
+                        status_message=message,
+                    ),
+                )
+    else:
+        form = PlaceForm(
+            prefix=prefix,
+            initial={
+                "name": place.name,
+                "population": place.population,
+                "local_authority_footprint": place.local_authority_footprint,
+                "version": services.record_version(place),
+            },
+        )
+    context = {
+        "system": system,
+        "place": place,
+        "form": form,
+        "list_url": reverse("console:places", args=[system.slug]),
+        "form_partial": f"{PLACES}#place-form",
+        "wrapper": "table",
+        "heading": f"Edit {place.name}",
+    }
+    if _wants_partial(request):
+        return _render(request, PLACES, "place-form", context)
+    return render(request, EDIT, context)
+
+
+@login_required
+@require_POST
+def place_active(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    place = get_object_or_404(Place, system=system, pk=pk)
+    is_active = _flag(request, "is_active")
+    services.place_update(actor=_actor(request), place=place, is_active=is_active)
+    updated = selectors.console_place(system=system, pk=place.pk)
+    message = f"{'Reactivated' if is_active else 'Deactivated'} place {updated.name}."
+    return _done(
+        request,
+        message,
+        reverse("console:places", args=[system.slug]),
+        lambda: _reply(
+            request,
+            PLACES,
+            "place-row",
+            {"system": system, "place": updated},
+            status_message=message,
+        ),
+    )
+
+
+def _place_partners_context(
+    system: System, place: Place, form: PlacePartnerAddForm | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "system": system,
+        "place": place,
+        "partners": selectors.console_place_partners(place=place),
+        "partner_form": form
+        or PlacePartnerAddForm(
+            candidates=selectors.console_place_partner_candidates(place=place),
+            prefix="partner",
+        ),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def place_detail(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    place = selectors.console_place(system=system, pk=pk)
+    context = _place_partners_context(system, place, people=selectors.place_people(place=place))
+    return _render(request, PLACE, "place-partners", context)
+
+
+@login_required
+@require_POST
+def place_partner_add(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    place = get_object_or_404(Place, system=system, pk=pk)
+    place_url = reverse("console:place", args=[system.slug, place.pk])
+    form = PlacePartnerAddForm(
+        request.POST,
+        candidates=selectors.console_place_partner_candidates(place=place),
+        prefix="partner",
+    )
+    if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        try:
+            services.place_partner_add(
+                actor=_actor(request), place=place, organisation=organisation
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            message = f"Added {organisation.name} as a partner in {place.name}."
+            return _done(
+                request,
+                message,
+                place_url,
+                lambda: _reply(
+                    request,
+                    PLACE,
+                    "place-partners",
+                    _place_partners_context(system, place),
+                    status_message=message,
+                ),
+            )
+    context = _place_partners_context(
+        system, place, form, people=selectors.place_people(place=place)
+    )
+    return _render(request, PLACE, "place-partners", context)
+
+
+@login_required
+@require_POST
+def place_partner_remove(
+    request: HttpRequest, system_slug: str, pk: int, partner_pk: int
+) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    place = get_object_or_404(Place, system=system, pk=pk)
+    partner = get_object_or_404(
+        PlacePartner.objects.select_related("organisation", "place"), place=place, pk=partner_pk
+    )
+    place_url = reverse("console:place", args=[system.slug, place.pk])
+    try:
+        services.place_partner_remove(actor=_actor(request), partner=partner)
+    except ValidationError as error:
+        problem = error.messages[0]
+        return _refused(
+            request,
+            error,
+            place_url,
+            lambda: _reply(
+                request,
+                PLACE,
+                "place-partners",
+                _place_partners_context(
+                    system, place, partner_error=problem, error_partner=partner.pk
+                ),
+            ),
+        )
+    message = f"Removed {partner.organisation.name} from {place.name}."
+    return _done(
+        request,
+        message,
+        place_url,
+        lambda: _reply(
+            request,
+            PLACE,
+            "place-partners",
+            _place_partners_context(system, place),
+            status_message=message,
+        ),
+    )
+
+
+# Organisations ----------------------------------------------------------------------------
+
+
+def _organisations_context(request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
+    search = request.GET.get("q", "").strip()
+    sector = request.GET.get("sector", "")
+    if sector not in Sector.values:
+        sector = ""
+    queryset = selectors.console_organisations(system=system, search=search, sector=sector)
+    return {
+        "system": system,
+        "q": search,
+        "sector": sector,
+        "sectors": Sector.choices,
+        **_paginate(request, queryset),
+        "list_url": reverse("console:organisations", args=[system.slug]),
+        **extra,
+    }
+
+
+def _organisation_form_data(form: OrganisationForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "sector": data["sector"],
+        "is_statutory": data["is_statutory"],
+        "ods_code": data["ods_code"],
+        "aliases": data["aliases"],
+    }
+
+
+def _organisation_row(system: System, organisation: Organisation, **extra: Any) -> dict[str, Any]:
+    return {"system": system, "organisation": organisation, **extra}
+
+
+@login_required
+@require_GET
+def organisations(request: HttpRequest, system_slug: str) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    return _render(
+        request, ORGANISATIONS, "organisation-results", _organisations_context(request, system)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_add(request: HttpRequest, system_slug: str) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    list_url = reverse("console:organisations", args=[system.slug])
+    if request.GET.get("cancel"):
+        return _render(
+            request, ORGANISATIONS, "organisation-add", _organisations_context(request, system)
+        )
+    form = OrganisationForm(request.POST or None, prefix="new-organisation")
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                actor=_actor(request), system=system, **_organisation_form_data(form)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            message = f"Added organisation {organisation.name}."
+            return _done(
+                request,
+                message,
+                list_url,
+                lambda: _reply(
+                    request,
+                    ORGANISATIONS,
+                    "organisation-add",
+                    {"system": system},
+                    status_message=message,
+                    out_of_band=(
+                        (
+                            f"{ORGANISATIONS}#organisation-results",
+                            _organisations_context(request, system, highlight=organisation.pk),
+                        ),
+                    ),
+                ),
+            )
+    return _render(
+        request,
+        ORGANISATIONS,
+        "organisation-add",
+        _organisations_context(request, system, add_form=form),
+    )
+
+
+@login_required
+@require_GET
+def organisation_row(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    organisation = selectors.console_organisation(system=system, pk=pk)
+    if not _wants_partial(request):
+        return redirect("console:organisations", system.slug)
+    return _render(
+        request, ORGANISATIONS, "organisation-row", _organisation_row(system, organisation)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    organisation = selectors.console_organisation(system=system, pk=pk)
+    prefix = f"organisation-{organisation.pk}"
+    if request.method == "POST":
+        form = OrganisationForm(request.POST, prefix=prefix)
+        if form.is_valid():
+            try:
+                services.organisation_update(
+                    actor=_actor(request),
+                    organisation=organisation,
+                    expected_version=form.cleaned_data["version"] or None,
+                    **_organisation_form_data(form),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                updated = selectors.console_organisation(system=system, pk=organisation.pk)
+                message = f"Saved organisation {updated.name}."
+                return _done(
+                    request,
+                    message,
+                    reverse("console:organisations", args=[system.slug]),
+                    lambda: _reply(
+                        request,
+                        ORGANISATIONS,
+                        "organisation-row",
+                        _organisation_row(system, updated),
+                        status_message=message,
+                    ),
+                )
+    else:
+        form = OrganisationForm(
+            prefix=prefix,
+            initial={
+                "name": organisation.name,
+                "sector": organisation.sector,
+                "is_statutory": "yes" if organisation.is_statutory else "no",
+                "ods_code": organisation.ods_code,
+                "aliases": "\n".join(a.alias for a in organisation.aliases.all()),
+                "version": services.record_version(organisation),
+            },
+        )
+    context = {
+        **_organisation_row(system, organisation),
+        "form": form,
+        "list_url": reverse("console:organisations", args=[system.slug]),
+        "form_partial": f"{ORGANISATIONS}#organisation-form",
+        "wrapper": "table",
+        "heading": f"Edit {organisation.name}",
+    }
+    if _wants_partial(request):
+        return _render(request, ORGANISATIONS, "organisation-form", context)
+    return render(request, EDIT, context)
+
+
+@login_required
+@require_POST
+def organisation_active(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    organisation = get_object_or_404(Organisation, system=system, pk=pk)
+    is_active = _flag(request, "is_active")
+    services.organisation_update(
+        actor=_actor(request), organisation=organisation, is_active=is_active
+    )
+    updated = selectors.console_organisation(system=system, pk=organisation.pk)
+    message = f"{'Reactivated' if is_active else 'Deactivated'} organisation {updated.name}."
+    return _done(
+        request,
+        message,
+        reverse("console:organisations", args=[system.slug]),
+        lambda: _reply(
+            request,
+            ORGANISATIONS,
+            "organisation-row",
+            _organisation_row(system, updated),
+            status_message=message,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def organisation_delete(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    organisation = selectors.console_organisation(system=system, pk=pk)
+    list_url = reverse("console:organisations", args=[system.slug])
+    name = organisation.name
+    try:
+        services.organisation_delete(actor=_actor(request), organisation=organisation)
+    except ValidationError as error:
+        problem = error.messages[0]
+        return _refused(
+            request,
+            error,
+            list_url,
+            lambda: _reply(
+                request,
+                ORGANISATIONS,
+                "organisation-row",
+                _organisation_row(system, organisation, row_error=problem),
+            ),
+        )
+    message = f"Deleted organisation {name}."
+    return _done(
+        request,
+        message,
+        list_url,
+        lambda: _reply(
+            request,
+            ORGANISATIONS,
+            "organisation-deleted",
+            {"system": system, "name": name, "pk": pk},
+            status_message=message,
+        ),
+    )
+
+
+def _aliases_context(
+    system: System, organisation: Organisation, form: AliasForm | None = None
+) -> dict[str, Any]:
+    return {
+        "system": system,
+        "organisation": organisation,
+        "alias_form": form or AliasForm(prefix=f"alias-{organisation.pk}"),
+        "alias_open": True,  # keep the mini-form open to add another
+    }
+
+
+@login_required
+@require_POST
+def organisation_alias_add(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    organisation = get_object_or_404(Organisation, system=system, pk=pk)
+    form = AliasForm(request.POST, prefix=f"alias-{organisation.pk}")
+    if form.is_valid():
+        try:
+            alias = services.organisation_alias_add(
+                actor=_actor(request), organisation=organisation, alias=form.cleaned_data["alias"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            updated = selectors.console_organisation(system=system, pk=organisation.pk)
+            message = f"Added alias “{alias.alias}” to {organisation.name}."
+            return _done(
+                request,
+                message,
+                reverse("console:organisations", args=[system.slug]),
+                lambda: _reply(
+                    request,
+                    ORGANISATIONS,
+                    "organisation-aliases",
+                    _aliases_context(system, updated),
+                    status_message=message,
+                ),
+            )
+    updated = selectors.console_organisation(system=system, pk=organisation.pk)
+    if _wants_partial(request):
+        return _render(
+            request, ORGANISATIONS, "organisation-aliases", _aliases_context(system, updated, form)
+        )
+    # Without JavaScript, show the form with its error on a page of its own.
+    return render(
+        request,
+        EDIT,
+        {
+            **_aliases_context(system, updated, form),
+            "list_url": reverse("console:organisations", args=[system.slug]),
+            "form_partial": f"{ORGANISATIONS}#organisation-aliases",
+            "wrapper": "div",
+            "heading": f"Aliases of {organisation.name}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def organisation_alias_remove(
+    request: HttpRequest, system_slug: str, pk: int, alias_pk: int
+) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    organisation = get_object_or_404(Organisation, system=system, pk=pk)
+    alias = get_object_or_404(
+        OrganisationAlias.objects.select_related("organisation__system"),
+        organisation=organisation,
+        pk=alias_pk,
+    )
+    services.organisation_alias_remove(actor=_actor(request), alias=alias)
+    updated = selectors.console_organisation(system=system, pk=organisation.pk)
+    message = f"Removed alias “{alias.alias}” from {organisation.name}."
+    return _done(
+        request,
+        message,
+        reverse("console:organisations", args=[system.slug]),
+        lambda: _reply(
+            request,
+            ORGANISATIONS,
+            "organisation-aliases",
+            _aliases_context(system, updated),
+            status_message=message,
+        ),
+    )
+
+
+# People and memberships ---------------------------------------------------------------------
+
+
+def _people_context(request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
+    search = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    queryset = selectors.console_people(system=system, search=search, role=role)
+    return {
+        "system": system,
+        "q": search,
+        "role": role,
+        "roles": Role.choices,
+        **_paginate(request, queryset),
+        "list_url": reverse("console:people", args=[system.slug]),
+        **extra,
+    }
+
+
+def _person_row(system: System, person: User, **extra: Any) -> dict[str, Any]:
+    return {"system": system, "person": person, **extra}
+
+
+@login_required
+@require_GET
+def people(request: HttpRequest, system_slug: str) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    return _render(request, PEOPLE, "person-results", _people_context(request, system))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_invite(request: HttpRequest, system_slug: str) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    list_url = reverse("console:people", args=[system.slug])
+    if request.GET.get("cancel"):
+        return _render(request, PEOPLE, "person-invite", _people_context(request, system))
+    form = PersonInviteForm(request.POST or None, system=system, prefix="invite")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.person_invite(
+                actor=_actor(request),
+                system=system,
+                email=data["email"],
+                full_name=data["full_name"],
+                job_title=data["job_title"],
+                role=data["role"],
+                place=data["place"],
+                organisation=data["organisation"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            person = membership.user
+            if person.has_usable_password():
+                message = f"Added {person} as {membership.get_role_display().lower()}."
+            else:
+                message = f"Invited {person}: an e-mail is on its way to {person.email}."
+            return _done(
+                request,
+                message,
+                list_url,
+                lambda: _reply(
+                    request,
+                    PEOPLE,
+                    "person-invite",
+                    {"system": system},
+                    status_message=message,
+                    out_of_band=(
+                        (
+                            f"{PEOPLE}#person-results",
+                            _people_context(request, system, highlight=person.pk),
+                        ),
+                    ),
+                ),
+            )
+    return _render(
+        request, PEOPLE, "person-invite", _people_context(request, system, invite_form=form)
+    )
+
+
+@login_required
+@require_GET
+def person_row(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    person = selectors.console_person(system=system, pk=pk)
+    if not _wants_partial(request):
+        return redirect("console:people", system.slug)
+    return _render(request, PEOPLE, "person-row", _person_row(system, person))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_membership_add(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    person = selectors.console_person(system=system, pk=pk)
+    list_url = reverse("console:people", args=[system.slug])
+    form = MembershipAddForm(request.POST or None, system=system, prefix=f"person-{person.pk}")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.membership_create(
+                actor=_actor(request),
+                user=person,
+                system=system,
+                role=data["role"],
+                place=data["place"],
+                organisation=data["organisation"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            updated = selectors.console_person(system=system, pk=person.pk)
+            message = (
+                f"{person} is now {membership.get_role_display().lower()}"
+                f"{f' in {membership.place.name}' if membership.place else ''}."
+            )
+
+            def reply() -> HttpResponse:
+                response = _reply(
+                    request,
+                    PEOPLE,
+                    "person-row",
+                    _person_row(system, updated),
+                    status_message=message,
+                )
+                return reswap(retarget(response, f"#person-{person.pk}"), "outerHTML")
+
+            return _done(request, message, list_url, reply)
+    context = {
+        **_person_row(system, person),
+        "membership_form": form,
+        "list_url": list_url,
+        "form_partial": f"{PEOPLE}#membership-add",
+        "wrapper": "div",
+        "heading": f"Add a role for {person}",
+    }
+    if _wants_partial(request):
+        return _render(request, PEOPLE, "membership-add", context)
+    return render(request, EDIT, context)
+
+
+@login_required
+@require_POST
+def person_resend_invitation(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    person = selectors.console_person(system=system, pk=pk)
+    list_url = reverse("console:people", args=[system.slug])
+    try:
+        services.person_invitation_resend(actor=_actor(request), system=system, user=person)
+    except ValidationError as error:
+        problem = error.messages[0]
+        return _refused(
+            request,
+            error,
+            list_url,
+            lambda: _reply(
+                request,
+                PEOPLE,
+                "person-row",
+                _person_row(system, person, row_error=problem),
+            ),
+        )
+    message = f"Sent a new invitation to {person} ({person.email})."
+    return _done(
+        request,
+        message,
+        list_url,
+        lambda: _reply(
+            request,
+            PEOPLE,
+            "person-row",
+            _person_row(system, person, invitation_sent=True),
+            status_message=message,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def person_deactivate(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    person = selectors.console_person(system=system, pk=pk)
+    list_url = reverse("console:people", args=[system.slug])
+    try:
+        services.person_deactivate_in_system(actor=_actor(request), system=system, user=person)
+    except ValidationError as error:
+        problem = error.messages[0]
+        return _refused(
+            request,
+            error,
+            list_url,
+            lambda: _reply(
+                request,
+                PEOPLE,
+                "person-row",
+                _person_row(system, person, row_error=problem),
+            ),
+        )
+    updated = selectors.console_person(system=system, pk=person.pk)
+    message = f"Deactivated {person}: they can no longer sign in."
+    return _done(
+        request,
+        message,
+        list_url,
+        lambda: _reply(
+            request, PEOPLE, "person-row", _person_row(system, updated), status_message=message
+        ),
+    )
+
+
+def _membership_context(system: System, membership: Membership, **extra: Any) -> dict[str, Any]:
+    return {"system": system, "membership": membership, "person": membership.user, **extra}
+
+
+@login_required
+@require_GET
+def membership_item(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    membership = selectors.console_membership(system=system, pk=pk)
+    if not _wants_partial(request):
+        return redirect("console:people", system.slug)
+    return _render(request, PEOPLE, "membership", _membership_context(system, membership))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_edit(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    membership = selectors.console_membership(system=system, pk=pk)
+    if not membership.is_current:
+        raise Http404("This role has ended.")
+    list_url = reverse("console:people", args=[system.slug])
+    prefix = f"membership-{membership.pk}"
+    if request.method == "POST":
+        form = MembershipChangeForm(request.POST, membership=membership, prefix=prefix)
+        if form.is_valid():
+            try:
+                services.membership_update(
+                    actor=_actor(request),
+                    membership=membership,
+                    role=form.cleaned_data["role"],
+                    organisation=form.cleaned_data["organisation"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                updated = selectors.console_membership(system=system, pk=membership.pk)
+                message = (
+                    f"{updated.user} is now {updated.get_role_display().lower()}"
+                    f"{f' in {updated.place.name}' if updated.place else ''}."
+                )
+                return _done(
+                    request,
+                    message,
+                    list_url,
+                    lambda: _reply(
+                        request,
+                        PEOPLE,
+                        "membership",
+                        _membership_context(system, updated),
+                        status_message=message,
+                    ),
+                )
+    else:
+        form = MembershipChangeForm(
+            membership=membership,
+            prefix=prefix,
+            initial={"role": membership.role, "organisation": membership.organisation_id},
+        )
+    context = {
+        **_membership_context(system, membership),
+        "membership_form": form,
+        "list_url": list_url,
+        "form_partial": f"{PEOPLE}#membership-form",
+        "wrapper": "list",
+        "heading": f"Change the role of {membership.user}",
+    }
+    if _wants_partial(request):
+        return _render(request, PEOPLE, "membership-form", context)
+    return render(request, EDIT, context)
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    membership = selectors.console_membership(system=system, pk=pk)
+    list_url = reverse("console:people", args=[system.slug])
+    try:
+        ended = services.membership_end(actor=_actor(request), membership=membership)
+    except ValidationError as error:
+        problem = error.messages[0]
+        return _refused(
+            request,
+            error,
+            list_url,
+            lambda: _reply(
+                request,
+                PEOPLE,
+                "membership",
+                _membership_context(system, membership, membership_error=problem),
+            ),
+        )
+    ended = selectors.console_membership(system=system, pk=ended.pk)
+    message = (
+        f"Removed {ended.user} as {ended.get_role_display().lower()}"
+        f"{f' of {ended.place.name}' if ended.place else ''}."
+    )
+    return _done(
+        request,
+        message,
+        list_url,
+        lambda: _reply(
+            request,
+            PEOPLE,
+            "membership",
+            _membership_context(system, ended),
+            status_message=message,
+        ),
+    )

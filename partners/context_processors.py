@@ -16,7 +16,7 @@ class Navigation:
         user = self.request.user
         if not user.is_authenticated:
             return []
-        return list(systems_administered_by(user=user))  # type: ignore[arg-type]
+        return list(systems_administered_by(user=user))
 
 
 def navigation(request: HttpRequest) -> dict[str, Navigation]:

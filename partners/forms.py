@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.db import models
 
-from partners.models import Organisation, Place, Role, Sector
+from partners.models import PLACE_ROLES, Organisation, Place, Role, Sector
 
 WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "nhsuk-textarea",
@@ -28,14 +29,13 @@ ERROR_CLASSES = {
 class NHSFormMixin:
     template_name = "forms/form.html"
     template_name_div = "forms/form.html"
-    default_renderer = None
     field_template_name = "forms/field.html"
 
     fields: dict[str, forms.Field]
     errors: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.template_name = self.field_template_name  # type: ignore[attr-defined]
             css = next(
@@ -147,3 +147,81 @@ class PersonInviteForm(NHSForm):
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = Organisation.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
+
+
+# Admin console ----------------------------------------------------------------------------
+
+
+def add_service_errors(form: forms.BaseForm, error: Any) -> None:
+    """Put a service's ValidationError on the form: messages for a field the form has go on
+    that field, anything else goes to the error summary. Re-applies the NHS error styling
+    that NHSFormMixin gives errors found while cleaning."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        widget = form.fields[name].widget
+        classes = widget.attrs.get("class", "")
+        for base, error_class in ERROR_CLASSES.items():
+            if base in classes.split() and error_class not in classes:
+                classes += " " + error_class
+        widget.attrs["class"] = classes
+        error_id = f"{form[name].auto_id}-error"
+        described = widget.attrs.get("aria-describedby", "")
+        if error_id not in described:
+            widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
+
+
+class PlacePartnerAddForm(NHSForm):
+    organisation = forms.ModelChoiceField(
+        label="Add a partner organisation", queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class MembershipAddForm(NHSForm):
+    """Give a person who is already in the system another role."""
+
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.none(), required=False, empty_label="Not a place role"
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation they represent (optional)", queryset=Organisation.objects.none(),
+        required=False, empty_label="None",
+    )
+
+    def __init__(self, *args: Any, system: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = Place.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = Organisation.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
+
+
+class MembershipChangeForm(NHSForm):
+    """Change the role (within the same scope) and the organisation a person represents."""
+
+    role = forms.ChoiceField(choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label="Organisation they represent (optional)", queryset=Organisation.objects.none(),
+        required=False, empty_label="None",
+    )
+
+    def __init__(self, *args: Any, membership: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        same_scope = [
+            (value, label) for value, label in Role.choices
+            if (value in PLACE_ROLES) == (membership.role in PLACE_ROLES)
+        ]
+        self.fields["role"].choices = same_scope  # type: ignore[attr-defined]
+        organisations = Organisation.objects.filter(system_id=membership.system_id).filter(
+            models.Q(is_active=True) | models.Q(pk=membership.organisation_id)
+        )
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]

@@ -128,12 +128,12 @@ class Place(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "system", name="place_unique_name_per_system",
+                Lower("name"),
+                "system",
+                name="place_unique_name_per_system",
                 violation_error_message="This system already has a place with that name.",
             ),
-            models.UniqueConstraint(
-                fields=["system", "slug"], name="place_unique_slug_per_system"
-            ),
+            models.UniqueConstraint(fields=["system", "slug"], name="place_unique_slug_per_system"),
             models.CheckConstraint(
                 condition=Q(population__isnull=True) | Q(population__gt=0),
                 name="place_population_positive",
@@ -372,7 +372,13 @@ class Membership(models.Model):
                 name="membership_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["place", "role"], condition=Q(ended_at__isnull=True), name="membership_current_place_role")]
+        indexes = [
+            models.Index(
+                fields=["place", "role"],
+                condition=Q(ended_at__isnull=True),
+                name="membership_current_place_role",
+            )
+        ]
 
     def __str__(self) -> str:
         scope = self.place or self.system

@@ -35,8 +35,8 @@ def _desired_grants(user: User, permission_ids: dict[str, int]) -> set[Grant]:
     place_ct = ContentType.objects.get_for_model(Place).pk
     system_ct = ContentType.objects.get_for_model(System).pk
     grants: set[Grant] = set()
-    memberships = Membership.objects.current().filter(user=user).values_list(
-        "role", "place_id", "system_id"
+    memberships = (
+        Membership.objects.current().filter(user=user).values_list("role", "place_id", "system_id")
     )
     admin_system_ids = []
     for role, place_id, system_id in memberships:
@@ -50,7 +50,9 @@ def _desired_grants(user: User, permission_ids: dict[str, int]) -> set[Grant]:
         elif role == Role.ADVISORY_MEMBER:
             grants.add((permission_ids[READ_RELEASED_SUMMARIES], system_ct, str(system_id)))
     # An ICB governance admin sees every place of their system.
-    for place_id in Place.objects.filter(system_id__in=admin_system_ids).values_list("pk", flat=True):
+    for place_id in Place.objects.filter(system_id__in=admin_system_ids).values_list(
+        "pk", flat=True
+    ):
         grants.add((permission_ids[VIEW_PLACE], place_ct, str(place_id)))
     return grants
 
@@ -97,3 +99,76 @@ def permissions_sync_for_system_admins(*, system: System) -> None:
         memberships__ended_at__isnull=True,
     ).distinct()
     permissions_sync_for_users(users=admins)
+
+
+# Bulk: every user at once -------------------------------------------------------------------
+
+
+def _desired_grants_all(permission_ids: dict[str, int]) -> set[tuple[int, int, int, str]]:
+    """Every (user, permission, content type, object pk) grant that current memberships give,
+    derived with a handful of set-based queries; the same rules as `_desired_grants`."""
+    place_ct = ContentType.objects.get_for_model(Place).pk
+    system_ct = ContentType.objects.get_for_model(System).pk
+    current = Membership.objects.current().filter(user__is_active=True)
+    grants: set[tuple[int, int, int, str]] = set()
+    place_rows = (
+        current.filter(role__in=[role.value for role in PLACE_ROLES])
+        .values_list("user_id", "place_id", "role")
+        .distinct()
+    )
+    for user_id, place_id, role in place_rows.iterator(chunk_size=5000):
+        grants.add((user_id, permission_ids[VIEW_PLACE], place_ct, str(place_id)))
+        if role == Role.PLACE_LEAD:
+            grants.add((user_id, permission_ids[LEAD_PLACE], place_ct, str(place_id)))
+    system_rows = (
+        current.filter(role__in=[Role.ICB_ADMIN, Role.ADVISORY_MEMBER])
+        .values_list("user_id", "system_id", "role")
+        .distinct()
+    )
+    for user_id, system_id, role in system_rows.iterator(chunk_size=5000):
+        permission = ADMINISTER_SYSTEM if role == Role.ICB_ADMIN else READ_RELEASED_SUMMARIES
+        grants.add((user_id, permission_ids[permission], system_ct, str(system_id)))
+    # An ICB governance admin sees every place of their system (active or not, as above).
+    admin_places = (
+        Place.objects.filter(
+            system__memberships__role=Role.ICB_ADMIN,
+            system__memberships__ended_at__isnull=True,
+            system__memberships__user__is_active=True,
+        )
+        .values_list("system__memberships__user_id", "pk")
+        .distinct()
+    )
+    for user_id, place_id in admin_places.iterator(chunk_size=5000):
+        grants.add((user_id, permission_ids[VIEW_PLACE], place_ct, str(place_id)))
+    return grants
+
+
+@transaction.atomic
+def permissions_sync_all_bulk(*, batch_size: int = 5000) -> tuple[int, int]:
+    """Make every user's managed object permissions exactly those their current memberships
+    give, for all users at once: set-based reads, one bulk delete, batched bulk inserts. For
+    loading large data sets (`manage.py generate_national`); day-to-day changes go through
+    `permissions_sync_for_user`. Returns (granted, revoked)."""
+    permission_ids = _permission_ids()
+    desired = _desired_grants_all(permission_ids)
+    existing_rows = UserObjectPermission.objects.filter(
+        permission_id__in=permission_ids.values()
+    ).values_list("pk", "user_id", "permission_id", "content_type_id", "object_pk")
+    existing: dict[tuple[int, int, int, str], int] = {
+        (user_id, perm, ct, object_pk): row_id
+        for row_id, user_id, perm, ct, object_pk in existing_rows.iterator(chunk_size=5000)
+    }
+    to_revoke = [row_id for grant, row_id in existing.items() if grant not in desired]
+    to_grant = sorted(grant for grant in desired if grant not in existing)
+    for start in range(0, len(to_revoke), batch_size):
+        UserObjectPermission.objects.filter(pk__in=to_revoke[start : start + batch_size]).delete()
+    UserObjectPermission.objects.bulk_create(
+        (
+            UserObjectPermission(
+                user_id=user_id, permission_id=perm, content_type_id=ct, object_pk=object_pk
+            )
+            for user_id, perm, ct, object_pk in to_grant
+        ),
+        batch_size=batch_size,
+    )
+    return len(to_grant), len(to_revoke)

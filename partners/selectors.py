@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from partners.models import (
+    AuditEvent,
+    Invitation,
     Membership,
     Organisation,
     OrganisationAlias,
@@ -134,3 +138,94 @@ def console_people(*, system: System, search: str = "", role: str = "") -> Query
 
 def place_leads(*, place: Place) -> QuerySet[Membership]:
     return Membership.objects.current().filter(place=place, role=Role.PLACE_LEAD)
+
+
+# Admin console ----------------------------------------------------------------------------
+
+
+def console_dashboard_counts(*, system: System) -> dict[str, int]:
+    """The headline numbers on the console dashboard: one query each, whatever the size."""
+    people = Membership.objects.current().filter(system=system).values("user_id")
+    pending = (
+        Invitation.objects.filter(
+            user__in=people,
+            user__is_active=True,
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .values("user_id")
+        .distinct()
+    )
+    return {
+        "places": Place.objects.filter(system=system, is_active=True).count(),
+        "organisations": Organisation.objects.filter(system=system, is_active=True).count(),
+        "people": User.objects.filter(pk__in=people, is_active=True).count(),
+        "pending_invitations": pending.count(),
+    }
+
+
+def console_recent_audit_events(*, system: System, limit: int = 10) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(system=system).select_related("actor").order_by(
+        "-created_at", "-id"
+    )[:limit]
+
+
+def console_place(*, system: System, pk: int) -> Place:
+    """One place of the system, annotated like a row of `console_places` (404 if not ours)."""
+    return get_object_or_404(console_places(system=system), pk=pk)
+
+
+def console_organisation(*, system: System, pk: int) -> Organisation:
+    return get_object_or_404(console_organisations(system=system), pk=pk)
+
+
+def console_place_partners(*, place: Place) -> QuerySet[PlacePartner]:
+    return (
+        PlacePartner.objects.filter(place=place)
+        .select_related("organisation")
+        .annotate(
+            representative_count=Count(
+                "organisation__representatives",
+                filter=Q(
+                    organisation__representatives__place=place,
+                    organisation__representatives__ended_at__isnull=True,
+                ),
+                distinct=True,
+            )
+        )
+        .order_by("organisation__name")
+    )
+
+
+def console_place_partner_candidates(*, place: Place) -> QuerySet[Organisation]:
+    """Active organisations of the place's system that are not yet partners in it."""
+    return (
+        Organisation.objects.filter(system_id=place.system_id, is_active=True)
+        .exclude(place_partnerships__place=place)
+        .order_by("name")
+    )
+
+
+def console_person(*, system: System, pk: int) -> User:
+    """A person who holds or held a role in the system, with their current roles there."""
+    people = (
+        User.objects.filter(pk__in=Membership.objects.filter(system=system).values("user_id"))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.current()
+                .filter(system=system)
+                .select_related("place", "organisation")
+                .order_by("place__name"),
+                to_attr="system_memberships",
+            )
+        )
+    )
+    return get_object_or_404(people, pk=pk)
+
+
+def console_membership(*, system: System, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.filter(system=system).select_related("user", "place", "organisation"),
+        pk=pk,
+    )

@@ -66,7 +66,9 @@ def _save_validated(instance: models.Model) -> None:
         with transaction.atomic():
             instance.save()
     except IntegrityError as error:  # a concurrent insert beat full_clean's check
-        raise ValidationError("That conflicts with a record saved a moment ago. Try again.") from error
+        raise ValidationError(
+            "That conflicts with a record saved a moment ago. Try again."
+        ) from error
 
 
 # Places ---------------------------------------------------------------------------------
@@ -103,7 +105,10 @@ def place_create(
     )
     _save_validated(place)
     audit_record(
-        actor=actor, system=system, action="place.create", target=place,
+        actor=actor,
+        system=system,
+        action="place.create",
+        target=place,
         summary=f"Added place {place.name}",
     )
     permissions_sync_for_system_admins(system=system)
@@ -130,11 +135,19 @@ def place_update(
     if "name" in changes:
         place.slug = _unique_place_slug(place.system, place.name, exclude_pk=place.pk)
     _save_validated(place)
-    changed = {f: [str(before[f]), str(getattr(place, f))] for f in changes if before[f] != getattr(place, f)}
+    changed = {
+        f: [str(before[f]), str(getattr(place, f))]
+        for f in changes
+        if before[f] != getattr(place, f)
+    }
     if changed:
         audit_record(
-            actor=actor, system=place.system, action="place.update", target=place,
-            summary=f"Changed place {place.name}", details={"changed": changed},
+            actor=actor,
+            system=place.system,
+            action="place.update",
+            target=place,
+            summary=f"Changed place {place.name}",
+            details={"changed": changed},
         )
     return place
 
@@ -199,7 +212,9 @@ def _replace_aliases(organisation: Organisation, aliases: list[str]) -> None:
     existing = set(organisation.aliases.values_list("normalised_alias", flat=True))
     for alias in aliases:
         if normalise_name(alias) not in existing:
-            OrganisationAlias.objects.create(organisation=organisation, alias=alias, system=organisation.system)
+            OrganisationAlias.objects.create(
+                organisation=organisation, alias=alias, system=organisation.system
+            )
 
 
 @transaction.atomic
@@ -215,7 +230,10 @@ def organisation_create(
 ) -> Organisation:
     alias_list = _clean_aliases(aliases)
     organisation = Organisation(
-        system=system, name=name.strip(), sector=sector, is_statutory=is_statutory,
+        system=system,
+        name=name.strip(),
+        sector=sector,
+        is_statutory=is_statutory,
         ods_code=ods_code,
     )
     organisation.full_clean(exclude=["normalised_name"])
@@ -223,8 +241,12 @@ def organisation_create(
     _save_validated(organisation)
     _replace_aliases(organisation, alias_list)
     audit_record(
-        actor=actor, system=system, action="organisation.create", target=organisation,
-        summary=f"Added organisation {organisation.name}", details={"aliases": alias_list},
+        actor=actor,
+        system=system,
+        action="organisation.create",
+        target=organisation,
+        summary=f"Added organisation {organisation.name}",
+        details={"aliases": alias_list},
     )
     return organisation
 
@@ -253,26 +275,35 @@ def organisation_update(
     )
     organisation.full_clean(exclude=["normalised_name"])
     _check_names_free(
-        system=organisation.system, name=organisation.name, aliases=alias_list,
+        system=organisation.system,
+        name=organisation.name,
+        aliases=alias_list,
         organisation=organisation,
     )
     _save_validated(organisation)
     _replace_aliases(organisation, alias_list)
     audit_record(
-        actor=actor, system=organisation.system, action="organisation.update",
-        target=organisation, summary=f"Changed organisation {organisation.name}",
+        actor=actor,
+        system=organisation.system,
+        action="organisation.update",
+        target=organisation,
+        summary=f"Changed organisation {organisation.name}",
         details={"changes": {k: str(v) for k, v in changes.items()}, "aliases": alias_list},
     )
     return organisation
 
 
 @transaction.atomic
-def organisation_alias_add(*, actor: User | None, organisation: Organisation, alias: str) -> OrganisationAlias:
+def organisation_alias_add(
+    *, actor: User | None, organisation: Organisation, alias: str
+) -> OrganisationAlias:
     alias = alias.strip()
     if not normalise_name(alias):
         raise ValidationError({"alias": ["Enter an alias with at least one letter or number."]})
     _check_names_free(
-        system=organisation.system, name=organisation.name, aliases=[alias],
+        system=organisation.system,
+        name=organisation.name,
+        aliases=[alias],
         organisation=organisation,
     )
     if organisation.aliases.filter(normalised_alias=normalise_name(alias)).exists():
@@ -280,8 +311,11 @@ def organisation_alias_add(*, actor: User | None, organisation: Organisation, al
     created = OrganisationAlias(organisation=organisation, alias=alias, system=organisation.system)
     created.save()
     audit_record(
-        actor=actor, system=organisation.system, action="organisation.alias_add",
-        target=organisation, summary=f"Added alias “{alias}” to {organisation.name}",
+        actor=actor,
+        system=organisation.system,
+        action="organisation.alias_add",
+        target=organisation,
+        summary=f"Added alias “{alias}” to {organisation.name}",
     )
     return created
 
@@ -292,8 +326,11 @@ def organisation_alias_remove(*, actor: User | None, alias: OrganisationAlias) -
     text = alias.alias
     alias.delete()
     audit_record(
-        actor=actor, system=organisation.system, action="organisation.alias_remove",
-        target=organisation, summary=f"Removed alias “{text}” from {organisation.name}",
+        actor=actor,
+        system=organisation.system,
+        action="organisation.alias_remove",
+        target=organisation,
+        summary=f"Removed alias “{text}” from {organisation.name}",
     )
 
 
@@ -303,7 +340,11 @@ def _refuse_if_protected(instance: models.Model, label: str) -> None:
     try:
         collector.collect([instance])
     except (ProtectedError, RestrictedError) as error:
-        objects = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
+        objects = (
+            error.protected_objects
+            if isinstance(error, ProtectedError)
+            else error.restricted_objects
+        )
         references = sorted({str(obj._meta.verbose_name_plural) for obj in objects})
         raise ValidationError(
             f"This {label} cannot be deleted because other records refer to it "
@@ -317,21 +358,29 @@ def organisation_delete(*, actor: User | None, organisation: Organisation) -> No
     _refuse_if_protected(organisation, "organisation")
     name, system = organisation.name, organisation.system
     audit_record(
-        actor=actor, system=system, action="organisation.delete", target=organisation,
+        actor=actor,
+        system=system,
+        action="organisation.delete",
+        target=organisation,
         summary=f"Deleted organisation {name}",
     )
     organisation.delete()
 
 
 @transaction.atomic
-def place_partner_add(*, actor: User | None, place: Place, organisation: Organisation) -> PlacePartner:
+def place_partner_add(
+    *, actor: User | None, place: Place, organisation: Organisation
+) -> PlacePartner:
     if organisation.system_id != place.system_id:
         raise ValidationError("Only organisations of the place's own system can be partners.")
     partner = PlacePartner(place=place, organisation=organisation)
     partner.full_clean()
     partner.save()
     audit_record(
-        actor=actor, system=place.system, action="place_partner.add", target=partner,
+        actor=actor,
+        system=place.system,
+        action="place_partner.add",
+        target=partner,
         summary=f"Added {organisation.name} as a partner in {place.name}",
     )
     return partner
@@ -348,7 +397,10 @@ def place_partner_remove(*, actor: User | None, partner: PlacePartner) -> None:
             "End or change their memberships first."
         )
     audit_record(
-        actor=actor, system=partner.place.system, action="place_partner.remove", target=partner,
+        actor=actor,
+        system=partner.place.system,
+        action="place_partner.remove",
+        target=partner,
         summary=f"Removed {partner.organisation.name} from {partner.place.name}",
     )
     partner.delete()
@@ -378,7 +430,9 @@ def _validate_membership_scope(
     *, system: System, role: str, place: Place | None, organisation: Organisation | None
 ) -> None:
     if role in SYSTEM_ROLES and place is not None:
-        raise ValidationError({"place": ["ICB admins and advisory members belong to the system, not a place."]})
+        raise ValidationError(
+            {"place": ["ICB admins and advisory members belong to the system, not a place."]}
+        )
     if role not in SYSTEM_ROLES and place is None:
         raise ValidationError({"place": ["Choose the place this person is a member of."]})
     if place is not None and place.system_id != system.pk:
@@ -403,7 +457,10 @@ def membership_create(
     )
     _save_validated(membership)
     audit_record(
-        actor=actor, system=system, action="membership.create", target=membership,
+        actor=actor,
+        system=system,
+        action="membership.create",
+        target=membership,
         summary=f"{user} joined {place or system} as {membership.get_role_display()}",
     )
     permissions_sync_for_user(user=user)
@@ -418,13 +475,23 @@ def membership_update(
     role: str,
     organisation: Organisation | None,
 ) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("place", "user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("place", "user")
+        .get(pk=membership.pk)
+    )
     if membership.ended_at is not None:
         raise ValidationError("This membership has ended and cannot be changed.")
     if membership.role == Role.PLACE_LEAD and role != Role.PLACE_LEAD:
         _refuse_last_lead(membership, "made a member only")
     if (role in SYSTEM_ROLES) != (membership.role in SYSTEM_ROLES):
-        raise ValidationError({"role": ["A place role cannot become a system role. End this membership and add a new one."]})
+        raise ValidationError(
+            {
+                "role": [
+                    "A place role cannot become a system role. End this membership and add a new one."
+                ]
+            }
+        )
     _validate_membership_scope(
         system=membership.system, role=role, place=membership.place, organisation=organisation
     )
@@ -433,7 +500,10 @@ def membership_update(
     membership.organisation = organisation
     _save_validated(membership)
     audit_record(
-        actor=actor, system=membership.system, action="membership.update", target=membership,
+        actor=actor,
+        system=membership.system,
+        action="membership.update",
+        target=membership,
         summary=f"{membership.user}: {old_role} → {membership.get_role_display()} in {membership.place or membership.system}",
     )
     permissions_sync_for_user(user=membership.user)
@@ -442,14 +512,21 @@ def membership_update(
 
 @transaction.atomic
 def membership_end(*, actor: User | None, membership: Membership) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("place", "user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("place", "user")
+        .get(pk=membership.pk)
+    )
     if membership.ended_at is not None:
         return membership
     _refuse_last_lead(membership, "removed")
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
     audit_record(
-        actor=actor, system=membership.system, action="membership.end", target=membership,
+        actor=actor,
+        system=membership.system,
+        action="membership.end",
+        target=membership,
         summary=f"{membership.user} left {membership.place or membership.system} ({membership.get_role_display()})",
     )
     permissions_sync_for_user(user=membership.user)
@@ -466,7 +543,11 @@ def user_update(
     user.email = email.strip().lower()
     _save_validated(user)
     audit_record(
-        actor=actor, system=None, action="user.update", target=user, summary=f"Changed details of {user}",
+        actor=actor,
+        system=None,
+        action="user.update",
+        target=user,
+        summary=f"Changed details of {user}",
     )
     return user
 
@@ -479,7 +560,13 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
         membership_end(actor=actor, membership=membership)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit_record(actor=actor, system=None, action="user.deactivate", target=user, summary=f"Deactivated {user}")
+    audit_record(
+        actor=actor,
+        system=None,
+        action="user.deactivate",
+        target=user,
+        summary=f"Deactivated {user}",
+    )
     permissions_sync_for_user(user=user)
     return user
 
@@ -532,7 +619,10 @@ def person_invite(
     if is_new or not user.has_usable_password():
         invitation, token = invitation_create(actor=actor, user=user)
         audit_record(
-            actor=actor, system=system, action="user.invite", target=user,
+            actor=actor,
+            system=system,
+            action="user.invite",
+            target=user,
             summary=f"Invited {user} ({user.email})",
         )
         transaction.on_commit(
@@ -560,11 +650,17 @@ def invitation_find(*, token: str) -> Invitation:
         Invitation.objects.select_related("user").filter(token_hash=_hash_token(token)).first()
     )
     if invitation is None:
-        raise ValidationError("This invitation link is not valid. Check you used the whole link from the e-mail.")
+        raise ValidationError(
+            "This invitation link is not valid. Check you used the whole link from the e-mail."
+        )
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation has already been used. Sign in with your password, or reset it.")
+        raise ValidationError(
+            "This invitation has already been used. Sign in with your password, or reset it."
+        )
     if invitation.is_expired:
-        raise ValidationError("This invitation link has expired. Ask your ICB governance team to send a new one.")
+        raise ValidationError(
+            "This invitation link has expired. Ask your ICB governance team to send a new one."
+        )
     if not invitation.user.is_active:
         raise ValidationError("This account has been deactivated.")
     return invitation
@@ -584,9 +680,60 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.save(update_fields=["accepted_at"])
     # Any other outstanding invitation for this person is spent too.
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=now)
-    audit_record(actor=user, system=None, action="user.accept_invitation", target=user, summary=f"{user} set a password")
+    audit_record(
+        actor=user,
+        system=None,
+        action="user.accept_invitation",
+        target=user,
+        summary=f"{user} set a password",
+    )
     return user
 
 
 def invitation_mark_sent(*, invitation_id: int, at: datetime | None = None) -> None:
     Invitation.objects.filter(pk=invitation_id).update(sent_at=at or timezone.now())
+
+
+# Admin console ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_deactivate_in_system(*, actor: User | None, system: System, user: User) -> User:
+    """An ICB governance admin deactivates a person of their own system. Refused for their own
+    account, and for people who also hold roles in another system (that system still needs
+    them): end their roles in this system instead."""
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(
+            "You cannot deactivate your own account. Ask another ICB governance admin to do it."
+        )
+    if Membership.objects.current().filter(user=user).exclude(system=system).exists():
+        raise ValidationError(
+            f"{user} also has roles in another system, so their account cannot be deactivated "
+            f"from {system.name}. Remove their roles here instead."
+        )
+    user_deactivate(actor=actor, user=user)
+    audit_record(
+        actor=actor,
+        system=system,
+        action="user.deactivate",
+        target=user,
+        summary=f"Deactivated {user}",
+    )
+    return user
+
+
+def person_invitation_resend(*, actor: User | None, system: System, user: User) -> Invitation:
+    """Send a person of the system a fresh invitation link (only if they are still active and
+    have not set a password), and record it in the system's audit trail."""
+    if not user.is_active:
+        raise ValidationError(f"{user} has been deactivated, so they cannot be invited again.")
+    with transaction.atomic():
+        invitation = invitation_resend(actor=actor, user=user)
+        audit_record(
+            actor=actor,
+            system=system,
+            action="user.invite_resend",
+            target=user,
+            summary=f"Sent {user} a new invitation ({user.email})",
+        )
+    return invitation

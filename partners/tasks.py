@@ -1,6 +1,6 @@
 """Celery tasks stay thin: they load what they need and call a service."""
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from partners.emails import invitation_email_send
 
@@ -12,5 +12,5 @@ from partners.emails import invitation_email_send
     retry_backoff=True,
     retry_kwargs={"max_retries": 5},
 )
-def send_invitation_email(self, *, invitation_id: int, token: str) -> None:  # type: ignore[no-untyped-def]
+def send_invitation_email(self: Task, *, invitation_id: int, token: str) -> None:
     invitation_email_send(invitation_id=invitation_id, token=token)

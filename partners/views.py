@@ -52,7 +52,10 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_find(token=token)
     except ValidationError as error:
         return render(
-            request, "registration/invitation_invalid.html", {"problem": error.messages[0]}, status=410
+            request,
+            "registration/invitation_invalid.html",
+            {"problem": error.messages[0]},
+            status=410,
         )
     form = NHSSetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -60,11 +63,16 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             user = invitation_accept(token=token, password=form.cleaned_data["new_password1"])
         except ValidationError as error:
             return render(
-                request, "registration/invitation_invalid.html", {"problem": error.messages[0]}, status=410
+                request,
+                "registration/invitation_invalid.html",
+                {"problem": error.messages[0]},
+                status=410,
             )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
-    return render(request, "registration/invitation_accept.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "registration/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 def invite(world, django_capture_on_commit_callbacks, email="new.person@example.nhs.uk"):
     with django_capture_on_commit_callbacks(execute=True):
         services.person_invite(
-            actor=world.icb_admin, system=world.system, email=email, full_name="Nia Okafor",
-            role=Role.PLACE_MEMBER, place=world.place_a,
+            actor=world.icb_admin,
+            system=world.system,
+            email=email,
+            full_name="Nia Okafor",
+            role=Role.PLACE_MEMBER,
+            place=world.place_a,
         )
     return User.objects.get(email=email)
 
@@ -29,7 +33,9 @@ def link_path(message) -> str:
     return match.group(1)
 
 
-def test_inviting_sends_an_email_with_a_set_password_link_after_commit(world, django_capture_on_commit_callbacks):
+def test_inviting_sends_an_email_with_a_set_password_link_after_commit(
+    world, django_capture_on_commit_callbacks
+):
     user = invite(world, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -43,24 +49,35 @@ def test_inviting_sends_an_email_with_a_set_password_link_after_commit(world, dj
 def test_no_email_is_sent_if_the_invitation_rolls_back(world, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            services.person_invite(
-                actor=world.icb_admin, system=world.system, email="x@example.nhs.uk",
-                full_name="X", role=Role.PLACE_MEMBER, place=world.place_a,
-            )
-            raise RuntimeError("something later failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.person_invite(
+            actor=world.icb_admin,
+            system=world.system,
+            email="x@example.nhs.uk",
+            full_name="X",
+            role=Role.PLACE_MEMBER,
+            place=world.place_a,
+        )
+        raise RuntimeError("something later failed")
     assert mail.outbox == []
     assert not User.objects.filter(email="x@example.nhs.uk").exists()
 
 
-def test_following_the_link_sets_the_password_and_signs_in(client, world, django_capture_on_commit_callbacks):
+def test_following_the_link_sets_the_password_and_signs_in(
+    client, world, django_capture_on_commit_callbacks
+):
     user = invite(world, django_capture_on_commit_callbacks)
     path = link_path(mail.outbox[0])
     page = client.get(path)
     assert page.status_code == 200
     assert "Welcome, Nia Okafor" in page.content.decode()
-    response = client.post(path, {"new_password1": "a-long-enough-secret", "new_password2": "a-long-enough-secret"})
+    response = client.post(
+        path, {"new_password1": "a-long-enough-secret", "new_password2": "a-long-enough-secret"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     user.refresh_from_db()
@@ -73,12 +90,18 @@ def test_following_the_link_sets_the_password_and_signs_in(client, world, django
     assert "already been used" in again.content.decode()
 
 
-def test_mismatched_passwords_show_a_message_and_keep_the_link_usable(client, world, django_capture_on_commit_callbacks):
+def test_mismatched_passwords_show_a_message_and_keep_the_link_usable(
+    client, world, django_capture_on_commit_callbacks
+):
     user = invite(world, django_capture_on_commit_callbacks)
     path = link_path(mail.outbox[0])
-    response = client.post(path, {"new_password1": "a-long-enough-secret", "new_password2": "different-secret-1"})
+    response = client.post(
+        path, {"new_password1": "a-long-enough-secret", "new_password2": "different-secret-1"}
+    )
     assert response.status_code == 200
-    assert "didn’t match" in response.content.decode() or "didn't match" in response.content.decode()
+    assert (
+        "didn’t match" in response.content.decode() or "didn't match" in response.content.decode()
+    )
     user.refresh_from_db()
     assert not user.has_usable_password()
     assert client.get(path).status_code == 200
@@ -98,11 +121,17 @@ def test_a_made_up_link_says_it_is_not_valid(client, db):
     assert "not valid" in response.content.decode()
 
 
-def test_inviting_an_existing_person_adds_the_role_without_a_new_account(world, django_capture_on_commit_callbacks):
+def test_inviting_an_existing_person_adds_the_role_without_a_new_account(
+    world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.person_invite(
-            actor=world.icb_admin, system=world.system, email=world.member_a.email.upper(),
-            full_name="Ignored", role=Role.PLACE_MEMBER, place=world.place_b,
+            actor=world.icb_admin,
+            system=world.system,
+            email=world.member_a.email.upper(),
+            full_name="Ignored",
+            role=Role.PLACE_MEMBER,
+            place=world.place_b,
         )
     assert User.objects.filter(email=world.member_a.email).count() == 1
     assert mail.outbox == []  # they already have a password

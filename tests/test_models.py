@@ -62,7 +62,9 @@ def test_an_organisation_is_a_partner_of_a_place_once():
 def test_one_current_membership_per_person_per_place_but_history_is_kept():
     place = PlaceFactory()
     user = UserFactory()
-    first = Membership.objects.create(user=user, system=place.system, place=place, role=Role.PLACE_MEMBER)
+    first = Membership.objects.create(
+        user=user, system=place.system, place=place, role=Role.PLACE_MEMBER
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=user, system=place.system, place=place, role=Role.PLACE_LEAD)
     first.ended_at = first.started_at

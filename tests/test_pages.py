@@ -32,7 +32,9 @@ def test_home_offers_the_console_to_icb_admins(client, world):
 
 
 def test_place_page_shows_partners_by_sector_with_aliases_and_people(client, world):
-    council = OrganisationFactory(system=world.system, name="Ashford Council", sector=Sector.UPPER_TIER_COUNCIL)
+    council = OrganisationFactory(
+        system=world.system, name="Ashford Council", sector=Sector.UPPER_TIER_COUNCIL
+    )
     OrganisationAliasFactory(organisation=council, alias="the council")
     services.place_partner_add(actor=None, place=world.place_a, organisation=council)
     client.force_login(world.member_a)

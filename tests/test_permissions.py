@@ -44,7 +44,9 @@ def test_icb_admin_administers_their_system_and_sees_all_its_places(world):
 
 
 def test_a_place_added_later_is_visible_to_the_systems_admins(world):
-    new_place = services.place_create(actor=world.icb_admin, system=world.system, name="Coldharbour")
+    new_place = services.place_create(
+        actor=world.icb_admin, system=world.system, name="Coldharbour"
+    )
     assert fresh(world.icb_admin).has_perm(VIEW_PLACE, new_place)
     assert not fresh(world.other_icb_admin).has_perm(VIEW_PLACE, new_place)
 
@@ -56,15 +58,19 @@ def test_advisory_member_reads_summaries_but_sees_no_place(world):
 
 
 def test_leaving_a_place_revokes_its_permissions(world):
-    services.membership_end(actor=world.icb_admin, membership=membership_of(world.member_a, world.place_a))
+    services.membership_end(
+        actor=world.icb_admin, membership=membership_of(world.member_a, world.place_a)
+    )
     assert not fresh(world.member_a).has_perm(VIEW_PLACE, world.place_a)
 
 
 def test_demoting_a_lead_revokes_lead_but_keeps_view(world):
     second_lead = make_member(place=world.place_a, role=Role.PLACE_LEAD)
     services.membership_update(
-        actor=world.icb_admin, membership=membership_of(second_lead, world.place_a),
-        role=Role.PLACE_MEMBER, organisation=None,
+        actor=world.icb_admin,
+        membership=membership_of(second_lead, world.place_a),
+        role=Role.PLACE_MEMBER,
+        organisation=None,
     )
     second_lead = fresh(second_lead)
     assert second_lead.has_perm(VIEW_PLACE, world.place_a)

@@ -15,15 +15,23 @@ pytestmark = pytest.mark.django_db
 
 def create_organisation(system, name="Ashworth Borough Council", aliases=("ABC", "the council")):
     return services.organisation_create(
-        actor=None, system=system, name=name, sector=Sector.UPPER_TIER_COUNCIL,
-        is_statutory=True, aliases=aliases,
+        actor=None,
+        system=system,
+        name=name,
+        sector=Sector.UPPER_TIER_COUNCIL,
+        is_statutory=True,
+        aliases=aliases,
     )
 
 
 def test_organisation_is_created_with_aliases_and_an_audit_row(world):
     organisation = services.organisation_create(
-        actor=world.icb_admin, system=world.system, name="Royal Coldharbour Hospital",
-        sector=Sector.ACUTE_TRUST, is_statutory=True, aliases=["RCH", " the Royal ", "rch"],
+        actor=world.icb_admin,
+        system=world.system,
+        name="Royal Coldharbour Hospital",
+        sector=Sector.ACUTE_TRUST,
+        is_statutory=True,
+        aliases=["RCH", " the Royal ", "rch"],
     )
     assert sorted(organisation.aliases.values_list("alias", flat=True)) == ["RCH", "the Royal"]
     event = AuditEvent.objects.get(action="organisation.create")
@@ -35,8 +43,12 @@ def test_a_name_already_used_as_an_alias_is_refused_and_nothing_saved(world):
     create_organisation(world.system)
     with pytest.raises(ValidationError) as error:
         services.organisation_create(
-            actor=None, system=world.system, name="The Council", sector=Sector.OTHER,
-            is_statutory=False, aliases=["TC"],
+            actor=None,
+            system=world.system,
+            name="The Council",
+            sector=Sector.OTHER,
+            is_statutory=False,
+            aliases=["TC"],
         )
     assert "already used by Ashworth Borough Council" in error.value.message_dict["name"][0]
     assert not Organisation.objects.filter(name="The Council").exists()
@@ -47,8 +59,12 @@ def test_an_alias_used_by_another_organisation_is_refused(world):
     create_organisation(world.system)
     with pytest.raises(ValidationError) as error:
         services.organisation_create(
-            actor=None, system=world.system, name="Brackenfield Council",
-            sector=Sector.UPPER_TIER_COUNCIL, is_statutory=True, aliases=["The Council"],
+            actor=None,
+            system=world.system,
+            name="Brackenfield Council",
+            sector=Sector.UPPER_TIER_COUNCIL,
+            is_statutory=True,
+            aliases=["The Council"],
         )
     assert "already used by Ashworth Borough Council" in error.value.message_dict["aliases"][0]
     assert not Organisation.objects.filter(name="Brackenfield Council").exists()
@@ -79,7 +95,9 @@ def test_update_with_a_stale_version_is_refused_without_overwriting(world):
     )
     with pytest.raises(services.ConcurrentEditError):
         services.organisation_update(
-            actor=None, organisation=organisation, expected_version=opened_at,
+            actor=None,
+            organisation=organisation,
+            expected_version=opened_at,
             name="Ashworth Metropolitan Council",
         )
     organisation.refresh_from_db()
@@ -88,16 +106,22 @@ def test_update_with_a_stale_version_is_refused_without_overwriting(world):
 
 def test_place_update_detects_concurrent_edits(world):
     opened_at = services.record_version(world.place_a)
-    services.place_update(actor=None, place=world.place_a, expected_version=opened_at, population=1000)
+    services.place_update(
+        actor=None, place=world.place_a, expected_version=opened_at, population=1000
+    )
     with pytest.raises(services.ConcurrentEditError):
-        services.place_update(actor=None, place=world.place_a, expected_version=opened_at, population=2)
+        services.place_update(
+            actor=None, place=world.place_a, expected_version=opened_at, population=2
+        )
     world.place_a.refresh_from_db()
     assert world.place_a.population == 1000
 
 
 def test_removing_the_last_place_lead_is_refused_with_the_reason(world):
     with pytest.raises(ValidationError) as error:
-        services.membership_end(actor=world.icb_admin, membership=membership_of(world.lead_a, world.place_a))
+        services.membership_end(
+            actor=world.icb_admin, membership=membership_of(world.lead_a, world.place_a)
+        )
     assert "only place lead of Ashford" in error.value.messages[0]
     assert membership_of(world.lead_a, world.place_a).ended_at is None
 
@@ -105,8 +129,10 @@ def test_removing_the_last_place_lead_is_refused_with_the_reason(world):
 def test_demoting_the_last_place_lead_is_refused(world):
     with pytest.raises(ValidationError):
         services.membership_update(
-            actor=None, membership=membership_of(world.lead_a, world.place_a),
-            role=Role.PLACE_MEMBER, organisation=None,
+            actor=None,
+            membership=membership_of(world.lead_a, world.place_a),
+            role=Role.PLACE_MEMBER,
+            organisation=None,
         )
 
 
@@ -158,12 +184,18 @@ def test_organisations_of_another_system_cannot_join_a_place(world):
 def test_membership_scope_must_match_the_role(world):
     with pytest.raises(ValidationError):
         services.membership_create(
-            actor=None, user=world.outsider, system=world.system, role=Role.ICB_ADMIN,
+            actor=None,
+            user=world.outsider,
+            system=world.system,
+            role=Role.ICB_ADMIN,
             place=world.place_a,
         )
     with pytest.raises(ValidationError):
         services.membership_create(
-            actor=None, user=world.outsider, system=world.other_system, role=Role.PLACE_MEMBER,
+            actor=None,
+            user=world.outsider,
+            system=world.other_system,
+            role=Role.PLACE_MEMBER,
             place=world.place_a,
         )
 
@@ -171,7 +203,10 @@ def test_membership_scope_must_match_the_role(world):
 def test_joining_a_place_twice_is_refused_with_a_message(world):
     with pytest.raises(ValidationError) as error:
         services.membership_create(
-            actor=None, user=world.member_a, system=world.system, role=Role.PLACE_LEAD,
+            actor=None,
+            user=world.member_a,
+            system=world.system,
+            role=Role.PLACE_LEAD,
             place=world.place_a,
         )
     assert "already a member of this place" in " ".join(error.value.messages)

@@ -7,4 +7,4 @@ from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 # A key for local use only; production.py refuses to start without SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "local-only-insecure-key-not-for-deployment"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or "local-only-insecure-key-not-for-deployment"

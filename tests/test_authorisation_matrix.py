@@ -1,0 +1,234 @@
+"""Every URL the product serves × every kind of person × GET, POST and HTMX requests.
+
+The resolver is walked, so a new URL without an entry in MATRIX fails this file: decide who
+may reach it before it ships."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partners import services
+from partners.models import Membership, Sector
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+ROLES = [ANONYMOUS, "member_a", "member_b", "lead_a", "icb_admin", "other_icb_admin", "advisory"]
+EVERYONE_SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
+
+
+@dataclass
+class Targets:
+    """Records of system one that URL arguments point at."""
+
+    world: World
+    organisation: Any = None
+    alias: Any = None
+    partner: Any = None
+    membership: Any = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    kwargs: Callable[[Targets], dict[str, Any]] = lambda t: {}
+    allowed: frozenset[str] = field(default_factory=frozenset)
+    public: bool = False  # reachable without signing in
+
+
+def system_kwargs(t: Targets) -> dict[str, Any]:
+    return {"system_slug": t.world.system.slug}
+
+
+def console(extra: Callable[[Targets], dict[str, Any]] | None = None) -> Entry:
+    def kwargs(t: Targets) -> dict[str, Any]:
+        return {**system_kwargs(t), **(extra(t) if extra else {})}
+
+    return Entry(kwargs=kwargs, allowed=frozenset({"icb_admin"}))
+
+
+place_pk = lambda t: {"pk": t.world.place_a.pk}  # noqa: E731
+organisation_pk = lambda t: {"pk": t.organisation.pk}  # noqa: E731
+person_pk = lambda t: {"pk": t.world.member_a.pk}  # noqa: E731
+membership_pk = lambda t: {"pk": t.membership.pk}  # noqa: E731
+
+MATRIX: dict[str, Entry] = {
+    "home": Entry(allowed=EVERYONE_SIGNED_IN),
+    "place_detail": Entry(
+        kwargs=lambda t: {"place_pk": t.world.place_a.pk},
+        allowed=frozenset({"member_a", "lead_a", "icb_admin"}),
+    ),
+    "accessibility": Entry(public=True),
+    "invitation_accept": Entry(kwargs=lambda t: {"token": "made-up"}, public=True),
+    "login": Entry(public=True),
+    "logout": Entry(public=True),
+    "password_change": Entry(allowed=EVERYONE_SIGNED_IN),
+    "password_change_done": Entry(allowed=EVERYONE_SIGNED_IN),
+    "password_reset": Entry(public=True),
+    "password_reset_done": Entry(public=True),
+    "password_reset_confirm": Entry(
+        kwargs=lambda t: {"uidb64": "MQ", "token": "set-password"}, public=True
+    ),
+    "password_reset_complete": Entry(public=True),
+    "console:dashboard": console(),
+    "console:places": console(),
+    "console:place_add": console(),
+    "console:place": console(place_pk),
+    "console:place_row": console(place_pk),
+    "console:place_edit": console(place_pk),
+    "console:place_active": console(place_pk),
+    "console:place_partner_add": console(place_pk),
+    "console:place_partner_remove": console(
+        lambda t: {"pk": t.world.place_a.pk, "partner_pk": t.partner.pk}
+    ),
+    "console:organisations": console(),
+    "console:organisation_add": console(),
+    "console:organisation_row": console(organisation_pk),
+    "console:organisation_edit": console(organisation_pk),
+    "console:organisation_active": console(organisation_pk),
+    "console:organisation_delete": console(organisation_pk),
+    "console:organisation_alias_add": console(organisation_pk),
+    "console:organisation_alias_remove": console(
+        lambda t: {"pk": t.organisation.pk, "alias_pk": t.alias.pk}
+    ),
+    "console:people": console(),
+    "console:person_invite": console(),
+    "console:person_row": console(person_pk),
+    "console:person_membership_add": console(person_pk),
+    "console:person_resend_invitation": console(person_pk),
+    "console:person_deactivate": console(person_pk),
+    "console:membership": console(membership_pk),
+    "console:membership_edit": console(membership_pk),
+    "console:membership_end": console(membership_pk),
+}
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "") -> list[str]:
+    """Every named URL pattern, walking included resolvers; the Django admin is covered by
+    its own tests below."""
+    names = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            child_namespace = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names.extend(url_names(pattern, child_namespace))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.append(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    missing = sorted(set(url_names()) - set(MATRIX))
+    assert not missing, f"Add these URLs to the authorisation matrix: {missing}"
+    stale = sorted(set(MATRIX) - set(url_names()))
+    assert not stale, f"These matrix entries name URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def targets(world: World) -> Targets:
+    organisation = services.organisation_create(
+        actor=None,
+        system=world.system,
+        name="Ashford Community Trust",
+        sector=Sector.COMMUNITY_TRUST,
+        is_statutory=True,
+        aliases=["ACT"],
+    )
+    return Targets(
+        world=world,
+        organisation=organisation,
+        alias=organisation.aliases.get(),
+        partner=services.place_partner_add(
+            actor=None, place=world.place_a, organisation=organisation
+        ),
+        membership=Membership.objects.current().get(user=world.member_a, place=world.place_a),
+    )
+
+
+def request_as(client, world: World, role: str, method: str, url: str, htmx: bool):
+    if role != ANONYMOUS:
+        client.force_login(getattr(world, role))
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return getattr(client, method)(url, **headers)
+
+
+REQUESTS = [("get", False), ("get", True), ("post", False), ("post", True)]
+
+
+@pytest.mark.parametrize(("name", "role"), [(name, role) for name in MATRIX for role in ROLES])
+def test_who_may_reach_each_url(client, targets, name, role):
+    entry = MATRIX[name]
+    url = reverse(name, kwargs=entry.kwargs(targets))
+    consumed = False  # an allowed POST may delete the record the next request points at
+    for method, htmx in REQUESTS:
+        response = request_as(client, targets.world, role, method, url, htmx)
+        status = response.status_code
+        said = f"{'htmx ' if htmx else ''}{method} {url} as {role}: {status}"
+        if entry.public:
+            assert status < 500, said
+        elif role == ANONYMOUS:
+            assert status == 302 and response["Location"].startswith(reverse("login")), said
+        elif role in entry.allowed:
+            assert status < 500 and status != 403, said
+            assert status != 404 or consumed, said
+            if status == 302:
+                assert not response["Location"].startswith(reverse("login")), said
+            consumed = consumed or (method == "post" and status < 400)
+        else:
+            # Not found (or, for a method the URL never accepts, not allowed): nothing about
+            # the record is revealed either way.
+            assert status in (404, 405), said
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["console:place", "console:organisation_edit", "console:membership_end", "console:person_row"],
+)
+def test_console_objects_of_another_system_are_not_found(client, targets, name):
+    """An ICB admin cannot reach another system's records by putting their ids under their
+    own system's address."""
+    world = targets.world
+    foreign_place = services.place_create(actor=None, system=world.other_system, name="Far Away")
+    foreign_org = services.organisation_create(
+        actor=None,
+        system=world.other_system,
+        name="Far Trust",
+        sector=Sector.ACUTE_TRUST,
+        is_statutory=True,
+    )
+    foreign_person = services.membership_create(
+        actor=None,
+        user=world.outsider,
+        system=world.other_system,
+        role="place_member",
+        place=foreign_place,
+    )
+    pk = {
+        "console:place": foreign_place.pk,
+        "console:organisation_edit": foreign_org.pk,
+        "console:membership_end": foreign_person.pk,
+        "console:person_row": world.outsider.pk,
+    }[name]
+    client.force_login(world.icb_admin)
+    url = reverse(name, kwargs={"system_slug": world.system.slug, "pk": pk})
+    statuses = {client.get(url).status_code, client.post(url).status_code}
+    assert statuses <= {404, 405} and 404 in statuses, statuses
+
+
+def test_the_django_admin_is_for_superusers_only(client, world):
+    client.force_login(world.icb_admin)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    from tests.factories import UserFactory
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:partners_organisation_changelist")).status_code == 200
