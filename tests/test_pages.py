@@ -99,3 +99,30 @@ def test_body_carries_the_csrf_token_for_htmx(client, world):
     client.force_login(world.member_a)
     page = client.get(reverse("home")).content.decode()
     assert 'hx-headers=\'{"X-CSRFToken": "' in page
+
+
+def test_not_found_pages_are_nhs_styled_and_say_what_to_do(client, world):
+    client.force_login(world.member_b)
+    response = client.get(reverse("place_detail", args=[world.place_a.pk]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert "nhsuk-header" in page
+    assert world.place_a.name not in page
+
+
+def test_a_server_error_shows_a_calm_page_without_a_traceback(client, world, monkeypatch):
+    from partners import views
+
+    def explode(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(views, "places_for_home", explode)
+    client.raise_request_exception = False
+    client.force_login(world.member_a)
+    response = client.get(reverse("home"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Sorry, there is a problem with the service" in page
+    assert "database went away" not in page
+    assert "Traceback" not in page

@@ -37,3 +37,15 @@ def test_seeding_twice_changes_nothing():
     counts = (User.objects.count(), Organisation.objects.count())
     call_command("seed_demo", "--if-empty", stdout=io.StringIO())
     assert (User.objects.count(), Organisation.objects.count()) == counts
+
+
+def test_every_printed_demo_sign_in_works(client):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    emails = [word for word in out.getvalue().split() if word.endswith("@north-shire.example")]
+    assert len(emails) == 6
+    for email in emails:
+        response = client.post("/accounts/login/", {"username": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        assert client.get("/").status_code == 200
+        client.post("/accounts/logout/")
