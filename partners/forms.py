@@ -39,10 +39,16 @@ class NHSFormMixin:
         for name, field in self.fields.items():
             field.template_name = self.field_template_name  # type: ignore[attr-defined]
             css = next(
-                (c for widget_type, c in WIDGET_CLASSES.items() if isinstance(field.widget, widget_type)),
+                (
+                    c
+                    for widget_type, c in WIDGET_CLASSES.items()
+                    if isinstance(field.widget, widget_type)
+                ),
                 "nhsuk-input",
             )
-            if isinstance(field.widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+            if isinstance(
+                field.widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
                 field.widget.attrs["class"] = css
                 continue
             field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
@@ -83,7 +89,9 @@ class SignInForm(NHSFormMixin, AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "E-mail address"
-        self.fields["username"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "email", "spellcheck": "false"}
+        )
 
 
 class NHSPasswordResetForm(NHSFormMixin, PasswordResetForm):
@@ -100,7 +108,9 @@ class PlaceForm(NHSForm):
         required=False, min_value=1, help_text="Number of residents, if known."
     )
     local_authority_footprint = forms.CharField(
-        label="Local authority footprint", max_length=300, required=False,
+        label="Local authority footprint",
+        max_length=300,
+        required=False,
         help_text="The council area or areas the place covers.",
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -135,18 +145,29 @@ class AliasForm(NHSForm):
 
 class PersonInviteForm(NHSForm):
     full_name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(label="E-mail address", error_messages={"invalid": "Enter an e-mail address in the correct format, like name@example.nhs.uk"})
+    email = forms.EmailField(
+        label="E-mail address",
+        error_messages={
+            "invalid": "Enter an e-mail address in the correct format, like name@example.nhs.uk"
+        },
+    )
     job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
     role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
-    place = forms.ModelChoiceField(queryset=Place.objects.none(), required=False, empty_label="Not a place role")
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.none(), required=False, empty_label="Not a place role"
+    )
     organisation = forms.ModelChoiceField(
-        label="Organisation they represent (optional)", queryset=Organisation.objects.none(), required=False
+        label="Organisation they represent (optional)",
+        queryset=Organisation.objects.none(),
+        required=False,
     )
 
     def __init__(self, *args: Any, system: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = Organisation.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            system=system, is_active=True
+        )  # type: ignore[attr-defined]
 
 
 # Admin console ----------------------------------------------------------------------------
@@ -178,7 +199,8 @@ def add_service_errors(form: forms.BaseForm, error: Any) -> None:
 
 class PlacePartnerAddForm(NHSForm):
     organisation = forms.ModelChoiceField(
-        label="Add a partner organisation", queryset=Organisation.objects.none(),
+        label="Add a partner organisation",
+        queryset=Organisation.objects.none(),
         empty_label="Choose an organisation",
     )
 
@@ -195,14 +217,18 @@ class MembershipAddForm(NHSForm):
         queryset=Place.objects.none(), required=False, empty_label="Not a place role"
     )
     organisation = forms.ModelChoiceField(
-        label="Organisation they represent (optional)", queryset=Organisation.objects.none(),
-        required=False, empty_label="None",
+        label="Organisation they represent (optional)",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="None",
     )
 
     def __init__(self, *args: Any, system: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = Organisation.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            system=system, is_active=True
+        )  # type: ignore[attr-defined]
 
 
 class MembershipChangeForm(NHSForm):
@@ -210,14 +236,17 @@ class MembershipChangeForm(NHSForm):
 
     role = forms.ChoiceField(choices=Role.choices)
     organisation = forms.ModelChoiceField(
-        label="Organisation they represent (optional)", queryset=Organisation.objects.none(),
-        required=False, empty_label="None",
+        label="Organisation they represent (optional)",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="None",
     )
 
     def __init__(self, *args: Any, membership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         same_scope = [
-            (value, label) for value, label in Role.choices
+            (value, label)
+            for value, label in Role.choices
             if (value in PLACE_ROLES) == (membership.role in PLACE_ROLES)
         ]
         self.fields["role"].choices = same_scope  # type: ignore[attr-defined]

@@ -40,7 +40,9 @@ def places_visible_to(*, user: User) -> QuerySet[Place]:
 def places_for_home(*, user: User) -> QuerySet[Place]:
     """The places a person belongs to (not every place an admin may see), with their partners
     and current people, for the home page."""
-    member_of = Membership.objects.current().filter(user=user, place__isnull=False).values("place_id")
+    member_of = (
+        Membership.objects.current().filter(user=user, place__isnull=False).values("place_id")
+    )
     return (
         Place.objects.filter(pk__in=member_of, is_active=True)
         .select_related("system")
@@ -95,14 +97,18 @@ def _search_filter(search: str, *fields: str) -> Q:
 def console_places(*, system: System, search: str = "") -> QuerySet[Place]:
     places = Place.objects.filter(system=system).annotate(
         partner_count=Count("partners", distinct=True),
-        people_count=Count("memberships", filter=Q(memberships__ended_at__isnull=True), distinct=True),
+        people_count=Count(
+            "memberships", filter=Q(memberships__ended_at__isnull=True), distinct=True
+        ),
     )
     if search:
         places = places.filter(_search_filter(search, "name", "local_authority_footprint"))
     return places.order_by("name")
 
 
-def console_organisations(*, system: System, search: str = "", sector: str = "") -> QuerySet[Organisation]:
+def console_organisations(
+    *, system: System, search: str = "", sector: str = ""
+) -> QuerySet[Organisation]:
     organisations = Organisation.objects.filter(system=system).prefetch_related(
         Prefetch("aliases", queryset=OrganisationAlias.objects.order_by("alias"))
     )
@@ -111,8 +117,7 @@ def console_organisations(*, system: System, search: str = "", sector: str = "")
     if search:
         key = normalise_name(search)
         organisations = organisations.filter(
-            _search_filter(search, "name", "ods_code")
-            | Q(aliases__normalised_alias__contains=key)
+            _search_filter(search, "name", "ods_code") | Q(aliases__normalised_alias__contains=key)
         ).distinct()
     return organisations.order_by("name")
 
@@ -165,9 +170,11 @@ def console_dashboard_counts(*, system: System) -> dict[str, int]:
 
 
 def console_recent_audit_events(*, system: System, limit: int = 10) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(system=system).select_related("actor").order_by(
-        "-created_at", "-id"
-    )[:limit]
+    return (
+        AuditEvent.objects.filter(system=system)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def console_place(*, system: System, pk: int) -> Place:
@@ -208,17 +215,16 @@ def console_place_partner_candidates(*, place: Place) -> QuerySet[Organisation]:
 
 def console_person(*, system: System, pk: int) -> User:
     """A person who holds or held a role in the system, with their current roles there."""
-    people = (
-        User.objects.filter(pk__in=Membership.objects.filter(system=system).values("user_id"))
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.current()
-                .filter(system=system)
-                .select_related("place", "organisation")
-                .order_by("place__name"),
-                to_attr="system_memberships",
-            )
+    people = User.objects.filter(
+        pk__in=Membership.objects.filter(system=system).values("user_id")
+    ).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.current()
+            .filter(system=system)
+            .select_related("place", "organisation")
+            .order_by("place__name"),
+            to_attr="system_memberships",
         )
     )
     return get_object_or_404(people, pk=pk)

@@ -22,7 +22,9 @@ def assert_same_document(page: Page) -> None:
     assert page.evaluate("() => window.__sameDocument === true"), "the page reloaded"
 
 
-def test_admin_adds_an_organisation_with_aliases_without_a_reload(page: Page, live_server, world) -> None:
+def test_admin_adds_an_organisation_with_aliases_without_a_reload(
+    page: Page, live_server, world
+) -> None:
     sign_in(page, live_server, world.icb_admin)
     page.goto(live_server.url + reverse("console:organisations", args=[world.system.slug]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Organisations")
@@ -50,7 +52,9 @@ def test_admin_adds_an_organisation_with_aliases_without_a_reload(page: Page, li
     alias_input = page.get_by_label("New alias for Riverside Hospitals NHS Trust")
     alias_input.fill("Riverside")
     page.get_by_role("button", name="Add alias to Riverside Hospitals NHS Trust").click()
-    expect(row.locator(".app-tag-list .nhsuk-tag")).to_have_text(["RHT", "Riverside", "the hospital"])
+    expect(row.locator(".app-tag-list .nhsuk-tag")).to_have_text(
+        ["RHT", "Riverside", "the hospital"]
+    )
     page.get_by_label("New alias for Riverside Hospitals NHS Trust").fill("rht")
     page.get_by_role("button", name="Add alias to Riverside Hospitals NHS Trust").click()
     expect(page.locator(".nhsuk-error-message").first).to_contain_text("already")
@@ -59,8 +63,12 @@ def test_admin_adds_an_organisation_with_aliases_without_a_reload(page: Page, li
     assert_accessible(page)
 
 
-def test_a_duplicate_organisation_name_is_refused_on_the_form(page: Page, live_server, world) -> None:
-    Organisation.objects.create(system=world.system, name="Ashford Council", sector="upper_tier_council", is_statutory=True)
+def test_a_duplicate_organisation_name_is_refused_on_the_form(
+    page: Page, live_server, world
+) -> None:
+    Organisation.objects.create(
+        system=world.system, name="Ashford Council", sector="upper_tier_council", is_statutory=True
+    )
     sign_in(page, live_server, world.icb_admin)
     page.goto(live_server.url + reverse("console:organisations", args=[world.system.slug]))
     mark_document(page)
@@ -70,7 +78,9 @@ def test_a_duplicate_organisation_name_is_refused_on_the_form(page: Page, live_s
     add.get_by_label("Sector").select_option(label="Other")
     add.get_by_role("radio", name="No").check()
     page.get_by_role("button", name="Add organisation").click()
-    expect(page.locator(".nhsuk-error-message").first).to_contain_text("already used by Ashford Council")
+    expect(page.locator(".nhsuk-error-message").first).to_contain_text(
+        "already used by Ashford Council"
+    )
     assert_same_document(page)
     assert Organisation.objects.filter(system=world.system).count() == 1
     assert_accessible(page)
