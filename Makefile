@@ -58,6 +58,10 @@ test: lint ## Linters, migration check and the whole test suite
 test-fast: install ## The test suite without linters or browser tests
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
+.PHONY: bench
+bench: install ## National-scale benchmark; needs DATABASE_URL=postgres://… (PostgreSQL only); BENCH_ARGS=--quick
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv, caches and the local SQLite database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3 staticfiles

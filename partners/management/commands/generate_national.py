@@ -1,0 +1,816 @@
+"""A national-scale, fictional data set for benchmarks: by default 42 integrated care systems,
+about 200 places, 5,000 partner organisations of every sector (a third of them with the
+abbreviations people really use), 20,000 people in every role, and the object permissions
+their memberships give.
+
+Seeded and reproducible: the same --seed gives the same names, sizes and links (dates are
+relative to the moment it runs). Rows go in with bulk_create in batches, not through the
+per-row services, and permissions with `permissions_sync_all_bulk`, so it runs in a minute or
+two on a small machine. Each domain has its own generator function below; later domains
+(consultation rounds, committees, delegation lines) add theirs to `GENERATORS`."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from partners.models import (
+    STATUTORY_SECTORS,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationAlias,
+    Place,
+    PlacePartner,
+    Role,
+    Sector,
+    System,
+    User,
+    normalise_name,
+)
+from partners.permissions import permissions_sync_all_bulk
+
+BATCH_SIZE = 2000
+EMAIL_DOMAIN = "example.nhs.uk"
+
+# Word lists ------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    """A word list written compactly: comma-separated if any entry has a space."""
+    return [w.strip() for w in text.split(",")] if "," in text else text.split()
+
+
+PREFIXES = _words(
+    "Ash Brack Cold Dun Elm Fen Gran Hal Ivy Kel Lang Mar Nor Oak Pen Red Stan Thorn Wey "
+    "Wick Brad Ches Dar Glen Har Kings Lynd Mill New Old Queens Rother Sand Stock Tam "
+    "Upton Wal Wood Amber Bel Clay Dene Eden Frox Gold Holm Kirk Lark Moss Ned Orms Pem "
+    "Ribble Sel Tor Ux Ver Wren"
+)
+SUFFIXES = _words(
+    "worth field harbour more ley ton by ford bridge wick ham stead bury dale mouth "
+    "caster minster hurst combe gate well thorpe holme borough cliffe den mere sley wood "
+    "stow"
+)
+COUNTY_ENDINGS = _words("shire land sex moor dale wold vale marsh")
+COMPASS = _words("North South East West Mid Central")
+PLACE_QUALIFIERS = _words("Coast Valley Downs Forest Vale Borough City")
+LOCALITY_WORDS = _words(
+    "Road Lane Street Park Green Hill Square Gardens Avenue Cross Bank Meadows Brook Common"
+)
+PRACTICE_KINDS = _words(
+    "Surgery, Medical Centre, Health Centre, Medical Practice, Family Practice, Group Practice"
+)
+PCN_AREAS = _words(
+    "North South East West Central Rural Valley Coastal Town Riverside Villages Moorland "
+    "Urban Forest Docks Heights"
+)
+VCFSE_KINDS = _words(
+    "Community Voluntary Service, Carers Centre, Mind, Age UK, Citizens Advice, Food Bank, "
+    "Youth Trust, Community Transport, Wellbeing Collective, Disability Forum, "
+    "Refugee Support, Men's Sheds, Community Foundation, Homeless Partnership, "
+    "Befriending Service"
+)
+OTHER_KINDS = _words(
+    "Health Innovation Network, Housing Association, University, College, "
+    "Community Interest Company, Leisure Trust, Fire and Rescue Service, Police Service, "
+    "Pharmacy Group, Dental Network"
+)
+SAINTS = _words(
+    "Columba Cuthbert Luke Margaret Anne Catherine Barnabas Oswald Wilfrid Gemma Helena "
+    "Michael Clare Andrew Giles Elizabeth"
+)
+FIRST_NAMES = _words(
+    "Amira Ben Chloe Dev Ella Femi Grace Hassan Isla Jack Kiran Leah Marcus Nadia Owen "
+    "Priya Quentin Rosa Sam Tariq Uma Victor Wendy Xavier Yasmin Zac Aled Bethan Callum "
+    "Deepa Eilidh Farah Gareth Hannah Imran Joanne Kwame Lucy Mohammed Niamh Olu Paul "
+    "Rachel Sanjay Tom Una Vikram Wei Yusuf Zara Aisha Brian Ciara Daniel Emma Fatima "
+    "George Harriet Ian Jade Kate Liam Maria Neil Olivia Peter Ruth Simon Tanya Will"
+)
+LAST_NAMES = _words(
+    "Adeyemi Brennan Chowdhury Davies Evans Fletcher Gill Hughes Iqbal Jones Kowalski "
+    "Lewis Mensah Nowak O'Brien Patel Quinn Roberts Shah Thompson Usman Vaughan Walsh Xu "
+    "Young Zielinski Ahmed Baker Clarke Dixon Edwards Francis Green Hall Ibrahim Jackson "
+    "Khan Lee Morris Nelson Okafor Price Rahman Smith Taylor Turner Wilson Wright Begum "
+    "Campbell Doyle Ellis Foster Grant Hussain Kelly Murphy Singh Ward Williams"
+)
+PLACE_TITLES = _words(
+    "Director of Adult Social Care, Director of Public Health, Clinical Director, "
+    "Chief Operating Officer, Head of Strategy, Chief Executive, Locality Manager, "
+    "Head of Commissioning, GP Partner, Director of Nursing, Practice Manager, "
+    "Partnership Manager, Programme Lead, Service Manager, Finance Business Partner"
+)
+LEAD_TITLES = _words("Place Director, Managing Director of the place, Director of Place")
+ADMIN_TITLES = _words(
+    "Head of Governance, Board Secretary, Governance Manager, Corporate Affairs Lead"
+)
+ADVISORY_TITLES = _words(
+    "Lay Member, Patient Representative, Independent Adviser, Healthwatch Chair"
+)
+
+# Organisations per entity, before the remainder goes to the numerous local sectors.
+PER_SYSTEM = {
+    Sector.ICB: 1.0,
+    Sector.AMBULANCE_TRUST: 1.0,
+    Sector.ACUTE_TRUST: 2.5,
+    Sector.COMMUNITY_TRUST: 0.8,
+    Sector.MENTAL_HEALTH_TRUST: 1.2,
+    Sector.COMBINED_TRUST: 0.5,
+    Sector.HOSPICE: 2.4,
+}
+PER_PLACE = {
+    Sector.UPPER_TIER_COUNCIL: 1.0,
+    Sector.HEALTHWATCH: 1.0,
+    Sector.GP_FEDERATION: 1.0,
+    Sector.DISTRICT_COUNCIL: 0.8,
+}
+REMAINDER_SHARES = {
+    Sector.GP_PRACTICE: 0.55,
+    Sector.PRIMARY_CARE_NETWORK: 0.30,
+    Sector.VCFSE: 0.12,
+    Sector.OTHER: 0.03,
+}
+SYSTEM_SECTORS = frozenset({*PER_SYSTEM, Sector.OTHER})
+ROUND_ROBIN_SECTORS = frozenset(
+    {
+        Sector.ICB,
+        Sector.AMBULANCE_TRUST,
+        Sector.UPPER_TIER_COUNCIL,
+        Sector.HEALTHWATCH,
+        Sector.GP_FEDERATION,
+    }
+)
+SMALL_WORDS = {"and", "of", "the", "nhs", "foundation", "trust", "for", "in", "on", "upon"}
+
+
+# Generation state ------------------------------------------------------------------------
+
+
+@dataclass
+class Sizes:
+    systems: int
+    places: int
+    organisations: int
+    people: int
+
+
+@dataclass
+class World:
+    """What the generators have made so far, in creation order."""
+
+    rng: random.Random
+    sizes: Sizes
+    now: datetime
+    systems: list[System] = field(default_factory=list)
+    system_bases: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    places_by_system: dict[int, list[Place]] = field(default_factory=dict)
+    organisations: list[Organisation] = field(default_factory=list)
+    served_places: list[list[Place]] = field(default_factory=list)
+    partners_by_place: dict[int, list[Organisation]] = field(default_factory=dict)
+    icb_by_system: dict[int, Organisation] = field(default_factory=dict)
+    users: list[User] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    used_names: set[str] = field(default_factory=set)
+    names_in_system: dict[int, set[str]] = field(default_factory=dict)
+    ods_codes: set[str] = field(default_factory=set)
+
+    def days_ago(self, low: int, high: int) -> datetime:
+        return self.now - timedelta(
+            days=self.rng.randint(low, high), minutes=self.rng.randint(0, 1439)
+        )
+
+
+def _bulk(model: Any, objects: list[Any]) -> list[Any]:
+    return model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+
+
+def _town(world: World, *, unique: bool) -> str:
+    """A plausible English town name from syllables; `unique` ones are never handed out twice."""
+    rng = world.rng
+    for _attempt in range(200):
+        name = rng.choice(PREFIXES) + rng.choice(SUFFIXES)
+        roll = rng.random()
+        if roll < 0.07:
+            name = f"{rng.choice(COMPASS)} {name}"
+        elif roll < 0.12:
+            name = f"{name} {rng.choice(PLACE_QUALIFIERS)}"
+        if not unique:
+            return name
+        key = normalise_name(name)
+        if key not in world.used_names:
+            world.used_names.add(key)
+            return name
+    raise CommandError("Ran out of distinct place names; ask for fewer places.")
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower().strip("'") not in SMALL_WORDS]
+    return "".join(w[0].upper() for w in words if w[0].isalpha())
+
+
+def _ods_code(world: World, prefix: str, length: int, alphabet: str) -> str:
+    for attempt in range(400):
+        size = length + attempt // 200  # grow only if the short codes run out
+        code = prefix + "".join(world.rng.choice(alphabet) for _ in range(size))
+        if code not in world.ods_codes:
+            world.ods_codes.add(code)
+            return code
+    raise CommandError("Ran out of ODS codes.")
+
+
+def _claim_name(world: World, system: System, candidates: Callable[[], str]) -> str:
+    """An organisation name not yet used (as a name or an alias) in the system."""
+    taken = world.names_in_system.setdefault(system.pk, set())
+    name = candidates()
+    for _attempt in range(30):
+        if normalise_name(name) not in taken:
+            break
+        name = candidates()
+    else:
+        base, n = name, 2
+        while normalise_name(f"{base} {n}") in taken:
+            n += 1
+        name = f"{base} {n}"
+    taken.add(normalise_name(name))
+    return name
+
+
+def _apportion(wanted: dict[str, float], total: int, minimum: int) -> dict[str, int]:
+    """Whole numbers proportional to `wanted`, summing to `total`, each at least `minimum`."""
+    scale = total / (sum(wanted.values()) or 1)
+    exact = {key: value * scale for key, value in wanted.items()}
+    counts = {key: max(minimum, int(value)) for key, value in exact.items()}
+    by_remainder = sorted(exact, key=lambda key: (exact[key] - int(exact[key]), key), reverse=True)
+    i = 0
+    while sum(counts.values()) < total:
+        counts[by_remainder[i % len(by_remainder)]] += 1
+        i += 1
+    while sum(counts.values()) > total:
+        largest = max(counts, key=lambda key: (counts[key], key))
+        if counts[largest] <= minimum:
+            break
+        counts[largest] -= 1
+    return counts
+
+
+def sector_quota(sizes: Sizes) -> dict[str, int]:
+    wanted: dict[str, float] = {s: per * sizes.systems for s, per in PER_SYSTEM.items()}
+    wanted.update({s: per * sizes.places for s, per in PER_PLACE.items()})
+    remainder = max(sizes.organisations - sum(wanted.values()), 0.0)
+    wanted.update({s: share * remainder for s, share in REMAINDER_SHARES.items()})
+    minimum = 1 if sizes.organisations >= len(Sector.values) else 0
+    return _apportion(wanted, sizes.organisations, minimum)
+
+
+# Generators, one per domain ----------------------------------------------------------------
+
+
+def generate_systems(world: World) -> None:
+    rng = world.rng
+    seen: set[str] = set()
+    systems: list[System] = []
+    while len(systems) < world.sizes.systems:
+        county = rng.choice(PREFIXES) + rng.choice(COUNTY_ENDINGS)
+        roll = rng.random()
+        if roll < 0.25:
+            base = f"{rng.choice(COMPASS)} {county}"
+        elif roll < 0.45:
+            base = f"{county} and {rng.choice(PREFIXES) + rng.choice(COUNTY_ENDINGS)}"
+        else:
+            base = county
+        if slugify(base) in seen:
+            continue
+        seen.add(slugify(base))
+        world.used_names.add(normalise_name(base))
+        world.system_bases.append(base)
+        short = _initials(base) if " " in base else base
+        systems.append(
+            System(
+                name=f"{base} Integrated Care System",
+                short_name=f"{short} ICB"[:40],
+                slug=slugify(base)[:80],
+            )
+        )
+    world.systems = _bulk(System, systems)
+    world.counts["systems"] = len(world.systems)
+
+
+def generate_places(world: World) -> None:
+    rng = world.rng
+    if world.sizes.places < len(world.systems):
+        raise CommandError("Every system needs at least one place: ask for more places.")
+    weights = [rng.uniform(0.5, 2.0) for _ in world.systems]
+    owners = list(range(len(world.systems)))  # one each, then the rest by weight
+    owners += rng.choices(
+        range(len(world.systems)), weights=weights, k=world.sizes.places - len(owners)
+    )
+    places = []
+    for index in owners:
+        system = world.systems[index]
+        name = _town(world, unique=True)
+        if rng.random() < 0.08:
+            name = f"{name} and {_town(world, unique=True)}"
+        population = (
+            rng.randint(500_001, 1_200_000)
+            if rng.random() < 0.06
+            else rng.randint(250_000, 500_000)
+        )
+        council = rng.choice(
+            [
+                "County Council",
+                "City Council",
+                "Borough Council",
+                "Council",
+                "Metropolitan Borough Council",
+            ]
+        )
+        places.append(
+            Place(
+                system=system,
+                name=name,
+                slug=slugify(name)[:80],
+                population=population,
+                local_authority_footprint=f"{name} {council}",
+            )
+        )
+    world.places = _bulk(Place, places)
+    for place in world.places:
+        world.places_by_system.setdefault(place.system_id, []).append(place)
+    world.counts["places"] = len(world.places)
+
+
+def _organisation_name(world: World, sector: str, system_index: int, home: Place) -> str:
+    rng = world.rng
+    base = world.system_bases[system_index]
+    place = home.name
+    town = rng.choice([place, place, _town(world, unique=False)])
+    options: dict[str, Callable[[], str]] = {
+        Sector.ICB: lambda: f"NHS {base} Integrated Care Board",
+        Sector.ACUTE_TRUST: lambda: rng.choice(
+            [
+                f"{town} Hospitals NHS Trust",
+                f"{town} University Hospitals NHS Foundation Trust",
+                f"Royal {town} Hospital NHS Foundation Trust",
+                f"{town} Teaching Hospitals NHS Trust",
+                f"{town} and {_town(world, unique=False)} Hospitals NHS Trust",
+            ]
+        ),
+        Sector.COMMUNITY_TRUST: lambda: rng.choice(
+            [
+                f"{town} Community Health NHS Trust",
+                f"{base} Community Healthcare NHS Trust",
+            ]
+        ),
+        Sector.MENTAL_HEALTH_TRUST: lambda: rng.choice(
+            [
+                f"{base} Partnership NHS Foundation Trust",
+                f"{town} Mental Health NHS Trust",
+                f"{town} and {base} Mental Health NHS Foundation Trust",
+            ]
+        ),
+        Sector.COMBINED_TRUST: lambda: f"{town} Health and Care NHS Trust",
+        Sector.AMBULANCE_TRUST: lambda: f"{base} Ambulance Service NHS Trust",
+        Sector.UPPER_TIER_COUNCIL: lambda: home.local_authority_footprint,
+        Sector.DISTRICT_COUNCIL: lambda: f"{_town(world, unique=False)} District Council",
+        Sector.PRIMARY_CARE_NETWORK: lambda: rng.choice(
+            [
+                f"{place} {rng.choice(PCN_AREAS)} Primary Care Network",
+                f"{_town(world, unique=False)} Primary Care Network",
+            ]
+        ),
+        Sector.GP_PRACTICE: lambda: rng.choice(
+            [
+                f"{_town(world, unique=False)} {rng.choice(PRACTICE_KINDS)}",
+                f"{rng.choice(PREFIXES)} {rng.choice(LOCALITY_WORDS)} {rng.choice(PRACTICE_KINDS)}",
+                f"The {_town(world, unique=False)} {rng.choice(PRACTICE_KINDS)}",
+            ]
+        ),
+        Sector.GP_FEDERATION: lambda: rng.choice(
+            [
+                f"{place} GP Federation",
+                f"{place} Primary Care Collaborative",
+                f"{place} Health Ltd",
+            ]
+        ),
+        Sector.VCFSE: lambda: f"{rng.choice([place, town])} {rng.choice(VCFSE_KINDS)}",
+        Sector.HEALTHWATCH: lambda: f"Healthwatch {place}",
+        Sector.HOSPICE: lambda: rng.choice(
+            [f"St {rng.choice(SAINTS)}'s Hospice", f"{town} Hospice"]
+        ),
+        Sector.OTHER: lambda: f"{rng.choice([base, town])} {rng.choice(OTHER_KINDS)}",
+    }
+    return _claim_name(world, world.systems[system_index], options[sector])
+
+
+def _ods_for(world: World, sector: str) -> str:
+    digits, letters = "0123456789", "ABCDEFGHJKLMNPQRTVWXY0123456789"
+    if sector == Sector.ICB:
+        return _ods_code(world, "Q", 2, letters)
+    if sector in {
+        Sector.ACUTE_TRUST,
+        Sector.COMMUNITY_TRUST,
+        Sector.MENTAL_HEALTH_TRUST,
+        Sector.COMBINED_TRUST,
+        Sector.AMBULANCE_TRUST,
+    }:
+        return _ods_code(world, "R", 2, letters)
+    if sector == Sector.GP_PRACTICE:
+        return _ods_code(world, world.rng.choice("ABCDEFGHJKLMNPY"), 5, digits)
+    if sector == Sector.PRIMARY_CARE_NETWORK:
+        return _ods_code(world, "U", 5, digits)
+    return ""
+
+
+def _served(world: World, sector: str, system_places: list[Place], home: Place) -> list[Place]:
+    rng = world.rng
+    if sector not in SYSTEM_SECTORS:
+        return [home]
+    if sector in {Sector.ICB, Sector.AMBULANCE_TRUST, Sector.MENTAL_HEALTH_TRUST}:
+        return list(system_places)
+    limits: dict[str, int] = {Sector.ACUTE_TRUST: 3, Sector.COMBINED_TRUST: 2, Sector.HOSPICE: 3}
+    most = limits.get(sector, len(system_places))
+    others = [p for p in system_places if p.pk != home.pk]
+    extra = rng.randint(0, min(most, len(system_places)) - 1)
+    return [home, *rng.sample(others, min(extra, len(others)))]
+
+
+def generate_organisations(world: World) -> None:
+    rng = world.rng
+    quota = sector_quota(world.sizes)
+    system_weights = [len(world.places_by_system[s.pk]) for s in world.systems]
+    populations = [p.population or 1 for p in world.places]
+    system_index = {s.pk: i for i, s in enumerate(world.systems)}
+    planned: list[tuple[str, int, Place]] = []  # sector, system index, home place
+    place_order = list(world.places)
+    rng.shuffle(place_order)
+    for sector in Sector.values:
+        count = quota.get(sector, 0)
+        for n in range(count):
+            if sector in SYSTEM_SECTORS:
+                if sector in ROUND_ROBIN_SECTORS:
+                    index = n % len(world.systems)
+                else:
+                    index = rng.choices(range(len(world.systems)), weights=system_weights)[0]
+                home = rng.choice(world.places_by_system[world.systems[index].pk])
+            else:
+                if sector in ROUND_ROBIN_SECTORS:
+                    home = place_order[n % len(place_order)]
+                else:
+                    home = rng.choices(world.places, weights=populations)[0]
+                index = system_index[home.system_id]
+            planned.append((sector, index, home))
+
+    organisations = []
+    for sector, index, home in planned:
+        system = world.systems[index]
+        name = _organisation_name(world, sector, index, home)
+        organisations.append(
+            Organisation(
+                system=system,
+                name=name,
+                normalised_name=normalise_name(name),
+                sector=sector,
+                is_statutory=sector in STATUTORY_SECTORS,
+                ods_code=_ods_for(world, sector),
+                is_active=rng.random() > 0.01,
+            )
+        )
+        world.served_places.append(_served(world, sector, world.places_by_system[system.pk], home))
+    world.organisations = _bulk(Organisation, organisations)
+    for organisation in world.organisations:
+        if organisation.sector == Sector.ICB:
+            world.icb_by_system.setdefault(organisation.system_id, organisation)
+    world.counts["organisations"] = len(world.organisations)
+    world.counts["sectors"] = len({o.sector for o in world.organisations})
+
+
+def _alias_candidates(world: World, organisation: Organisation) -> list[str]:
+    name, sector = organisation.name, organisation.sector
+    initials = _initials(name)
+    candidates = []
+    if sector == Sector.ICB:
+        candidates += ["the ICB", f"{initials} ICB"]
+    if sector == Sector.PRIMARY_CARE_NETWORK:
+        candidates.append(name.replace("Primary Care Network", "PCN"))
+    if sector == Sector.MENTAL_HEALTH_TRUST:
+        candidates.append("the partnership trust")
+    if sector == Sector.ACUTE_TRUST and name.startswith("Royal "):
+        candidates.append("the Royal")
+    if sector in {Sector.UPPER_TIER_COUNCIL, Sector.DISTRICT_COUNCIL}:
+        candidates.append("the council")
+    if sector == Sector.GP_PRACTICE:
+        candidates.append(re.sub(r"^The ", "", name.rsplit(" ", 1)[0]) + " practice")
+    if sector == Sector.VCFSE and "Community Voluntary Service" in name:
+        candidates.append(name.replace("Community Voluntary Service", "CVS"))
+    if sector == Sector.HEALTHWATCH:
+        candidates.append(name.replace("Healthwatch ", "HW "))
+    if len(initials) >= 2:
+        candidates.append(initials)
+    world.rng.shuffle(candidates)
+    return candidates
+
+
+def generate_aliases(world: World) -> None:
+    """About one organisation in three gets one or two aliases, unique in its system."""
+    rng = world.rng
+    aliases = []
+    for organisation in world.organisations:
+        if rng.random() >= 1 / 3:
+            continue
+        wanted = rng.randint(1, 2)
+        taken = world.names_in_system[organisation.system_id]
+        for alias in _alias_candidates(world, organisation):
+            key = normalise_name(alias)
+            if not key or key in taken:
+                continue
+            taken.add(key)
+            aliases.append(
+                OrganisationAlias(
+                    organisation=organisation,
+                    system_id=organisation.system_id,
+                    alias=alias,
+                    normalised_alias=key,
+                )
+            )
+            wanted -= 1
+            if not wanted:
+                break
+    _bulk(OrganisationAlias, aliases)
+    world.counts["organisation_aliases"] = len(aliases)
+    world.counts["organisations_with_aliases"] = len({a.organisation_id for a in aliases})
+
+
+def generate_place_partners(world: World) -> None:
+    partners = []
+    for organisation, served in zip(world.organisations, world.served_places, strict=True):
+        for place in served:
+            partners.append(
+                PlacePartner(
+                    place=place,
+                    organisation=organisation,
+                    joined_on=world.days_ago(30, 1200).date(),
+                )
+            )
+            if organisation.is_active:
+                world.partners_by_place.setdefault(place.pk, []).append(organisation)
+    _bulk(PlacePartner, partners)
+    world.counts["place_partners"] = len(partners)
+
+
+def _email_part(value: str) -> str:
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "", folded.lower())
+
+
+def generate_people(world: World) -> None:
+    rng = world.rng
+    unusable = make_password(None)  # nobody signs in with a password; benchmarks force_login
+    users = []
+    for n in range(world.sizes.people):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        users.append(
+            User(
+                email=f"{_email_part(first)}.{_email_part(last)}.{n + 1}@{EMAIL_DOMAIN}",
+                full_name=f"{first} {last}",
+                password=unusable,
+                job_title="",
+                is_active=True,
+                date_joined=world.days_ago(30, 1200),
+            )
+        )
+    world.users = users  # saved by generate_memberships once job titles are known
+
+
+def _system_role_counts(world: World) -> tuple[list[int], list[int], list[int]]:
+    rng = world.rng
+    admins = [rng.randint(2, 4) for _ in world.systems]
+    advisory = [rng.randint(3, 6) for _ in world.systems]
+    leads = [1 if rng.random() < 0.7 else 2 for _ in world.places]
+    if sum(admins) + sum(advisory) + sum(leads) + len(world.places) > world.sizes.people:
+        admins = [1] * len(world.systems)
+        advisory = [1] * len(world.systems)
+        leads = [1] * len(world.places)
+    needed = sum(admins) + sum(advisory) + sum(leads) + len(world.places)
+    if needed > world.sizes.people:
+        raise CommandError(f"Too few people: this many systems and places need at least {needed}.")
+    return admins, advisory, leads
+
+
+def generate_memberships(world: World) -> None:
+    """Every person holds at least one current role. Each system has a few ICB admins and
+    advisory members; each place one or two leads and members in proportion to its
+    population. A few people belong to two places, a few have left a place (history) and a
+    few members have been deactivated."""
+    rng = world.rng
+    users = world.users
+    admins, advisory, leads = _system_role_counts(world)
+    pool = list(range(len(users)))
+    rng.shuffle(pool)
+    memberships: list[Membership] = []
+
+    def add(user_index: int, system: System, role: str, place: Place | None, title: str) -> None:
+        if place is not None:
+            choices = world.partners_by_place.get(place.pk, [])
+            organisation = rng.choice(choices) if choices and rng.random() > 0.05 else None
+        elif role == Role.ICB_ADMIN:
+            organisation = world.icb_by_system.get(system.pk)
+        else:
+            organisation = None
+        if not users[user_index].job_title:
+            users[user_index].job_title = title
+        memberships.append(
+            Membership(
+                user=users[user_index],
+                system=system,
+                place=place,
+                role=role,
+                organisation=organisation,
+                started_at=world.days_ago(14, 900),
+            )
+        )
+
+    for i, system in enumerate(world.systems):
+        for _ in range(admins[i]):
+            add(pool.pop(), system, Role.ICB_ADMIN, None, rng.choice(ADMIN_TITLES))
+        for _ in range(advisory[i]):
+            add(pool.pop(), system, Role.ADVISORY_MEMBER, None, rng.choice(ADVISORY_TITLES))
+    for i, place in enumerate(world.places):
+        for _ in range(leads[i]):
+            add(pool.pop(), place.system, Role.PLACE_LEAD, place, rng.choice(LEAD_TITLES))
+    members_by_place: dict[int, list[int]] = {}
+    homes = list(world.places)
+    homes += rng.choices(
+        world.places, weights=[p.population or 1 for p in world.places], k=len(pool) - len(homes)
+    )
+    for place, user_index in zip(homes, pool, strict=True):
+        add(user_index, place.system, Role.PLACE_MEMBER, place, rng.choice(PLACE_TITLES))
+        members_by_place.setdefault(place.pk, []).append(user_index)
+
+    # Second places, past memberships and deactivated people, among plain members only.
+    ended = 0
+    for place in world.places:
+        siblings = [p for p in world.places_by_system[place.system_id] if p.pk != place.pk]
+        for user_index in members_by_place.get(place.pk, []):
+            roll = rng.random()
+            if siblings and roll < 0.04:
+                add(user_index, place.system, Role.PLACE_MEMBER, rng.choice(siblings), "")
+            elif siblings and roll < 0.07:
+                add(user_index, place.system, Role.PLACE_MEMBER, rng.choice(siblings), "")
+                past = memberships[-1]
+                past.started_at = world.days_ago(700, 1200)
+                past.ended_at = past.started_at + timedelta(days=rng.randint(30, 600))
+                ended += 1
+            elif roll > 0.99:
+                users[user_index].is_active = False
+
+    world.users = _bulk(User, users)
+    world.memberships = _bulk(Membership, memberships)
+    world.counts["people"] = len(world.users)
+    world.counts["inactive_people"] = sum(not u.is_active for u in world.users)
+    world.counts["memberships"] = len(world.memberships)
+    world.counts["memberships_ended"] = ended
+    for role in Role.values:
+        world.counts[f"memberships_{role}"] = sum(
+            m.role == role and m.ended_at is None for m in world.memberships
+        )
+
+
+def generate_invitations(world: World) -> None:
+    """Some people were invited recently: most accepted, some still pending."""
+    rng = world.rng
+    invitations = []
+    for user in world.users:
+        if rng.random() >= 0.05:
+            continue
+        created = world.now - timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 1439))
+        pending = rng.random() < 0.5
+        token = rng.getrandbits(256).to_bytes(32, "big")
+        invitations.append(
+            Invitation(
+                user=user,
+                token_hash=hashlib.sha256(token).hexdigest(),
+                created_at=created,
+                expires_at=created + timedelta(days=14),
+                sent_at=created,
+                accepted_at=None if pending else created + timedelta(hours=rng.randint(1, 72)),
+            )
+        )
+    _bulk(Invitation, invitations)
+    world.counts["invitations"] = len(invitations)
+
+
+def generate_audit_events(world: World) -> None:
+    """A recent history for each system's console dashboard."""
+    rng = world.rng
+    admins_by_system: dict[int, list[User]] = {}
+    for membership in world.memberships:
+        if membership.role == Role.ICB_ADMIN:
+            admins_by_system.setdefault(membership.system_id, []).append(membership.user)
+    organisations_by_system: dict[int, list[Organisation]] = {}
+    for organisation in world.organisations:
+        organisations_by_system.setdefault(organisation.system_id, []).append(organisation)
+    events = []
+    for system in world.systems:
+        actors: list[User | None] = [*admins_by_system.get(system.pk, [])] or [None]
+        places = world.places_by_system[system.pk]
+        organisations = organisations_by_system.get(system.pk, [])
+        for _ in range(rng.randint(15, 40)):
+            target: Place | Organisation
+            if organisations and rng.random() < 0.6:
+                target = rng.choice(organisations)
+                action, summary = "organisation.update", f"Changed organisation {target.name}"
+            else:
+                target = rng.choice(places)
+                action, summary = "place.update", f"Changed place {target.name}"
+            events.append(
+                AuditEvent(
+                    actor=rng.choice(actors),
+                    system=system,
+                    action=action,
+                    target_type=target._meta.label,
+                    target_id=str(target.pk),
+                    summary=summary[:500],
+                    details={},
+                    created_at=world.days_ago(0, 90),
+                )
+            )
+    _bulk(AuditEvent, events)
+    world.counts["audit_events"] = len(events)
+
+
+def generate_permissions(world: World) -> None:
+    granted, revoked = permissions_sync_all_bulk()
+    world.counts["object_permissions"] = granted
+    world.counts["object_permissions_revoked"] = revoked
+
+
+GENERATORS: list[Callable[[World], None]] = [
+    generate_systems,
+    generate_places,
+    generate_organisations,
+    generate_aliases,
+    generate_place_partners,
+    generate_people,
+    generate_memberships,
+    generate_invitations,
+    generate_audit_events,
+    generate_permissions,
+]
+
+
+def generate(*, seed: int, sizes: Sizes, log: Callable[[str], None] = lambda _: None) -> World:
+    world = World(rng=random.Random(seed), sizes=sizes, now=timezone.now())
+    with transaction.atomic():
+        for generator in GENERATORS:
+            started = time.perf_counter()
+            generator(world)
+            log(f"  {generator.__name__}: {time.perf_counter() - started:.1f}s")
+    return world
+
+
+class Command(BaseCommand):
+    help = "Load a fictional national-scale data set for benchmarks (into an empty database)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--systems", type=int, default=42)
+        parser.add_argument("--places", type=int, default=200)
+        parser.add_argument("--organisations", type=int, default=5000)
+        parser.add_argument("--people", type=int, default=20000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sizes = Sizes(
+            systems=options["systems"],
+            places=options["places"],
+            organisations=options["organisations"],
+            people=options["people"],
+        )
+        if min(sizes.systems, sizes.places, sizes.organisations, sizes.people) < 1:
+            raise CommandError("Every size must be at least 1.")
+        if System.objects.exists():
+            raise CommandError(
+                "This database already holds systems; generate_national only loads an empty "
+                "database. Use a fresh one (createdb, then migrate)."
+            )
+        started = time.perf_counter()
+        world = generate(seed=options["seed"], sizes=sizes, log=self.stdout.write)
+        elapsed = time.perf_counter() - started
+        for name, count in world.counts.items():
+            self.stdout.write(f"{name}: {count}")
+        self.stdout.write(self.style.SUCCESS(f"Generated in {elapsed:.1f} seconds."))
