@@ -57,19 +57,25 @@ class NHSFormMixin:
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            classes = widget.attrs.get("class", "")
-            for base, error_class in ERROR_CLASSES.items():
-                if base in classes.split() and error_class not in classes:
-                    classes += " " + error_class
-            widget.attrs["class"] = classes
-            described = widget.attrs.get("aria-describedby", "")
-            error_id = f"{self[name].auto_id}-error"  # type: ignore[index]
-            if error_id not in described:
-                widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
+        style_errors(self)  # type: ignore[arg-type]
+
+
+def style_errors(form: forms.BaseForm) -> None:
+    """Give every field with an error the NHS error classes and point its aria-describedby at
+    the error message."""
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        widget = form.fields[name].widget
+        classes = widget.attrs.get("class", "")
+        for base, error_class in ERROR_CLASSES.items():
+            if base in classes.split() and error_class not in classes:
+                classes += " " + error_class
+        widget.attrs["class"] = classes
+        error_id = f"{form[name].auto_id}-error"
+        described = widget.attrs.get("aria-describedby", "")
+        if error_id not in described:
+            widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
 
 
 class NHSForm(NHSFormMixin, forms.Form):
@@ -143,33 +149,6 @@ class AliasForm(NHSForm):
     alias = forms.CharField(label="New alias", max_length=200)
 
 
-class PersonInviteForm(NHSForm):
-    full_name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(
-        label="E-mail address",
-        error_messages={
-            "invalid": "Enter an e-mail address in the correct format, like name@example.nhs.uk"
-        },
-    )
-    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
-    role = forms.ChoiceField(choices=[("", "Choose a role"), *Role.choices])
-    place = forms.ModelChoiceField(
-        queryset=Place.objects.none(), required=False, empty_label="Not a place role"
-    )
-    organisation = forms.ModelChoiceField(
-        label="Organisation they represent (optional)",
-        queryset=Organisation.objects.none(),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, system: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = Place.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            system=system, is_active=True
-        )  # type: ignore[attr-defined]
-
-
 # Admin console ----------------------------------------------------------------------------
 
 
@@ -182,19 +161,7 @@ def add_service_errors(form: forms.BaseForm, error: Any) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
-    for name in form.errors:
-        if name not in form.fields:
-            continue
-        widget = form.fields[name].widget
-        classes = widget.attrs.get("class", "")
-        for base, error_class in ERROR_CLASSES.items():
-            if base in classes.split() and error_class not in classes:
-                classes += " " + error_class
-        widget.attrs["class"] = classes
-        error_id = f"{form[name].auto_id}-error"
-        described = widget.attrs.get("aria-describedby", "")
-        if error_id not in described:
-            widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
+    style_errors(form)
 
 
 class PlacePartnerAddForm(NHSForm):
@@ -225,10 +192,24 @@ class MembershipAddForm(NHSForm):
 
     def __init__(self, *args: Any, system: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = Place.objects.filter(system=system, is_active=True)  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            system=system, is_active=True
-        )  # type: ignore[attr-defined]
+        places = Place.objects.filter(system=system, is_active=True)
+        organisations = Organisation.objects.filter(system=system, is_active=True)
+        self.fields["place"].queryset = places  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class PersonInviteForm(MembershipAddForm):
+    """A new person and their first role."""
+
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(
+        label="E-mail address",
+        error_messages={
+            "invalid": "Enter an e-mail address in the correct format, like name@example.nhs.uk"
+        },
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    field_order = ["full_name", "email", "job_title", "role", "place", "organisation"]
 
 
 class MembershipChangeForm(NHSForm):
