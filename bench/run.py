@@ -256,8 +256,8 @@ class Page:
 
 
 def pages(s: Subjects) -> list[Page]:
-    from partners.console_views import PAGE_SIZE
     from partners.models import Organisation, Place
+    from partners.pagination import PAGE_SIZE
 
     slug = s.system.slug
     console = f"/console/{slug}"

@@ -15,8 +15,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -36,6 +34,7 @@ from partners.forms import (
     PlacePartnerAddForm,
     add_service_errors,
 )
+from partners.htmx import htmx_target, wants_partial
 from partners.models import (
     Membership,
     Organisation,
@@ -47,9 +46,8 @@ from partners.models import (
     System,
     User,
 )
+from partners.pagination import PEOPLE_PER_PAGE, paginate
 from partners.permissions import ADMINISTER_SYSTEM
-
-PAGE_SIZE = 25
 
 PLACES = "console/places.html"
 ORGANISATIONS = "console/organisations.html"
@@ -69,20 +67,13 @@ def get_system_for_admin(request: HttpRequest, system_slug: str) -> System:
 # Helpers ----------------------------------------------------------------------------------
 
 
-def _wants_partial(request: HttpRequest) -> bool:
-    """An HTMX request wants only its partial, except when htmx restores history (then it
-    needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
-
-
 def _render(
     request: HttpRequest, template: str, partial: str, context: dict[str, Any]
 ) -> HttpResponse:
     """The full page, or for HTMX just the named partial of the same template."""
-    name = f"{template}#{partial}" if _wants_partial(request) else template
+    name = f"{template}#{partial}" if wants_partial(request) else template
     response = render(request, name, context)
-    if _wants_partial(request) and request.method == "POST":
+    if wants_partial(request) and request.method == "POST":
         # A form came back with errors: clear the last success message so it cannot mislead.
         cleared = render_to_string(f"{SHARED}#status", {"status_message": "", "oob": True})
         response.content += f"<template>{cleared}</template>".encode()
@@ -119,7 +110,7 @@ def _done(
     request: HttpRequest, message: str, redirect_to: str, reply: Callable[[], HttpResponse]
 ) -> HttpResponse:
     """After a successful change: the updated partial for HTMX, otherwise redirect (PRG)."""
-    if _wants_partial(request):
+    if wants_partial(request):
         return reply()
     messages.success(request, message)
     return redirect(redirect_to)
@@ -132,23 +123,11 @@ def _refused(
     reply: Callable[[], HttpResponse],
 ) -> HttpResponse:
     """A service refused an action that has no form: show why in place, or after a redirect."""
-    if _wants_partial(request):
+    if wants_partial(request):
         return reply()
     for text in error.messages:
         messages.error(request, text)
     return redirect(redirect_to)
-
-
-def _paginate(request: HttpRequest, queryset: QuerySet[Any]) -> dict[str, Any]:
-    """One page of rows (two queries: the count and the page), with the NHS pagination's
-    elided page numbers."""
-    page: Page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return {
-        "page_obj": page,
-        "page_range": list(
-            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-        ),
-    }
 
 
 def _flag(request: HttpRequest, name: str) -> bool:
@@ -185,7 +164,7 @@ def _places_context(request: HttpRequest, system: System, **extra: Any) -> dict[
     return {
         "system": system,
         "q": search,
-        **_paginate(request, selectors.console_places(system=system, search=search)),
+        **paginate(request, selectors.console_places(system=system, search=search)),
         "list_url": reverse("console:places", args=[system.slug]),
         **extra,
     }
@@ -245,7 +224,7 @@ def place_add(request: HttpRequest, system_slug: str) -> HttpResponse:
 def place_row(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
     system = get_system_for_admin(request, system_slug)
     place = selectors.console_place(system=system, pk=pk)
-    if not _wants_partial(request):
+    if not wants_partial(request):
         return redirect("console:places", system.slug)
     return _render(request, PLACES, "place-row", {"system": system, "place": place})
 
@@ -304,7 +283,7 @@ def place_edit(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
         "wrapper": "table",
         "heading": f"Edit {place.name}",
     }
-    if _wants_partial(request):
+    if wants_partial(request):
         return _render(request, PLACES, "place-form", context)
     return render(request, EDIT, context)
 
@@ -353,8 +332,20 @@ def _place_partners_context(
 def place_detail(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
     system = get_system_for_admin(request, system_slug)
     place = selectors.console_place(system=system, pk=pk)
-    context = _place_partners_context(system, place, people=selectors.place_people(place=place))
+    context = _place_partners_context(
+        system, place, **_place_people_context(request, system, place)
+    )
+    if htmx_target(request) == "place-people":
+        return render(request, "partners/place_people.html", context)
     return _render(request, PLACE, "place-partners", context)
+
+
+def _place_people_context(request: HttpRequest, system: System, place: Place) -> dict[str, Any]:
+    return {
+        "people_url": reverse("console:place", args=[system.slug, place.pk]),
+        "people_list_url": reverse("console:people", args=[system.slug]),
+        **paginate(request, selectors.place_people(place=place), PEOPLE_PER_PAGE),
+    }
 
 
 @login_required
@@ -391,7 +382,7 @@ def place_partner_add(request: HttpRequest, system_slug: str, pk: int) -> HttpRe
                 ),
             )
     context = _place_partners_context(
-        system, place, form, people=selectors.place_people(place=place)
+        system, place, form, **_place_people_context(request, system, place)
     )
     return _render(request, PLACE, "place-partners", context)
 
@@ -453,7 +444,7 @@ def _organisations_context(request: HttpRequest, system: System, **extra: Any) -
         "q": search,
         "sector": sector,
         "sectors": Sector.choices,
-        **_paginate(request, queryset),
+        **paginate(request, queryset),
         "list_url": reverse("console:organisations", args=[system.slug]),
         **extra,
     }
@@ -533,7 +524,7 @@ def organisation_add(request: HttpRequest, system_slug: str) -> HttpResponse:
 def organisation_row(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
     system = get_system_for_admin(request, system_slug)
     organisation = selectors.console_organisation(system=system, pk=pk)
-    if not _wants_partial(request):
+    if not wants_partial(request):
         return redirect("console:organisations", system.slug)
     return _render(
         request, ORGANISATIONS, "organisation-row", _organisation_row(system, organisation)
@@ -593,7 +584,7 @@ def organisation_edit(request: HttpRequest, system_slug: str, pk: int) -> HttpRe
         "wrapper": "table",
         "heading": f"Edit {organisation.name}",
     }
-    if _wants_partial(request):
+    if wants_partial(request):
         return _render(request, ORGANISATIONS, "organisation-form", context)
     return render(request, EDIT, context)
 
@@ -700,7 +691,7 @@ def organisation_alias_add(request: HttpRequest, system_slug: str, pk: int) -> H
                 ),
             )
     updated = selectors.console_organisation(system=system, pk=organisation.pk)
-    if _wants_partial(request):
+    if wants_partial(request):
         return _render(
             request, ORGANISATIONS, "organisation-aliases", _aliases_context(system, updated, form)
         )
@@ -761,7 +752,7 @@ def _people_context(request: HttpRequest, system: System, **extra: Any) -> dict[
         "q": search,
         "role": role,
         "roles": Role.choices,
-        **_paginate(request, queryset),
+        **paginate(request, queryset),
         "list_url": reverse("console:people", args=[system.slug]),
         **extra,
     }
@@ -835,7 +826,7 @@ def person_invite(request: HttpRequest, system_slug: str) -> HttpResponse:
 def person_row(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
     system = get_system_for_admin(request, system_slug)
     person = selectors.console_person(system=system, pk=pk)
-    if not _wants_partial(request):
+    if not wants_partial(request):
         return redirect("console:people", system.slug)
     return _render(request, PEOPLE, "person-row", _person_row(system, person))
 
@@ -886,7 +877,7 @@ def person_membership_add(request: HttpRequest, system_slug: str, pk: int) -> Ht
         "wrapper": "div",
         "heading": f"Add a role for {person}",
     }
-    if _wants_partial(request):
+    if wants_partial(request):
         return _render(request, PEOPLE, "membership-add", context)
     return render(request, EDIT, context)
 
@@ -969,7 +960,7 @@ def _membership_context(system: System, membership: Membership, **extra: Any) ->
 def membership_item(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
     system = get_system_for_admin(request, system_slug)
     membership = selectors.console_membership(system=system, pk=pk)
-    if not _wants_partial(request):
+    if not wants_partial(request):
         return redirect("console:people", system.slug)
     return _render(request, PEOPLE, "membership", _membership_context(system, membership))
 
@@ -1027,7 +1018,7 @@ def membership_edit(request: HttpRequest, system_slug: str, pk: int) -> HttpResp
         "wrapper": "list",
         "heading": f"Change the role of {membership.user}",
     }
-    if _wants_partial(request):
+    if wants_partial(request):
         return _render(request, PEOPLE, "membership-form", context)
     return render(request, EDIT, context)
 

@@ -24,11 +24,18 @@ from partners.models import (
     User,
     normalise_name,
 )
-from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
+from partners.permissions import VIEW_PLACE
 
 
 def systems_administered_by(*, user: User) -> QuerySet[System]:
-    return get_objects_for_user(user, ADMINISTER_SYSTEM, klass=System, accept_global_perms=False)
+    """The systems the person is a current ICB governance admin of. Read from memberships,
+    which the permission service mirrors into object permissions: a cheap indexed query for
+    the navigation on every page. Access itself is still checked on each object."""
+    return System.objects.filter(
+        pk__in=Membership.objects.current()
+        .filter(user=user, role=Role.ICB_ADMIN, place__isnull=True)
+        .values("system_id")
+    ).order_by("name")
 
 
 def places_visible_to(*, user: User) -> QuerySet[Place]:
@@ -38,20 +45,33 @@ def places_visible_to(*, user: User) -> QuerySet[Place]:
 
 
 def places_for_home(*, user: User) -> QuerySet[Place]:
-    """The places a person belongs to (not every place an admin may see), with their partners
-    and current people, for the home page."""
+    """The places a person belongs to (not every place an admin may see), each with its
+    partners' names, its leads and how many people it has, for the home page."""
     member_of = (
         Membership.objects.current().filter(user=user, place__isnull=False).values("place_id")
     )
     return (
         Place.objects.filter(pk__in=member_of, is_active=True)
         .select_related("system")
+        .annotate(
+            people_count=Count(
+                "memberships", filter=Q(memberships__ended_at__isnull=True), distinct=True
+            )
+        )
         .prefetch_related(
-            Prefetch("partners", queryset=PlacePartner.objects.select_related("organisation")),
+            Prefetch(
+                "partners",
+                queryset=PlacePartner.objects.select_related("organisation").only(
+                    "place_id", "organisation__name"
+                ),
+            ),
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.current().select_related("user", "organisation"),
-                to_attr="current_memberships",
+                queryset=Membership.objects.current()
+                .filter(role=Role.PLACE_LEAD)
+                .select_related("user")
+                .only("place_id", "user__full_name"),
+                to_attr="leads",
             ),
         )
         .order_by("system__name", "name")
@@ -75,13 +95,19 @@ def place_partners_by_sector(*, place: Place) -> OrderedDict[str, list[Organisat
     return by_sector
 
 
-def place_people(*, place: Place) -> QuerySet[Membership]:
-    return (
+def place_people(*, place: Place, search: str = "") -> QuerySet[Membership]:
+    people = (
         Membership.objects.current()
         .filter(place=place)
         .select_related("user", "organisation")
-        .order_by("-role", "user__full_name")  # leads first
+        .only("role", "user__full_name", "user__job_title", "user__email", "organisation__name")
+        .order_by("role", "user__full_name", "pk")  # "place_lead" sorts before "place_member"
     )
+    if search:
+        people = people.filter(
+            _search_filter(search, "user__full_name", "user__job_title", "organisation__name")
+        )
+    return people
 
 
 def _search_filter(search: str, *fields: str) -> Q:

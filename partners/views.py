@@ -8,11 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from partners.access import has_object_permission, require_object_permission
 from partners.forms import NHSSetPasswordForm
+from partners.htmx import wants_partial
 from partners.models import Place
+from partners.pagination import PEOPLE_PER_PAGE, paginate
 from partners.permissions import LEAD_PLACE, VIEW_PLACE
 from partners.selectors import place_partners_by_sector, place_people, places_for_home
 from partners.services import invitation_accept, invitation_find
@@ -33,17 +37,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def place_detail(request: HttpRequest, place_pk: int) -> HttpResponse:
+    """The place's partners by sector and its people; for HTMX (search, paging) just the
+    people."""
     place = get_place_for(request, place_pk)
-    return render(
-        request,
-        "partners/place_detail.html",
-        {
-            "place": place,
-            "partners_by_sector": place_partners_by_sector(place=place),
-            "people": place_people(place=place),
-            "is_lead": has_object_permission(request, LEAD_PLACE, place),
-        },
-    )
+    search = request.GET.get("q", "").strip()
+    context = {
+        "place": place,
+        "search": search,
+        "people_url": reverse("place_detail", args=[place.pk]),
+        **paginate(request, place_people(place=place, search=search), PEOPLE_PER_PAGE),
+    }
+    if wants_partial(request):
+        response = render(request, "partners/place_people.html", context)
+    else:
+        context["partners_by_sector"] = place_partners_by_sector(place=place)
+        context["is_lead"] = has_object_permission(request, LEAD_PLACE, place)
+        response = render(request, "partners/place_detail.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,12 @@ from django.urls import reverse
 
 from partners import services
 from partners.models import Role, Sector
-from tests.factories import OrganisationAliasFactory, OrganisationFactory, make_member
+from tests.factories import (
+    OrganisationAliasFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +131,39 @@ def test_a_server_error_shows_a_calm_page_without_a_traceback(client, world, mon
     assert "Sorry, there is a problem with the service" in page
     assert "database went away" not in page
     assert "Traceback" not in page
+
+
+def test_place_people_are_paged_and_searchable(client, world):
+    for n in range(55):
+        make_member(place=world.place_a, user=UserFactory(full_name=f"Person {n:02d} Example"))
+    client.force_login(world.member_a)
+    url = reverse("place_detail", args=[world.place_a.pk])
+    first = client.get(url).content.decode()
+    assert "57 people" in first  # the 55, member_a and lead_a
+    assert world.lead_a.full_name in first  # leads come first
+    assert 'aria-label="Pagination"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "Person 54 Example" in second
+    found = client.get(url, {"q": "Person 07"}).content.decode()
+    assert "Person 07 Example" in found
+    assert "Person 08 Example" not in found
+    assert "1 person matching" in found
+
+
+def test_place_people_search_returns_only_the_people_partial_for_htmx(client, world, htmx_headers):
+    client.force_login(world.member_a)
+    url = reverse("place_detail", args=[world.place_a.pk])
+    partial = client.get(url, {"q": world.lead_a.full_name.split()[0]}, **htmx_headers)
+    html = partial.content.decode()
+    assert '<div id="place-people"' in html
+    assert "<html" not in html
+    assert "Partner organisations" not in html
+    assert "HX-Request" in partial["Vary"]
+    full = client.get(url).content.decode()
+    assert "<html" in full and "Partner organisations" in full
+
+
+def test_the_people_partial_checks_permission_too(client, world, htmx_headers):
+    client.force_login(world.member_b)
+    response = client.get(reverse("place_detail", args=[world.place_a.pk]), **htmx_headers)
+    assert response.status_code == 404
