@@ -8,7 +8,6 @@ from collections import OrderedDict
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 
 from partners.models import (
     AuditEvent,
@@ -24,7 +23,6 @@ from partners.models import (
     User,
     normalise_name,
 )
-from partners.permissions import VIEW_PLACE
 
 
 def systems_administered_by(*, user: User) -> QuerySet[System]:
@@ -36,12 +34,6 @@ def systems_administered_by(*, user: User) -> QuerySet[System]:
         .filter(user=user, role=Role.ICB_ADMIN, place__isnull=True)
         .values("system_id")
     ).order_by("name")
-
-
-def places_visible_to(*, user: User) -> QuerySet[Place]:
-    return get_objects_for_user(
-        user, VIEW_PLACE, klass=Place.objects.filter(is_active=True), accept_global_perms=False
-    )
 
 
 def places_for_home(*, user: User) -> QuerySet[Place]:
