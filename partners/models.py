@@ -361,8 +361,8 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in PLACE_ROLES], place__isnull=False)
-                    | Q(role__in=[r.value for r in SYSTEM_ROLES], place__isnull=True)
+                    Q(role__in=sorted(PLACE_ROLES), place__isnull=False)
+                    | Q(role__in=sorted(SYSTEM_ROLES), place__isnull=True)
                 ),
                 name="membership_role_matches_scope",
                 violation_error_message="Place roles need a place; system roles must not have one.",
