@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "guardian",
+    "simple_history",
     "axes",
     "partners",
     "governance",
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "partners.middleware.ContentSecurityPolicyMiddleware",
     # Axes must come last so it sees the outcome of authentication.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
