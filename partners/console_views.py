@@ -159,15 +159,36 @@ def dashboard(request: HttpRequest, system_slug: str) -> HttpResponse:
 # Places -----------------------------------------------------------------------------------
 
 
-def _places_context(request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
+def _list_context(
+    request: HttpRequest,
+    system: System,
+    *,
+    url_name: str,
+    rows: Callable[..., Any],
+    choice_filter: tuple[str, list[tuple[str, str]]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A console list's context: the search text, an optional filter by one choice (its
+    value and the choices, e.g. "sector" and "sectors"), and one page of rows."""
     search = request.GET.get("q", "").strip()
-    return {
+    context: dict[str, Any] = {
         "system": system,
         "q": search,
-        **paginate(request, selectors.console_places(system=system, search=search)),
-        "list_url": reverse("console:places", args=[system.slug]),
-        **extra,
+        "list_url": reverse(url_name, args=[system.slug]),
     }
+    filters = {}
+    if choice_filter:
+        name, choices = choice_filter
+        value = request.GET.get(name, "")
+        filters[name] = value if value in dict(choices) else ""
+        context[name], context[f"{name}s"] = filters[name], choices
+    return {**context, **paginate(request, rows(system=system, search=search, **filters)), **extra}
+
+
+def _places_context(request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
+    return _list_context(
+        request, system, url_name="console:places", rows=selectors.console_places, **extra
+    )
 
 
 @login_required
@@ -434,20 +455,14 @@ def place_partner_remove(
 
 
 def _organisations_context(request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
-    search = request.GET.get("q", "").strip()
-    sector = request.GET.get("sector", "")
-    if sector not in Sector.values:
-        sector = ""
-    queryset = selectors.console_organisations(system=system, search=search, sector=sector)
-    return {
-        "system": system,
-        "q": search,
-        "sector": sector,
-        "sectors": Sector.choices,
-        **paginate(request, queryset),
-        "list_url": reverse("console:organisations", args=[system.slug]),
+    return _list_context(
+        request,
+        system,
+        url_name="console:organisations",
+        rows=selectors.console_organisations,
+        choice_filter=("sector", Sector.choices),
         **extra,
-    }
+    )
 
 
 def _organisation_form_data(form: OrganisationForm) -> dict[str, Any]:
@@ -742,20 +757,14 @@ def organisation_alias_remove(
 
 
 def _people_context(request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
-    search = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
-    if role not in Role.values:
-        role = ""
-    queryset = selectors.console_people(system=system, search=search, role=role)
-    return {
-        "system": system,
-        "q": search,
-        "role": role,
-        "roles": Role.choices,
-        **paginate(request, queryset),
-        "list_url": reverse("console:people", args=[system.slug]),
+    return _list_context(
+        request,
+        system,
+        url_name="console:people",
+        rows=selectors.console_people,
+        choice_filter=("role", Role.choices),
         **extra,
-    }
+    )
 
 
 def _person_row(system: System, person: User, **extra: Any) -> dict[str, Any]:
