@@ -8,6 +8,10 @@ from partners.forms import NHSPasswordResetForm, NHSSetPasswordForm, SignInForm
 urlpatterns = [
     path("", partner_views.home, name="home"),
     path("places/<int:place_pk>/", partner_views.place_detail, name="place_detail"),
+    path(
+        "places/<int:place_pk>/rounds/",
+        include("governance.urls_proposal", namespace="proposal"),
+    ),
     path("accessibility/", partner_views.accessibility, name="accessibility"),
     path(
         "accounts/invitation/<str:token>/",
@@ -33,5 +37,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("console/", include("partners.console_urls", namespace="console")),
+    path("options/", include("governance.urls", namespace="governance")),
     path("admin/", admin.site.urls),
 ]

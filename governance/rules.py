@@ -34,11 +34,22 @@ class FrameworkRules:
 
     @classmethod
     def load(cls, framework: OptionFramework) -> FrameworkRules:
-        options = list(framework.options.values_list("number", "short_name", "stands_alone"))
+        return cls.from_rows(
+            framework.options.values_list("number", "short_name", "stands_alone"),
+            framework.combinations.values_list("key", flat=True),
+        )
+
+    @classmethod
+    def from_rows(
+        cls, options: Iterable[tuple[int, str, bool]], combination_keys: Iterable[str]
+    ) -> FrameworkRules:
+        """The rules from rows a caller has already read (number, short name, stands alone;
+        combination keys), so a page that shows the options too reads them once."""
+        rows = list(options)
         return cls(
-            options={number: name for number, name, _ in options},
-            stands_alone=frozenset(number for number, _, alone in options if alone),
-            allowed=frozenset(framework.combinations.values_list("key", flat=True)),
+            options={number: name for number, name, _ in rows},
+            stands_alone=frozenset(number for number, _, alone in rows if alone),
+            allowed=frozenset(combination_keys),
         )
 
     def partners_of(self, number: int) -> list[int]:

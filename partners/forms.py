@@ -11,13 +11,14 @@ from django.db import models
 
 from partners.models import PLACE_ROLES, Organisation, Place, Role, Sector
 
+# First match wins: CheckboxSelectMultiple subclasses RadioSelect, so it must come first.
 WIDGET_CLASSES: dict[type, str] = {
+    forms.CheckboxSelectMultiple: "nhsuk-checkboxes__input",
     forms.Textarea: "nhsuk-textarea",
     forms.Select: "nhsuk-select",
     forms.SelectMultiple: "nhsuk-select",
     forms.CheckboxInput: "nhsuk-checkboxes__input",
     forms.RadioSelect: "nhsuk-radios__input",
-    forms.CheckboxSelectMultiple: "nhsuk-checkboxes__input",
 }
 ERROR_CLASSES = {
     "nhsuk-input": "nhsuk-input--error",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
+from governance.selectors import rounds_for_place
 from partners.access import has_object_permission, require_object_permission
 from partners.forms import NHSSetPasswordForm
 from partners.htmx import wants_partial
@@ -52,6 +53,7 @@ def place_detail(request: HttpRequest, place_pk: int) -> HttpResponse:
     else:
         context["partners_by_sector"] = place_partners_by_sector(place=place)
         context["is_lead"] = has_object_permission(request, LEAD_PLACE, place)
+        context["rounds"] = list(rounds_for_place(place=place))
         response = render(request, "partners/place_detail.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -110,3 +110,125 @@ def make_member(
 
 def membership_of(user: User, place: Place) -> Membership:
     return Membership.objects.current().get(user=user, place=place)
+
+
+# Consultation rounds and place responses ------------------------------------------------------
+
+
+def make_framework(*, slug: str = "test-framework") -> Any:
+    """A small option framework shaped like the 2021 one: five options, three principles,
+    the allowed combinations 1+4, 2+3, 2+4, 3+4, 2+3+4, option 5 alone, and a suggested
+    rating for every single option against every principle."""
+    from governance.models import (
+        AllowedCombination,
+        Band,
+        GovernanceOption,
+        OptionFramework,
+        Principle,
+        SuggestedRating,
+    )
+
+    framework = OptionFramework.objects.create(
+        slug=slug, name=f"Framework {slug}", source="Test fixture"
+    )
+    for number in range(1, 6):
+        GovernanceOption.objects.create(
+            framework=framework,
+            number=number,
+            name=f"Arrangement {number}",
+            short_name=f"Arrangement {number}",
+            summary="An arrangement.",
+            stands_alone=number == 5,
+        )
+    principles = [
+        Principle.objects.create(
+            framework=framework, number=n, name=f"Principle {n} name", short_name=f"Principle {n}"
+        )
+        for n in range(1, 4)
+    ]
+    for key in ["1+4", "2+3", "2+4", "3+4", "2+3+4"]:
+        AllowedCombination.objects.create(framework=framework, key=key)
+    bands = list(Band)
+    for number in range(1, 6):
+        for principle in principles:
+            SuggestedRating.objects.create(
+                framework=framework,
+                option_set=str(number),
+                principle=principle,
+                band=bands[(number + principle.number) % len(bands)],
+                rationale=["A reason from the framework."],
+            )
+    return framework
+
+
+def make_round(
+    *,
+    system: System,
+    framework: Any = None,
+    questions: list[dict[str, Any]] | None = None,
+    days_open: int = 14,
+    **kwargs: Any,
+) -> Any:
+    """An open round (opened yesterday) made through the service."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance import services as governance_services
+
+    now = timezone.now()
+    return governance_services.round_create(
+        actor=None,
+        system=system,
+        framework=framework or make_framework(slug=f"framework-{system.slug}"),
+        title=kwargs.pop("title", "Place governance options 2025"),
+        opens_at=kwargs.pop("opens_at", now - timedelta(days=1)),
+        closes_at=kwargs.pop("closes_at", now + timedelta(days=days_open)),
+        questions=questions,
+        **kwargs,
+    )
+
+
+def make_response(*, round: Any, place: Place) -> Any:
+    from governance import services as governance_services
+
+    return governance_services.response_get_or_create(round=round, place=place)
+
+
+def complete_response(*, response: Any, actor: User) -> Any:
+    """Fill every required item of a response, through the services."""
+    from governance import services as governance_services
+
+    sheet = governance_services.response_sheet(round=response.round, response=response)
+    for question in sheet.questions:
+        answer = sheet.answers.get(question.pk)
+        governance_services.answer_save(
+            actor=actor,
+            response=response,
+            question=question,
+            text=f"Our answer to question {question.order}.",
+            expected_version=answer.version if answer else 0,
+        )
+    for option in sheet.options:
+        for principle in sheet.principles:
+            rating = sheet.ratings.get((option.pk, principle.pk))
+            governance_services.rating_save(
+                actor=actor,
+                response=response,
+                option=option,
+                principle=principle,
+                band="medium",
+                qualifier="",
+                reasons="Because.",
+                agreement="agree",
+                missing_from_analysis="",
+                expected_version=rating.version if rating else 0,
+            )
+    response.refresh_from_db()
+    return governance_services.proposal_save(
+        actor=actor,
+        response=response,
+        option_numbers=[1, 4],
+        case="It suits us.",
+        expected_version=response.version,
+    )

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from partners import services
 from partners.models import Membership, Sector
 from tests.conftest import World
+from tests.factories import make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ class Targets:
     alias: Any = None
     partner: Any = None
     membership: Any = None
+    round: Any = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class Entry:
     kwargs: Callable[[Targets], dict[str, Any]] = lambda t: {}
     allowed: frozenset[str] = field(default_factory=frozenset)
     public: bool = False  # reachable without signing in
+    # Who of `allowed` may also POST (None: all of them). The others may read but a POST
+    # from them is refused (403, or 404/405).
+    post_allowed: frozenset[str] | None = None
 
 
 def system_kwargs(t: Targets) -> dict[str, Any]:
@@ -56,6 +61,22 @@ place_pk = lambda t: {"pk": t.world.place_a.pk}  # noqa: E731
 organisation_pk = lambda t: {"pk": t.organisation.pk}  # noqa: E731
 person_pk = lambda t: {"pk": t.world.member_a.pk}  # noqa: E731
 membership_pk = lambda t: {"pk": t.membership.pk}  # noqa: E731
+
+PLACE_A_READERS = frozenset({"member_a", "lead_a", "icb_admin"})
+PLACE_A_EDITORS = frozenset({"member_a", "lead_a"})
+
+
+def proposal(extra: Callable[[Targets], dict[str, Any]] | None = None, **entry: Any) -> Entry:
+    """A URL of place A's response to the round: its members edit, the ICB admin reads."""
+
+    def kwargs(t: Targets) -> dict[str, Any]:
+        base = {"place_pk": t.world.place_a.pk, "round_pk": t.round.pk}
+        return {**base, **(extra(t) if extra else {})}
+
+    entry.setdefault("allowed", PLACE_A_READERS)
+    entry.setdefault("post_allowed", PLACE_A_EDITORS)
+    return Entry(kwargs=kwargs, **entry)
+
 
 MATRIX: dict[str, Entry] = {
     "home": Entry(allowed=EVERYONE_SIGNED_IN),
@@ -75,6 +96,12 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda t: {"uidb64": "MQ", "token": "set-password"}, public=True
     ),
     "password_reset_complete": Entry(public=True),
+    # The governance catalogue is public guidance for anyone signed in.
+    "governance:options": Entry(allowed=EVERYONE_SIGNED_IN),
+    "governance:option_detail": Entry(kwargs=lambda t: {"number": 1}, allowed=EVERYONE_SIGNED_IN),
+    "governance:ratings": Entry(allowed=EVERYONE_SIGNED_IN),
+    "governance:explorer": Entry(allowed=EVERYONE_SIGNED_IN),
+    "governance:delivery_models": Entry(allowed=EVERYONE_SIGNED_IN),
     "console:dashboard": console(),
     "console:places": console(),
     "console:place_add": console(),
@@ -105,6 +132,19 @@ MATRIX: dict[str, Entry] = {
     "console:membership": console(membership_pk),
     "console:membership_edit": console(membership_pk),
     "console:membership_end": console(membership_pk),
+    "proposal:response": proposal(),
+    "proposal:proposal": proposal(),
+    "proposal:answer": proposal(lambda t: {"question_pk": t.round.questions.first().pk}),
+    "proposal:rating": proposal(
+        lambda t: {
+            "option_pk": t.round.framework.options.first().pk,
+            "principle_pk": t.round.framework.principles.first().pk,
+        }
+    ),
+    "proposal:completeness": proposal(),
+    "proposal:submit": proposal(allowed=frozenset({"lead_a"})),
+    "proposal:withdraw": proposal(allowed=frozenset({"lead_a"})),
+    "proposal:history": proposal(),
 }
 
 
@@ -148,6 +188,7 @@ def targets(world: World) -> Targets:
             actor=None, place=world.place_a, organisation=organisation
         ),
         membership=Membership.objects.current().get(user=world.member_a, place=world.place_a),
+        round=make_round(system=world.system),
     )
 
 
@@ -174,6 +215,14 @@ def test_who_may_reach_each_url(client, targets, name, role):
             assert status < 500, said
         elif role == ANONYMOUS:
             assert status == 302 and response["Location"].startswith(reverse("login")), said
+        elif (
+            method == "post"
+            and role in entry.allowed
+            and entry.post_allowed is not None
+            and role not in entry.post_allowed
+        ):
+            # May read, may not change: refused, without revealing more than the page does.
+            assert status in (403, 404, 405), said
         elif role in entry.allowed:
             assert status < 500 and status != 403, said
             assert status != 404 or consumed, said

@@ -49,3 +49,19 @@ def test_every_printed_demo_sign_in_works(client):
         assert response.status_code == 302, email
         assert client.get("/").status_code == 200
         client.post("/accounts/logout/")
+
+
+def test_demo_has_an_open_round_with_drafts_and_a_submitted_response():
+    from governance.models import ConsultationRound, PlaceResponse, ResponseStatus
+
+    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    consultation = ConsultationRound.objects.get()
+    assert consultation.is_open()
+    assert consultation.questions.count() == 7
+    statuses = dict(PlaceResponse.objects.values_list("place__name", "status"))
+    assert statuses == {
+        "Ashworth": ResponseStatus.DRAFT,
+        "Brackenfield": ResponseStatus.DRAFT,
+        "Coldharbour": ResponseStatus.SUBMITTED,
+    }
+    assert PlaceResponse.objects.get(place__name="Ashworth").proposed_option_set == "1+4"

@@ -6,3 +6,34 @@ initAll();
 document.body.addEventListener("htmx:afterSettle", (event) => {
   initAll({ scope: event.target });
 });
+
+// Place responses: autosaving fields (templates/governance/proposal/response.html). Each
+// `.app-autosave` unit posts itself 800ms after typing stops. When focus leaves a unit, save it
+// at once, so leaving the page straight after typing loses nothing; not when focus moves within
+// the unit (for example to its own "Keep mine" button, which must not race another save).
+document.addEventListener("focusout", (event) => {
+  const unit = event.target instanceof Element ? event.target.closest(".app-autosave[hx-post]") : null;
+  if (!unit || (event.relatedTarget instanceof Node && unit.contains(event.relatedTarget))) {
+    return;
+  }
+  if (event.target.matches("textarea, input:not([type=hidden]), select") && window.htmx) {
+    window.htmx.trigger(unit, "app:save-now");
+  }
+});
+
+// A status swapped in under the keyboard focus (after "Keep mine") would drop the focus to the
+// page: put it back on the unit's first field.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  if (target && target.classList.contains("app-autosave__status")) {
+    target.dataset.hadFocus = target.contains(document.activeElement) ? "1" : "";
+  }
+});
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  const target = event.detail.target;
+  if (target && target.dataset && target.dataset.hadFocus === "1" && !target.contains(document.activeElement)) {
+    delete target.dataset.hadFocus;
+    const field = target.closest(".app-autosave")?.querySelector("textarea, select, input:not([type=hidden])");
+    field?.focus();
+  }
+});

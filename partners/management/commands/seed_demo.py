@@ -17,6 +17,7 @@ from partners.models import Organisation, Place, Role, Sector, System, User
 DEMO_PASSWORD = "place-governance-demo"  # noqa: S105 - published demo sign-in, local data only
 DEMO_DOMAIN = "north-shire.example"
 SYSTEM_SLUG = "north-shire"
+DEMO_FRAMEWORK_SLUG = "ics-design-framework-2021"  # loaded by governance's data migration
 
 PLACES = [
     # name, population, council, council abbreviation
@@ -306,6 +307,115 @@ class Command(BaseCommand):
                     place=place,
                     organisation=organisations[(n - 1) % len(organisations)],
                 )
+
+        self.build_consultation(system, places)
+
+    def build_consultation(self, system: System, places: dict[str, Place]) -> None:
+        """An open round on the 2021 design framework, closing in 14 days: partly drafted
+        responses from Ashworth and Brackenfield, and a submitted one from Coldharbour."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from governance import services as governance
+        from governance.models import OptionFramework
+
+        framework = OptionFramework.objects.filter(slug=DEMO_FRAMEWORK_SLUG).first()
+        if framework is None:
+            self.stderr.write(
+                f"No consultation round in the demo: the option framework "
+                f"{DEMO_FRAMEWORK_SLUG!r} is not loaded (run `manage.py migrate governance`)."
+            )
+            return
+        now = timezone.now()
+        icb_admin = User.objects.get(email=f"icb.admin@{DEMO_DOMAIN}")
+        consultation = governance.round_create(
+            actor=icb_admin,
+            system=system,
+            framework=framework,
+            title="Place governance options 2025/26",
+            opens_at=now - timedelta(days=3),
+            closes_at=now + timedelta(days=14),
+            purpose="Tell us which governance arrangement would work best for your place.",
+        )
+        sheet = governance.response_sheet(round=consultation, response=None)
+
+        def member(place: Place, n: int) -> User:
+            return User.objects.get(email=f"member{n}.{place.slug}@{DEMO_DOMAIN}")
+
+        def lead(place: Place) -> User:
+            return User.objects.get(email=f"lead.{place.slug}@{DEMO_DOMAIN}")
+
+        def answer(response: Any, actor: User, order: int, text: str) -> None:
+            question = sheet.questions[order - 1]
+            governance.answer_save(
+                actor=actor, response=response, question=question, text=text, expected_version=0
+            )
+
+        def rate(response: Any, actor: User, option: Any, principle: Any, band: str) -> None:
+            governance.rating_save(
+                actor=actor,
+                response=response,
+                option=option,
+                principle=principle,
+                band=band,
+                qualifier="",
+                reasons=f"Our partners' view of option {option.number} against "
+                f"{principle.short_name.lower()}.",
+                agreement="agree" if band != "low" else "partly",
+                missing_from_analysis="",
+                expected_version=0,
+            )
+
+        # Ashworth: a proposal of 1+4, two answers and a few ratings.
+        ashworth = governance.response_get_or_create(round=consultation, place=places["Ashworth"])
+        governance.proposal_save(
+            actor=member(ashworth.place, 1),
+            response=ashworth,
+            option_numbers=[1, 4],
+            case="A partnership board keeps every partner at the table, and a lead provider "
+            "gives us one contract for community services.",
+            expected_version=ashworth.version,
+        )
+        answer(ashworth, member(ashworth.place, 1), 1, "No: each place is at a different stage.")
+        answer(ashworth, member(ashworth.place, 2), 6, "Options 1 and 4 together.")
+        for option in sheet.options[:2]:
+            for principle in sheet.principles[:2]:
+                rate(ashworth, member(ashworth.place, 3), option, principle, "medium")
+
+        # Brackenfield: only a start on the questions.
+        brackenfield = governance.response_get_or_create(
+            round=consultation, place=places["Brackenfield"]
+        )
+        answer(brackenfield, member(brackenfield.place, 1), 1, "Yes, for simplicity.")
+        answer(brackenfield, member(brackenfield.place, 4), 7, "Option 5: too soon for us.")
+
+        # Coldharbour: complete and submitted by its lead.
+        coldharbour = governance.response_get_or_create(
+            round=consultation, place=places["Coldharbour"]
+        )
+        writer = member(coldharbour.place, 1)
+        for question in sheet.questions:
+            answer(coldharbour, writer, question.order, f"Coldharbour's answer {question.order}.")
+        bands = ["low", "low_medium", "medium", "medium_high", "high"]
+        for option in sheet.options:
+            for principle in sheet.principles:
+                rate(
+                    coldharbour,
+                    writer,
+                    option,
+                    principle,
+                    bands[(option.number + principle.number) % len(bands)],
+                )
+        governance.proposal_save(
+            actor=writer,
+            response=coldharbour,
+            option_numbers=[2, 3],
+            case="A committee of the ICB with a joint committee suits our large place.",
+            expected_version=coldharbour.version,
+        )
+        coldharbour.refresh_from_db()
+        governance.response_submit(actor=lead(coldharbour.place), response=coldharbour)
 
     def print_sign_ins(self) -> None:
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,137 @@
+"""Django admin for the catalogue, so ICB admins and superusers can correct its content. The
+rules it must keep (canonical option-set keys) come from governance.rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from governance.models import (
+    AllowedCombination,
+    DeliveryModel,
+    GovernanceOption,
+    OptionFramework,
+    Principle,
+    SuggestedRating,
+)
+from governance.rules import option_set_numbers
+
+
+def _clean_option_set(key: str, framework: OptionFramework | None, *, combined: bool) -> str:
+    key = (key or "").strip()
+    try:
+        numbers = option_set_numbers(key)
+    except ValueError:
+        raise forms.ValidationError(
+            'Write the option numbers in ascending order joined by "+", for example 1+4.'
+        ) from None
+    if combined and len(numbers) < 2:
+        raise forms.ValidationError("A combination joins two or more options.")
+    if not numbers:
+        raise forms.ValidationError("Name at least one option.")
+    if framework is not None:
+        known = set(framework.options.values_list("number", flat=True))
+        unknown = [n for n in numbers if n not in known]
+        if unknown:
+            raise forms.ValidationError(
+                f"This framework has no option {', '.join(str(n) for n in unknown)}."
+            )
+        alone = set(framework.options.filter(stands_alone=True).values_list("number", flat=True))
+        if len(numbers) > 1 and alone & set(numbers):
+            raise forms.ValidationError(
+                f"Option {min(alone & set(numbers))} stands alone and cannot be combined."
+            )
+    return key
+
+
+class AllowedCombinationForm(forms.ModelForm):
+    class Meta:
+        model = AllowedCombination
+        fields = ["framework", "key", "summary"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if "key" in cleaned:
+            try:
+                cleaned["key"] = _clean_option_set(
+                    cleaned["key"], cleaned.get("framework"), combined=True
+                )
+            except forms.ValidationError as error:
+                self.add_error("key", error)
+        return cleaned
+
+
+class SuggestedRatingForm(forms.ModelForm):
+    class Meta:
+        model = SuggestedRating
+        fields = ["framework", "option_set", "principle", "band", "qualifier", "rationale"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if "option_set" in cleaned:
+            try:
+                cleaned["option_set"] = _clean_option_set(
+                    cleaned["option_set"], cleaned.get("framework"), combined=False
+                )
+            except forms.ValidationError as error:
+                self.add_error("option_set", error)
+        principle = cleaned.get("principle")
+        framework = cleaned.get("framework")
+        if principle and framework and principle.framework_id != framework.pk:
+            self.add_error("principle", "Choose a principle of the same framework.")
+        return cleaned
+
+
+class PrincipleInline(admin.TabularInline):
+    model = Principle
+    extra = 0
+
+
+class AllowedCombinationInline(admin.TabularInline):
+    model = AllowedCombination
+    form = AllowedCombinationForm
+    extra = 0
+
+
+@admin.register(OptionFramework)
+class OptionFrameworkAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "updated_at")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "slug")
+    inlines = [PrincipleInline, AllowedCombinationInline]
+
+
+@admin.register(Principle)
+class PrincipleAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "short_name", "framework")
+    list_filter = ("framework",)
+
+
+@admin.register(GovernanceOption)
+class GovernanceOptionAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "framework", "stands_alone", "statutory_lead_required")
+    list_filter = ("framework", "stands_alone")
+    search_fields = ("name", "short_name")
+
+
+@admin.register(AllowedCombination)
+class AllowedCombinationAdmin(admin.ModelAdmin):
+    form = AllowedCombinationForm
+    list_display = ("key", "framework")
+    list_filter = ("framework",)
+
+
+@admin.register(SuggestedRating)
+class SuggestedRatingAdmin(admin.ModelAdmin):
+    form = SuggestedRatingForm
+    list_display = ("option_set", "principle", "band", "qualifier", "framework")
+    list_filter = ("framework", "band", "principle__number")
+    list_select_related = ("principle", "framework")
+
+
+@admin.register(DeliveryModel)
+class DeliveryModelAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "governance", "order")
+    list_filter = ("kind", "governance")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}

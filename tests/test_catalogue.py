@@ -1,0 +1,263 @@
+"""The catalogue against its source: the suggested ratings cell by cell (sections 6.3-6.4 of
+the 2021 ICS paper on place governance options), the combination rules, and the loader."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pytest
+from django.core.management import call_command
+
+from governance.catalogue.loader import DEFAULT_FILES, catalogue_load, catalogue_load_all
+from governance.models import (
+    AllowedCombination,
+    DeliveryModel,
+    DeliveryModelKind,
+    GovernanceOption,
+    OptionFramework,
+    Principle,
+    SuggestedRating,
+)
+from governance.rules import FrameworkRules, option_set_key, option_set_verdict
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "ics-design-framework-2021"
+L, LM, M, MH = "low", "low_medium", "medium", "medium_high"
+PARTNERSHIP = "depending on strength of partnership"
+COMMITTEE = "depending on composition of committee and terms of reference"
+DELEGATIONS = "depending on delegations and terms of reference"
+STANDALONE = "as a standalone option"
+LEAD = "depending on ways of working of lead provider"
+
+# The source table transcribed: (column, set it rates, principle) → (band, qualifier).
+# "With option N" cells in option M's column rate the set M+N; option 4's "with options 2 or
+# 3" cell rates 2+4 and 3+4. An empty qualifier means the source gives none.
+SOURCE_CELLS: dict[tuple[int, str, int], tuple[str, str]] = {
+    # Option 1, place-based partnership board (consultative forum)
+    (1, "1", 1): (LM, PARTNERSHIP),
+    (1, "1", 2): (LM, PARTNERSHIP),
+    (1, "1", 3): (LM, PARTNERSHIP),
+    (1, "1+4", 1): (M, ""),
+    (1, "1+4", 2): (M, ""),
+    (1, "1+4", 3): (M, ""),
+    # Option 2, committee of the ICS NHS body
+    (2, "2", 1): (MH, COMMITTEE),
+    (2, "2", 2): (MH, COMMITTEE),
+    (2, "2", 3): (MH, COMMITTEE),
+    (2, "2+4", 1): (MH, DELEGATIONS),
+    (2, "2+4", 2): (MH, DELEGATIONS),
+    # Option 3, joint committee
+    (3, "3", 1): (MH, COMMITTEE),
+    (3, "3", 2): (MH, COMMITTEE),
+    (3, "3", 3): (MH, COMMITTEE),
+    (3, "3+4", 1): (MH, DELEGATIONS),
+    (3, "3+4", 2): (MH, DELEGATIONS),
+    # Option 4, delegated authority to an individual director
+    (4, "4", 1): (L, STANDALONE),
+    (4, "4", 2): (L, STANDALONE),
+    (4, "4", 3): (L, STANDALONE),
+    (4, "1+4", 1): (LM, "depending on delegations and strength of partnership"),
+    (4, "1+4", 2): (LM, PARTNERSHIP),
+    (4, "1+4", 3): (LM, PARTNERSHIP),
+    (4, "2+4", 1): (MH, DELEGATIONS),
+    (4, "2+4", 2): (MH, DELEGATIONS),
+    (4, "2+4", 3): (MH, ""),
+    (4, "3+4", 1): (MH, DELEGATIONS),
+    (4, "3+4", 2): (MH, DELEGATIONS),
+    (4, "3+4", 3): (MH, ""),
+    # Option 5, lead provider contract
+    (5, "5", 1): (LM, LEAD),
+    (5, "5", 2): (LM, LEAD),
+    (5, "5", 3): (LM, LEAD),
+}
+BAND_WORDS = {L: "LOW", LM: "LOW/MEDIUM", M: "MEDIUM", MH: "MEDIUM/HIGH"}
+
+# The rating each set gets once columns are merged (see the loader's docstring): where the
+# columns agree, their band; for 1+4, where they disagree, the weaker band.
+EXPECTED_RATINGS: dict[tuple[str, int], tuple[str, str]] = {
+    **{(s, p): cell for (c, s, p), cell in SOURCE_CELLS.items() if "+" not in s},
+    ("2+4", 1): (MH, DELEGATIONS),
+    ("2+4", 2): (MH, DELEGATIONS),
+    ("2+4", 3): (MH, ""),
+    ("3+4", 1): (MH, DELEGATIONS),
+    ("3+4", 2): (MH, DELEGATIONS),
+    ("3+4", 3): (MH, ""),
+    (
+        "1+4",
+        1,
+    ): (
+        LM,
+        "the source's columns differ: option 1's gives MEDIUM; option 4's gives LOW/MEDIUM "
+        "(depending on delegations and strength of partnership)",
+    ),
+    ("1+4", 2): (
+        LM,
+        "the source's columns differ: option 1's gives MEDIUM; option 4's gives LOW/MEDIUM "
+        "(depending on strength of partnership)",
+    ),
+    ("1+4", 3): (
+        LM,
+        "the source's columns differ: option 1's gives MEDIUM; option 4's gives LOW/MEDIUM "
+        "(depending on strength of partnership)",
+    ),
+}
+ALLOWED = {"1", "2", "3", "4", "5", "1+4", "2+3", "2+4", "3+4", "2+3+4"}
+
+
+@pytest.fixture
+def framework() -> OptionFramework:
+    catalogue_load_all()  # the migration loaded it; a flushed transactional test may not have
+    return OptionFramework.objects.get(slug=SLUG)
+
+
+def ratings_of(framework: OptionFramework) -> dict[tuple[str, int], SuggestedRating]:
+    return {
+        (r.option_set, r.principle.number): r
+        for r in SuggestedRating.objects.filter(framework=framework).select_related("principle")
+    }
+
+
+def test_the_framework_has_five_options_and_three_principles(framework):
+    options = {o.number: o for o in framework.options.all()}
+    assert sorted(options) == [1, 2, 3, 4, 5]
+    assert [o.number for o in options.values() if o.stands_alone] == [5]
+    assert [o.number for o in options.values() if o.statutory_lead_required] == [5]
+    for option in options.values():
+        assert option.summary and option.decision_making and option.contracts_and_budgets
+        assert option.key_features and option.benefits and option.risks
+        assert option.readiness_notes
+    principles = list(framework.principles.all())
+    assert [p.number for p in principles] == [1, 2, 3]
+    assert [len(p.sub_points) for p in principles] == [3, 2, 3]
+
+
+def test_every_source_cell_is_in_the_catalogue(framework):
+    """Cell by cell: every rating the source gives, alone or 'with option N', can be read
+    back from the loaded catalogue with its band and qualifier."""
+    ratings = ratings_of(framework)
+    for (column, key, principle), (band, qualifier) in SOURCE_CELLS.items():
+        said = f"option {column}'s column, set {key}, principle {principle}"
+        rating = ratings.get((key, principle))
+        assert rating is not None, said
+        if "+" not in key:
+            assert (rating.band, rating.qualifier) == (band, qualifier), said
+        else:
+            lead = f"Option {column}'s column: {BAND_WORDS[band]}" + (
+                f" ({qualifier})." if qualifier else "."
+            )
+            assert any(point.startswith(lead) for point in rating.rationale), (
+                said,
+                rating.rationale,
+            )
+
+
+def test_each_set_rating_matches_the_source_table(framework):
+    ratings = ratings_of(framework)
+    assert set(ratings) == set(EXPECTED_RATINGS), "a rating was invented or lost"
+    for cell, (band, qualifier) in EXPECTED_RATINGS.items():
+        assert (ratings[cell].band, ratings[cell].qualifier) == (band, qualifier), cell
+
+
+def test_sets_the_source_does_not_rate_have_no_rating(framework):
+    ratings = ratings_of(framework)
+    for key in ("2+3", "2+3+4"):
+        assert not any(k == key for k, _ in ratings), key
+    # Columns 2 and 3 give no "with option 4" rating for the third principle; only option
+    # 4's column rates 2+4 and 3+4 there.
+    for key in ("2+4", "3+4"):
+        assert len(ratings[(key, 3)].rationale) == 1
+        assert ratings[(key, 3)].rationale[0].startswith("Option 4's column")
+
+
+def test_the_validator_allows_exactly_the_ten_sets(framework):
+    rules = FrameworkRules.load(framework)
+    subsets = [
+        option_set_key(chosen) for size in range(1, 6) for chosen in combinations(range(1, 6), size)
+    ]
+    assert len(subsets) == 31
+    allowed = {
+        key for key in subsets if option_set_verdict(rules, map(int, key.split("+"))).allowed
+    }
+    assert allowed == ALLOWED
+
+
+def test_refusals_name_the_rule(framework):
+    rules = FrameworkRules.load(framework)
+    for other in (1, 2, 3, 4):
+        verdict = option_set_verdict(rules, [5, other])
+        assert not verdict.allowed
+        assert any("Option 5" in r and "stands alone" in r for r in verdict.reasons), verdict
+    verdict = option_set_verdict(rules, [1, 2])
+    assert not verdict.allowed
+    assert any("Option 1" in r and "only with option 4" in r for r in verdict.reasons), verdict
+    verdict = option_set_verdict(rules, [1, 3, 4])
+    assert any("Option 1" in r and "only with option 4" in r for r in verdict.reasons), verdict
+
+
+def test_the_combinations_are_the_sources(framework):
+    keys = set(AllowedCombination.objects.filter(framework=framework).values_list("key", flat=True))
+    assert keys == {"1+4", "2+3", "2+4", "3+4", "2+3+4"}
+
+
+def test_the_loader_is_idempotent(framework):
+    def snapshot() -> tuple:
+        return (
+            list(OptionFramework.objects.values_list("pk", "slug", "name")),
+            list(Principle.objects.values_list("pk", "number", "name", "sub_points")),
+            list(GovernanceOption.objects.values_list("pk", "number", "summary", "risks")),
+            list(AllowedCombination.objects.values_list("pk", "key", "summary")),
+            list(
+                SuggestedRating.objects.order_by("pk").values_list(
+                    "pk", "option_set", "principle_id", "band", "qualifier", "rationale"
+                )
+            ),
+            list(DeliveryModel.objects.order_by("pk").values_list("pk", "slug", "summary")),
+        )
+
+    before = snapshot()
+    for path in DEFAULT_FILES:
+        catalogue_load(path=path)
+    call_command("load_catalogue", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert snapshot() == before
+
+
+def test_the_loader_restores_edited_content_and_drops_stale_rows(framework):
+    SuggestedRating.objects.filter(option_set="4").update(band="high")
+    principle = framework.principles.get(number=1)
+    SuggestedRating.objects.create(
+        framework=framework, option_set="2+3", principle=principle, band="high"
+    )
+    catalogue_load_all()
+    ratings = ratings_of(framework)
+    assert ratings[("4", 1)].band == L
+    assert ("2+3", 1) not in ratings
+
+
+def test_delivery_models(framework):
+    models = {m.slug: m for m in DeliveryModel.objects.all()}
+    by_kind = {
+        kind: sorted(s for s, m in models.items() if m.kind == kind) for kind in DeliveryModelKind
+    }
+    assert by_kind[DeliveryModelKind.DELIVERY_MODEL] == sorted(
+        [
+            "federation",
+            "alliance",
+            "prime-provider",
+            "corporate-joint-venture-model",
+            "integrator",
+            "lead-provider",
+            "single-provider",
+        ]
+    )
+    assert by_kind[DeliveryModelKind.ARCHETYPE] == ["lead-care-provider", "place-partnership"]
+    assert by_kind[DeliveryModelKind.INTEGRATION_FORM] == sorted(
+        ["sub-contractor", "contractual-joint-venture", "corporate-joint-venture", "merger"]
+    )
+    for model in models.values():
+        assert model.summary and model.contract_holder and model.risk and model.legal_entity
+        assert model.time_limited and model.source and model.governance
+    assert models["merger"].governance == "single"
+    assert models["sub-contractor"].governance == "separate"
+    assert models["alliance"].governance == "shared"
+    assert models["merger"].time_limited == "Not time-limited"

@@ -1,0 +1,197 @@
+"""The catalogue pages: public guidance for anyone signed in."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from governance.catalogue.loader import catalogue_load_all
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("governance:options", {}),
+    ("governance:option_detail", {"number": 1}),
+    ("governance:option_detail", {"number": 5}),
+    ("governance:ratings", {}),
+    ("governance:explorer", {}),
+    ("governance:delivery_models", {}),
+]
+NO_RATING = "No suggested rating in the source"
+
+
+@pytest.fixture(autouse=True)
+def catalogue(db: None) -> None:
+    catalogue_load_all()
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PAGES)
+def test_pages_render_for_a_member(client, world, name, kwargs):
+    client.force_login(world.member_a)
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    assert b"Governance options" in response.content  # the header link
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PAGES)
+def test_pages_send_anonymous_people_to_sign_in(client, name, kwargs):
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_unknown_option_or_framework_is_not_found(client, world):
+    client.force_login(world.member_a)
+    assert client.get(reverse("governance:option_detail", args=[9])).status_code == 404
+    assert client.get(reverse("governance:options") + "?framework=nope").status_code == 404
+    named = client.get(reverse("governance:options") + "?framework=ics-design-framework-2021")
+    assert named.status_code == 200
+
+
+def test_option_detail_shows_content_and_ratings(client, world):
+    client.force_login(world.member_a)
+    page = client.get(reverse("governance:option_detail", args=[4])).content.decode()
+    for text in (
+        "Key features",
+        "Benefits",
+        "Risks",
+        "How decisions are made",
+        "Where contracts and budgets sit",
+        "as a standalone option",
+    ):
+        assert text in page, text
+    assert "1. Partnership board with 4. Individual director" in page
+    # 2+3+4 is allowed but unrated by the source.
+    assert "2. ICB committee with 3. Joint committee with 4. Individual director" in page
+    assert NO_RATING in page
+    lead = client.get(reverse("governance:option_detail", args=[5])).content.decode()
+    assert "No other option: it stands alone" in lead
+    assert "the lead must be a statutory organisation" in lead
+
+
+def test_the_matrix_names_bands_in_words_and_says_where_there_is_none(client, world):
+    client.force_login(world.member_a)
+    page = client.get(reverse("governance:ratings")).content.decode()
+    assert "app-band--low_medium" in page and "LOW/MEDIUM" in page
+    assert "depending on strength of partnership" in page
+    assert page.count(NO_RATING) == 1 + 3 + 3  # the key, then 2+3 and 2+3+4 × 3 principles
+
+
+def explore(client, numbers, **headers):
+    query = "&".join(f"options={n}" for n in numbers)
+    return client.get(reverse("governance:explorer") + "?" + query, **headers)
+
+
+def test_the_explorer_returns_just_the_result_over_htmx(client, world, htmx_headers):
+    client.force_login(world.member_a)
+    full = explore(client, [1, 4])
+    partial = explore(client, [1, 4], **htmx_headers)
+    assert b"<html" in full.content and b'id="explorer-result"' in full.content
+    assert b"<html" not in partial.content and b'id="explorer-result"' not in partial.content
+    assert b"Allowed" in partial.content and b"LOW/MEDIUM" in partial.content
+    assert b"Risks to weigh" in partial.content
+    assert "HX-Request" in partial["Vary"]
+
+
+def test_the_explorer_refuses_one_and_two_naming_the_rule(client, world, htmx_headers):
+    client.force_login(world.member_a)
+    page = explore(client, [1, 2], **htmx_headers).content.decode()
+    assert "Not allowed" in page
+    assert "Option 1 (Partnership board) can be combined only with option 4." in page
+
+
+@pytest.mark.parametrize("other", [1, 2, 3, 4])
+def test_the_explorer_says_five_stands_alone(client, world, htmx_headers, other):
+    client.force_login(world.member_a)
+    page = explore(client, [5, other], **htmx_headers).content.decode()
+    assert "Not allowed" in page
+    assert "Option 5 (Lead provider) stands alone" in page
+
+
+def test_the_explorer_says_when_an_allowed_set_has_no_rating(client, world, htmx_headers):
+    client.force_login(world.member_a)
+    page = explore(client, [2, 3, 4], **htmx_headers).content.decode()
+    assert "Allowed" in page
+    assert page.count(NO_RATING) == 3
+
+
+def test_the_explorer_rejects_what_is_not_an_option(client, world):
+    client.force_login(world.member_a)
+    response = client.get(reverse("governance:explorer") + "?options=x")
+    assert response.status_code == 200
+    assert b"Choose from the options listed." in response.content
+
+
+def compare(client, slugs, **extra):
+    query = "&".join(f"models={s}" for s in slugs)
+    return client.get(reverse("governance:delivery_models") + "?compare=1&" + query, **extra)
+
+
+def test_comparing_two_to_four_delivery_models(client, world):
+    client.force_login(world.member_a)
+    page = compare(client, ["alliance", "lead-provider", "merger"]).content.decode()
+    assert "Side by side" in page and "There is a problem" not in page
+    assert "Who holds the contract" in page and "Time-limited" in page
+
+
+@pytest.mark.parametrize(
+    ("slugs", "message"),
+    [
+        ([], "Tick at least 2 delivery models to compare"),
+        (["alliance"], "Tick at least 2 delivery models to compare; you ticked 1."),
+        (
+            ["alliance", "federation", "merger", "integrator", "lead-provider"],
+            "Tick no more than 4 delivery models to compare; you ticked 5.",
+        ),
+        (["alliance", "made-up"], "Choose from the delivery models listed."),
+    ],
+)
+def test_comparison_needs_two_to_four_models(client, world, slugs, message):
+    client.force_login(world.member_a)
+    page = compare(client, slugs).content.decode()
+    assert "There is a problem" in page and message in page
+    assert "Side by side" not in page
+
+
+def test_the_library_without_a_comparison_shows_no_error(client, world):
+    client.force_login(world.member_a)
+    page = client.get(reverse("governance:delivery_models")).content.decode()
+    assert "There is a problem" not in page
+    for kind in ("Delivery models", "Delivery model archetypes", "Integration forms"):
+        assert f"<h2>{kind}</h2>" in page
+
+
+@pytest.mark.parametrize("numbers", [[1], [1, 4], [2, 3, 4], [1, 2], [5, 2], []])
+def test_explorer_partial_queries_are_few_and_constant(
+    client, world, htmx_headers, django_assert_max_num_queries, numbers
+):
+    client.force_login(world.member_a)
+    explore(client, [1], **htmx_headers)  # warm the session
+    with django_assert_max_num_queries(6):
+        assert explore(client, numbers, **htmx_headers).status_code == 200
+
+
+def test_matrix_queries_are_few_and_constant(client, world, django_assert_max_num_queries):
+    client.force_login(world.member_a)
+    client.get(reverse("governance:ratings"))
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("governance:ratings")).status_code == 200
+
+
+def test_the_admin_refuses_a_combination_that_breaks_the_rules(client, world):
+    from governance.models import OptionFramework
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    framework = OptionFramework.objects.get(slug="ics-design-framework-2021")
+    url = reverse("admin:governance_allowedcombination_add")
+    for key, message in [
+        ("4+1", "ascending order"),
+        ("1", "two or more options"),
+        ("1+9", "no option 9"),
+        ("4+5", "stands alone"),
+    ]:
+        response = client.post(url, {"framework": framework.pk, "key": key, "summary": ""})
+        assert response.status_code == 200, key
+        assert message in response.content.decode(), key
+    assert client.get(reverse("admin:governance_suggestedrating_changelist")).status_code == 200
