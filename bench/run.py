@@ -279,6 +279,18 @@ def pages(s: Subjects) -> list[Page]:
         Page("home", "/", "member"),
         Page("place page", f"/places/{s.place.pk}/", "member"),
         Page("console dashboard", f"{console}/", "admin"),
+        Page(
+            "place page people search (HTMX partial)", f"/places/{s.place.pk}/?q=a", "member", True
+        ),
+        Page("governance options", "/options/", "member"),
+        Page("ratings matrix", "/options/ratings/", "member"),
+        Page("combination explorer", "/options/explorer/?options=1&options=4", "member"),
+        Page(
+            "combination explorer (HTMX partial)",
+            "/options/explorer/?options=2&options=3&options=4",
+            "member",
+            True,
+        ),
     ]
     for htmx in (False, True):
         suffix = " (HTMX partial)" if htmx else ""

@@ -330,8 +330,8 @@ def answer_save(
     if text == current_text:
         # Nothing to save (a repeated autosave, or someone already saved these words).
         return answer or Answer(response=response, question=question, version=0)
-    if expected_version != current_version:
-        assert answer is not None
+    # Nothing saved yet means nobody else's words can be lost, whatever version the form had.
+    if answer is not None and expected_version != current_version:
         raise EditConflict(
             label="answer",
             fields=[ConflictField("Answer", answer.text, text)],
@@ -423,8 +423,7 @@ def rating_save(
         return rating or PlaceRating(
             response=response, option=option, principle=principle, version=0
         )
-    if expected_version != current_version:
-        assert rating is not None
+    if rating is not None and expected_version != current_version:
         raise EditConflict(
             label="rating",
             fields=[

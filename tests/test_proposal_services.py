@@ -337,3 +337,14 @@ def test_history_folds_one_persons_quick_saves_into_one_change(setup):
     changes = [c for c in services.response_history(response=response) if "Question" in c.what]
     assert len(changes) == 1
     assert changes[0].old == "" and changes[0].new == "We agree"
+
+
+def test_a_first_save_with_a_stale_version_is_saved_not_crashed(setup):
+    """A form that claims a version for an answer nobody has saved yet loses no one's words,
+    so the save goes through."""
+    _world, consultation, response, _sheet = setup
+    question = consultation.questions.first()
+    answer = services.answer_save(
+        actor=None, response=response, question=question, text="First words", expected_version=7
+    )
+    assert (answer.version, answer.text) == (1, "First words")
