@@ -79,7 +79,48 @@ def permissions_sync_for_user(*, user: User) -> tuple[int, int]:
             for perm, ct, object_pk in to_grant
         ]
     )
+    catalogue_editor_sync_for_user(user=user)
     return len(to_grant), len(to_revoke)
+
+
+# The governance catalogue is content ICB governance admins look after; they edit it in the
+# Django admin (raw data), so they are staff with exactly these model permissions.
+CATALOGUE_EDITOR_PERMISSIONS = tuple(
+    f"governance.{action}_{model}"
+    for model in (
+        "optionframework",
+        "principle",
+        "governanceoption",
+        "allowedcombination",
+        "suggestedrating",
+        "deliverymodel",
+    )
+    for action in ("view", "add", "change")
+)
+
+
+@transaction.atomic
+def catalogue_editor_sync_for_user(*, user: User) -> bool:
+    """Give current ICB governance admins staff access and the catalogue's model permissions;
+    take both away when they stop being one. Superusers keep staff access regardless.
+    Returns whether the person may now edit the catalogue."""
+    is_editor = (
+        user.is_active
+        and Membership.objects.current().filter(user=user, role=Role.ICB_ADMIN).exists()
+    )
+    permissions = Permission.objects.filter(
+        content_type__app_label="governance",
+        codename__in=[name.split(".", 1)[1] for name in CATALOGUE_EDITOR_PERMISSIONS],
+    )
+    if is_editor:
+        user.user_permissions.add(*permissions)
+    else:
+        user.user_permissions.remove(*permissions)
+    staff = is_editor or user.is_superuser
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+    return is_editor
 
 
 def permissions_sync_for_users(*, users: Iterable[User]) -> tuple[int, int]:

@@ -270,14 +270,34 @@ def test_console_objects_of_another_system_are_not_found(client, targets, name):
     assert statuses <= {404, 405} and 404 in statuses, statuses
 
 
-def test_the_django_admin_is_for_superusers_only(client, world):
-    client.force_login(world.icb_admin)
-    response = client.get(reverse("admin:index"))
-    assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+def test_the_django_admin_holds_raw_data_for_superusers_and_the_catalogue_for_icb_admins(
+    client, world
+):
     from tests.factories import UserFactory
+
+    client.force_login(world.member_a)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+    client.force_login(world.icb_admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:governance_governanceoption_changelist")).status_code == 200
+    assert client.get(reverse("admin:governance_suggestedrating_changelist")).status_code == 200
+    assert client.get(reverse("admin:partners_organisation_changelist")).status_code == 403
+    assert client.get(reverse("admin:partners_user_changelist")).status_code == 403
 
     superuser = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(superuser)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:partners_organisation_changelist")).status_code == 200
+
+
+def test_an_icb_admin_who_steps_down_loses_the_catalogue(world):
+    from partners import services
+    from partners.models import Membership
+
+    membership = Membership.objects.current().get(user=world.icb_admin)
+    services.membership_end(actor=None, membership=membership)
+    world.icb_admin.refresh_from_db()
+    assert not world.icb_admin.is_staff
+    assert not world.icb_admin.has_perm("governance.change_governanceoption")
