@@ -10,7 +10,7 @@ JavaScript is off, so every form also works without it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,6 +55,8 @@ PEOPLE = "console/people.html"
 PLACE = "console/place.html"
 EDIT = "console/edit.html"
 SHARED = "console/shared.html"
+
+T = TypeVar("T")
 
 
 def get_system_for_admin(request: HttpRequest, system_slug: str) -> System:
@@ -128,6 +130,29 @@ def _refused(
     for text in error.messages:
         messages.error(request, text)
     return redirect(redirect_to)
+
+
+def _row_action(
+    request: HttpRequest,
+    *,
+    act: Callable[[], T],
+    list_url: str,
+    message: Callable[[T], str],
+    done_reply: Callable[[T, str], HttpResponse],
+    refused_reply: Callable[[str], HttpResponse] | None = None,
+) -> HttpResponse:
+    """An action on one row (no form): call the service through `act`. If it refuses and
+    `refused_reply` is given, show the first problem in place (or redirect with a message
+    without JavaScript); otherwise reply with the updated partial (or redirect)."""
+    try:
+        result = act()
+    except ValidationError as error:
+        if refused_reply is None:
+            raise
+        problem = error.messages[0]
+        return _refused(request, error, list_url, lambda: refused_reply(problem))
+    text = message(result)
+    return _done(request, text, list_url, lambda: done_reply(result, text))
 
 
 def _flag(request: HttpRequest, name: str) -> bool:
@@ -315,14 +340,19 @@ def place_active(request: HttpRequest, system_slug: str, pk: int) -> HttpRespons
     system = get_system_for_admin(request, system_slug)
     place = get_object_or_404(Place, system=system, pk=pk)
     is_active = _flag(request, "is_active")
-    services.place_update(actor=_actor(request), place=place, is_active=is_active)
-    updated = selectors.console_place(system=system, pk=place.pk)
-    message = f"{'Reactivated' if is_active else 'Deactivated'} place {updated.name}."
-    return _done(
+
+    def act() -> Place:
+        services.place_update(actor=_actor(request), place=place, is_active=is_active)
+        return selectors.console_place(system=system, pk=place.pk)
+
+    return _row_action(
         request,
-        message,
-        reverse("console:places", args=[system.slug]),
-        lambda: _reply(
+        act=act,
+        list_url=reverse("console:places", args=[system.slug]),
+        message=lambda updated: (
+            f"{'Reactivated' if is_active else 'Deactivated'} place {updated.name}."
+        ),
+        done_reply=lambda updated, message: _reply(
             request,
             PLACES,
             "place-row",
@@ -418,30 +448,18 @@ def place_partner_remove(
     partner = get_object_or_404(
         PlacePartner.objects.select_related("organisation", "place"), place=place, pk=partner_pk
     )
-    place_url = reverse("console:place", args=[system.slug, place.pk])
-    try:
-        services.place_partner_remove(actor=_actor(request), partner=partner)
-    except ValidationError as error:
-        problem = error.messages[0]
-        return _refused(
-            request,
-            error,
-            place_url,
-            lambda: _reply(
-                request,
-                PLACE,
-                "place-partners",
-                _place_partners_context(
-                    system, place, partner_error=problem, error_partner=partner.pk
-                ),
-            ),
-        )
-    message = f"Removed {partner.organisation.name} from {place.name}."
-    return _done(
+    return _row_action(
         request,
-        message,
-        place_url,
-        lambda: _reply(
+        act=lambda: services.place_partner_remove(actor=_actor(request), partner=partner),
+        list_url=reverse("console:place", args=[system.slug, place.pk]),
+        refused_reply=lambda problem: _reply(
+            request,
+            PLACE,
+            "place-partners",
+            _place_partners_context(system, place, partner_error=problem, error_partner=partner.pk),
+        ),
+        message=lambda _: f"Removed {partner.organisation.name} from {place.name}.",
+        done_reply=lambda _, message: _reply(
             request,
             PLACE,
             "place-partners",
@@ -610,16 +628,21 @@ def organisation_active(request: HttpRequest, system_slug: str, pk: int) -> Http
     system = get_system_for_admin(request, system_slug)
     organisation = get_object_or_404(Organisation, system=system, pk=pk)
     is_active = _flag(request, "is_active")
-    services.organisation_update(
-        actor=_actor(request), organisation=organisation, is_active=is_active
-    )
-    updated = selectors.console_organisation(system=system, pk=organisation.pk)
-    message = f"{'Reactivated' if is_active else 'Deactivated'} organisation {updated.name}."
-    return _done(
+
+    def act() -> Organisation:
+        services.organisation_update(
+            actor=_actor(request), organisation=organisation, is_active=is_active
+        )
+        return selectors.console_organisation(system=system, pk=organisation.pk)
+
+    return _row_action(
         request,
-        message,
-        reverse("console:organisations", args=[system.slug]),
-        lambda: _reply(
+        act=act,
+        list_url=reverse("console:organisations", args=[system.slug]),
+        message=lambda updated: (
+            f"{'Reactivated' if is_active else 'Deactivated'} organisation {updated.name}."
+        ),
+        done_reply=lambda updated, message: _reply(
             request,
             ORGANISATIONS,
             "organisation-row",
@@ -634,29 +657,19 @@ def organisation_active(request: HttpRequest, system_slug: str, pk: int) -> Http
 def organisation_delete(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
     system = get_system_for_admin(request, system_slug)
     organisation = selectors.console_organisation(system=system, pk=pk)
-    list_url = reverse("console:organisations", args=[system.slug])
     name = organisation.name
-    try:
-        services.organisation_delete(actor=_actor(request), organisation=organisation)
-    except ValidationError as error:
-        problem = error.messages[0]
-        return _refused(
-            request,
-            error,
-            list_url,
-            lambda: _reply(
-                request,
-                ORGANISATIONS,
-                "organisation-row",
-                _organisation_row(system, organisation, row_error=problem),
-            ),
-        )
-    message = f"Deleted organisation {name}."
-    return _done(
+    return _row_action(
         request,
-        message,
-        list_url,
-        lambda: _reply(
+        act=lambda: services.organisation_delete(actor=_actor(request), organisation=organisation),
+        list_url=reverse("console:organisations", args=[system.slug]),
+        refused_reply=lambda problem: _reply(
+            request,
+            ORGANISATIONS,
+            "organisation-row",
+            _organisation_row(system, organisation, row_error=problem),
+        ),
+        message=lambda _: f"Deleted organisation {name}.",
+        done_reply=lambda _, message: _reply(
             request,
             ORGANISATIONS,
             "organisation-deleted",
@@ -672,18 +685,27 @@ def _aliases_context(
     return {
         "system": system,
         "organisation": organisation,
+        # With a form in the context the mini-form stays open, to add another.
         "alias_form": form or AliasForm(prefix=f"alias-{organisation.pk}"),
-        "alias_open": True,  # keep the mini-form open to add another
     }
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def organisation_alias_add(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    """POST adds an alias. GET opens the form on demand: for HTMX just the form, into the row
+    (rows show a link instead of embedding a form each), otherwise a page of its own."""
     system = get_system_for_admin(request, system_slug)
     organisation = get_object_or_404(Organisation, system=system, pk=pk)
-    form = AliasForm(request.POST, prefix=f"alias-{organisation.pk}")
-    if form.is_valid():
+    if request.method == "GET" and wants_partial(request):
+        return _render(
+            request,
+            ORGANISATIONS,
+            "organisation-alias-add",
+            {**_aliases_context(system, organisation), "focus_form": True},
+        )
+    form = AliasForm(request.POST or None, prefix=f"alias-{organisation.pk}")
+    if request.method == "POST" and form.is_valid():
         try:
             alias = services.organisation_alias_add(
                 actor=_actor(request), organisation=organisation, alias=form.cleaned_data["alias"]
@@ -710,7 +732,7 @@ def organisation_alias_add(request: HttpRequest, system_slug: str, pk: int) -> H
         return _render(
             request, ORGANISATIONS, "organisation-aliases", _aliases_context(system, updated, form)
         )
-    # Without JavaScript, show the form with its error on a page of its own.
+    # Without JavaScript, show the form (with its error, if any) on a page of its own.
     return render(
         request,
         EDIT,
@@ -736,14 +758,17 @@ def organisation_alias_remove(
         organisation=organisation,
         pk=alias_pk,
     )
-    services.organisation_alias_remove(actor=_actor(request), alias=alias)
-    updated = selectors.console_organisation(system=system, pk=organisation.pk)
-    message = f"Removed alias “{alias.alias}” from {organisation.name}."
-    return _done(
+
+    def act() -> Organisation:
+        services.organisation_alias_remove(actor=_actor(request), alias=alias)
+        return selectors.console_organisation(system=system, pk=organisation.pk)
+
+    return _row_action(
         request,
-        message,
-        reverse("console:organisations", args=[system.slug]),
-        lambda: _reply(
+        act=act,
+        list_url=reverse("console:organisations", args=[system.slug]),
+        message=lambda _: f"Removed alias “{alias.alias}” from {organisation.name}.",
+        done_reply=lambda updated, message: _reply(
             request,
             ORGANISATIONS,
             "organisation-aliases",
@@ -897,27 +922,17 @@ def person_resend_invitation(request: HttpRequest, system_slug: str, pk: int) ->
     system = get_system_for_admin(request, system_slug)
     person = selectors.console_person(system=system, pk=pk)
     list_url = reverse("console:people", args=[system.slug])
-    try:
-        services.person_invitation_resend(actor=_actor(request), system=system, user=person)
-    except ValidationError as error:
-        problem = error.messages[0]
-        return _refused(
-            request,
-            error,
-            list_url,
-            lambda: _reply(
-                request,
-                PEOPLE,
-                "person-row",
-                _person_row(system, person, row_error=problem),
-            ),
-        )
-    message = f"Sent a new invitation to {person} ({person.email})."
-    return _done(
+    return _row_action(
         request,
-        message,
-        list_url,
-        lambda: _reply(
+        act=lambda: services.person_invitation_resend(
+            actor=_actor(request), system=system, user=person
+        ),
+        list_url=list_url,
+        refused_reply=lambda problem: _reply(
+            request, PEOPLE, "person-row", _person_row(system, person, row_error=problem)
+        ),
+        message=lambda _: f"Sent a new invitation to {person} ({person.email}).",
+        done_reply=lambda _, message: _reply(
             request,
             PEOPLE,
             "person-row",
@@ -933,28 +948,20 @@ def person_deactivate(request: HttpRequest, system_slug: str, pk: int) -> HttpRe
     system = get_system_for_admin(request, system_slug)
     person = selectors.console_person(system=system, pk=pk)
     list_url = reverse("console:people", args=[system.slug])
-    try:
+
+    def act() -> User:
         services.person_deactivate_in_system(actor=_actor(request), system=system, user=person)
-    except ValidationError as error:
-        problem = error.messages[0]
-        return _refused(
-            request,
-            error,
-            list_url,
-            lambda: _reply(
-                request,
-                PEOPLE,
-                "person-row",
-                _person_row(system, person, row_error=problem),
-            ),
-        )
-    updated = selectors.console_person(system=system, pk=person.pk)
-    message = f"Deactivated {person}: they can no longer sign in."
-    return _done(
+        return selectors.console_person(system=system, pk=person.pk)
+
+    return _row_action(
         request,
-        message,
-        list_url,
-        lambda: _reply(
+        act=act,
+        list_url=list_url,
+        refused_reply=lambda problem: _reply(
+            request, PEOPLE, "person-row", _person_row(system, person, row_error=problem)
+        ),
+        message=lambda _: f"Deactivated {person}: they can no longer sign in.",
+        done_reply=lambda updated, message: _reply(
             request, PEOPLE, "person-row", _person_row(system, updated), status_message=message
         ),
     )
@@ -1038,31 +1045,26 @@ def membership_end(request: HttpRequest, system_slug: str, pk: int) -> HttpRespo
     system = get_system_for_admin(request, system_slug)
     membership = selectors.console_membership(system=system, pk=pk)
     list_url = reverse("console:people", args=[system.slug])
-    try:
+
+    def act() -> Membership:
         ended = services.membership_end(actor=_actor(request), membership=membership)
-    except ValidationError as error:
-        problem = error.messages[0]
-        return _refused(
-            request,
-            error,
-            list_url,
-            lambda: _reply(
-                request,
-                PEOPLE,
-                "membership",
-                _membership_context(system, membership, membership_error=problem),
-            ),
-        )
-    ended = selectors.console_membership(system=system, pk=ended.pk)
-    message = (
-        f"Removed {ended.user} as {ended.get_role_display().lower()}"
-        f"{f' of {ended.place.name}' if ended.place else ''}."
-    )
-    return _done(
+        return selectors.console_membership(system=system, pk=ended.pk)
+
+    return _row_action(
         request,
-        message,
-        list_url,
-        lambda: _reply(
+        act=act,
+        list_url=list_url,
+        refused_reply=lambda problem: _reply(
+            request,
+            PEOPLE,
+            "membership",
+            _membership_context(system, membership, membership_error=problem),
+        ),
+        message=lambda ended: (
+            f"Removed {ended.user} as {ended.get_role_display().lower()}"
+            f"{f' of {ended.place.name}' if ended.place else ''}."
+        ),
+        done_reply=lambda ended, message: _reply(
             request,
             PEOPLE,
             "membership",

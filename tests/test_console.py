@@ -572,6 +572,31 @@ def test_a_duplicate_alias_is_refused_in_place(admin_client, world, organisation
     assert not other.aliases.exists()
 
 
+def test_the_alias_form_is_loaded_on_demand(admin_client, world, organisation, htmx_headers):
+    """Rows link to the form instead of embedding it; the link's address opens the form
+    into the row for HTMX and on a page of its own without JavaScript."""
+    form_url = url("organisation_alias_add", world, organisation.pk)
+    field = f'name="alias-{organisation.pk}-alias"'
+    listing = admin_client.get(url("organisations", world)).content.decode()
+    assert field not in listing
+    assert f'href="{form_url}"' in listing and f'hx-get="{form_url}"' in listing
+
+    partial = admin_client.get(form_url, **htmx_headers)
+    body = partial.content.decode()
+    assert partial.status_code == 200
+    assert body.strip().startswith(
+        f'<div class="app-aliases__add" id="organisation-{organisation.pk}-alias-add"'
+    )
+    assert field in body and "csrfmiddlewaretoken" in body and "autofocus" in body
+    assert "<html" not in body
+
+    page = admin_client.get(form_url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "<html" in body and f"Aliases of {organisation.name}" in body and field in body
+    assert page["Vary"] and "HX-Request" in partial["Vary"]
+
+
 def test_deleting_a_referenced_organisation_is_refused_and_deactivation_offered(
     admin_client, world, organisation, htmx_headers
 ):
@@ -818,7 +843,7 @@ def test_forms_work_without_javascript(admin_client, world):
 def _fill(world: Any, rows: int) -> None:
     places = Place.objects.bulk_create(
         [
-            Place(system=world.system, name=f"Place {n:03d}", slug=f"place-{n:03d}")
+            Place(system=world.system, name=f"Place {n:03d}", slug=f"filled-place-{n:03d}")
             for n in range(rows)
         ]
     )

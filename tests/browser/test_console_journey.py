@@ -47,9 +47,11 @@ def test_admin_adds_an_organisation_with_aliases_without_a_reload(
     organisation = Organisation.objects.get(name="Riverside Hospitals NHS Trust")
     assert sorted(organisation.aliases.values_list("alias", flat=True)) == ["RHT", "the hospital"]
 
-    # Add one more alias inline, then try one that is taken.
-    row.get_by_text("Add an alias").click()
+    # Add one more alias inline (the form is fetched into the row on demand, with focus on
+    # its field), then try one that is taken.
+    row.get_by_role("link", name="Add an alias to Riverside Hospitals NHS Trust").click()
     alias_input = page.get_by_label("New alias for Riverside Hospitals NHS Trust")
+    expect(alias_input).to_be_focused()
     alias_input.fill("Riverside")
     page.get_by_role("button", name="Add alias to Riverside Hospitals NHS Trust").click()
     expect(row.locator(".app-tag-list .nhsuk-tag")).to_have_text(
