@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 from tests.services import CHROMIUM, CHROMIUM_ARGS, chromium_available, require
@@ -30,6 +31,9 @@ AXE_URL_PATH = "/__browser-tests__/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 15_000
+# Assertions wait as long as actions do: a loaded two-core machine can take more than
+# Playwright's default 5 s to autosave and re-render.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +79,15 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     errors: list[str] = []
     new_page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     new_page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A request the app refused (a 4xx or 5xx that htmx silently does not swap) is an error too.
+    new_page.on(
+        "response",
+        lambda response: (
+            errors.append(f"{response.status} {response.request.method} {response.url}")
+            if response.status >= 400 and response.request.method == "POST"
+            else None
+        ),
+    )
     new_page.console_errors = errors  # type: ignore[attr-defined]
     try:
         yield new_page

@@ -28,7 +28,11 @@ def test_members_draft_together_and_the_lead_submits(page: Page, live_server, wo
     first = page.locator(f"#answer-{questions[0].pk}-text")
     first.fill("One model for every place would be simpler to run.")
     status = page.locator(f"#answer-{questions[0].pk}-status")
-    expect(status).to_contain_text("Saved at")
+    try:
+        expect(status).to_contain_text("Saved at")
+    except AssertionError as error:
+        # Say what the browser saw: a refused autosave is otherwise silent.
+        raise AssertionError(f"{error}\nbrowser errors: {page.console_errors}") from error  # type: ignore[attr-defined]
     expect(status).to_contain_text(world.member_a.full_name)
     assert_accessible(page)
     assert page.console_errors == []  # type: ignore[attr-defined]
