@@ -30,12 +30,14 @@ from governance.models import (
     Band,
     ConsultationRound,
     GovernanceOption,
+    Milestone,
     OptionFramework,
     PlaceRating,
     PlaceResponse,
     Principle,
     Question,
     ResponseStatus,
+    RoundStatus,
 )
 from governance.rules import FrameworkRules, option_set_numbers, option_set_verdict
 from partners.audit import audit_record
@@ -52,6 +54,12 @@ QUALIFIER_MAX_LENGTH = 200
 # history (autosave would otherwise record every pause in typing).
 HISTORY_COALESCE_WINDOW = timedelta(minutes=10)
 
+SAME_MODEL_CHOICES = [
+    "Yes, the same model for every place",
+    "No, each place should choose its own",
+    "Not sure",
+]
+
 # The seven questions of the 2021 place consultation (reference paper, section 7),
 # restated in our own words.
 DEFAULT_QUESTIONS: list[dict[str, Any]] = [
@@ -60,6 +68,7 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
         "the options, for the coming year?",
         "hint": "Say whether one model for all places or a choice for each place would work "
         "better, and why.",
+        "choices": SAME_MODEL_CHOICES,
     },
     {
         "text": "For each option, does the analysis against the principles cover the issues, "
@@ -209,6 +218,38 @@ def _save_with_history(
 # Rounds -------------------------------------------------------------------------------------
 
 
+def _place_set(system: System, places: Iterable[Place] | None) -> list[Place]:
+    if places is None:
+        return list(Place.objects.filter(system=system, is_active=True))
+    chosen = list(places)
+    if not chosen:
+        raise ValidationError({"invited_places": ["Invite at least one place."]})
+    if any(place.system_id != system.pk for place in chosen):
+        raise ValidationError({"invited_places": ["Only places of this system can be invited."]})
+    return chosen
+
+
+def question_build(*, round: ConsultationRound, order: int, spec: dict[str, Any]) -> Question:
+    """A validated, unsaved question from a spec: text, and optionally hint, choices,
+    required and max_length."""
+    choices = [str(choice).strip() for choice in spec.get("choices") or [] if str(choice).strip()]
+    if len(set(choices)) != len(choices):
+        raise ValidationError({"choices": ["Each fixed answer must be different."]})
+    if len(choices) == 1:
+        raise ValidationError({"choices": ["Give at least two fixed answers, or none."]})
+    question = Question(
+        round=round,
+        order=order,
+        text=(spec.get("text") or "").strip(),
+        hint=(spec.get("hint") or "").strip(),
+        choices=choices,
+        required=spec.get("required", True),
+        max_length=spec.get("max_length", 5000),
+    )
+    question.full_clean(exclude=["round"])
+    return question
+
+
 @transaction.atomic
 def round_create(
     *,
@@ -220,8 +261,16 @@ def round_create(
     closes_at: datetime,
     questions: list[dict[str, Any]] | None = None,
     purpose: str = "",
+    invited_places: Iterable[Place] | None = None,
+    milestones: Iterable[dict[str, Any]] = (),
+    reminder_days: int = 7,
+    suppression_threshold: int = 3,
 ) -> ConsultationRound:
-    """A consultation round with its questions (the default seven unless given)."""
+    """A consultation round with its questions (the default seven unless given), the places
+    it consults (every active place of the system unless given) and its milestones
+    (title, due_on and optionally description)."""
+    places = _place_set(system, invited_places)
+    now = timezone.now()
     consultation = ConsultationRound(
         system=system,
         framework=framework,
@@ -229,26 +278,38 @@ def round_create(
         purpose=purpose.strip(),
         opens_at=opens_at,
         closes_at=closes_at,
+        reminder_days=reminder_days,
+        suppression_threshold=suppression_threshold,
+        status=(
+            RoundStatus.CLOSED
+            if closes_at <= now
+            else RoundStatus.OPEN
+            if opens_at <= now
+            else RoundStatus.SCHEDULED
+        ),
+        created_by=actor if actor and actor.pk else None,
     )
     consultation.full_clean()
     consultation.save()
+    consultation.invited_places.set(places)
     for order, spec in enumerate(DEFAULT_QUESTIONS if questions is None else questions, 1):
-        question = Question(
+        question_build(round=consultation, order=order, spec=spec).save()
+    for spec in milestones:
+        milestone = Milestone(
             round=consultation,
-            order=order,
-            text=spec["text"].strip(),
-            hint=spec.get("hint", "").strip(),
-            required=spec.get("required", True),
-            max_length=spec.get("max_length", 5000),
+            title=(spec.get("title") or "").strip(),
+            description=(spec.get("description") or "").strip(),
+            due_on=spec.get("due_on"),
         )
-        question.full_clean()
-        question.save()
+        milestone.full_clean(exclude=["round"])
+        milestone.save()
     audit_record(
         actor=actor,
         system=system,
         action="round.create",
         target=consultation,
-        summary=f"Opened consultation round {consultation.title}, closing {uk_datetime(closes_at)}",
+        summary=f"Created consultation round {consultation.title} for {len(places)} "
+        f"place{'s' if len(places) != 1 else ''}, closing {uk_datetime(closes_at)}",
     )
     return consultation
 
