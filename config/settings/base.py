@@ -181,6 +181,26 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery beat (the `beat` service): open and close consultation rounds on time, and remind
+# place leads before their deadline. Both tasks are idempotent.
+CELERY_BEAT_SCHEDULE = {
+    "rounds-advance": {
+        "task": "governance.tasks.rounds_advance_task",
+        "schedule": 5 * 60.0,  # every 5 minutes
+    },
+    "round-reminders": {
+        "task": "governance.tasks.round_reminders_task",
+        "schedule": 60 * 60.0,  # hourly
+    },
+}
+# A message a worker took but never acknowledged (the worker was killed) goes back on the
+# queue after this many seconds. It must exceed the longest job (a compilation takes well
+# under a minute), or a slow job would be run twice; jobs are idempotent either way.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": 1 if os.environ.get("CELERY_VISIBILITY_TIMEOUT") else 10,
+    "unacked_restore_throttle": 1 if os.environ.get("CELERY_VISIBILITY_TIMEOUT") else 10,
+}
 
 LOGGING = {
     "version": 1,
