@@ -37,6 +37,11 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("console/", include("partners.console_urls", namespace="console")),
+    path(
+        "console/<slug:system_slug>/rounds/<int:round_pk>/summary/",
+        include("governance.urls_feedback_admin", namespace="summary_admin"),
+    ),
+    path("feedback/", include("governance.urls_feedback", namespace="feedback")),
     path("options/", include("governance.urls", namespace="governance")),
     path("admin/", admin.site.urls),
 ]

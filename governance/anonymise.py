@@ -232,6 +232,10 @@ _URL_RE: Final = re.compile(
     re.IGNORECASE,
 )
 _URL_TRAILING = ".,;:!?)"
+_URL_HINT_RE: Final = re.compile(
+    r"https?://|www\.|\.(?:uk|com|org|net)(?![A-Za-z0-9-])", re.IGNORECASE
+)
+_DIGIT_RE: Final = re.compile(r"\d")
 _NHS_NUMBER_RE: Final = re.compile(r"(?<![\w+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\w])", re.ASCII)
 _PHONE_RE: Final = re.compile(
     r"(?<![\w+(])"
@@ -279,19 +283,24 @@ def _pattern_spans(text: str) -> list[tuple[int, int, str]]:
         if start < end and not any(start < e and end > s for s, e, _ in found):
             found.append((start, end, kind))
 
-    for match in _EMAIL_RE.finditer(text):
-        add(match.start(), match.end(), EMAIL)
-    for match in _URL_RE.finditer(text):
-        value = match.group().rstrip(_URL_TRAILING)
-        add(match.start(), match.start() + len(value), URL)
-    for match in _NHS_NUMBER_RE.finditer(text):
-        if nhs_number_is_valid("".join(match.groups())):
-            add(match.start(), match.end(), NHS_NUMBER)
-    for match in _PHONE_RE.finditer(text):
-        if _phone_is_plausible(match.group()):
-            add(match.start(), match.end(), PHONE)
-    for match in _POSTCODE_RE.finditer(text):
-        add(match.start(), match.end(), POSTCODE)
+    # Each pattern is tried only where the text has what it needs: most answers have no
+    # "@", no domain and no digits, and these checks are far cheaper than the patterns.
+    if "@" in text:
+        for match in _EMAIL_RE.finditer(text):
+            add(match.start(), match.end(), EMAIL)
+    if _URL_HINT_RE.search(text):
+        for match in _URL_RE.finditer(text):
+            value = match.group().rstrip(_URL_TRAILING)
+            add(match.start(), match.start() + len(value), URL)
+    if _DIGIT_RE.search(text):
+        for match in _NHS_NUMBER_RE.finditer(text):
+            if nhs_number_is_valid("".join(match.groups())):
+                add(match.start(), match.end(), NHS_NUMBER)
+        for match in _PHONE_RE.finditer(text):
+            if _phone_is_plausible(match.group()):
+                add(match.start(), match.end(), PHONE)
+        for match in _POSTCODE_RE.finditer(text):
+            add(match.start(), match.end(), POSTCODE)
     return found
 
 
@@ -331,8 +340,17 @@ def _best_cover(
     crosses (an existing marker or an e-mail, phone…)."""
     n = len(tokens)
     candidates: list[list[tuple[int, str]]] = [[] for _ in range(n)]
+    any_candidate = False
+    first_trie = tries[0]
+    other_tries = tries[1:]
     for i in range(n):
-        if tokens[i] is None:
+        token = tokens[i]
+        if token is None:
+            continue
+        # Most words start no name: skip them without walking the tries.
+        if token not in first_trie and i not in possessives and not other_tries:
+            continue
+        if not any(token in trie or possessives.get(i, _END) in trie for trie in tries):
             continue
         found: dict[int, str] = {}
         # Depth-first: a possessive token ("Ashworth's") is tried as written and without "'s".
@@ -355,12 +373,17 @@ def _best_cover(
                         found[length] = kind
                 stack.append((child, j + 1))
         candidates[i] = sorted(found.items(), reverse=True)
+        any_candidate = any_candidate or bool(found)
+    if not any_candidate:
+        return []
 
     # best[i] = (tokens covered, -matches) for tokens[i:]; choice[i] = (length, kind) or None.
     best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
     choice: list[tuple[int, str] | None] = [None] * (n + 1)
     for i in range(n - 1, -1, -1):
         best[i] = best[i + 1]
+        if not candidates[i]:
+            continue
         for length, kind in candidates[i]:
             covered, negative_count = best[i + length]
             score = (covered + length, negative_count - 1)
@@ -403,31 +426,40 @@ def scrub(
     ]
     barriers = sorted(protected + [(start, end) for start, end, _ in patterns])
 
-    token_spans: list[tuple[int, int]] = []
+    # The token list holds a match object per token (its span is read only for the few
+    # tokens that start or end a name) or None for a barrier. This loop runs once per word
+    # of every answer, so it is kept lean.
+    token_matches: list[re.Match[str] | None] = []
     tokens: list[str | None] = []
     possessives: dict[int, str] = {}  # token index → the token without its "'s"
+    normalise = normalise_token
+    barrier_count = len(barriers)
     b = 0
     for match in _TOKEN_RE.finditer(text):
-        start, end = match.span()
-        while b < len(barriers) and barriers[b][1] <= start:
-            b += 1
-        if b < len(barriers) and barriers[b][0] < end:
-            if tokens and tokens[-1] is not None:
-                token_spans.append((start, end))
-                tokens.append(None)
-            continue
-        normalised = normalise_token(match.group())
+        if barrier_count:
+            start, end = match.span()
+            while b < barrier_count and barriers[b][1] <= start:
+                b += 1
+            if b < barrier_count and barriers[b][0] < end:
+                if tokens and tokens[-1] is not None:
+                    token_matches.append(None)
+                    tokens.append(None)
+                continue
+        word = match.group()
+        normalised = normalise(word)
         if normalised:
-            if _POSSESSIVE_RE.search(match.group()):
+            if ("'" in word or "’" in word or "`" in word) and _POSSESSIVE_RE.search(word):
                 possessives[len(tokens)] = normalised[:-1]
-            token_spans.append((start, end))
+            token_matches.append(match)
             tokens.append(normalised)
 
-    spans = [
-        Span(token_spans[first][0], token_spans[first + length - 1][1], kind)
-        for first, length, kind in _best_cover(tokens, possessives, tries)
-        if kind != _KEEP
-    ]
+    spans = []
+    for first, length, kind in _best_cover(tokens, possessives, tries):
+        if kind == _KEEP:
+            continue
+        opening, closing = token_matches[first], token_matches[first + length - 1]
+        assert opening is not None and closing is not None  # names never span a barrier
+        spans.append(Span(opening.start(), closing.end(), kind))
     spans += [Span(start, end, kind) for start, end, kind in patterns]
     spans.sort(key=lambda span: span.start)
 

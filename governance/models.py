@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -250,7 +250,9 @@ class Milestone(models.Model):
     """A date in the round's timeline that everyone sees: "high-level summary to the
     oversight group", "detailed review at the advisory group", "proposals to the board"."""
 
-    round = models.ForeignKey(ConsultationRound, on_delete=models.CASCADE, related_name="milestones")
+    round = models.ForeignKey(
+        ConsultationRound, on_delete=models.CASCADE, related_name="milestones"
+    )
     title = models.CharField(max_length=200)
     description = models.CharField(max_length=500, blank=True)
     due_on = models.DateField()
@@ -265,7 +267,9 @@ class Milestone(models.Model):
 class DeadlineExtension(models.Model):
     """More time for one place, granted by an ICB admin with a reason."""
 
-    round = models.ForeignKey(ConsultationRound, on_delete=models.CASCADE, related_name="extensions")
+    round = models.ForeignKey(
+        ConsultationRound, on_delete=models.CASCADE, related_name="extensions"
+    )
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
     closes_at = models.DateTimeField("new deadline")
     reason = models.CharField(max_length=500)
@@ -300,6 +304,9 @@ class ReminderSent(models.Model):
                 fields=["round", "place", "deadline"], name="reminder_once_per_deadline"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.place} for {self.round}"
 
 
 class Question(models.Model):

@@ -3,9 +3,11 @@ demo data call these; none of them saves these models directly.
 
 Every function is keyword-only, validates, saves atomically and writes its audit row.
 Permission checks (who may see or edit a place's response) are the caller's job; these
-functions enforce the state rules: a submitted response or a closed round cannot be
-changed, only a place lead of the place may submit or withdraw, and a save made from a stale
-version is refused with both texts rather than overwriting someone else's work.
+functions enforce the state rules: only a place invited to the round has a response to it;
+a submitted response, or one past the place's deadline (the round's closing time or a later
+extension for that place), cannot be changed; only a place lead of the place may submit or
+withdraw; and a save made from a stale version is refused with both versions rather than
+overwriting someone else's work.
 
 Each answer, rating cell and the proposal carry an integer `version`: 0 means "not saved
 yet", and every save that changes something adds one."""
@@ -29,6 +31,7 @@ from governance.models import (
     Answer,
     Band,
     ConsultationRound,
+    DeadlineExtension,
     GovernanceOption,
     Milestone,
     OptionFramework,
@@ -299,7 +302,7 @@ def round_create(
             round=consultation,
             title=(spec.get("title") or "").strip(),
             description=(spec.get("description") or "").strip(),
-            due_on=spec.get("due_on"),
+            due_on=spec["due_on"],
         )
         milestone.full_clean(exclude=["round"])
         milestone.save()
@@ -317,9 +320,30 @@ def round_create(
 # Responses ----------------------------------------------------------------------------------
 
 
-def response_get_or_create(*, round: ConsultationRound, place: Place) -> PlaceResponse:
+def response_deadline(*, round: ConsultationRound, place: Place) -> datetime:
+    """When the place's response must be in: the round's closing time, or a later deadline
+    the ICB granted that place."""
+    extended = (
+        DeadlineExtension.objects.filter(round=round, place=place)
+        .values_list("closes_at", flat=True)
+        .first()
+    )
+    return max(round.closes_at, extended) if extended else round.closes_at
+
+
+def is_invited(*, round: ConsultationRound, place: Place) -> bool:
+    return round.invited_places.filter(pk=place.pk).exists()
+
+
+def _require_invited(round: ConsultationRound, place: Place) -> None:
     if place.system_id != round.system_id:
         raise ValidationError("That round belongs to another system.")
+    if not is_invited(round=round, place=place):
+        raise ValidationError(f"{place.name} is not invited to respond to {round.title}.")
+
+
+def response_get_or_create(*, round: ConsultationRound, place: Place) -> PlaceResponse:
+    _require_invited(round, place)
     response, _ = PlaceResponse.objects.get_or_create(round=round, place=place)
     return response
 
@@ -335,15 +359,23 @@ def _lock(response: PlaceResponse) -> PlaceResponse:
     )
 
 
-def response_edit_refusal(response: PlaceResponse, *, now: datetime | None = None) -> str | None:
-    """Why the response cannot be edited now, or None if it can."""
+def _closed_message(consultation: ConsultationRound, deadline: datetime) -> str:
+    if deadline > consultation.closes_at:
+        return f"The extended deadline for this response passed at {uk_datetime(deadline)}."
+    return f"This round closed at {uk_datetime(deadline)}."
+
+
+def response_edit_refusal(
+    response: PlaceResponse, *, now: datetime | None = None, deadline: datetime | None = None
+) -> str | None:
+    """Why the response cannot be edited now, or None if it can. `deadline` is the place's
+    own (response_deadline); looked up when not given."""
     now = now or timezone.now()
     consultation = response.round
-    if now >= consultation.closes_at:
-        return (
-            f"This round closed at {uk_datetime(consultation.closes_at)}. "
-            "Responses can no longer be changed."
-        )
+    if deadline is None:
+        deadline = response_deadline(round=consultation, place=response.place)
+    if now >= deadline:
+        return f"{_closed_message(consultation, deadline)} Responses can no longer be changed."
     if now < consultation.opens_at:
         return f"This round opens at {uk_datetime(consultation.opens_at)}."
     if response.status == ResponseStatus.SUBMITTED:
@@ -357,6 +389,7 @@ def response_edit_refusal(response: PlaceResponse, *, now: datetime | None = Non
 
 
 def _require_editable(response: PlaceResponse) -> None:
+    _require_invited(response.round, response.place)
     refusal = response_edit_refusal(response)
     if refusal:
         raise ValidationError(refusal)
@@ -364,6 +397,30 @@ def _require_editable(response: PlaceResponse) -> None:
 
 def _who(user: User | None) -> str:
     return str(user) if user else "Someone"
+
+
+NO_CHOICE = "None chosen"
+
+
+def _clean_choice(question: Question, choice: str) -> str:
+    choice = (choice or "").strip()
+    if not choice:
+        return ""
+    if not question.choices:
+        raise ValidationError(
+            {"choice": [f"Question {question.order} has no fixed answers to choose from."]}
+        )
+    if choice not in question.choices:
+        raise ValidationError(
+            {
+                "choice": [
+                    f"Choose one of the answers to question {question.order}: "
+                    + "; ".join(question.choices)
+                    + "."
+                ]
+            }
+        )
+    return choice
 
 
 @transaction.atomic
@@ -374,7 +431,11 @@ def answer_save(
     question: Question,
     text: str,
     expected_version: int,
+    choice: str | None = None,
 ) -> Answer:
+    """An answer: the free text and, for a question with fixed answers, the chosen one
+    (None leaves the choice as it is; "" clears it). One version covers both, so a stale
+    save of either is a conflict showing both."""
     response = _lock(response)
     _require_editable(response)
     if question.round_id != response.round_id:
@@ -387,32 +448,42 @@ def answer_save(
         .first()
     )
     current_text = answer.text if answer else ""
+    current_choice = answer.choice if answer else ""
     current_version = answer.version if answer else 0
-    if text == current_text:
+    choice = current_choice if choice is None else _clean_choice(question, choice)
+    if text == current_text and choice == current_choice:
         # Nothing to save (a repeated autosave, or someone already saved these words).
         return answer or Answer(response=response, question=question, version=0)
     # Nothing saved yet means nobody else's words can be lost, whatever version the form had.
     if answer is not None and expected_version != current_version:
+        fields = [ConflictField("Answer", answer.text, text)]
+        if question.choices:
+            fields.insert(
+                0,
+                ConflictField("Chosen answer", current_choice or NO_CHOICE, choice or NO_CHOICE),
+            )
         raise EditConflict(
             label="answer",
-            fields=[ConflictField("Answer", answer.text, text)],
+            fields=fields,
             version=answer.version,
             by=answer.updated_by,
             at=answer.updated_at,
         )
     if answer is None:
         answer = Answer(response=response, question=question, version=0)
+    answer.choice = choice
     answer.text = text
     answer.version = current_version + 1
     answer.updated_by = actor if actor and actor.pk else None
     _save_with_history(answer, actor)
+    chosen = f': "{choice}"' if choice and choice != current_choice else ""
     audit_record(
         actor=actor,
         system=response.round.system,
         action="response.answer_save",
         target=answer,
         summary=f"{_who(actor)} saved {response.place.name}'s answer to question "
-        f"{question.order} (version {answer.version})",
+        f"{question.order}{chosen} (version {answer.version})",
     )
     return answer
 
@@ -656,7 +727,17 @@ def response_missing_items(
                 )
     for question in sheet.questions:
         answer = sheet.answers.get(question.pk)
-        if question.required and not (answer and answer.text.strip()):
+        if not question.required:
+            continue
+        if question.choices:
+            # The fixed answer is what counts; explaining it is optional.
+            if not (answer and answer.choice):
+                missing.append(
+                    MissingItem(
+                        f"Choose an answer to question {question.order}", f"answer-{question.pk}"
+                    )
+                )
+        elif not (answer and answer.text.strip()):
             missing.append(
                 MissingItem(f"Answer question {question.order}", f"answer-{question.pk}")
             )
@@ -715,10 +796,11 @@ def response_withdraw(*, actor: User | None, response: PlaceResponse) -> PlaceRe
     _require_lead(actor, response, "withdraw")
     if response.status != ResponseStatus.SUBMITTED:
         raise ValidationError("Only a submitted response can be withdrawn.")
-    if timezone.now() >= response.round.closes_at:
+    _require_invited(response.round, response.place)
+    deadline = response_deadline(round=response.round, place=response.place)
+    if timezone.now() >= deadline:
         raise ValidationError(
-            f"This round closed at {uk_datetime(response.round.closes_at)}, so the response "
-            "can no longer be withdrawn."
+            f"{_closed_message(response.round, deadline)} The response can no longer be withdrawn."
         )
     response.status = ResponseStatus.WITHDRAWN
     _save_with_history(response, actor, coalesce=False)
@@ -841,7 +923,7 @@ def response_history(*, response: PlaceResponse) -> list[Change]:
         .select_related("history_user")
         .order_by(*order),
         "id",
-        {"text": "Answer"},
+        {"choice": "Chosen answer", "text": "Answer"},
         lambda r: (
             f"Question {questions[r.question_id].order}"
             if r.question_id in questions

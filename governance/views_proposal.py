@@ -2,6 +2,8 @@
 answers, written together by the place's members and submitted by a place lead.
 
 Who may do what, checked on every request:
+- only places invited to the round have a response to it: for any other place every page of
+  the round is 404, whoever asks;
 - members and leads of the place (a current place role) read and edit the response;
 - ICB governance admins of the system read it (VIEW_PLACE) but may not change it (403);
 - only leads (LEAD_PLACE) submit or withdraw;
@@ -66,9 +68,26 @@ class Context:
     is_member: bool
     is_lead: bool
 
+    @cached_property
+    def deadline(self) -> datetime:
+        """The place's own deadline: the round's closing time or its extension."""
+        return services.response_deadline(round=self.round, place=self.place)
+
+    @property
+    def extended(self) -> bool:
+        return self.deadline > self.round.closes_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.round.opens_at <= timezone.now() < self.deadline
+
+    @property
+    def has_closed(self) -> bool:
+        return timezone.now() >= self.deadline
+
     @property
     def refusal(self) -> str | None:
-        return services.response_edit_refusal(self.response)
+        return services.response_edit_refusal(self.response, deadline=self.deadline)
 
     @property
     def editable(self) -> bool:
@@ -85,10 +104,11 @@ class Context:
 
 def _load(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
     place = get_place_for(request, place_pk)  # 404 unless VIEW_PLACE
-    consultation = get_object_or_404(
+    consultation = get_object_or_404(  # 404 unless the place is invited
         ConsultationRound.objects.select_related("framework", "system"),
         pk=round_pk,
         system_id=place.system_id,
+        invited_places=place,
     )
     response = (
         PlaceResponse.objects.select_related("updated_by", "submitted_by")
@@ -165,7 +185,7 @@ class Unit:
         if self.key == "proposal":
             names = ["options", "case"]
         elif self.key.startswith("answer-"):
-            names = ["text"]
+            names = ["choice", "text"] if self.extra["question"].choices else ["text"]
         else:
             names = list(services.RATING_FIELDS)
         return ",".join(f"{self.key}-{n}" for n in [*names, "version", "keep"])
@@ -193,7 +213,7 @@ def _answer_unit(ctx: Context, question: Question, sheet: ResponseSheet | None =
         url=ctx.url("answer", question.pk),
         page_url=ctx.url("response") + f"#answer-{question.pk}",
         version=answer.version if answer else 0,
-        values={"text": answer.text if answer else ""},
+        values={"choice": answer.choice if answer else "", "text": answer.text if answer else ""},
         updated_by=answer.updated_by if answer else None,
         updated_at=answer.updated_at if answer else None,
         editable=ctx.editable,
@@ -277,7 +297,8 @@ def _save_unit(request: HttpRequest, ctx: Context, unit: Unit) -> Unit:
             "case": post.get(f"{key}-case", ""),
         }
     elif unit.key.startswith("answer-"):
-        typed = {"text": post.get(f"{key}-text", "")}
+        # An unchecked radio group sends nothing: no choice is what the form shows.
+        typed = {"choice": post.get(f"{key}-choice", ""), "text": post.get(f"{key}-text", "")}
     else:
         typed = {f: post.get(f"{key}-{f}", "") for f in services.RATING_FIELDS}
     unit.values = typed
@@ -300,11 +321,13 @@ def _save_unit(request: HttpRequest, ctx: Context, unit: Unit) -> Unit:
                 expected_version=expected,
             )
         elif unit.key.startswith("answer-"):
+            question = unit.extra["question"]
             saved = services.answer_save(
                 actor=_actor(request),
                 response=response,
-                question=unit.extra["question"],
+                question=question,
                 text=typed["text"],
+                choice=typed["choice"] if question.choices else None,
                 expected_version=expected,
             )
         else:
@@ -462,8 +485,10 @@ def _page(
         "problems": [u for u in overrides.values() if u.state in {"error", "conflict"}],
         "bands": Band.choices,
         "agreements": Agreement.choices,
-        "closes": uk_datetime(ctx.round.closes_at),
-        "is_open": ctx.round.is_open(),
+        "closes": uk_datetime(ctx.deadline),
+        "deadline": ctx.deadline,
+        "milestones": list(ctx.round.milestones.all()),
+        "is_open": ctx.is_open,
     }
     response = render(request, PAGE, context)
     patch_vary_headers(response, ("HX-Request",))
@@ -485,7 +510,7 @@ def response_page(request: HttpRequest, place_pk: int, round_pk: int) -> HttpRes
         units = [
             _answer_unit(ctx, q)
             for q in ctx.round.questions.all()
-            if f"answer-{q.pk}-text" in request.POST
+            if f"answer-{q.pk}-text" in request.POST or f"answer-{q.pk}-choice" in request.POST
         ]
     elif section == "ratings":
         options = GovernanceOption.objects.filter(framework_id=ctx.round.framework_id)
@@ -524,7 +549,7 @@ def completeness(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResp
             "response": ctx.response,
             "missing": missing,
             "leads": _leads(ctx),
-            "is_open": ctx.round.is_open(),
+            "is_open": ctx.is_open,
         },
     )
     patch_vary_headers(response, ("HX-Request",))
@@ -553,7 +578,7 @@ def submit(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
     messages.success(
         request,
         f"{ctx.place.name}'s response has been submitted. It can be withdrawn and changed "
-        f"until the round closes at {uk_datetime(ctx.round.closes_at)}.",
+        f"until {uk_datetime(ctx.deadline)}.",
     )
     return redirect(ctx.url("response"))
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from governance import views_rounds
 from partners import console_views as views
 
 app_name = "console"
@@ -64,4 +65,12 @@ urlpatterns = [
     path(f"{S}roles/<int:pk>/", views.membership_item, name="membership"),
     path(f"{S}roles/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
     path(f"{S}roles/<int:pk>/end/", views.membership_end, name="membership_end"),
+    # Consultation rounds
+    path(f"{S}rounds/", views_rounds.rounds_list, name="rounds"),
+    path(f"{S}rounds/add/", views_rounds.round_add, name="round_add"),
+    path(f"{S}rounds/<int:pk>/", views_rounds.round_detail, name="round"),
+    path(f"{S}rounds/<int:pk>/progress/", views_rounds.round_progress, name="round_progress"),
+    path(f"{S}rounds/<int:pk>/edit/", views_rounds.round_edit, name="round_edit"),
+    path(f"{S}rounds/<int:pk>/extend/", views_rounds.round_extend, name="round_extend"),
+    path(f"{S}rounds/<int:pk>/close/", views_rounds.round_close, name="round_close"),
 ]

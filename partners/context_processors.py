@@ -18,6 +18,22 @@ class Navigation:
             return []
         return list(systems_administered_by(user=user))
 
+    @cached_property
+    def advisory_systems(self) -> list:
+        """Systems whose released feedback summaries this person reads (advisory group)."""
+        from partners.models import Membership, Role, System
+
+        user = self.request.user
+        if not user.is_authenticated:
+            return []
+        return list(
+            System.objects.filter(
+                pk__in=Membership.objects.current()
+                .filter(user=user, role=Role.ADVISORY_MEMBER)
+                .values("system_id")
+            ).order_by("name")
+        )
+
 
 def navigation(request: HttpRequest) -> dict[str, Navigation]:
     return {"navigation": Navigation(request)}

@@ -188,7 +188,8 @@ def make_round(
     days_open: int = 14,
     **kwargs: Any,
 ) -> Any:
-    """An open round (opened yesterday) made through the service."""
+    """An open round (opened yesterday) made through the service, inviting every active
+    place of the system unless `invited_places` is given."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -215,7 +216,8 @@ def make_response(*, round: Any, place: Place) -> Any:
 
 
 def complete_response(*, response: Any, actor: User) -> Any:
-    """Fill every required item of a response, through the services."""
+    """Fill every required item of a response, through the services (the first fixed answer
+    of each question that has them)."""
     from governance import services as governance_services
 
     sheet = governance_services.response_sheet(round=response.round, response=response)
@@ -226,6 +228,7 @@ def complete_response(*, response: Any, actor: User) -> Any:
             response=response,
             question=question,
             text=f"Our answer to question {question.order}.",
+            choice=question.choices[0] if question.choices else None,
             expected_version=answer.version if answer else 0,
         )
     for option in sheet.options:

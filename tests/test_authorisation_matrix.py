@@ -34,6 +34,8 @@ class Targets:
     partner: Any = None
     membership: Any = None
     round: Any = None
+    summary: Any = None  # the round's feedback summary, compiled and released
+    decision: Any = None  # a review choice of the round's summary
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,64 @@ def proposal(extra: Callable[[Targets], dict[str, Any]] | None = None, **entry: 
     entry.setdefault("allowed", PLACE_A_READERS)
     entry.setdefault("post_allowed", PLACE_A_EDITORS)
     return Entry(kwargs=kwargs, **entry)
+
+
+summary_round = lambda t: {"round_pk": t.round.pk}  # noqa: E731
+SUMMARY_READERS = frozenset({"advisory", "icb_admin"})
+
+
+def summary_reader(extra: Callable[[Targets], dict[str, Any]] | None = None) -> Entry:
+    """A page of released feedback summaries: read-only, for the advisory group and the
+    ICB admins of the system."""
+
+    def kwargs(t: Targets) -> dict[str, Any]:
+        return {**system_kwargs(t), **(extra(t) if extra else {})}
+
+    return Entry(kwargs=kwargs, allowed=SUMMARY_READERS, post_allowed=frozenset())
+
+
+def released_summary(round: Any) -> tuple[Any, Any]:
+    """The round's feedback summary, compiled (from no responses) and released, with a file
+    of each format; and one review choice."""
+    from django.utils import timezone
+
+    from governance import feedback
+    from governance.models import (
+        ExportFormat,
+        FeedbackSummary,
+        JobState,
+        RedactionDecision,
+        RedactionKind,
+        SummaryExport,
+    )
+
+    decision = RedactionDecision.objects.create(
+        round=round, kind=RedactionKind.KEEP, phrase="Ashford"
+    )
+    content, counts, fingerprint, responses = feedback.build_content(round=round)
+    summary = FeedbackSummary.objects.create(
+        round=round,
+        generation=1,
+        compiled_generation=1,
+        state=JobState.COMPLETE,
+        content=content,
+        redaction_counts=counts,
+        redaction_fingerprint=fingerprint,
+        response_count=responses,
+        compiled_at=timezone.now(),
+        released_at=timezone.now(),
+    )
+    for fmt in ExportFormat.values:
+        SummaryExport.objects.create(
+            summary=summary,
+            format=fmt,
+            generation=1,
+            filename=f"summary.{fmt}",
+            content_type="application/octet-stream",
+            data=b"file",
+            size=4,
+        )
+    return summary, decision
 
 
 MATRIX: dict[str, Entry] = {
@@ -132,6 +192,30 @@ MATRIX: dict[str, Entry] = {
     "console:membership": console(membership_pk),
     "console:membership_edit": console(membership_pk),
     "console:membership_end": console(membership_pk),
+    # Consultation rounds: the ICB admins of the system only
+    "console:rounds": console(),
+    "console:round_add": console(),
+    "console:round": console(lambda t: {"pk": t.round.pk}),
+    "console:round_progress": console(lambda t: {"pk": t.round.pk}),
+    "console:round_edit": console(lambda t: {"pk": t.round.pk}),
+    "console:round_extend": console(lambda t: {"pk": t.round.pk}),
+    "console:round_close": console(lambda t: {"pk": t.round.pk}),
+    # Feedback summaries: compiled, reviewed and released in the console by the ICB admins of
+    # the system; read (released only) by its advisory group and its ICB admins.
+    "summary_admin:summary": console(summary_round),
+    "summary_admin:progress": console(summary_round),
+    "summary_admin:compile": console(summary_round),
+    "summary_admin:release": console(summary_round),
+    "summary_admin:withdraw": console(summary_round),
+    "summary_admin:review": console(summary_round),
+    "summary_admin:redaction_add": console(summary_round),
+    "summary_admin:redaction_remove": console(
+        lambda t: {"round_pk": t.round.pk, "pk": t.decision.pk}
+    ),
+    "summary_admin:download": console(lambda t: {"round_pk": t.round.pk, "fmt": "pdf"}),
+    "feedback:summaries": summary_reader(),
+    "feedback:summary": summary_reader(summary_round),
+    "feedback:download": summary_reader(lambda t: {"round_pk": t.round.pk, "fmt": "pdf"}),
     "proposal:response": proposal(),
     "proposal:proposal": proposal(),
     "proposal:answer": proposal(lambda t: {"question_pk": t.round.questions.first().pk}),
@@ -180,7 +264,7 @@ def targets(world: World) -> Targets:
         is_statutory=True,
         aliases=["ACT"],
     )
-    return Targets(
+    found = Targets(
         world=world,
         organisation=organisation,
         alias=organisation.aliases.get(),
@@ -190,6 +274,8 @@ def targets(world: World) -> Targets:
         membership=Membership.objects.current().get(user=world.member_a, place=world.place_a),
         round=make_round(system=world.system),
     )
+    found.summary, found.decision = released_summary(found.round)
+    return found
 
 
 def request_as(client, world: World, role: str, method: str, url: str, htmx: bool):

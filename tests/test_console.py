@@ -28,6 +28,7 @@ from tests.factories import (
     PlacePartnerFactory,
     UserFactory,
     make_member,
+    make_round,
     membership_of,
 )
 
@@ -61,6 +62,7 @@ def _targets(world: Any, organisation: Organisation) -> dict[str, list[Any]]:
     alias = organisation.aliases.get()
     partner = PlacePartnerFactory(place=world.place_a, organisation=organisation)
     membership = membership_of(world.member_a, world.place_a)
+    consultation = make_round(system=world.system)
     return {
         "dashboard": [],
         "places": [],
@@ -88,6 +90,13 @@ def _targets(world: Any, organisation: Organisation) -> dict[str, list[Any]]:
         "membership": [membership.pk],
         "membership_edit": [membership.pk],
         "membership_end": [membership.pk],
+        "rounds": [],
+        "round_add": [],
+        "round": [consultation.pk],
+        "round_progress": [consultation.pk],
+        "round_edit": [consultation.pk],
+        "round_extend": [consultation.pk],
+        "round_close": [consultation.pk],
     }
 
 
@@ -130,6 +139,13 @@ ALL_NAMES = [
     "membership",
     "membership_edit",
     "membership_end",
+    "rounds",
+    "round_add",
+    "round",
+    "round_progress",
+    "round_edit",
+    "round_extend",
+    "round_close",
 ]
 
 

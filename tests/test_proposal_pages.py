@@ -3,12 +3,16 @@ counts that stay flat however many questions and ratings there are."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from governance import services
-from governance.models import Answer, PlaceResponse, ResponseStatus
-from tests.factories import complete_response, make_response, make_round
+from governance.models import Answer, DeadlineExtension, PlaceResponse, ResponseStatus
+from partners.models import Role
+from tests.factories import complete_response, make_member, make_response, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -253,11 +257,295 @@ def fill(world, consultation, ratings: int) -> None:
 
 @pytest.mark.parametrize("rows", [2, 20])
 def test_response_page_queries_stay_flat(client, world, rows, django_assert_max_num_queries):
-    questions = [{"text": f"Question {n}?"} for n in range(rows)]
-    consultation = make_round(system=world.system, questions=questions)
+    questions = [
+        {"text": f"Question {n}?", "choices": ["Yes", "No"] if n % 2 else []} for n in range(rows)
+    ]
+    milestones = [
+        {"title": f"Milestone {n}", "due_on": date.today() + timedelta(days=n)} for n in range(rows)
+    ]
+    consultation = make_round(system=world.system, questions=questions, milestones=milestones)
+    DeadlineExtension.objects.create(
+        round=consultation,
+        place=world.place_a,
+        closes_at=consultation.closes_at + timedelta(days=1),
+        reason="Board date",
+    )
     fill(world, consultation, ratings=min(rows, 15))
     client.force_login(world.member_a)
     with django_assert_max_num_queries(20):
         response = client.get(urls(world, consultation, "response"))
     assert response.status_code == 200
-    assert response.content.decode().count("An answer") == rows
+    page = response.content.decode()
+    assert page.count("An answer") == rows
+    assert page.count('class="app-timeline__title"') == rows + 2
+    assert page.count('type="radio"') == 2 * (rows // 2)
+
+
+# Fixed answers ----------------------------------------------------------------------------------
+
+
+def test_a_question_with_fixed_answers_shows_radios_above_its_text(client, world, consultation):
+    question = consultation.questions.first()
+    key = f"answer-{question.pk}"
+    client.force_login(world.member_a)
+    page = client.get(urls(world, consultation, "response")).content.decode()
+    for n, choice in enumerate(services.SAME_MODEL_CHOICES, 1):
+        assert f'id="{key}-choice-{n}" name="{key}-choice" type="radio" value="{choice}"' in page
+    assert page.index(f'name="{key}-choice"') < page.index(f'name="{key}-text"')
+    assert "Explain your answer (optional)" in page
+    # The autosave sends the choice with the text.
+    assert f'hx-params="{key}-choice,{key}-text,{key}-version,{key}-keep"' in page
+
+
+def test_choosing_an_answer_autosaves_and_a_bad_one_is_refused(client, world, consultation):
+    question = consultation.questions.first()
+    key = f"answer-{question.pk}"
+    client.force_login(world.member_a)
+    url = urls(world, consultation, "answer", question.pk)
+    html = client.post(
+        url,
+        {f"{key}-choice": "Not sure", f"{key}-text": "", f"{key}-version": "0"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Saved at" in html and f'name="{key}-version" value="1"' in html
+    assert Answer.objects.get().choice == "Not sure"
+    html = client.post(
+        url,
+        {f"{key}-choice": "Perhaps", f"{key}-text": "", f"{key}-version": "1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Not saved" in html and "Choose one of the answers to question 1" in html
+    assert Answer.objects.get().choice == "Not sure"
+    # The page shows the saved choice checked.
+    page = client.get(urls(world, consultation, "response")).content.decode()
+    assert 'value="Not sure" checked' in page
+
+
+def test_a_choice_conflict_shows_both_choices_and_texts(client, world, consultation):
+    question = consultation.questions.first()
+    key = f"answer-{question.pk}"
+    response = make_response(round=consultation, place=world.place_a)
+    services.answer_save(
+        actor=world.lead_a,
+        response=response,
+        question=question,
+        text="Simpler for everyone.",
+        choice=services.SAME_MODEL_CHOICES[0],
+        expected_version=0,
+    )
+    client.force_login(world.member_a)
+    html = client.post(
+        urls(world, consultation, "answer", question.pk),
+        {f"{key}-choice": "Not sure", f"{key}-text": "We are unsure.", f"{key}-version": "0"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Chosen answer: theirs" in html and "Chosen answer: yours" in html
+    assert services.SAME_MODEL_CHOICES[0] in html and "Not sure" in html
+    assert "Simpler for everyone." in html and "We are unsure." in html
+    assert "Keep mine" in html and "Use theirs" in html
+    assert Answer.objects.get().choice == services.SAME_MODEL_CHOICES[0]
+
+
+def test_without_javascript_the_answers_section_saves_choices(client, world, consultation):
+    first, second = list(consultation.questions.all())[:2]
+    client.force_login(world.member_a)
+    response = client.post(
+        urls(world, consultation, "response"),
+        {
+            "section": "answers",
+            f"answer-{first.pk}-choice": "Not sure",
+            f"answer-{first.pk}-text": "",
+            f"answer-{first.pk}-version": "0",
+            f"answer-{second.pk}-text": "Workforce",
+            f"answer-{second.pk}-version": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert dict(Answer.objects.values_list("question_id", "choice")) == {
+        first.pk: "Not sure",
+        second.pk: "",
+    }
+    page = client.post(
+        urls(world, consultation, "response"),
+        {
+            "section": "answers",
+            f"answer-{first.pk}-choice": "Perhaps",
+            f"answer-{first.pk}-text": "",
+            f"answer-{first.pk}-version": "1",
+        },
+    ).content.decode()
+    assert "There is a problem" in page and "Choose one of the answers" in page
+
+
+def test_the_read_only_page_and_history_show_the_choice(client, world, consultation):
+    question = consultation.questions.first()
+    response = make_response(round=consultation, place=world.place_a)
+    services.answer_save(
+        actor=world.member_a,
+        response=response,
+        question=question,
+        text="",
+        choice="Not sure",
+        expected_version=0,
+    )
+    client.force_login(world.icb_admin)
+    page = client.get(urls(world, consultation, "response")).content.decode()
+    assert "Chosen answer: </span><strong>Not sure</strong>" in page
+    history = client.get(urls(world, consultation, "history")).content.decode()
+    assert "Question 1: Chosen answer" in history and "Not sure" in history
+
+
+def test_missing_items_ask_for_the_choice(client, world, consultation):
+    client.force_login(world.lead_a)
+    page = client.get(urls(world, consultation, "response")).content.decode()
+    assert "Choose an answer to question 1" in page
+    assert "Answer question 2" in page
+
+
+# Deadlines and extensions ---------------------------------------------------------------------
+
+
+def test_an_extended_place_keeps_editing_after_the_round_closes(client, world):
+    consultation = make_round(
+        system=world.system,
+        opens_at=timezone.now() - timedelta(days=20),
+        closes_at=timezone.now() - timedelta(hours=1),
+    )
+    extended_to = timezone.now() + timedelta(days=2)
+    DeadlineExtension.objects.create(
+        round=consultation,
+        place=world.place_a,
+        closes_at=extended_to,
+        reason="Confidential: chair on leave",
+        granted_by=world.icb_admin,
+    )
+    question = list(consultation.questions.all())[1]
+    client.force_login(world.member_a)
+    page = client.get(urls(world, consultation, "response")).content.decode()
+    assert f"You have until {services.uk_datetime(extended_to)}, extended by the ICB" in page
+    assert "Confidential" not in page  # the reason is for the ICB only
+    assert "<textarea" in page
+    key = f"answer-{question.pk}"
+    html = client.post(
+        urls(world, consultation, "answer", question.pk),
+        {f"{key}-text": "Still in time", f"{key}-version": "0"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Saved at" in html
+    place_page = client.get(reverse("place_detail", args=[world.place_a.pk])).content.decode()
+    assert "your deadline, extended by the ICB" in place_page
+    # Another place of the same round is past its deadline.
+    client.force_login(world.member_b)
+    url_b = reverse("proposal:response", args=[world.place_b.pk, consultation.pk])
+    page = client.get(url_b).content.decode()
+    assert "This round closed at" in page and "<textarea" not in page
+    html = client.post(
+        reverse("proposal:answer", args=[world.place_b.pk, consultation.pk, question.pk]),
+        {f"{key}-text": "Too late", f"{key}-version": "0"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Not saved" in html and "This round closed at" in html
+    assert list(Answer.objects.values_list("text", flat=True)) == ["Still in time"]
+
+
+# Invitations -------------------------------------------------------------------------------------
+
+
+def proposal_urls(place, consultation) -> list[str]:
+    question = consultation.questions.first()
+    option = consultation.framework.options.first()
+    principle = consultation.framework.principles.first()
+    args = [place.pk, consultation.pk]
+    return [
+        reverse("proposal:response", args=args),
+        reverse("proposal:proposal", args=args),
+        reverse("proposal:answer", args=[*args, question.pk]),
+        reverse("proposal:rating", args=[*args, option.pk, principle.pk]),
+        reverse("proposal:completeness", args=args),
+        reverse("proposal:submit", args=args),
+        reverse("proposal:withdraw", args=args),
+        reverse("proposal:history", args=args),
+    ]
+
+
+def test_every_page_of_a_round_is_not_found_for_a_place_not_invited(client, world):
+    consultation = make_round(system=world.system, invited_places=[world.place_a])
+    lead_b = make_member(place=world.place_b, role=Role.PLACE_LEAD)
+    for user in [world.member_b, lead_b, world.icb_admin]:
+        client.force_login(user)
+        for url in proposal_urls(world.place_b, consultation):
+            for method in (client.get, client.post):
+                for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+                    reply = method(url, **headers)
+                    # 405 for a method the URL never accepts, whoever asks.
+                    assert reply.status_code in {404, 405}, (user, url, reply.status_code)
+    assert not PlaceResponse.objects.exists()
+    # The invited place still sees it, and the place page lists it only for that place.
+    client.force_login(world.member_a)
+    assert client.get(urls(world, consultation, "response")).status_code == 200
+    place_page = client.get(reverse("place_detail", args=[world.place_a.pk])).content.decode()
+    assert consultation.title in place_page
+    client.force_login(world.member_b)
+    place_page = client.get(reverse("place_detail", args=[world.place_b.pk])).content.decode()
+    assert consultation.title not in place_page
+
+
+# Timeline ---------------------------------------------------------------------------------------------
+
+
+def test_the_response_page_shows_the_round_timeline(client, world):
+    today = date.today()
+    consultation = make_round(
+        system=world.system,
+        milestones=[
+            {"title": "Briefing for place leads", "due_on": today - timedelta(days=3)},
+            {
+                "title": "Summary to the oversight group",
+                "description": "A high-level summary of every response.",
+                "due_on": today + timedelta(days=20),
+            },
+            {"title": "Board decision", "due_on": today + timedelta(days=40)},
+        ],
+    )
+    client.force_login(world.member_a)
+    page = client.get(urls(world, consultation, "response")).content.decode()
+    assert '<ol class="app-timeline"' in page
+    titles = [
+        "Briefing for place leads",
+        "The round opened",
+        "The round closes",
+        "Summary to the oversight group",
+        "Board decision",
+    ]
+    positions = [page.index(f'<p class="app-timeline__title">{title}') for title in titles]
+    assert positions == sorted(positions)  # in date order
+    assert "A high-level summary of every response." in page
+    timeline = page[page.index('<ol class="app-timeline"') : page.index("</ol>", positions[-1])]
+    items = timeline.split('<li class="app-timeline__item')[1:]
+    past = ["app-timeline__item--past" in item.split(">")[0] for item in items]
+    assert past == [True, True, False, False, False]
+    assert [">Done<" in item for item in items] == past
+    # Every entry still to come has a "Next" tag; the stylesheet shows only the first one's.
+    assert [">Next<" in item for item in items] == [not p for p in past]
+    closes = timezone.localtime(consultation.closes_at)
+    assert f"{closes:%H:%M} on {closes:%A} {closes.day} {closes:%B %Y}" in items[2]
+
+
+def test_the_timeline_partial_takes_plain_milestones_and_undated_ones_come_last(world):
+    from django.template.loader import render_to_string
+
+    consultation = make_round(system=world.system)
+    html = render_to_string(
+        "governance/_round_timeline.html",
+        {
+            "round": consultation,
+            "milestones": [
+                {"title": "Board decision", "description": "", "due_on": None},
+                {"title": "Advisory review", "due_on": date.today() + timedelta(days=30)},
+            ],
+        },
+    )
+    order = [html.index(t) for t in ["The round opened", "The round closes", "Advisory review"]]
+    assert order == sorted(order) and html.index("Board decision") > order[-1]
+    assert "Date to be confirmed" in html
+    assert "Your deadline" not in html  # no place deadline given: the round's own

@@ -3,16 +3,22 @@ combination rules, limits, completeness, submission and withdrawal, and the hist
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from governance import services
-from governance.models import Answer, PlaceRating, ResponseStatus
+from governance import selectors, services
+from governance.models import Answer, DeadlineExtension, PlaceRating, ResponseStatus
 from partners.models import AuditEvent, Role
-from tests.factories import complete_response, make_member, make_response, make_round
+from tests.factories import (
+    PlaceFactory,
+    complete_response,
+    make_member,
+    make_response,
+    make_round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +61,7 @@ def test_autosave_adds_one_to_the_version_each_time_and_records_who(setup):
 
 def test_two_sessions_editing_one_answer_keep_both_texts_and_overwrite_nothing(setup):
     world, _, response, sheet = setup
-    question = sheet.questions[0]
+    question = sheet.questions[1]  # free text only
     # Both open the answer at version 0; member A saves first.
     services.answer_save(
         actor=world.member_a,
@@ -348,3 +354,310 @@ def test_a_first_save_with_a_stale_version_is_saved_not_crashed(setup):
         actor=None, response=response, question=question, text="First words", expected_version=7
     )
     assert (answer.version, answer.text) == (1, "First words")
+
+
+# Fixed answers ----------------------------------------------------------------------------------
+
+
+def test_a_fixed_answer_is_saved_with_the_text_under_one_version(setup):
+    world, _, response, sheet = setup
+    question = sheet.questions[0]
+    assert question.choices == services.SAME_MODEL_CHOICES
+    chosen = services.answer_save(
+        actor=world.member_a,
+        response=response,
+        question=question,
+        text="",
+        choice="Not sure",
+        expected_version=0,
+    )
+    assert (chosen.choice, chosen.text, chosen.version) == ("Not sure", "", 1)
+    # Text alone (no choice given) keeps the choice; a changed choice is a new version.
+    explained = services.answer_save(
+        actor=world.member_a,
+        response=response,
+        question=question,
+        text="We need to hear from the council first.",
+        expected_version=1,
+    )
+    assert (explained.choice, explained.version) == ("Not sure", 2)
+    changed = services.answer_save(
+        actor=world.member_a,
+        response=response,
+        question=question,
+        text=explained.text,
+        choice=services.SAME_MODEL_CHOICES[1],
+        expected_version=2,
+    )
+    assert (changed.choice, changed.version) == (services.SAME_MODEL_CHOICES[1], 3)
+    cleared = services.answer_save(
+        actor=world.member_a,
+        response=response,
+        question=question,
+        text=explained.text,
+        choice="",
+        expected_version=3,
+    )
+    assert (cleared.choice, cleared.version) == ("", 4)
+    summaries = AuditEvent.objects.filter(action="response.answer_save").values_list(
+        "summary", flat=True
+    )
+    assert any('question 1: "Not sure"' in summary for summary in summaries)
+
+
+def test_a_choice_that_is_not_offered_is_refused_and_nothing_is_saved(setup):
+    world, _, response, sheet = setup
+    with pytest.raises(ValidationError) as caught:
+        services.answer_save(
+            actor=world.member_a,
+            response=response,
+            question=sheet.questions[0],
+            text="Typed",
+            choice="Maybe",
+            expected_version=0,
+        )
+    message = caught.value.message_dict["choice"][0]
+    assert "Choose one of the answers to question 1" in message
+    assert "Not sure" in message
+    with pytest.raises(ValidationError, match="no fixed answers"):
+        services.answer_save(
+            actor=world.member_a,
+            response=response,
+            question=sheet.questions[1],
+            text="Typed",
+            choice="Yes",
+            expected_version=0,
+        )
+    assert not Answer.objects.exists()
+
+
+def test_a_stale_choice_is_a_conflict_showing_both_choices_and_both_texts(setup):
+    world, _, response, sheet = setup
+    question = sheet.questions[0]
+    services.answer_save(
+        actor=world.member_a,
+        response=response,
+        question=question,
+        text="One model is simpler.",
+        choice=services.SAME_MODEL_CHOICES[0],
+        expected_version=0,
+    )
+    with pytest.raises(services.EditConflict) as caught:
+        services.answer_save(
+            actor=world.lead_a,
+            response=response,
+            question=question,
+            text="",
+            choice="Not sure",
+            expected_version=0,
+        )
+    fields = {f.label: (f.theirs, f.yours) for f in caught.value.fields}
+    assert fields == {
+        "Chosen answer": (services.SAME_MODEL_CHOICES[0], "Not sure"),
+        "Answer": ("One model is simpler.", ""),
+    }
+    answer = Answer.objects.get()
+    assert (answer.choice, answer.version) == (services.SAME_MODEL_CHOICES[0], 1)
+
+
+def test_a_required_question_with_fixed_answers_needs_a_choice_not_text(setup):
+    world, _, response, sheet = setup
+    first, second = sheet.questions[0], sheet.questions[1]
+
+    def missing_labels():
+        return [item.label for item in services.response_missing_items(response=response)]
+
+    services.answer_save(
+        actor=world.member_a,
+        response=response,
+        question=first,
+        text="Words but no choice.",
+        expected_version=0,
+    )
+    assert "Choose an answer to question 1" in missing_labels()
+    services.answer_save(
+        actor=world.member_a,
+        response=response,
+        question=first,
+        text="",
+        choice="Not sure",
+        expected_version=1,
+    )
+    services.answer_save(
+        actor=world.member_a, response=response, question=second, text="", expected_version=0
+    )
+    labels = missing_labels()
+    assert not any("question 1" in label for label in labels)
+    assert "Answer question 2" in labels  # a plain question still needs its text
+
+
+def test_history_shows_a_changed_choice(setup):
+    world, _, response, sheet = setup
+    question = sheet.questions[0]
+    services.answer_save(
+        actor=world.member_a,
+        response=response,
+        question=question,
+        text="",
+        choice="Not sure",
+        expected_version=0,
+    )
+    services.answer_save(
+        actor=world.lead_a,
+        response=response,
+        question=question,
+        text="",
+        choice=services.SAME_MODEL_CHOICES[0],
+        expected_version=1,
+    )
+    changes = [
+        c for c in services.response_history(response=response) if c.what.endswith("Chosen answer")
+    ]
+    assert [(c.who, c.old, c.new) for c in changes] == [
+        (world.lead_a, "Not sure", services.SAME_MODEL_CHOICES[0]),
+        (world.member_a, "", "Not sure"),
+    ]
+    assert changes[0].what == "Question 1: Chosen answer"
+
+
+# Deadlines and extensions -------------------------------------------------------------------------
+
+
+def close_round(consultation, minutes_ago: int = 1) -> None:
+    consultation.opens_at = timezone.now() - timedelta(days=20)
+    consultation.closes_at = timezone.now() - timedelta(minutes=minutes_ago)
+    consultation.save()
+
+
+def test_an_extension_lets_one_place_keep_editing_after_the_round_closes(setup):
+    world, consultation, response_a, sheet = setup
+    response_b = make_response(round=consultation, place=world.place_b)
+    close_round(consultation)
+    extended_to = timezone.now() + timedelta(days=3)
+    DeadlineExtension.objects.create(
+        round=consultation,
+        place=world.place_a,
+        closes_at=extended_to,
+        reason="Partnership board meets late this month",
+        granted_by=world.icb_admin,
+    )
+    assert services.response_deadline(round=consultation, place=world.place_a) == extended_to
+    assert services.response_deadline(round=consultation, place=world.place_b) == (
+        consultation.closes_at
+    )
+    response_a.refresh_from_db()
+    assert services.response_edit_refusal(response_a) is None
+    saved = services.answer_save(
+        actor=world.member_a,
+        response=response_a,
+        question=sheet.questions[1],
+        text="Still in time.",
+        expected_version=0,
+    )
+    assert saved.version == 1
+    with pytest.raises(ValidationError, match="This round closed at"):
+        services.answer_save(
+            actor=world.member_b,
+            response=response_b,
+            question=sheet.questions[1],
+            text="Too late.",
+            expected_version=0,
+        )
+    # The extended place's lead can submit and withdraw until the extended deadline.
+    complete = complete_response(response=response_a, actor=world.member_a)
+    submitted = services.response_submit(actor=world.lead_a, response=complete)
+    assert services.response_withdraw(actor=world.lead_a, response=submitted).status == (
+        ResponseStatus.WITHDRAWN
+    )
+
+
+def test_an_extension_that_has_passed_refuses_with_the_extended_deadline(setup):
+    world, consultation, response, _sheet = setup
+    close_round(consultation, minutes_ago=60)
+    extended_to = timezone.now() - timedelta(minutes=5)
+    DeadlineExtension.objects.create(
+        round=consultation, place=world.place_a, closes_at=extended_to, reason="Late board"
+    )
+    response.refresh_from_db()
+    refusal = services.response_edit_refusal(response)
+    assert refusal and services.uk_datetime(extended_to) in refusal
+    assert "extended deadline" in refusal
+
+
+def test_an_extension_earlier_than_the_round_does_not_shorten_it(setup):
+    world, consultation, _, _ = setup
+    DeadlineExtension.objects.create(
+        round=consultation,
+        place=world.place_a,
+        closes_at=consultation.closes_at - timedelta(days=2),
+        reason="Granted before the round was extended",
+    )
+    assert services.response_deadline(round=consultation, place=world.place_a) == (
+        consultation.closes_at
+    )
+
+
+# Invitations ---------------------------------------------------------------------------------------
+
+
+def test_a_place_not_invited_cannot_start_or_save_a_response(world):
+    consultation = make_round(system=world.system, invited_places=[world.place_a])
+    with pytest.raises(ValidationError, match="not invited"):
+        make_response(round=consultation, place=world.place_b)
+    # A place whose invitation is withdrawn keeps its draft but can no longer change it.
+    response = make_response(round=consultation, place=world.place_a)
+    question = consultation.questions.first()
+    consultation.invited_places.set([world.place_b])
+    with pytest.raises(ValidationError, match="not invited"):
+        services.answer_save(
+            actor=world.member_a,
+            response=response,
+            question=question,
+            text="Words",
+            expected_version=0,
+        )
+    assert not Answer.objects.exists()
+
+
+def test_rounds_for_place_lists_only_invited_rounds_with_the_places_deadline(
+    world, django_assert_num_queries
+):
+    invited = make_round(system=world.system, title="Invited", invited_places=[world.place_a])
+    framework = invited.framework
+    make_round(
+        system=world.system,
+        framework=framework,
+        title="Not invited",
+        invited_places=[world.place_b],
+    )
+    extended = make_round(system=world.system, framework=framework, title="Extended")
+    DeadlineExtension.objects.create(
+        round=extended,
+        place=world.place_a,
+        closes_at=extended.closes_at + timedelta(days=2),
+        reason="Board date",
+    )
+    DeadlineExtension.objects.create(
+        round=extended,
+        place=world.place_b,
+        closes_at=extended.closes_at + timedelta(days=9),
+        reason="Board date",
+    )
+    make_response(round=invited, place=world.place_a)
+    with django_assert_num_queries(1):
+        rounds = {r.title: r for r in selectors.rounds_for_place(place=world.place_a)}
+    assert set(rounds) == {"Invited", "Extended"}
+    assert rounds["Invited"].response_status == ResponseStatus.DRAFT
+    assert rounds["Invited"].place_deadline == invited.closes_at
+    assert rounds["Extended"].place_deadline == extended.closes_at + timedelta(days=2)
+    assert rounds["Extended"].response_status is None
+
+
+def test_a_new_place_is_not_invited_to_a_round_made_before_it(world):
+    consultation = make_round(
+        system=world.system,
+        milestones=[{"title": "Board decision", "due_on": date.today() + timedelta(days=40)}],
+    )
+    newcomer = PlaceFactory(system=world.system)
+    assert not services.is_invited(round=consultation, place=newcomer)
+    assert services.is_invited(round=consultation, place=world.place_a)

@@ -55,13 +55,41 @@ def test_demo_has_an_open_round_with_drafts_and_a_submitted_response():
     from governance.models import ConsultationRound, PlaceResponse, ResponseStatus
 
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
-    consultation = ConsultationRound.objects.get()
+    consultation = ConsultationRound.objects.get(title="Place governance options 2025/26")
     assert consultation.is_open()
     assert consultation.questions.count() == 7
-    statuses = dict(PlaceResponse.objects.values_list("place__name", "status"))
+    statuses = dict(
+        PlaceResponse.objects.filter(round=consultation).values_list("place__name", "status")
+    )
     assert statuses == {
         "Ashworth": ResponseStatus.DRAFT,
         "Brackenfield": ResponseStatus.DRAFT,
         "Coldharbour": ResponseStatus.SUBMITTED,
     }
-    assert PlaceResponse.objects.get(place__name="Ashworth").proposed_option_set == "1+4"
+    ashworth = PlaceResponse.objects.get(round=consultation, place__name="Ashworth")
+    assert ashworth.proposed_option_set == "1+4"
+
+
+def test_demo_has_a_closed_round_whose_anonymised_summary_is_released():
+    from governance.models import ConsultationRound, ResponseStatus, RoundStatus, SummaryExport
+
+    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    consultation = ConsultationRound.objects.get(title="Place governance options 2024/25")
+    assert consultation.status == RoundStatus.CLOSED and not consultation.is_open()
+    assert consultation.milestones.count() == 4
+    assert set(consultation.responses.values_list("status", flat=True)) == {
+        ResponseStatus.SUBMITTED
+    }
+    assert consultation.responses.count() == 5
+    summary = consultation.feedback_summary
+    assert summary.is_released
+    assert summary.content["labels"] == ["Place A", "Place B", "Place C", "Place D", "Place E"]
+    detail = str(summary.content["detailed"])
+    # The free text named places, partners and people; the summary does not.
+    for name in ("Ashworth", "Brackenfield", "Coldharbour", "Dunmore Coast", "Elmsworth"):
+        assert name not in detail
+    assert "[organisation]" in detail and "[person]" in detail and "[email]" in detail
+    # The review's choices took effect: a redacted phrase and a kept false positive.
+    assert "the only coastal place" not in detail and "[redacted]" in detail
+    assert "the Royal College of Nursing" in detail
+    assert SummaryExport.objects.filter(summary=summary).count() == 4

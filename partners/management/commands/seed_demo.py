@@ -309,6 +309,7 @@ class Command(BaseCommand):
                 )
 
         self.build_consultation(system, places)
+        self.build_closed_round(system, places)
 
     def build_consultation(self, system: System, places: dict[str, Place]) -> None:
         """An open round on the 2021 design framework, closing in 14 days: partly drafted
@@ -349,7 +350,14 @@ class Command(BaseCommand):
         def answer(response: Any, actor: User, order: int, text: str) -> None:
             question = sheet.questions[order - 1]
             governance.answer_save(
-                actor=actor, response=response, question=question, text=text, expected_version=0
+                actor=actor,
+                response=response,
+                question=question,
+                text=text,
+                choice=question.choices[order % len(question.choices)]
+                if question.choices
+                else None,
+                expected_version=0,
             )
 
         def rate(response: Any, actor: User, option: Any, principle: Any, band: str) -> None:
@@ -416,6 +424,145 @@ class Command(BaseCommand):
         )
         coldharbour.refresh_from_db()
         governance.response_submit(actor=lead(coldharbour.place), response=coldharbour)
+
+    def build_closed_round(self, system: System, places: dict[str, Place]) -> None:
+        """Last year's round, closed: every place submitted a full response whose free text
+        names places, partner organisations and people (as real responses do), and its
+        anonymised summary was compiled, reviewed (one phrase redacted by hand, one false
+        positive kept) and released to the advisory group."""
+        from datetime import date, timedelta
+
+        from django.utils import timezone
+
+        from governance import feedback, rounds
+        from governance import services as governance
+        from governance.models import OptionFramework, RedactionKind
+
+        framework = OptionFramework.objects.filter(slug=DEMO_FRAMEWORK_SLUG).first()
+        if framework is None:
+            return
+        now = timezone.now()
+        icb_admin = User.objects.get(email=f"icb.admin@{DEMO_DOMAIN}")
+        today = date.today()
+        consultation = governance.round_create(
+            actor=icb_admin,
+            system=system,
+            framework=framework,
+            title="Place governance options 2024/25",
+            opens_at=now - timedelta(days=60),
+            closes_at=now + timedelta(days=1),
+            purpose="Which governance arrangement should each place adopt for 2024/25?",
+            milestones=[
+                {
+                    "title": "High-level summary to the oversight group",
+                    "due_on": today - timedelta(days=20),
+                    "description": "Counts of the options proposed and the ratings.",
+                },
+                {
+                    "title": "Detailed review at the advisory group",
+                    "due_on": today - timedelta(days=6),
+                    "description": "Option by option, with every place's comments.",
+                },
+                {"title": "Extraordinary meeting", "due_on": today + timedelta(days=10)},
+                {"title": "Proposals to the board", "due_on": today + timedelta(days=30)},
+            ],
+        )
+        sheet = governance.response_sheet(round=consultation, response=None)
+        bands = ["low", "low_medium", "medium", "medium_high", "high"]
+        proposals = {
+            "Ashworth": [1, 4],
+            "Brackenfield": [2, 3],
+            "Coldharbour": [2, 3],
+            "Dunmore Coast": [1, 4],
+            "Elmsworth": [3],
+        }
+        for index, (place_name, place) in enumerate(places.items()):
+            lead = User.objects.get(email=f"lead.{place.slug}@{DEMO_DOMAIN}")
+            writer = User.objects.get(email=f"member1.{place.slug}@{DEMO_DOMAIN}")
+            partner_names = list(
+                place.partners.select_related("organisation")
+                .order_by("organisation__name")
+                .values_list("organisation__name", flat=True)[:3]
+            )
+            neighbour = list(places)[(index + 1) % len(places)]
+            story = (
+                f"In {place_name}, {partner_names[0]} and {partner_names[1]} already share a "
+                f"budget for intermediate care. {lead.full_name} chairs the partnership and "
+                f"{writer.full_name} ({writer.email}, 01632 960{100 + index}) leads the work. "
+                f"We learnt from {neighbour} that a joint committee needs every partner's "
+                "scheme of delegation to line up first, as the Royal College of Nursing "
+                "guidance says."
+            )
+            response = governance.response_get_or_create(round=consultation, place=place)
+            for question in sheet.questions:
+                governance.answer_save(
+                    actor=writer,
+                    response=response,
+                    question=question,
+                    choice=question.choices[index % len(question.choices)]
+                    if question.choices
+                    else "",
+                    text=f"{story} Our answer to question {question.order}: "
+                    + (
+                        "as the only coastal place, we need our own arrangement."
+                        if place_name == "Dunmore Coast"
+                        else f"{partner_names[2]} agrees with this view."
+                    ),
+                    expected_version=0,
+                )
+            for option in sheet.options:
+                for principle in sheet.principles:
+                    band = bands[(option.number + principle.number + index) % len(bands)]
+                    governance.rating_save(
+                        actor=writer,
+                        response=response,
+                        option=option,
+                        principle=principle,
+                        band=band,
+                        qualifier="",
+                        reasons=f"{partner_names[index % 3]} sees option {option.number} "
+                        f"this way for {principle.short_name.lower()}.",
+                        agreement="agree" if band in {"medium", "medium_high"} else "partly",
+                        missing_from_analysis=(
+                            f"How {place_name} Healthwatch would be heard."
+                            if principle.number == 3
+                            else ""
+                        ),
+                        expected_version=0,
+                    )
+            response.refresh_from_db()
+            governance.proposal_save(
+                actor=writer,
+                response=response,
+                option_numbers=proposals[place_name],
+                case=story,
+                expected_version=response.version,
+            )
+            response.refresh_from_db()
+            governance.response_submit(actor=lead, response=response)
+
+        rounds.round_close_now(actor=icb_admin, round=consultation)
+        consultation.refresh_from_db()
+        # The review: one phrase that still singles out a place, one false positive.
+        feedback.redaction_add(
+            actor=icb_admin,
+            round=consultation,
+            kind=RedactionKind.REDACT,
+            phrase="the only coastal place",
+        )
+        feedback.redaction_add(
+            actor=icb_admin,
+            round=consultation,
+            kind=RedactionKind.KEEP,
+            phrase="the Royal College of Nursing",
+            note="A national body, not the Royal Coldharbour Hospital.",
+        )
+        summary = feedback.summary_request_compile(actor=icb_admin, round=consultation)
+        # Compiled here and now, whether or not a worker is running; the queued job then
+        # finds the work done and does nothing.
+        feedback.summary_compile(summary_id=summary.pk, generation=summary.generation)
+        summary.refresh_from_db()
+        feedback.summary_release(actor=icb_admin, summary=summary)
 
     def print_sign_ins(self) -> None:
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")

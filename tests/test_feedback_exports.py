@@ -1,0 +1,481 @@
+"""The export renderers of anonymised feedback summaries (governance/exports.py): PDF, Word,
+CSV and Excel made from a summary's content, with hostile text kept inert in every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from django.template.loader import render_to_string
+from docx import Document
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from governance.exports import (
+    EXPORTS,
+    PDF_FULL_TEXT_LIMIT,
+    SECTION_TITLES,
+    export_filename,
+    pdf_is_condensed,
+    pdf_text_cost,
+    render_csv,
+    render_docx,
+    render_html,
+    render_pdf,
+    render_xlsx,
+    safe_cell,
+)
+from governance.models import ExportFormat
+
+LABELS = ["Place A", "Place B", "Place C", "Place D"]
+OPTIONS = [
+    "Place partnership board (consultative forum)",
+    "Committee of the ICB",
+    "Joint committee",
+    "Individual director with delegated authority",
+    "Lead provider contract",
+]
+PRINCIPLES = [
+    "Collective ownership and accountability",
+    "Collective decision-making",
+    "Empowered to act, with clear assurance",
+]
+BANDS = [
+    ("low", "LOW"),
+    ("low_medium", "LOW/MEDIUM"),
+    ("medium", "MEDIUM"),
+    ("medium_high", "MEDIUM/HIGH"),
+    ("high", "HIGH"),
+]
+HOSTILE = {
+    "Place A": '=HYPERLINK("http://x")',
+    "Place B": "+SUM(A1)",
+    "Place C": "-1",
+    "Place D": "@cmd",
+}
+
+
+def summary_content(labels: list[str] | None = None, *, long_text: str = "") -> dict[str, Any]:
+    """A realistic summary content dict (the shape FeedbackSummary.content holds), with
+    suppressed counts, redaction markers and hostile text in the places' answers."""
+    labels = LABELS if labels is None else labels
+    extra = f" {long_text}" if long_text else ""
+    heatmap = []
+    detailed_options = []
+    for option_number, option_name in enumerate(OPTIONS, 1):
+        cells = []
+        principles = []
+        for principle_number, principle_name in enumerate(PRINCIPLES, 1):
+            suggested, suggested_label = BANDS[(option_number + principle_number) % 5]
+            modal_band, modal_label = BANDS[(option_number * principle_number) % 5]
+            cells.append(
+                {
+                    "principle": principle_number,
+                    "suggested": suggested,
+                    "suggested_label": suggested_label,
+                    "distribution": [
+                        {
+                            "band": band,
+                            "label": label,
+                            "count": len(labels) if band == modal_band else 0,
+                        }
+                        if band != "low" or modal_band == "low"
+                        else {"band": band, "label": label, "count": "fewer than 3"}
+                        for band, label in BANDS
+                    ],
+                    "rated": len(labels),
+                    "modal_label": modal_label,
+                    "verdict": "agree" if suggested == modal_band else "diverge",
+                    "verdict_text": "Most places agree with the suggested rating"
+                    if suggested == modal_band
+                    else "Most places rate this differently from the suggestion",
+                }
+            )
+            principles.append(
+                {
+                    "number": principle_number,
+                    "name": principle_name,
+                    "suggested_label": suggested_label,
+                    "comments": [
+                        {
+                            "label": label,
+                            "band_label": modal_label,
+                            "agreement_label": "Partly agree",
+                            "reasons": f"{label} reasons for option {option_number}: "
+                            f"[organisation] would chair.{extra}",
+                            "missing": "\tTAB the role of [person]" if index == 0 else "",
+                        }
+                        for index, label in enumerate(labels)
+                    ],
+                }
+            )
+        heatmap.append({"option": option_number, "option_name": option_name, "cells": cells})
+        detailed_options.append(
+            {"number": option_number, "name": option_name, "principles": principles}
+        )
+    questions = [
+        {
+            "order": 1,
+            "text": "Should every place in the system use the same governance model?",
+            "choices": [
+                "Yes, the same model for every place",
+                "No, each place should choose its own",
+                "Not sure",
+            ],
+            "answers": [
+                {
+                    "label": label,
+                    "choice": "No, each place should choose its own",
+                    "text": f"Because [place] differs.{extra}" if index % 2 else "",
+                }
+                for index, label in enumerate(labels)
+            ],
+        },
+        {
+            "order": 2,
+            "text": "Does the analysis cover the issues that matter?",
+            "choices": [],
+            "answers": [
+                {
+                    "label": label,
+                    "choice": "",
+                    "text": HOSTILE.get(label, f"Fine, ask [email].{extra}"),
+                }
+                for label in labels
+            ],
+        },
+        {
+            "order": 3,
+            "text": "Do the suggested ratings match your view?",
+            "choices": [],
+            "answers": [
+                {
+                    "label": label,
+                    "choice": "",
+                    "text": "<script>alert(1)</script> and {{ secret }} as [organisation] said"
+                    if index == 0
+                    else f"Mostly, see [url].{extra}",
+                }
+                for index, label in enumerate(labels)
+            ],
+        },
+    ]
+    return {
+        "schema": 1,
+        "round": {
+            "title": "Place governance options 2025/26",
+            "purpose": "Choose how each place is governed from April.",
+            "closes_at": "2025-10-03T16:00:00+00:00",
+            "system": "North Shire Integrated Care System",
+        },
+        "framework": {"name": "ICS design framework (2021): place governance arrangements"},
+        "compiled_at": "2025-10-06T09:30:00+00:00",
+        "threshold": 3,
+        "invited_count": len(labels) + 1,
+        "response_count": len(labels),
+        "releasable": True,
+        "labels": labels,
+        "options": [{"number": n, "name": name} for n, name in enumerate(OPTIONS, 1)],
+        "principles": [{"number": n, "name": name} for n, name in enumerate(PRINCIPLES, 1)],
+        "milestones": [
+            {"title": "Board decision", "description": "", "due_on": "2025-11-20"},
+        ],
+        "option_sets": [
+            {"key": "2+4", "label": "Options 2 and 4", "count": len(labels), "allowed": True},
+            {"key": "5", "label": "Option 5", "count": "fewer than 3", "allowed": True},
+            {"key": "3+5", "label": "Options 3 and 5", "count": 0, "allowed": False},
+        ],
+        "choice_questions": [
+            {
+                "order": 1,
+                "text": questions[0]["text"],
+                "counts": [
+                    {"choice": "Yes, the same model for every place", "count": 0},
+                    {"choice": "No, each place should choose its own", "count": len(labels)},
+                    {"choice": "Not sure", "count": "fewer than 3"},
+                ],
+            }
+        ],
+        "heatmap": heatmap,
+        "detailed": {
+            "proposals": [
+                {
+                    "label": label,
+                    "option_set": "2+4",
+                    "option_set_label": "Options 2 and 4",
+                    "case": f"[organisation] and [place] already meet monthly.{extra}",
+                }
+                for label in labels
+            ],
+            "options": detailed_options,
+            "questions": questions,
+        },
+        "redactions": {
+            "counts": {"place": 4, "organisation": 7, "person": 3, "email": 1, "redacted": 2},
+            "total": 17,
+        },
+    }
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- safe_cell -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tTAB", "'\tTAB"),
+        ("\rCR", "'\rCR"),
+        ("Plain text", "Plain text"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (3, "3"),
+    ],
+)
+def test_safe_cell_neutralises_formulas_only(value: object, expected: str) -> None:
+    assert safe_cell(value) == expected
+
+
+@given(st.one_of(st.none(), st.text(), st.integers()))
+def test_safe_cell_never_starts_a_formula_and_only_prepends(value: object) -> None:
+    result = safe_cell(value)
+    original = "" if value is None else str(value)
+    assert not result.startswith(FORMULA_STARTS)
+    assert result.endswith(original)
+    assert result in (original, "'" + original)
+    assert safe_cell(result) == result
+
+
+# --- HTML body -------------------------------------------------------------------------------
+
+
+def test_summary_body_escapes_text_and_uses_no_style_attributes() -> None:
+    html = render_to_string(
+        "governance/feedback/_summary_body.html", {"content": summary_content()}
+    )
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+    assert "{{ secret }}" in html
+    assert "style=" not in html
+    for title in SECTION_TITLES:
+        assert title in html
+    # Heat map cells are coloured by the most common band and name it in words.
+    assert "app-band--" in html
+    assert "Most often MEDIUM" in html
+    assert "LOW fewer than 3" in html
+
+
+def test_document_has_title_page_and_no_remote_references() -> None:
+    html = render_html(summary_content())
+    assert "Feedback summary: Place governance options 2025/26" in html
+    assert "North Shire Integrated Care System" in html
+    assert "anonymous labels" in html and "redacted" in html
+    assert "4 of 5 invited places responded" in html
+    assert "10:30 on Monday 6 October 2025 (UK time)" in html
+    assert "<link" not in html and "<img" not in html and "@import" not in html
+
+
+def test_not_releasable_summary_says_so() -> None:
+    content = summary_content()
+    content["releasable"] = False
+    html = render_to_string("governance/feedback/_summary_body.html", {"content": content})
+    assert "cannot be released" in html
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def test_pdf_has_sections_labels_and_markers() -> None:
+    pdf = render_pdf(summary_content())
+    assert pdf.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat = " ".join(text.split())
+    for title in SECTION_TITLES:
+        assert title in flat
+    for label in LABELS:
+        assert label in flat
+    assert "[organisation]" in flat
+    assert "<script>alert(1)</script>" in flat  # printed as text, never run
+    assert "Page 1 of" in flat
+    assert len(reader.pages) >= 3
+
+
+def test_large_round_gets_a_condensed_pdf_that_points_to_the_other_files() -> None:
+    small = summary_content()
+    assert not pdf_is_condensed(small)
+    large = summary_content(
+        [f"Place {letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"],
+        long_text="[organisation] would chair " * 40,
+    )
+    assert pdf_text_cost(large) > PDF_FULL_TEXT_LIMIT
+    assert pdf_is_condensed(large)
+    html = render_html(large)
+    assert "in the Word, Excel and CSV files" in html
+    assert "Principle 3: Empowered to act, with clear assurance" in html
+    assert "Most often MEDIUM" in html
+    assert "[organisation] would chair" not in html  # no place's own words
+    assert "Place Z" not in html
+    for title in SECTION_TITLES:
+        assert title in html
+    # The summary pages always show everything.
+    body = render_to_string("governance/feedback/_summary_body.html", {"content": large})
+    assert "Place Z" in body and "[organisation] would chair" in body
+
+    reader = PdfReader(io.BytesIO(render_pdf(small, condensed=True)))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Detailed review option by option" in text
+    assert "Place D" not in text
+    assert "Fine, ask" not in text and "Partly agree" not in text
+
+
+def test_pdf_fetches_nothing() -> None:
+    from governance.exports import _weasyprint_fetcher
+
+    with pytest.raises(ValueError, match="disabled"):
+        _weasyprint_fetcher().fetch("http://example.com/logo.png")
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+
+def test_docx_has_real_headings_tables_and_answers() -> None:
+    document = Document(io.BytesIO(render_docx(summary_content())))
+    headings = {
+        p.text: p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")
+    }
+    for title in SECTION_TITLES:
+        assert headings[title] == "Heading 1"
+    assert headings["Option 1: Place partnership board (consultative forum)"] == "Heading 2"
+    assert headings["Principle 1: Collective ownership and accountability"] == "Heading 3"
+    cell_text = "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert '=HYPERLINK("http://x")' in cell_text
+    assert "<script>alert(1)</script> and {{ secret }}" in cell_text
+    assert "Most often MEDIUM" in cell_text
+    assert "LOW fewer than 3" in cell_text
+    # Every table starts with a header row.
+    assert all(table.rows[0].cells[0].text for table in document.tables)
+    assert document.tables[0].rows[0].cells[0].text == "Option set"
+    xml = zipfile.ZipFile(io.BytesIO(render_docx(summary_content()))).read("word/document.xml")
+    assert b"w:shd" in xml
+    assert b"w:tblHeader" in xml
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def test_csv_one_row_per_place_one_column_per_question() -> None:
+    data = render_csv(summary_content())
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    assert header == [
+        "Place",
+        "Proposed option set",
+        "Case for the proposal",
+        "Q1. Should every place in the system use the same governance model?",
+        "Q2. Does the analysis cover the issues that matter?",
+        "Q3. Do the suggested ratings match your view?",
+    ]
+    assert [row[0] for row in body] == LABELS
+    by_label = {row[0]: row for row in body}
+    assert (
+        by_label["Place B"][3] == "No, each place should choose its own\n\nBecause [place] differs."
+    )
+    assert by_label["Place A"][3] == "No, each place should choose its own"
+    assert by_label["Place A"][4] == '\'=HYPERLINK("http://x")'
+    assert by_label["Place B"][4] == "'+SUM(A1)"
+    assert by_label["Place C"][4] == "'-1"
+    assert by_label["Place D"][4] == "'@cmd"
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS)
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def test_xlsx_sheets_and_formula_text_stays_text() -> None:
+    workbook = load_workbook(io.BytesIO(render_xlsx(summary_content())))
+    assert workbook.sheetnames == ["Responses", "Ratings", "Summary"]
+    responses = workbook["Responses"]
+    assert responses.freeze_panes == "A2"
+    assert responses["A1"].font.bold
+    header = [cell.value for cell in responses[1]]
+    assert header[0] == "Place" and header[3].startswith("Q1. ")
+    assert [row[0].value for row in responses.iter_rows(min_row=2)] == LABELS
+    values = {
+        cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value
+    }
+    assert '\'=HYPERLINK("http://x")' in values
+    assert {"'+SUM(A1)", "'-1", "'@cmd"} <= values
+    assert any(isinstance(v, str) and v.startswith("'\tTAB") for v in values)
+    for sheet in workbook:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(FORMULA_STARTS)
+    ratings = workbook["Ratings"]
+    assert [cell.value for cell in ratings[1]] == [
+        "Place",
+        "Option",
+        "Principle",
+        "Band",
+        "Agreement",
+        "Reasons",
+        "What is missing",
+    ]
+    assert ratings.max_row == 1 + len(LABELS) * len(OPTIONS) * len(PRINCIPLES)
+    summary_values = [cell.value for row in workbook["Summary"].iter_rows() for cell in row]
+    assert "fewer than 3" in summary_values
+    assert "Options 2 and 4" in summary_values
+    assert 17 in summary_values
+
+
+# --- Robustness and registry -----------------------------------------------------------------
+
+
+def test_control_characters_do_not_break_the_office_formats() -> None:
+    content = summary_content()
+    content["detailed"]["questions"][1]["answers"][0]["text"] = "bell\x07 and null\x00 here"
+    content["detailed"]["questions"][1]["answers"][1]["text"] = "\x00=1+1"
+    Document(io.BytesIO(render_docx(content)))
+    rows = list(csv.reader(io.StringIO(render_csv(content).decode("utf-8-sig"))))
+    assert rows[2][4] == "'=1+1"
+    workbook = load_workbook(io.BytesIO(render_xlsx(content)))
+    assert workbook["Responses"]["E2"].value == "bell and null here"
+
+
+def test_exports_registry_matches_export_formats() -> None:
+    assert set(EXPORTS) == set(ExportFormat.values)
+    assert EXPORTS["pdf"].content_type == "application/pdf"
+    assert EXPORTS["xlsx"].extension == "xlsx"
+    assert EXPORTS["csv"].content_type.startswith("text/csv")
+    assert (
+        export_filename(summary_content(), "docx")
+        == "feedback-summary-place-governance-options-202526-2025-10-06.docx"
+    )
+
+
+def test_empty_summary_still_renders_every_format() -> None:
+    content = summary_content(labels=[])
+    content["option_sets"] = []
+    for spec in EXPORTS.values():
+        if spec.extension != "pdf":
+            assert spec.render(content)

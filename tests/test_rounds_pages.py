@@ -1,0 +1,495 @@
+"""The console's consultation round pages: the list, setting a round up, the round page and
+its progress board, more time for a place, closing early and changing a round."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from governance import rounds
+from governance import services as governance_services
+from governance.forms_rounds import uk_parts
+from governance.models import ConsultationRound, DeadlineExtension, Milestone, Question, RoundStatus
+from tests.factories import PlaceFactory, make_framework, make_response, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, world: Any, *args: Any) -> str:
+    return reverse(f"console:{name}", args=[world.system.slug, *args])
+
+
+@pytest.fixture
+def admin_client(client, world):
+    client.force_login(world.icb_admin)
+    return client
+
+
+@pytest.fixture
+def framework() -> Any:
+    return make_framework()
+
+
+@pytest.fixture
+def consultation(world, framework) -> ConsultationRound:
+    return make_round(system=world.system, framework=framework)
+
+
+def round_post(world: Any, framework: Any, **overrides: Any) -> dict[str, Any]:
+    """A complete, valid set-up form: two questions kept, one milestone."""
+    start = timezone.localdate() + timedelta(days=3)
+    data: dict[str, Any] = {
+        "round-title": "Place governance options 2026",
+        "round-purpose": "Agree how each place is governed next year.",
+        "round-framework": framework.pk,
+        "round-invited_places": [world.place_a.pk, world.place_b.pk],
+        "round-opens_on": start.isoformat(),
+        "round-opens_time": "09:00",
+        "round-closes_on": (start + timedelta(days=28)).isoformat(),
+        "round-closes_time": "17:00",
+        "round-reminder_days": "7",
+        "round-suppression_threshold": "3",
+        "q1-text": "Should every place use the same model?",
+        "q1-choices": "Yes\nNo\nNot sure",
+        "q1-required": "on",
+        "q2-text": "Anything else?",
+        "m1-title": "Proposals to the board",
+        "m1-due_on": (start + timedelta(days=60)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+# The list and the console navigation ------------------------------------------------------
+
+
+def test_the_list_shows_each_round_with_its_status_and_submissions(
+    admin_client, world, consultation
+):
+    response = admin_client.get(url("rounds", world))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert consultation.title in html and "Open" in html
+    assert "0 of 2" in html
+    assert 'href="' + url("round_add", world) + '"' in html
+    assert ">Rounds</a>" in html  # the console navigation
+
+
+def test_the_list_searches_by_title(admin_client, world, framework, htmx_headers):
+    make_round(system=world.system, framework=framework, title="Winter review")
+    make_round(system=world.system, framework=framework, title="Summer review")
+    response = admin_client.get(url("rounds", world), {"q": "winter"}, **htmx_headers)
+    html = response.content.decode()
+    assert "Winter review" in html and "Summer review" not in html
+    assert "<html" not in html
+
+
+def test_the_dashboard_links_to_the_rounds(admin_client, world):
+    html = admin_client.get(url("dashboard", world)).content.decode()
+    assert "Consultation rounds" in html and url("rounds", world) in html
+
+
+# Setting a round up ---------------------------------------------------------------------------
+
+
+def test_the_set_up_form_suggests_defaults(admin_client, world, framework):
+    inactive = PlaceFactory(system=world.system, name="Closed Place", is_active=False)
+    html = admin_client.get(url("round_add", world)).content.decode()
+    ticked = re.findall(
+        r'<input type="checkbox" name="round-invited_places" value="(\d+)"[^>]* checked>', html
+    )
+    assert sorted(ticked) == sorted([str(world.place_a.pk), str(world.place_b.pk)])
+    assert inactive.name not in html
+    assert governance_services.DEFAULT_QUESTIONS[3]["text"] in html
+    assert "Not sure" in html  # question 1's fixed answers
+    assert 'name="q10-text"' in html and 'name="q11-text"' not in html
+    assert 'placeholder="High-level summary to the oversight group"' in html
+    assert 'type="date"' in html and 'type="time"' in html
+
+
+def test_setting_up_a_round_saves_it_with_its_questions_and_milestones(
+    admin_client, world, framework
+):
+    response = admin_client.post(url("round_add", world), round_post(world, framework))
+    consultation = ConsultationRound.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("round", world, consultation.pk)
+    assert consultation.status == RoundStatus.SCHEDULED
+    assert consultation.created_by == world.icb_admin
+    assert uk_parts(consultation.opens_at)[1].strftime("%H:%M") == "09:00"
+    assert [(q.text, q.choices, q.required) for q in consultation.questions.all()] == [
+        ("Should every place use the same model?", ["Yes", "No", "Not sure"], True),
+        ("Anything else?", [], False),
+    ]
+    assert list(consultation.milestones.values_list("title", flat=True)) == [
+        "Proposals to the board"
+    ]
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Set up Place governance options 2026" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"round-title": ""}, "This field is required."),
+        (
+            {"round-closes_on": (timezone.localdate() + timedelta(days=1)).isoformat()},
+            "The round must close after it opens.",
+        ),
+        ({"round-invited_places": []}, "Invite at least one place."),
+        ({"q2-choices": "Only one"}, "Give at least two fixed answers, or none."),
+        ({"q3-hint": "A hint without a question"}, "Write the question, or clear this slot."),
+        ({"m2-description": "No title or date"}, "Give the milestone a title."),
+        ({"round-reminder_days": "-1"}, "Ensure this value is greater than or equal to 0."),
+    ],
+)
+def test_bad_input_shows_errors_and_saves_nothing(
+    admin_client, world, framework, overrides, message
+):
+    response = admin_client.post(url("round_add", world), round_post(world, framework, **overrides))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and message in html
+    assert "Nothing has been saved yet" in html
+    assert not ConsultationRound.objects.exists()
+    assert not Question.objects.exists() and not Milestone.objects.exists()
+    assert "Place governance options 2026" in html or overrides.get("round-title") == ""
+
+
+def test_a_round_set_up_to_open_now_opens_and_emails_the_leads(
+    admin_client, world, framework, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    today = timezone.localdate()
+    data = round_post(
+        world,
+        framework,
+        **{"round-opens_on": (today - timedelta(days=1)).isoformat()},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url("round_add", world), data, follow=True)
+    assert ConsultationRound.objects.get().status == RoundStatus.OPEN
+    assert "It is open now" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [[world.lead_a.email]]
+
+
+# The round page -------------------------------------------------------------------------------
+
+
+def test_the_round_page_shows_settings_timeline_and_progress(admin_client, world, consultation):
+    rounds.milestone_add(
+        actor=None,
+        round=consultation,
+        title="Proposals to the board",
+        due_on=timezone.localdate() + timedelta(days=50),
+    )
+    make_response(round=consultation, place=world.place_a)
+    html = admin_client.get(url("round", world, consultation.pk)).content.decode()
+    progress_url = url("round_progress", world, consultation.pk)
+    assert f'hx-get="{progress_url}" hx-trigger="every 30s"' in html
+    assert f'href="{url("round", world, consultation.pk)}#progress"' in html  # Refresh link
+    assert "Proposals to the board" in html and "Next" in html
+    assert "Drafting" in html and "Not started" in html
+    assert 'href="' + url("round_close", world, consultation.pk) + '"' in html
+    assert 'href="' + url("round_edit", world, consultation.pk) + '"' in html
+    assert "Grant more time" in html
+
+
+def test_the_progress_partial_answers_htmx_and_redirects_otherwise(
+    admin_client, world, consultation, htmx_headers
+):
+    progress_url = url("round_progress", world, consultation.pk)
+    partial = admin_client.get(progress_url, **htmx_headers)
+    html = partial.content.decode()
+    assert partial.status_code == 200
+    assert html.lstrip().startswith('<div id="progress"') and "<html" not in html
+    assert "Ashford" in html and "Brookfield" in html
+    plain = admin_client.get(progress_url)
+    assert plain.status_code == 302
+    assert plain["Location"] == url("round", world, consultation.pk) + "#progress"
+
+
+def _page_queries(
+    client: Any, world: Any, framework: Any, places: int, htmx: dict[str, str]
+) -> int:
+    extra = [PlaceFactory(system=world.system) for _ in range(places - 2)]
+    consultation = make_round(system=world.system, framework=framework, title=f"Of {places}")
+    for place in [world.place_a, world.place_b, *extra]:
+        response = make_response(round=consultation, place=place)
+        governance_services.answer_save(
+            actor=world.member_a,
+            response=response,
+            question=consultation.questions.first(),
+            text="Words",
+            expected_version=0,
+        )
+        rounds.deadline_extend(
+            actor=world.icb_admin,
+            round=consultation,
+            place=place,
+            closes_at=consultation.closes_at + timedelta(days=1),
+            reason="More time",
+        )
+    target = url("round_progress" if htmx else "round", world, consultation.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(target, **htmx).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "progress-partial"])
+def test_round_page_queries_stay_flat_as_places_grow(admin_client, world, framework, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    two = _page_queries(admin_client, world, framework, 2, headers)
+    eight = _page_queries(admin_client, world, framework, 8, headers)
+    assert two == eight
+
+
+def test_a_round_of_another_system_is_not_found(admin_client, world, framework):
+    foreign = make_round(system=world.other_system, framework=framework)
+    for name in ("round", "round_progress", "round_edit", "round_close", "round_extend"):
+        assert admin_client.get(url(name, world, foreign.pk)).status_code == 404
+
+
+# More time for a place -------------------------------------------------------------------------
+
+
+def test_granting_more_time_without_javascript(admin_client, world, consultation):
+    day, _ = uk_parts(consultation.closes_at + timedelta(days=3))
+    response = admin_client.post(
+        url("round_extend", world, consultation.pk),
+        {
+            "extend-place": world.place_a.pk,
+            "extend-closes_on": day.isoformat(),
+            "extend-closes_time": "17:00",
+            "extend-reason": "Partnership board met late",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    extension = DeadlineExtension.objects.get()
+    assert extension.place == world.place_a and extension.granted_by == world.icb_admin
+    assert "Ashford now has until 17:00" in html
+    assert "More time given" in html and "Partnership board met late" in html
+
+
+def test_granting_more_time_with_htmx_updates_the_board(
+    admin_client, world, consultation, htmx_headers
+):
+    day, _ = uk_parts(consultation.closes_at + timedelta(days=3))
+    response = admin_client.post(
+        url("round_extend", world, consultation.pk),
+        {
+            "extend-place": world.place_b.pk,
+            "extend-closes_on": day.isoformat(),
+            "extend-closes_time": "12:00",
+            "extend-reason": "New lead",
+        },
+        **htmx_headers,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert 'id="extend"' in html
+    assert 'id="progress"' in html and 'hx-swap-oob="true"' in html and "New lead" in html
+    assert "Brookfield now has until 12:00" in html  # the status region
+
+
+def test_more_time_needs_a_reason_and_a_later_deadline(
+    admin_client, world, consultation, htmx_headers
+):
+    day, _ = uk_parts(consultation.closes_at - timedelta(days=1))
+    response = admin_client.post(
+        url("round_extend", world, consultation.pk),
+        {
+            "extend-place": world.place_a.pk,
+            "extend-closes_on": day.isoformat(),
+            "extend-closes_time": "09:00",
+        },
+        **htmx_headers,
+    )
+    html = response.content.decode()
+    assert "Give the reason for the extra time." in html
+    response = admin_client.post(
+        url("round_extend", world, consultation.pk),
+        {
+            "extend-place": world.place_a.pk,
+            "extend-closes_on": day.isoformat(),
+            "extend-closes_time": "09:00",
+            "extend-reason": "Late",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The new deadline must be after the round closes" in html
+    assert not DeadlineExtension.objects.exists()
+
+
+# Closing early ------------------------------------------------------------------------------
+
+
+def test_closing_now_asks_for_confirmation_then_closes(admin_client, world, consultation):
+    close_url = url("round_close", world, consultation.pk)
+    confirm = admin_client.get(close_url).content.decode()
+    assert "nhsuk-warning-callout" in confirm and "This cannot be undone" in confirm
+    assert "2 invited places have not submitted" in confirm
+    consultation.refresh_from_db()
+    assert consultation.status == RoundStatus.OPEN
+
+    response = admin_client.post(close_url, {"close-reason": "Timetable moved"}, follow=True)
+    consultation.refresh_from_db()
+    assert consultation.status == RoundStatus.CLOSED
+    assert f"Closed {consultation.title} for every place" in response.content.decode()
+
+
+def test_a_scheduled_round_cannot_be_closed_now(admin_client, world, framework):
+    now = timezone.now()
+    consultation = make_round(
+        system=world.system,
+        framework=framework,
+        opens_at=now + timedelta(days=1),
+        closes_at=now + timedelta(days=9),
+    )
+    close_url = url("round_close", world, consultation.pk)
+    assert "has not opened yet" in admin_client.get(close_url).content.decode()
+    response = admin_client.post(close_url, follow=True)
+    assert "has not opened yet" in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.status == RoundStatus.SCHEDULED
+
+
+# Changing a round -------------------------------------------------------------------------------
+
+
+def edit_post(consultation: ConsultationRound, **overrides: Any) -> dict[str, Any]:
+    opens_on, opens_time = uk_parts(consultation.opens_at)
+    closes_on, closes_time = uk_parts(consultation.closes_at)
+    data: dict[str, Any] = {
+        "round-version": consultation.version,
+        "round-title": consultation.title,
+        "round-purpose": consultation.purpose,
+        "round-invited_places": [p.pk for p in consultation.invited_places.all()],
+        "round-opens_on": opens_on.isoformat(),
+        "round-opens_time": opens_time.strftime("%H:%M"),
+        "round-closes_on": closes_on.isoformat(),
+        "round-closes_time": closes_time.strftime("%H:%M"),
+        "round-reminder_days": consultation.reminder_days,
+        "round-suppression_threshold": consultation.suppression_threshold,
+    }
+    for number, question in enumerate(consultation.questions.all(), 1):
+        data[f"q{number}-text"] = question.text
+        data[f"q{number}-choices"] = "\n".join(question.choices)
+        if question.required:
+            data[f"q{number}-required"] = "on"
+    data.update(overrides)
+    return data
+
+
+def test_changing_an_open_round_keeps_its_questions_and_opening_time(
+    admin_client, world, consultation
+):
+    edit_url = url("round_edit", world, consultation.pk)
+    page = admin_client.get(edit_url).content.decode()
+    assert "its questions cannot change" in page and 'name="q1-text"' not in page
+    assert f'name="round-version" value="{consultation.version}"' in page
+    due = timezone.localdate() + timedelta(days=30)
+    response = admin_client.post(
+        edit_url,
+        edit_post(
+            consultation,
+            **{
+                "round-title": "Renamed",
+                "m1-title": "Extraordinary meeting",
+                "m1-due_on": due.isoformat(),
+            },
+        ),
+    )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.title == "Renamed" and consultation.version == 2
+    assert list(consultation.milestones.values_list("title", flat=True)) == [
+        "Extraordinary meeting"
+    ]
+
+
+def test_a_stale_edit_shows_the_conflict_and_keeps_what_was_typed(
+    admin_client, world, consultation
+):
+    data = edit_post(consultation, **{"round-title": "My new title"})
+    rounds.round_update(
+        actor=world.icb_admin,
+        round=consultation,
+        version=consultation.version,
+        title="Their title",
+        purpose="",
+        opens_at=consultation.opens_at,
+        closes_at=consultation.closes_at,
+        reminder_days=5,
+        suppression_threshold=3,
+        invited_places=list(consultation.invited_places.all()),
+    )
+    response = admin_client.post(url("round_edit", world, consultation.pk), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else changed this consultation round" in html
+    assert 'value="My new title"' in html and "Their title" in html
+    assert 'name="round-version" value="2"' in html  # saving again replaces theirs
+    consultation.refresh_from_db()
+    assert consultation.title == "Their title"
+
+
+def test_questions_and_milestones_change_before_the_round_opens(admin_client, world, framework):
+    now = timezone.now()
+    consultation = make_round(
+        system=world.system,
+        framework=framework,
+        opens_at=now + timedelta(days=2),
+        closes_at=now + timedelta(days=20),
+        milestones=[
+            {"title": "Old milestone", "due_on": timezone.localdate() + timedelta(days=30)}
+        ],
+    )
+    milestone = consultation.milestones.get()
+    data = edit_post(consultation)
+    data.update(
+        {
+            "q1-text": "A rewritten first question",
+            "q1-choices": "",
+            "q2-text": "",
+            "q2-choices": "",
+            f"milestone-{milestone.pk}-title": milestone.title,
+            f"milestone-{milestone.pk}-due_on": milestone.due_on.isoformat(),
+            f"milestone-{milestone.pk}-remove": "on",
+        }
+    )
+    response = admin_client.post(url("round_edit", world, consultation.pk), data)
+    assert response.status_code == 302
+    texts = list(consultation.questions.values_list("text", flat=True))
+    assert texts[0] == "A rewritten first question"
+    assert len(texts) == len(governance_services.DEFAULT_QUESTIONS) - 1
+    assert not consultation.milestones.exists()
+
+
+def test_a_refused_edit_saves_nothing(admin_client, world, consultation):
+    make_response(round=consultation, place=world.place_a)
+    data = edit_post(
+        consultation,
+        **{
+            "round-title": "Should not be saved",
+            "round-invited_places": [world.place_b.pk],
+            "m1-title": "Should not be saved either",
+            "m1-due_on": (timezone.localdate() + timedelta(days=9)).isoformat(),
+        },
+    )
+    response = admin_client.post(url("round_edit", world, consultation.pk), data)
+    html = response.content.decode()
+    assert "Ashford has started a response, so it stays invited." in html
+    consultation.refresh_from_db()
+    assert consultation.title != "Should not be saved" and consultation.version == 1
+    assert not consultation.milestones.exists()
