@@ -1,0 +1,112 @@
+"""Factories for a place's governance structures: committees and their members, terms of
+reference, matter categories, delegate roles, schemes of delegation and their lines.
+
+They build rows directly (like the partners factories) so a test can set up exactly the
+situation it checks, including ones the services would refuse; tests of the services' rules
+call the services themselves."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from delegations.models import (
+    DelegateRole,
+    Delegation,
+    MatterCategory,
+    SchemeOfDelegation,
+    SchemeStatus,
+)
+from governance.models import (
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    TermsOfReference,
+    TorStatus,
+)
+from tests.factories import OrganisationFactory, PlaceFactory
+
+
+class CommitteeFactory(DjangoModelFactory):
+    class Meta:
+        model = Committee
+
+    place = factory.SubFactory(PlaceFactory)
+    name = factory.Sequence(lambda n: f"Committee {n}")
+    kind = CommitteeKind.PARTNERSHIP_BOARD
+
+
+class CommitteeMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = CommitteeMember
+
+    committee = factory.SubFactory(CommitteeFactory)
+    organisation = factory.SubFactory(
+        OrganisationFactory, system=factory.SelfAttribute("..committee.place.system")
+    )
+    role_title = factory.Sequence(lambda n: f"Director {n}")
+
+
+class TermsOfReferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = TermsOfReference
+
+    committee = factory.SubFactory(CommitteeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = TorStatus.DRAFT
+    purpose = "To agree the place's priorities and oversee delivery."
+
+
+class MatterCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = MatterCategory
+
+    system = factory.SubFactory("tests.factories.SystemFactory")
+    code = factory.Sequence(lambda n: f"matter-{n}")
+    name = factory.Sequence(lambda n: f"Matter {n}")
+
+
+class DelegateRoleFactory(DjangoModelFactory):
+    class Meta:
+        model = DelegateRole
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Place Director {n}")
+
+
+class SchemeFactory(DjangoModelFactory):
+    class Meta:
+        model = SchemeOfDelegation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = SchemeStatus.IN_FORCE
+    effective_from = date(2025, 4, 1)
+
+
+class DelegationFactory(DjangoModelFactory):
+    """A line delegating to a committee unless `delegate_role` or `reserved=True` is given."""
+
+    class Meta:
+        model = Delegation
+
+    scheme = factory.SubFactory(SchemeFactory)
+    matter = factory.SubFactory(
+        MatterCategoryFactory, system=factory.SelfAttribute("..scheme.organisation.system")
+    )
+    limit_from = Decimal("0")
+    limit_to = None
+
+    @factory.lazy_attribute
+    def delegate_committee(self) -> Committee | None:
+        if self.reserved or getattr(self, "delegate_role", None) is not None:
+            return None
+        return CommitteeFactory(
+            place=PlaceFactory(system=self.scheme.organisation.system)
+        )
+
+    reserved = False
+    delegate_role = None
