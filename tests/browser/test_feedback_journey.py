@@ -249,10 +249,8 @@ def test_admin_closes_compiles_redacts_and_releases_and_the_advisory_group_reads
     sign_in(page, live_server, world.advisory)
     page.goto(live_server.url + reverse("home"))
     home_links = page.get_by_role("link", name="Read the released feedback summaries")
-    expect(home_links.first).to_be_visible()
-    # Checked at the end, so the rest of the journey is still exercised if this is wrong.
-    home_link_count = home_links.count()
-    home_links.first.click()
+    expect(home_links).to_have_count(1)
+    home_links.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback summaries")
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
@@ -279,10 +277,6 @@ def test_admin_closes_compiles_redacts_and_releases_and_the_advisory_group_reads
 
     assert page.console_errors == []  # type: ignore[attr-defined]
     assert refused == [], f"HTMX requests the app refused: {refused}"
-    assert home_link_count == 1, (
-        f"the advisory member's home page shows {home_link_count} links to the released "
-        "summaries of their one system (expected 1)"
-    )
 
 
 # Accessibility -------------------------------------------------------------------------------
