@@ -56,6 +56,7 @@ from governance.rules import FrameworkRules, option_set_numbers
 from governance.services import option_set_label, uk_datetime
 from partners.audit import audit_record
 from partners.models import User
+from partners.queue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -194,8 +195,21 @@ def summary_request_compile(*, actor: User | None, round: ConsultationRound) -> 
     from governance.tasks import compile_feedback_summary
 
     summary_id, generation = summary.pk, summary.generation
-    transaction.on_commit(
-        lambda: compile_feedback_summary.delay(summary_id=summary_id, generation=generation)
+
+    def queue_unavailable() -> None:
+        FeedbackSummary.objects.filter(pk=summary_id, generation=generation).update(
+            state=JobState.FAILED,
+            stage="Failed",
+            error="The job queue did not answer, so the compilation could not start. Nothing "
+            "was lost: try again in a few minutes.",
+            finished_at=timezone.now(),
+        )
+
+    enqueue_on_commit(
+        compile_feedback_summary,
+        on_unavailable=queue_unavailable,
+        summary_id=summary_id,
+        generation=generation,
     )
     return summary
 

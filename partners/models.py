@@ -403,6 +403,8 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # When its e-mail was last handed to the queue; the scheduler retries unsent ones.
+    queued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]

@@ -34,6 +34,7 @@ from partners.models import (
     normalise_name,
 )
 from partners.permissions import permissions_sync_for_system_admins, permissions_sync_for_user
+from partners.queue import enqueue_on_commit
 
 
 class ConcurrentEditError(ValidationError):
@@ -625,9 +626,7 @@ def person_invite(
             target=user,
             summary=f"Invited {user} ({user.email})",
         )
-        transaction.on_commit(
-            lambda: send_invitation_email.delay(invitation_id=invitation.pk, token=token)
-        )
+        enqueue_on_commit(send_invitation_email, invitation_id=invitation.pk, token=token)
     return membership
 
 
@@ -638,9 +637,7 @@ def invitation_resend(*, actor: User | None, user: User) -> Invitation:
         raise ValidationError(f"{user} has already set a password.")
     with transaction.atomic():
         invitation, token = invitation_create(actor=actor, user=user)
-        transaction.on_commit(
-            lambda: send_invitation_email.delay(invitation_id=invitation.pk, token=token)
-        )
+        enqueue_on_commit(send_invitation_email, invitation_id=invitation.pk, token=token)
     return invitation
 
 
@@ -692,6 +689,43 @@ def invitation_accept(*, token: str, password: str) -> User:
 
 def invitation_mark_sent(*, invitation_id: int, at: datetime | None = None) -> None:
     Invitation.objects.filter(pk=invitation_id).update(sent_at=at or timezone.now())
+
+
+# Invitations whose e-mail has not gone out after this long are sent again by the scheduler
+# (the broker was down when they were made, or the worker lost the job).
+UNSENT_INVITATION_GRACE = timedelta(minutes=10)
+
+
+def invitations_retry_unsent(*, now: datetime | None = None) -> int:
+    """Send again every live invitation whose e-mail never went out. Only a hash of a token is
+    stored, so each gets a fresh token (the old one was never sent to anyone). Returns how
+    many were queued."""
+    from partners.tasks import send_invitation_email
+
+    now = now or timezone.now()
+    queued = 0
+    pending = Invitation.objects.filter(
+        sent_at__isnull=True,
+        accepted_at__isnull=True,
+        expires_at__gt=now,
+        queued_at__lte=now - UNSENT_INVITATION_GRACE,
+    ).values_list("pk", flat=True)
+    for invitation_id in list(pending):
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update()
+                .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True)
+                .first()
+            )
+            if invitation is None:
+                continue
+            token = secrets.token_urlsafe(32)
+            invitation.token_hash = _hash_token(token)
+            invitation.queued_at = now
+            invitation.save(update_fields=["token_hash", "queued_at"])
+            enqueue_on_commit(send_invitation_email, invitation_id=invitation.pk, token=token)
+            queued += 1
+    return queued
 
 
 # Admin console ----------------------------------------------------------------------------

@@ -14,3 +14,10 @@ from partners.emails import invitation_email_send
 )
 def send_invitation_email(self: Task, *, invitation_id: int, token: str) -> None:
     invitation_email_send(invitation_id=invitation_id, token=token)
+
+
+@shared_task
+def invitations_retry_unsent_task() -> int:
+    from partners.services import invitations_retry_unsent
+
+    return invitations_retry_unsent()

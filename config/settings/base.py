@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.rounds_advance_task",
         "schedule": 5 * 60.0,  # every 5 minutes
     },
+    "invitations-retry-unsent": {
+        "task": "partners.tasks.invitations_retry_unsent_task",
+        "schedule": 10 * 60.0,  # every 10 minutes
+    },
     "round-reminders": {
         "task": "governance.tasks.round_reminders_task",
         "schedule": 60 * 60.0,  # hourly
