@@ -177,6 +177,13 @@ def _distribution_text(cell: Mapping[str, Any]) -> str:
     return " · ".join(shares)
 
 
+def _modal_text(cell: Mapping[str, Any]) -> str:
+    modal = cell.get("modal_label")
+    if modal:
+        return f"Most often {modal}"
+    return "No single most common rating" if cell.get("rated") else "Not rated"
+
+
 def _modal_band(cell: Mapping[str, Any]) -> str:
     """The band code of the rating places gave most often ('' when none)."""
     if cell.get("modal") in BAND_COLOURS:
@@ -567,7 +574,6 @@ def render_docx(content: Content) -> bytes:
         fills = [""]
         for cell in row.get("cells", []):
             fill, ink = BAND_COLOURS.get(_modal_band(cell), BAND_COLOURS[""])
-            modal = cell.get("modal_label")
             lines = [f"Suggested {cell.get('suggested_label') or 'none'}"]
             if cell.get("rated"):
                 lines.append(_distribution_text(cell))
@@ -575,7 +581,7 @@ def render_docx(content: Content) -> bytes:
                 lines.append(_text(cell.get("verdict_text")))
             cells.append(
                 [
-                    [_Run(f"Most often {modal}" if modal else "Not rated", bold=True, colour=ink)],
+                    [_Run(_modal_text(cell), bold=True, colour=ink)],
                     *([_Run(line, colour=ink, half_points=16)] for line in lines),
                 ]
             )
@@ -789,7 +795,7 @@ def render_xlsx(content: Content) -> bytes:
                 f"{heat_row.get('option')}. {_text(heat_row.get('option_name'))}",
                 f"{cell.get('principle')}. {names.get(cell.get('principle'), '')}",
                 cell.get("suggested_label") or "none",
-                cell.get("modal_label") or "Not rated",
+                cell.get("modal_label") or _modal_text(cell),
                 _distribution_text(cell),
                 cell.get("verdict_text"),
             )

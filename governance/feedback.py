@@ -37,7 +37,6 @@ from django.utils import timezone
 
 from governance import anonymise
 from governance.models import (
-    BAND_ORDER,
     Agreement,
     Answer,
     Band,
@@ -737,10 +736,11 @@ def build_content(
             ]
             band_counts = Counter(bands)
             suggestion = suggested.get((str(option.number), principle.pk), "")
+            # The most common band, if one band is more common than every other; a tie at
+            # the top has no single answer, and picking one would mislead.
+            ranked = band_counts.most_common()
             modal = (
-                max(band_counts, key=lambda band: (band_counts[band], -BAND_ORDER[band]))
-                if bands
-                else ""
+                ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
             )
             verdict = _verdict(bands, suggestion)
             cells.append(

@@ -310,6 +310,7 @@ class Command(BaseCommand):
 
         self.build_consultation(system, places)
         self.build_closed_round(system, places)
+        self.build_structures(system, places)
 
     def build_consultation(self, system: System, places: dict[str, Place]) -> None:
         """An open round on the 2021 design framework, closing in 14 days: partly drafted
@@ -512,7 +513,9 @@ class Command(BaseCommand):
                 )
             for option in sheet.options:
                 for principle in sheet.principles:
-                    band = bands[(option.number + principle.number + index) % len(bands)]
+                    # Three places see each cell the same way; the other two differ.
+                    shift = 0 if index < 3 else index
+                    band = bands[(option.number + principle.number + shift) % len(bands)]
                     governance.rating_save(
                         actor=writer,
                         response=response,
@@ -563,6 +566,494 @@ class Command(BaseCommand):
         feedback.summary_compile(summary_id=summary.pk, generation=summary.generation)
         summary.refresh_from_db()
         feedback.summary_release(actor=icb_admin, summary=summary)
+
+    def build_structures(self, system: System, places: dict[str, Place]) -> None:
+        """Each place's bodies and their terms of reference, the default matter tree, and
+        the schemes of delegation in force for the ICB, the councils and the main trusts.
+
+        Every place has a partnership board (an independent chair; seats for its partners,
+        including the council's director of public health and Healthwatch). Beside it:
+        Ashworth and Coldharbour have a committee of the ICB, Brackenfield a joint committee
+        of the ICB, the council and its trusts, Dunmore Coast an individual director with
+        delegated authority, and Elmsworth a lead provider board. The ICB's finance and
+        performance committee serves the whole system, not one place, so it is a delegate
+        role of the ICB with no place. The lines make a £2.5m contract award in Coldharbour
+        worth asking about: the ICB's finance and performance committee and the Royal's chief
+        executive may decide it; the county council and the community trust must take it to
+        their own boards."""
+        from datetime import date
+        from decimal import Decimal
+
+        from delegations import services as delegations
+        from governance import committees
+        from governance.models import (
+            Committee,
+            CommitteeKind,
+            DecisionRule,
+            Frequency,
+            MemberPosition,
+        )
+
+        actor = User.objects.get(email=f"icb.admin@{DEMO_DOMAIN}")
+        organisations = {o.name: o for o in Organisation.objects.filter(system=system)}
+        icb = organisations["NHS North Shire Integrated Care Board"]
+        abh = organisations["Ashworth and Brackenfield Hospitals NHS Trust"]
+        rch = organisations["Royal Coldharbour Hospital NHS Foundation Trust"]
+        nsch = organisations["North Shire Community Health NHS Trust"]
+        nspft = organisations["North Shire Partnership NHS Foundation Trust"]
+        dehc = organisations["Dunmore and Elmsworth Health and Care NHS Trust"]
+        councils = {name: organisations[council] for name, _pop, council, _abbr in PLACES}
+        partners = {
+            name: {o.pk for o in Organisation.objects.filter(place_partnerships__place=place)}
+            for name, place in places.items()
+        }
+        acute = {"Ashworth": abh, "Brackenfield": abh, "Coldharbour": rch}
+        acute.update({"Dunmore Coast": rch, "Elmsworth": rch})
+
+        def seat(committee: Any, organisation: Organisation, title: str, **fields: Any) -> None:
+            committees.committee_member_add(
+                actor=actor,
+                committee=committee,
+                organisation=organisation,
+                role_title=title,
+                **fields,
+            )
+
+        def sections(committee: Any, place: str, answers_to: str, authority: str) -> dict[str, str]:
+            return {
+                "purpose": f"To bring the partners of {place} together to agree the place's "
+                "priorities for health and care, oversee the delivery of the place plan and "
+                "make the decisions the partners have delegated to it.",
+                "membership": "One seat for each partner organisation named in the schedule "
+                "of members, held by a director or an equivalent senior officer. Each member "
+                "may send a named deputy of similar seniority.",
+                "chair": "Chaired as the schedule of members sets out. The vice-chair "
+                "presides when the chair is absent or conflicted.",
+                "quorum": f"{committee.quorum_minimum} voting members, including at least "
+                "one from the ICB and one from the council.",
+                "decision_making": "Decisions are reached by "
+                f"{committee.get_decision_rule_display().lower()}. Where that is not possible "
+                "the matter goes back to each partner's own governance.",
+                "delegated_authority": authority,
+                "conflicts_of_interest": "Members declare interests at the start of each "
+                "meeting; the chair decides how a declared interest is managed and the "
+                "minutes record it. The register of interests is published.",
+                "reporting_to_partners": "The minutes and a summary of decisions go to every "
+                "partner's board or cabinet after each meeting.",
+                "reporting_to_community": "Papers and minutes are published on the partners' "
+                "websites; Healthwatch reports what local people have said at each meeting.",
+                "reporting_to_system": f"Reports to {answers_to} and, each quarter, to the "
+                "integrated care partnership on delivery of the place plan.",
+            }
+
+        def approve(committee: Any, text: dict[str, str], approved_by: str, on: date) -> None:
+            tor = committees.tor_create_draft(actor=actor, committee=committee)
+            tor = committees.tor_update(
+                actor=actor,
+                tor=tor,
+                version=tor.version,
+                review_date=date(on.year + 1, 3, 31),
+                **text,
+            )
+            tor = committees.tor_submit(actor=actor, tor=tor)
+            committees.tor_approve(actor=actor, tor=tor, approved_by=approved_by, approved_on=on)
+
+        def draft(committee: Any, text: dict[str, str], *, submit: bool = False) -> None:
+            tor = committees.tor_create_draft(actor=actor, committee=committee)
+            tor = committees.tor_update(actor=actor, tor=tor, version=tor.version, **text)
+            if submit:
+                committees.tor_submit(actor=actor, tor=tor)
+
+        boards: dict[str, Any] = {}
+        bodies: dict[str, Any] = {}
+        for name, place in places.items():
+            council = councils[name]
+            board = committees.committee_create(
+                actor=actor,
+                place=place,
+                name=f"{name} Place Partnership Board",
+                kind=CommitteeKind.PARTNERSHIP_BOARD,
+                accountable_to_organisation=council,
+                frequency=Frequency.BIMONTHLY,
+                meets_in_public=True,
+                quorum_minimum=4,
+                quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
+            )
+            boards[name] = board
+            local = {o.sector: o for o in organisations.values() if o.pk in partners[name]}
+            seat(board, icb, "Independent Chair", position=MemberPosition.CHAIR, independent=True)
+            seat(board, icb, "Place Director", position=MemberPosition.VICE_CHAIR)
+            seat(board, council, "Director of Public Health")
+            seat(board, council, "Director of Adult Social Care")
+            seat(board, acute[name], "Chief Operating Officer")
+            seat(board, nspft, "Director of Strategy and Partnerships")
+            seat(board, local[Sector.GP_FEDERATION], "Clinical Director")
+            seat(board, local[Sector.VCFSE], "Chief Executive", deputy_allowed=False)
+            seat(board, local[Sector.HEALTHWATCH], "Healthwatch Representative", voting=False)
+
+        text = {
+            name: sections(
+                boards[name],
+                name,
+                f"{councils[name].name} (through its health and wellbeing board)",
+                "The board is a consultative forum: it advises the partners and holds no "
+                "delegated authority of its own"
+                + (
+                    "."
+                    if name == "Brackenfield"
+                    else f", except contract awards and pooled budgets up to £500,000 "
+                    f"delegated by {councils[name].name}."
+                ),
+            )
+            for name in places
+        }
+        approve(
+            boards["Ashworth"],
+            text["Ashworth"],
+            "Ashworth Borough Council cabinet",
+            date(2025, 3, 12),
+        )
+        approve(
+            boards["Brackenfield"],
+            text["Brackenfield"],
+            "Brackenfield City Council cabinet",
+            date(2025, 3, 19),
+        )
+        approve(
+            boards["Coldharbour"],
+            text["Coldharbour"],
+            "Coldharbour County Council cabinet",
+            date(2025, 2, 26),
+        )
+        approve(
+            boards["Dunmore Coast"],
+            text["Dunmore Coast"],
+            "Dunmore Coast Council cabinet",
+            date(2025, 3, 5),
+        )
+        draft(boards["Elmsworth"], text["Elmsworth"])
+
+        for name in ("Ashworth", "Coldharbour"):
+            committee = committees.committee_create(
+                actor=actor,
+                place=places[name],
+                name=f"{name} Place Committee of the ICB",
+                kind=CommitteeKind.ICB_COMMITTEE,
+                accountable_to_organisation=icb,
+                quorum_minimum=4,
+                quorum_sectors=[Sector.ICB],
+                decision_rule=DecisionRule.MAJORITY,
+            )
+            bodies[name] = committee
+            seat(
+                committee,
+                icb,
+                "Non-executive Member of the ICB Board",
+                position=MemberPosition.CHAIR,
+                independent=True,
+            )
+            seat(committee, icb, "Place Director", position=MemberPosition.VICE_CHAIR)
+            seat(committee, icb, "Associate Director of Finance")
+            seat(committee, councils[name], "Director of Public Health")
+            seat(committee, acute[name], "Director of Operations", voting=False)
+            seat(committee, nsch, "Director of Community Services", voting=False)
+        icb_text = sections(
+            bodies["Ashworth"],
+            "Ashworth",
+            "the ICB board",
+            "Awards and varies contracts for the place up to £1,000,000 and approves revenue "
+            "business cases up to £250,000, as the ICB's scheme of delegation sets out. Larger "
+            "decisions go to the ICB's finance and performance committee or the ICB board.",
+        )
+        # Ashworth's committee is on its second version: the first was superseded.
+        approve(bodies["Ashworth"], icb_text, "NHS North Shire ICB board", date(2024, 6, 4))
+        tor = committees.tor_create_draft(actor=actor, committee=bodies["Ashworth"])
+        tor = committees.tor_update(
+            actor=actor,
+            tor=tor,
+            version=tor.version,
+            quorum=f"{icb_text['quorum']} The Associate Director of Finance, or their deputy, "
+            "must be present for any decision with a financial value.",
+            review_date=date(2026, 3, 31),
+        )
+        tor = committees.tor_submit(actor=actor, tor=tor)
+        committees.tor_approve(
+            actor=actor,
+            tor=tor,
+            approved_by="NHS North Shire ICB board",
+            approved_on=date(2025, 4, 1),
+        )
+        approve(
+            bodies["Coldharbour"],
+            sections(
+                bodies["Coldharbour"],
+                "Coldharbour",
+                "the ICB board",
+                icb_text["delegated_authority"],
+            ),
+            "NHS North Shire ICB board",
+            date(2025, 4, 1),
+        )
+        primary_care = committees.committee_create(
+            actor=actor,
+            place=places["Coldharbour"],
+            name="Coldharbour Primary Care Sub-committee",
+            kind=CommitteeKind.SUB_COMMITTEE,
+            accountable_to_committee=bodies["Coldharbour"],
+            frequency=Frequency.QUARTERLY,
+            quorum_minimum=3,
+        )
+        seat(primary_care, icb, "Head of Primary Care", position=MemberPosition.CHAIR)
+        seat(primary_care, councils["Coldharbour"], "Consultant in Public Health")
+        local_gp = [
+            o
+            for o in organisations.values()
+            if o.pk in partners["Coldharbour"] and o.sector == Sector.GP_FEDERATION
+        ]
+        seat(primary_care, local_gp[0], "Clinical Director")
+        draft(
+            primary_care,
+            sections(
+                primary_care,
+                "Coldharbour",
+                "the Coldharbour Place Committee of the ICB",
+                "None yet: the sub-committee advises the place committee.",
+            ),
+        )
+
+        joint = committees.committee_create(
+            actor=actor,
+            place=places["Brackenfield"],
+            name="Brackenfield Joint Committee",
+            kind=CommitteeKind.JOINT_COMMITTEE,
+            accountable_to_organisation=icb,
+            quorum_minimum=4,
+            quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL, Sector.ACUTE_TRUST],
+            decision_rule=DecisionRule.CONSENSUS,
+            single_partner_veto=True,
+        )
+        bodies["Brackenfield"] = joint
+        seat(
+            joint, councils["Brackenfield"], "Leader of the Council", position=MemberPosition.CHAIR
+        )
+        seat(joint, icb, "Place Director", position=MemberPosition.VICE_CHAIR)
+        seat(joint, councils["Brackenfield"], "Director of Public Health")
+        seat(joint, abh, "Chief Executive")
+        seat(joint, nsch, "Director of Finance")
+        seat(joint, nspft, "Chief Operating Officer")
+        draft(
+            joint,
+            sections(
+                joint,
+                "Brackenfield",
+                "the boards of the ICB, the council and the trusts",
+                "Within the limits each partner's scheme of delegation sets: contract "
+                "awards up to £1,000,000 for the ICB and Ashworth and Brackenfield "
+                "Hospitals, and up to £500,000 for the council.",
+            ),
+            submit=True,
+        )
+
+        director = delegations.delegate_role_add(
+            actor=actor,
+            organisation=icb,
+            title="Director of Place, Dunmore Coast",
+            place=places["Dunmore Coast"],
+            is_individual_director=True,
+        )
+
+        lead_provider = committees.committee_create(
+            actor=actor,
+            place=places["Elmsworth"],
+            name="Elmsworth Lead Provider Board",
+            kind=CommitteeKind.LEAD_PROVIDER_BOARD,
+            accountable_to_organisation=dehc,
+            quorum_minimum=3,
+            quorum_sectors=[Sector.COMBINED_TRUST],
+            decision_rule=DecisionRule.MAJORITY,
+        )
+        bodies["Elmsworth"] = lead_provider
+        seat(
+            lead_provider,
+            dehc,
+            "Chair of the Trust",
+            position=MemberPosition.CHAIR,
+            independent=True,
+        )
+        seat(
+            lead_provider, dehc, "Managing Director, Elmsworth", position=MemberPosition.VICE_CHAIR
+        )
+        seat(lead_provider, rch, "Director of Strategy")
+        seat(lead_provider, nspft, "Director of Operations")
+        seat(lead_provider, councils["Elmsworth"], "Director of Public Health", voting=False)
+        approve(
+            lead_provider,
+            sections(
+                lead_provider,
+                "Elmsworth",
+                "the board of Dunmore and Elmsworth Health and Care NHS Trust",
+                "Awards contracts for the place's services up to £5,000,000 under the "
+                "lead provider's scheme of delegation.",
+            ),
+            "Dunmore and Elmsworth Health and Care NHS Trust board",
+            date(2025, 5, 14),
+        )
+
+        # Matters and schemes of delegation --------------------------------------------
+        delegations.matter_tree_ensure(system=system, actor=actor)
+        matters = {m.code: m for m in system.matter_categories.all()}
+
+        def role(organisation: Organisation, title: str) -> Any:
+            return delegations.delegate_role_add(
+                actor=actor, organisation=organisation, title=title
+            )
+
+        finance_committee = role(icb, "Finance and Performance Committee")
+        chief_executives = {o.pk: role(o, "Chief Executive") for o in (abh, rch, nspft, dehc)}
+        nsch_finance = role(nsch, "Director of Finance")
+
+        def initials(organisation: Organisation) -> str:
+            return "".join(w[0] for w in organisation.name.split() if w[0].isupper())[:6]
+
+        def scheme(
+            organisation: Organisation,
+            approved_by: str,
+            lines: list[tuple[str, Any, str, str | None, Place | None, str]],
+        ) -> None:
+            draft_scheme = delegations.scheme_create(
+                actor=actor,
+                organisation=organisation,
+                effective_from=date(2025, 4, 1),
+                approved_by=approved_by,
+                notes="Annual review of the scheme of reservation and delegation.",
+            )
+            for n, (code, delegate, low, high, place, conditions) in enumerate(lines, start=1):
+                fields: dict[str, Any] = {"reserved": delegate is None}
+                if isinstance(delegate, Committee):
+                    fields["delegate_committee"] = delegate
+                elif delegate is not None:
+                    fields["delegate_role"] = delegate
+                delegations.delegation_add(
+                    actor=actor,
+                    scheme=draft_scheme,
+                    matter=matters[code],
+                    limit_from=Decimal(low),
+                    limit_to=None if high is None else Decimal(high),
+                    place=place,
+                    conditions=conditions,
+                    reference=f"{initials(organisation)}-{n}",
+                    **fields,
+                )
+            delegations.scheme_bring_into_force(actor=actor, scheme=draft_scheme)
+
+        within_budget = "Within the place's delegated budget; reported to the next ICB board."
+        icb_lines: list[tuple[str, Any, str, str | None, Place | None, str]] = []
+        for name in ("Ashworth", "Coldharbour", "Brackenfield"):
+            icb_lines += [
+                ("contract-award", bodies[name], "0", "1000000", places[name], within_budget),
+                ("contract-variation", bodies[name], "0", "500000", places[name], ""),
+                ("investment-revenue", bodies[name], "0", "250000", places[name], ""),
+                ("service-change-minor", bodies[name], "0", None, places[name], ""),
+            ]
+        icb_lines += [
+            ("contract-award", director, "0", "500000", places["Dunmore Coast"], within_budget),
+            ("contract-variation", director, "0", "250000", places["Dunmore Coast"], ""),
+            (
+                "service-change-minor",
+                director,
+                "0",
+                None,
+                places["Dunmore Coast"],
+                "After hearing the Dunmore Coast Place Partnership Board.",
+            ),
+            (
+                "contract-award",
+                finance_committee,
+                "1000000",
+                "5000000",
+                None,
+                "Below £1m the place's own body decides where the scheme names one.",
+            ),
+            ("investment-revenue", finance_committee, "250000", "2000000", None, ""),
+            ("contract-award", None, "5000000", None, None, "Reserved to the ICB board."),
+            ("investment-revenue", None, "2000000", None, None, ""),
+            ("investment-capital", None, "0", None, None, ""),
+            ("strategy", None, "0", None, None, "The ICB's joint forward plan."),
+            ("service-change-major", None, "0", None, None, ""),
+            ("section-75", bodies["Brackenfield"], "0", "500000", places["Brackenfield"], ""),
+        ]
+        scheme(icb, "NHS North Shire ICB board", icb_lines)
+
+        for name, council in councils.items():
+            delegate = bodies["Brackenfield"] if name == "Brackenfield" else boards[name]
+            scheme(
+                council,
+                f"{council.name} (full council)",
+                [
+                    (
+                        "contract-award",
+                        delegate,
+                        "0",
+                        "500000",
+                        places[name],
+                        "Where the council's share of the cost is within the approved budget.",
+                    ),
+                    ("section-75", delegate, "0", "500000", places[name], ""),
+                    (
+                        "contract-award",
+                        None,
+                        "500000",
+                        None,
+                        None,
+                        "Above £500,000 the council's cabinet decides.",
+                    ),
+                    ("strategy", None, "0", None, None, "The joint health and wellbeing strategy."),
+                ],
+            )
+
+        trust_lines: dict[
+            Organisation, list[tuple[str, Any, str, str | None, Place | None, str]]
+        ] = {
+            abh: [
+                ("contract-award", joint, "0", "1000000", places["Brackenfield"], ""),
+                ("contract-variation", chief_executives[abh.pk], "0", "1000000", None, ""),
+                ("contract-award", None, "1000000", None, None, ""),
+            ],
+            rch: [
+                (
+                    "contract-award",
+                    chief_executives[rch.pk],
+                    "0",
+                    "3000000",
+                    None,
+                    "With the Director of Finance.",
+                ),
+                ("contract-award", None, "3000000", None, None, ""),
+                ("investment-capital", None, "0", None, None, ""),
+            ],
+            nsch: [
+                ("contract-award", nsch_finance, "0", "1000000", None, ""),
+                ("contract-award", None, "1000000", None, None, "The trust board decides."),
+            ],
+            nspft: [
+                ("contract-award", chief_executives[nspft.pk], "0", "2000000", None, ""),
+                ("contract-award", None, "2000000", None, None, ""),
+            ],
+            dehc: [
+                (
+                    "contract-award",
+                    lead_provider,
+                    "0",
+                    "5000000",
+                    places["Elmsworth"],
+                    "Within the lead provider contract for Elmsworth.",
+                ),
+                ("contract-variation", chief_executives[dehc.pk], "0", "1000000", None, ""),
+                ("contract-award", None, "5000000", None, None, ""),
+            ],
+        }
+        for trust, lines in trust_lines.items():
+            scheme(trust, f"{trust.name} board", lines)
 
     def print_sign_ins(self) -> None:
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
