@@ -9,6 +9,7 @@ S = "<slug:system_slug>/"
 
 urlpatterns = [
     path(S, views.dashboard, name="dashboard"),
+    path(f"{S}audit/", views.audit, name="audit"),
     # Places
     path(f"{S}places/", views.places, name="places"),
     path(f"{S}places/add/", views.place_add, name="place_add"),

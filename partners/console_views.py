@@ -55,6 +55,7 @@ PEOPLE = "console/people.html"
 PLACE = "console/place.html"
 EDIT = "console/edit.html"
 SHARED = "console/shared.html"
+AUDIT = "console/audit.html"
 
 T = TypeVar("T")
 
@@ -179,6 +180,24 @@ def dashboard(request: HttpRequest, system_slug: str) -> HttpResponse:
             "events": selectors.console_recent_audit_events(system=system),
         },
     )
+
+
+# Audit log ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def audit(request: HttpRequest, system_slug: str) -> HttpResponse:
+    """Every recorded change and download in the system, searchable and by area."""
+    system = get_system_for_admin(request, system_slug)
+    context = _list_context(
+        request,
+        system,
+        url_name="console:audit",
+        rows=selectors.console_audit_events,
+        choice_filter=("area", selectors.AUDIT_AREAS),
+    )
+    return _render(request, AUDIT, "audit-results", context)
 
 
 # Places -----------------------------------------------------------------------------------

@@ -195,6 +195,39 @@ def console_recent_audit_events(*, system: System, limit: int = 10) -> QuerySet[
     )
 
 
+AUDIT_AREAS: list[tuple[str, str]] = [
+    ("place", "Places"),
+    ("organisation", "Organisations"),
+    ("membership", "Roles"),
+    ("user", "People and invitations"),
+    ("round", "Consultation rounds"),
+    ("response", "Place responses"),
+    ("summary", "Feedback summaries and downloads"),
+    ("redaction", "Redaction review"),
+    ("committee", "Committees"),
+    ("tor", "Terms of reference"),
+    ("scheme", "Schemes of delegation"),
+    ("delegation", "Delegation lines"),
+]
+
+
+def console_audit_events(
+    *, system: System, search: str = "", area: str = ""
+) -> QuerySet[AuditEvent]:
+    """The system's audit trail, newest first: who did what and when, optionally one area
+    (the first part of the action, e.g. "summary") and words of the summary or the person."""
+    events = AuditEvent.objects.filter(system=system).select_related("actor")
+    if area:
+        events = events.filter(action__startswith=f"{area}.")
+    for word in search.split()[:5]:
+        events = events.filter(
+            Q(summary__icontains=word)
+            | Q(actor__full_name__icontains=word)
+            | Q(actor__email__icontains=word)
+        )
+    return events.order_by("-created_at", "-id")
+
+
 def console_place(*, system: System, pk: int) -> Place:
     """One place of the system, annotated like a row of `console_places` (404 if not ours)."""
     return get_object_or_404(console_places(system=system), pk=pk)

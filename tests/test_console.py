@@ -65,6 +65,7 @@ def _targets(world: Any, organisation: Organisation) -> dict[str, list[Any]]:
     consultation = make_round(system=world.system)
     return {
         "dashboard": [],
+        "audit": [],
         "places": [],
         "place_add": [],
         "place": [world.place_a.pk],
@@ -114,6 +115,7 @@ POST_ONLY = {
 }
 ALL_NAMES = [
     "dashboard",
+    "audit",
     "places",
     "place_add",
     "place",
@@ -931,3 +933,78 @@ def test_query_counts_stay_flat_when_searching(
     ]:
         with django_assert_max_num_queries(14):
             assert admin_client.get(url(name, world), params).status_code == 200
+
+
+# Audit log ------------------------------------------------------------------------------------
+
+
+def test_the_audit_log_lists_the_systems_events_filtered_by_area_and_words(
+    admin_client, world, htmx_headers
+):
+    from partners.models import AuditEvent
+
+    for n in range(3):
+        AuditEvent.objects.create(
+            actor=world.icb_admin,
+            system=world.system,
+            action="summary.download",
+            target_type="governance.summaryexport",
+            target_id=str(n),
+            summary=f"Downloaded PDF number {n}",
+        )
+    AuditEvent.objects.create(
+        actor=world.lead_a,
+        system=world.system,
+        action="round.close",
+        target_type="governance.consultationround",
+        target_id="1",
+        summary="Closed consultation round Autumn",
+    )
+    AuditEvent.objects.create(
+        actor=world.other_icb_admin,
+        system=world.other_system,
+        action="round.close",
+        target_type="governance.consultationround",
+        target_id="2",
+        summary="Closed consultation round Elsewhere",
+    )
+    audit_url = reverse("console:audit", args=[world.system.slug])
+    page = admin_client.get(audit_url).content.decode()
+    assert "Downloaded PDF number 2" in page and "Closed consultation round Autumn" in page
+    assert "Elsewhere" not in page
+
+    downloads = admin_client.get(audit_url, {"area": "summary"}).content.decode()
+    assert "Downloaded PDF number 0" in downloads and "Autumn" not in downloads
+
+    partial = admin_client.get(audit_url, {"q": world.lead_a.full_name}, **htmx_headers)
+    body = partial.content.decode()
+    assert "<html" not in body and "Closed consultation round Autumn" in body
+    assert "Downloaded PDF" not in body
+
+
+def test_the_audit_log_page_costs_the_same_queries_however_long_it_is(admin_client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partners.models import AuditEvent
+
+    audit_url = reverse("console:audit", args=[world.system.slug])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(audit_url).status_code == 200
+        return len(queries)
+
+    few = count()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=world.icb_admin,
+            system=world.system,
+            action="place.update",
+            target_type="partners.place",
+            target_id=str(n),
+            summary=f"Event {n}",
+        )
+        for n in range(40)
+    )
+    assert count() == few
