@@ -12,6 +12,16 @@ urlpatterns = [
         "places/<int:place_pk>/rounds/",
         include("governance.urls_proposal", namespace="proposal"),
     ),
+    path(
+        "places/<int:place_pk>/committees/",
+        include("governance.urls_committees", namespace="committees"),
+    ),
+    path("places/<int:place_pk>/map/", include("governance.urls_map", namespace="map")),
+    path(
+        "places/<int:place_pk>/delegations/",
+        include("delegations.urls_place", namespace="delegations_place"),
+    ),
+    path("places/<int:place_pk>/design/", include("governance.urls_design", namespace="design")),
     path("accessibility/", partner_views.accessibility, name="accessibility"),
     path(
         "accounts/invitation/<str:token>/",
@@ -37,6 +47,10 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("console/", include("partners.console_urls", namespace="console")),
+    path(
+        "console/<slug:system_slug>/delegations/",
+        include("delegations.urls_console", namespace="delegations_admin"),
+    ),
     path(
         "console/<slug:system_slug>/rounds/<int:round_pk>/summary/",
         include("governance.urls_feedback_admin", namespace="summary_admin"),

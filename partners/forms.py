@@ -37,6 +37,11 @@ class NHSFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Give every field the NHS field template and widget classes. A form that adds
+        fields after construction calls this again."""
         for name, field in self.fields.items():
             field.template_name = self.field_template_name  # type: ignore[attr-defined]
             css = next(
@@ -52,7 +57,9 @@ class NHSFormMixin:
             ):
                 field.widget.attrs["class"] = css
                 continue
-            field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
+            classes = field.widget.attrs.get("class", "").split()
+            if css not in classes:
+                field.widget.attrs["class"] = " ".join([*classes, css])
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"  # type: ignore[index]
 

@@ -104,9 +104,7 @@ class DelegationFactory(DjangoModelFactory):
     def delegate_committee(self) -> Committee | None:
         if self.reserved or getattr(self, "delegate_role", None) is not None:
             return None
-        return CommitteeFactory(
-            place=PlaceFactory(system=self.scheme.organisation.system)
-        )
+        return CommitteeFactory(place=PlaceFactory(system=self.scheme.organisation.system))
 
     reserved = False
     delegate_role = None

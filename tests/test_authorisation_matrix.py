@@ -138,6 +138,76 @@ def released_summary(round: Any) -> tuple[Any, Any]:
     return summary, decision
 
 
+COMMITTEE_EDITORS = frozenset({"lead_a", "icb_admin"})
+
+
+def committee_records(t: Targets) -> Any:
+    """Place A's board, with one seat and a draft of its terms of reference, made on first use."""
+    found = t.__dict__.get("committee_records")
+    if found is None:
+        from governance.models import TorStatus
+        from tests.factories_structures import (
+            CommitteeFactory,
+            CommitteeMemberFactory,
+            TermsOfReferenceFactory,
+        )
+
+        committee = CommitteeFactory(place=t.world.place_a, name="Ashford Partnership Board")
+        member = CommitteeMemberFactory(committee=committee, organisation=t.organisation)
+        tor = TermsOfReferenceFactory(committee=committee, number=1, status=TorStatus.DRAFT)
+        found = t.__dict__["committee_records"] = (committee, member, tor)
+    return found
+
+
+def committees(extra: Callable[[Targets], dict[str, Any]] | None = None, **entry: Any) -> Entry:
+    """A URL of place A's committees: its readers read, its leads and the ICB admins change."""
+
+    def kwargs(t: Targets) -> dict[str, Any]:
+        return {"place_pk": t.world.place_a.pk, **(extra(t) if extra else {})}
+
+    entry.setdefault("allowed", PLACE_A_READERS)
+    entry.setdefault("post_allowed", COMMITTEE_EDITORS)
+    return Entry(kwargs=kwargs, **entry)
+
+
+committee_pk = lambda t: {"pk": committee_records(t)[0].pk}  # noqa: E731
+seat_pk = lambda t: {"pk": committee_records(t)[0].pk, "member_pk": committee_records(t)[1].pk}  # noqa: E731
+tor_number = lambda t: {"pk": committee_records(t)[0].pk, "number": committee_records(t)[2].number}  # noqa: E731
+
+
+def delegation_records(t: Targets) -> Any:
+    """A draft scheme of delegation of the organisation (a partner of place A) with one line,
+    a matter tree and a delegate role, made on first use."""
+    found = t.__dict__.get("delegation_records")
+    if found is None:
+        from delegations.models import MatterCategory, SchemeStatus
+        from delegations.services import matter_tree_ensure
+        from tests.factories_structures import (
+            CommitteeFactory,
+            DelegateRoleFactory,
+            DelegationFactory,
+            SchemeFactory,
+        )
+
+        matter_tree_ensure(system=t.world.system)
+        matter = MatterCategory.objects.get(system=t.world.system, code="contract-award")
+        scheme = SchemeFactory(organisation=t.organisation, status=SchemeStatus.DRAFT, number=1)
+        line = DelegationFactory(
+            scheme=scheme,
+            matter=matter,
+            delegate_committee=CommitteeFactory(place=t.world.place_a, name="Ashford Board"),
+        )
+        role = DelegateRoleFactory(organisation=t.organisation, title="Director of Place")
+        found = t.__dict__["delegation_records"] = (scheme, line, matter, role)
+    return found
+
+
+scheme_pk = lambda t: {"pk": delegation_records(t)[0].pk}  # noqa: E731
+line_pk = lambda t: {"pk": delegation_records(t)[1].pk}  # noqa: E731
+matter_pk = lambda t: {"pk": delegation_records(t)[2].pk}  # noqa: E731
+role_pk = lambda t: {"pk": delegation_records(t)[3].pk}  # noqa: E731
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(allowed=EVERYONE_SIGNED_IN),
     "place_detail": Entry(
@@ -163,6 +233,7 @@ MATRIX: dict[str, Entry] = {
     "governance:explorer": Entry(allowed=EVERYONE_SIGNED_IN),
     "governance:delivery_models": Entry(allowed=EVERYONE_SIGNED_IN),
     "console:dashboard": console(),
+    "console:audit": console(),
     "console:places": console(),
     "console:place_add": console(),
     "console:place": console(place_pk),
@@ -229,6 +300,66 @@ MATRIX: dict[str, Entry] = {
     "proposal:submit": proposal(allowed=frozenset({"lead_a"})),
     "proposal:withdraw": proposal(allowed=frozenset({"lead_a"})),
     "proposal:history": proposal(),
+    # A place's committees and terms of reference: place readers read; place leads and the
+    # ICB admins of the system change them.
+    "committees:list": committees(),
+    "committees:add": committees(),
+    "committees:committee": committees(committee_pk),
+    "committees:edit": committees(committee_pk),
+    "committees:deactivate": committees(committee_pk),
+    "committees:member_add": committees(committee_pk),
+    "committees:member_edit": committees(seat_pk),
+    "committees:member_remove": committees(seat_pk),
+    "committees:tor_new": committees(committee_pk),
+    "committees:tor_diff": committees(committee_pk),
+    "committees:tor": committees(tor_number),
+    "committees:tor_edit": committees(tor_number),
+    "committees:tor_submit": committees(tor_number),
+    "committees:tor_approve": committees(tor_number),
+    "committees:tor_return": committees(tor_number),
+    "committees:tor_download": committees(lambda t: {**tor_number(t), "fmt": "docx"}),
+    # A place's governance map: read-only, for the place's readers.
+    "map:place_map": Entry(
+        kwargs=lambda t: {"place_pk": t.world.place_a.pk},
+        allowed=PLACE_A_READERS,
+        post_allowed=frozenset(),
+    ),
+    # Schemes of delegation: changed in the console by the ICB admins of the system; read by
+    # the readers of a place whose partners they concern.
+    "delegations_admin:schemes": console(),
+    "delegations_admin:scheme_add": console(),
+    "delegations_admin:scheme": console(scheme_pk),
+    "delegations_admin:scheme_edit": console(scheme_pk),
+    "delegations_admin:scheme_in_force": console(scheme_pk),
+    "delegations_admin:scheme_download": console(scheme_pk),
+    "delegations_admin:scheme_upload": console(scheme_pk),
+    "delegations_admin:line_add": console(scheme_pk),
+    "delegations_admin:line_edit": console(line_pk),
+    "delegations_admin:line_remove": console(line_pk),
+    "delegations_admin:template_download": console(),
+    "delegations_admin:matters": console(),
+    "delegations_admin:matter_add": console(),
+    "delegations_admin:matter_edit": console(matter_pk),
+    "delegations_admin:matter_remove": console(matter_pk),
+    "delegations_admin:roles": console(),
+    "delegations_admin:role_add": console(),
+    "delegations_admin:role_edit": console(role_pk),
+    "delegations_place:delegations": Entry(
+        kwargs=lambda t: {"place_pk": t.world.place_a.pk},
+        allowed=PLACE_A_READERS,
+        post_allowed=frozenset(),
+    ),
+    # A place's design check and decision router: read-only, for the place's readers.
+    "design:check": Entry(
+        kwargs=lambda t: {"place_pk": t.world.place_a.pk},
+        allowed=PLACE_A_READERS,
+        post_allowed=frozenset(),
+    ),
+    "design:decide": Entry(
+        kwargs=lambda t: {"place_pk": t.world.place_a.pk},
+        allowed=PLACE_A_READERS,
+        post_allowed=frozenset(),
+    ),
 }
 
 

@@ -18,7 +18,8 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -27,6 +28,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from delegations.models import (
+    DelegateRole,
+    Delegation,
+    MatterCategory,
+    SchemeOfDelegation,
+    SchemeStatus,
+)
+from delegations.services import DEFAULT_MATTERS
+from governance.models import (
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    DecisionRule,
+    Frequency,
+    MemberPosition,
+    TermsOfReference,
+    TorStatus,
+)
 from partners.models import (
     STATUTORY_SECTORS,
     AuditEvent,
@@ -754,6 +773,352 @@ def generate_audit_events(world: World) -> None:
     world.counts["audit_events"] = len(events)
 
 
+# Committees, terms of reference and schemes of delegation ----------------------------------
+
+TRUST_SECTORS = frozenset(
+    {
+        Sector.ACUTE_TRUST,
+        Sector.COMMUNITY_TRUST,
+        Sector.MENTAL_HEALTH_TRUST,
+        Sector.COMBINED_TRUST,
+        Sector.AMBULANCE_TRUST,
+    }
+)
+ORGANISATION_ROLES = {
+    "large": ("Chief Executive", "Director of Finance", "Chief Operating Officer"),
+    "small": ("Chief Executive", "Practice Manager"),
+}
+TOR_TEXT = {
+    "purpose": "To bring the partners of {place} together to agree the place's priorities, "
+    "oversee delivery of the place plan and take the decisions delegated to it.",
+    "membership": "One seat for each partner named in the schedule of members; each member "
+    "may send a named deputy.",
+    "chair": "Chaired as the schedule of members sets out; the vice-chair presides when the "
+    "chair is absent or conflicted.",
+    "quorum": "{quorum} voting members, including one from the ICB and one from the council.",
+    "decision_making": "By consensus where possible; otherwise the matter returns to each "
+    "partner's own governance.",
+    "delegated_authority": "As the partners' schemes of delegation set out.",
+    "conflicts_of_interest": "Interests are declared at each meeting and recorded.",
+    "reporting_to_partners": "Minutes go to every partner's board after each meeting.",
+    "reporting_to_community": "Papers and minutes are published.",
+    "reporting_to_system": "Reports to {answers_to} and each quarter to the integrated care "
+    "partnership.",
+}
+
+
+def _seat(
+    committee: Committee,
+    organisation: Organisation | None,
+    title: str,
+    position: str = MemberPosition.MEMBER,
+    **fields: Any,
+) -> CommitteeMember | None:
+    if organisation is None:
+        return None
+    return CommitteeMember(
+        committee=committee,
+        organisation=organisation,
+        role_title=title,
+        position=position,
+        **fields,
+    )
+
+
+def generate_structures(world: World) -> None:
+    """For every place a partnership board and one or two other bodies (a committee of the
+    ICB, a joint committee or a lead provider board, sometimes with a sub-committee), their
+    seats and an approved version of their terms of reference; an individual director for
+    some places; the default matter tree for every system; and for every active organisation
+    a scheme of delegation in force whose lines delegate to the bodies of its places and to
+    its own roles in value bands, reserving the rest to its board."""
+    rng = world.rng
+    today = world.now.date()
+
+    # Matters: the default tree in every system.
+    roots = [
+        MatterCategory(system=system, code=code, name=name, order=order * 10)
+        for system in world.systems
+        for order, (code, name, _children) in enumerate(DEFAULT_MATTERS, start=1)
+    ]
+    roots = _bulk(MatterCategory, roots)
+    root_by_key = {(m.system_id, m.code): m for m in roots}
+    children = [
+        MatterCategory(
+            system=system,
+            parent=root_by_key[(system.pk, code)],
+            code=child_code,
+            name=child_name,
+            order=child_order * 10,
+        )
+        for system in world.systems
+        for code, _name, kids in DEFAULT_MATTERS
+        for child_order, (child_code, child_name) in enumerate(kids, start=1)
+    ]
+    children = _bulk(MatterCategory, children)
+    leaves_by_system: dict[int, list[MatterCategory]] = {}
+    for matter in children:
+        leaves_by_system.setdefault(matter.system_id, []).append(matter)
+    world.counts["matter_categories"] = len(roots) + len(children)
+
+    # Bodies of each place.
+    committees: list[Committee] = []
+    directors: list[DelegateRole] = []
+    for place in world.places:
+        partners = world.partners_by_place.get(place.pk, [])
+        by_sector: dict[str, list[Organisation]] = {}
+        for organisation in partners:
+            by_sector.setdefault(organisation.sector, []).append(organisation)
+        icb = world.icb_by_system.get(place.system_id)
+        councils = by_sector.get(Sector.UPPER_TIER_COUNCIL, [])
+        council = councils[0] if councils else None
+        providers = by_sector.get(Sector.ACUTE_TRUST, []) + by_sector.get(Sector.COMBINED_TRUST, [])
+        committees.append(
+            Committee(
+                place=place,
+                name=f"{place.name} Place Partnership Board",
+                kind=CommitteeKind.PARTNERSHIP_BOARD,
+                accountable_to_organisation=council or icb,
+                frequency=Frequency.BIMONTHLY,
+                meets_in_public=True,
+                quorum_minimum=4,
+                quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
+            )
+        )
+        roll = rng.random()
+        if roll < 0.15 and icb is not None:
+            directors.append(
+                DelegateRole(
+                    organisation=icb,
+                    title=f"Director of Place, {place.name}",
+                    place=place,
+                    is_individual_director=True,
+                )
+            )
+            continue
+        if roll < 0.55 or not providers:
+            main = Committee(
+                place=place,
+                name=f"{place.name} Place Committee of the ICB",
+                kind=CommitteeKind.ICB_COMMITTEE,
+                accountable_to_organisation=icb,
+                decision_rule=DecisionRule.MAJORITY,
+                quorum_minimum=4,
+                quorum_sectors=[Sector.ICB],
+            )
+        elif roll < 0.8:
+            main = Committee(
+                place=place,
+                name=f"{place.name} Joint Committee",
+                kind=CommitteeKind.JOINT_COMMITTEE,
+                accountable_to_organisation=icb,
+                single_partner_veto=True,
+                quorum_minimum=4,
+                quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
+            )
+        else:
+            main = Committee(
+                place=place,
+                name=f"{place.name} Lead Provider Board",
+                kind=CommitteeKind.LEAD_PROVIDER_BOARD,
+                accountable_to_organisation=rng.choice(providers),
+                decision_rule=DecisionRule.MAJORITY,
+                quorum_minimum=3,
+            )
+        committees.append(main)
+    committees = _bulk(Committee, committees)
+    # Sub-committees, for about one place in three with a decision-making body.
+    subs = []
+    for committee in committees:
+        if committee.kind != CommitteeKind.PARTNERSHIP_BOARD and rng.random() < 0.35:
+            topic = rng.choice(["Primary Care", "Finance and Investment", "Quality"])
+            subs.append(
+                Committee(
+                    place=committee.place,
+                    name=f"{committee.place.name} {topic} Sub-committee",
+                    kind=CommitteeKind.SUB_COMMITTEE,
+                    accountable_to_committee=committee,
+                    frequency=Frequency.QUARTERLY,
+                )
+            )
+    committees += _bulk(Committee, subs)
+    world.counts["committees"] = len(committees)
+
+    members: list[CommitteeMember | None] = []
+    terms = []
+    for committee in committees:
+        place = committee.place
+        local: dict[str, Organisation] = {}
+        for organisation in world.partners_by_place.get(place.pk, []):
+            local.setdefault(organisation.sector, organisation)
+        icb = world.icb_by_system.get(place.system_id)
+        council_seat = local.get(Sector.UPPER_TIER_COUNCIL)
+        trusts = [o for o in world.partners_by_place.get(place.pk, []) if o.sector in TRUST_SECTORS]
+        chair_org = (
+            committee.accountable_to_organisation
+            if committee.kind == CommitteeKind.LEAD_PROVIDER_BOARD
+            else icb
+        )
+        members += [
+            _seat(
+                committee, chair_org, "Independent Chair", MemberPosition.CHAIR, independent=True
+            ),
+            _seat(committee, icb, "Place Director", MemberPosition.VICE_CHAIR),
+            _seat(committee, council_seat, "Director of Public Health"),
+        ]
+        if committee.kind != CommitteeKind.SUB_COMMITTEE:
+            members += [
+                _seat(committee, council_seat, "Director of Adult Social Care"),
+                *(
+                    _seat(
+                        committee,
+                        trust,
+                        rng.choice(["Chief Operating Officer", "Director of Strategy"]),
+                    )
+                    for trust in trusts[:2]
+                ),
+                _seat(committee, local.get(Sector.GP_FEDERATION), "Clinical Director"),
+                _seat(committee, local.get(Sector.VCFSE), "Chief Executive", deputy_allowed=False),
+                _seat(
+                    committee,
+                    local.get(Sector.HEALTHWATCH),
+                    "Healthwatch Representative",
+                    voting=False,
+                ),
+            ]
+        answers_to = (
+            committee.accountable_to_committee.name
+            if committee.accountable_to_committee
+            else f"the board of {committee.accountable_to_organisation.name}"
+            if committee.accountable_to_organisation
+            else "the partners"
+        )
+        approved_on = (world.now - timedelta(days=rng.randint(30, 700))).date()
+        terms.append(
+            TermsOfReference(
+                committee=committee,
+                number=1,
+                status=TorStatus.APPROVED,
+                review_date=date(approved_on.year + 1, approved_on.month, 1),
+                approved_by=committee.accountable_to_organisation.name + " board"
+                if committee.accountable_to_organisation
+                else answers_to,
+                approved_on=approved_on,
+                **{
+                    key: text.format(
+                        place=place.name, quorum=committee.quorum_minimum, answers_to=answers_to
+                    )
+                    for key, text in TOR_TEXT.items()
+                },
+            )
+        )
+    seats = _bulk(CommitteeMember, [m for m in members if m is not None])
+    _bulk(TermsOfReference, terms)
+    world.counts["committee_members"] = len(seats)
+    world.counts["terms_of_reference"] = len(terms)
+
+    # Roles and schemes of delegation.
+    places_of: dict[int, list[Place]] = {}
+    for place in world.places:
+        for organisation in world.partners_by_place.get(place.pk, []):
+            places_of.setdefault(organisation.pk, []).append(place)
+    bodies_of_place: dict[int, list[Committee]] = {}
+    for committee in committees:  # the bodies a scheme delegates to: not sub-committees
+        if committee.kind != CommitteeKind.SUB_COMMITTEE:
+            bodies_of_place.setdefault(committee.place_id, []).append(committee)
+    active = [o for o in world.organisations if o.is_active]
+    roles = list(directors)
+    for organisation in active:
+        size = "large" if organisation.is_statutory else "small"
+        roles += [
+            DelegateRole(organisation=organisation, title=t) for t in ORGANISATION_ROLES[size]
+        ]
+    roles = _bulk(DelegateRole, roles)
+    roles_of: dict[int, list[DelegateRole]] = {}
+    director_of: dict[tuple[int, int], DelegateRole] = {}
+    for role in roles:
+        if role.place_id:
+            director_of[(role.organisation_id, role.place_id)] = role
+        else:
+            roles_of.setdefault(role.organisation_id, []).append(role)
+    world.counts["delegate_roles"] = len(roles)
+
+    schemes = _bulk(
+        SchemeOfDelegation,
+        [
+            SchemeOfDelegation(
+                organisation=organisation,
+                number=1,
+                status=SchemeStatus.IN_FORCE,
+                effective_from=today - timedelta(days=rng.randint(30, 900)),
+                approved_by=f"{organisation.name} board",
+            )
+            for organisation in active
+        ],
+    )
+    lines: list[Delegation] = []
+    ladders = [
+        (Decimal(a), Decimal(b))
+        for a, b in (
+            ("100000", "1000000"),
+            ("250000", "2000000"),
+            ("500000", "5000000"),
+            ("50000", "500000"),
+        )
+    ]
+    for scheme, organisation in zip(schemes, active, strict=True):
+        matters = leaves_by_system[organisation.system_id]
+        own_roles = roles_of.get(organisation.pk, [])
+        statutory = organisation.is_statutory
+        for n, matter in enumerate(rng.sample(matters, rng.randint(3, 5) if statutory else 3)):
+            low, high = rng.choice(ladders)
+            ref = f"{n + 1}"
+            # Below `low`: the bodies of each of its places (or its own director there).
+            for place in places_of.get(organisation.pk, [])[:3]:
+                director = director_of.get((organisation.pk, place.pk))
+                bodies = bodies_of_place.get(place.pk, [])
+                if director is None and not bodies:
+                    continue
+                line = Delegation(
+                    scheme_id=scheme.pk,
+                    matter_id=matter.pk,
+                    limit_to=low,
+                    place_id=place.pk,
+                    reference=f"{ref}.{place.pk}",
+                )
+                if director is not None:
+                    line.delegate_role_id = director.pk
+                else:
+                    line.delegate_committee_id = (bodies[-1] if statutory else bodies[0]).pk
+                lines.append(line)
+            # From `low` to `high`: one of its own roles, everywhere.
+            if own_roles:
+                lines.append(
+                    Delegation(
+                        scheme_id=scheme.pk,
+                        matter_id=matter.pk,
+                        limit_from=low,
+                        limit_to=high,
+                        delegate_role_id=rng.choice(own_roles).pk,
+                        reference=f"{ref}.r",
+                    )
+                )
+            # Above `high`: the board keeps it.
+            lines.append(
+                Delegation(
+                    scheme_id=scheme.pk,
+                    matter_id=matter.pk,
+                    reserved=True,
+                    limit_from=high,
+                    reference=f"{ref}.b",
+                    conditions="Reserved to the board.",
+                )
+            )
+    _bulk(Delegation, lines)
+    world.counts["schemes_of_delegation"] = len(schemes)
+    world.counts["delegation_lines"] = len(lines)
+
+
 def generate_permissions(world: World) -> None:
     granted, revoked = permissions_sync_all_bulk()
     world.counts["object_permissions"] = granted
@@ -770,6 +1135,7 @@ GENERATORS: list[Callable[[World], None]] = [
     generate_memberships,
     generate_invitations,
     generate_audit_events,
+    generate_structures,
     generate_permissions,
 ]
 

@@ -1,0 +1,254 @@
+"""Console forms for schemes of delegation, their lines, matters and delegate roles. They
+parse input only; the rules live in delegations.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from delegations.models import DelegateRole, MatterCategory, SchemeOfDelegation
+from governance.models import Committee
+from partners.forms import NHSForm
+from partners.models import Organisation, Place
+
+DELEGATE_TYPES = [
+    ("committee", "A committee"),
+    ("role", "A named role"),
+    ("reserved", "Reserved to the organisation's board"),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"class": "nhsuk-input--width-10"}, format="%Y-%m-%d")
+
+
+class SchemeForm(NHSForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), empty_label="Choose an organisation"
+    )
+    effective_from = forms.DateField(
+        label="Takes effect on", widget=DateInput(), help_text="For example, 1 April 2026."
+    )
+    approved_by = forms.CharField(
+        label="Approved by (optional)",
+        max_length=200,
+        required=False,
+        help_text="The body that agreed it, for example the board of the organisation.",
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    copy_lines = forms.BooleanField(
+        label="Copy the lines of the organisation's latest scheme", required=False, initial=True
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: Any = None,
+        scheme: SchemeOfDelegation | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if scheme is not None:  # editing: the organisation and the copy are fixed
+            del self.fields["organisation"]
+            del self.fields["copy_lines"]
+        else:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+            del self.fields["version"]
+
+
+class LineForm(NHSForm):
+    matter = forms.TypedChoiceField(coerce=int, choices=())
+    delegate_type = forms.ChoiceField(
+        label="Who decides", choices=DELEGATE_TYPES, widget=forms.RadioSelect, initial="committee"
+    )
+    delegate_committee = forms.ModelChoiceField(
+        label="Committee",
+        queryset=Committee.objects.none(),
+        required=False,
+        empty_label="Choose a committee",
+        help_text="A committee of a place where the organisation is a partner.",
+    )
+    delegate_role = forms.ModelChoiceField(
+        label="Role",
+        queryset=DelegateRole.objects.none(),
+        required=False,
+        empty_label="Choose a role",
+    )
+    limit_from = forms.DecimalField(
+        label="From (£)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-10"}),
+    )
+    limit_to = forms.DecimalField(
+        label="Up to (£)",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text="Empty for no upper limit.",
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-10"}),
+    )
+    place = forms.ModelChoiceField(
+        label="Place", queryset=Place.objects.none(), required=False, empty_label="Every place"
+    )
+    conditions = forms.CharField(
+        label="Conditions (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reference = forms.CharField(
+        label="Reference (optional)",
+        max_length=60,
+        required=False,
+        help_text="The line's number in the organisation's scheme, for example 4.2.",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        matters: list[tuple[int, str]],
+        committees: Any,
+        roles: Any,
+        places: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].choices = [("", "Choose a matter"), *matters]  # type: ignore[attr-defined]
+        self.fields["delegate_committee"].queryset = committees  # type: ignore[attr-defined]
+        self.fields["delegate_committee"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.name} ({c.place.name})"
+        )
+        self.fields["delegate_role"].queryset = roles  # type: ignore[attr-defined]
+        self.fields["place"].queryset = places  # type: ignore[attr-defined]
+
+    def service_fields(self, matters: dict[int, MatterCategory]) -> dict[str, Any]:
+        data = self.cleaned_data
+        kind = data["delegate_type"]
+        return {
+            "matter": matters[data["matter"]],
+            "reserved": kind == "reserved",
+            "delegate_committee": data["delegate_committee"] if kind == "committee" else None,
+            "delegate_role": data["delegate_role"] if kind == "role" else None,
+            "limit_from": data["limit_from"],
+            "limit_to": data["limit_to"],
+            "place": data["place"],
+            "conditions": data["conditions"],
+            "reference": data["reference"],
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("delegate_type")
+        if kind == "committee" and not data.get("delegate_committee"):
+            self.add_error("delegate_committee", "Choose the committee this line delegates to.")
+        if kind == "role" and not data.get("delegate_role"):
+            self.add_error("delegate_role", "Choose the role this line delegates to.")
+        return data
+
+
+def line_initial(line: Any) -> dict[str, Any]:
+    kind = "reserved" if line.reserved else ("committee" if line.delegate_committee_id else "role")
+    return {
+        "matter": line.matter_id,
+        "delegate_type": kind,
+        "delegate_committee": line.delegate_committee_id,
+        "delegate_role": line.delegate_role_id,
+        "limit_from": line.limit_from,
+        "limit_to": line.limit_to,
+        "place": line.place_id,
+        "conditions": line.conditions,
+        "reference": line.reference,
+    }
+
+
+class UploadForm(NHSForm):
+    file = forms.FileField(
+        label="Upload a spreadsheet (.xlsx)",
+        help_text="Start from the template. Up to 2 MB. If any row has a problem, nothing is "
+        "saved and every problem is listed.",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "class": "nhsuk-file-upload",
+            }
+        ),
+    )
+    mode = forms.ChoiceField(
+        label="What to do with the scheme's lines",
+        choices=[
+            ("replace", "Replace all of the lines with the file's"),
+            ("add", "Add the file's lines to the lines already there"),
+        ],
+        initial="replace",
+        widget=forms.RadioSelect,
+    )
+
+
+class MatterForm(NHSForm):
+    name = forms.CharField(max_length=200)
+    code = forms.SlugField(
+        max_length=60,
+        help_text="A short code for spreadsheets: lower case letters, numbers and hyphens.",
+    )
+    parent = forms.TypedChoiceField(
+        label="Beneath (optional)", coerce=int, required=False, empty_value=None, choices=()
+    )
+
+    def __init__(self, *args: Any, matters: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [("", "Nothing: a top-level matter"), *matters]  # type: ignore[attr-defined]
+
+
+class MatterRenameForm(NHSForm):
+    name = forms.CharField(max_length=200)
+    code = forms.SlugField(max_length=60)
+
+
+class RoleForm(NHSForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), empty_label="Choose an organisation"
+    )
+    title = forms.CharField(max_length=200, help_text="For example, Director of Place.")
+    place = forms.ModelChoiceField(
+        label="Acts for the place (optional)",
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label="No one place",
+    )
+    is_individual_director = forms.BooleanField(
+        label="An individual director with delegated authority", required=False
+    )
+    accountable_to_committee = forms.ModelChoiceField(
+        label="Answers to the committee (optional)",
+        queryset=Committee.objects.none(),
+        required=False,
+        empty_label="The organisation's board",
+    )
+    is_active = forms.BooleanField(label="Active", required=False, initial=True)
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: Any,
+        places: Any,
+        committees: Any,
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+            del self.fields["is_active"]
+        self.fields["place"].queryset = places  # type: ignore[attr-defined]
+        self.fields["accountable_to_committee"].queryset = committees  # type: ignore[attr-defined]

@@ -1,0 +1,487 @@
+"""Schemes of delegation as Excel workbooks: a blank template, an export of a scheme's lines
+and an import that checks every row before it saves anything.
+
+Every text cell written is neutralised against formula injection and stored as text. A file
+read back is never evaluated: a formula cell arrives as its text, and the apostrophe the
+export put before text that looks like a formula is taken off again."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+
+from delegations import services
+from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeOfDelegation
+from delegations.selectors import matter_tree, scheme_lines
+from governance.exports import safe_cell
+from governance.models import Committee
+from partners.models import Place, User
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LINES = "Lines"
+COLUMNS = (
+    "Reference",
+    "Matter code",
+    "Matter",
+    "Delegate type",
+    "Delegate",
+    "Place",
+    "From (£)",
+    "Up to (£)",
+    "Conditions",
+)
+REFERENCE, MATTER_CODE, MATTER, DELEGATE_TYPE, DELEGATE, PLACE, FROM, UP_TO, CONDITIONS = COLUMNS
+DELEGATE_TYPES = ("committee", "role", "reserved")
+# A line's field → the column that shows its problem.
+FIELD_COLUMNS = {
+    "matter": MATTER_CODE,
+    "reserved": DELEGATE_TYPE,
+    "delegate_committee": DELEGATE,
+    "delegate_role": DELEGATE,
+    "place": PLACE,
+    "limit_from": FROM,
+    "limit_to": UP_TO,
+    "conditions": CONDITIONS,
+    "reference": REFERENCE,
+}
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+INSTRUCTIONS = (
+    "How to fill in the Lines sheet",
+    "",
+    "One row is one line of the scheme: who may decide a matter, between which values, for "
+    "which place and on what conditions.",
+    "Matter code: a code from the Matters sheet. The Matter column is for reading only.",
+    "Delegate type: committee, role or reserved. Reserved means the organisation's own "
+    "board keeps the matter: leave Delegate empty.",
+    "Delegate: the committee's name (a committee of a place where the organisation is a "
+    "partner) or the title of one of the organisation's delegate roles.",
+    "Place: the place the line is for, or empty for every place.",
+    "From (£) and Up to (£): whole pounds, like 250000. Leave Up to empty for no upper limit. "
+    "A band runs up to, not beyond, its Up to value, so 0 to 250000 and 250000 to 1000000 "
+    "follow on.",
+    "Two lines for the same matter and place cannot cover the same values, and a matter "
+    "reserved to the board cannot also be delegated.",
+    "Upload the file to a draft scheme. If any row has a problem nothing is saved, and every "
+    "problem is listed with its row number.",
+)
+
+
+class ImportRefused(ValidationError):
+    """The file itself cannot be read (too big, not a workbook, no Lines sheet)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    problem: str = ""  # the file as a whole could not be read
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.problem
+
+    @property
+    def messages(self) -> list[str]:
+        return [self.problem] if self.problem else [str(error) for error in self.errors]
+
+
+# Writing ----------------------------------------------------------------------------------
+
+
+def _workbook(rows: Iterable[list[Any]], matters: list[MatterCategory]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = LINES
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    for letter, width in zip("ABCDEFGHI", (12, 22, 36, 22, 40, 22, 14, 14, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
+    kinds = DataValidation(
+        type="list",
+        formula1='"' + ",".join(DELEGATE_TYPES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Delegate type",
+        error="Choose committee, role or reserved.",
+    )
+    sheet.add_data_validation(kinds)
+    kinds.add("D2:D2000")
+    sheet.freeze_panes = "A2"
+
+    instructions = book.create_sheet("Instructions")
+    for line in INSTRUCTIONS:
+        instructions.append([safe_cell(line)])
+    instructions["A1"].font = Font(bold=True)
+    instructions.column_dimensions["A"].width = 110
+
+    listing = book.create_sheet("Matters")
+    listing.append(["Matter code", "Matter", "Beneath"])
+    for cell in listing[1]:
+        cell.font = Font(bold=True)
+    by_pk = {matter.pk: matter for matter in matters}
+    for matter in matters:
+        parent = by_pk.get(matter.parent_id) if matter.parent_id else None
+        listing.append(
+            [
+                safe_cell(matter.code),
+                safe_cell(matter.name),
+                safe_cell(parent.code if parent else ""),
+            ]
+        )
+    listing.column_dimensions["A"].width = 26
+    listing.column_dimensions["B"].width = 50
+    listing.column_dimensions["C"].width = 20
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _matters(system_id: int) -> list[MatterCategory]:
+    from partners.models import System
+
+    return [node.matter for node in matter_tree(system=System(pk=system_id))]
+
+
+def scheme_template_xlsx(*, system: Any = None) -> bytes:
+    """A blank Lines sheet with its instructions, and the system's matter codes if given."""
+    return _workbook([], _matters(system.pk) if system is not None else [])
+
+
+def _amount(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return str(value.quantize(Decimal(1)) if value == value.to_integral_value() else value)
+
+
+def _delegate_type(line: Delegation) -> str:
+    if line.reserved:
+        return "reserved"
+    return "committee" if line.delegate_committee_id else "role"
+
+
+def _delegate_name(line: Delegation) -> str:
+    if line.delegate_committee is not None:
+        return line.delegate_committee.name
+    if line.delegate_role is not None:
+        return line.delegate_role.title
+    return ""
+
+
+def scheme_export_xlsx(scheme: SchemeOfDelegation) -> bytes:
+    rows = [
+        [
+            safe_cell(value)
+            for value in (
+                line.reference,
+                line.matter.code,
+                line.matter.name,
+                _delegate_type(line),
+                _delegate_name(line),
+                line.place.name if line.place else "",
+                _amount(line.limit_from),
+                _amount(line.limit_to),
+                line.conditions,
+            )
+        ]
+        for line in scheme_lines(scheme=scheme)
+    ]
+    return _workbook(rows, _matters(scheme.organisation.system_id))
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """A cell as text; the apostrophe that neutralised a formula-like text is taken off."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
+        text = text[1:]
+    return text
+
+
+_NUMBER = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+def _number(value: Any) -> Decimal | None:
+    """Whole pounds (or pounds and pence); '£' and thousands commas are allowed. Raises
+    ValueError for anything else."""
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float | Decimal):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation as error:
+            raise ValueError from error
+        if number < 0 or number != number.quantize(Decimal("0.01")):
+            raise ValueError
+        return number
+    text = _text(value).replace(",", "").replace("£", "").replace(" ", "")
+    if not text:
+        return None
+    if not _NUMBER.match(text):
+        raise ValueError
+    return Decimal(text)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+class _Lookups:
+    """Everything a row may name, read once for the whole file."""
+
+    def __init__(self, scheme: SchemeOfDelegation) -> None:
+        organisation = scheme.organisation
+        self.matters = {
+            m.code.casefold(): m
+            for m in MatterCategory.objects.filter(system_id=organisation.system_id)
+        }
+        self.places: dict[str, Place] = {
+            _norm(p.name): p for p in Place.objects.filter(system_id=organisation.system_id)
+        }
+        self.committees: dict[str, list[Committee]] = {}
+        for committee in services.committees_for_organisation(organisation):
+            self.committees.setdefault(_norm(committee.name), []).append(committee)
+        self.roles: dict[str, list[DelegateRole]] = {}
+        for role in DelegateRole.objects.filter(
+            organisation=organisation, is_active=True
+        ).select_related("place"):
+            self.roles.setdefault(_norm(role.title), []).append(role)
+
+
+def _pick(
+    candidates: list[Any], place: Place | None, kind: str, name: str
+) -> tuple[Any | None, str]:
+    """The one committee or role a name means, or why none."""
+    if not candidates:
+        return None, ""
+    if len(candidates) == 1:
+        return candidates[0], ""
+    if place is not None:
+        here = [c for c in candidates if c.place_id == place.pk]
+        if len(here) == 1:
+            return here[0], ""
+    return None, f"more than one {kind} is called {name}: name the place in the Place column"
+
+
+def _read_rows(file: IO[bytes] | Any) -> list[tuple[int, dict[str, Any]]]:
+    from openpyxl import load_workbook
+
+    size = getattr(file, "size", None)
+    data = b"" if size is not None and size > MAX_UPLOAD_BYTES else file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES or (size is not None and size > MAX_UPLOAD_BYTES):
+        raise ImportRefused("The file is larger than 2 MB. Upload a smaller file.")
+    if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportRefused("The file must be an Excel workbook (.xlsx). Start from the template.")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportRefused(
+            "The file could not be read as an Excel workbook (.xlsx). Start from the template."
+        ) from error
+    if LINES not in book.sheetnames:
+        raise ImportRefused("The workbook has no sheet called Lines. Start from the template.")
+    sheet = book[LINES]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise ImportRefused("The Lines sheet is empty. Start from the template.")
+    positions: dict[str, int] = {}
+    names = [_norm(_text(h)) for h in header]
+    for column in COLUMNS:
+        wanted = _norm(column)
+        short = wanted.split(" (")[0]
+        for index, name in enumerate(names):
+            if name == wanted or name.split(" (")[0] == short:
+                positions[column] = index
+                break
+    missing = [c for c in COLUMNS if c not in positions and c != MATTER]
+    if missing:
+        raise ImportRefused(
+            "The Lines sheet has no column headed " + ", ".join(missing) + ". Start from the "
+            "template."
+        )
+    found = []
+    for number, row in enumerate(rows, start=2):
+        values = {
+            column: (row[index] if index < len(row) else None)
+            for column, index in positions.items()
+        }
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        found.append((number, values))
+    book.close()
+    return found
+
+
+def scheme_import_xlsx(
+    *, actor: User | None, scheme: SchemeOfDelegation, file: IO[bytes] | Any, replace: bool = True
+) -> ImportResult:
+    """Check every row of the file's Lines sheet; save them all (replacing the draft's lines,
+    or added to them when `replace` is False) only if every row is good."""
+    try:
+        services._require_draft(scheme)
+        rows = _read_rows(file)
+    except ValidationError as error:
+        return ImportResult(problem=error.messages[0])
+    if not rows:
+        return ImportResult(problem="The Lines sheet has no lines. Add at least one row.")
+    lookups = _Lookups(scheme)
+    context = services.SchemeContext.load(scheme)
+    errors: list[RowError] = []
+    good: list[tuple[int, Delegation]] = []
+    existing = [] if replace else scheme_lines(scheme=scheme)
+    row_of: dict[int, int] = {}
+
+    def label(other: Delegation) -> str:
+        if id(other) in row_of:
+            return f"Row {row_of[id(other)]}"
+        return services.line_label(other)
+
+    for number, values in rows:
+        problems: list[tuple[str, str]] = []
+        code = _text(values[MATTER_CODE])
+        matter = lookups.matters.get(code.casefold())
+        if not code:
+            problems.append((MATTER_CODE, "enter a matter code from the Matters sheet"))
+        elif matter is None:
+            problems.append(
+                (
+                    MATTER_CODE,
+                    f"there is no matter with the code {code}: use one from the Matters sheet",
+                )
+            )
+        place = None
+        place_name = _text(values[PLACE])
+        if place_name:
+            place = lookups.places.get(_norm(place_name))
+            if place is None:
+                problems.append((PLACE, f"there is no place called {place_name}"))
+        amounts: dict[str, Decimal | None] = {}
+        for column in (FROM, UP_TO):
+            try:
+                amounts[column] = _number(values[column])
+            except ValueError:
+                problems.append((column, "enter a number, like 250000"))
+        kind = _text(values[DELEGATE_TYPE]).casefold()
+        delegate_name = _text(values[DELEGATE])
+        committee = role = None
+        if kind not in DELEGATE_TYPES:
+            problems.append((DELEGATE_TYPE, "enter committee, role or reserved"))
+        elif kind == "reserved":
+            if delegate_name:
+                problems.append(
+                    (
+                        DELEGATE,
+                        "leave this empty: a reserved line has no delegate, the board "
+                        "keeps the matter",
+                    )
+                )
+        elif not delegate_name:
+            problems.append((DELEGATE, f"enter the name of the {kind}"))
+        elif kind == "committee":
+            committee, why = _pick(
+                lookups.committees.get(_norm(delegate_name), []),
+                place,
+                "committee",
+                delegate_name,
+            )
+            if committee is None:
+                problems.append(
+                    (
+                        DELEGATE,
+                        why
+                        or f"there is no committee called {delegate_name} in a place "
+                        f"where {scheme.organisation.name} is a partner",
+                    )
+                )
+        else:
+            role, why = _pick(
+                lookups.roles.get(_norm(delegate_name), []), place, "role", delegate_name
+            )
+            if role is None:
+                problems.append(
+                    (
+                        DELEGATE,
+                        why
+                        or f"{scheme.organisation.name} has no delegate role called "
+                        f"{delegate_name}",
+                    )
+                )
+        if problems:
+            errors.extend(RowError(number, column, message) for column, message in problems)
+            continue
+        assert matter is not None
+        line = Delegation(
+            scheme=scheme,
+            matter=matter,
+            reserved=kind == "reserved",
+            delegate_committee=committee,
+            delegate_role=role,
+            limit_from=amounts[FROM] or Decimal("0"),
+            limit_to=amounts[UP_TO],
+            place=place,
+            conditions=_text(values[CONDITIONS]),
+            reference=_text(values[REFERENCE])[:60],
+        )
+        others = [*existing, *(g for _, g in good)]
+        found = services.line_problems(line, context=context, others=others, label=label)
+        if found:
+            for name, messages in found.items():
+                column = FIELD_COLUMNS.get(name, DELEGATE)
+                errors.extend(RowError(number, column, m) for m in messages)
+            continue
+        row_of[id(line)] = number
+        good.append((number, line))
+    if errors:
+        return ImportResult(errors=errors)
+    try:
+        count = services.delegation_replace_all(
+            actor=actor, scheme=scheme, lines=[line for _, line in good], replace=replace
+        )
+    except ValidationError as error:
+        return ImportResult(problem=error.messages[0])
+    return ImportResult(imported=count)
+
+
+__all__ = [
+    "CONTENT_TYPE",
+    "ImportResult",
+    "RowError",
+    "scheme_export_xlsx",
+    "scheme_import_xlsx",
+    "scheme_template_xlsx",
+]

@@ -1,0 +1,427 @@
+"""The rules for a place's committees, their seats and their terms of reference."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from governance import committees as svc
+from governance.models import (
+    TOR_SECTIONS,
+    CommitteeKind,
+    MemberPosition,
+    TermsOfReference,
+    TorStatus,
+)
+from governance.tor_documents import tor_docx, tor_pdf
+from partners.models import AuditEvent, PlacePartner, Sector
+from partners.services import ConcurrentEditError
+from tests.factories import OrganisationFactory, PlacePartnerFactory, UserFactory
+from tests.factories_structures import (
+    CommitteeFactory,
+    CommitteeMemberFactory,
+    TermsOfReferenceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def partner(place, **kwargs):
+    organisation = OrganisationFactory(system=place.system, **kwargs)
+    PlacePartnerFactory(place=place, organisation=organisation)
+    return organisation
+
+
+def board(world, name="Ashford Partnership Board", **kwargs):
+    return svc.committee_create(
+        actor=world.lead_a,
+        place=world.place_a,
+        name=name,
+        kind=kwargs.pop("kind", CommitteeKind.PARTNERSHIP_BOARD),
+        **kwargs,
+    )
+
+
+def error_fields(excinfo) -> dict[str, str]:
+    return {field: " ".join(messages) for field, messages in excinfo.value.message_dict.items()}
+
+
+# Committees ------------------------------------------------------------------------------------
+
+
+def test_a_committee_is_created_and_audited(world):
+    icb = partner(world.place_a, sector=Sector.ICB)
+    committee = board(
+        world, accountable_to_organisation=icb, quorum_sectors=["icb", "icb", "acute_trust"]
+    )
+    assert committee.pk and committee.version == 1
+    assert committee.quorum_sectors == ["icb", "acute_trust"]
+    event = AuditEvent.objects.get(action="committee.create")
+    assert event.target_id == str(committee.pk) and event.actor == world.lead_a
+
+
+def test_a_name_is_unique_within_a_place_but_not_across_places(world):
+    board(world)
+    with pytest.raises(ValidationError) as excinfo:
+        board(world, name="ashford partnership board ")
+    assert "already has a body called" in error_fields(excinfo)["name"]
+    svc.committee_create(
+        actor=None, place=world.place_b, name="Ashford Partnership Board", kind="icb_committee"
+    )
+
+
+def test_accountable_to_a_committee_of_another_place_is_refused(world):
+    other = CommitteeFactory(place=world.place_b)
+    with pytest.raises(ValidationError) as excinfo:
+        board(world, accountable_to_committee=other)
+    assert "another body of Ashford" in error_fields(excinfo)["accountable_to_committee"]
+
+
+def test_accountable_to_an_organisation_that_is_not_a_partner_is_refused(world):
+    outsider = OrganisationFactory(system=world.system, name="Faraway Trust")
+    with pytest.raises(ValidationError) as excinfo:
+        board(world, accountable_to_organisation=outsider)
+    assert (
+        "Faraway Trust is not a partner of Ashford"
+        in error_fields(excinfo)["accountable_to_organisation"]
+    )
+
+
+def test_accountable_to_a_committee_and_an_organisation_at_once_is_refused(world):
+    parent = board(world, name="Parent")
+    icb = partner(world.place_a)
+    with pytest.raises(ValidationError) as excinfo:
+        board(world, name="Child", accountable_to_committee=parent, accountable_to_organisation=icb)
+    assert "not both" in error_fields(excinfo)["accountable_to_organisation"]
+
+
+def test_a_committee_cannot_answer_to_itself_or_its_sub_committee(world):
+    top = board(world, name="Top")
+    middle = board(world, name="Middle", accountable_to_committee=top)
+    bottom = board(world, name="Bottom", accountable_to_committee=middle)
+    with pytest.raises(ValidationError) as excinfo:
+        svc.committee_update(actor=None, committee=top, version=1, accountable_to_committee=top)
+    assert "cannot answer to itself" in error_fields(excinfo)["accountable_to_committee"]
+    with pytest.raises(ValidationError) as excinfo:
+        svc.committee_update(actor=None, committee=top, version=1, accountable_to_committee=bottom)
+    assert "already answers to Top" in error_fields(excinfo)["accountable_to_committee"]
+    # Moving a sub-committee to another parent without a loop is fine.
+    svc.committee_update(actor=None, committee=bottom, version=1, accountable_to_committee=top)
+
+
+def test_update_changes_audits_and_detects_a_stale_version(world):
+    committee = board(world)
+    updated = svc.committee_update(
+        actor=world.lead_a, committee=committee, version=1, quorum_minimum=5
+    )
+    assert updated.version == 2 and updated.quorum_minimum == 5
+    assert AuditEvent.objects.filter(action="committee.update").count() == 1
+    with pytest.raises(ConcurrentEditError) as excinfo:
+        svc.committee_update(actor=world.icb_admin, committee=committee, version=1, name="Other")
+    assert "Someone else changed this committee" in excinfo.value.messages[0]
+    committee.refresh_from_db()
+    assert committee.name == "Ashford Partnership Board"
+
+
+def test_deactivate_is_refused_while_an_active_sub_committee_answers_to_it(world):
+    parent = board(world, name="Parent")
+    child = board(world, name="Child", accountable_to_committee=parent)
+    with pytest.raises(ValidationError, match="Child answers to it"):
+        svc.committee_deactivate(actor=None, committee=parent)
+    svc.committee_deactivate(actor=None, committee=child)
+    assert svc.committee_deactivate(actor=None, committee=parent).is_active is False
+
+
+def test_a_committee_with_no_voting_members_may_exist(world):
+    committee = board(world)
+    organisation = partner(world.place_a)
+    svc.committee_member_add(
+        actor=None,
+        committee=committee,
+        organisation=organisation,
+        role_title="Observer",
+        voting=False,
+    )
+    assert not committee.members.filter(voting=True).exists()
+
+
+# Members ---------------------------------------------------------------------------------------
+
+
+def test_a_seat_is_held_for_a_partner_of_the_place(world):
+    committee = board(world)
+    inside = partner(world.place_a, name="Ashford Council")
+    member = svc.committee_member_add(
+        actor=world.lead_a, committee=committee, organisation=inside, role_title="Director"
+    )
+    assert member.pk and AuditEvent.objects.filter(action="committee.member_add").exists()
+    outside = partner(world.place_b, name="Brookfield Trust")
+    with pytest.raises(ValidationError) as excinfo:
+        svc.committee_member_add(
+            actor=None, committee=committee, organisation=outside, role_title="Director"
+        )
+    assert "Brookfield Trust is not a partner of Ashford" in error_fields(excinfo)["organisation"]
+
+
+def test_a_named_person_needs_a_current_role_in_the_system(world):
+    committee = board(world)
+    organisation = partner(world.place_a)
+    svc.committee_member_add(
+        actor=None,
+        committee=committee,
+        organisation=organisation,
+        role_title="Lead",
+        person=world.member_a,
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        svc.committee_member_add(
+            actor=None,
+            committee=committee,
+            organisation=organisation,
+            role_title="Other",
+            person=UserFactory(full_name="Nobody Here"),
+        )
+    assert "has no current role in North Shire ICS" in error_fields(excinfo)["person"]
+
+
+@pytest.mark.parametrize(
+    ("position", "label"),
+    [(MemberPosition.CHAIR, "chair"), (MemberPosition.VICE_CHAIR, "vice-chair")],
+)
+def test_one_chair_and_one_vice_chair(world, position, label):
+    committee = board(world)
+    organisation = partner(world.place_a, name="Ashford Council")
+    svc.committee_member_add(
+        actor=None,
+        committee=committee,
+        organisation=organisation,
+        role_title="Leader",
+        position=position,
+    )
+    second = svc.committee_member_add(
+        actor=None, committee=committee, organisation=organisation, role_title="Deputy"
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        svc.committee_member_update(actor=None, member=second, position=position)
+    assert f"already has a {label}: Leader, Ashford Council" in error_fields(excinfo)["position"]
+    second.refresh_from_db()
+    assert second.position == MemberPosition.MEMBER
+
+
+def test_member_update_and_remove_are_audited(world):
+    committee = board(world)
+    member = svc.committee_member_add(
+        actor=None, committee=committee, organisation=partner(world.place_a), role_title="A"
+    )
+    svc.committee_member_update(actor=world.lead_a, member=member, role_title="B", voting=False)
+    member.refresh_from_db()
+    assert (member.role_title, member.voting) == ("B", False)
+    svc.committee_member_remove(actor=world.lead_a, member=member)
+    assert not committee.members.exists()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"committee.member_update", "committee.member_remove"} <= actions
+
+
+# Terms of reference ----------------------------------------------------------------------------
+
+
+def test_versions_move_from_draft_to_approved_and_supersede_the_previous_one(world):
+    committee = board(world)
+    first = svc.tor_create_draft(actor=world.lead_a, committee=committee)
+    assert (first.number, first.status) == (1, TorStatus.DRAFT)
+    first = svc.tor_update(
+        actor=world.lead_a, tor=first, version=first.version, purpose="To plan care together."
+    )
+    first = svc.tor_submit(actor=world.lead_a, tor=first)
+    assert first.status == TorStatus.FOR_APPROVAL
+    first = svc.tor_approve(
+        actor=world.icb_admin, tor=first, approved_by="ICB board", approved_on=date(2025, 4, 1)
+    )
+    assert first.status == TorStatus.APPROVED and first.approved_by == "ICB board"
+
+    second = svc.tor_create_draft(actor=world.lead_a, committee=committee)
+    assert second.number == 2 and second.purpose == "To plan care together."
+    second = svc.tor_update(
+        actor=world.lead_a, tor=second, version=second.version, purpose="To plan care well."
+    )
+    second = svc.tor_submit(actor=world.lead_a, tor=second)
+    svc.tor_approve(
+        actor=world.icb_admin, tor=second, approved_by="ICB board", approved_on=date(2025, 9, 1)
+    )
+    statuses = dict(committee.terms_of_reference.values_list("number", "status"))
+    assert statuses == {1: TorStatus.SUPERSEDED, 2: TorStatus.APPROVED}
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="tor.").values_list("action", flat=True)
+    )
+    assert actions.count("tor.approve") == 2 and "tor.supersede" in actions
+
+
+def test_a_second_open_version_is_refused(world):
+    committee = board(world)
+    draft = svc.tor_create_draft(actor=None, committee=committee)
+    with pytest.raises(ValidationError, match="Version 1 is draft"):
+        svc.tor_create_draft(actor=None, committee=committee)
+    draft = svc.tor_update(actor=None, tor=draft, version=draft.version, purpose="Why")
+    svc.tor_submit(actor=None, tor=draft)
+    with pytest.raises(ValidationError, match="Version 1 is for approval"):
+        svc.tor_create_draft(actor=None, committee=committee)
+
+
+def test_only_drafts_can_be_edited_and_a_stale_save_is_refused(world):
+    committee = board(world)
+    draft = svc.tor_create_draft(actor=None, committee=committee)
+    opened = draft.version
+    svc.tor_update(actor=world.lead_a, tor=draft, version=opened, chair="An independent chair.")
+    with pytest.raises(ConcurrentEditError):
+        svc.tor_update(actor=world.icb_admin, tor=draft, version=opened, chair="Mine")
+    draft.refresh_from_db()
+    assert draft.chair == "An independent chair."
+    draft = svc.tor_update(actor=None, tor=draft, version=draft.version, purpose="Purpose")
+    submitted = svc.tor_submit(actor=None, tor=draft)
+    with pytest.raises(ValidationError, match="only a draft can be changed"):
+        svc.tor_update(actor=None, tor=submitted, version=submitted.version, purpose="x")
+    back = svc.tor_return_to_draft(actor=None, tor=submitted)
+    assert back.status == TorStatus.DRAFT
+    assert svc.tor_update(actor=None, tor=back, version=back.version, purpose="y").purpose == "y"
+
+
+def test_submit_needs_a_purpose_and_approve_needs_a_body_and_a_past_date(world):
+    committee = board(world)
+    draft = svc.tor_create_draft(actor=None, committee=committee)
+    with pytest.raises(ValidationError) as excinfo:
+        svc.tor_submit(actor=None, tor=draft)
+    assert "purpose" in error_fields(excinfo)
+    with pytest.raises(ValidationError, match="cannot be approved"):
+        svc.tor_approve(actor=None, tor=draft, approved_by="Board", approved_on=date(2025, 1, 1))
+    draft = svc.tor_update(actor=None, tor=draft, version=draft.version, purpose="Why")
+    submitted = svc.tor_submit(actor=None, tor=draft)
+    with pytest.raises(ValidationError) as excinfo:
+        svc.tor_approve(
+            actor=None,
+            tor=submitted,
+            approved_by=" ",
+            approved_on=timezone.localdate() + timedelta(days=1),
+        )
+    assert set(error_fields(excinfo)) == {"approved_by", "approved_on"}
+    submitted.refresh_from_db()
+    assert submitted.status == TorStatus.FOR_APPROVAL
+
+
+def test_diff_marks_word_level_changes_per_section(world):
+    committee = board(world)
+    old = TermsOfReferenceFactory(committee=committee, number=1, purpose="To plan care together.")
+    new = TermsOfReferenceFactory(
+        committee=committee, number=2, purpose="To plan and fund care together.", quorum="Four."
+    )
+    diff = {section.key: section for section in svc.tor_diff(old=old, new=new)}
+    assert len(diff) == 10
+    assert ("insert", "and fund ") in [(op, text) for op, text in diff["purpose"].segments] or any(
+        op == "insert" and "fund" in text for op, text in diff["purpose"].segments
+    )
+    assert diff["quorum"].changed and not diff["chair"].changed
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def test_the_list_selector_reads_chair_members_and_approved_version_in_few_queries(
+    world, django_assert_max_num_queries
+):
+    for n in range(4):
+        committee = CommitteeFactory(place=world.place_a, name=f"Body {n}")
+        CommitteeMemberFactory(committee=committee, position=MemberPosition.CHAIR)
+        CommitteeMemberFactory(committee=committee)
+        TermsOfReferenceFactory(committee=committee, number=1, status=TorStatus.APPROVED)
+        TermsOfReferenceFactory(committee=committee, number=2, status=TorStatus.DRAFT)
+    with django_assert_max_num_queries(3):
+        rows = svc.committees_for_place(place=world.place_a)
+        summary = [
+            (
+                c.members_count,
+                svc.committee_chair(c).role_title,
+                svc.committee_approved_tor(c).number,
+                svc.committee_open_tor(c).number,
+                c.accountable_to_organisation,
+            )
+            for c in rows
+        ]
+    assert len(summary) == 4 and all(row[0] == 2 and row[2] == 1 and row[3] == 2 for row in summary)
+
+
+def test_quorum_and_decision_rule_in_words(world):
+    committee = CommitteeFactory(
+        place=world.place_a,
+        quorum_minimum=4,
+        quorum_sectors=["icb", "upper_tier_council"],
+        decision_rule="two_thirds",
+        single_partner_veto=True,
+    )
+    assert svc.quorum_in_words(committee) == (
+        "At least 4 voting members present, including at least one voting member from each "
+        "of: Integrated care board and Upper-tier or unitary council."
+    )
+    assert "two-thirds" in svc.decision_rule_in_words(committee)
+    assert "veto" in svc.decision_rule_in_words(committee)
+
+
+# Documents -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def approved_tor(world) -> TermsOfReference:
+    committee = CommitteeFactory(place=world.place_a, name="Ashford Partnership Board")
+    CommitteeMemberFactory(
+        committee=committee, role_title="Independent chair", position=MemberPosition.CHAIR
+    )
+    return TermsOfReferenceFactory(
+        committee=committee,
+        number=3,
+        status=TorStatus.APPROVED,
+        purpose="To agree the place's priorities <script>.",
+        quorum="Four voting members.",
+        approved_by="ICB board",
+        approved_on=date(2025, 4, 1),
+        review_date=date(2026, 4, 1),
+    )
+
+
+def test_the_word_document_has_every_section_and_the_members(approved_tor):
+    from docx import Document
+
+    document = Document(io.BytesIO(tor_docx(approved_tor)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for _, label in TOR_SECTIONS:
+        assert label in headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Version: 3" in text and "Status: Approved" in text
+    assert "Approved by: ICB board" in text and "Approved on: 1 April 2025" in text
+    assert "Review date: 1 April 2026" in text
+    assert "To agree the place's priorities <script>." in text
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Independent chair" in cells and "Chair" in cells
+
+
+def test_the_pdf_has_every_section(approved_tor):
+    from pypdf import PdfReader
+
+    pdf = tor_pdf(approved_tor)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    for _, label in TOR_SECTIONS:
+        assert label in text
+    assert "Ashford Partnership Board" in text and "Independent chair" in text
+    assert "ICB board" in text
+
+
+def test_place_partner_model_is_what_the_rule_reads(world):
+    """A partner removed from the place can no longer be given a seat."""
+    committee = board(world)
+    organisation = partner(world.place_a)
+    PlacePartner.objects.filter(organisation=organisation).delete()
+    with pytest.raises(ValidationError):
+        svc.committee_member_add(
+            actor=None, committee=committee, organisation=organisation, role_title="X"
+        )

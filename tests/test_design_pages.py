@@ -1,0 +1,227 @@
+"""The design check and the decision router pages, as their readers use them."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from governance.models import CommitteeKind
+from governance.views_design import parse_pounds
+from partners.models import Sector
+from tests.conftest import World
+from tests.factories import OrganisationFactory, PlacePartnerFactory
+from tests.factories_structures import (
+    CommitteeFactory,
+    DelegateRoleFactory,
+    DelegationFactory,
+    MatterCategoryFactory,
+    SchemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+M = Decimal(1_000_000)
+
+
+@pytest.fixture
+def ashford(world: World):
+    place = world.place_a
+    icb = OrganisationFactory(system=world.system, name="North Shire ICB", sector=Sector.ICB)
+    council = OrganisationFactory(
+        system=world.system, name="Ashford County Council", sector=Sector.UPPER_TIER_COUNCIL
+    )
+    no_scheme = OrganisationFactory(
+        system=world.system, name="Ashford Hospice", sector=Sector.HOSPICE
+    )
+    for organisation in (icb, council, no_scheme):
+        PlacePartnerFactory(place=place, organisation=organisation)
+    contracts = MatterCategoryFactory(system=world.system, name="Contracts", code="contracts")
+    award = MatterCategoryFactory(
+        system=world.system, name="Contract award", code="award", parent=contracts
+    )
+    committee = CommitteeFactory(
+        place=place,
+        name="Ashford place committee",
+        kind=CommitteeKind.ICB_COMMITTEE,
+        accountable_to_organisation=icb,
+    )
+    scheme = SchemeFactory(organisation=icb, number=2)
+    DelegationFactory(
+        scheme=scheme,
+        matter=contracts,
+        delegate_committee=committee,
+        limit_to=1 * M,
+        reference="7.1",
+    )
+    DelegationFactory(
+        scheme=SchemeFactory(organisation=council, number=1),
+        matter=award,
+        delegate_role=DelegateRoleFactory(organisation=council, title="Director of adult care"),
+        limit_to=Decimal(500_000),
+        reference="C4",
+    )
+    return {"place": place, "icb": icb, "council": council, "award": award, "scheme": scheme,
+            "committee": committee, "hospice": no_scheme}  # fmt: skip
+
+
+def decide_url(world):
+    return reverse("design:decide", args=[world.place_a.pk])
+
+
+def query(s, value, organisations=("icb", "council")):
+    return {
+        "matter": s["award"].pk,
+        "value": value,
+        "organisations": [s[o].pk for o in organisations],
+    }
+
+
+def text(response) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+@pytest.mark.parametrize("role", ["member_a", "lead_a", "icb_admin"])
+def test_place_readers_see_both_pages(client, world, ashford, role):
+    client.force_login(getattr(world, role))
+    check = client.get(reverse("design:check", args=[world.place_a.pk]))
+    assert check.status_code == 200
+    assert "Minimum partnership membership" in text(check)
+    assert client.get(decide_url(world)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["member_b", "advisory", "other_icb_admin", "outsider"])
+def test_anyone_else_gets_not_found(client, world, ashford, role):
+    client.force_login(getattr(world, role))
+    assert client.get(reverse("design:check", args=[world.place_a.pk])).status_code == 404
+    assert client.get(decide_url(world), query(ashford, "10")).status_code == 404
+
+
+def test_the_form_ticks_every_partner_with_a_scheme_in_force(client, world, ashford):
+    client.force_login(world.member_a)
+    html = client.get(decide_url(world)).content.decode()
+    for organisation in (ashford["icb"], ashford["council"]):
+        assert re.search(rf'value="{organisation.pk}"[^>]*checked', html), organisation
+    assert "Ashford Hospice" not in html  # no scheme in force
+    assert "– Contract award" in html  # the matter tree, indented
+
+
+def test_an_answer_names_the_delegate_and_the_organisations_that_go_back(client, world, ashford):
+    client.force_login(world.member_a)
+    page = text(client.get(decide_url(world), query(ashford, "£750,000")))
+    assert "Ashford place committee" in page
+    assert "line 7.1 of scheme version 2, in force from 1 April 2025" in page
+    assert "North Shire ICB board" in page  # the escalation route
+    assert "£750,000 exceeds the highest delegated limit of £500,000" in page
+    assert (
+        "can be taken at place only if every organisation has delegated authority; Ashford "
+        "County Council must take it through its own governance"
+    ) in page
+
+
+def test_htmx_gets_only_the_answer(client, world, ashford, htmx_headers):
+    client.force_login(world.member_a)
+    response = client.get(decide_url(world), query(ashford, "250k"), **htmx_headers)
+    html = response.content.decode()
+    assert "<html" not in html and "<form" not in html
+    assert "Director of adult care" in html
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_the_shareable_link_reproduces_the_answer(client, world, ashford, htmx_headers):
+    client.force_login(world.member_a)
+    partial = client.get(decide_url(world), query(ashford, "2.5m"), **htmx_headers)
+    link = unescape(re.search(r'href="([^"]+)">Link to this answer', partial.content.decode())[1])
+    client.force_login(world.lead_a)
+    page = client.get(link)
+    assert page.status_code == 200
+    shown = text(page)
+    assert "£2,500,000" in shown
+    assert "No organisation has delegated authority" in shown
+    assert re.search(r'name="value"[^>]*value="2.5m"', page.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-5", "The value cannot be negative"),
+        ("lots", "Enter the value as a number of pounds"),
+        ("", "Enter the value of the decision in pounds"),
+    ],
+)
+def test_bad_values_are_explained_on_the_form(client, world, ashford, value, message):
+    client.force_login(world.member_a)
+    response = client.get(decide_url(world), query(ashford, value))
+    assert response.status_code == 200
+    assert message in text(response)
+    assert "nhsuk-error-message" in response.content.decode()
+
+
+def test_an_unknown_matter_is_explained(client, world, ashford):
+    client.force_login(world.member_a)
+    other_system_matter = MatterCategoryFactory(system=world.other_system)
+    response = client.get(
+        decide_url(world), {**query(ashford, "10"), "matter": other_system_matter.pk}
+    )
+    assert "Choose a matter from the list" in text(response)
+
+
+def test_no_organisation_ticked_is_explained(client, world, ashford):
+    client.force_login(world.member_a)
+    response = client.get(decide_url(world), {"matter": ashford["award"].pk, "value": "10"})
+    assert "Tick at least one organisation" in text(response)
+
+
+def test_the_router_page_reads_a_flat_number_of_queries(client, world, ashford):
+    client.force_login(world.member_a)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(decide_url(world), query(ashford, "250000")).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for n in range(25):
+        DelegationFactory(
+            scheme=ashford["scheme"],
+            matter=ashford["award"],
+            delegate_committee=CommitteeFactory(
+                place=world.place_a, accountable_to_committee=ashford["committee"]
+            ),
+            limit_to=Decimal(n + 2) * M,
+        )
+    assert count() == before
+
+
+def test_the_check_links_a_failing_item_to_the_page_that_fixes_it(client, world, ashford):
+    client.force_login(world.lead_a)
+    html = client.get(reverse("design:check", args=[world.place_a.pk])).content.decode()
+    committee_url = reverse(
+        "committees:committee", args=[world.place_a.pk, ashford["committee"].pk]
+    )
+    assert f'href="{committee_url}"' in html  # it has no voting members
+    assert "Fix this" in html
+    # The partners are set in the console, which only the ICB admins may use.
+    assert "/console/" not in html
+    client.force_login(world.icb_admin)
+    html = client.get(reverse("design:check", args=[world.place_a.pk])).content.decode()
+    assert reverse("console:place", args=[world.system.slug, world.place_a.pk]) in html
+
+
+def test_the_place_page_links_to_the_design_pages(client, world, ashford):
+    client.force_login(world.member_a)
+    html = client.get(reverse("place_detail", args=[world.place_a.pk])).content.decode()
+    assert reverse("design:check", args=[world.place_a.pk]) in html
+    assert reverse("design:decide", args=[world.place_a.pk]) in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "pounds"),
+    [("250000", "250000"), ("£2,500,000", "2500000"), ("2.5m", "2500000"), ("75k", "75000")],
+)
+def test_values_are_read_as_people_write_them(typed, pounds):
+    assert parse_pounds(typed) == Decimal(pounds)

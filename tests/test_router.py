@@ -1,0 +1,442 @@
+"""The decision router: worked examples against real schemes, and properties of the pure
+decision over generated lines."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from delegations.models import SchemeStatus
+from delegations.router import Line, SchemeCitation, decide, route_decision
+from governance.models import CommitteeKind
+from partners.models import Organisation, Sector
+from tests.factories import OrganisationFactory, PlaceFactory, SystemFactory
+from tests.factories_structures import (
+    CommitteeFactory,
+    DelegateRoleFactory,
+    DelegationFactory,
+    MatterCategoryFactory,
+    SchemeFactory,
+)
+
+ON = date(2025, 6, 1)
+M = Decimal(1_000_000)
+
+
+@pytest.fixture
+def setup(db):
+    """Coldharbour: the ICB delegates contract awards up to £1m to the place committee and up
+    to £5m to its finance committee, and reserves anything above; the county council
+    delegates up to £500k to its cabinet member."""
+    system = SystemFactory()
+    place = PlaceFactory(system=system, name="Coldharbour")
+    other_place = PlaceFactory(system=system, name="Dunmore")
+    icb = OrganisationFactory(system=system, name="North Shire ICB", sector=Sector.ICB)
+    council = OrganisationFactory(
+        system=system, name="Coldharbour County Council", sector=Sector.UPPER_TIER_COUNCIL
+    )
+    contracts = MatterCategoryFactory(system=system, name="Contracts", code="contracts")
+    award = MatterCategoryFactory(
+        system=system, name="Contract award", code="award", parent=contracts
+    )
+    workforce = MatterCategoryFactory(system=system, name="Workforce", code="workforce")
+    audit = CommitteeFactory(
+        place=place,
+        name="ICB audit committee",
+        kind=CommitteeKind.ICB_COMMITTEE,
+        accountable_to_organisation=icb,
+    )
+    finance = CommitteeFactory(
+        place=place,
+        name="ICB finance committee",
+        kind=CommitteeKind.ICB_COMMITTEE,
+        accountable_to_committee=audit,
+    )
+    place_committee = CommitteeFactory(
+        place=place,
+        name="Coldharbour place committee",
+        kind=CommitteeKind.ICB_COMMITTEE,
+        accountable_to_committee=finance,
+    )
+    icb_scheme = SchemeFactory(organisation=icb, number=3, effective_from=date(2025, 4, 1))
+    DelegationFactory(
+        scheme=icb_scheme,
+        matter=award,
+        delegate_committee=place_committee,
+        limit_to=1 * M,
+        reference="C1",
+    )
+    DelegationFactory(
+        scheme=icb_scheme,
+        matter=award,
+        delegate_committee=finance,
+        limit_to=5 * M,
+        reference="C2",
+    )
+    DelegationFactory(
+        scheme=icb_scheme,
+        matter=award,
+        reserved=True,
+        limit_from=5 * M + Decimal("0.01"),
+        reference="C3",
+    )
+    DelegationFactory(scheme=icb_scheme, matter=workforce, reserved=True, reference="W1")
+    cabinet = DelegateRoleFactory(organisation=council, title="Cabinet member for adults")
+    council_scheme = SchemeFactory(organisation=council, number=1)
+    DelegationFactory(
+        scheme=council_scheme,
+        matter=award,
+        delegate_role=cabinet,
+        limit_to=Decimal(500_000),
+        reference="4.2",
+    )
+    return {
+        "system": system, "place": place, "other_place": other_place, "icb": icb,
+        "council": council, "contracts": contracts, "award": award, "workforce": workforce,
+        "place_committee": place_committee, "finance": finance, "icb_scheme": icb_scheme,
+        "council_scheme": council_scheme,
+    }  # fmt: skip
+
+
+def route(s, value, matter="award", organisations=("icb", "council"), place="place"):
+    return route_decision(
+        place=s[place],
+        matter=s[matter],
+        value=Decimal(value),
+        organisations=[s[o] for o in organisations],
+        on=ON,
+    )
+
+
+def by_name(result, organisation):
+    return next(o for o in result.outcomes if o.organisation == organisation)
+
+
+def test_250k_is_taken_at_place_by_both_delegates(setup):
+    result = route(setup, 250_000)
+    icb = by_name(result, setup["icb"])
+    assert icb.authority.delegate_label == "Coldharbour place committee"
+    assert icb.authority.reference == "C1"
+    assert icb.authority.citation == "line C1 of scheme version 3, in force from 1 April 2025"
+    assert [step.label for step in icb.escalation] == [
+        "ICB finance committee",
+        "ICB audit committee",
+        "North Shire ICB board",
+    ]
+    council = by_name(result, setup["council"])
+    assert council.authority.delegate_label == "Cabinet member for adults"
+    assert not result.back_to_own_governance
+    assert result.can_be_taken_at_place
+    assert "can be taken at place" in result.joint_route
+
+
+def test_2_5m_goes_to_the_finance_committee_and_the_council_takes_it_back(setup):
+    result = route(setup, 2_500_000)
+    icb = by_name(result, setup["icb"])
+    assert icb.authority.delegate_label == "ICB finance committee"
+    assert [step.label for step in icb.escalation] == [
+        "ICB audit committee",
+        "North Shire ICB board",
+    ]
+    council = by_name(result, setup["council"])
+    assert council.back_to_own_governance
+    assert council.reason == "£2,500,000 exceeds the highest delegated limit of £500,000."
+    assert result.joint_route == (
+        "The decision can be taken at place only if every organisation has delegated "
+        "authority; Coldharbour County Council must take it through its own governance."
+    )
+
+
+def test_7m_is_reserved_to_the_icb_board(setup):
+    result = route(setup, 7_000_000)
+    icb = by_name(result, setup["icb"])
+    assert icb.back_to_own_governance and icb.authority is None
+    assert "reserved to the board" in icb.reason
+    assert "No organisation has delegated authority" in result.joint_route
+
+
+def test_a_reserved_matter_goes_back_to_the_board(setup):
+    result = route(setup, 10, matter="workforce", organisations=("icb",))
+    assert result.outcomes[0].back_to_own_governance
+    assert "reserved to the board" in result.outcomes[0].reason
+
+
+def test_no_line_for_the_matter(setup):
+    result = route(setup, 10, matter="workforce", organisations=("council",))
+    assert result.outcomes[0].reason == "There is no delegation for this matter."
+
+
+def test_a_line_on_a_parent_matter_applies_to_its_child(setup):
+    cabinet = DelegateRoleFactory(organisation=setup["council"], title="Director of finance")
+    DelegationFactory(
+        scheme=setup["council_scheme"],
+        matter=setup["contracts"],
+        delegate_role=cabinet,
+        limit_to=3 * M,
+        reference="4.1",
+    )
+    council = by_name(route(setup, 2_500_000), setup["council"])
+    assert council.authority.delegate_label == "Director of finance"
+    assert council.authority.matter_name == "Contracts"
+
+
+def test_a_gap_between_bands_is_reported(setup):
+    role = DelegateRoleFactory(organisation=setup["council"], title="Chief executive")
+    DelegationFactory(
+        scheme=setup["council_scheme"],
+        matter=setup["award"],
+        delegate_role=role,
+        limit_from=2 * M,
+        limit_to=None,
+    )
+    council = by_name(route(setup, 1_500_000), setup["council"])
+    assert council.back_to_own_governance
+    assert len(council.gaps) == 1
+    assert council.gaps[0].below.reference == "4.2"
+    assert "£1,500,000 falls in a gap between up to £500,000" in council.reason
+
+
+def test_a_conflict_between_two_lines_is_reported(setup):
+    other = CommitteeFactory(place=setup["place"], name="Coldharbour joint committee")
+    DelegationFactory(
+        scheme=setup["icb_scheme"],
+        matter=setup["award"],
+        delegate_committee=other,
+        limit_to=1 * M,
+        reference="C9",
+    )
+    icb = by_name(route(setup, 250_000), setup["icb"])
+    assert len(icb.conflicts) == 1
+    assert {icb.conflicts[0].first.reference, icb.conflicts[0].second.reference} == {"C1", "C9"}
+    assert icb.authority is not None  # still routed, but the conflict is shown
+
+
+def test_a_place_scoped_line_does_not_apply_to_another_place(setup):
+    CommitteeFactory(place=setup["other_place"], name="Dunmore committee")
+    DelegationFactory(
+        scheme=setup["council_scheme"],
+        matter=setup["award"],
+        delegate_role=DelegateRoleFactory(organisation=setup["council"], title="Place director"),
+        limit_to=3 * M,
+        place=setup["place"],
+        reference="P1",
+    )
+    here = by_name(route(setup, 2_000_000), setup["council"])
+    assert here.authority.reference == "P1" and here.authority.place_scoped
+    there = by_name(route(setup, 2_000_000, place="other_place"), setup["council"])
+    assert there.back_to_own_governance
+
+
+def test_a_superseded_scheme_is_ignored(setup):
+    old = SchemeFactory(
+        organisation=setup["council"],
+        number=0,
+        status=SchemeStatus.SUPERSEDED,
+        effective_from=date(2024, 4, 1),
+        effective_to=date(2025, 3, 31),
+    )
+    DelegationFactory(scheme=old, matter=setup["award"], delegate_role=None, limit_to=None)
+    council = by_name(route(setup, 2_500_000), setup["council"])
+    assert council.back_to_own_governance
+    assert council.scheme.number == 1
+
+
+def test_a_scheme_not_yet_in_force_on_the_day(setup):
+    setup["council_scheme"].effective_from = date(2025, 7, 1)
+    setup["council_scheme"].save()
+    council = by_name(route(setup, 10), setup["council"])
+    assert council.scheme is None
+    assert "no scheme of delegation in force on 1 June 2025" in council.reason
+
+
+def test_an_inactive_committee_cannot_take_the_decision(setup):
+    setup["place_committee"].is_active = False
+    setup["place_committee"].save()
+    icb = by_name(route(setup, 250_000), setup["icb"])
+    assert icb.authority.delegate_label == "ICB finance committee"
+    assert any("not active" in note for note in icb.notes)
+
+
+def test_negative_values_are_refused(setup):
+    with pytest.raises(ValueError):
+        route(setup, -1)
+
+
+def test_the_query_count_does_not_grow_with_the_schemes(setup):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            route(setup, 250_000)
+        return len(ctx.captured_queries)
+
+    before = count()
+    for n in range(30):
+        committee = CommitteeFactory(
+            place=setup["place"], accountable_to_committee=setup["finance"]
+        )
+        DelegationFactory(
+            scheme=setup["icb_scheme"],
+            matter=setup["award"],
+            delegate_committee=committee,
+            limit_from=Decimal(n),
+            limit_to=Decimal(n + 1) * 10 * M,
+        )
+    assert count() == before <= 3
+
+
+# Properties of the pure decision ------------------------------------------------------------
+
+ORG = Organisation(name="Test ICB", sector=Sector.ICB, is_statutory=True)
+SCHEME = SchemeCitation(pk=1, number=1, effective_from=ON, effective_to=None)
+amounts = st.integers(min_value=0, max_value=10_000).map(lambda n: Decimal(n) * 1000)
+
+
+def make_line(pk, *, limit_from, limit_to, delegate, reserved=False, depth=0):
+    return Line(
+        pk=pk,
+        reference=str(pk),
+        scheme_number=1,
+        scheme_effective_from=ON,
+        matter_id=depth + 1,
+        matter_name="Matter",
+        matter_depth=depth,
+        reserved=reserved,
+        delegate_key="board" if reserved else f"committee:{delegate}",
+        delegate_label="the board (reserved)" if reserved else f"Committee {delegate}",
+        delegate_active=True,
+        limit_from=limit_from,
+        limit_to=limit_to,
+    )
+
+
+@st.composite
+def tiered_lines(draw):
+    """A well-formed tiered scheme: each tier from zero up to a ceiling, the top one possibly
+    unbounded."""
+    ceilings = sorted(set(draw(st.lists(amounts, min_size=1, max_size=6))))
+    unbounded = draw(st.booleans())
+    lines = [
+        make_line(i, limit_from=Decimal(0), limit_to=c, delegate=draw(st.integers(1, 4)))
+        for i, c in enumerate(ceilings, start=1)
+    ]
+    if unbounded:
+        lines.append(make_line(99, limit_from=Decimal(0), limit_to=None, delegate=5))
+    return lines
+
+
+@st.composite
+def any_lines(draw):
+    lines = []
+    for pk in range(1, draw(st.integers(0, 8)) + 1):
+        start = draw(amounts)
+        end = draw(st.one_of(st.none(), amounts.map(lambda a, s=start: s + a)))
+        lines.append(
+            make_line(
+                pk,
+                limit_from=start,
+                limit_to=end,
+                delegate=draw(st.integers(1, 4)),
+                reserved=draw(st.booleans()),
+                depth=draw(st.integers(0, 2)),
+            )
+        )
+    return lines
+
+
+def rank(outcome):
+    return outcome.authority.ceiling_rank if outcome.authority else None
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=tiered_lines(), a=amounts, b=amounts)
+def test_a_larger_value_never_routes_to_a_lower_level(lines, a, b):
+    low, high = sorted((a, b))
+    first = decide(organisation=ORG, scheme=SCHEME, lines=lines, value=low, on=ON)
+    second = decide(organisation=ORG, scheme=SCHEME, lines=lines, value=high, on=ON)
+    if second.authority is not None:
+        assert first.authority is not None
+        assert rank(second) >= rank(first)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=any_lines(), value=amounts)
+def test_a_reserved_matter_never_routes_below_the_board(lines, value):
+    reservation = make_line(100, limit_from=Decimal(0), limit_to=None, delegate=0, reserved=True)
+    outcome = decide(
+        organisation=ORG, scheme=SCHEME, lines=[*lines, reservation], value=value, on=ON
+    )
+    assert outcome.authority is None and outcome.back_to_own_governance
+    assert "reserved to the board" in outcome.reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=any_lines(), value=amounts, data=st.data())
+def test_removing_a_delegation_never_grants_authority(lines, value, data):
+    before = decide(organisation=ORG, scheme=SCHEME, lines=lines, value=value, on=ON)
+    delegations = [line for line in lines if not line.reserved]
+    if before.authority is not None or not delegations:
+        return
+    removed = data.draw(st.sampled_from(delegations))
+    after = decide(
+        organisation=ORG,
+        scheme=SCHEME,
+        lines=[line for line in lines if line is not removed],
+        value=value,
+        on=ON,
+    )
+    assert after.authority is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=tiered_lines(), value=amounts, data=st.data())
+def test_removing_any_line_of_a_tiered_scheme_never_grants_authority(lines, value, data):
+    top = max((line.limit_to for line in lines if line.limit_to is not None), default=None)
+    if top is not None and all(line.limit_to is not None for line in lines):
+        lines = [
+            *lines,
+            make_line(
+                100, limit_from=top + Decimal("0.01"), limit_to=None, delegate=0, reserved=True
+            ),
+        ]
+    before = decide(organisation=ORG, scheme=SCHEME, lines=lines, value=value, on=ON)
+    if before.authority is not None:
+        return
+    removed = data.draw(st.sampled_from(lines))
+    after = decide(
+        organisation=ORG,
+        scheme=SCHEME,
+        lines=[line for line in lines if line is not removed],
+        value=value,
+        on=ON,
+    )
+    assert after.authority is None
+
+
+def test_an_accountability_chain_deeper_than_the_joined_levels_is_followed(setup):
+    above = setup["finance"]
+    for n in range(5):
+        above = CommitteeFactory(
+            place=setup["place"], name=f"Sub-committee {n}", accountable_to_committee=above
+        )
+    DelegationFactory(
+        scheme=setup["icb_scheme"], matter=setup["award"], delegate_committee=above,
+        limit_to=Decimal(100), reference="D1",
+    )  # fmt: skip
+    icb = by_name(route(setup, 50), setup["icb"])
+    assert icb.authority.reference == "D1"
+    labels = [step.label for step in icb.escalation]
+    assert labels == [
+        "Coldharbour place committee",
+        "ICB finance committee",
+        "Sub-committee 3",
+        "Sub-committee 2",
+        "Sub-committee 1",
+        "Sub-committee 0",
+        "ICB audit committee",
+        "North Shire ICB board",
+    ]
