@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
@@ -52,11 +54,11 @@ format: install ## Apply ruff's fixes and formatting
 .PHONY: test
 test: lint ## Linters, migration check and the whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: test-fast
 test-fast: install ## The test suite without linters or browser tests
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: install ## National-scale benchmark; needs DATABASE_URL=postgres://… (PostgreSQL only); BENCH_ARGS=--quick
