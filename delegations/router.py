@@ -38,17 +38,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
+from delegations.services import money
 from governance.models import Committee
 from partners.models import Organisation, Place
 
 PENNY = Decimal("0.01")
-
-
-def pounds(value: Decimal) -> str:
-    """£2,500,000 or £1,250.50: whole pounds without pence."""
-    if value == value.to_integral_value():
-        return f"£{int(value):,}"
-    return f"£{value:,.2f}"
 
 
 def band_contains(limit_from: Decimal, limit_to: Decimal | None, value: Decimal) -> bool:
@@ -63,10 +57,10 @@ def band_contains(limit_from: Decimal, limit_to: Decimal | None, value: Decimal)
 
 def band_label(limit_from: Decimal, limit_to: Decimal | None) -> str:
     if limit_to is None:
-        return "any value" if limit_from <= 0 else f"from {pounds(limit_from)}"
+        return "any value" if limit_from <= 0 else f"from {money(limit_from)}"
     if limit_from <= 0:
-        return f"up to {pounds(limit_to)}"
-    return f"{pounds(limit_from)} to {pounds(limit_to)}"
+        return f"up to {money(limit_to)}"
+    return f"{money(limit_from)} to {money(limit_to)}"
 
 
 # The matter tree -------------------------------------------------------------------------------
@@ -189,7 +183,7 @@ class Gap:
     @property
     def sentence(self) -> str:
         return (
-            f"{pounds(self.value)} falls in a gap between {self.below.band} "
+            f"{money(self.value)} falls in a gap between {self.below.band} "
             f"({self.below.delegate_label}) and {self.above.band} ({self.above.delegate_label})."
         )
 
@@ -241,7 +235,7 @@ class RouteResult:
 
     @property
     def value_label(self) -> str:
-        return pounds(self.value)
+        return money(self.value)
 
     @property
     def with_authority(self) -> list[OrganisationOutcome]:
@@ -386,13 +380,13 @@ def decide(
         reason = gap.sentence
     elif ceilings and None not in ceilings and value > max(c for c in ceilings if c is not None):
         highest = max(c for c in ceilings if c is not None)
-        reason = f"{pounds(value)} exceeds the highest delegated limit of {pounds(highest)}."
+        reason = f"{money(value)} exceeds the highest delegated limit of {money(highest)}."
     elif not ceilings:
         reason = "There is no delegation for this matter: the scheme reserves it."
     else:
         lowest = min(line.limit_from for line in applicable)
         reason = (
-            f"{pounds(value)} is below the lowest delegated band, which starts at {pounds(lowest)}."
+            f"{money(value)} is below the lowest delegated band, which starts at {money(lowest)}."
         )
     return OrganisationOutcome(
         organisation,

@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from delegations.models import DelegateRole, Delegation, SchemeStatus
+from delegations.services import money as delegation_money
 from governance.models import Committee, CommitteeKind
 from partners.models import Organisation, Place, Sector
 
@@ -66,10 +67,6 @@ def money(value: Decimal) -> str:
     if amount >= 1_000:
         return f"£{(amount / 1_000).normalize():f}k"
     return f"£{amount.normalize():f}"
-
-
-def money_full(value: Decimal) -> str:
-    return f"£{Decimal(value):,.0f}"
 
 
 @dataclass
@@ -126,7 +123,7 @@ class Line:
         finite = [limit for _name, limit in self.details if limit is not None]
         if not finite:
             return "with no upper limit"
-        text = f"up to {money_full(max(finite))}"
+        text = f"up to {delegation_money(max(finite))}"
         if len(finite) < len(self.details):
             text += ", and with no upper limit for some"
         return text
@@ -134,7 +131,7 @@ class Line:
     @property
     def detail_texts(self) -> list[str]:
         return [
-            f"{name}: {'no upper limit' if limit is None else 'up to ' + money_full(limit)}"
+            f"{name}: {'no upper limit' if limit is None else 'up to ' + delegation_money(limit)}"
             for name, limit in self.details
         ]
 
