@@ -3,11 +3,13 @@ parse input only; the rules live in delegations.services."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from delegations.models import DelegateRole, MatterCategory, SchemeOfDelegation
+from delegations.services import MAX_POUNDS, parse_pounds
 from governance.models import Committee
 from partners.forms import NHSForm
 from partners.models import Organisation, Place
@@ -24,6 +26,50 @@ class DateInput(forms.DateInput):
 
     def __init__(self) -> None:
         super().__init__(attrs={"class": "nhsuk-input--width-10"}, format="%Y-%m-%d")
+
+
+class PoundsField(forms.CharField):
+    """An amount of money as people type it in a scheme: 250000, £250,000, 250k or £2.5m."""
+
+    default_error_messages = {
+        "invalid": "Enter an amount in pounds, for example 250000, £250,000 or 2.5m.",
+        "negative": "Enter £0 or more: an amount cannot be negative.",
+        "too_large": "Enter an amount below £1 trillion.",
+    }
+
+    # Checked on the text in to_python: CharField's own length validator would run on the
+    # Decimal it returns.
+    longest = 30
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {
+            **super().widget_attrs(widget),
+            "maxlength": str(self.longest),
+            "inputmode": "decimal",
+            "autocomplete": "off",
+            "spellcheck": "false",
+        }
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+        return value
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if text is None or text in self.empty_values:
+            return None
+        if len(text) > self.longest:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            amount = parse_pounds(text)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if amount < 0:
+            raise forms.ValidationError(self.error_messages["negative"], code="negative")
+        if amount > MAX_POUNDS:
+            raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
+        return amount
 
 
 class SchemeForm(NHSForm):
@@ -81,22 +127,18 @@ class LineForm(NHSForm):
         required=False,
         empty_label="Choose a role",
     )
-    limit_from = forms.DecimalField(
+    limit_from = PoundsField(
         label="From (£)",
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        initial=0,
-        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-10"}),
+        initial=Decimal(0),
+        help_text="For example 0, 250,000 or 1m.",
+        error_messages={"required": "Enter the amount the band starts from: 0 for any amount."},
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
     )
-    limit_to = forms.DecimalField(
+    limit_to = PoundsField(
         label="Up to (£)",
         required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
         help_text="Empty for no upper limit.",
-        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-10"}),
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
     )
     place = forms.ModelChoiceField(
         label="Place", queryset=Place.objects.none(), required=False, empty_label="Every place"

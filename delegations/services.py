@@ -11,10 +11,11 @@ so a line typed on the page and a row of a file are judged the same way."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -106,6 +107,30 @@ def money(value: Decimal | None) -> str:
     if value == value.to_integral_value():
         return f"£{value:,.0f}"
     return f"£{value:,.2f}"
+
+
+# The largest amount a limit or a decision may hold (the columns hold 14 digits with pence).
+MAX_POUNDS = Decimal("999999999999.99")
+_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
+_POUNDS = re.compile(r"(-?\d+(?:\.\d+)?)(k|m|bn)?")
+
+
+def parse_pounds(text: str) -> Decimal:
+    """ "£2.5m", "2,500,000", "250k" or "1,000.50" → Decimal pounds, the way people write
+    amounts in schemes of delegation. ValueError for anything else, including fractions of a
+    penny; the caller decides whether a negative amount is allowed."""
+    cleaned = text.strip().lower().replace(",", "").replace("£", "").replace(" ", "")
+    match = _POUNDS.fullmatch(cleaned)
+    if not match:
+        raise ValueError(text)
+    try:
+        amount = Decimal(match.group(1)) * _MULTIPLIERS[match.group(2) or ""]
+        exact = amount.quantize(Decimal("0.01"))
+    except InvalidOperation as error:
+        raise ValueError(text) from error
+    if exact != amount:
+        raise ValueError(text)
+    return exact
 
 
 def band_text(limit_from: Decimal, limit_to: Decimal | None) -> str:

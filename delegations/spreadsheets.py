@@ -8,7 +8,6 @@ export put before text that looks like a formula is taken off again."""
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -232,12 +231,9 @@ def _text(value: Any) -> str:
     return text
 
 
-_NUMBER = re.compile(r"^\d+(\.\d{1,2})?$")
-
-
 def _number(value: Any) -> Decimal | None:
-    """Whole pounds (or pounds and pence); '£' and thousands commas are allowed. Raises
-    ValueError for anything else."""
+    """An amount as a number cell or as text people write ("£250,000", "2.5m"); pence
+    allowed. Raises ValueError for anything else, and for a negative amount."""
     if isinstance(value, bool):
         raise ValueError
     if isinstance(value, int | float | Decimal):
@@ -248,12 +244,13 @@ def _number(value: Any) -> Decimal | None:
         if number < 0 or number != number.quantize(Decimal("0.01")):
             raise ValueError
         return number
-    text = _text(value).replace(",", "").replace("£", "").replace(" ", "")
+    text = _text(value)
     if not text:
         return None
-    if not _NUMBER.match(text):
+    number = services.parse_pounds(text)
+    if number < 0:
         raise ValueError
-    return Decimal(text)
+    return number
 
 
 def _norm(text: str) -> str:
@@ -395,7 +392,7 @@ def scheme_import_xlsx(
             try:
                 amounts[column] = _number(values[column])
             except ValueError:
-                problems.append((column, "enter a number, like 250000"))
+                problems.append((column, "enter an amount in pounds, like 250000 or £2.5m"))
         kind = _text(values[DELEGATE_TYPE]).casefold()
         delegate_name = _text(values[DELEGATE])
         committee = role = None

@@ -39,7 +39,7 @@ from governance.models import (
     TorStatus,
 )
 from governance.services import text_diff
-from partners.audit import audit_record
+from partners.audit import actor_name, audit_record
 from partners.models import Membership, Organisation, Place, PlacePartner, Sector, User
 from partners.services import ConcurrentEditError
 
@@ -64,10 +64,6 @@ COMMITTEE_FIELDS = frozenset(
 MEMBER_FIELDS = frozenset(
     {"organisation", "role_title", "person", "position", "voting", "deputy_allowed", "independent"}
 )
-
-
-def _who(user: User | None) -> str:
-    return str(user) if user is not None and user.pk else "The system"
 
 
 def _actor_or_none(user: User | None) -> User | None:
@@ -187,7 +183,7 @@ def committee_create(
         system=place.system,
         action="committee.create",
         target=committee,
-        summary=f"{_who(actor)} added {committee.name} to {place.name}",
+        summary=f"{actor_name(actor)} added {committee.name} to {place.name}",
     )
     return committee
 
@@ -235,7 +231,7 @@ def committee_update(
         system=committee.place.system,
         action="committee.update",
         target=committee,
-        summary=f"{_who(actor)} changed {committee.name} (version {committee.version})",
+        summary=f"{actor_name(actor)} changed {committee.name} (version {committee.version})",
         details={"changed": changed},
     )
     return committee
@@ -263,7 +259,7 @@ def committee_deactivate(*, actor: User | None, committee: Committee) -> Committ
         system=committee.place.system,
         action="committee.deactivate",
         target=committee,
-        summary=f"{_who(actor)} made {committee.name} inactive",
+        summary=f"{actor_name(actor)} made {committee.name} inactive",
     )
     return committee
 
@@ -352,7 +348,7 @@ def committee_member_add(
         system=committee.place.system,
         action="committee.member_add",
         target=member,
-        summary=f"{_who(actor)} added {member.role_title}, {organisation.name} to "
+        summary=f"{actor_name(actor)} added {member.role_title}, {organisation.name} to "
         f"{committee.name} as {member.get_position_display().lower()}",
     )
     return member
@@ -386,7 +382,7 @@ def committee_member_update(
         system=committee.place.system,
         action="committee.member_update",
         target=member,
-        summary=f"{_who(actor)} changed the seat of {member.role_title}, "
+        summary=f"{actor_name(actor)} changed the seat of {member.role_title}, "
         f"{member.organisation.name} on {committee.name}",
         details={"changed": changed},
     )
@@ -402,7 +398,7 @@ def committee_member_remove(*, actor: User | None, member: CommitteeMember) -> N
         system=committee.place.system,
         action="committee.member_remove",
         target=member,
-        summary=f"{_who(actor)} removed {member.role_title}, {member.organisation.name} from "
+        summary=f"{actor_name(actor)} removed {member.role_title}, {member.organisation.name} from "
         f"{committee.name}",
     )
     member.delete()
@@ -425,7 +421,7 @@ def _tor_audit(actor: User | None, tor: TermsOfReference, action: str, summary: 
         system=tor.committee.place.system,
         action=f"tor.{action}",
         target=tor,
-        summary=f"{_who(actor)} {summary} version {tor.number} of the terms of reference of "
+        summary=f"{actor_name(actor)} {summary} version {tor.number} of the terms of reference of "
         f"{tor.committee.name}",
     )
 
@@ -512,7 +508,7 @@ def tor_update(
         system=tor.committee.place.system,
         action="tor.update",
         target=tor,
-        summary=f"{_who(actor)} edited version {tor.number} of the terms of reference of "
+        summary=f"{actor_name(actor)} edited version {tor.number} of the terms of reference of "
         f"{tor.committee.name}",
         details={"changed": changed},
     )
@@ -614,7 +610,7 @@ def tor_download_record(*, actor: User | None, tor: TermsOfReference, fmt: str) 
         system=tor.committee.place.system,
         action="tor.download",
         target=tor,
-        summary=f"{_who(actor)} downloaded version {tor.number} of the terms of reference of "
+        summary=f"{actor_name(actor)} downloaded version {tor.number} of the terms of reference of "
         f"{tor.committee.name} ({fmt.upper()})",
         details={"format": fmt},
     )

@@ -47,16 +47,12 @@ from governance.models import (
     RoundStatus,
 )
 from governance.services import question_build, response_deadline, round_create, uk_datetime
-from partners.audit import audit_record
+from partners.audit import actor_name, audit_record
 from partners.models import Membership, Place, Role, System, User
 from partners.queue import enqueue_on_commit
 from partners.services import ConcurrentEditError
 
 ROUND_LABEL = "consultation round"
-
-
-def _who(user: User | None) -> str:
-    return str(user) if user and user.pk else "The system"
 
 
 def _names(places: Iterable[Place]) -> str:
@@ -461,7 +457,7 @@ def round_update(
         system=consultation.system,
         action="round.update",
         target=consultation,
-        summary=f"{_who(actor)} changed consultation round {consultation.title}"
+        summary=f"{actor_name(actor)} changed consultation round {consultation.title}"
         + (f" ({', '.join(changed)})" if changed else " (nothing changed)"),
         details={"changed": changed, "version": consultation.version},
     )
@@ -507,7 +503,7 @@ def round_questions_replace(
         system=consultation.system,
         action="round.questions_replace",
         target=consultation,
-        summary=f"{_who(actor)} set the {len(built)} question{'s' if len(built) != 1 else ''} "
+        summary=f"{actor_name(actor)} set the {len(built)} question{'s' if len(built) != 1 else ''} "
         f"of consultation round {consultation.title}",
     )
     return built
@@ -542,7 +538,7 @@ def milestone_add(
         system=round.system,
         action="round.milestone_add",
         target=milestone,
-        summary=f"{_who(actor)} added milestone “{milestone.title}” ({milestone.due_on:%d %b %Y}) "
+        summary=f"{actor_name(actor)} added milestone “{milestone.title}” ({milestone.due_on:%d %b %Y}) "
         f"to {round.title}",
     )
     return milestone
@@ -568,7 +564,7 @@ def milestone_update(
             system=milestone.round.system,
             action="round.milestone_update",
             target=milestone,
-            summary=f"{_who(actor)} changed milestone “{milestone.title}” "
+            summary=f"{actor_name(actor)} changed milestone “{milestone.title}” "
             f"({milestone.due_on:%d %b %Y}) of {milestone.round.title}",
         )
     return milestone
@@ -582,7 +578,7 @@ def milestone_remove(*, actor: User | None, milestone: Milestone) -> None:
         system=consultation.system,
         action="round.milestone_remove",
         target=milestone,
-        summary=f"{_who(actor)} removed milestone “{milestone.title}” from {consultation.title}",
+        summary=f"{actor_name(actor)} removed milestone “{milestone.title}” from {consultation.title}",
     )
     milestone.delete()
 
@@ -619,7 +615,7 @@ def round_close_now(
         system=consultation.system,
         action="round.close",
         target=consultation,
-        summary=f"{_who(actor)} closed consultation round {consultation.title} early for every "
+        summary=f"{actor_name(actor)} closed consultation round {consultation.title} early for every "
         f"place (it was due to close at {uk_datetime(was_closing)}"
         + (f"; {ended} extension{'s' if ended != 1 else ''} ended" if ended else "")
         + ")"
@@ -677,7 +673,7 @@ def deadline_extend(
         system=consultation.system,
         action="round.extension",
         target=extension,
-        summary=f"{_who(actor)} gave {place.name} until {uk_datetime(closes_at)} to respond to "
+        summary=f"{actor_name(actor)} gave {place.name} until {uk_datetime(closes_at)} to respond to "
         f"{consultation.title}"
         + (f" (was {uk_datetime(previous)})" if previous else "")
         + (" and reopened the round for it" if reopened else "")

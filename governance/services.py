@@ -43,7 +43,7 @@ from governance.models import (
     RoundStatus,
 )
 from governance.rules import FrameworkRules, option_set_numbers, option_set_verdict
-from partners.audit import audit_record
+from partners.audit import actor_name, audit_record
 from partners.models import Membership, Place, Role, System, User
 from partners.services import ConcurrentEditError
 
@@ -395,10 +395,6 @@ def _require_editable(response: PlaceResponse) -> None:
         raise ValidationError(refusal)
 
 
-def _who(user: User | None) -> str:
-    return str(user) if user else "Someone"
-
-
 NO_CHOICE = "None chosen"
 
 
@@ -482,7 +478,7 @@ def answer_save(
         system=response.round.system,
         action="response.answer_save",
         target=answer,
-        summary=f"{_who(actor)} saved {response.place.name}'s answer to question "
+        summary=f"{actor_name(actor)} saved {response.place.name}'s answer to question "
         f"{question.order}{chosen} (version {answer.version})",
     )
     return answer
@@ -583,7 +579,7 @@ def rating_save(
         system=response.round.system,
         action="response.rating_save",
         target=rating,
-        summary=f"{_who(actor)} saved {response.place.name}'s rating of option "
+        summary=f"{actor_name(actor)} saved {response.place.name}'s rating of option "
         f"{option.number} against principle {principle.number} (version {rating.version})",
     )
     return rating
@@ -643,7 +639,7 @@ def proposal_save(
         system=response.round.system,
         action="response.proposal_save",
         target=response,
-        summary=f"{_who(actor)} saved {response.place.name}'s proposal "
+        summary=f"{actor_name(actor)} saved {response.place.name}'s proposal "
         f"({option_set_label(key)}, version {response.version})",
     )
     return response
@@ -782,7 +778,7 @@ def response_submit(*, actor: User | None, response: PlaceResponse) -> PlaceResp
         system=response.round.system,
         action="response.submit",
         target=response,
-        summary=f"{_who(actor)} submitted {response.place.name}'s response to "
+        summary=f"{actor_name(actor)} submitted {response.place.name}'s response to "
         f"{response.round.title}",
     )
     return response
@@ -809,7 +805,7 @@ def response_withdraw(*, actor: User | None, response: PlaceResponse) -> PlaceRe
         system=response.round.system,
         action="response.withdraw",
         target=response,
-        summary=f"{_who(actor)} withdrew {response.place.name}'s response to "
+        summary=f"{actor_name(actor)} withdrew {response.place.name}'s response to "
         f"{response.round.title} to change it",
     )
     return response

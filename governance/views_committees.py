@@ -13,6 +13,7 @@ view answers with the partial its target needs."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -659,32 +660,50 @@ def tor_edit(request: HttpRequest, place_pk: int, pk: int, number: int) -> HttpR
     )
 
 
-@login_required
-@require_POST
-def tor_submit(request: HttpRequest, place_pk: int, pk: int, number: int) -> HttpResponse:
+def _tor_move(
+    request: HttpRequest,
+    place_pk: int,
+    pk: int,
+    number: int,
+    move: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """Moves a version along its approval path (service `move`), or says why it cannot."""
     place = _place(request, place_pk, edit=True)
     committee = _committee(place, pk)
     tor = _tor(committee, number)
     page_url = _tor_url(place, committee, tor)
     try:
-        services.tor_submit(actor=_actor(request), tor=tor)
+        move(actor=_actor(request), tor=tor)
     except ValidationError as error:
         return _refused(request, error, page_url)
-    return _done(request, f"Version {tor.number} is ready for approval.", page_url)
+    return _done(request, done.format(number=tor.number), page_url)
+
+
+@login_required
+@require_POST
+def tor_submit(request: HttpRequest, place_pk: int, pk: int, number: int) -> HttpResponse:
+    return _tor_move(
+        request,
+        place_pk,
+        pk,
+        number,
+        services.tor_submit,
+        "Version {number} is ready for approval.",
+    )
 
 
 @login_required
 @require_POST
 def tor_return(request: HttpRequest, place_pk: int, pk: int, number: int) -> HttpResponse:
-    place = _place(request, place_pk, edit=True)
-    committee = _committee(place, pk)
-    tor = _tor(committee, number)
-    page_url = _tor_url(place, committee, tor)
-    try:
-        services.tor_return_to_draft(actor=_actor(request), tor=tor)
-    except ValidationError as error:
-        return _refused(request, error, page_url)
-    return _done(request, f"Version {tor.number} is a draft again.", page_url)
+    return _tor_move(
+        request,
+        place_pk,
+        pk,
+        number,
+        services.tor_return_to_draft,
+        "Version {number} is a draft again.",
+    )
 
 
 @login_required

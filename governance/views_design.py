@@ -7,8 +7,6 @@ follow to see the same answer; over HTMX only the answer is swapped and the addr
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -21,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from delegations.forms import PoundsField
 from delegations.models import MatterCategory, SchemeOfDelegation, SchemeStatus
 from delegations.router import MatterTree, RouteResult, route_decision
 from governance.validator import FAIL, PASS, WARNING, CheckItem, Fix, design_check, summary_counts
@@ -33,22 +32,6 @@ from partners.views import get_place_for
 
 CHECK = "governance/design/check.html"
 DECIDE = "governance/design/decide.html"
-MAX_VALUE = Decimal("999999999999.99")
-_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
-
-
-def parse_pounds(text: str) -> Decimal:
-    """ "£2.5m", "2,500,000" or "250k" → Decimal pounds; ValueError for anything else."""
-    cleaned = text.strip().lower().replace(",", "").replace("£", "").replace(" ", "")
-    match = re.fullmatch(r"(-?\d+(?:\.\d+)?)(k|m|bn)?", cleaned)
-    if not match:
-        raise ValueError(text)
-    try:
-        return (Decimal(match.group(1)) * _MULTIPLIERS[match.group(2) or ""]).quantize(
-            Decimal("0.01")
-        )
-    except InvalidOperation as error:
-        raise ValueError(text) from error
 
 
 class DecisionForm(NHSForm):
@@ -60,12 +43,10 @@ class DecisionForm(NHSForm):
             "invalid_choice": "Choose a matter from the list.",
         },
     )
-    value = forms.CharField(
+    value = PoundsField(
         label="Value of the decision, in pounds",
         help_text="For example 250000, £2,500,000 or 2.5m. Enter 0 if no money is involved.",
-        max_length=30,
         error_messages={"required": "Enter the value of the decision in pounds."},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     organisations = forms.TypedMultipleChoiceField(
         label="Organisations whose resources are involved",
@@ -89,19 +70,6 @@ class DecisionForm(NHSForm):
         chosen: forms.TypedMultipleChoiceField = self.fields["organisations"]  # type: ignore[assignment]
         chosen.choices = [(o.pk, o.name) for o in organisations]
         self.fields["value"].widget.attrs["class"] += " nhsuk-input--width-10"
-
-    def clean_value(self) -> Decimal:
-        try:
-            value = parse_pounds(self.cleaned_data["value"])
-        except ValueError:
-            raise forms.ValidationError(
-                "Enter the value as a number of pounds, for example 250000 or 2.5m."
-            ) from None
-        if value < 0:
-            raise forms.ValidationError("The value cannot be negative: enter £0 or more.")
-        if value > MAX_VALUE:
-            raise forms.ValidationError("Enter a value below £1 trillion.")
-        return value
 
     def chosen_matter(self, system_id: int) -> MatterCategory:
         """The matter, built from the tree already read (no query)."""

@@ -10,6 +10,11 @@ from django.db import models
 from partners.models import AuditEvent, System, User
 
 
+def actor_name(user: User | None) -> str:
+    """How an audit summary names who acted: a scheduled job or a data load has no user."""
+    return str(user) if user is not None and user.pk else "The system"
+
+
 def audit_record(
     *,
     actor: User | None,

@@ -154,6 +154,38 @@ def test_adding_a_line_without_javascript(admin, records):
     assert line.limit_to == Decimal("250000") and line.delegate_committee == records.committee
 
 
+def test_line_amounts_are_read_as_people_write_them_and_shown_back_with_commas(
+    admin, records, htmx_headers
+):
+    data = line_data(records, limit_from="£250k", limit_to="2.5m")
+    assert admin.post(records.url("line_add", records.scheme.pk), data).status_code == 302
+    line = Delegation.objects.get()
+    assert (line.limit_from, line.limit_to) == (Decimal("250000"), Decimal("2500000"))
+    form = admin.get(records.url("line_edit", line.pk), **htmx_headers).content.decode()
+    assert 'value="250,000"' in form and 'value="2,500,000"' in form
+
+
+@pytest.mark.parametrize(
+    ("limit_from", "limit_to", "message"),
+    [
+        ("lots", "", "Enter an amount in pounds, for example 250000, £250,000 or 2.5m."),
+        ("", "", "Enter the amount the band starts from: 0 for any amount."),
+        ("0", "-5", "Enter £0 or more: an amount cannot be negative."),
+        ("0", "10.001", "Enter an amount in pounds"),
+    ],
+)
+def test_a_bad_amount_is_explained_on_the_line_form(
+    admin, records, htmx_headers, limit_from, limit_to, message
+):
+    data = line_data(records, limit_from=limit_from, limit_to=limit_to)
+    page = admin.post(
+        records.url("line_add", records.scheme.pk), data, **htmx_headers
+    ).content.decode()
+    assert message in page
+    assert f'value="{limit_from}"' in page or not limit_from  # what was typed stays
+    assert not Delegation.objects.exists()
+
+
 def test_a_refused_line_shows_its_error_in_place(admin, records, htmx_headers):
     DelegationFactory(
         scheme=records.scheme,
@@ -278,7 +310,7 @@ def test_uploading_a_spreadsheet_with_bad_rows_lists_them_and_saves_nothing(admi
     page = response.content.decode()
     assert response.status_code == 200
     assert "nhsuk-error-summary" in page and "Nothing has been saved" in page
-    assert "Row 3, Up to (£): enter a number, like 250000" in page
+    assert "Row 3, Up to (£): enter an amount in pounds, like 250000 or £2.5m" in page
     assert not Delegation.objects.exists()
 
 

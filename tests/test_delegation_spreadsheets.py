@@ -58,7 +58,7 @@ GOOD = [
         250000,
         "Within the agreed budget",
     ],
-    ["1.2", "contract-award", "", "role", "Director of Place", "", "250000", "£1,000,000", ""],
+    ["1.2", "contract-award", "", "role", "Director of Place", "", "250k", "£1m", ""],
     ["2.1", "section-75", "", "reserved", "", "", 0, "", "The board agrees every pooled budget"],
 ]
 
@@ -133,8 +133,8 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row(scheme):
         m.startswith("Row 4, Delegate: there is no committee called Nobody") for m in messages
     )
     assert "Row 5, Place: there is no place called Nowhere" in messages
-    assert "Row 6, From (£): enter a number, like 250000" in messages
-    assert "Row 6, Up to (£): enter a number, like 250000" in messages
+    assert "Row 6, From (£): enter an amount in pounds, like 250000 or £2.5m" in messages
+    assert "Row 6, Up to (£): enter an amount in pounds, like 250000 or £2.5m" in messages
     assert any(
         m.startswith("Row 7, Up to (£): The 'up to' value must be at least") for m in messages
     )

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from delegations.services import parse_pounds
 from governance.models import CommitteeKind
-from governance.views_design import parse_pounds
 from partners.models import Sector
 from tests.conftest import World
 from tests.factories import OrganisationFactory, PlacePartnerFactory
@@ -148,8 +148,10 @@ def test_the_shareable_link_reproduces_the_answer(client, world, ashford, htmx_h
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("-5", "The value cannot be negative"),
-        ("lots", "Enter the value as a number of pounds"),
+        ("-5", "an amount cannot be negative"),
+        ("lots", "Enter an amount in pounds"),
+        ("1.005", "Enter an amount in pounds"),
+        ("1500bn", "Enter an amount below £1 trillion"),
         ("", "Enter the value of the decision in pounds"),
     ],
 )
@@ -229,7 +231,20 @@ def test_the_place_page_links_to_the_design_pages(client, world, ashford):
 
 @pytest.mark.parametrize(
     ("typed", "pounds"),
-    [("250000", "250000"), ("£2,500,000", "2500000"), ("2.5m", "2500000"), ("75k", "75000")],
+    [
+        ("250000", "250000"),
+        ("£2,500,000", "2500000"),
+        ("2.5m", "2500000"),
+        ("75k", "75000"),
+        ("£1,000.50", "1000.50"),
+        (" 3 BN ", "3000000000"),
+    ],
 )
 def test_values_are_read_as_people_write_them(typed, pounds):
     assert parse_pounds(typed) == Decimal(pounds)
+
+
+@pytest.mark.parametrize("typed", ["", "£", "2.5mm", "1e6", "1.005", "one million", "1,00.5.0"])
+def test_amounts_that_are_not_pounds_are_refused(typed):
+    with pytest.raises(ValueError):
+        parse_pounds(typed)
