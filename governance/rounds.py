@@ -49,7 +49,7 @@ from governance.models import (
 from governance.services import question_build, response_deadline, round_create, uk_datetime
 from partners.audit import actor_name, audit_record
 from partners.models import Membership, Place, Role, System, User
-from partners.queue import enqueue_on_commit
+from partners.queue import enqueue_on_commit_or_keep
 from partners.services import ConcurrentEditError
 
 ROUND_LABEL = "consultation round"
@@ -294,7 +294,7 @@ def _queue_open_emails(consultation: ConsultationRound) -> None:
     from governance.tasks import round_open_email_task
 
     pk = consultation.pk
-    enqueue_on_commit(round_open_email_task, round_id=pk)
+    enqueue_on_commit_or_keep(round_open_email_task, round_id=pk)
 
 
 def _record_opening(consultation: ConsultationRound, actor: User | None) -> None:
@@ -762,7 +762,7 @@ def _remind(consultation: ConsultationRound, place: Place, deadline: datetime, l
                 f"{consultation.title} closes for them at {uk_datetime(deadline)}",
                 details={"place": place.pk, "deadline": deadline.isoformat()},
             )
-            enqueue_on_commit(round_reminder_email_task, reminder_id=reminder.pk)
+            enqueue_on_commit_or_keep(round_reminder_email_task, reminder_id=reminder.pk)
     except IntegrityError:  # another run reminded them a moment ago
         return False
     return True

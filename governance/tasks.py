@@ -49,3 +49,12 @@ def round_reminder_email_task(*, reminder_id: int) -> int:
     from governance.emails import round_reminder_email_send
 
     return round_reminder_email_send(reminder_id=reminder_id)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_kwargs={"max_retries": 5}
+)
+def response_submitted_email_task(*, response_id: int, submitted_at: str) -> int:
+    from governance.emails import response_submitted_emails_send
+
+    return response_submitted_emails_send(response_id=response_id, submitted_at=submitted_at)

@@ -21,3 +21,11 @@ def invitations_retry_unsent_task() -> int:
     from partners.services import invitations_retry_unsent
 
     return invitations_retry_unsent()
+
+
+@shared_task
+def pending_tasks_retry_task() -> int:
+    """Publish the tasks kept while the broker was down (see partners.queue)."""
+    from partners.queue import pending_tasks_retry
+
+    return pending_tasks_retry()

@@ -544,3 +544,31 @@ def test_reminders_are_due_from_reminder_days_before_the_deadline(world, framewo
     assert rounds.round_reminders_send(now=consultation.closes_at - timedelta(days=8)) == 0
     assert rounds.round_reminders_send(now=consultation.closes_at - timedelta(days=7)) == 1
     assert rounds.round_reminders_send(now=consultation.closes_at + timedelta(minutes=1)) == 0
+
+
+# E-mails sent late (kept while the broker was down, see partners.queue) -----------------------
+
+
+def test_an_opening_email_that_runs_after_the_round_closed_sends_nothing(world, framework):
+    from governance.emails import round_open_emails_send
+
+    consultation = open_round(world, framework)
+    assert round_open_emails_send(round_id=consultation.pk) == 1
+    rounds.round_close_now(actor=world.icb_admin, round=consultation)
+    mail.outbox.clear()
+    assert round_open_emails_send(round_id=consultation.pk) == 0
+    assert mail.outbox == []
+
+
+def test_a_reminder_that_runs_after_its_deadline_sends_nothing(world, framework):
+    from governance.emails import round_reminder_email_send
+
+    open_round(world, framework, days_open=3, reminder_days=7)
+    assert rounds.round_reminders_send() == 1  # queued only: no commit in this test
+    reminder = ReminderSent.objects.get()
+    assert round_reminder_email_send(reminder_id=reminder.pk) == 1
+    ReminderSent.objects.filter(pk=reminder.pk).update(
+        deadline=timezone.now() - timedelta(minutes=1)
+    )
+    assert round_reminder_email_send(reminder_id=reminder.pk) == 0
+    assert len(mail.outbox) == 1
