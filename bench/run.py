@@ -5,11 +5,15 @@ Needs DATABASE_URL pointing at a migrated PostgreSQL database; loads the nationa
 not superusers:
 
 1. per page and HTMX partial: SQL queries, and server time p50/p95 over N requests through
-   django.test.Client;
+   django.test.Client; among them the pages of the consultation round the data set holds
+   (a place's response as its member, its lead and an ICB admin; the round's progress board
+   and settings in the console; the feedback summary panel);
 2. throughput under gunicorn (2 workers, config.settings.bench, 127.0.0.1 on a free port)
    driven by wrk for a fixed time, alternating the minimal baseline view with each page, so
    every page is reported as requests/s and as a ratio to the baseline;
-3. the peak resident memory (VmHWM) of the gunicorn workers.
+3. the peak resident memory (VmHWM) of the gunicorn workers;
+4. the feedback compilation of a 200-place round (bench/compile.py) and the decision router
+   (bench/router.py), each in a process of its own.
 
 Prints a JSON report and writes it to bench-results/report-<timestamp>.json and
 bench-results/latest.json. Every loop is bounded in count and time; all traffic goes to
@@ -45,9 +49,13 @@ HOST = "127.0.0.1"
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 
 QUERY_GOAL = 15
+# Systems that bench/compile.py and bench/router.py build for themselves in the same database;
+# they are not part of the national data set, so nobody signs in to them here.
+OWN_SYSTEMS = ("bench-compile", "bench-router")
 FULL_PAGE_RATIO_GOAL = 0.5
 PARTIAL_RATIO_GOAL = 0.7
 HTMX = {"HX-Request": "true"}
+EXPLORER_PARTIAL = "/options/explorer/?options=2&options=3&options=4"
 
 
 def log(message: str) -> None:
@@ -67,6 +75,7 @@ class Options:
     rounds: int  # A/B pairs per throughput target
     connections: int
     seed: int
+    routes: int  # decision routes timed by bench/router.py
 
 
 def parse_options() -> Options:
@@ -76,6 +85,9 @@ def parse_options() -> Options:
     parser.add_argument("--duration", type=int, help="seconds per wrk run (default 10; quick 3)")
     parser.add_argument("--rounds", type=int, help="A/B pairs per target (default 2; quick 1)")
     parser.add_argument("--seed", type=int, default=2025, help="seed if the data set is loaded")
+    parser.add_argument(
+        "--routes", type=int, help="decision routes to time (default 500; quick 200)"
+    )
     args = parser.parse_args()
     quick = args.quick
     return Options(
@@ -85,6 +97,7 @@ def parse_options() -> Options:
         rounds=max(1, min(args.rounds or (1 if quick else 2), 10)),
         connections=4,
         seed=args.seed,
+        routes=max(20, min(args.routes or (200 if quick else 500), 5000)),
     )
 
 
@@ -126,6 +139,13 @@ def setup_django() -> None:
 def ensure_data_set(seed: int) -> dict[str, Any]:
     from django.core.management import call_command
 
+    from governance.models import (
+        Answer,
+        ConsultationRound,
+        PlaceRating,
+        PlaceResponse,
+        ResponseStatus,
+    )
     from partners.models import (
         Membership,
         Organisation,
@@ -142,23 +162,31 @@ def ensure_data_set(seed: int) -> dict[str, Any]:
         started = time.perf_counter()
         call_command("generate_national", seed=seed, stdout=sys.stderr)
         generated_seconds = round(time.perf_counter() - started, 1)
+    own = {"system__slug__in": OWN_SYSTEMS}
+    responses = PlaceResponse.objects.exclude(round__system__slug__in=OWN_SYSTEMS)
     return {
         "generated_this_run": generated_seconds is not None,
         "generate_seconds": generated_seconds,
         "seed": seed if generated_seconds is not None else None,
-        "systems": System.objects.count(),
-        "places": Place.objects.count(),
-        "organisations": Organisation.objects.count(),
-        "organisation_aliases": OrganisationAlias.objects.count(),
-        "place_partners": PlacePartner.objects.count(),
-        "people": User.objects.count(),
-        "current_memberships": Membership.objects.current().count(),
+        "systems": System.objects.exclude(slug__in=OWN_SYSTEMS).count(),
+        "places": Place.objects.exclude(**own).count(),
+        "organisations": Organisation.objects.exclude(**own).count(),
+        "organisation_aliases": OrganisationAlias.objects.exclude(**own).count(),
+        "place_partners": PlacePartner.objects.exclude(place__system__slug__in=OWN_SYSTEMS).count(),
+        "people": User.objects.exclude(memberships__system__slug__in=OWN_SYSTEMS).count(),
+        "current_memberships": Membership.objects.current().exclude(**own).count(),
+        "consultation_rounds": ConsultationRound.objects.exclude(**own).count(),
+        "place_responses": responses.count(),
+        "place_responses_submitted": responses.filter(status=ResponseStatus.SUBMITTED).count(),
+        "answers": Answer.objects.filter(response__in=responses).count(),
+        "place_ratings": PlaceRating.objects.filter(response__in=responses).count(),
     }
 
 
 @dataclass
 class Subjects:
     member: Any  # User
+    lead: Any  # User, a lead of the member's place
     place: Any  # Place
     place_people: int
     admin: Any  # User
@@ -167,53 +195,85 @@ class Subjects:
     place_search: str
     organisation_search: str
     people_search: str
+    round: Any  # ConsultationRound: the member's place's round
+    admin_round: Any  # ConsultationRound: the admin's system's round
+    admin_place: Any  # Place: the admin's system's place with most people
+    rating_cell: tuple[int, int]  # option pk, principle pk: the framework's first cell
+    question: int  # pk of the round's first question
 
 
 def pick_subjects() -> Subjects:
-    """A place member of the place with most people; an ICB admin of the biggest system."""
+    """A place member and a place lead of the place with most people; an ICB admin of the
+    biggest system; the consultation round of each."""
     from django.db.models import Count, Q
 
+    from governance.models import ConsultationRound, GovernanceOption, Principle
     from partners.models import Membership, Organisation, Place, Role, System, User
 
     current = Q(memberships__ended_at__isnull=True)
+    places = Place.objects.filter(is_active=True).exclude(system__slug__in=OWN_SYSTEMS)
     place = (
-        Place.objects.filter(is_active=True)
-        .annotate(people=Count("memberships", filter=current))
+        places.annotate(people=Count("memberships", filter=current))
         .order_by("-people", "pk")
         .first()
     )
     system = (
-        System.objects.annotate(people=Count("memberships__user", filter=current, distinct=True))
+        System.objects.exclude(slug__in=OWN_SYSTEMS)
+        .annotate(people=Count("memberships__user", filter=current, distinct=True))
         .order_by("-people", "pk")
         .first()
     )
     if place is None or system is None:
         refuse("the data set has no places or systems.")
     assert place is not None and system is not None
-    member = (
-        User.objects.filter(
-            is_active=True,
-            is_superuser=False,
-            memberships__place=place,
-            memberships__role=Role.PLACE_MEMBER,
-            memberships__ended_at__isnull=True,
+
+    def person(role: str, **where: Any) -> Any:
+        return (
+            User.objects.filter(
+                is_active=True,
+                is_superuser=False,
+                memberships__role=role,
+                memberships__ended_at__isnull=True,
+                **{f"memberships__{name}": value for name, value in where.items()},
+            )
+            .order_by("pk")
+            .first()
         )
-        .order_by("pk")
+
+    member = person(Role.PLACE_MEMBER, place=place)
+    lead = person(Role.PLACE_LEAD, place=place)
+    admin = person(Role.ICB_ADMIN, system=system)
+    if member is None or lead is None or admin is None:
+        refuse("no active, non-superuser place member, place lead or ICB admin to sign in as.")
+
+    def round_of(a_place: Any) -> Any:
+        found = (
+            ConsultationRound.objects.filter(system_id=a_place.system_id, invited_places=a_place)
+            .order_by("-opens_at", "-pk")
+            .first()
+        )
+        if found is None:
+            refuse(
+                f"{a_place.name} has no consultation round: the data set predates the rounds "
+                "generate_national now makes. Drop and recreate the database, migrate, and "
+                "run the benchmark again."
+            )
+        return found
+
+    admin_place = (
+        places.filter(system=system)
+        .annotate(people=Count("memberships", filter=current))
+        .order_by("-people", "pk")
         .first()
     )
-    admin = (
-        User.objects.filter(
-            is_active=True,
-            is_superuser=False,
-            memberships__system=system,
-            memberships__role=Role.ICB_ADMIN,
-            memberships__ended_at__isnull=True,
-        )
-        .order_by("pk")
-        .first()
-    )
-    if member is None or admin is None:
-        refuse("no active, non-superuser place member or ICB admin to sign in as.")
+    assert admin_place is not None
+    consultation = round_of(place)
+    option = GovernanceOption.objects.filter(framework_id=consultation.framework_id).first()
+    principle = Principle.objects.filter(framework_id=consultation.framework_id).first()
+    question = consultation.questions.order_by("order").first()
+    if option is None or principle is None or question is None:
+        refuse(f"the round {consultation.title!r} has no options, principles or questions.")
+    assert option is not None and principle is not None and question is not None
     # Searches an admin would type: the start of a place name, a common word in organisation
     # names, a surname.
     first_place = Place.objects.filter(system=system).order_by("name").first()
@@ -233,6 +293,7 @@ def pick_subjects() -> Subjects:
     people_search = someone.user.full_name.split()[-1] if someone else "a"
     return Subjects(
         member=member,
+        lead=lead,
         place=place,
         place_people=place.people,
         admin=admin,
@@ -241,6 +302,11 @@ def pick_subjects() -> Subjects:
         place_search=place_search,
         organisation_search=organisation_search,
         people_search=people_search,
+        round=consultation,
+        admin_round=round_of(admin_place),
+        admin_place=admin_place,
+        rating_cell=(option.pk, principle.pk),
+        question=question.pk,
     )
 
 
@@ -251,7 +317,7 @@ def pick_subjects() -> Subjects:
 class Page:
     name: str
     url: str
-    who: str  # "member", "admin" or "anonymous"
+    who: str  # "member", "lead" or "admin"
     htmx: bool = False
 
 
@@ -285,12 +351,7 @@ def pages(s: Subjects) -> list[Page]:
         Page("governance options", "/options/", "member"),
         Page("ratings matrix", "/options/ratings/", "member"),
         Page("combination explorer", "/options/explorer/?options=1&options=4", "member"),
-        Page(
-            "combination explorer (HTMX partial)",
-            "/options/explorer/?options=2&options=3&options=4",
-            "member",
-            True,
-        ),
+        Page("combination explorer (HTMX partial)", EXPLORER_PARTIAL, "member", True),
     ]
     for htmx in (False, True):
         suffix = " (HTMX partial)" if htmx else ""
@@ -301,7 +362,52 @@ def pages(s: Subjects) -> list[Page]:
                 result.append(
                     Page(f"console {name} page 2{suffix}", f"{url}?page=2", "admin", htmx)
                 )
-    return result
+    return result + round_pages(s)
+
+
+def proposal_url(s: Subjects) -> str:
+    """The member's place's response to its round: the proposal page."""
+    return f"/places/{s.place.pk}/rounds/{s.round.pk}/"
+
+
+def round_pages(s: Subjects) -> list[Page]:
+    """The consultation round's pages: the place's response (proposal, ratings and answers on
+    one page) as its member, its lead and an ICB admin, its history, and the partials it
+    fetches; the console's rounds list, the round's progress board and settings; the
+    feedback summary panel; the released summaries list."""
+    response = proposal_url(s)
+    option, principle = s.rating_cell
+    console = f"/console/{s.system.slug}"
+    admin_round = f"{console}/rounds/{s.admin_round.pk}"
+    return [
+        Page("proposal page", response, "member"),
+        Page("proposal page (place lead)", response, "lead"),
+        Page(
+            "proposal page (ICB admin reading)",
+            f"/places/{s.admin_place.pk}/rounds/{s.admin_round.pk}/",
+            "admin",
+        ),
+        Page("response history", f"{response}history/", "member"),
+        Page("response completeness (HTMX partial)", f"{response}completeness/", "member", True),
+        Page("response proposal (HTMX partial)", f"{response}proposal/", "member", True),
+        Page(
+            "response rating cell (HTMX partial)",
+            f"{response}ratings/{option}/{principle}/",
+            "member",
+            True,
+        ),
+        Page("response answer (HTMX partial)", f"{response}answers/{s.question}/", "member", True),
+        Page("console rounds", f"{console}/rounds/", "admin"),
+        Page("console rounds (HTMX partial)", f"{console}/rounds/", "admin", True),
+        Page("round progress board", f"{admin_round}/", "admin"),
+        Page("round progress board (HTMX partial)", f"{admin_round}/progress/", "admin", True),
+        Page("round settings", f"{admin_round}/edit/", "admin"),
+        Page("round more time (HTMX partial)", f"{admin_round}/extend/", "admin", True),
+        Page("round close confirmation", f"{admin_round}/close/", "admin"),
+        Page("feedback summary", f"{admin_round}/summary/", "admin"),
+        Page("feedback summary panel (HTMX partial)", f"{admin_round}/summary/", "admin", True),
+        Page("released summaries", f"/feedback/{s.system.slug}/", "admin"),
+    ]
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -310,14 +416,37 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[index]
 
 
+def sign_in(client: Any, user: Any) -> None:
+    """`force_login` stands for a whole sign-in. Where two-factor sign-in is required (ICB
+    admins), the session is also made to have passed it with a confirmed authenticator app of
+    the person's (one is added for them if they have none), as after typing its code, so the
+    admin's pages are measured as an admin really sees them, not as a redirect."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from partners.two_factor import REQUIRED_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    if not session.get(REQUIRED_SESSION_KEY):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(
+        user=user, name="Authenticator app (benchmark)", confirmed=True
+    )
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def measure_pages(subjects: Subjects, options: Options) -> list[dict[str, Any]]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    clients = {"member": Client(), "admin": Client()}
-    clients["member"].force_login(subjects.member)
-    clients["admin"].force_login(subjects.admin)
+    clients = {"member": Client(), "lead": Client(), "admin": Client()}
+    sign_in(clients["member"], subjects.member)
+    sign_in(clients["lead"], subjects.lead)
+    sign_in(clients["admin"], subjects.admin)
     results = []
     for page in pages(subjects):
         client = clients[page.who]
@@ -499,7 +628,7 @@ def session_cookie(user: Any) -> str:
     from django.test import Client
 
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
@@ -519,6 +648,13 @@ def measure_throughput(
     baseline = ("minimal view", "/bench/minimal/", member)
     targets: list[tuple[str, str, dict[str, str], float | None]] = [
         ("place page", f"/places/{subjects.place.pk}/", member, FULL_PAGE_RATIO_GOAL),
+        ("proposal page", proposal_url(subjects), member, FULL_PAGE_RATIO_GOAL),
+        (
+            "combination explorer (HTMX partial)",
+            EXPLORER_PARTIAL,
+            {**member, **HTMX},
+            PARTIAL_RATIO_GOAL,
+        ),
         ("console dashboard", f"{console}/", admin, FULL_PAGE_RATIO_GOAL),
         ("console people list", f"{console}/people/", admin, None),
         (
@@ -671,6 +807,29 @@ def measure_compile() -> dict[str, Any]:
     return result
 
 
+ROUTER_GOAL_P95_MS = 20.0
+
+
+def measure_router(options: Options) -> dict[str, Any]:
+    """bench/router.py in a process of its own (it builds its own system of 50,000 delegation
+    lines in the same database the first time, and reuses it after)."""
+    done = subprocess.run(  # noqa: S603 - our own script, no outside input
+        [sys.executable, str(ROOT / "bench" / "router.py"), "--routes", str(options.routes)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    if done.returncode != 0:
+        log(done.stderr[-2000:])
+        return {"error": f"bench/router.py exited with {done.returncode}"}
+    result: dict[str, Any] = json.loads(done.stdout)
+    ms = result["ms"]
+    log(f"  {result['routes']} routes: p50 {ms['p50']} ms, p95 {ms['p95']} ms, max {ms['max']} ms")
+    return result
+
+
 def main() -> None:
     options = parse_options()
     check_database_url()
@@ -690,6 +849,13 @@ def main() -> None:
             "place": subjects.place.name,
             "people_in_place": subjects.place_people,
         },
+        "lead": {"role": "place lead of the same place (not a superuser)"},
+        "round": {
+            "title": subjects.round.title,
+            "member_place_round_responses": subjects.round.responses.count(),
+            "admin_system_round_responses": subjects.admin_round.responses.count(),
+            "admin_reads_response_of": subjects.admin_place.name,
+        },
         "admin": {
             "role": "ICB governance admin (not a superuser)",
             "system": subjects.system.name,
@@ -701,6 +867,8 @@ def main() -> None:
     report["throughput"], report["memory"] = measure_throughput(subjects, options)
     log("Feedback compilation of a 200-place round with all exports (bench/compile.py):")
     report["compile"] = measure_compile()
+    log(f"Decision router, {options.routes} routes over 50,000 delegation lines (bench/router.py):")
+    report["router"] = measure_router(options)
     report["goals"] = goals(report["pages"], report["throughput"])
     report["goals"].append(
         {
@@ -709,6 +877,15 @@ def main() -> None:
             "target": COMPILE_GOAL_SECONDS,
             "actual": report["compile"].get("job_seconds"),
             "met": bool(report["compile"].get("meets_goal")),
+        }
+    )
+    router_p95 = report["router"].get("ms", {}).get("p95")
+    report["goals"].append(
+        {
+            "goal": f"decision router: p95 at most {ROUTER_GOAL_P95_MS:g} ms",
+            "target": ROUTER_GOAL_P95_MS,
+            "actual": router_p95,
+            "met": router_p95 is not None and router_p95 <= ROUTER_GOAL_P95_MS,
         }
     )
     report["goals_met"] = sum(goal["met"] for goal in report["goals"])

@@ -1,5 +1,6 @@
 """generate_national at a tiny size: the counts asked for, a lead in every place, every sector,
-and object permissions exactly as the per-user sync would derive them."""
+object permissions exactly as the per-user sync would derive them, and a consultation round
+in every system to which every place has submitted a complete response."""
 
 from __future__ import annotations
 
@@ -16,7 +17,21 @@ from delegations.models import (
     SchemeOfDelegation,
     SchemeStatus,
 )
-from governance.models import Committee, CommitteeKind, CommitteeMember, TermsOfReference
+from governance import rounds
+from governance.models import (
+    Answer,
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    ConsultationRound,
+    DeadlineExtension,
+    PlaceRating,
+    PlaceResponse,
+    ResponseStatus,
+    TermsOfReference,
+)
+from governance.rules import FrameworkRules, option_set_numbers, option_set_verdict
+from governance.services import response_history, response_missing_items, response_sheet
 from partners.models import (
     AuditEvent,
     Invitation,
@@ -123,6 +138,65 @@ def test_committees_terms_of_reference_and_schemes() -> None:
         line.full_clean()
 
 
+def test_every_place_has_submitted_a_complete_response() -> None:
+    output = generate(places=6, organisations=60)
+    assert "place_responses_submitted: 6" in output
+    assert ConsultationRound.objects.count() == System.objects.count()
+    for consultation in ConsultationRound.objects.select_related("framework", "system"):
+        assert consultation.is_open()
+        places = set(Place.objects.filter(system=consultation.system, is_active=True))
+        assert set(consultation.invited_places.all()) == places
+        assert consultation.milestones.count() == 4
+        sheet = response_sheet(round=consultation, response=None)
+        assert len(sheet.questions) == 7
+        assert any(question.choices for question in sheet.questions)
+        rules = FrameworkRules.load(consultation.framework)
+        responses = consultation.responses.select_related("place", "submitted_by")
+        assert {response.place for response in responses} == places
+        for response in responses:
+            assert response.status == ResponseStatus.SUBMITTED
+            # Submitted by a current lead of the place, after the round opened.
+            assert (
+                Membership.objects.current()
+                .filter(user=response.submitted_by, place=response.place, role=Role.PLACE_LEAD)
+                .exists()
+            ), response
+            assert consultation.opens_at < response.submitted_at < consultation.closes_at
+            # An allowed proposal with a case of some length, naming the place.
+            numbers = option_set_numbers(response.proposed_option_set)
+            assert option_set_verdict(rules, numbers).allowed, response.proposed_option_set
+            assert len(response.proposal_case.split()) >= 120
+            assert response.place.name in response.proposal_case
+            # Every question answered, every option rated against every principle.
+            answers = {a.question_id: a for a in response.answers.all()}
+            assert set(answers) == {question.pk for question in sheet.questions}
+            for question in sheet.questions:
+                answer = answers[question.pk]
+                assert answer.text.strip()
+                if question.choices:
+                    assert answer.choice in question.choices
+                assert answer.updated_at <= response.submitted_at
+            cells = {(r.option_id, r.principle_id): r for r in response.ratings.all()}
+            assert set(cells) == {(o.pk, p.pk) for o in sheet.options for p in sheet.principles}
+            for rating in cells.values():
+                assert rating.band and rating.agreement and rating.reasons.strip()
+                assert len(rating.reasons.split()) < 40  # short reasons
+                rating.full_clean()
+            assert response_missing_items(response=response) == []
+            # The history the response page shows: who proposed, answered, rated, submitted.
+            changes = response_history(response=response)
+            assert changes[0].what == "Status" and changes[0].new == "Submitted"
+            assert changes[0].who == response.submitted_by
+            assert len(changes) >= 2 + 7 + 15 * 3
+        # The progress board counts every place as submitted.
+        board = rounds.round_progress(round=consultation)
+        assert [row.place for row in board] == sorted(places, key=lambda p: (p.name, p.pk))
+        assert all(row.has_submitted and row.who is not None for row in board)
+    assert PlaceRating.objects.count() == 6 * 15
+    assert Answer.objects.count() == 6 * 7
+    assert AuditEvent.objects.filter(action="response.submit").count() == 6
+
+
 def test_permissions_match_the_per_user_sync() -> None:
     generate()
     assert UserObjectPermission.objects.exists()
@@ -141,10 +215,30 @@ def test_permissions_match_the_per_user_sync() -> None:
     assert permissions_sync_all_bulk() == (0, 0)
 
 
+def responses_snapshot() -> list[tuple[object, ...]]:
+    return sorted(
+        [
+            *PlaceResponse.objects.values_list(
+                "place__name", "proposed_option_set", "proposal_case", "submitted_by__email"
+            ),
+            *Answer.objects.values_list(
+                "response__place__name", "question__order", "choice", "text"
+            ),
+            *PlaceRating.objects.values_list(
+                "response__place__name", "option__number", "principle__number", "band", "reasons"
+            ),
+        ],
+        key=repr,
+    )
+
+
 def test_same_seed_same_data() -> None:
     generate()
     first = sorted(Organisation.objects.values_list("name", "sector", "ods_code"))
     first_lines = structure_snapshot()
+    first_responses = responses_snapshot()
+    for model in (PlaceResponse, DeadlineExtension, ConsultationRound):
+        model.objects.all().delete()
     Delegation.objects.all().delete()
     SchemeOfDelegation.objects.all().delete()
     DelegateRole.objects.all().delete()
@@ -168,6 +262,7 @@ def test_same_seed_same_data() -> None:
     generate()
     assert sorted(Organisation.objects.values_list("name", "sector", "ods_code")) == first
     assert structure_snapshot() == first_lines
+    assert responses_snapshot() == first_responses
 
 
 def test_refuses_a_database_that_has_data() -> None:

@@ -1,13 +1,16 @@
 """A national-scale, fictional data set for benchmarks: by default 42 integrated care systems,
 about 200 places, 5,000 partner organisations of every sector (a third of them with the
-abbreviations people really use), 20,000 people in every role, and the object permissions
-their memberships give.
+abbreviations people really use), 20,000 people in every role and the object permissions
+their memberships give; every place's committees and terms of reference, every organisation's
+scheme of delegation; and in every system an open consultation round to which every place
+has submitted its response.
 
 Seeded and reproducible: the same --seed gives the same names, sizes and links (dates are
 relative to the moment it runs). Rows go in with bulk_create in batches, not through the
-per-row services, and permissions with `permissions_sync_all_bulk`, so it runs in a minute or
-two on a small machine. Each domain has its own generator function below; later domains
-(consultation rounds, committees, delegation lines) add theirs to `GENERATORS`."""
+per-row services, and permissions with `permissions_sync_all_bulk`, so it runs in well under a
+minute on a small machine. Each domain has its own generator function below (people and
+roles; committees, terms of reference and schemes of delegation; a consultation round per
+system with every place's submitted response), listed in `GENERATORS`."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -37,15 +41,33 @@ from delegations.models import (
 )
 from delegations.services import DEFAULT_MATTERS
 from governance.models import (
+    Agreement,
+    AllowedCombination,
+    Answer,
+    Band,
     Committee,
     CommitteeKind,
     CommitteeMember,
+    ConsultationRound,
+    DeadlineExtension,
     DecisionRule,
     Frequency,
+    GovernanceOption,
     MemberPosition,
+    Milestone,
+    OptionFramework,
+    PlaceRating,
+    PlaceResponse,
+    Principle,
+    Question,
+    ResponseStatus,
+    RoundStatus,
+    SuggestedRating,
     TermsOfReference,
     TorStatus,
 )
+from governance.rules import FrameworkRules, allowed_option_sets, option_set_numbers
+from governance.services import DEFAULT_QUESTIONS, question_build
 from partners.models import (
     STATUTORY_SECTORS,
     AuditEvent,
@@ -1119,6 +1141,548 @@ def generate_structures(world: World) -> None:
     world.counts["delegation_lines"] = len(lines)
 
 
+# Consultation rounds and place responses ------------------------------------------------------
+
+FRAMEWORK_SLUG = "ics-design-framework-2021"  # loaded by governance's data migration
+ROUND_TITLE = "Place governance options 2025/26"
+ROUND_PURPOSE = (
+    "Tell us which governance arrangement would work best for your place from April, how well "
+    "each option meets the principles, and what the analysis has missed."
+)
+# How often places propose each allowed set; a set not named here is proposed rarely.
+PROPOSAL_WEIGHTS = {"1": 3, "2": 4, "3": 2, "4": 1, "5": 2, "1+4": 6, "2+4": 5, "3+4": 3}
+BANDS = [band.value for band in Band]
+BAND_WORDS: dict[str, str] = {
+    Band.LOW: "weak",
+    Band.LOW_MEDIUM: "fairly weak",
+    Band.MEDIUM: "adequate",
+    Band.MEDIUM_HIGH: "fairly strong",
+    Band.HIGH: "strong",
+}
+QUALIFIERS = _words(
+    "depending on strength of partnership, if the partnership agreement is signed first, "
+    "once the schemes of delegation are revised, provided the council delegates too"
+)
+# Free text names the place, its partners and its people, as real responses do: that is what
+# the anonymised summary has to scrub.
+CASE_SENTENCES = (
+    "Our partners met four times during the consultation, and {partner} hosted the last workshop.",
+    "{lead} chairs the partnership today and would continue to convene it.",
+    "The partnership already pools part of its budget for intermediate care with {council}.",
+    "{partner} and {partner2} run a joint discharge team, and we want governance that lets "
+    "that work grow.",
+    "A population of about {population} people needs decisions taken close to where care is "
+    "delivered.",
+    "Primary care must have a real voice: the GP federation asked for a voting seat and we agree.",
+    "Healthwatch {place} told us that residents want to see decisions made in public.",
+    "We do not yet have the shared finance function that a joint committee would need.",
+    "The council's cabinet has agreed in principle to delegate some adult social care "
+    "decisions to the place.",
+    "Our voluntary sector partners asked that the arrangement does not add meetings for them.",
+    "A named director with delegated authority would stop small decisions waiting for a committee.",
+    "Statutory partners remain accountable to their own boards, and the arrangement must "
+    "respect that.",
+    "We want the ICB to delegate the community services budget to the place within two years.",
+    "The risk we see is duplication between the place board and the provider collaborative.",
+    "{partner2} is concerned about the time a joint committee would take from its executives.",
+    "Our neighbourhood teams already work across practice boundaries, so the model should build "
+    "on them.",
+    "We would need support from the ICB's governance team to draft terms of reference.",
+    "Assurance should come through clear reporting to the ICB board, not extra layers of meetings.",
+    "The arrangement must work for a place of our size, not only for the largest places.",
+    "We have asked {partner} to lead the work on a partnership agreement over the summer.",
+    "{writer} ({email}) can answer any questions about this response.",
+    "Mental health and learning disability services should be part of the place's remit from "
+    "the start.",
+)
+# The first sentence of each answer, by question; a question with fixed answers opens with
+# the reason for the chosen one.
+ANSWER_OPENERS = {
+    2: "The analysis covers most of what matters to {place}, with two gaps.",
+    3: "We broadly agree with the suggested ratings, though not for every option.",
+    4: "For planning and delivering a strategy, {options} would serve {place} best.",
+    5: "For engaging every partner, {options} gives each organisation a seat and a voice.",
+    6: "For {place}, {options} is the arrangement our partners support.",
+    7: "We would not want option {avoided} in {place} at this stage.",
+}
+CHOICE_REASONS = (
+    "One model for every place would make assurance simpler for the ICB and its partners.",
+    "Each place is at a different stage, so each should choose within the framework.",
+    "Our partners are divided on this and would value the ICB's view.",
+)
+REASONS = (
+    "{partner} sees option {option} as {word} on {principle}: {clause}",
+    "Our partners rated option {option} {word} against {principle}; {clause}",
+    "On {principle}, option {option} looks {word} for {place}: {clause}",
+)
+CLAUSES = (
+    "accountability would stay with the statutory boards.",
+    "decisions could be taken quickly within clear limits.",
+    "every partner would have a voice, but nobody a veto.",
+    "it depends on the partnership agreement being in place.",
+    "the ICB keeps the money, so partners have little reason to commit.",
+    "it needs shared finance and legal support we do not yet have.",
+    "the council could not delegate its own functions to it.",
+    "it builds on how the partners already work together.",
+    "assurance to the ICB board would be straightforward.",
+    "it adds a layer of meetings without adding authority.",
+)
+MISSING = (
+    "How primary care is represented when decisions are delegated.",
+    "The cost of running the arrangement, in staff time as well as money.",
+    "How residents and Healthwatch would hold the arrangement to account.",
+    "What happens when a partner's board disagrees with a decision.",
+)
+EXTENSION_REASONS = (
+    "The partnership board meets after the closing date and must agree the response.",
+    "The place lead was on leave for part of the round.",
+    "The council's cabinet needs to see the response first.",
+)
+
+
+@dataclass
+class _Authors:
+    """Who writes a place's response: its current, active members and leads; and who may
+    submit it: its leads."""
+
+    writers: list[User] = field(default_factory=list)
+    leads: list[User] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    """A response before it is saved, and what its answers and ratings are written from."""
+
+    response: PlaceResponse
+    team: list[User]  # the members who write it
+    proposer: User  # who saved the proposal
+    lead: User  # who submitted it
+    started: datetime
+    words: dict[str, str]  # the names its sentences use
+
+
+def _authors_by_place(world: World) -> dict[int, _Authors]:
+    found: dict[int, _Authors] = {}
+    for membership in world.memberships:
+        user = membership.user
+        if membership.place_id is None or membership.ended_at is not None or not user.is_active:
+            continue
+        authors = found.setdefault(membership.place_id, _Authors())
+        authors.writers.append(user)
+        if membership.role == Role.PLACE_LEAD:
+            authors.leads.append(user)
+    return found
+
+
+def _history(instance: Any, *, at: datetime, user: User, kind: str, **then: Any) -> Any:
+    """The history record django-simple-history writes when `instance` is saved, dated in
+    the past; `then` holds the values that differed at that moment."""
+    model = type(instance)
+    values = {f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields}
+    reason = then.pop("history_change_reason", None)
+    values.update(then)
+    return model.history.model(
+        **values,
+        history_date=at,
+        history_user_id=user.pk,
+        history_type=kind,
+        history_change_reason=reason,
+    )
+
+
+def _options_in_words(key: str) -> str:
+    numbers = [str(n) for n in option_set_numbers(key)]
+    if len(numbers) == 1:
+        return f"option {numbers[0]}"
+    return f"options {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+def _between(world: World, start: datetime, end: datetime) -> datetime:
+    seconds = max(int((end - start).total_seconds()), 1)
+    return start + timedelta(seconds=world.rng.randrange(seconds))
+
+
+def _sentences(world: World, count: int, words: dict[str, str]) -> list[str]:
+    return [s.format(**words) for s in world.rng.sample(CASE_SENTENCES, count)]
+
+
+def generate_rounds(world: World) -> None:
+    """For every system an open consultation round on the 2021 design framework with the
+    default seven questions and four milestones, inviting every place. Every place's response
+    is submitted by one of its leads: a proposal the framework allows and the case for it, a
+    rating of every option against every principle with reasons, and an answer to every
+    question, written by a few of its members over the round, with the history the response
+    page shows. A few places were given more time."""
+    rng = world.rng
+    framework = OptionFramework.objects.filter(slug=FRAMEWORK_SLUG).first()
+    if framework is None:
+        raise CommandError(
+            f"The option framework {FRAMEWORK_SLUG!r} is not loaded: run `manage.py migrate`."
+        )
+    options = list(GovernanceOption.objects.filter(framework=framework).order_by("number"))
+    principles = list(Principle.objects.filter(framework=framework).order_by("number"))
+    rules = FrameworkRules.from_rows(
+        [(o.number, o.short_name, o.stands_alone) for o in options],
+        AllowedCombination.objects.filter(framework=framework).values_list("key", flat=True),
+    )
+    option_sets = allowed_option_sets(rules)
+    weights = [PROPOSAL_WEIGHTS.get(key, 1) for key in option_sets]
+    suggested = {
+        (rating.option_set, rating.principle_id): rating.band
+        for rating in SuggestedRating.objects.filter(framework=framework)
+    }
+    authors_of = _authors_by_place(world)
+    admins_of: dict[int, list[User]] = {}
+    for membership in world.memberships:
+        if membership.role == Role.ICB_ADMIN and membership.ended_at is None:
+            admins_of.setdefault(membership.system_id, []).append(membership.user)
+
+    # The rounds: opened three weeks ago, closing in ten days.
+    hour = world.now.replace(minute=0, second=0, microsecond=0)
+    opens_at, closes_at = hour - timedelta(days=21), hour + timedelta(days=10)
+    consultations = _bulk(
+        ConsultationRound,
+        [
+            ConsultationRound(
+                system=system,
+                framework=framework,
+                title=ROUND_TITLE,
+                purpose=ROUND_PURPOSE,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                status=RoundStatus.OPEN,
+                created_by=next(iter(admins_of.get(system.pk, [])), None),
+            )
+            for system in world.systems
+        ],
+    )
+    round_of = {consultation.system_id: consultation for consultation in consultations}
+    places = [place for place in world.places if place.is_active]
+    invited = ConsultationRound.invited_places.through
+    _bulk(
+        invited,
+        [invited(consultationround_id=round_of[p.system_id].pk, place_id=p.pk) for p in places],
+    )
+    questions = _bulk(
+        Question,
+        [
+            question_build(round=consultation, order=order, spec=spec)
+            for consultation in consultations
+            for order, spec in enumerate(DEFAULT_QUESTIONS, 1)
+        ],
+    )
+    questions_of: dict[int, list[Question]] = {}
+    for question in questions:
+        questions_of.setdefault(question.round_id, []).append(question)
+    close_day = closes_at.date()
+    milestones = _bulk(
+        Milestone,
+        [
+            Milestone(round=consultation, title=title, description=description, due_on=due_on)
+            for consultation in consultations
+            for title, description, due_on in (
+                (
+                    "High-level summary to the oversight group",
+                    "Counts of the options proposed and the ratings.",
+                    close_day + timedelta(days=7),
+                ),
+                (
+                    "Detailed review at the advisory group",
+                    "Option by option, with every place's comments.",
+                    close_day + timedelta(days=21),
+                ),
+                ("Extraordinary meeting", "", close_day + timedelta(days=35)),
+                ("Proposals to the board", "", close_day + timedelta(days=49)),
+            )
+        ],
+    )
+
+    # The responses: begun in the round's first days, submitted since.
+    plans: list[_Plan] = []
+    extensions: list[DeadlineExtension] = []
+    events: list[AuditEvent] = []
+    invited_count = {system.pk: 0 for system in world.systems}
+    for place in places:
+        invited_count[place.system_id] += 1
+    for consultation in consultations:
+        events += [
+            AuditEvent(
+                actor=consultation.created_by,
+                system_id=consultation.system_id,
+                action="round.create",
+                target_type=ConsultationRound._meta.label,
+                target_id=str(consultation.pk),
+                summary=f"Created consultation round {ROUND_TITLE} for "
+                f"{invited_count[consultation.system_id]} places",
+                details={},
+                created_at=opens_at - timedelta(days=7),
+            ),
+            AuditEvent(
+                actor=None,
+                system_id=consultation.system_id,
+                action="round.open",
+                target_type=ConsultationRound._meta.label,
+                target_id=str(consultation.pk),
+                summary=f"Opened consultation round {ROUND_TITLE}; its places' leads are being "
+                "e-mailed",
+                details={},
+                created_at=opens_at,
+            ),
+        ]
+    for place in places:
+        consultation = round_of[place.system_id]
+        authors = authors_of.get(place.pk) or _Authors()
+        if not authors.leads:
+            raise CommandError(f"{place.name} has no active place lead to submit its response.")
+        lead = rng.choice(authors.leads)
+        team = rng.sample(authors.writers, min(len(authors.writers), rng.randint(2, 4)))
+        started = opens_at + timedelta(minutes=rng.randint(60, 5 * 24 * 60))
+        submitted = _between(world, started + timedelta(days=3), hour - timedelta(hours=1))
+        key = rng.choices(option_sets, weights=weights)[0]
+        partners = world.partners_by_place.get(place.pk, [])
+        named = rng.sample([o.name for o in partners], 2) if len(partners) >= 2 else []
+        partner, partner2 = named or ["the ICB", "the council"]
+        councils = [o.name for o in partners if o.sector == Sector.UPPER_TIER_COUNCIL]
+        writer = team[0]
+        chosen = set(option_set_numbers(key))
+        words = {
+            "place": place.name,
+            "partner": partner,
+            "partner2": partner2,
+            "council": councils[0] if councils else "the council",
+            "lead": lead.full_name,
+            "writer": writer.full_name,
+            "email": writer.email,
+            "population": f"{place.population or 300_000:,}",
+            "options": _options_in_words(key),
+            "avoided": str(rng.choice([o.number for o in options if o.number not in chosen])),
+        }
+        first = (
+            f"{place.name} proposes {_options_in_words(key)} for the coming year, and would "
+            "review the arrangement after twelve months."
+        )
+        body = _sentences(world, rng.randint(10, 16), words)
+        middle = len(body) // 2
+        case = " ".join([first, *body[:middle]]) + "\n\n" + " ".join(body[middle:])
+        proposer = rng.choice(team)
+        response = PlaceResponse(
+            round=consultation,
+            place=place,
+            status=ResponseStatus.SUBMITTED,
+            proposed_option_set=key,
+            proposal_case=case,
+            version=2,  # made, then the proposal saved
+            updated_by=proposer,
+            submitted_at=submitted,
+            submitted_by=lead,
+        )
+        plans.append(
+            _Plan(
+                response=response,
+                team=team,
+                proposer=proposer,
+                lead=lead,
+                started=started,
+                words=words,
+            )
+        )
+        if rng.random() < 0.06:
+            extensions.append(
+                DeadlineExtension(
+                    round=consultation,
+                    place=place,
+                    closes_at=closes_at + timedelta(days=7),
+                    reason=rng.choice(EXTENSION_REASONS),
+                    granted_by=consultation.created_by,
+                )
+            )
+    responses = _bulk(PlaceResponse, [plan.response for plan in plans])
+    events += [
+        AuditEvent(
+            actor=response.submitted_by,
+            system_id=response.place.system_id,
+            action="response.submit",
+            target_type=PlaceResponse._meta.label,
+            target_id=str(response.pk),
+            summary=f"{response.submitted_by} submitted {response.place.name}'s response to "
+            f"{ROUND_TITLE}",
+            details={},
+            created_at=response.submitted_at,
+        )
+        for response in responses
+    ]
+    _bulk(AuditEvent, events)
+    world.counts["audit_events"] = world.counts.get("audit_events", 0) + len(events)
+    _bulk(DeadlineExtension, extensions)
+
+    # Answers and ratings, each by one of the team at some moment before the submission.
+    answers: list[Answer] = []
+    ratings: list[PlaceRating] = []
+    history: dict[type, list[Any]] = {PlaceResponse: [], Answer: [], PlaceRating: []}
+    drafts: list[tuple[Answer, datetime, User, str]] = []
+    moments: list[tuple[Any, datetime, User]] = []
+    for plan in plans:
+        response, team, words = plan.response, plan.team, plan.words
+        done = response.submitted_at
+        assert done is not None
+        last = done - timedelta(hours=1)
+        for question in questions_of[response.round_id]:
+            if question.choices:
+                odds = [3, 5, 2] if len(question.choices) == 3 else None
+                index = rng.choices(range(len(question.choices)), weights=odds)[0]
+                choice = question.choices[index]
+                opening = CHOICE_REASONS[index % len(CHOICE_REASONS)]
+            else:
+                choice = ""
+                opening = ANSWER_OPENERS.get(question.order, "").format(**words)
+            text = " ".join([opening, *_sentences(world, rng.randint(2, 5), words)])
+            author = rng.choice(team)
+            answer = Answer(
+                response=response,
+                question=question,
+                choice=choice,
+                text=text,
+                updated_by=author,
+                version=1,
+            )
+            at = _between(world, plan.started, last)
+            if rng.random() < 0.3:  # an earlier, shorter draft by someone else
+                answer.version = 2
+                drafted_at = _between(world, plan.started, at)
+                drafts.append((answer, drafted_at, rng.choice(team), opening))
+            answers.append(answer)
+            moments.append((answer, at, author))
+        for option in options:
+            for principle in principles:
+                usual = suggested.get((str(option.number), principle.pk))
+                if usual is None:
+                    band, agreement = rng.choice(BANDS), Agreement.PARTLY
+                else:
+                    shift = rng.choices((-2, -1, 0, 1, 2), weights=(1, 3, 8, 3, 1))[0]
+                    band = BANDS[min(max(BANDS.index(usual) + shift, 0), len(BANDS) - 1)]
+                    distance = abs(BANDS.index(band) - BANDS.index(usual))
+                    agreement = (
+                        Agreement.AGREE
+                        if distance == 0
+                        else Agreement.DISAGREE
+                        if distance > 1 or rng.random() < 0.3
+                        else Agreement.PARTLY
+                    )
+                author = rng.choice(team)
+                rating = PlaceRating(
+                    response=response,
+                    option=option,
+                    principle=principle,
+                    band=band,
+                    qualifier=rng.choice(QUALIFIERS) if rng.random() < 0.15 else "",
+                    reasons=rng.choice(REASONS).format(
+                        **words,
+                        option=option.number,
+                        word=BAND_WORDS[band],
+                        principle=principle.short_name.lower(),
+                        clause=rng.choice(CLAUSES),
+                    ),
+                    agreement=agreement,
+                    missing_from_analysis=rng.choice(MISSING) if rng.random() < 0.2 else "",
+                    updated_by=author,
+                    version=1,
+                )
+                ratings.append(rating)
+                moments.append((rating, _between(world, plan.started, last), author))
+    answers = _bulk(Answer, answers)
+    ratings = _bulk(PlaceRating, ratings)
+
+    # History: the response made, its proposal saved, then submitted (a record of its own,
+    # never folded into an edit); each answer and rating as saved, some answers twice.
+    for plan in plans:
+        response = plan.response
+        assert response.submitted_at is not None
+        proposed = _between(world, plan.started, response.submitted_at - timedelta(hours=1))
+        history[PlaceResponse] += [
+            _history(
+                response,
+                at=plan.started,
+                user=plan.team[0],
+                kind="+",
+                status=ResponseStatus.DRAFT,
+                proposed_option_set="",
+                proposal_case="",
+                version=1,
+                updated_at=plan.started,
+                updated_by_id=None,
+                submitted_at=None,
+                submitted_by_id=None,
+            ),
+            _history(
+                response,
+                at=proposed,
+                user=plan.proposer,
+                kind="~",
+                status=ResponseStatus.DRAFT,
+                updated_at=proposed,
+                submitted_at=None,
+                submitted_by_id=None,
+            ),
+            _history(
+                response,
+                at=response.submitted_at,
+                user=plan.lead,
+                kind="~",
+                updated_at=response.submitted_at,
+                history_change_reason="status",
+            ),
+        ]
+    for answer, at, user, opening in drafts:
+        history[Answer].append(
+            _history(
+                answer,
+                at=at,
+                user=user,
+                kind="+",
+                text=opening,
+                version=1,
+                updated_at=at,
+                updated_by_id=user.pk,
+            )
+        )
+    drafted = {id(answer) for answer, *_ in drafts}
+    for record, at, user in moments:
+        kind = "~" if id(record) in drafted else "+"
+        history[type(record)].append(_history(record, at=at, user=user, kind=kind, updated_at=at))
+    for model, records in history.items():
+        _bulk(model.history.model, records)  # type: ignore[attr-defined]
+
+    # The records' own "last changed" times, which saving stamps with the present.
+    PlaceResponse.objects.filter(round__in=consultations).update(updated_at=F("submitted_at"))
+    for model in (Answer, PlaceRating):
+        latest = (
+            model.history.model.objects.filter(id=OuterRef("pk"))
+            .order_by("-history_date")
+            .values("history_date")[:1]
+        )
+        model.objects.filter(response__round__in=consultations).update(updated_at=Subquery(latest))
+
+    world.counts["consultation_rounds"] = len(consultations)
+    world.counts["round_questions"] = len(questions)
+    world.counts["round_milestones"] = len(milestones)
+    world.counts["deadline_extensions"] = len(extensions)
+    world.counts["place_responses"] = len(responses)
+    world.counts["place_responses_submitted"] = sum(
+        r.status == ResponseStatus.SUBMITTED for r in responses
+    )
+    world.counts["answers"] = len(answers)
+    world.counts["place_ratings"] = len(ratings)
+    world.counts["response_history_records"] = sum(len(r) for r in history.values())
+    world.counts["response_words"] = sum(
+        len(text.split())
+        for text in (
+            *(r.proposal_case for r in responses),
+            *(a.text for a in answers),
+            *(r.reasons for r in ratings),
+        )
+    )
+
+
 def generate_permissions(world: World) -> None:
     granted, revoked = permissions_sync_all_bulk()
     world.counts["object_permissions"] = granted
@@ -1136,6 +1700,7 @@ GENERATORS: list[Callable[[World], None]] = [
     generate_invitations,
     generate_audit_events,
     generate_structures,
+    generate_rounds,
     generate_permissions,
 ]
 
