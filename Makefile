@@ -36,6 +36,10 @@ seed: migrate ## Load the demo system (does nothing if it is already there)
 run: seed ## Set up and serve the demo on 127.0.0.1:$(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+.PHONY: demo-code
+demo-code: install ## The two-factor code for signing in to the demo as an ICB admin or the superuser
+	@$(BIN)/python manage.py demo_code
+
 .PHONY: worker
 worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A config worker --loglevel=INFO

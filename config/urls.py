@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partners import views as partner_views
+from partners import views_two_factor
 from partners.forms import NHSPasswordResetForm, NHSSetPasswordForm, SignInForm
 
 urlpatterns = [
@@ -44,6 +45,24 @@ urlpatterns = [
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(form_class=NHSSetPasswordForm),
         name="password_reset_confirm",
+    ),
+    path("accounts/two-factor/", views_two_factor.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/set-up/", views_two_factor.two_factor_setup, name="two_factor_setup"),
+    path(
+        "accounts/two-factor/backup-codes/",
+        views_two_factor.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path("accounts/security/", views_two_factor.account_security, name="account_security"),
+    path(
+        "accounts/security/backup-codes/",
+        views_two_factor.backup_codes_new,
+        name="two_factor_backup_codes_new",
+    ),
+    path(
+        "accounts/security/turn-off/",
+        views_two_factor.two_factor_turn_off,
+        name="two_factor_turn_off",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("console/", include("partners.console_urls", namespace="console")),

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import DateTimeField, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from governance.models import ConsultationRound, DeadlineExtension, PlaceResponse
+from governance.models import (
+    AllowedCombination,
+    ConsultationRound,
+    DeadlineExtension,
+    GovernanceOption,
+    OptionFramework,
+    PlaceResponse,
+    Principle,
+    SuggestedRating,
+)
 from partners.models import Place
 
 
@@ -27,4 +40,42 @@ def rounds_for_place(*, place: Place) -> QuerySet[ConsultationRound]:
             F("closes_at"),
             output_field=DateTimeField(),
         ),
+    )
+
+
+# The framework catalogue ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameworkCatalogue:
+    """A framework's options, principles, allowed combinations and suggested ratings: what
+    every response page reads and nobody changes while a round runs."""
+
+    options: tuple[GovernanceOption, ...]
+    principles: tuple[Principle, ...]
+    combinations: tuple[str, ...]
+    suggested: dict[tuple[str, int], SuggestedRating]  # (option set, principle pk) →
+
+
+def framework_catalogue(*, framework: OptionFramework) -> FrameworkCatalogue:
+    """Read once per process and framework version: the framework's `updated_at` moves
+    whenever any of its parts changes (governance.signals), so a cached copy is never stale
+    for a request that has just read the framework row."""
+    return _catalogue(framework.pk, framework.updated_at)
+
+
+@functools.lru_cache(maxsize=32)
+def _catalogue(framework_id: int, version: datetime) -> FrameworkCatalogue:
+    return FrameworkCatalogue(
+        options=tuple(GovernanceOption.objects.filter(framework_id=framework_id)),
+        principles=tuple(Principle.objects.filter(framework_id=framework_id)),
+        combinations=tuple(
+            AllowedCombination.objects.filter(framework_id=framework_id).values_list(
+                "key", flat=True
+            )
+        ),
+        suggested={
+            (s.option_set, s.principle_id): s
+            for s in SuggestedRating.objects.filter(framework_id=framework_id)
+        },
     )

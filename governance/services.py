@@ -43,8 +43,10 @@ from governance.models import (
     RoundStatus,
 )
 from governance.rules import FrameworkRules, option_set_numbers, option_set_verdict
+from governance.selectors import framework_catalogue
 from partners.audit import actor_name, audit_record
 from partners.models import Membership, Place, Role, System, User
+from partners.queue import enqueue_on_commit_or_keep
 from partners.services import ConcurrentEditError
 
 UK = ZoneInfo("Europe/London")
@@ -676,12 +678,14 @@ class ResponseSheet:
 
 
 def response_sheet(*, round: ConsultationRound, response: PlaceResponse | None) -> ResponseSheet:
-    """A fixed number of queries, however many questions and ratings there are."""
+    """A fixed number of queries, however many questions and ratings there are; the
+    framework's options and principles come from the per-process catalogue."""
+    catalogue = framework_catalogue(framework=round.framework)
     sheet = ResponseSheet(
         round=round,
         questions=list(round.questions.all()),
-        options=list(GovernanceOption.objects.filter(framework_id=round.framework_id)),
-        principles=list(Principle.objects.filter(framework_id=round.framework_id)),
+        options=list(catalogue.options),
+        principles=list(catalogue.principles),
     )
     if response is not None and response.pk:
         sheet.answers = {a.question_id: a for a in response.answers.select_related("updated_by")}
@@ -780,6 +784,15 @@ def response_submit(*, actor: User | None, response: PlaceResponse) -> PlaceResp
         target=response,
         summary=f"{actor_name(actor)} submitted {response.place.name}'s response to "
         f"{response.round.title}",
+    )
+    from governance.tasks import response_submitted_email_task
+
+    # The moment identifies this submission: a redelivered task sends nothing once the
+    # response has been withdrawn or submitted again (that submission has its own e-mail).
+    enqueue_on_commit_or_keep(
+        response_submitted_email_task,
+        response_id=response.pk,
+        submitted_at=response.submitted_at.isoformat(),
     )
     return response
 

@@ -24,6 +24,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,10 +35,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from governance import services
 from governance.models import (
     Agreement,
-    AllowedCombination,
     Answer,
     Band,
     ConsultationRound,
+    DeadlineExtension,
     GovernanceOption,
     PlaceRating,
     PlaceResponse,
@@ -46,6 +47,7 @@ from governance.models import (
     SuggestedRating,
 )
 from governance.rules import option_set_numbers
+from governance.selectors import framework_catalogue
 from governance.services import EditConflict, IncompleteResponse, ResponseSheet, uk_datetime
 from partners.access import has_object_permission, require_object_permission
 from partners.htmx import wants_partial
@@ -67,10 +69,15 @@ class Context:
     response: PlaceResponse  # unsaved (pk None) until someone first saves something
     is_member: bool
     is_lead: bool
+    leads: list[User] = field(default_factory=list)  # the place's current leads, by name
 
     @cached_property
     def deadline(self) -> datetime:
-        """The place's own deadline: the round's closing time or its extension."""
+        """The place's own deadline: the round's closing time or its extension (read with
+        the round by `_load`)."""
+        if hasattr(self.round, "place_extension"):
+            extended = self.round.place_extension
+            return max(self.round.closes_at, extended) if extended else self.round.closes_at
         return services.response_deadline(round=self.round, place=self.place)
 
     @property
@@ -104,8 +111,11 @@ class Context:
 
 def _load(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
     place = get_place_for(request, place_pk)  # 404 unless VIEW_PLACE
+    extension = DeadlineExtension.objects.filter(round=OuterRef("pk"), place=place)
     consultation = get_object_or_404(  # 404 unless the place is invited
-        ConsultationRound.objects.select_related("framework", "system"),
+        ConsultationRound.objects.select_related("framework", "system").annotate(
+            place_extension=Subquery(extension.values("closes_at")[:1])
+        ),
         pk=round_pk,
         system_id=place.system_id,
         invited_places=place,
@@ -117,17 +127,21 @@ def _load(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
     ) or PlaceResponse(round=consultation, place=place)
     response.round = consultation
     response.place = place
-    roles = set(
+    # One read for the person's own roles in the place and for who leads it.
+    memberships = list(
         Membership.objects.current()
-        .filter(user=_actor(request), place=place)
-        .values_list("role", flat=True)
+        .filter(Q(user=_actor(request)) | Q(role=Role.PLACE_LEAD), place=place)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
     )
+    roles = {m.role for m in memberships if m.user_id == request.user.pk}
     return Context(
         place=place,
         round=consultation,
         response=response,
         is_member=bool(roles & PLACE_ROLES),
         is_lead=has_object_permission(request, LEAD_PLACE, place),
+        leads=[m.user for m in memberships if m.role == Role.PLACE_LEAD],
     )
 
 
@@ -414,7 +428,7 @@ def proposal(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse
         if request.method == "POST"
         else _load(request, place_pk, round_pk)
     )
-    options = list(GovernanceOption.objects.filter(framework_id=ctx.round.framework_id))
+    options = list(framework_catalogue(framework=ctx.round.framework).options)
     unit = _proposal_unit(ctx, options)
     unit.extra["combinations"] = _combinations(ctx)
     if request.method == "POST":
@@ -426,22 +440,12 @@ def proposal(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse
 
 
 def _combinations(ctx: Context) -> list[str]:
-    return list(
-        AllowedCombination.objects.filter(framework_id=ctx.round.framework_id).values_list(
-            "key", flat=True
-        )
-    )
+    return list(framework_catalogue(framework=ctx.round.framework).combinations)
 
 
 def _leads(ctx: Context) -> list[User]:
     """Who can submit: the place's current leads."""
-    return [
-        m.user
-        for m in Membership.objects.current()
-        .filter(place=ctx.place, role=Role.PLACE_LEAD)
-        .select_related("user")
-        .order_by("user__full_name")
-    ]
+    return ctx.leads
 
 
 def _page(
@@ -449,10 +453,7 @@ def _page(
 ) -> HttpResponse:
     overrides = overrides or {}
     sheet = services.response_sheet(round=ctx.round, response=ctx.response)
-    suggested = {
-        (s.option_set, s.principle_id): s
-        for s in SuggestedRating.objects.filter(framework_id=ctx.round.framework_id)
-    }
+    suggested = framework_catalogue(framework=ctx.round.framework).suggested
     combinations = _combinations(ctx)
     proposal_unit = overrides.get("proposal") or _proposal_unit(ctx, sheet.options)
     proposal_unit.extra["options"] = sheet.options
@@ -513,8 +514,8 @@ def response_page(request: HttpRequest, place_pk: int, round_pk: int) -> HttpRes
             if f"answer-{q.pk}-text" in request.POST or f"answer-{q.pk}-choice" in request.POST
         ]
     elif section == "ratings":
-        options = GovernanceOption.objects.filter(framework_id=ctx.round.framework_id)
-        principles = list(Principle.objects.filter(framework_id=ctx.round.framework_id))
+        catalogue = framework_catalogue(framework=ctx.round.framework)
+        options, principles = catalogue.options, catalogue.principles
         units = [
             _rating_unit(ctx, o, p)
             for o in options

@@ -8,6 +8,9 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from guardian.core import ObjectPermissionChecker
 
+from partners.permissions import ADMINISTER_SYSTEM
+from partners.two_factor import require_verified_admin
+
 
 def permission_checker(request: HttpRequest) -> ObjectPermissionChecker:
     checker = getattr(request, "_object_permission_checker", None)
@@ -20,7 +23,11 @@ def permission_checker(request: HttpRequest) -> ObjectPermissionChecker:
 def has_object_permission(request: HttpRequest, permission: str, obj: models.Model) -> bool:
     if not request.user.is_authenticated or not request.user.is_active:
         return False
-    return permission_checker(request).has_perm(permission, obj)
+    granted = permission_checker(request).has_perm(permission, obj)
+    if granted and permission == ADMINISTER_SYSTEM:
+        # Administering a system needs a session that has passed the second factor.
+        require_verified_admin(request)
+    return granted
 
 
 def require_object_permission(request: HttpRequest, permission: str, obj: models.Model) -> None:

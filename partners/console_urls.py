@@ -63,6 +63,11 @@ urlpatterns = [
         name="person_resend_invitation",
     ),
     path(f"{S}people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path(
+        f"{S}people/<int:pk>/two-factor-reset/",
+        views.person_two_factor_reset,
+        name="person_two_factor_reset",
+    ),
     path(f"{S}roles/<int:pk>/", views.membership_item, name="membership"),
     path(f"{S}roles/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
     path(f"{S}roles/<int:pk>/end/", views.membership_end, name="membership_end"),

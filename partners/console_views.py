@@ -23,7 +23,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from partners import selectors, services
+from partners import selectors, services, two_factor
 from partners.forms import (
     AliasForm,
     MembershipAddForm,
@@ -48,6 +48,7 @@ from partners.models import (
 )
 from partners.pagination import PEOPLE_PER_PAGE, paginate
 from partners.permissions import ADMINISTER_SYSTEM
+from partners.two_factor import require_verified_admin
 
 PLACES = "console/places.html"
 ORGANISATIONS = "console/organisations.html"
@@ -64,6 +65,7 @@ def get_system_for_admin(request: HttpRequest, system_slug: str) -> System:
     system = get_object_or_404(System, slug=system_slug)
     if not request.user.has_perm(ADMINISTER_SYSTEM, system):
         raise Http404("No such system.")
+    require_verified_admin(request)
     return system
 
 
@@ -980,6 +982,34 @@ def person_deactivate(request: HttpRequest, system_slug: str, pk: int) -> HttpRe
             request, PEOPLE, "person-row", _person_row(system, person, row_error=problem)
         ),
         message=lambda _: f"Deactivated {person}: they can no longer sign in.",
+        done_reply=lambda updated, message: _reply(
+            request, PEOPLE, "person-row", _person_row(system, updated), status_message=message
+        ),
+    )
+
+
+@login_required
+@require_POST
+def person_two_factor_reset(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    system = get_system_for_admin(request, system_slug)
+    person = selectors.console_person(system=system, pk=pk)
+    list_url = reverse("console:people", args=[system.slug])
+
+    def act() -> User:
+        two_factor.two_factor_reset(actor=_actor(request), system=system, user=person)
+        return selectors.console_person(system=system, pk=person.pk)
+
+    return _row_action(
+        request,
+        act=act,
+        list_url=list_url,
+        refused_reply=lambda problem: _reply(
+            request, PEOPLE, "person-row", _person_row(system, person, row_error=problem)
+        ),
+        message=lambda _: (
+            f"Reset the two-factor sign-in of {person}: they set up a new "
+            "authenticator app when they next sign in."
+        ),
         done_reply=lambda updated, message: _reply(
             request, PEOPLE, "person-row", _person_row(system, updated), status_message=message
         ),

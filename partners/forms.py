@@ -243,3 +243,23 @@ class MembershipChangeForm(NHSForm):
             models.Q(is_active=True) | models.Q(pk=membership.organisation_id)
         )
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class SecurityCodeForm(NHSForm):
+    token = forms.CharField(
+        label="Security code",
+        max_length=20,
+        error_messages={"required": "Enter the security code."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, hint: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].help_text = hint

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import (
     AuditEvent,
@@ -156,7 +157,11 @@ def console_people(*, system: System, search: str = "", role: str = "") -> Query
     )
     if search:
         people = people.filter(_search_filter(search, "full_name", "email", "job_title"))
-    return people.order_by("full_name", "email")
+    return people.annotate(uses_two_factor=_uses_two_factor()).order_by("full_name", "email")
+
+
+def _uses_two_factor() -> Exists:
+    return Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
 
 
 def place_leads(*, place: Place) -> QuerySet[Membership]:
@@ -208,6 +213,7 @@ AUDIT_AREAS: list[tuple[str, str]] = [
     ("tor", "Terms of reference"),
     ("scheme", "Schemes of delegation"),
     ("delegation", "Delegation lines"),
+    ("admin", "Changes in the Django admin"),
 ]
 
 
@@ -278,7 +284,7 @@ def console_person(*, system: System, pk: int) -> User:
             to_attr="system_memberships",
         )
     )
-    return get_object_or_404(people, pk=pk)
+    return get_object_or_404(people.annotate(uses_two_factor=_uses_two_factor()), pk=pk)
 
 
 def console_membership(*, system: System, pk: int) -> Membership:

@@ -3,9 +3,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import Place, Role, System, User
-from tests.factories import PlaceFactory, SystemFactory, UserFactory, make_member
+from partners.two_factor import REQUIRED_SESSION_KEY
+from tests.factories import (
+    AuthenticatorAppFactory,
+    PlaceFactory,
+    SystemFactory,
+    UserFactory,
+    make_member,
+)
 
 
 @dataclass
@@ -49,3 +59,26 @@ def world(db: None) -> World:
 @pytest.fixture
 def htmx_headers() -> dict[str, str]:
     return {"HTTP_HX_REQUEST": "true"}
+
+
+_plain_force_login = Client.force_login
+
+
+def _force_login_past_the_second_factor(
+    self: Client, user: User, backend: str | None = None
+) -> None:
+    """`client.force_login` stands for a whole sign-in, so a person who must use two-factor
+    sign-in gets an authenticator app and a session that has passed it. Tests of the second
+    factor itself sign in with `client.login` and the real pages (tests/test_two_factor.py)."""
+    _plain_force_login(self, user, backend)
+    session = self.session
+    if session.get(REQUIRED_SESSION_KEY):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or AuthenticatorAppFactory(user=user)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_sessions_pass_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Client, "force_login", _force_login_past_the_second_factor)

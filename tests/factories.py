@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import factory
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from partners import services
@@ -106,6 +108,27 @@ class PlacePartnerFactory(DjangoModelFactory):
     organisation = factory.SubFactory(
         OrganisationFactory, system=factory.SelfAttribute("..place.system")
     )
+
+
+class AuthenticatorAppFactory(DjangoModelFactory):
+    """A confirmed authenticator app (TOTP device) for two-factor sign-in."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Authenticator app"
+    confirmed = True
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the person's app shows now. The device refuses a code it has already
+    accepted, so this also forgets the last accepted one: tests sign in more than once a
+    minute."""
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 def make_member(

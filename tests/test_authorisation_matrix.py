@@ -226,6 +226,13 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda t: {"uidb64": "MQ", "token": "set-password"}, public=True
     ),
     "password_reset_complete": Entry(public=True),
+    # Two-factor sign-in: each person reaches only their own.
+    "two_factor_verify": Entry(allowed=EVERYONE_SIGNED_IN),
+    "two_factor_setup": Entry(allowed=EVERYONE_SIGNED_IN),
+    "two_factor_backup_codes": Entry(allowed=EVERYONE_SIGNED_IN),
+    "account_security": Entry(allowed=EVERYONE_SIGNED_IN),
+    "two_factor_backup_codes_new": Entry(allowed=EVERYONE_SIGNED_IN),
+    "two_factor_turn_off": Entry(allowed=EVERYONE_SIGNED_IN),
     # The governance catalogue is public guidance for anyone signed in.
     "governance:options": Entry(allowed=EVERYONE_SIGNED_IN),
     "governance:option_detail": Entry(kwargs=lambda t: {"number": 1}, allowed=EVERYONE_SIGNED_IN),
@@ -260,6 +267,7 @@ MATRIX: dict[str, Entry] = {
     "console:person_membership_add": console(person_pk),
     "console:person_resend_invitation": console(person_pk),
     "console:person_deactivate": console(person_pk),
+    "console:person_two_factor_reset": console(person_pk),
     "console:membership": console(membership_pk),
     "console:membership_edit": console(membership_pk),
     "console:membership_end": console(membership_pk),

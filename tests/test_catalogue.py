@@ -261,3 +261,25 @@ def test_delivery_models(framework):
     assert models["sub-contractor"].governance == "separate"
     assert models["alliance"].governance == "shared"
     assert models["merger"].time_limited == "Not time-limited"
+
+
+def test_the_cached_framework_catalogue_follows_every_change_to_its_parts(db):
+    from governance.models import AllowedCombination, GovernanceOption
+    from governance.selectors import framework_catalogue
+    from tests.factories import make_framework
+
+    framework = make_framework()
+    before = framework_catalogue(framework=framework)
+    assert framework_catalogue(framework=framework) is before  # read once, then reused
+
+    option = GovernanceOption.objects.filter(framework=framework).order_by("number").first()
+    option.short_name = "Renamed in the admin"
+    option.save()
+    framework.refresh_from_db()
+    after = framework_catalogue(framework=framework)
+    assert after is not before
+    assert after.options[0].short_name == "Renamed in the admin"
+
+    AllowedCombination.objects.filter(framework=framework).first().delete()
+    framework.refresh_from_db()
+    assert len(framework_catalogue(framework=framework).combinations) == len(after.combinations) - 1

@@ -88,6 +88,7 @@ def _targets(world: Any, organisation: Organisation) -> dict[str, list[Any]]:
         "person_membership_add": [world.member_a.pk],
         "person_resend_invitation": [world.member_a.pk],
         "person_deactivate": [world.member_a.pk],
+        "person_two_factor_reset": [world.member_a.pk],
         "membership": [membership.pk],
         "membership_edit": [membership.pk],
         "membership_end": [membership.pk],
@@ -111,6 +112,7 @@ POST_ONLY = {
     "organisation_alias_remove",
     "person_resend_invitation",
     "person_deactivate",
+    "person_two_factor_reset",
     "membership_end",
 }
 ALL_NAMES = [
@@ -138,6 +140,7 @@ ALL_NAMES = [
     "person_membership_add",
     "person_resend_invitation",
     "person_deactivate",
+    "person_two_factor_reset",
     "membership",
     "membership_edit",
     "membership_end",
@@ -208,6 +211,7 @@ def test_objects_of_another_system_are_not_found(admin_client, world, htmx_heade
         url("organisation_alias_remove", world, other_organisation.pk, other_alias.pk),
         url("place_partner_remove", world, world.place_a.pk, foreign_partner.pk),
         url("person_deactivate", world, other_person.pk),
+        url("person_two_factor_reset", world, other_person.pk),
         url("membership_end", world, other_membership.pk),
     ]:
         assert admin_client.post(target, **htmx_headers).status_code == 404, target

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "partners",
     "governance",
     "delegations",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "partners.middleware.TwoFactorMiddleware",
     "partners.middleware.ContentSecurityPolicyMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -133,6 +138,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Two-factor sign-in (partners.two_factor): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = "Place Governance Designer"
+
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 8)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -181,11 +189,16 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Celery beat (the `beat` service): open and close consultation rounds on time, and remind
-# place leads before their deadline. Both tasks are idempotent.
+# Celery beat (the `beat` service): open and close consultation rounds on time, remind
+# place leads before their deadline, and publish the tasks kept while the broker was down.
+# Every one of these tasks is idempotent.
 CELERY_BEAT_SCHEDULE = {
     "rounds-advance": {
         "task": "governance.tasks.rounds_advance_task",
+        "schedule": 5 * 60.0,  # every 5 minutes
+    },
+    "pending-tasks-retry": {
+        "task": "partners.tasks.pending_tasks_retry_task",
         "schedule": 5 * 60.0,  # every 5 minutes
     },
     "invitations-retry-unsent": {

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
+from partners.two_factor import two_factor_required
+from tests.factories import PASSWORD, AuthenticatorAppFactory, current_code
 from tests.services import CHROMIUM, CHROMIUM_ARGS, chromium_available, require
 
 if TYPE_CHECKING:
@@ -96,12 +98,20 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 
 
 def sign_in(page: Page, live_server: Any, user: User, password: str = PASSWORD) -> None:
-    """Sign in through the real sign-in form, as a person would."""
+    """Sign in through the real sign-in form, as a person would; someone who must use
+    two-factor sign-in has an authenticator app and types the code it shows."""
+    app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if app is None and two_factor_required(user=user):
+        app = AuthenticatorAppFactory(user=user)
     page.goto(live_server.url + reverse("login"))
     page.locator("input[name=username]").fill(user.email)
     page.locator("input[name=password]").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+    if app is not None and reverse("two_factor_verify") in page.url:
+        page.get_by_label("Security code").fill(current_code(app))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
 
 
 def assert_accessible(page: Page) -> None:

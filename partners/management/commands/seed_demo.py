@@ -5,17 +5,24 @@ and about sixty people in every role. Deterministic: the same data on every run.
 from __future__ import annotations
 
 import random
+from base64 import b32encode
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners import services
 from partners.models import Organisation, Place, Role, Sector, System, User
 
 DEMO_PASSWORD = "place-governance-demo"  # noqa: S105 - published demo sign-in, local data only
 DEMO_DOMAIN = "north-shire.example"
+# Demo accounts that must use two-factor sign-in (ICB admins, the superuser) share this
+# published authenticator key, so anyone trying the demo can add it to an app, or read the
+# current code with `manage.py demo_code`. Real accounts set up their own at first sign-in.
+DEMO_TOTP_KEY = "5047442064656d6f206b6579206f6e6c79212121"
 SYSTEM_SLUG = "north-shire"
 DEMO_FRAMEWORK_SLUG = "ics-design-framework-2021"  # loaded by governance's data migration
 
@@ -154,6 +161,12 @@ MEMBER_TITLES = [
 ]
 
 
+def demo_authenticator_app(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(
+        user=user, name="Authenticator app (demo key)", key=DEMO_TOTP_KEY, confirmed=True
+    )
+
+
 class Command(BaseCommand):
     help = "Load the fictional North Shire demo system and print its sign-ins."
 
@@ -171,7 +184,12 @@ class Command(BaseCommand):
             self.stderr.write("The demo system is already loaded; nothing changed.")
             self.print_sign_ins()
             return
-        with transaction.atomic():
+        # The demo's people are fictional and its history is being written, not lived: the
+        # notices its set-up would send (submissions, round openings) go nowhere.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             self.build()
         self.stdout.write(self.style.SUCCESS("Loaded the North Shire demo system."))
         self.print_sign_ins()
@@ -270,6 +288,7 @@ class Command(BaseCommand):
             is_superuser=True,
         )
         icb = Organisation.objects.get(system=system, sector=Sector.ICB)
+        demo_authenticator_app(admin_user)
         for n in range(1, 4):
             user = person(
                 f"icb.admin{'' if n == 1 else n}@{DEMO_DOMAIN}", "Head of Corporate Governance"
@@ -277,6 +296,7 @@ class Command(BaseCommand):
             services.membership_create(
                 actor=admin_user, user=user, system=system, role=Role.ICB_ADMIN, organisation=icb
             )
+            demo_authenticator_app(user)
         for n in range(1, 7):
             user = person(f"advisory{n}@{DEMO_DOMAIN}", "Advisory group member")
             services.membership_create(
@@ -1070,4 +1090,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Other places: lead.<place>@{DEMO_DOMAIN}, member1-9.<place>@{DEMO_DOMAIN}; "
             f"more admins icb.admin2-3@, advisory1-6@.\n"
+        )
+        key = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        self.stdout.write(
+            "ICB admins and the superuser must also enter a two-factor code: run "
+            f"`make demo-code`, or add the key {key} to an authenticator app.\n"
         )
