@@ -1,5 +1,6 @@
 """Django admin for the catalogue, so ICB admins and superusers can correct its content. The
-rules it must keep (canonical option-set keys) come from governance.rules."""
+rules it must keep (canonical option-set keys) come from governance.rules; every change made
+here is audited (partners.admin_audit)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from governance.models import (
     SuggestedRating,
 )
 from governance.rules import option_set_numbers
+from partners.admin_audit import AuditedAdmin
 
 
 def _clean_option_set(key: str, framework: OptionFramework | None, *, combined: bool) -> str:
@@ -94,7 +96,7 @@ class AllowedCombinationInline(admin.TabularInline):
 
 
 @admin.register(OptionFramework)
-class OptionFrameworkAdmin(admin.ModelAdmin):
+class OptionFrameworkAdmin(AuditedAdmin):
     list_display = ("name", "slug", "updated_at")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "slug")
@@ -102,27 +104,27 @@ class OptionFrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Principle)
-class PrincipleAdmin(admin.ModelAdmin):
+class PrincipleAdmin(AuditedAdmin):
     list_display = ("number", "name", "short_name", "framework")
     list_filter = ("framework",)
 
 
 @admin.register(GovernanceOption)
-class GovernanceOptionAdmin(admin.ModelAdmin):
+class GovernanceOptionAdmin(AuditedAdmin):
     list_display = ("number", "name", "framework", "stands_alone", "statutory_lead_required")
     list_filter = ("framework", "stands_alone")
     search_fields = ("name", "short_name")
 
 
 @admin.register(AllowedCombination)
-class AllowedCombinationAdmin(admin.ModelAdmin):
+class AllowedCombinationAdmin(AuditedAdmin):
     form = AllowedCombinationForm
     list_display = ("key", "framework")
     list_filter = ("framework",)
 
 
 @admin.register(SuggestedRating)
-class SuggestedRatingAdmin(admin.ModelAdmin):
+class SuggestedRatingAdmin(AuditedAdmin):
     form = SuggestedRatingForm
     list_display = ("option_set", "principle", "band", "qualifier", "framework")
     list_filter = ("framework", "band", "principle__number")
@@ -130,7 +132,7 @@ class SuggestedRatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeliveryModel)
-class DeliveryModelAdmin(admin.ModelAdmin):
+class DeliveryModelAdmin(AuditedAdmin):
     list_display = ("name", "kind", "governance", "order")
     list_filter = ("kind", "governance")
     search_fields = ("name", "slug")

@@ -1,5 +1,6 @@
 """Django admin for superusers: raw data. Changes to memberships re-sync object permissions
-through the permission service, as every other path does."""
+through the permission service, as every other path does, and every change made here is
+audited (partners.admin_audit)."""
 
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
 
+from partners.admin_audit import AuditedAdmin, audit_registered_admins
 from partners.models import (
     AuditEvent,
     Invitation,
@@ -24,7 +26,7 @@ from partners.permissions import permissions_sync_for_system_admins, permissions
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
@@ -44,15 +46,16 @@ class UserAdmin(BaseUserAdmin):
         permissions_sync_for_user(user=obj)
 
 
+# guardian's mixin types change_form_template differently from django-stubs; both are strings.
 @admin.register(System)
-class SystemAdmin(GuardedModelAdmin):
+class SystemAdmin(AuditedAdmin, GuardedModelAdmin):  # type: ignore[misc]
     list_display = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ["name"]
 
 
 @admin.register(Place)
-class PlaceAdmin(GuardedModelAdmin):
+class PlaceAdmin(AuditedAdmin, GuardedModelAdmin):  # type: ignore[misc]
     list_display = ["name", "system", "population", "is_active"]
     list_filter = ["system", "is_active"]
     search_fields = ["name"]
@@ -62,7 +65,9 @@ class PlaceAdmin(GuardedModelAdmin):
         permissions_sync_for_system_admins(system=obj.system)
 
 
-admin.site.register(Neighbourhood)
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(AuditedAdmin):
+    list_display = ["name", "place"]
 
 
 class AliasInline(admin.TabularInline):
@@ -72,7 +77,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "system", "sector", "is_statutory", "ods_code", "is_active"]
     list_filter = ["system", "sector", "is_statutory", "is_active"]
     search_fields = ["name", "ods_code", "aliases__alias"]
@@ -80,13 +85,13 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlacePartner)
-class PlacePartnerAdmin(admin.ModelAdmin):
+class PlacePartnerAdmin(AuditedAdmin):
     list_display = ["organisation", "place", "joined_on"]
     list_filter = ["place__system"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "role", "place", "system", "organisation", "started_at", "ended_at"]
     list_filter = ["role", "system", "ended_at"]
     search_fields = ["user__full_name", "user__email"]
@@ -98,19 +103,29 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedAdmin):
     list_display = ["user", "invited_by", "created_at", "sent_at", "accepted_at", "expires_at"]
     readonly_fields = ["token_hash"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdmin):
+    """The audit trail is read, never written, here: a row added by hand would be a forgery."""
+
     list_display = ["created_at", "actor", "action", "summary"]
     list_filter = ["action", "system"]
     search_fields = ["summary"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The apps installed before this one registered their own admins; this app's later siblings
+# use AuditedAdmin themselves.
+audit_registered_admins(admin.site)

@@ -200,6 +200,16 @@ def console_recent_audit_events(*, system: System, limit: int = 10) -> QuerySet[
     )
 
 
+# The records every system shares: the option frameworks and what they hold.
+SHARED_CATALOGUE_MODELS = (
+    "governance.OptionFramework",
+    "governance.Principle",
+    "governance.GovernanceOption",
+    "governance.AllowedCombination",
+    "governance.SuggestedRating",
+    "governance.DeliveryModel",
+)
+
 AUDIT_AREAS: list[tuple[str, str]] = [
     ("place", "Places"),
     ("organisation", "Organisations"),
@@ -221,8 +231,15 @@ def console_audit_events(
     *, system: System, search: str = "", area: str = ""
 ) -> QuerySet[AuditEvent]:
     """The system's audit trail, newest first: who did what and when, optionally one area
-    (the first part of the action, e.g. "summary") and words of the summary or the person."""
-    events = AuditEvent.objects.filter(system=system).select_related("actor")
+    (the first part of the action, e.g. "summary") and words of the summary or the person.
+    Changes to the governance catalogue in the Django admin belong to no system, since every
+    system shares the catalogue, and so appear in every system's trail."""
+    shared_catalogue = Q(
+        system__isnull=True,
+        action__startswith="admin.",
+        target_type__in=SHARED_CATALOGUE_MODELS,
+    )
+    events = AuditEvent.objects.filter(Q(system=system) | shared_catalogue).select_related("actor")
     if area:
         events = events.filter(action__startswith=f"{area}.")
     for word in search.split()[:5]:

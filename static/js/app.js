@@ -1,5 +1,9 @@
 import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 
+// NHS.UK frontend starts no component (skip link, error summary, notification banner, header
+// menu) unless <body> has "nhsuk-frontend-supported". js-enabled.js adds it on DOMContentLoaded,
+// which comes after this module runs; a browser running this module is supported, so say so now.
+document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
 initAll();
 
 // Components swapped in by htmx need their NHS.UK behaviour too.

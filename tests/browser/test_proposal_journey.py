@@ -25,6 +25,8 @@ def test_members_draft_together_and_the_lead_submits(page: Page, live_server, wo
     page.goto(live_server.url + reverse("place_detail", args=[world.place_a.pk]))
     page.get_by_role("link", name=consultation.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(consultation.title)
+    # fill() types the whole answer in one input event: let htmx bind the autosave first.
+    page.wait_for_load_state("load")
     first = page.locator(f"#answer-{questions[0].pk}-text")
     first.fill("One model for every place would be simpler to run.")
     status = page.locator(f"#answer-{questions[0].pk}-status")
