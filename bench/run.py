@@ -788,11 +788,12 @@ def machine() -> dict[str, Any]:
 COMPILE_GOAL_SECONDS = 30.0
 
 
-def measure_compile() -> dict[str, Any]:
-    """bench/compile.py in a process of its own (it builds its own system in the same
-    database), so its memory and imports do not colour the page figures."""
+def _run_bench_script(script: str, *args: str) -> dict[str, Any]:
+    """Another bench script in a process of its own (it builds its own system in the same
+    database), so its memory and imports do not colour the page figures; its JSON report, or
+    an error."""
     done = subprocess.run(  # noqa: S603 - our own script, no outside input
-        [sys.executable, str(ROOT / "bench" / "compile.py")],
+        [sys.executable, str(ROOT / "bench" / script), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -801,9 +802,15 @@ def measure_compile() -> dict[str, Any]:
     )
     if done.returncode != 0:
         log(done.stderr[-2000:])
-        return {"error": f"bench/compile.py exited with {done.returncode}"}
+        return {"error": f"bench/{script} exited with {done.returncode}"}
     result: dict[str, Any] = json.loads(done.stdout)
-    log(f"  job {result['job_seconds']} s ({result['seconds']})")
+    return result
+
+
+def measure_compile() -> dict[str, Any]:
+    result = _run_bench_script("compile.py")
+    if "error" not in result:
+        log(f"  job {result['job_seconds']} s ({result['seconds']})")
     return result
 
 
@@ -811,20 +818,10 @@ ROUTER_GOAL_P95_MS = 20.0
 
 
 def measure_router(options: Options) -> dict[str, Any]:
-    """bench/router.py in a process of its own (it builds its own system of 50,000 delegation
-    lines in the same database the first time, and reuses it after)."""
-    done = subprocess.run(  # noqa: S603 - our own script, no outside input
-        [sys.executable, str(ROOT / "bench" / "router.py"), "--routes", str(options.routes)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if done.returncode != 0:
-        log(done.stderr[-2000:])
-        return {"error": f"bench/router.py exited with {done.returncode}"}
-    result: dict[str, Any] = json.loads(done.stdout)
+    """The router's own system of 50,000 delegation lines is built the first time and reused."""
+    result = _run_bench_script("router.py", "--routes", str(options.routes))
+    if "error" in result:
+        return result
     ms = result["ms"]
     log(f"  {result['routes']} routes: p50 {ms['p50']} ms, p95 {ms['p95']} ms, max {ms['max']} ms")
     return result

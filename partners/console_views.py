@@ -963,25 +963,30 @@ def person_resend_invitation(request: HttpRequest, system_slug: str, pk: int) ->
     )
 
 
-@login_required
-@require_POST
-def person_deactivate(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+def _person_action(
+    request: HttpRequest,
+    system_slug: str,
+    pk: int,
+    change: Callable[[System, User], object],
+    done: Callable[[User], str],
+) -> HttpResponse:
+    """A button on a person's row: make the change, then answer with the row (HTMX) or the
+    list and a message; a refusal shows on the row."""
     system = get_system_for_admin(request, system_slug)
     person = selectors.console_person(system=system, pk=pk)
-    list_url = reverse("console:people", args=[system.slug])
 
     def act() -> User:
-        services.person_deactivate_in_system(actor=_actor(request), system=system, user=person)
+        change(system, person)
         return selectors.console_person(system=system, pk=person.pk)
 
     return _row_action(
         request,
         act=act,
-        list_url=list_url,
+        list_url=reverse("console:people", args=[system.slug]),
         refused_reply=lambda problem: _reply(
             request, PEOPLE, "person-row", _person_row(system, person, row_error=problem)
         ),
-        message=lambda _: f"Deactivated {person}: they can no longer sign in.",
+        message=lambda _: done(person),
         done_reply=lambda updated, message: _reply(
             request, PEOPLE, "person-row", _person_row(system, updated), status_message=message
         ),
@@ -990,28 +995,31 @@ def person_deactivate(request: HttpRequest, system_slug: str, pk: int) -> HttpRe
 
 @login_required
 @require_POST
-def person_two_factor_reset(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
-    system = get_system_for_admin(request, system_slug)
-    person = selectors.console_person(system=system, pk=pk)
-    list_url = reverse("console:people", args=[system.slug])
-
-    def act() -> User:
-        two_factor.two_factor_reset(actor=_actor(request), system=system, user=person)
-        return selectors.console_person(system=system, pk=person.pk)
-
-    return _row_action(
+def person_deactivate(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    return _person_action(
         request,
-        act=act,
-        list_url=list_url,
-        refused_reply=lambda problem: _reply(
-            request, PEOPLE, "person-row", _person_row(system, person, row_error=problem)
+        system_slug,
+        pk,
+        lambda system, person: services.person_deactivate_in_system(
+            actor=_actor(request), system=system, user=person
         ),
-        message=lambda _: (
+        lambda person: f"Deactivated {person}: they can no longer sign in.",
+    )
+
+
+@login_required
+@require_POST
+def person_two_factor_reset(request: HttpRequest, system_slug: str, pk: int) -> HttpResponse:
+    return _person_action(
+        request,
+        system_slug,
+        pk,
+        lambda system, person: two_factor.two_factor_reset(
+            actor=_actor(request), system=system, user=person
+        ),
+        lambda person: (
             f"Reset the two-factor sign-in of {person}: they set up a new "
             "authenticator app when they next sign in."
-        ),
-        done_reply=lambda updated, message: _reply(
-            request, PEOPLE, "person-row", _person_row(system, updated), status_message=message
         ),
     )
 
