@@ -288,6 +288,7 @@ def test_the_decision_router_answers_in_place_and_its_link_shows_the_same_answer
 
     mark_document(page)
     result = page.locator("#decision-result")
+    page.wait_for_load_state("load")  # htmx binds the form's triggers once the page has loaded
     page.get_by_label("What is the decision about?").select_option(label="– Contract award")
     expect(result).to_contain_text("Enter the value of the decision in pounds.")
     page.get_by_label("Value of the decision, in pounds").fill("2500000")
