@@ -1,9 +1,10 @@
 """Schemes of delegation as Excel workbooks: a blank template, an export of a scheme's lines
 and an import that checks every row before it saves anything.
 
-Every text cell written is neutralised against formula injection and stored as text. A file
-read back is never evaluated: a formula cell arrives as its text, and the apostrophe the
-export put before text that looks like a formula is taken off again."""
+Every text cell written loses the control characters a workbook cannot hold, is neutralised
+against formula injection and stored as text. A file read back is never evaluated: a formula
+cell arrives as its text, and the apostrophe the export put before text that looks like a
+formula is taken off again."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from django.core.exceptions import ValidationError
 from delegations import services
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeOfDelegation
 from delegations.selectors import matter_tree, scheme_lines
-from governance.exports import safe_cell
+from governance.exports import xlsx_text
 from governance.models import Committee
 from partners.models import Place, User
 
@@ -138,7 +139,7 @@ def _workbook(rows: Iterable[list[Any]], matters: list[MatterCategory]) -> bytes
 
     instructions = book.create_sheet("Instructions")
     for line in INSTRUCTIONS:
-        instructions.append([safe_cell(line)])
+        instructions.append([xlsx_text(line)])
     instructions["A1"].font = Font(bold=True)
     instructions.column_dimensions["A"].width = 110
 
@@ -151,9 +152,9 @@ def _workbook(rows: Iterable[list[Any]], matters: list[MatterCategory]) -> bytes
         parent = by_pk.get(matter.parent_id) if matter.parent_id else None
         listing.append(
             [
-                safe_cell(matter.code),
-                safe_cell(matter.name),
-                safe_cell(parent.code if parent else ""),
+                xlsx_text(matter.code),
+                xlsx_text(matter.name),
+                xlsx_text(parent.code if parent else ""),
             ]
         )
     listing.column_dimensions["A"].width = 26
@@ -198,7 +199,7 @@ def _delegate_name(line: Delegation) -> str:
 def scheme_export_xlsx(scheme: SchemeOfDelegation) -> bytes:
     rows = [
         [
-            safe_cell(value)
+            xlsx_text(value)
             for value in (
                 line.reference,
                 line.matter.code,

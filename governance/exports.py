@@ -688,7 +688,7 @@ def render_csv(content: Content) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _xlsx_text(value: object) -> str:
+def xlsx_text(value: object) -> str:
     text = safe_cell(_xml_text(value))
     if len(text) > _EXCEL_CELL_LIMIT:
         text = text[: _EXCEL_CELL_LIMIT - len(_TRUNCATED)] + _TRUNCATED
@@ -703,7 +703,7 @@ def _xlsx_put(sheet: Any, row: int, column: int, value: object, *, bold: bool = 
     if isinstance(value, int) and not isinstance(value, bool):
         cell.value = value
     else:
-        cell.value = _xlsx_text(value)
+        cell.value = xlsx_text(value)
         cell.data_type = "s"
     if bold:
         cell.font = Font(bold=True)
@@ -716,9 +716,9 @@ def _xlsx_table_sheet(
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    sheet.append([_xlsx_text(value) for value in header])
+    sheet.append([xlsx_text(value) for value in header])
     for values in rows:
-        sheet.append([_xlsx_text(value) for value in values])
+        sheet.append([xlsx_text(value) for value in values])
     # Style one cell of each kind and share its style record: setting a style object on each
     # of tens of thousands of cells is openpyxl's slowest path.
     first = sheet.cell(row=1, column=1)

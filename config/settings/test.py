@@ -21,11 +21,12 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not SQLite's shared-cache memory database: there, two live-server requests
     # writing at once fail at once with "table is locked", where a file makes the second wait
-    # (as with the development server). pytest-xdist gives each worker its own file.
+    # (as with the development server). One file per process, so test runs side by side (and
+    # pytest-xdist's workers) never share one.
     import tempfile
     from pathlib import Path
 
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(Path(tempfile.gettempdir()) / "place-governance-test.sqlite3")
+        "NAME": str(Path(tempfile.gettempdir()) / f"place-governance-test-{os.getpid()}.sqlite3")
     }
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # noqa: F405

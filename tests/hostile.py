@@ -1,0 +1,38 @@
+"""What people might type into any form, biased towards what breaks renderers: markup,
+template syntax, spreadsheet formulas, control characters. Shared by the property-based
+tests, which check that every form's text comes back as text."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# A tag no template of ours writes: if it reaches a page unescaped, markup got through.
+MARKER_TAG = "<pgd-injected"
+
+HOSTILE_SAMPLES = [
+    "<script>alert(1)</script>",
+    f"{MARKER_TAG}>x</pgd-injected>",
+    '"><pgd-injected onerror=alert(1)>',
+    "{{ request.user.password }}",
+    "{% csrf_token %}",
+    '=HYPERLINK("http://evil.example","x")',
+    "+1+1",
+    "-2",
+    "@SUM(A1)",
+    "\t=1",
+    "Ashford &amp; <b>bold</b>",
+]
+
+hostile_text = st.one_of(
+    st.text(min_size=1, max_size=60),
+    st.sampled_from(HOSTILE_SAMPLES),
+    st.tuples(st.sampled_from(HOSTILE_SAMPLES), st.text(max_size=20)).map("".join),
+).filter(lambda text: text.strip() != "" and "\x00" not in text)
+
+
+def assert_no_injected_markup(html: str) -> None:
+    """No hostile tag or inline handler got through unescaped."""
+    assert MARKER_TAG not in html, "injected markup reached the page unescaped"
+    assert "<script>alert(1)" not in html, "an injected script reached the page unescaped"
