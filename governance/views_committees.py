@@ -443,6 +443,28 @@ def _members_reply(
     return _render(request, COMMITTEE, "members", context)
 
 
+def _member_saved(
+    request: HttpRequest,
+    place: Place,
+    committee: Committee,
+    form: MemberForm,
+    save: Callable[[dict[str, Any]], CommitteeMember],
+    verb: str,
+) -> HttpResponse | None:
+    """Saves a seat through `save`; the reply once saved, or None with the service's errors
+    on the form."""
+    try:
+        member = save(_member_values(form))
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    text = f"{verb} {member.role_title}, {member.organisation.name}."
+    if wants_partial(request):
+        return _members_reply(request, place, committee.pk, text)
+    messages.success(request, text)
+    return redirect(_urls(place, committee)["committee"])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, place_pk: int, pk: int) -> HttpResponse:
@@ -458,18 +480,18 @@ def member_add(request: HttpRequest, place_pk: int, pk: int) -> HttpResponse:
         initial={"voting": True, "deputy_allowed": True},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            member = services.committee_member_add(
-                actor=_actor(request), committee=committee, **_member_values(form)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            text = f"Added {member.role_title}, {member.organisation.name}."
-            if wants_partial(request):
-                return _members_reply(request, place, committee.pk, text)
-            messages.success(request, text)
-            return redirect(urls["committee"])
+        saved = _member_saved(
+            request,
+            place,
+            committee,
+            form,
+            lambda values: services.committee_member_add(
+                actor=_actor(request), committee=committee, **values
+            ),
+            "Added",
+        )
+        if saved is not None:
+            return saved
     if wants_partial(request):
         return _members_reply(request, place, committee.pk, member_form=form)
     return render(
@@ -502,18 +524,18 @@ def member_edit(request: HttpRequest, place_pk: int, pk: int, member_pk: int) ->
     initial = {name: getattr(member, name) for name in services.MEMBER_FIELDS}
     form = MemberForm(_posted(request), place=place, prefix=f"seat-{member.pk}", initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            member = services.committee_member_update(
-                actor=_actor(request), member=member, **_member_values(form)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            text = f"Saved {member.role_title}, {member.organisation.name}."
-            if wants_partial(request):
-                return _members_reply(request, place, committee.pk, text)
-            messages.success(request, text)
-            return redirect(urls["committee"])
+        saved = _member_saved(
+            request,
+            place,
+            committee,
+            form,
+            lambda values: services.committee_member_update(
+                actor=_actor(request), member=member, **values
+            ),
+            "Saved",
+        )
+        if saved is not None:
+            return saved
     if wants_partial(request):
         return _members_reply(request, place, committee.pk, editing=member.pk, edit_form=form)
     return render(
