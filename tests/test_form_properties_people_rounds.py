@@ -810,13 +810,16 @@ def _assert_spreadsheets_hold_text_never_formulas(
 def _assert_documents_hold_text(pdf_data: bytes, docx_data: bytes, texts: list[str]) -> None:
     docx_text = _no_space(_docx_text(docx_data))
     pdf_text = _no_space(_pdf_text(pdf_data))
+    all_printable_ascii = all(t.isascii() and t.isprintable() for t in texts)
     for text in texts:
         line = first_line(XML_ILLEGAL.sub("", text))
         assert _no_space(line) in docx_text, line
         # The PDF's fonts hold the Latin alphabet; other scripts, and control characters,
-        # may not come back as typed.
+        # may not come back as typed, and one glyph the fonts lack anywhere in the document
+        # throws pypdf's reading of all its text off, so the PDF is read back only when
+        # everything the place wrote is printable ASCII.
         line = first_line(text)
-        if line.isascii() and line.isprintable():
+        if line.isascii() and line.isprintable() and all_printable_ascii:
             assert _no_space(unicodedata.normalize("NFKC", line)) in pdf_text, line
 
 
