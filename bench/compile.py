@@ -52,11 +52,11 @@ def build(places: int, seed: int) -> Any:
     from django.db import transaction
     from django.utils import timezone
 
-    from governance import services
-    from governance.models import (
+    from governance.catalogue.models import OptionFramework
+    from governance.consultation import services
+    from governance.consultation.models import (
         Answer,
         ConsultationRound,
-        OptionFramework,
         PlaceRating,
         PlaceResponse,
         ResponseStatus,
@@ -209,9 +209,9 @@ def _drop(slug: str) -> None:
 def measure(consultation: Any) -> dict[str, Any]:
     from django.db import connection
 
-    from governance import feedback
-    from governance.exports import EXPORTS
-    from governance.models import FeedbackSummary
+    from governance.consultation import feedback
+    from governance.consultation.exports import EXPORTS
+    from governance.consultation.models import FeedbackSummary
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -249,7 +249,7 @@ def measure(consultation: Any) -> dict[str, Any]:
 
 
 def _word_count(consultation: Any) -> int:
-    from governance.models import Answer, PlaceRating
+    from governance.consultation.models import Answer, PlaceRating
 
     texts = list(
         Answer.objects.filter(response__round=consultation).values_list("text", flat=True)

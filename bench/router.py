@@ -51,7 +51,7 @@ def build(seed: int) -> Any:
         SchemeOfDelegation,
         SchemeStatus,
     )
-    from governance.models import Committee, CommitteeKind
+    from governance.structures.models import Committee, CommitteeKind
     from partners.models import Organisation, Place, PlacePartner, Sector, System, normalise_name
 
     system = System.objects.filter(slug=SYSTEM_SLUG).first()

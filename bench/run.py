@@ -139,7 +139,7 @@ def setup_django() -> None:
 def ensure_data_set(seed: int) -> dict[str, Any]:
     from django.core.management import call_command
 
-    from governance.models import (
+    from governance.consultation.models import (
         Answer,
         ConsultationRound,
         PlaceRating,
@@ -207,7 +207,8 @@ def pick_subjects() -> Subjects:
     biggest system; the consultation round of each."""
     from django.db.models import Count, Q
 
-    from governance.models import ConsultationRound, GovernanceOption, Principle
+    from governance.catalogue.models import GovernanceOption, Principle
+    from governance.consultation.models import ConsultationRound
     from partners.models import Membership, Organisation, Place, Role, System, User
 
     current = Q(memberships__ended_at__isnull=True)
@@ -322,8 +323,8 @@ class Page:
 
 
 def pages(s: Subjects) -> list[Page]:
+    from core.pagination import PAGE_SIZE
     from partners.models import Organisation, Place
-    from partners.pagination import PAGE_SIZE
 
     slug = s.system.slug
     console = f"/console/{slug}"

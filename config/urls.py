@@ -2,27 +2,28 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from design import views_place
 from partners import views as partner_views
 from partners import views_two_factor
 from partners.forms import NHSPasswordResetForm, NHSSetPasswordForm, SignInForm
 
 urlpatterns = [
-    path("", partner_views.home, name="home"),
-    path("places/<int:place_pk>/", partner_views.place_detail, name="place_detail"),
+    path("", views_place.home, name="home"),
+    path("places/<int:place_pk>/", views_place.place_detail, name="place_detail"),
     path(
         "places/<int:place_pk>/rounds/",
-        include("governance.urls_proposal", namespace="proposal"),
+        include("governance.consultation.urls_proposal", namespace="proposal"),
     ),
     path(
         "places/<int:place_pk>/committees/",
-        include("governance.urls_committees", namespace="committees"),
+        include("governance.structures.urls", namespace="committees"),
     ),
-    path("places/<int:place_pk>/map/", include("governance.urls_map", namespace="map")),
+    path("places/<int:place_pk>/map/", include("design.urls_map", namespace="map")),
     path(
         "places/<int:place_pk>/delegations/",
         include("delegations.urls_place", namespace="delegations_place"),
     ),
-    path("places/<int:place_pk>/design/", include("governance.urls_design", namespace="design")),
+    path("places/<int:place_pk>/design/", include("design.urls", namespace="design")),
     path("accessibility/", partner_views.accessibility, name="accessibility"),
     path(
         "accounts/invitation/<str:token>/",
@@ -72,9 +73,9 @@ urlpatterns = [
     ),
     path(
         "console/<slug:system_slug>/rounds/<int:round_pk>/summary/",
-        include("governance.urls_feedback_admin", namespace="summary_admin"),
+        include("governance.consultation.urls_feedback_admin", namespace="summary_admin"),
     ),
-    path("feedback/", include("governance.urls_feedback", namespace="feedback")),
-    path("options/", include("governance.urls", namespace="governance")),
+    path("feedback/", include("governance.consultation.urls_feedback", namespace="feedback")),
+    path("options/", include("governance.catalogue.urls", namespace="governance")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,7 @@ from django import forms
 
 from delegations.models import DelegateRole, MatterCategory, SchemeOfDelegation
 from delegations.services import MAX_POUNDS, parse_pounds
-from governance.models import Committee
+from governance.structures.models import Committee
 from partners.forms import NHSForm
 from partners.models import Organisation, Place
 

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
 from delegations.services import money
-from governance.models import Committee
+from governance.structures.models import Committee
 from partners.models import Organisation, Place
 
 PENNY = Decimal("0.01")

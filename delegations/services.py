@@ -29,7 +29,7 @@ from delegations.models import (
     SchemeOfDelegation,
     SchemeStatus,
 )
-from governance.models import Committee
+from governance.structures.models import Committee
 from partners.audit import audit_record
 from partners.models import Organisation, Place, PlacePartner, System, User
 

@@ -20,8 +20,8 @@ from django.core.exceptions import ValidationError
 from delegations import services
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeOfDelegation
 from delegations.selectors import matter_tree, scheme_lines
-from governance.exports import xlsx_text
-from governance.models import Committee
+from governance.consultation.exports import xlsx_text
+from governance.structures.models import Committee
 from partners.models import Place, User
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.htmx import wants_partial
 from delegations import selectors, services, spreadsheets
 from delegations.forms import (
     LineForm,
@@ -37,12 +38,11 @@ from delegations.models import (
     SchemeOfDelegation,
     SchemeStatus,
 )
-from governance.models import Committee
+from governance.structures.models import Committee
+from partners.access import get_place_for
 from partners.console_views import _actor, get_system_for_admin
 from partners.forms import add_service_errors
-from partners.htmx import wants_partial
 from partners.models import Organisation, Place, System
-from partners.views import get_place_for
 
 SCHEMES = "delegations/schemes.html"
 SCHEME = "delegations/scheme.html"

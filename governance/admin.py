@@ -1,5 +1,5 @@
 """Django admin for the catalogue, so ICB admins and superusers can correct its content. The
-rules it must keep (canonical option-set keys) come from governance.rules; every change made
+rules it must keep (canonical option-set keys) come from governance.catalogue.rules; every change made
 here is audited (partners.admin_audit)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from governance.models import (
+from governance.catalogue.models import (
     AllowedCombination,
     DeliveryModel,
     GovernanceOption,
@@ -15,7 +15,7 @@ from governance.models import (
     Principle,
     SuggestedRating,
 )
-from governance.rules import option_set_numbers
+from governance.catalogue.rules import option_set_numbers
 from partners.admin_audit import AuditedAdmin
 
 

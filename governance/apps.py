@@ -7,4 +7,4 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Keeps cached framework catalogues in step with edits to the framework's parts.
-        from governance import signals  # noqa: F401
+        from governance.catalogue import signals  # noqa: F401

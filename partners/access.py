@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from guardian.core import ObjectPermissionChecker
 
-from partners.permissions import ADMINISTER_SYSTEM
+from partners.models import Place
+from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
 from partners.two_factor import require_verified_admin
 
 
@@ -34,3 +36,11 @@ def require_object_permission(request: HttpRequest, permission: str, obj: models
     """404 rather than 403: a record you may not see does not exist as far as you know."""
     if not has_object_permission(request, permission, obj):
         raise Http404("Not found.")
+
+
+def get_place_for(request: HttpRequest, place_pk: int, permission: str = VIEW_PLACE) -> Place:
+    """The place, if the person may see it. Otherwise 404: a place you do not belong to does
+    not exist as far as you are concerned."""
+    place = get_object_or_404(Place.objects.select_related("system"), pk=place_pk, is_active=True)
+    require_object_permission(request, permission, place)
+    return place

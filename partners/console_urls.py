@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance import views_rounds
+from governance.consultation import views_rounds
 from partners import console_views as views
 
 app_name = "console"

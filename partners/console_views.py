@@ -23,6 +23,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from core.htmx import htmx_target, wants_partial
+from core.pagination import PEOPLE_PER_PAGE, paginate
 from partners import selectors, services, two_factor
 from partners.forms import (
     AliasForm,
@@ -34,7 +36,6 @@ from partners.forms import (
     PlacePartnerAddForm,
     add_service_errors,
 )
-from partners.htmx import htmx_target, wants_partial
 from partners.models import (
     Membership,
     Organisation,
@@ -46,7 +47,6 @@ from partners.models import (
     System,
     User,
 )
-from partners.pagination import PEOPLE_PER_PAGE, paginate
 from partners.permissions import ADMINISTER_SYSTEM
 from partners.two_factor import require_verified_admin
 

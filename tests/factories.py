@@ -161,7 +161,7 @@ def make_framework(*, slug: str = "test-framework") -> Any:
     """A small option framework shaped like the 2021 one: five options, three principles,
     the allowed combinations 1+4, 2+3, 2+4, 3+4, 2+3+4, option 5 alone, and a suggested
     rating for every single option against every principle."""
-    from governance.models import (
+    from governance.catalogue.models import (
         AllowedCombination,
         Band,
         GovernanceOption,
@@ -217,7 +217,7 @@ def make_round(
 
     from django.utils import timezone
 
-    from governance import services as governance_services
+    from governance.consultation import services as governance_services
 
     now = timezone.now()
     return governance_services.round_create(
@@ -233,7 +233,7 @@ def make_round(
 
 
 def make_response(*, round: Any, place: Place) -> Any:
-    from governance import services as governance_services
+    from governance.consultation import services as governance_services
 
     return governance_services.response_get_or_create(round=round, place=place)
 
@@ -241,7 +241,7 @@ def make_response(*, round: Any, place: Place) -> Any:
 def complete_response(*, response: Any, actor: User) -> Any:
     """Fill every required item of a response, through the services (the first fixed answer
     of each question that has them)."""
-    from governance import services as governance_services
+    from governance.consultation import services as governance_services
 
     sheet = governance_services.response_sheet(round=response.round, response=response)
     for question in sheet.questions:

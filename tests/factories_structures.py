@@ -20,7 +20,7 @@ from delegations.models import (
     SchemeOfDelegation,
     SchemeStatus,
 )
-from governance.models import (
+from governance.structures.models import (
     Committee,
     CommitteeKind,
     CommitteeMember,

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from governance.models import Principle
+from governance.catalogue.models import Principle
 from partners import admin_audit
 from partners.admin_audit import AuditedAdmin, record_system
 from partners.models import AuditEvent, Organisation, OrganisationAlias, Place, Sector, User

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.anonymise import (
+from governance.consultation.anonymise import (
     MARKERS,
     Gazetteer,
     can_release,

@@ -99,8 +99,8 @@ def released_summary(round: Any) -> tuple[Any, Any]:
     of each format; and one review choice."""
     from django.utils import timezone
 
-    from governance import feedback
-    from governance.models import (
+    from governance.consultation import feedback
+    from governance.consultation.models import (
         ExportFormat,
         FeedbackSummary,
         JobState,
@@ -145,7 +145,7 @@ def committee_records(t: Targets) -> Any:
     """Place A's board, with one seat and a draft of its terms of reference, made on first use."""
     found = t.__dict__.get("committee_records")
     if found is None:
-        from governance.models import TorStatus
+        from governance.structures.models import TorStatus
         from tests.factories_structures import (
             CommitteeFactory,
             CommitteeMemberFactory,

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from governance.catalogue.loader import DEFAULT_FILES, catalogue_load, catalogue_load_all
-from governance.models import (
+from governance.catalogue.models import (
     AllowedCombination,
     DeliveryModel,
     DeliveryModelKind,
@@ -18,7 +18,7 @@ from governance.models import (
     Principle,
     SuggestedRating,
 )
-from governance.rules import FrameworkRules, option_set_key, option_set_verdict
+from governance.catalogue.rules import FrameworkRules, option_set_key, option_set_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -264,8 +264,8 @@ def test_delivery_models(framework):
 
 
 def test_the_cached_framework_catalogue_follows_every_change_to_its_parts(db):
-    from governance.models import AllowedCombination, GovernanceOption
-    from governance.selectors import framework_catalogue
+    from governance.catalogue.models import AllowedCombination, GovernanceOption
+    from governance.catalogue.selectors import framework_catalogue
     from tests.factories import make_framework
 
     framework = make_framework()

@@ -179,7 +179,7 @@ def test_matrix_queries_are_few_and_constant(client, world, django_assert_max_nu
 
 
 def test_the_admin_refuses_a_combination_that_breaks_the_rules(client, world):
-    from governance.models import OptionFramework
+    from governance.catalogue.models import OptionFramework
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))

@@ -10,7 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from governance.models import TOR_SECTIONS, Committee, MemberPosition, TermsOfReference, TorStatus
+from governance.structures.models import (
+    TOR_SECTIONS,
+    Committee,
+    MemberPosition,
+    TermsOfReference,
+    TorStatus,
+)
 from partners.models import AuditEvent
 from tests.factories import OrganisationFactory, PlacePartnerFactory
 from tests.factories_structures import (

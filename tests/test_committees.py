@@ -9,15 +9,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from governance import committees as svc
-from governance.models import (
+from governance.structures import committees as svc
+from governance.structures.models import (
     TOR_SECTIONS,
     CommitteeKind,
     MemberPosition,
     TermsOfReference,
     TorStatus,
 )
-from governance.tor_documents import tor_docx, tor_pdf
+from governance.structures.tor_documents import tor_docx, tor_pdf
 from partners.models import AuditEvent, PlacePartner, Sector
 from partners.services import ConcurrentEditError
 from tests.factories import OrganisationFactory, PlacePartnerFactory, UserFactory

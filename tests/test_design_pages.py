@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delegations.services import parse_pounds
-from governance.models import CommitteeKind
+from governance.structures.models import CommitteeKind
 from partners.models import Sector
 from tests.conftest import World
 from tests.factories import OrganisationFactory, PlacePartnerFactory

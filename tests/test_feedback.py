@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 from django.test import TestCase
 from django.utils import timezone
 
-from governance import feedback
-from governance.models import (
+from governance.consultation import feedback
+from governance.consultation.models import (
     Answer,
     ConsultationRound,
     FeedbackSummary,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from governance.exports import (
+from governance.consultation.exports import (
     EXPORTS,
     PDF_FULL_TEXT_LIMIT,
     SECTION_TITLES,
@@ -30,7 +30,7 @@ from governance.exports import (
     render_xlsx,
     safe_cell,
 )
-from governance.models import ExportFormat
+from governance.consultation.models import ExportFormat
 
 LABELS = ["Place A", "Place B", "Place C", "Place D"]
 OPTIONS = [
@@ -343,7 +343,7 @@ def test_large_round_gets_a_condensed_pdf_that_points_to_the_other_files() -> No
 
 
 def test_pdf_fetches_nothing() -> None:
-    from governance.exports import _weasyprint_fetcher
+    from governance.consultation.exports import _weasyprint_fetcher
 
     with pytest.raises(ValueError, match="disabled"):
         _weasyprint_fetcher().fetch("http://example.com/logo.png")

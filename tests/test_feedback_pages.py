@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services as governance_services
-from governance.models import (
+from governance.consultation import services as governance_services
+from governance.consultation.models import (
     ConsultationRound,
     FeedbackSummary,
     JobState,

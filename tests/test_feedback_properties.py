@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from governance.exports import render_csv, render_xlsx
+from governance.consultation.exports import render_csv, render_xlsx
 from tests.test_feedback_exports import summary_content
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

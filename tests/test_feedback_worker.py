@@ -24,8 +24,8 @@ from django.db import connection
 from django.test import TestCase
 
 from config.celery import app
-from governance import feedback
-from governance.models import FeedbackSummary, JobState, SummaryExport
+from governance.consultation import feedback
+from governance.consultation.models import FeedbackSummary, JobState, SummaryExport
 from partners.models import AuditEvent
 from tests.services import redis_reachable, require
 from tests.test_feedback import Canary

@@ -32,25 +32,24 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from governance import feedback
-from governance import services as governance_services
-from governance.forms_rounds import uk_parts
-from governance.models import (
+from core.pagination import PAGE_SIZE
+from governance.catalogue.models import GovernanceOption, Principle
+from governance.consultation import feedback
+from governance.consultation import services as governance_services
+from governance.consultation.forms import uk_parts
+from governance.consultation.models import (
     Answer,
     ConsultationRound,
     DeadlineExtension,
     FeedbackSummary,
-    GovernanceOption,
     JobState,
     PlaceRating,
     PlaceResponse,
-    Principle,
     RedactionDecision,
     ResponseStatus,
     RoundStatus,
 )
 from partners.models import AuditEvent, Organisation, Place, Role, Sector, User
-from partners.pagination import PAGE_SIZE
 from tests.conftest import World
 from tests.factories import (
     PASSWORD,

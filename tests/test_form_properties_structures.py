@@ -30,9 +30,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from delegations import services as delegation_services
 from delegations import spreadsheets
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeStatus
-from governance import tor_documents
-from governance.exports import _xml_text, safe_cell
-from governance.models import TOR_SECTIONS, Committee, CommitteeMember, TermsOfReference, TorStatus
+from governance.consultation.exports import _xml_text, safe_cell
+from governance.structures import tor_documents
+from governance.structures.models import (
+    TOR_SECTIONS,
+    Committee,
+    CommitteeMember,
+    TermsOfReference,
+    TorStatus,
+)
 from partners.models import Organisation, Sector
 from tests.conftest import World
 from tests.factories import OrganisationFactory, PlacePartnerFactory, UserFactory, make_member

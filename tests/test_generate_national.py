@@ -17,21 +17,22 @@ from delegations.models import (
     SchemeOfDelegation,
     SchemeStatus,
 )
-from governance import rounds
-from governance.models import (
+from governance.catalogue.rules import FrameworkRules, option_set_numbers, option_set_verdict
+from governance.consultation import rounds
+from governance.consultation.models import (
     Answer,
-    Committee,
-    CommitteeKind,
-    CommitteeMember,
     ConsultationRound,
     DeadlineExtension,
     PlaceRating,
     PlaceResponse,
     ResponseStatus,
-    TermsOfReference,
 )
-from governance.rules import FrameworkRules, option_set_numbers, option_set_verdict
-from governance.services import response_history, response_missing_items, response_sheet
+from governance.consultation.services import (
+    response_history,
+    response_missing_items,
+    response_sheet,
+)
+from governance.structures.models import Committee, CommitteeKind, CommitteeMember, TermsOfReference
 from partners.models import (
     AuditEvent,
     Invitation,

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delegations.models import SchemeStatus
-from governance.map import governance_map, money
-from governance.models import CommitteeKind
+from design.map import governance_map, money
+from governance.structures.models import CommitteeKind
 from partners.models import Sector
 from tests.conftest import World
 from tests.factories import OrganisationFactory
@@ -207,7 +207,7 @@ def test_money_labels() -> None:
 
 
 def test_limits_in_words() -> None:
-    from governance.map import Line, board_name
+    from design.map import Line, board_name
 
     mixed = Line(
         source="a",

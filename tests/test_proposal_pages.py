@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services
-from governance.models import Answer, DeadlineExtension, PlaceResponse, ResponseStatus
+from governance.consultation import services
+from governance.consultation.models import Answer, DeadlineExtension, PlaceResponse, ResponseStatus
 from partners.models import Role
 from tests.factories import complete_response, make_member, make_response, make_round
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from governance import selectors, services
-from governance.models import Answer, DeadlineExtension, PlaceRating, ResponseStatus
+from governance.consultation import selectors, services
+from governance.consultation.models import Answer, DeadlineExtension, PlaceRating, ResponseStatus
 from partners.models import AuditEvent, Role
 from tests.factories import (
     PlaceFactory,

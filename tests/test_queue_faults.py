@@ -20,8 +20,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from config.celery import app
-from governance import feedback, rounds
-from governance.models import FeedbackSummary, JobState, PlaceResponse, ResponseStatus
+from governance.consultation import feedback, rounds
+from governance.consultation.models import FeedbackSummary, JobState, PlaceResponse, ResponseStatus
 from partners.models import Invitation, PendingTask, Role
 from partners.queue import enqueue_on_commit_or_keep, pending_tasks_retry
 from partners.services import invitations_retry_unsent, person_invite
@@ -355,7 +355,7 @@ def test_a_kept_submission_email_is_sent_by_a_worker_through_redis(
 ) -> None:
     """End to end on a real broker: the message kept while Redis was refusing connections is
     published by the scheduler once Redis is back, and a worker sends the e-mails once."""
-    from governance import services as governance_services
+    from governance.consultation import services as governance_services
     from governance.tasks import response_submitted_email_task
 
     consultation = make_round(system=world.system, framework=make_framework())

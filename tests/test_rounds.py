@@ -1,5 +1,5 @@
 """Running a consultation round: the admin's changes, deadlines, the progress board and the
-scheduler that opens, closes and reminds (governance.rounds)."""
+scheduler that opens, closes and reminds (governance.consultation.rounds)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance import rounds
-from governance import services as governance_services
-from governance.models import (
+from governance.consultation import rounds
+from governance.consultation import services as governance_services
+from governance.consultation.models import (
     ConsultationRound,
     DeadlineExtension,
     Milestone,
@@ -550,7 +550,7 @@ def test_reminders_are_due_from_reminder_days_before_the_deadline(world, framewo
 
 
 def test_an_opening_email_that_runs_after_the_round_closed_sends_nothing(world, framework):
-    from governance.emails import round_open_emails_send
+    from governance.consultation.emails import round_open_emails_send
 
     consultation = open_round(world, framework)
     assert round_open_emails_send(round_id=consultation.pk) == 1
@@ -561,7 +561,7 @@ def test_an_opening_email_that_runs_after_the_round_closed_sends_nothing(world, 
 
 
 def test_a_reminder_that_runs_after_its_deadline_sends_nothing(world, framework):
-    from governance.emails import round_reminder_email_send
+    from governance.consultation.emails import round_reminder_email_send
 
     open_round(world, framework, days_open=3, reminder_days=7)
     assert rounds.round_reminders_send() == 1  # queued only: no commit in this test

@@ -13,10 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import rounds
-from governance import services as governance_services
-from governance.forms_rounds import uk_parts
-from governance.models import ConsultationRound, DeadlineExtension, Milestone, Question, RoundStatus
+from governance.consultation import rounds
+from governance.consultation import services as governance_services
+from governance.consultation.forms import uk_parts
+from governance.consultation.models import (
+    ConsultationRound,
+    DeadlineExtension,
+    Milestone,
+    Question,
+    RoundStatus,
+)
 from tests.factories import PlaceFactory, make_framework, make_response, make_round
 
 pytestmark = pytest.mark.django_db

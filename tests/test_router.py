@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from delegations.models import SchemeStatus
 from delegations.router import Line, SchemeCitation, decide, route_decision
-from governance.models import CommitteeKind
+from governance.structures.models import CommitteeKind
 from partners.models import Organisation, Sector
 from tests.factories import OrganisationFactory, PlaceFactory, SystemFactory
 from tests.factories_structures import (

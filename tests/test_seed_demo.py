@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from partners.management.commands.seed_demo import DEMO_PASSWORD
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from partners.models import Membership, Organisation, OrganisationAlias, Place, Role, Sector, User
 from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
 
@@ -60,7 +60,7 @@ def test_every_printed_demo_sign_in_works(client):
 
 
 def test_demo_has_an_open_round_with_drafts_and_a_submitted_response():
-    from governance.models import ConsultationRound, PlaceResponse, ResponseStatus
+    from governance.consultation.models import ConsultationRound, PlaceResponse, ResponseStatus
 
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     consultation = ConsultationRound.objects.get(title="Place governance options 2025/26")
@@ -79,7 +79,12 @@ def test_demo_has_an_open_round_with_drafts_and_a_submitted_response():
 
 
 def test_demo_has_a_closed_round_whose_anonymised_summary_is_released():
-    from governance.models import ConsultationRound, ResponseStatus, RoundStatus, SummaryExport
+    from governance.consultation.models import (
+        ConsultationRound,
+        ResponseStatus,
+        RoundStatus,
+        SummaryExport,
+    )
 
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     consultation = ConsultationRound.objects.get(title="Place governance options 2024/25")

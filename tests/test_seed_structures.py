@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeOfDelegation
-from governance.map import governance_map
-from governance.models import Committee, CommitteeKind, TermsOfReference, TorStatus
+from design.map import governance_map
+from governance.structures.models import Committee, CommitteeKind, TermsOfReference, TorStatus
 from partners.models import Organisation, Place, Sector
 
 pytestmark = pytest.mark.django_db

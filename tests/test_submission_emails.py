@@ -1,5 +1,5 @@
 """When a place lead submits the place's response, the system's ICB governance admins and
-the place's leads are told by e-mail (governance.emails.response_submitted_emails_send)."""
+the place's leads are told by e-mail (governance.consultation.emails.response_submitted_emails_send)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
-from governance import services
-from governance.emails import response_submitted_emails_send
-from governance.models import PlaceResponse
+from governance.consultation import services
+from governance.consultation.emails import response_submitted_emails_send
+from governance.consultation.models import PlaceResponse
 from governance.tasks import response_submitted_email_task
 from partners.models import Membership, Role
 from partners.services import membership_end

@@ -11,15 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from delegations.models import SchemeStatus
-from governance.models import (
-    CommitteeKind,
-    DecisionRule,
-    MemberPosition,
-    PlaceResponse,
-    ResponseStatus,
-    TorStatus,
-)
-from governance.validator import FAIL, PASS, WARNING, design_check
+from design.validator import FAIL, PASS, WARNING, design_check
+from governance.consultation.models import PlaceResponse, ResponseStatus
+from governance.structures.models import CommitteeKind, DecisionRule, MemberPosition, TorStatus
 from partners.models import PlacePartner, Sector
 from tests.factories import OrganisationFactory, PlaceFactory, PlacePartnerFactory, make_round
 from tests.factories_structures import (

@@ -49,9 +49,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "core",
     "partners",
     "governance",
     "delegations",
+    "design",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -43,7 +43,7 @@ DEFAULT_FILES = (
     CATALOGUE_DIR / "delivery_models.json",
 )
 
-# Weakest first; mirrors governance.models.BAND_ORDER, kept here so the migration does not
+# Weakest first; mirrors governance.catalogue.models.BAND_ORDER, kept here so the migration does not
 # import the live models module.
 BANDS = {
     "low": "LOW",

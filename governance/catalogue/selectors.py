@@ -1,16 +1,18 @@
 """What the catalogue pages show, read in a fixed, small number of queries whatever the size
-of the framework. Combination rules always come from governance.rules."""
+of the framework. Combination rules always come from governance.catalogue.rules."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
-from governance.models import (
+from governance.catalogue.models import (
     AllowedCombination,
     DeliveryModel,
     DeliveryModelKind,
@@ -19,7 +21,7 @@ from governance.models import (
     Principle,
     SuggestedRating,
 )
-from governance.rules import (
+from governance.catalogue.rules import (
     FrameworkRules,
     Verdict,
     allowed_option_sets,
@@ -222,3 +224,41 @@ def group_delivery_models(models: Iterable[DeliveryModel]) -> dict[str, list[Del
     for model in models:
         grouped[model.get_kind_display()].append(model)
     return {label: members for label, members in grouped.items() if members}
+
+
+# The framework catalogue, cached per process ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameworkCatalogue:
+    """A framework's options, principles, allowed combinations and suggested ratings: what
+    every response page reads and nobody changes while a round runs."""
+
+    options: tuple[GovernanceOption, ...]
+    principles: tuple[Principle, ...]
+    combinations: tuple[str, ...]
+    suggested: dict[tuple[str, int], SuggestedRating]  # (option set, principle pk) →
+
+
+def framework_catalogue(*, framework: OptionFramework) -> FrameworkCatalogue:
+    """Read once per process and framework version: the framework's `updated_at` moves
+    whenever any of its parts changes (governance.catalogue.signals), so a cached copy is never stale
+    for a request that has just read the framework row."""
+    return _catalogue(framework.pk, framework.updated_at)
+
+
+@functools.lru_cache(maxsize=32)
+def _catalogue(framework_id: int, version: datetime) -> FrameworkCatalogue:
+    return FrameworkCatalogue(
+        options=tuple(GovernanceOption.objects.filter(framework_id=framework_id)),
+        principles=tuple(Principle.objects.filter(framework_id=framework_id)),
+        combinations=tuple(
+            AllowedCombination.objects.filter(framework_id=framework_id).values_list(
+                "key", flat=True
+            )
+        ),
+        suggested={
+            (s.option_set, s.principle_id): s
+            for s in SuggestedRating.objects.filter(framework_id=framework_id)
+        },
+    )

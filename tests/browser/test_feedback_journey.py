@@ -14,10 +14,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, Response, Route, expect
 
-from governance import feedback, rounds
-from governance import services as governance_services
 from governance import tasks as governance_tasks
-from governance.models import ConsultationRound, FeedbackSummary, JobState, RoundStatus
+from governance.consultation import feedback, rounds
+from governance.consultation import services as governance_services
+from governance.consultation.models import ConsultationRound, FeedbackSummary, JobState, RoundStatus
 from partners.models import Place, Role, User
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World

@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from governance.models import Answer, PlaceRating, PlaceResponse, ResponseStatus
-from governance.services import SAME_MODEL_CHOICES
+from governance.consultation.models import Answer, PlaceRating, PlaceResponse, ResponseStatus
+from governance.consultation.services import SAME_MODEL_CHOICES
 from partners.models import User
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_feedback_journey import (

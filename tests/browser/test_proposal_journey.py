@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from governance.models import Answer, PlaceResponse, ResponseStatus
+from governance.consultation.models import Answer, PlaceResponse, ResponseStatus
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import complete_response, make_member, make_response, make_round
 

@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from governance.models import (
+from governance.structures.models import (
     Committee,
     CommitteeKind,
     CommitteeMember,

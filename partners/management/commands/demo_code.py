@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partners.management.commands.seed_demo import DEMO_DOMAIN, DEMO_TOTP_KEY
+from demo.management.commands.seed_demo import DEMO_DOMAIN, DEMO_TOTP_KEY
 
 
 class Command(BaseCommand):

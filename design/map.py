@@ -1,0 +1,474 @@
+"""The governance map of a place: its bodies (active committees and delegate roles), the
+boards of the partner organisations they answer to or hold authority from, and the lines
+between them, laid out in layers and drawn as a server-rendered SVG with a text equivalent.
+
+Row 0 holds the organisations' boards; every other body sits one row below the body it
+answers to (a body answering to a board, or to no one recorded, sits on row 1). Lines:
+- accountability (solid): a committee to the committee or board it answers to, a delegate
+  role to its committee or, failing one, to its own organisation's board;
+- delegation (dashed): an organisation's board to a committee or role of the place, from
+  the lines of that organisation's scheme of delegation in force today that apply to this
+  place (lines for every place, or for this one), labelled with the matters and top limit.
+
+Three queries, whatever the number of bodies and lines."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from delegations.models import DelegateRole, Delegation, SchemeStatus
+from delegations.services import money as delegation_money
+from governance.structures.models import Committee, CommitteeKind
+from partners.models import Organisation, Place, Sector
+
+# Layout, in SVG user units.
+BOX_W = 216
+BOX_H = 84
+GAP_X = 40
+GAP_Y = 104
+MARGIN = 16
+LINE_CHARS = 26
+NAME_LINES = 3
+ATTACH_OFFSET = 18  # accountability lines attach left of centre, delegation lines right
+
+SHORT_KINDS: dict[str, str] = {
+    CommitteeKind.PARTNERSHIP_BOARD: "Partnership board",
+    CommitteeKind.ICB_COMMITTEE: "Committee of the ICB",
+    CommitteeKind.JOINT_COMMITTEE: "Joint committee",
+    CommitteeKind.LEAD_PROVIDER_BOARD: "Lead provider board",
+    CommitteeKind.SUB_COMMITTEE: "Sub-committee",
+}
+
+SECTOR_ORDER: dict[str, int] = {
+    Sector.ICB: 0,
+    Sector.UPPER_TIER_COUNCIL: 1,
+    Sector.DISTRICT_COUNCIL: 2,
+    Sector.ACUTE_TRUST: 3,
+    Sector.COMBINED_TRUST: 4,
+    Sector.COMMUNITY_TRUST: 5,
+    Sector.MENTAL_HEALTH_TRUST: 6,
+    Sector.AMBULANCE_TRUST: 7,
+}
+
+
+def money(value: Decimal) -> str:
+    """A short amount for a label: £500k, £1m, £2.5m, £750."""
+    amount = Decimal(value)
+    if amount >= 1_000_000:
+        return f"£{(amount / 1_000_000).normalize():f}m"
+    if amount >= 1_000:
+        return f"£{(amount / 1_000).normalize():f}k"
+    return f"£{amount.normalize():f}"
+
+
+@dataclass
+class Node:
+    key: str
+    name: str
+    kind: str  # shown under the name
+    css: str  # board, committee or role
+    short_kind: str = ""  # for the diagram
+    row: int = 0
+    col: int = 0
+    x: int = 0
+    y: int = 0
+    parent_key: str | None = None
+
+    @property
+    def cx(self) -> int:
+        return self.x + BOX_W // 2
+
+
+@dataclass
+class Line:
+    source: str
+    target: str
+    delegation: bool
+    # For delegation lines: each matter's name and its highest limit (None: no upper limit).
+    details: list[tuple[str, Decimal | None]] = field(default_factory=list)
+
+    @property
+    def matters(self) -> int:
+        return len(self.details)
+
+    @property
+    def matters_text(self) -> str:
+        return f"{self.matters} matter{'' if self.matters == 1 else 's'}"
+
+    @property
+    def top_limit(self) -> Decimal | None:
+        """The highest limit of its matters; None when any has no upper limit."""
+        limits = [limit for _name, limit in self.details]
+        if not limits or any(limit is None for limit in limits):
+            return None
+        return max(limit for limit in limits if limit is not None)
+
+    @property
+    def label(self) -> str:
+        if not self.delegation:
+            return ""
+        limit = "no limit" if self.top_limit is None else f"to {money(self.top_limit)}"
+        return f"{self.matters_text}, {limit}"
+
+    @property
+    def limit_text(self) -> str:
+        finite = [limit for _name, limit in self.details if limit is not None]
+        if not finite:
+            return "with no upper limit"
+        text = f"up to {delegation_money(max(finite))}"
+        if len(finite) < len(self.details):
+            text += ", and with no upper limit for some"
+        return text
+
+    @property
+    def detail_texts(self) -> list[str]:
+        return [
+            f"{name}: {'no upper limit' if limit is None else 'up to ' + delegation_money(limit)}"
+            for name, limit in self.details
+        ]
+
+
+@dataclass
+class Sentence:
+    text: str
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BodyText:
+    """One body of the text equivalent, with the sentences about its lines."""
+
+    name: str
+    kind: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+@dataclass
+class GovernanceMap:
+    place: Place
+    nodes: list[Node]
+    lines: list[Line]
+    width: int
+    height: int
+    on: date
+
+    @property
+    def bodies(self) -> list[Node]:
+        return [node for node in self.nodes if node.css != "board"]
+
+    @property
+    def boards(self) -> list[Node]:
+        return [node for node in self.nodes if node.css == "board"]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.nodes
+
+    def text(self) -> list[BodyText]:
+        """The text equivalent: each body, row by row, with what it answers to and the
+        delegated authority it holds."""
+        by_key = {node.key: node for node in self.nodes}
+        entries = []
+        for node in self.bodies:
+            entry = BodyText(name=node.name, kind=node.kind)
+            for line in self.lines:
+                if line.source == node.key and not line.delegation:
+                    target = by_key[line.target].name
+                    entry.sentences.append(Sentence(f"{node.name} answers to {target}."))
+            if not entry.sentences:
+                entry.sentences.append(Sentence(f"{node.name} answers to no body recorded yet."))
+            for line in self.lines:
+                if line.target == node.key and line.delegation:
+                    entry.sentences.append(
+                        Sentence(
+                            f"{node.name} holds delegated authority from "
+                            f"{by_key[line.source].name} for {line.matters_text} "
+                            f"{line.limit_text}.",
+                            line.detail_texts,
+                        )
+                    )
+            entries.append(entry)
+        return entries
+
+    def svg(self) -> SafeString:
+        return mark_safe(render_svg(self))  # noqa: S308 - every text in it is escaped
+
+
+def board_name(organisation: Organisation) -> str:
+    """The board of an organisation: "Ashworth Council board"; an ICB's name already ends
+    with "Board"."""
+    name = organisation.name
+    return name if name.lower().endswith("board") else f"{name} board"
+
+
+def _board_key(organisation_id: int) -> str:
+    return f"board-{organisation_id}"
+
+
+def governance_map(*, place: Place, on: date | None = None) -> GovernanceMap:
+    """The place's governance map on a date (today by default)."""
+    on = on or timezone.localdate()
+    committees = list(
+        Committee.objects.filter(place=place, is_active=True).select_related(
+            "accountable_to_committee", "accountable_to_organisation"
+        )
+    )
+    roles = list(
+        DelegateRole.objects.filter(place=place, is_active=True).select_related(
+            "organisation", "accountable_to_committee"
+        )
+    )
+    delegations = list(
+        Delegation.objects.filter(
+            Q(place__isnull=True) | Q(place=place),
+            Q(delegate_committee__place=place, delegate_committee__is_active=True)
+            | Q(delegate_role__place=place, delegate_role__is_active=True),
+            reserved=False,
+            scheme__status=SchemeStatus.IN_FORCE,
+            scheme__effective_from__lte=on,
+        )
+        .filter(Q(scheme__effective_to__isnull=True) | Q(scheme__effective_to__gte=on))
+        .select_related("scheme__organisation", "matter__parent")
+        .only(
+            "matter__name",
+            "matter__order",
+            "matter__parent__order",
+            "limit_to",
+            "delegate_committee_id",
+            "delegate_role_id",
+            "scheme__organisation__name",
+            "scheme__organisation__sector",
+        )
+    )
+
+    nodes: dict[str, Node] = {}
+    boards: dict[str, Organisation] = {}
+    lines: list[Line] = []
+
+    def board(organisation: Organisation) -> str:
+        key = _board_key(organisation.pk)
+        if key not in nodes:
+            boards[key] = organisation
+            nodes[key] = Node(key=key, name=board_name(organisation), kind="Board", css="board")
+        return key
+
+    for committee in committees:
+        nodes[f"committee-{committee.pk}"] = Node(
+            key=f"committee-{committee.pk}",
+            name=committee.name,
+            kind=committee.get_kind_display(),
+            css="committee",
+            short_kind=SHORT_KINDS.get(committee.kind, ""),
+        )
+    for committee in committees:
+        key = f"committee-{committee.pk}"
+        parent = committee.accountable_to_committee
+        if parent is not None:
+            parent_key = f"committee-{parent.pk}"
+            if parent_key not in nodes:  # inactive, or a body of another place
+                nodes[parent_key] = Node(
+                    key=parent_key,
+                    name=parent.name,
+                    kind=parent.get_kind_display(),
+                    css="committee",
+                    short_kind=SHORT_KINDS.get(parent.kind, ""),
+                )
+            nodes[key].parent_key = parent_key
+            lines.append(Line(source=key, target=parent_key, delegation=False))
+        elif committee.accountable_to_organisation is not None:
+            parent_key = board(committee.accountable_to_organisation)
+            nodes[key].parent_key = parent_key
+            lines.append(Line(source=key, target=parent_key, delegation=False))
+    for role in roles:
+        key = f"role-{role.pk}"
+        kind = (
+            "Individual director with delegated authority"
+            if role.is_individual_director
+            else "Delegate role"
+        )
+        nodes[key] = Node(
+            key=key,
+            name=f"{role.title}, {role.organisation.name}",
+            kind=kind,
+            css="role",
+            short_kind="Individual director" if role.is_individual_director else "",
+        )
+        if role.accountable_to_committee is not None:
+            parent_key = f"committee-{role.accountable_to_committee.pk}"
+            if parent_key not in nodes:
+                parent = role.accountable_to_committee
+                nodes[parent_key] = Node(
+                    key=parent_key,
+                    name=parent.name,
+                    kind=parent.get_kind_display(),
+                    css="committee",
+                    short_kind=SHORT_KINDS.get(parent.kind, ""),
+                )
+        else:
+            parent_key = board(role.organisation)
+        nodes[key].parent_key = parent_key
+        lines.append(Line(source=key, target=parent_key, delegation=False))
+
+    grouped: dict[tuple[str, str], dict[int, tuple[tuple[int, int], str, list[Decimal | None]]]]
+    grouped = {}
+    for delegation in delegations:
+        target = (
+            f"committee-{delegation.delegate_committee_id}"
+            if delegation.delegate_committee_id
+            else f"role-{delegation.delegate_role_id}"
+        )
+        if target not in nodes:
+            continue
+        source = board(delegation.scheme.organisation)
+        matter = delegation.matter
+        by_matter = grouped.setdefault((source, target), {})
+        # In the tree's order: a matter beneath its parent.
+        order = (matter.parent.order, matter.order) if matter.parent else (matter.order, 0)
+        by_matter.setdefault(matter.pk, (order, matter.name, []))[2].append(delegation.limit_to)
+    for (source, target), by_matter in grouped.items():
+        details: list[tuple[str, Decimal | None]] = []
+        for _order, name, limits in sorted(by_matter.values(), key=lambda m: (m[0], m[1])):
+            finite = [limit for limit in limits if limit is not None]
+            details.append((name, None if len(finite) < len(limits) else max(finite)))
+        lines.append(Line(source=source, target=target, delegation=True, details=details))
+
+    ordered = _layout(nodes, boards)
+    width = max((node.x + BOX_W for node in ordered), default=0) + MARGIN
+    height = max((node.y + BOX_H for node in ordered), default=0) + MARGIN
+    lines.sort(key=lambda line: (line.delegation, line.source, line.target))
+    return GovernanceMap(place=place, nodes=ordered, lines=lines, width=width, height=height, on=on)
+
+
+def _layout(nodes: dict[str, Node], boards: dict[str, Organisation]) -> list[Node]:
+    """Rows by depth of accountability; within a row, bodies sit in the order of what they
+    answer to, then by name; every row is centred on the widest."""
+
+    def depth(node: Node, seen: frozenset[str] = frozenset()) -> int:
+        if node.css == "board":
+            return 0
+        parent = nodes.get(node.parent_key or "")
+        if parent is None or parent.key in seen:
+            return 1
+        return depth(parent, seen | {node.key}) + 1
+
+    rows: dict[int, list[Node]] = {}
+    for node in nodes.values():
+        node.row = depth(node)
+        rows.setdefault(node.row, []).append(node)
+    ordered: list[Node] = []
+    for row in sorted(rows):
+        members = rows[row]
+        if row == 0:
+            members.sort(key=lambda n: (SECTOR_ORDER.get(boards[n.key].sector, 99), n.name.lower()))
+        else:
+            members.sort(
+                key=lambda n: (
+                    nodes[n.parent_key].col if n.parent_key in nodes else -1,
+                    n.name.lower(),
+                )
+            )
+        for col, node in enumerate(members):
+            node.col = col
+        ordered.extend(members)
+    widest = max((len(members) for members in rows.values()), default=0)
+    full = widest * BOX_W + max(widest - 1, 0) * GAP_X
+    for row, members in rows.items():
+        span = len(members) * BOX_W + (len(members) - 1) * GAP_X
+        left = MARGIN + (full - span) // 2
+        for node in members:
+            node.x = left + node.col * (BOX_W + GAP_X)
+            node.y = MARGIN + row * (BOX_H + GAP_Y)
+    return ordered
+
+
+def _name_lines(name: str) -> list[str]:
+    wrapped = textwrap.wrap(name, LINE_CHARS) or [""]
+    if len(wrapped) > NAME_LINES:
+        wrapped = wrapped[:NAME_LINES]
+        wrapped[-1] = wrapped[-1][: LINE_CHARS - 1].rstrip() + "…"
+    return wrapped
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_svg(gmap: GovernanceMap) -> str:
+    """The diagram as SVG markup. Every name goes through `escape`."""
+    place = escape(gmap.place.name)
+    by_key = {node.key: node for node in gmap.nodes}
+    parts = [
+        f'<svg class="app-map__svg" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-labelledby="map-title map-desc" viewBox="0 0 {gmap.width} {gmap.height}" '
+        f'width="{gmap.width}" height="{gmap.height}">',
+        f'<title id="map-title">Governance map of {place}</title>',
+        f'<desc id="map-desc">{len(gmap.bodies)} bodies of {place} and the boards of '
+        f"{len(gmap.boards)} partner organisations. Solid arrows show who each body answers "
+        f"to; dashed arrows show delegated authority from an organisation's board. The same "
+        f"information follows as text.</desc>",
+        "<defs>"
+        '<marker id="map-arrow" class="app-map__arrowhead" viewBox="0 0 10 10" refX="10" '
+        'refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+        '<path d="M 0 0 L 10 5 L 0 10 z"/></marker>'
+        '<marker id="map-arrow-delegation" class="app-map__arrowhead '
+        'app-map__arrowhead--delegation" viewBox="0 0 10 10" refX="10" refY="5" '
+        'markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+        '<path d="M 0 0 L 10 5 L 0 10 z"/></marker>'
+        "</defs>",
+    ]
+    labels = []
+    for line in gmap.lines:
+        source, target = by_key[line.source], by_key[line.target]
+        if line.delegation:
+            # From the bottom of the board down to the top of the delegate.
+            x1, y1 = source.cx + ATTACH_OFFSET, source.y + BOX_H
+            x2, y2 = target.cx + ATTACH_OFFSET, target.y
+            css, marker = "app-map__line app-map__line--delegation", "map-arrow-delegation"
+        else:
+            # From the top of the body up to the bottom of what it answers to.
+            x1, y1 = source.cx - ATTACH_OFFSET, source.y
+            x2, y2 = target.cx - ATTACH_OFFSET, target.y + BOX_H
+            css, marker = "app-map__line", "map-arrow"
+        description = (
+            f"{target.name} holds delegated authority from {source.name}: {line.label}"
+            if line.delegation
+            else f"{source.name} answers to {target.name}"
+        )
+        parts.append(
+            f'<g class="app-map__edge"><title>{escape(description)}</title>'
+            f'<line class="{css}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" '
+            f'marker-end="url(#{marker})"/></g>'
+        )
+        if line.delegation:
+            lx, ly = (x1 + x2) // 2, (y1 + y2) // 2
+            labels.append(
+                f'<text class="app-map__label" x="{lx}" y="{ly}" text-anchor="middle">'
+                f"{escape(line.label)}</text>"
+            )
+    for node in gmap.nodes:
+        name_lines = _name_lines(node.name)
+        texts = "".join(
+            f'<tspan x="{node.cx}" dy="{0 if i == 0 else 17}">{escape(text)}</tspan>'
+            for i, text in enumerate(name_lines)
+        )
+        parts.append(
+            f'<g class="app-map__node app-map__node--{node.css}">'
+            f"<title>{escape(node.name)} ({escape(node.kind)})</title>"
+            f'<rect class="app-map__box" x="{node.x}" y="{node.y}" width="{BOX_W}" '
+            f'height="{BOX_H}" rx="4"/>'
+            f'<text class="app-map__name" x="{node.cx}" y="{node.y + 22}" '
+            f'text-anchor="middle">{texts}</text>'
+            f'<text class="app-map__kind" x="{node.cx}" y="{node.y + BOX_H - 9}" '
+            f'text-anchor="middle">{escape(_short(node.short_kind or node.kind))}</text></g>'
+        )
+    parts.extend(labels)  # last, so they sit above the lines and boxes
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,45 @@
+"""The pages a member starts from: their places (home) and a place's page, which brings
+together its partners, people and consultation rounds."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+
+from core.htmx import wants_partial
+from core.pagination import PEOPLE_PER_PAGE, paginate
+from governance.consultation.selectors import rounds_for_place
+from partners.access import get_place_for, has_object_permission
+from partners.permissions import LEAD_PLACE
+from partners.selectors import place_partners_by_sector, place_people, places_for_home
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "partners/home.html", {"places": places_for_home(user=request.user)})  # type: ignore[arg-type]
+
+
+@login_required
+def place_detail(request: HttpRequest, place_pk: int) -> HttpResponse:
+    """The place's partners by sector and its people; for HTMX (search, paging) just the
+    people."""
+    place = get_place_for(request, place_pk)
+    search = request.GET.get("q", "").strip()
+    context = {
+        "place": place,
+        "search": search,
+        "people_url": reverse("place_detail", args=[place.pk]),
+        **paginate(request, place_people(place=place, search=search), PEOPLE_PER_PAGE),
+    }
+    if wants_partial(request):
+        response = render(request, "partners/place_people.html", context)
+    else:
+        context["partners_by_sector"] = place_partners_by_sector(place=place)
+        context["is_lead"] = has_object_permission(request, LEAD_PLACE, place)
+        context["rounds"] = list(rounds_for_place(place=place))
+        response = render(request, "partners/place_detail.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response

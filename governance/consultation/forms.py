@@ -1,0 +1,352 @@
+"""Console forms for consultation rounds. Times are typed in UK time (a date and a 24-hour
+time) and become aware datetimes here; the services get plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from governance.catalogue.models import OptionFramework
+from governance.consultation.models import ConsultationRound, Milestone, Question
+from governance.consultation.services import UK
+from partners.forms import NHSForm, add_service_errors
+from partners.models import Place, System
+
+EXTRA_QUESTION_SLOTS = 3
+NEW_MILESTONE_SLOTS = 4
+MILESTONE_SUGGESTIONS = [
+    "High-level summary to the oversight group",
+    "Detailed review at the advisory group",
+    "Extraordinary meeting",
+    "Proposals to the board",
+]
+TIME_HINT = "UK time, 24-hour clock, for example 17:00."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            attrs={"class": "nhsuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
+        )
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"class": "nhsuk-input--width-5", **(attrs or {})}, format="%H:%M")
+
+
+def uk_moment(day: date, at: time) -> datetime:
+    """A date and a wall-clock time in the UK as an aware datetime."""
+    return datetime.combine(day, at, tzinfo=UK)
+
+
+def uk_parts(moment: datetime) -> tuple[date, time]:
+    local = timezone.localtime(moment, UK)
+    return local.date(), local.time().replace(second=0, microsecond=0)
+
+
+# Service field names → the form field that shows their error.
+SERVICE_FIELDS = {"opens_at": "opens_on", "closes_at": "closes_on"}
+
+
+def add_round_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's errors on the form, datetimes shown on their date field."""
+    if hasattr(error, "error_dict"):
+        error = ValidationError(
+            {
+                SERVICE_FIELDS.get(name, name): messages
+                for name, messages in error.message_dict.items()
+            }
+        )
+    add_service_errors(form, error)
+
+
+class RoundForm(NHSForm):
+    """A round's settings. `framework` is asked only when creating."""
+
+    title = forms.CharField(max_length=200, help_text="For example: Place governance options 2025.")
+    purpose = forms.CharField(
+        label="Purpose (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown to places at the top of their response.",
+    )
+    framework = forms.ModelChoiceField(
+        label="Option framework",
+        queryset=OptionFramework.objects.none(),
+        empty_label="Choose a framework",
+        help_text="The governance options, principles and ratings places respond to.",
+    )
+    invited_places = forms.ModelMultipleChoiceField(
+        label="Places invited to respond",
+        queryset=Place.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Invite at least one place."},
+    )
+    opens_on = forms.DateField(label="Opens on", widget=DateInput())
+    opens_time = forms.TimeField(label="Opening time", widget=TimeInput(), help_text=TIME_HINT)
+    closes_on = forms.DateField(label="Closes on", widget=DateInput())
+    closes_time = forms.TimeField(label="Closing time", widget=TimeInput(), help_text=TIME_HINT)
+    reminder_days = forms.IntegerField(
+        label="Reminder, days before each place's deadline",
+        min_value=0,
+        max_value=60,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
+        help_text="Place leads of places that have not submitted are e-mailed once, this many "
+        "days before their deadline (and once more if they are given more time). 0 sends none.",
+    )
+    suppression_threshold = forms.IntegerField(
+        label="Smallest count shown in summaries",
+        min_value=2,
+        max_value=20,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
+        help_text="Counts below this are shown as “fewer than”, and a summary cannot be "
+        "released unless at least this many places responded.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        system: System,
+        consultation: ConsultationRound | None = None,
+        opened: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        places: QuerySet[Place] = Place.objects.filter(system=system, is_active=True)
+        if consultation is not None:
+            places = Place.objects.filter(system=system).filter(
+                Q(is_active=True) | Q(invited_to_rounds=consultation)
+            )
+            del self.fields["framework"]
+        else:
+            self.fields["framework"].queryset = OptionFramework.objects.all()  # type: ignore[attr-defined]
+            del self.fields["version"]
+        self.fields["invited_places"].queryset = places.distinct().order_by("name")  # type: ignore[attr-defined]
+        self.opened = opened
+        if opened:
+            for name in ("opens_on", "opens_time"):
+                self.fields[name].disabled = True
+            self.fields["opens_on"].help_text = "The round has opened, so this cannot change."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for prefix in ("opens", "closes"):
+            day, at = data.get(f"{prefix}_on"), data.get(f"{prefix}_time")
+            if day is not None and at is not None:
+                data[f"{prefix}_at"] = uk_moment(day, at)
+        opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_on", "The round must close after it opens.")
+        return data
+
+
+def round_form_initial(consultation: ConsultationRound) -> dict[str, Any]:
+    opens_on, opens_time = uk_parts(consultation.opens_at)
+    closes_on, closes_time = uk_parts(consultation.closes_at)
+    return {
+        "title": consultation.title,
+        "purpose": consultation.purpose,
+        "invited_places": list(consultation.invited_places.all()),
+        "opens_on": opens_on,
+        "opens_time": opens_time,
+        "closes_on": closes_on,
+        "closes_time": closes_time,
+        "reminder_days": consultation.reminder_days,
+        "suppression_threshold": consultation.suppression_threshold,
+        "version": consultation.version,
+    }
+
+
+def new_round_initial(*, system: System) -> dict[str, Any]:
+    """Opens tomorrow at 09:00 and closes four weeks later at 17:00 (UK time)."""
+    tomorrow = timezone.localtime(timezone.now(), UK).date() + timedelta(days=1)
+    frameworks = list(OptionFramework.objects.all()[:2])
+    return {
+        "framework": frameworks[0].pk if len(frameworks) == 1 else None,
+        "invited_places": list(Place.objects.filter(system=system, is_active=True)),
+        "opens_on": tomorrow,
+        "opens_time": time(9, 0),
+        "closes_on": tomorrow + timedelta(days=28),
+        "closes_time": time(17, 0),
+        "reminder_days": 7,
+        "suppression_threshold": 3,
+    }
+
+
+class QuestionForm(NHSForm):
+    """One question slot; a slot left blank is ignored."""
+
+    text = forms.CharField(
+        label="Question", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    hint = forms.CharField(
+        label="Hint (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    choices = forms.CharField(
+        label="Fixed answers (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line, for example Yes, No, Not sure. Places can still explain in "
+        "words. Leave blank for a written answer only.",
+    )
+    required = forms.BooleanField(label="Places must answer this question", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lines = [line.strip() for line in data.get("choices", "").splitlines() if line.strip()]
+        data["choice_list"] = lines
+        if not data.get("text", "").strip():
+            if data.get("hint", "").strip() or lines:
+                self.add_error("text", "Write the question, or clear this slot.")
+            return data
+        if len(lines) == 1:
+            self.add_error("choices", "Give at least two fixed answers, or none.")
+        elif len(set(lines)) != len(lines):
+            self.add_error("choices", "Each fixed answer must be different.")
+        return data
+
+    @property
+    def spec(self) -> dict[str, Any] | None:
+        """The question as the services take it, or None for a blank slot."""
+        data = self.cleaned_data
+        if not data.get("text", "").strip():
+            return None
+        return {
+            "text": data["text"],
+            "hint": data.get("hint", ""),
+            "choices": data["choice_list"],
+            "required": data.get("required", False),
+        }
+
+
+def question_forms(
+    data: Any, specs: Iterable[dict[str, Any]], extra: int = EXTRA_QUESTION_SLOTS
+) -> list[QuestionForm]:
+    """A slot per existing question (pre-filled) and `extra` blank slots."""
+    slots = []
+    specs = list(specs)
+    for number in range(1, len(specs) + extra + 1):
+        spec = specs[number - 1] if number <= len(specs) else {}
+        initial = {
+            "text": spec.get("text", ""),
+            "hint": spec.get("hint", ""),
+            "choices": "\n".join(spec.get("choices") or []),
+            "required": spec.get("required", True),
+        }
+        slots.append(QuestionForm(data, prefix=f"q{number}", initial=initial))
+    return slots
+
+
+def question_specs(questions: Iterable[Question]) -> list[dict[str, Any]]:
+    return [
+        {"text": q.text, "hint": q.hint, "choices": list(q.choices), "required": q.required}
+        for q in questions
+    ]
+
+
+class MilestoneForm(NHSForm):
+    """One milestone row: an existing milestone (with Remove) or a blank slot for a new one."""
+
+    title = forms.CharField(label="Milestone", max_length=200, required=False)
+    due_on = forms.DateField(label="Date", required=False, widget=DateInput())
+    description = forms.CharField(label="Description (optional)", max_length=500, required=False)
+    remove = forms.BooleanField(label="Remove this milestone", required=False)
+
+    def __init__(
+        self, *args: Any, milestone: Milestone | None = None, suggestion: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.milestone = milestone
+        if milestone is None:
+            del self.fields["remove"]
+            if suggestion:
+                self.fields["title"].widget.attrs["placeholder"] = suggestion
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("remove"):
+            return data
+        title, due_on = data.get("title", "").strip(), data.get("due_on")
+        if self.milestone is not None or title or due_on or data.get("description", "").strip():
+            if not title and "title" not in self.errors:
+                self.add_error("title", "Give the milestone a title.")
+            if due_on is None and "due_on" not in self.errors:
+                self.add_error("due_on", "Give the milestone's date.")
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return self.milestone is None and not data.get("title", "").strip()
+
+
+def milestone_forms(
+    data: Any, milestones: Iterable[Milestone], new_slots: int
+) -> list[MilestoneForm]:
+    forms_: list[MilestoneForm] = [
+        MilestoneForm(
+            data,
+            prefix=f"milestone-{m.pk}",
+            milestone=m,
+            initial={"title": m.title, "due_on": m.due_on, "description": m.description},
+        )
+        for m in milestones
+    ]
+    for number in range(1, new_slots + 1):
+        forms_.append(
+            MilestoneForm(
+                data,
+                prefix=f"m{number}",
+                suggestion=MILESTONE_SUGGESTIONS[(number - 1) % len(MILESTONE_SUGGESTIONS)],
+            )
+        )
+    return forms_
+
+
+class ExtensionForm(NHSForm):
+    place = forms.ModelChoiceField(
+        label="Place", queryset=Place.objects.none(), empty_label="Choose a place"
+    )
+    closes_on = forms.DateField(label="New deadline: date", widget=DateInput())
+    closes_time = forms.TimeField(
+        label="New deadline: time", widget=TimeInput(), help_text=TIME_HINT, initial=time(17, 0)
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the audit trail, for example “Partnership board met late”.",
+        error_messages={"required": "Give the reason for the extra time."},
+    )
+
+    def __init__(self, *args: Any, consultation: ConsultationRound, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = consultation.invited_places.order_by("name")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("closes_on") and data.get("closes_time"):
+            data["closes_at"] = uk_moment(data["closes_on"], data["closes_time"])
+        return data
+
+
+class CloseForm(NHSForm):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the audit trail.",
+    )

@@ -1,0 +1,396 @@
+"""Governance options and place proposals.
+
+The catalogue is an *option framework*: a set of options, the principles (criteria) they are
+weighed against, which options may be combined, and suggested ratings for each option and
+allowed combination. A consultation round names its framework; each place answers it with a
+PlaceResponse: its proposed option set, its own ratings, and answers to the round's questions.
+
+Option sets are written as canonical keys, the option numbers ascending and joined by "+"
+("4", "1+4", "2+3+4"); governance.catalogue.rules owns that format and the combination rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from governance.catalogue.models import Band, GovernanceOption, OptionFramework, Principle
+from partners.models import Place, System
+
+# Consultation rounds and place responses ------------------------------------------------
+
+
+class RoundStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ConsultationRound(models.Model):
+    """A consultation of a system's places. Whether a place may still edit is decided by the
+    clock (`opens_at`, `closes_at` and any extension for that place); `status` records the
+    transitions the scheduler has carried out (opening e-mails sent, closure recorded)."""
+
+    system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="rounds")
+    framework = models.ForeignKey(OptionFramework, on_delete=models.PROTECT, related_name="rounds")
+    title = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    invited_places = models.ManyToManyField(Place, related_name="invited_to_rounds", blank=True)
+    status = models.CharField(
+        max_length=20, choices=RoundStatus.choices, default=RoundStatus.SCHEDULED
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        "reminder, days before closing",
+        default=7,
+        help_text="Place leads of places that have not submitted are e-mailed this many days "
+        "before their deadline. 0 sends no reminder.",
+    )
+    suppression_threshold = models.PositiveSmallIntegerField(
+        "smallest count shown",
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text="Counts below this are shown as 'fewer than' in summaries, and a summary "
+        "cannot be released unless at least this many places responded.",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="round_closes_after_it_opens",
+                violation_error_message="A round must close after it opens.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, at: datetime | None = None) -> bool:
+        now = at or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+
+class Milestone(models.Model):
+    """A date in the round's timeline that everyone sees: "high-level summary to the
+    oversight group", "detailed review at the advisory group", "proposals to the board"."""
+
+    round = models.ForeignKey(
+        ConsultationRound, on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(max_length=200)
+    description = models.CharField(max_length=500, blank=True)
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["round", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_on:%d %b %Y})"
+
+
+class DeadlineExtension(models.Model):
+    """More time for one place, granted by an ICB admin with a reason."""
+
+    round = models.ForeignKey(
+        ConsultationRound, on_delete=models.CASCADE, related_name="extensions"
+    )
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
+    closes_at = models.DateTimeField("new deadline")
+    reason = models.CharField(max_length=500)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round", "place__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "place"], name="extension_one_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} until {self.closes_at:%d %b %Y %H:%M}"
+
+
+class ReminderSent(models.Model):
+    """Marks that a place's leads were reminded, so the scheduler reminds each place once per
+    deadline (a new extension allows one more)."""
+
+    round = models.ForeignKey(ConsultationRound, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateTimeField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "place", "deadline"], name="reminder_once_per_deadline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.place} for {self.round}"
+
+
+class Question(models.Model):
+    round = models.ForeignKey(ConsultationRound, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    hint = models.TextField(blank=True)
+    choices = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Optional fixed answers (e.g. yes / no / not sure) counted in the summary; "
+        "the place can still explain in free text.",
+    )
+    required = models.BooleanField(default=True)
+    max_length = models.PositiveIntegerField(default=5000)
+
+    class Meta:
+        ordering = ["round", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "order"], name="question_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.order}. {self.text[:60]}"
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PlaceResponse(models.Model):
+    """A place's response to a round, written together by its members and submitted by a
+    place lead."""
+
+    round = models.ForeignKey(ConsultationRound, on_delete=models.PROTECT, related_name="responses")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(
+        max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+    )
+    proposed_option_set = models.CharField(max_length=40, blank=True)
+    proposal_case = models.TextField("the case for the proposal", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "place__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "place"], name="response_one_per_place_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} – {self.round}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(PlaceResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choice = models.CharField(max_length=200, blank=True)
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["response", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_one_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response} – Q{self.question.order}"
+
+
+class Agreement(models.TextChoices):
+    AGREE = "agree", "Agree with the suggested rating"
+    PARTLY = "partly", "Partly agree"
+    DISAGREE = "disagree", "Disagree"
+
+
+class PlaceRating(models.Model):
+    """The place's own rating of one option against one principle."""
+
+    response = models.ForeignKey(PlaceResponse, on_delete=models.CASCADE, related_name="ratings")
+    option = models.ForeignKey(GovernanceOption, on_delete=models.PROTECT, related_name="+")
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
+    band = models.CharField(max_length=20, choices=Band.choices, blank=True)
+    qualifier = models.CharField(max_length=200, blank=True)
+    reasons = models.TextField(blank=True)
+    agreement = models.CharField(max_length=20, choices=Agreement.choices, blank=True)
+    missing_from_analysis = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["response", "option__number", "principle__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "option", "principle"], name="rating_one_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response}: option {self.option.number} × principle {self.principle.number}"
+
+
+# Feedback summaries ----------------------------------------------------------------------------
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Compiling"
+    FAILED = "failed", "Failed"
+    COMPLETE = "complete", "Complete"
+
+
+class FeedbackSummary(models.Model):
+    """The anonymised summary of a round: one row per round, recompiled in place.
+
+    `generation` counts compilations; a job carries the generation it was queued for and
+    writes its result only if that is still the current one, in a single transaction with its
+    exports, so a half-made summary is never visible and a redelivered job (a worker killed
+    mid-run) completes the compilation exactly once. `content` is the anonymised summary
+    itself (JSON, see governance.consultation.feedback); the place label mapping is never stored."""
+
+    round = models.OneToOneField(
+        ConsultationRound, on_delete=models.PROTECT, related_name="feedback_summary"
+    )
+    generation = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=20, choices=JobState.choices, default=JobState.QUEUED)
+    stage = models.CharField(max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What the current content was built from.
+    content = models.JSONField(default=dict, blank=True)
+    compiled_generation = models.PositiveIntegerField(default=0)
+    compiled_at = models.DateTimeField(null=True, blank=True)
+    redaction_fingerprint = models.CharField(max_length=64, blank=True)
+    redaction_counts = models.JSONField(default=dict, blank=True)
+    response_count = models.PositiveIntegerField(default=0)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "feedback summaries"
+
+    def __str__(self) -> str:
+        return f"Feedback summary – {self.round}"
+
+    @property
+    def has_content(self) -> bool:
+        return self.compiled_generation > 0
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
+
+    @property
+    def is_busy(self) -> bool:
+        return self.state in {JobState.QUEUED, JobState.RUNNING}
+
+
+class ExportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class SummaryExport(models.Model):
+    """A generated file of a summary, kept in the database so that every web and worker
+    process sees the same files, and served only through a permission-checked view."""
+
+    summary = models.ForeignKey(FeedbackSummary, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(max_length=10, choices=ExportFormat.choices)
+    generation = models.PositiveIntegerField()
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    data = models.BinaryField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["summary", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "format"], name="export_one_per_format")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class RedactionKind(models.TextChoices):
+    REDACT = "redact", "Redact"
+    KEEP = "keep", "Keep (not identifying)"
+
+
+class RedactionDecision(models.Model):
+    """An ICB admin's review choice for a round: a phrase that still identifies a place and
+    must be redacted everywhere, or a false positive that must be kept as written."""
+
+    round = models.ForeignKey(
+        ConsultationRound, on_delete=models.CASCADE, related_name="redaction_decisions"
+    )
+    kind = models.CharField(max_length=10, choices=RedactionKind.choices)
+    phrase = models.CharField(max_length=200)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "kind", "phrase"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "kind", "phrase"], name="redaction_decision_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.phrase}"

@@ -1,0 +1,14 @@
+"""The advisory group's pages: a system's released, anonymised feedback summaries, under
+/feedback/."""
+
+from django.urls import path
+
+from governance.consultation import views_feedback as views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("<slug:system_slug>/", views.summaries, name="summaries"),
+    path("<slug:system_slug>/<int:round_pk>/", views.summary, name="summary"),
+    path("<slug:system_slug>/<int:round_pk>/download/<str:fmt>/", views.download, name="download"),
+]

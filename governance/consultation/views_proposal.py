@@ -1,0 +1,617 @@
+"""A place's response to a consultation round: its proposal, its own ratings and its
+answers, written together by the place's members and submitted by a place lead.
+
+Who may do what, checked on every request:
+- only places invited to the round have a response to it: for any other place every page of
+  the round is 404, whoever asks;
+- members and leads of the place (a current place role) read and edit the response;
+- ICB governance admins of the system read it (VIEW_PLACE) but may not change it (403);
+- only leads (LEAD_PLACE) submit or withdraw;
+- everyone else gets 404, as for the place itself.
+
+Each field (an answer, a rating cell, the proposal) autosaves through HTMX to its own
+endpoint, carrying the version it was opened at; the reply is just that field's status
+(saved, refused, or a conflict showing both versions). Without JavaScript each section is an
+ordinary form posted to the page, so nothing depends on scripts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.htmx import wants_partial
+from governance.catalogue.models import Band, GovernanceOption, Principle, SuggestedRating
+from governance.catalogue.rules import option_set_numbers
+from governance.catalogue.selectors import framework_catalogue
+from governance.consultation import services
+from governance.consultation.models import (
+    Agreement,
+    Answer,
+    ConsultationRound,
+    DeadlineExtension,
+    PlaceRating,
+    PlaceResponse,
+    Question,
+)
+from governance.consultation.services import (
+    EditConflict,
+    IncompleteResponse,
+    ResponseSheet,
+    uk_datetime,
+)
+from partners.access import get_place_for, has_object_permission, require_object_permission
+from partners.models import PLACE_ROLES, Membership, Place, Role, User
+from partners.permissions import LEAD_PLACE
+
+PAGE = "governance/proposal/response.html"
+HISTORY = "governance/proposal/history.html"
+
+
+# Loading --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    place: Place
+    round: ConsultationRound
+    response: PlaceResponse  # unsaved (pk None) until someone first saves something
+    is_member: bool
+    is_lead: bool
+    leads: list[User] = field(default_factory=list)  # the place's current leads, by name
+
+    @cached_property
+    def deadline(self) -> datetime:
+        """The place's own deadline: the round's closing time or its extension (read with
+        the round by `_load`)."""
+        if hasattr(self.round, "place_extension"):
+            extended = self.round.place_extension
+            return max(self.round.closes_at, extended) if extended else self.round.closes_at
+        return services.response_deadline(round=self.round, place=self.place)
+
+    @property
+    def extended(self) -> bool:
+        return self.deadline > self.round.closes_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.round.opens_at <= timezone.now() < self.deadline
+
+    @property
+    def has_closed(self) -> bool:
+        return timezone.now() >= self.deadline
+
+    @property
+    def refusal(self) -> str | None:
+        return services.response_edit_refusal(self.response, deadline=self.deadline)
+
+    @property
+    def editable(self) -> bool:
+        return self.is_member and self.refusal is None
+
+    def url(self, name: str, *args: Any) -> str:
+        return reverse(f"proposal:{name}", args=[self.place.pk, self.round.pk, *args])
+
+    @cached_property
+    def urls(self) -> dict[str, str]:
+        names = ("response", "completeness", "submit", "withdraw", "history")
+        return {name: self.url(name) for name in names}
+
+
+def _load(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
+    place = get_place_for(request, place_pk)  # 404 unless VIEW_PLACE
+    extension = DeadlineExtension.objects.filter(round=OuterRef("pk"), place=place)
+    consultation = get_object_or_404(  # 404 unless the place is invited
+        ConsultationRound.objects.select_related("framework", "system").annotate(
+            place_extension=Subquery(extension.values("closes_at")[:1])
+        ),
+        pk=round_pk,
+        system_id=place.system_id,
+        invited_places=place,
+    )
+    response = (
+        PlaceResponse.objects.select_related("updated_by", "submitted_by")
+        .filter(round=consultation, place=place)
+        .first()
+    ) or PlaceResponse(round=consultation, place=place)
+    response.round = consultation
+    response.place = place
+    # One read for the person's own roles in the place and for who leads it.
+    memberships = list(
+        Membership.objects.current()
+        .filter(Q(user=_actor(request)) | Q(role=Role.PLACE_LEAD), place=place)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+    roles = {m.role for m in memberships if m.user_id == request.user.pk}
+    return Context(
+        place=place,
+        round=consultation,
+        response=response,
+        is_member=bool(roles & PLACE_ROLES),
+        is_lead=has_object_permission(request, LEAD_PLACE, place),
+        leads=[m.user for m in memberships if m.role == Role.PLACE_LEAD],
+    )
+
+
+def _load_for_edit(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
+    """Only the place's own members change its response; an ICB admin may read it."""
+    ctx = _load(request, place_pk, round_pk)
+    if not ctx.is_member:
+        raise PermissionDenied("ICB governance admins can read a place's response, not change it.")
+    return ctx
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _saved_response(ctx: Context) -> PlaceResponse:
+    if not ctx.response.pk:
+        ctx.response = services.response_get_or_create(round=ctx.round, place=ctx.place)
+    return ctx.response
+
+
+def _int(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+# Field units ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """One autosaving field group on the page: its current (or just typed) values, its
+    version, and what happened at the last save."""
+
+    key: str  # the element id, and the prefix of its form fields
+    url: str
+    page_url: str
+    version: int
+    values: dict[str, Any]
+    updated_by: User | None
+    updated_at: datetime | None
+    editable: bool
+    state: str = ""  # "", "saved", "error" or "conflict"
+    errors: list[str] = field(default_factory=list)
+    conflict: EditConflict | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def params(self) -> str:
+        """The form fields an autosave of this unit sends (hx-params)."""
+        if self.key == "proposal":
+            names = ["options", "case"]
+        elif self.key.startswith("answer-"):
+            names = ["choice", "text"] if self.extra["question"].choices else ["text"]
+        else:
+            names = list(services.RATING_FIELDS)
+        return ",".join(f"{self.key}-{n}" for n in [*names, "version", "keep"])
+
+    @property
+    def status_line(self) -> str:
+        if not self.version or not self.updated_at:
+            return "Not saved yet."
+        who = f" by {self.updated_by}" if self.updated_by else ""
+        if self.state == "saved":
+            return f"Saved at {services.uk_time(self.updated_at)}{who}."
+        return f"Last changed{who} at {uk_datetime(self.updated_at)}."
+
+
+def _answer_unit(ctx: Context, question: Question, sheet: ResponseSheet | None = None) -> Unit:
+    answer = (
+        sheet.answers.get(question.pk)
+        if sheet is not None
+        else ctx.response.answers.select_related("updated_by").filter(question=question).first()
+        if ctx.response.pk
+        else None
+    )
+    return Unit(
+        key=f"answer-{question.pk}",
+        url=ctx.url("answer", question.pk),
+        page_url=ctx.url("response") + f"#answer-{question.pk}",
+        version=answer.version if answer else 0,
+        values={"choice": answer.choice if answer else "", "text": answer.text if answer else ""},
+        updated_by=answer.updated_by if answer else None,
+        updated_at=answer.updated_at if answer else None,
+        editable=ctx.editable,
+        extra={"question": question},
+    )
+
+
+def _rating_unit(
+    ctx: Context,
+    option: GovernanceOption,
+    principle: Principle,
+    sheet: ResponseSheet | None = None,
+    suggested: SuggestedRating | None = None,
+) -> Unit:
+    if sheet is not None:
+        rating = sheet.ratings.get((option.pk, principle.pk))
+    elif ctx.response.pk:
+        rating = (
+            ctx.response.ratings.select_related("updated_by")
+            .filter(option=option, principle=principle)
+            .first()
+        )
+    else:
+        rating = None
+    key = f"rating-{option.pk}-{principle.pk}"
+    return Unit(
+        key=key,
+        url=ctx.url("rating", option.pk, principle.pk),
+        page_url=ctx.url("response") + f"#{key}",
+        version=rating.version if rating else 0,
+        values={f: getattr(rating, f) if rating else "" for f in services.RATING_FIELDS},
+        updated_by=rating.updated_by if rating else None,
+        updated_at=rating.updated_at if rating else None,
+        editable=ctx.editable,
+        extra={"option": option, "principle": principle, "suggested": suggested},
+    )
+
+
+def _proposal_unit(ctx: Context, options: list[GovernanceOption] | None = None) -> Unit:
+    response = ctx.response
+    chosen = set(option_set_numbers(response.proposed_option_set))
+    return Unit(
+        key="proposal",
+        url=ctx.url("proposal"),
+        page_url=ctx.url("response") + "#proposal",
+        version=response.version if response.pk else 1,
+        values={"options": chosen, "case": response.proposal_case},
+        updated_by=response.updated_by if response.pk else None,
+        updated_at=response.updated_at if response.pk and response.updated_by_id else None,
+        editable=ctx.editable,
+        extra={"options": options},
+    )
+
+
+# Saving a unit -----------------------------------------------------------------------------
+
+
+def _errors_of(error: ValidationError) -> list[str]:
+    return (
+        [m for messages_ in error.message_dict.values() for m in messages_]
+        if hasattr(error, "error_dict")
+        else list(error.messages)
+    )
+
+
+def _expected(request: HttpRequest, key: str) -> int | None:
+    """The version the form was opened at; after a conflict, "keep mine" carries the version
+    the person chose to replace."""
+    keep = _int(request.POST.get(f"{key}-keep"))
+    return keep if keep is not None else _int(request.POST.get(f"{key}-version"))
+
+
+def _save_unit(request: HttpRequest, ctx: Context, unit: Unit) -> Unit:
+    """Save the posted values of one unit. On any refusal the unit keeps what was typed."""
+    post = request.POST
+    key = unit.key
+    expected = _expected(request, key)
+    if unit.key == "proposal":
+        typed: dict[str, Any] = {
+            "options": {n for n in (_int(v) for v in post.getlist(f"{key}-options")) if n},
+            "case": post.get(f"{key}-case", ""),
+        }
+    elif unit.key.startswith("answer-"):
+        # An unchecked radio group sends nothing: no choice is what the form shows.
+        typed = {"choice": post.get(f"{key}-choice", ""), "text": post.get(f"{key}-text", "")}
+    else:
+        typed = {f: post.get(f"{key}-{f}", "") for f in services.RATING_FIELDS}
+    unit.values = typed
+    # Until a save succeeds, the form keeps the version it was opened at: a refusal or a
+    # conflict must never hand it a newer version that would let it overwrite someone else.
+    opened_at = _int(post.get(f"{key}-version"))
+    unit.version = opened_at if opened_at is not None else unit.version
+    if expected is None:
+        unit.state, unit.errors = "error", ["Reload the page: this form is out of date."]
+        return unit
+    saved: PlaceResponse | Answer | PlaceRating
+    try:
+        response = _saved_response(ctx)
+        if unit.key == "proposal":
+            saved = services.proposal_save(
+                actor=_actor(request),
+                response=response,
+                option_numbers=typed["options"],
+                case=typed["case"],
+                expected_version=expected,
+            )
+        elif unit.key.startswith("answer-"):
+            question = unit.extra["question"]
+            saved = services.answer_save(
+                actor=_actor(request),
+                response=response,
+                question=question,
+                text=typed["text"],
+                choice=typed["choice"] if question.choices else None,
+                expected_version=expected,
+            )
+        else:
+            saved = services.rating_save(
+                actor=_actor(request),
+                response=response,
+                option=unit.extra["option"],
+                principle=unit.extra["principle"],
+                expected_version=expected,
+                **typed,
+            )
+    except EditConflict as conflict:
+        unit.state, unit.conflict, unit.errors = "conflict", conflict, [conflict.messages[0]]
+        return unit  # keeps the stale version, so later autosaves cannot overwrite theirs
+    except ValidationError as error:
+        unit.state, unit.errors = "error", _errors_of(error)
+        return unit
+    unit.state = "saved"
+    unit.version = saved.version
+    unit.updated_by = saved.updated_by
+    unit.updated_at = saved.updated_at
+    return unit
+
+
+def _unit_reply(request: HttpRequest, ctx: Context, unit: Unit, partial: str) -> HttpResponse:
+    """HTMX: just the unit's status (a POST) or the whole unit (a GET, e.g. "use theirs").
+    Without JavaScript: back to the page at the unit after a save, or the page showing the
+    problem with what was typed kept."""
+    if wants_partial(request):
+        name = f"{PAGE}#{partial}-status" if request.method == "POST" else f"{PAGE}#{partial}"
+        # Always 200: htmx swaps in a refusal or a conflict only from a successful reply.
+        context = {"unit": unit, "ctx": ctx, "bands": Band.choices, "agreements": Agreement.choices}
+        response = render(request, name, context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    if request.method == "GET" or unit.state == "saved":
+        if unit.state == "saved":
+            messages.success(request, unit.status_line)
+        return redirect(unit.page_url)
+    return _page(request, ctx, overrides={unit.key: unit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, place_pk: int, round_pk: int, question_pk: int) -> HttpResponse:
+    ctx = (
+        _load_for_edit(request, place_pk, round_pk)
+        if request.method == "POST"
+        else _load(request, place_pk, round_pk)
+    )
+    question = get_object_or_404(Question, pk=question_pk, round=ctx.round)
+    unit = _answer_unit(ctx, question)
+    if request.method == "POST":
+        unit = _save_unit(request, ctx, unit)
+    return _unit_reply(request, ctx, unit, "answer")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rating(
+    request: HttpRequest, place_pk: int, round_pk: int, option_pk: int, principle_pk: int
+) -> HttpResponse:
+    ctx = (
+        _load_for_edit(request, place_pk, round_pk)
+        if request.method == "POST"
+        else _load(request, place_pk, round_pk)
+    )
+    option = get_object_or_404(GovernanceOption, pk=option_pk, framework_id=ctx.round.framework_id)
+    principle = get_object_or_404(Principle, pk=principle_pk, framework_id=ctx.round.framework_id)
+    suggested = SuggestedRating.objects.filter(
+        framework_id=ctx.round.framework_id, option_set=str(option.number), principle=principle
+    ).first()
+    unit = _rating_unit(ctx, option, principle, suggested=suggested)
+    if request.method == "POST":
+        unit = _save_unit(request, ctx, unit)
+    return _unit_reply(request, ctx, unit, "rating")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    ctx = (
+        _load_for_edit(request, place_pk, round_pk)
+        if request.method == "POST"
+        else _load(request, place_pk, round_pk)
+    )
+    options = list(framework_catalogue(framework=ctx.round.framework).options)
+    unit = _proposal_unit(ctx, options)
+    unit.extra["combinations"] = _combinations(ctx)
+    if request.method == "POST":
+        unit = _save_unit(request, ctx, unit)
+    return _unit_reply(request, ctx, unit, "proposal")
+
+
+# The page -----------------------------------------------------------------------------------
+
+
+def _combinations(ctx: Context) -> list[str]:
+    return list(framework_catalogue(framework=ctx.round.framework).combinations)
+
+
+def _leads(ctx: Context) -> list[User]:
+    """Who can submit: the place's current leads."""
+    return ctx.leads
+
+
+def _page(
+    request: HttpRequest, ctx: Context, overrides: dict[str, Unit] | None = None
+) -> HttpResponse:
+    overrides = overrides or {}
+    sheet = services.response_sheet(round=ctx.round, response=ctx.response)
+    suggested = framework_catalogue(framework=ctx.round.framework).suggested
+    combinations = _combinations(ctx)
+    proposal_unit = overrides.get("proposal") or _proposal_unit(ctx, sheet.options)
+    proposal_unit.extra["options"] = sheet.options
+    proposal_unit.extra["combinations"] = combinations
+    rating_blocks = []
+    for option in sheet.options:
+        cells = []
+        for principle in sheet.principles:
+            key = f"rating-{option.pk}-{principle.pk}"
+            unit = overrides.get(key) or _rating_unit(
+                ctx, option, principle, sheet, suggested.get((str(option.number), principle.pk))
+            )
+            unit.extra["suggested"] = suggested.get((str(option.number), principle.pk))
+            cells.append(unit)
+        rating_blocks.append({"option": option, "cells": cells})
+    answer_units = [
+        overrides.get(f"answer-{q.pk}") or _answer_unit(ctx, q, sheet) for q in sheet.questions
+    ]
+    missing = services.response_missing_items(response=ctx.response, sheet=sheet)
+    context = {
+        "ctx": ctx,
+        "place": ctx.place,
+        "round": ctx.round,
+        "response": ctx.response,
+        "proposal_unit": proposal_unit,
+        "rating_blocks": rating_blocks,
+        "answer_units": answer_units,
+        "missing": missing,
+        "leads": _leads(ctx),
+        "problems": [u for u in overrides.values() if u.state in {"error", "conflict"}],
+        "bands": Band.choices,
+        "agreements": Agreement.choices,
+        "closes": uk_datetime(ctx.deadline),
+        "deadline": ctx.deadline,
+        "milestones": list(ctx.round.milestones.all()),
+        "is_open": ctx.is_open,
+    }
+    response = render(request, PAGE, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_page(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    """The whole response. A POST is a section saved without JavaScript."""
+    if request.method == "GET":
+        return _page(request, _load(request, place_pk, round_pk))
+    ctx = _load_for_edit(request, place_pk, round_pk)
+    section = request.POST.get("section")
+    units: list[Unit] = []
+    if section == "proposal":
+        units = [_proposal_unit(ctx)]
+    elif section == "answers":
+        units = [
+            _answer_unit(ctx, q)
+            for q in ctx.round.questions.all()
+            if f"answer-{q.pk}-text" in request.POST or f"answer-{q.pk}-choice" in request.POST
+        ]
+    elif section == "ratings":
+        catalogue = framework_catalogue(framework=ctx.round.framework)
+        options, principles = catalogue.options, catalogue.principles
+        units = [
+            _rating_unit(ctx, o, p)
+            for o in options
+            for p in principles
+            if f"rating-{o.pk}-{p.pk}-version" in request.POST
+        ]
+    problems = {}
+    for unit in units:
+        unit = _save_unit(request, ctx, unit)
+        if unit.state != "saved":
+            problems[unit.key] = unit
+    if problems:
+        return _page(request, ctx, overrides=problems)
+    if units:
+        messages.success(request, f"Saved at {services.uk_time(timezone.now())}.")
+    return redirect(ctx.url("response") + f"#{section or ''}")
+
+
+@login_required
+@require_GET
+def completeness(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    ctx = _load(request, place_pk, round_pk)
+    if not wants_partial(request):
+        return redirect(ctx.url("response") + "#completeness")
+    sheet = services.response_sheet(round=ctx.round, response=ctx.response)
+    missing = services.response_missing_items(response=ctx.response, sheet=sheet)
+    response = render(
+        request,
+        f"{PAGE}#completeness",
+        {
+            "ctx": ctx,
+            "response": ctx.response,
+            "missing": missing,
+            "leads": _leads(ctx),
+            "is_open": ctx.is_open,
+        },
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _lead_action(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
+    ctx = _load(request, place_pk, round_pk)
+    require_object_permission(request, LEAD_PLACE, ctx.place)  # 404 unless a lead
+    return ctx
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    ctx = _lead_action(request, place_pk, round_pk)
+    try:
+        services.response_submit(actor=_actor(request), response=_saved_response(ctx))
+    except IncompleteResponse as error:
+        messages.error(request, error.messages[0] + " They are listed below.")
+        return redirect(ctx.url("response") + "#completeness")
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(ctx.url("response") + "#completeness")
+    messages.success(
+        request,
+        f"{ctx.place.name}'s response has been submitted. It can be withdrawn and changed "
+        f"until {uk_datetime(ctx.deadline)}.",
+    )
+    return redirect(ctx.url("response"))
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    ctx = _lead_action(request, place_pk, round_pk)
+    try:
+        if not ctx.response.pk:
+            raise ValidationError("Only a submitted response can be withdrawn.")
+        services.response_withdraw(actor=_actor(request), response=ctx.response)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(ctx.url("response") + "#completeness")
+    messages.success(
+        request,
+        "The response has been withdrawn. Members can change it again; a place lead must "
+        "submit it again before the round closes.",
+    )
+    return redirect(ctx.url("response"))
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    ctx = _load(request, place_pk, round_pk)
+    changes = services.response_history(response=ctx.response)
+    return render(
+        request,
+        HISTORY,
+        {"ctx": ctx, "place": ctx.place, "round": ctx.round, "changes": changes},
+    )

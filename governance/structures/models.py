@@ -1,0 +1,227 @@
+"""Governance options and place proposals.
+
+The catalogue is an *option framework*: a set of options, the principles (criteria) they are
+weighed against, which options may be combined, and suggested ratings for each option and
+allowed combination. A consultation round names its framework; each place answers it with a
+PlaceResponse: its proposed option set, its own ratings, and answers to the round's questions.
+
+Option sets are written as canonical keys, the option numbers ascending and joined by "+"
+("4", "1+4", "2+3+4"); governance.catalogue.rules owns that format and the combination rules."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from partners.models import Place
+
+# Committees and terms of reference ------------------------------------------------------------
+
+
+class CommitteeKind(models.TextChoices):
+    PARTNERSHIP_BOARD = "partnership_board", "Place partnership board (consultative forum)"
+    ICB_COMMITTEE = "icb_committee", "Committee of the ICB"
+    JOINT_COMMITTEE = "joint_committee", "Joint committee"
+    LEAD_PROVIDER_BOARD = "lead_provider_board", "Lead provider board"
+    SUB_COMMITTEE = "sub_committee", "Sub-committee"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    BIMONTHLY = "bimonthly", "Every two months"
+    QUARTERLY = "quarterly", "Quarterly"
+    AS_NEEDED = "as_needed", "As needed"
+
+
+class DecisionRule(models.TextChoices):
+    CONSENSUS = "consensus", "Consensus"
+    MAJORITY = "majority", "Simple majority of voting members present"
+    TWO_THIRDS = "two_thirds", "Two-thirds majority of voting members present"
+    UNANIMOUS = "unanimous", "Unanimous (every voting member agrees)"
+
+
+class Committee(models.Model):
+    """A body of a place: its partnership board, a committee of the ICB, a joint committee of
+    statutory bodies, a lead provider's board, or a sub-committee of one of them. It answers
+    either to another committee or to an organisation's own board."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="committees")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=CommitteeKind.choices)
+    accountable_to_committee = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_committees"
+    )
+    accountable_to_organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organisation whose board this body answers to.",
+    )
+    frequency = models.CharField(
+        max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    meets_in_public = models.BooleanField(default=False)
+    quorum_minimum = models.PositiveSmallIntegerField(
+        "quorum: voting members present", default=3, validators=[MinValueValidator(1)]
+    )
+    quorum_sectors = models.JSONField(
+        "quorum: sectors that must be present",
+        default=list,
+        blank=True,
+        help_text="Sectors (e.g. the ICB and a local authority) with at least one voting "
+        "member present for the meeting to be quorate.",
+    )
+    decision_rule = models.CharField(
+        max_length=20, choices=DecisionRule.choices, default=DecisionRule.CONSENSUS
+    )
+    single_partner_veto = models.BooleanField("any single partner can veto", default=False)
+    is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["place", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "name"], name="committee_unique_name"),
+            models.CheckConstraint(
+                condition=~(
+                    Q(accountable_to_committee__isnull=False)
+                    & Q(accountable_to_organisation__isnull=False)
+                ),
+                name="committee_one_line_of_accountability",
+                violation_error_message="A body answers to a committee or to an organisation's "
+                "board, not both.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberPosition(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice-chair"
+    MEMBER = "member", "Member"
+
+
+class CommitteeMember(models.Model):
+    """A seat on a committee: held for an organisation, by a named person or not yet filled."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        "partners.Organisation", on_delete=models.PROTECT, related_name="committee_seats"
+    )
+    role_title = models.CharField(max_length=200)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    position = models.CharField(
+        max_length=20, choices=MemberPosition.choices, default=MemberPosition.MEMBER
+    )
+    voting = models.BooleanField(default=True)
+    deputy_allowed = models.BooleanField(default=True)
+    independent = models.BooleanField(
+        "independent / non-executive",
+        default=False,
+        help_text="A non-executive or independent member (for a chair, an independent chair).",
+    )
+
+    class Meta:
+        ordering = ["committee", "position", "organisation__name", "role_title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=Q(position="chair"),
+                name="committee_one_chair",
+                violation_error_message="A committee has one chair.",
+            ),
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=Q(position="vice_chair"),
+                name="committee_one_vice_chair",
+                violation_error_message="A committee has one vice-chair.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_title}, {self.organisation}"
+
+
+class TorStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FOR_APPROVAL = "for_approval", "For approval"
+    APPROVED = "approved", "Approved"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+TOR_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("purpose", "Purpose"),
+    ("membership", "Membership"),
+    ("chair", "Chair"),
+    ("quorum", "Quorum"),
+    ("decision_making", "Decision-making"),
+    ("delegated_authority", "Delegated authority"),
+    ("conflicts_of_interest", "Conflicts of interest"),
+    ("reporting_to_partners", "Reporting to partners"),
+    ("reporting_to_community", "Reporting to the community"),
+    ("reporting_to_system", "Reporting to the system"),
+)
+
+
+class TermsOfReference(models.Model):
+    """One version of a committee's terms of reference. Versions move draft → for approval →
+    approved; approving one supersedes the one approved before it."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="terms_of_reference"
+    )
+    number = models.PositiveIntegerField("version number")
+    status = models.CharField(max_length=20, choices=TorStatus.choices, default=TorStatus.DRAFT)
+    purpose = models.TextField(blank=True)
+    membership = models.TextField(blank=True)
+    chair = models.TextField(blank=True)
+    quorum = models.TextField(blank=True)
+    decision_making = models.TextField(blank=True)
+    delegated_authority = models.TextField(blank=True)
+    conflicts_of_interest = models.TextField(blank=True)
+    reporting_to_partners = models.TextField(blank=True)
+    reporting_to_community = models.TextField(blank=True)
+    reporting_to_system = models.TextField(blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    approved_by = models.CharField(
+        "approved by (body)", max_length=200, blank=True, help_text="The body that approved it."
+    )
+    approved_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)  # edit counter, for conflict detection
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "number"], name="tor_unique_number"),
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=Q(status="approved"),
+                name="tor_one_approved",
+                violation_error_message="Only one version of a committee's terms of reference "
+                "is approved at a time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} terms of reference v{self.number}"
