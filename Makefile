@@ -45,10 +45,11 @@ worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A config worker --loglevel=INFO
 
 .PHONY: lint
-lint: install ## ruff (lint and format check) and mypy
+lint: install ## ruff (lint and format check), mypy and the import-linter layer contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 .PHONY: format
 format: install ## Apply ruff's fixes and formatting

@@ -69,7 +69,7 @@ def _force_login_past_the_second_factor(
 ) -> None:
     """`client.force_login` stands for a whole sign-in, so a person who must use two-factor
     sign-in gets an authenticator app and a session that has passed it. Tests of the second
-    factor itself sign in with `client.login` and the real pages (tests/test_two_factor.py)."""
+    factor itself sign in with `client.login` and the real pages (tests/partners/test_two_factor.py)."""
     _plain_force_login(self, user, backend)
     session = self.session
     if session.get(REQUIRED_SESSION_KEY):

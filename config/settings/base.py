@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.htmx.VaryOnHtmxMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "partners.middleware.TwoFactorMiddleware",
     "partners.middleware.ContentSecurityPolicyMiddleware",

@@ -9,7 +9,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
-# Tests that need a real worker switch eagerness off themselves (tests/test_celery_worker.py).
+# Tests that need a real worker switch eagerness off themselves (tests/partners/test_tasks_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 AXES_FAILURE_LIMIT = 5

@@ -973,7 +973,7 @@ def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_f
 
 @pytest.fixture
 def closed_round(world: World) -> ConsultationRound:
-    from tests.test_feedback_pages import Consultation
+    from tests.governance.consultation.test_views_feedback import Consultation
 
     return Consultation(world).round
 

@@ -28,7 +28,7 @@ from governance.consultation import feedback
 from governance.consultation.models import FeedbackSummary, JobState, SummaryExport
 from partners.models import AuditEvent
 from tests.services import redis_reachable, require
-from tests.test_feedback import Canary
+from tests.governance.consultation.test_feedback import Canary
 
 pytestmark = [pytest.mark.celery_worker]
 

@@ -34,9 +34,9 @@ from tests.factories import (
     make_round,
 )
 from tests.services import require
-from tests.test_celery_worker import WAIT_SECONDS, queued_messages
-from tests.test_celery_worker import redis_broker as _redis_broker
-from tests.test_feedback import Canary
+from tests.partners.test_tasks_worker import WAIT_SECONDS, queued_messages
+from tests.partners.test_tasks_worker import redis_broker as _redis_broker
+from tests.governance.consultation.test_feedback import Canary
 
 pytestmark = pytest.mark.django_db
 

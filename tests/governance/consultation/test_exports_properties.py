@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from governance.consultation.exports import render_csv, render_xlsx
-from tests.test_feedback_exports import summary_content
+from tests.governance.consultation.test_exports import summary_content
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
