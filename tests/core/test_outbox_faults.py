@@ -33,10 +33,10 @@ from tests.factories import (
     make_response,
     make_round,
 )
-from tests.services import require
+from tests.governance.consultation.test_feedback import Canary
 from tests.partners.test_tasks_worker import WAIT_SECONDS, queued_messages
 from tests.partners.test_tasks_worker import redis_broker as _redis_broker
-from tests.governance.consultation.test_feedback import Canary
+from tests.services import require
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,8 @@ from config.celery import app
 from governance.consultation import feedback
 from governance.consultation.models import FeedbackSummary, JobState, SummaryExport
 from partners.models import AuditEvent
-from tests.services import redis_reachable, require
 from tests.governance.consultation.test_feedback import Canary
+from tests.services import redis_reachable, require
 
 pytestmark = [pytest.mark.celery_worker]
 
