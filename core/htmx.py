@@ -90,7 +90,9 @@ def reply_with_partial(
     """The partial for the HTMX target, plus out-of-band partials (rendered with `oob`) and
     the status message."""
     html = render_to_string(f"{template}#{partial}", context, request)
-    extras = [render_to_string(name, {**ctx, "oob": True}, request) for name, ctx in out_of_band]
+    extras: list[str] = [
+        render_to_string(name, {**ctx, "oob": True}, request) for name, ctx in out_of_band
+    ]
     if status_message:
         extras.append(status_region(status_message, request))
     return HttpResponse(_with_out_of_band(html, extras))

@@ -55,11 +55,11 @@ def check_version(instance: models.Model, expected_version: int | None, label: s
 
 def lock_row(instance: M, *, related: Iterable[str] = ()) -> M:
     """The current row, locked until the transaction ends (SELECT … FOR UPDATE)."""
-    manager = type(instance)._default_manager  # type: ignore[attr-defined]
+    manager = type(instance)._default_manager
     queryset = manager.select_for_update()
     if related:
         queryset = queryset.select_related(*related)
-    return queryset.get(pk=instance.pk)  # type: ignore[no-any-return]
+    return queryset.get(pk=instance.pk)
 
 
 def save_validated(instance: models.Model, *, update_fields: Iterable[str] | None = None) -> None:
