@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class SignedInRequest(HttpRequest):
     """A request that `login_required` has let through."""
 
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 def signed_in_user(request: HttpRequest) -> User:
