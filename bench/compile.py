@@ -52,8 +52,9 @@ def build(places: int, seed: int) -> Any:
     from django.db import transaction
     from django.utils import timezone
 
+    from demo.build.partners import alias_row, organisations_bulk, places_bulk, system_add
+    from demo.build.rows import bulk_insert
     from governance.catalogue.models import OptionFramework
-    from governance.consultation import services
     from governance.consultation.models import (
         Answer,
         ConsultationRound,
@@ -61,16 +62,14 @@ def build(places: int, seed: int) -> Any:
         PlaceResponse,
         ResponseStatus,
     )
+    from governance.consultation.round_setup import round_create
     from partners.models import (
         Membership,
-        Organisation,
         OrganisationAlias,
-        Place,
         Role,
         Sector,
         System,
         User,
-        normalise_name,
     )
 
     existing = ConsultationRound.objects.filter(system__slug=SYSTEM_SLUG).first()
@@ -78,51 +77,52 @@ def build(places: int, seed: int) -> Any:
         return existing
     framework = OptionFramework.objects.get(slug="ics-design-framework-2021")
     rng = random.Random(seed)  # noqa: S311 - reproducible bench data, not a secret
+    kinds = ["Council", "Hospitals NHS Trust", "Hospice", "Healthwatch", "PCN"]
     with transaction.atomic():
         if System.objects.filter(slug=SYSTEM_SLUG).exists():
             _drop(SYSTEM_SLUG)
-        system = System.objects.create(
+        system = system_add(
             name="Benchmark Integrated Care System", short_name="BENCH", slug=SYSTEM_SLUG
         )
-        place_rows = Place.objects.bulk_create(
-            Place(system=system, name=f"Benchtown {n:03d}", slug=f"benchtown-{n:03d}")
-            for n in range(places)
+        place_rows = places_bulk(system=system, names=(f"Benchtown {n:03d}" for n in range(places)))
+        organisations = organisations_bulk(
+            system=system,
+            names_and_sectors=(
+                (f"Benchtown {n // 5:03d} {kinds[n % 5]}", Sector.OTHER) for n in range(places * 5)
+            ),
+            is_statutory=False,
         )
-        organisations = Organisation.objects.bulk_create(
-            Organisation(
-                system=system,
-                name=f"Benchtown {n // 5:03d} {kind}",
-                normalised_name=normalise_name(f"Benchtown {n // 5:03d} {kind}"),
-                sector=Sector.OTHER,
-                is_statutory=False,
-            )
-            for n in range(places * 5)
-            for kind in [["Council", "Hospitals NHS Trust", "Hospice", "Healthwatch", "PCN"][n % 5]]
+        bulk_insert(
+            OrganisationAlias,
+            (
+                alias_row(organisation=organisation, alias=f"BT{index:04d}")
+                for index, organisation in enumerate(organisations)
+            ),
         )
-        OrganisationAlias.objects.bulk_create(
-            OrganisationAlias(
-                organisation=organisation,
-                system=system,
-                alias=f"BT{index:04d}",
-                normalised_alias=normalise_name(f"BT{index:04d}"),
-            )
-            for index, organisation in enumerate(organisations)
+        users = bulk_insert(
+            User,
+            (
+                User(
+                    email=f"bench{n}@bench.example",
+                    full_name=f"Bench Person{n:04d} Surname{n:04d}",
+                )
+                for n in range(places * 10)
+            ),
         )
-        users = User.objects.bulk_create(
-            User(email=f"bench{n}@bench.example", full_name=f"Bench Person{n:04d} Surname{n:04d}")
-            for n in range(places * 10)
-        )
-        Membership.objects.bulk_create(
-            Membership(
-                user=user,
-                system=system,
-                place=place_rows[index % places],
-                role=Role.PLACE_MEMBER,
-            )
-            for index, user in enumerate(users)
+        bulk_insert(
+            Membership,
+            (
+                Membership(
+                    user=user,
+                    system=system,
+                    place=place_rows[index % places],
+                    role=Role.PLACE_MEMBER,
+                )
+                for index, user in enumerate(users)
+            ),
         )
         now = timezone.now()
-        consultation = services.round_create(
+        consultation = round_create(
             actor=None,
             system=system,
             framework=framework,
@@ -130,6 +130,7 @@ def build(places: int, seed: int) -> Any:
             opens_at=now - timedelta(days=30),
             closes_at=now + timedelta(days=1),
             invited_places=place_rows,
+            announce=False,  # a data load: nobody to tell
         )
         ConsultationRound.objects.filter(pk=consultation.pk).update(
             closes_at=now - timedelta(minutes=1)
@@ -157,44 +158,53 @@ def build(places: int, seed: int) -> Any:
                     parts[-1] += "."
             return " ".join(parts)
 
-        responses = PlaceResponse.objects.bulk_create(
-            PlaceResponse(
-                round=consultation,
-                place=place,
-                status=ResponseStatus.SUBMITTED,
-                submitted_at=now - timedelta(days=2),
-                proposed_option_set=rng.choice(["1", "2", "3", "4", "5", "1+4", "2+3", "2+4"]),
-                proposal_case=text(200, index),
-            )
-            for index, place in enumerate(place_rows)
+        responses = bulk_insert(
+            PlaceResponse,
+            (
+                PlaceResponse(
+                    round=consultation,
+                    place=place,
+                    status=ResponseStatus.SUBMITTED,
+                    submitted_at=now - timedelta(days=2),
+                    proposed_option_set=rng.choice(["1", "2", "3", "4", "5", "1+4", "2+3", "2+4"]),
+                    proposal_case=text(200, index),
+                )
+                for index, place in enumerate(place_rows)
+            ),
         )
         questions = list(consultation.questions.all())
-        Answer.objects.bulk_create(
-            Answer(
-                response=response,
-                question=question,
-                choice=rng.choice(question.choices) if question.choices else "",
-                text=text(300, index),
-            )
-            for index, response in enumerate(responses)
-            for question in questions
+        bulk_insert(
+            Answer,
+            (
+                Answer(
+                    response=response,
+                    question=question,
+                    choice=rng.choice(question.choices) if question.choices else "",
+                    text=text(300, index),
+                )
+                for index, response in enumerate(responses)
+                for question in questions
+            ),
         )
         options = list(framework.options.all())
         principles = list(framework.principles.all())
         bands = ["low", "low_medium", "medium", "medium_high", "high"]
-        PlaceRating.objects.bulk_create(
-            PlaceRating(
-                response=response,
-                option=option,
-                principle=principle,
-                band=rng.choice(bands),
-                agreement=rng.choice(["agree", "partly", "disagree"]),
-                reasons=text(60, index),
-                missing_from_analysis=text(20, index) if rng.random() < 0.3 else "",
-            )
-            for index, response in enumerate(responses)
-            for option in options
-            for principle in principles
+        bulk_insert(
+            PlaceRating,
+            (
+                PlaceRating(
+                    response=response,
+                    option=option,
+                    principle=principle,
+                    band=rng.choice(bands),
+                    agreement=rng.choice(["agree", "partly", "disagree"]),
+                    reasons=text(60, index),
+                    missing_from_analysis=text(20, index) if rng.random() < 0.3 else "",
+                )
+                for index, response in enumerate(responses)
+                for option in options
+                for principle in principles
+            ),
         )
     consultation.refresh_from_db()
     return consultation
@@ -209,13 +219,13 @@ def _drop(slug: str) -> None:
 def measure(consultation: Any) -> dict[str, Any]:
     from django.db import connection
 
-    from governance.consultation import feedback
+    from governance.consultation import feedback, feedback_content
     from governance.consultation.exports import EXPORTS
     from governance.consultation.models import FeedbackSummary
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    content, counts, _, responses = feedback.build_content(round=consultation)
+    content, counts, _, responses = feedback_content.build_content(round=consultation)
     timings["content"] = time.perf_counter() - started
     sizes: dict[str, int] = {}
     for fmt, exporter in EXPORTS.items():

@@ -51,8 +51,10 @@ def build(seed: int) -> Any:
         SchemeOfDelegation,
         SchemeStatus,
     )
+    from demo.build.partners import organisations_bulk, places_bulk, system_add
+    from demo.build.rows import bulk_insert
     from governance.structures.models import Committee, CommitteeKind
-    from partners.models import Organisation, Place, PlacePartner, Sector, System, normalise_name
+    from partners.models import PlacePartner, Sector, System
 
     system = System.objects.filter(slug=SYSTEM_SLUG).first()
     if (
@@ -67,26 +69,24 @@ def build(seed: int) -> Any:
     rng = random.Random(seed)  # noqa: S311 - reproducible bench data, not a secret
     sectors = [Sector.ICB, Sector.UPPER_TIER_COUNCIL, Sector.ACUTE_TRUST, Sector.COMMUNITY_TRUST]
     with transaction.atomic():
-        system = System.objects.create(
+        system = system_add(
             name="Router Benchmark Integrated Care System", short_name="RBENCH", slug=SYSTEM_SLUG
         )
-        places = Place.objects.bulk_create(
-            Place(system=system, name=f"Routeton {n:02d}", slug=f"routeton-{n:02d}")
-            for n in range(PLACES)
+        places = places_bulk(system=system, names=(f"Routeton {n:02d}" for n in range(PLACES)))
+        organisations = organisations_bulk(
+            system=system,
+            names_and_sectors=(
+                (f"Routeton organisation {n:03d}", sectors[n % len(sectors)])
+                for n in range(ORGANISATIONS)
+            ),
+            is_statutory=True,
         )
-        organisations = Organisation.objects.bulk_create(
-            Organisation(
-                system=system,
-                name=f"Routeton organisation {n:03d}",
-                normalised_name=normalise_name(f"Routeton organisation {n:03d}"),
-                sector=sectors[n % len(sectors)],
-                is_statutory=True,
-            )
-            for n in range(ORGANISATIONS)
-        )
-        PlacePartner.objects.bulk_create(
-            PlacePartner(place=places[n % PLACES], organisation=organisation)
-            for n, organisation in enumerate(organisations)
+        bulk_insert(
+            PlacePartner,
+            (
+                PlacePartner(place=places[n % PLACES], organisation=organisation)
+                for n, organisation in enumerate(organisations)
+            ),
         )
         matters: list[MatterCategory] = []
         roots = MatterCategory.objects.bulk_create(

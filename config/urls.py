@@ -66,15 +66,7 @@ urlpatterns = [
         name="two_factor_turn_off",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("console/", include("partners.console_urls", namespace="console")),
-    path(
-        "console/<slug:system_slug>/delegations/",
-        include("delegations.urls_console", namespace="delegations_admin"),
-    ),
-    path(
-        "console/<slug:system_slug>/rounds/<int:round_pk>/summary/",
-        include("governance.consultation.urls_feedback_admin", namespace="summary_admin"),
-    ),
+    path("console/", include("console.urls", namespace="console")),
     path("feedback/", include("governance.consultation.urls_feedback", namespace="feedback")),
     path("options/", include("governance.catalogue.urls", namespace="governance")),
     path("admin/", admin.site.urls),

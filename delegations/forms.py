@@ -8,10 +8,10 @@ from typing import Any
 
 from django import forms
 
+from core.forms import NHSForm
+from delegations.bands import MAX_POUNDS, parse_pounds
 from delegations.models import DelegateRole, MatterCategory, SchemeOfDelegation
-from delegations.services import MAX_POUNDS, parse_pounds
 from governance.structures.models import Committee
-from partners.forms import NHSForm
 from partners.models import Organisation, Place
 
 DELEGATE_TYPES = [

@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.locking import VersionedModel
+from delegations.bands import band_text
 from partners.models import Organisation, Place, System
 
 
@@ -98,7 +100,7 @@ class SchemeStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
-class SchemeOfDelegation(models.Model):
+class SchemeOfDelegation(VersionedModel):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="schemes_of_delegation"
     )
@@ -110,7 +112,6 @@ class SchemeOfDelegation(models.Model):
     effective_to = models.DateField(null=True, blank=True)
     approved_by = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)  # edit counter, for conflict detection
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -219,6 +220,11 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme.organisation}: {self.matter} → {self.delegate_label}"
+
+    @property
+    def band(self) -> str:
+        """£0 to £250,000, or £1,000,000 with no upper limit."""
+        return band_text(self.limit_from, self.limit_to)
 
     @property
     def delegate_label(self) -> str:

@@ -37,81 +37,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from delegations.bands import band_contains, band_label, money
+from delegations.matters import MatterTree
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
-from delegations.services import money
 from governance.structures.models import Committee
 from partners.models import Organisation, Place
 
 PENNY = Decimal("0.01")
-
-
-def band_contains(limit_from: Decimal, limit_to: Decimal | None, value: Decimal) -> bool:
-    """Whether a value falls in a band. "Up to £250,000" includes £250,000, so the next band,
-    "£250,000 to £1m", starts just above it: a band holds the values above its "from" (or
-    from nothing, when it starts at £0) up to and including its "up to". Adjacent bands
-    therefore never share a value, which is what the scheme editor's overlap rule assumes
-    (delegations.services)."""
-    above_floor = value > limit_from or limit_from <= 0
-    return above_floor and (limit_to is None or value <= limit_to)
-
-
-def band_label(limit_from: Decimal, limit_to: Decimal | None) -> str:
-    if limit_to is None:
-        return "any value" if limit_from <= 0 else f"from {money(limit_from)}"
-    if limit_from <= 0:
-        return f"up to {money(limit_to)}"
-    return f"{money(limit_from)} to {money(limit_to)}"
-
-
-# The matter tree -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MatterTree:
-    """A system's matter categories, read in one query: name, parent and depth of each."""
-
-    names: dict[int, str]
-    parents: dict[int, int | None]
-
-    @classmethod
-    def load(cls, system_id: int) -> MatterTree:
-        rows = MatterCategory.objects.filter(system_id=system_id).values_list(
-            "pk", "parent_id", "name"
-        )
-        names: dict[int, str] = {}
-        parents: dict[int, int | None] = {}
-        for pk, parent_id, name in rows:
-            names[pk] = name
-            parents[pk] = parent_id
-        return cls(names=names, parents=parents)
-
-    def lineage(self, matter_id: int) -> list[int]:
-        """The matter, then its parent, up to the root."""
-        chain: list[int] = []
-        current: int | None = matter_id
-        while current is not None and current in self.parents and current not in chain:
-            chain.append(current)
-            current = self.parents[current]
-        return chain
-
-    def depth(self, matter_id: int) -> int:
-        return len(self.lineage(matter_id)) - 1
-
-    def options(self) -> list[tuple[int, str]]:
-        """(pk, name indented by depth) in tree order, for a select box; the order of the
-        query (the model's order, then name) is kept among siblings."""
-        children: dict[int | None, list[int]] = {}
-        for pk, parent in self.parents.items():
-            children.setdefault(parent if parent in self.parents else None, []).append(pk)
-        result: list[tuple[int, str]] = []
-
-        def walk(parent: int | None, depth: int) -> None:
-            for pk in children.get(parent, []):
-                result.append((pk, "– " * depth + self.names[pk]))
-                walk(pk, depth + 1)
-
-        walk(None, 0)
-        return result
 
 
 # Lines, as the pure functions see them ---------------------------------------------------------

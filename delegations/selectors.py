@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from delegations.models import (
     DelegateRole,
@@ -15,8 +16,7 @@ from delegations.models import (
     SchemeOfDelegation,
     SchemeStatus,
 )
-from delegations.services import band_text
-from partners.models import Organisation, Place, System
+from partners.models import Organisation, Place, PlacePartner, System
 
 # Lines in the matter tree's order: a top-level matter, then the matters beneath it.
 TREE_ORDER = (
@@ -53,20 +53,11 @@ def console_scheme(*, system: System, pk: int) -> SchemeOfDelegation:
     )
 
 
-def _with_bands(lines: list[Delegation]) -> list[Delegation]:
-    """Each line with `band`: "£0 to £250,000" or "£1,000,000 with no upper limit"."""
-    for line in lines:
-        line.band = band_text(line.limit_from, line.limit_to)  # type: ignore[attr-defined]
-    return lines
-
-
 def scheme_lines(*, scheme: SchemeOfDelegation) -> list[Delegation]:
-    return _with_bands(
-        list(
-            Delegation.objects.filter(scheme=scheme)
-            .select_related(*LINE_JOINS)
-            .order_by(*TREE_ORDER, "limit_from", "pk")
-        )
+    return list(
+        Delegation.objects.filter(scheme=scheme)
+        .select_related(*LINE_JOINS)
+        .order_by(*TREE_ORDER, "limit_from", "pk")
     )
 
 
@@ -129,15 +120,30 @@ def delegate_roles(*, system: System) -> QuerySet[DelegateRole]:
 def place_in_force_lines(*, place: Place) -> list[Delegation]:
     """The lines of the schemes in force of the place's partner organisations that apply to
     the place: lines for every place, and lines for this one."""
-    return _with_bands(
-        list(
-            Delegation.objects.filter(
-                scheme__status=SchemeStatus.IN_FORCE,
-                scheme__organisation__place_partnerships__place=place,
-            )
-            .filter(Q(place__isnull=True) | Q(place=place))
-            .select_related("scheme__organisation", *LINE_JOINS)
-            .order_by("scheme__organisation__name", *TREE_ORDER, "limit_from", "pk")
-            .distinct()
+    return list(
+        Delegation.objects.filter(
+            scheme__status=SchemeStatus.IN_FORCE,
+            scheme__organisation__place_partnerships__place=place,
         )
+        .filter(Q(place__isnull=True) | Q(place=place))
+        .select_related("scheme__organisation", *LINE_JOINS)
+        .order_by("scheme__organisation__name", *TREE_ORDER, "limit_from", "pk")
+        .distinct()
     )
+
+
+def organisations_in_force(*, place: Place) -> list[Organisation]:
+    """The place's partner organisations with a scheme of delegation in force today."""
+    today = timezone.localdate()
+    in_force = SchemeOfDelegation.objects.filter(
+        organisation=OuterRef("organisation"),
+        status=SchemeStatus.IN_FORCE,
+        effective_from__lte=today,
+    ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+    return [
+        partner.organisation
+        for partner in PlacePartner.objects.filter(place=place)
+        .filter(Exists(in_force))
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ]

@@ -17,10 +17,10 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 
-from delegations import services
+from core.documents import xlsx_text
+from delegations import bands, rules, services
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeOfDelegation
 from delegations.selectors import matter_tree, scheme_lines
-from governance.consultation.exports import xlsx_text
 from governance.structures.models import Committee
 from partners.models import Place, User
 
@@ -248,7 +248,7 @@ def _number(value: Any) -> Decimal | None:
     text = _text(value)
     if not text:
         return None
-    number = services.parse_pounds(text)
+    number = bands.parse_pounds(text)
     if number < 0:
         raise ValueError
     return number
@@ -351,14 +351,14 @@ def scheme_import_xlsx(
     """Check every row of the file's Lines sheet; save them all (replacing the draft's lines,
     or added to them when `replace` is False) only if every row is good."""
     try:
-        services._require_draft(scheme)
+        services.require_draft(scheme)
         rows = _read_rows(file)
     except ValidationError as error:
         return ImportResult(problem=error.messages[0])
     if not rows:
         return ImportResult(problem="The Lines sheet has no lines. Add at least one row.")
     lookups = _Lookups(scheme)
-    context = services.SchemeContext.load(scheme)
+    context = rules.SchemeContext.load(scheme)
     errors: list[RowError] = []
     good: list[tuple[int, Delegation]] = []
     existing = [] if replace else scheme_lines(scheme=scheme)
@@ -367,7 +367,7 @@ def scheme_import_xlsx(
     def label(other: Delegation) -> str:
         if id(other) in row_of:
             return f"Row {row_of[id(other)]}"
-        return services.line_label(other)
+        return rules.line_label(other)
 
     for number, values in rows:
         problems: list[tuple[str, str]] = []
@@ -456,7 +456,7 @@ def scheme_import_xlsx(
             reference=_text(values[REFERENCE])[:60],
         )
         others = [*existing, *(g for _, g in good)]
-        found = services.line_problems(line, context=context, others=others, label=label)
+        found = rules.line_problems(line, context=context, others=others, label=label)
         if found:
             for name, messages in found.items():
                 column = FIELD_COLUMNS.get(name, DELEGATE)

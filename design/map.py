@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from delegations.bands import money as delegation_money
 from delegations.models import DelegateRole, Delegation, SchemeStatus
-from delegations.services import money as delegation_money
 from governance.structures.models import Committee, CommitteeKind
 from partners.models import Organisation, Place, Sector
 

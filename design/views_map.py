@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from core.htmx import wants_partial
+from core.htmx import render_page_or_partial
 from design.map import governance_map
 from partners.access import get_place_for
 
@@ -22,7 +20,4 @@ PAGE = "governance/map/map.html"
 def place_map(request: HttpRequest, place_pk: int) -> HttpResponse:
     place = get_place_for(request, place_pk)
     context = {"place": place, "map": governance_map(place=place)}
-    template = f"{PAGE}#map" if wants_partial(request) else PAGE
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render_page_or_partial(request, PAGE, "map", context)

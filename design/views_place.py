@@ -7,19 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 
-from core.htmx import wants_partial
+from core.htmx import render_page_or_partial, wants_partial
 from core.pagination import PEOPLE_PER_PAGE, paginate
+from core.requests import signed_in_user
 from governance.consultation.selectors import rounds_for_place
 from partners.access import get_place_for, has_object_permission
 from partners.permissions import LEAD_PLACE
 from partners.selectors import place_partners_by_sector, place_people, places_for_home
 
+PLACE = "partners/place_detail.html"
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "partners/home.html", {"places": places_for_home(user=request.user)})  # type: ignore[arg-type]
+    places = places_for_home(user=signed_in_user(request))
+    return render(request, "partners/home.html", {"places": places})
 
 
 @login_required
@@ -34,12 +37,8 @@ def place_detail(request: HttpRequest, place_pk: int) -> HttpResponse:
         "people_url": reverse("place_detail", args=[place.pk]),
         **paginate(request, place_people(place=place, search=search), PEOPLE_PER_PAGE),
     }
-    if wants_partial(request):
-        response = render(request, "partners/place_people.html", context)
-    else:
+    if not wants_partial(request):  # the rest of the page
         context["partners_by_sector"] = place_partners_by_sector(place=place)
         context["is_lead"] = has_object_permission(request, LEAD_PLACE, place)
         context["rounds"] = list(rounds_for_place(place=place))
-        response = render(request, "partners/place_detail.html", context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render_page_or_partial(request, PLACE, "place-people", context)

@@ -25,8 +25,32 @@ from partners.models import (
 from partners.permissions import permissions_sync_for_system_admins, permissions_sync_for_user
 
 
+class PermissionsFollowAdmin(AuditedAdmin):
+    """A record whose save here can change who may see what: object permissions are
+    re-derived after each save, as every service does."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        self.permissions_sync(obj)
+
+    def permissions_sync(self, obj: Any) -> None:
+        raise NotImplementedError
+
+
+class VersionedRecordAdmin(AuditedAdmin):
+    """A record the app's forms edit with a version (core.locking): a save here is a new
+    version too, so a form opened before it is refused instead of overwriting it."""
+
+    readonly_fields = ["version"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(User)
-class UserAdmin(AuditedAdmin, BaseUserAdmin):
+class UserAdmin(PermissionsFollowAdmin, BaseUserAdmin):
     ordering = ["full_name"]
     list_display = ["full_name", "email", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
@@ -41,8 +65,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+    def permissions_sync(self, obj: Any) -> None:
         permissions_sync_for_user(user=obj)
 
 
@@ -55,13 +78,12 @@ class SystemAdmin(AuditedAdmin, GuardedModelAdmin):  # type: ignore[misc]
 
 
 @admin.register(Place)
-class PlaceAdmin(AuditedAdmin, GuardedModelAdmin):  # type: ignore[misc]
+class PlaceAdmin(PermissionsFollowAdmin, VersionedRecordAdmin, GuardedModelAdmin):  # type: ignore[misc]
     list_display = ["name", "system", "population", "is_active"]
     list_filter = ["system", "is_active"]
     search_fields = ["name"]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+    def permissions_sync(self, obj: Any) -> None:
         permissions_sync_for_system_admins(system=obj.system)
 
 
@@ -77,7 +99,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AuditedAdmin):
+class OrganisationAdmin(VersionedRecordAdmin):
     list_display = ["name", "system", "sector", "is_statutory", "ods_code", "is_active"]
     list_filter = ["system", "sector", "is_statutory", "is_active"]
     search_fields = ["name", "ods_code", "aliases__alias"]
@@ -91,14 +113,13 @@ class PlacePartnerAdmin(AuditedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AuditedAdmin):
+class MembershipAdmin(PermissionsFollowAdmin):
     list_display = ["user", "role", "place", "system", "organisation", "started_at", "ended_at"]
     list_filter = ["role", "system", "ended_at"]
     search_fields = ["user__full_name", "user__email"]
     raw_id_fields = ["user"]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+    def permissions_sync(self, obj: Any) -> None:
         permissions_sync_for_user(user=obj.user)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import types
 from collections import Counter
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import admin
 from django.db import models, router, transaction
@@ -16,6 +16,7 @@ from django.db.models.deletion import Collector
 from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 
+from core.requests import user_or_none
 from partners.audit import actor_name, audit_record
 from partners.models import System, User
 
@@ -45,11 +46,6 @@ def record_system(record: models.Model, *, depth: int = 0) -> System | None:
             if system is not None:
                 return system
     return None
-
-
-def _actor(request: HttpRequest) -> User | None:
-    user = request.user
-    return cast(User, user) if user.is_authenticated else None
 
 
 def _describe(record: models.Model) -> str:
@@ -141,7 +137,7 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         audit_admin_save(
-            actor=_actor(request),
+            actor=user_or_none(request),
             record=obj,
             form=form,
             changed=list(form.changed_data),
@@ -149,12 +145,12 @@ class AuditedAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_admin_delete(actor=_actor(request), record=obj)
+        audit_admin_delete(actor=user_or_none(request), record=obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic(using=router.db_for_write(queryset.model)):
-            actor = _actor(request)
+            actor = user_or_none(request)
             for record in queryset:
                 audit_admin_delete(actor=actor, record=record)
             super().delete_queryset(request, queryset)
@@ -163,7 +159,7 @@ class AuditedAdmin(admin.ModelAdmin):
         if not isinstance(formset, BaseModelFormSet):
             super().save_formset(request, form, formset, change)
             return
-        actor = _actor(request)
+        actor = user_or_none(request)
         parent = getattr(formset, "instance", None)
         # Deleted rows are recorded first: once deleted they have lost their primary key.
         for deleted_form in formset.deleted_forms:

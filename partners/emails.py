@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from partners.models import Invitation
-from partners.services import invitation_mark_sent
+from partners.services.people import invitation_mark_sent
 
 
 def invitation_email_send(*, invitation_id: int, token: str) -> bool:

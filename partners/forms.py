@@ -1,5 +1,5 @@
-"""Forms render as NHS.UK frontend components: `{{ form }}` and `{{ field.as_field_group }}`
-produce the NHS markup (label, hint, error message, input classes) through NHSFormMixin."""
+"""The partners' forms: signing in and setting a password, places, organisations, people and
+their roles, and the two-factor code. They render the NHS way through core.forms."""
 
 from __future__ import annotations
 
@@ -9,89 +9,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.db import models
 
+from core.forms import NHSForm, NHSFormMixin
 from partners.models import PLACE_ROLES, Organisation, Place, Role, Sector
-
-# First match wins: CheckboxSelectMultiple subclasses RadioSelect, so it must come first.
-WIDGET_CLASSES: dict[type, str] = {
-    forms.CheckboxSelectMultiple: "nhsuk-checkboxes__input",
-    forms.Textarea: "nhsuk-textarea",
-    forms.Select: "nhsuk-select",
-    forms.SelectMultiple: "nhsuk-select",
-    forms.CheckboxInput: "nhsuk-checkboxes__input",
-    forms.RadioSelect: "nhsuk-radios__input",
-}
-ERROR_CLASSES = {
-    "nhsuk-input": "nhsuk-input--error",
-    "nhsuk-textarea": "nhsuk-textarea--error",
-    "nhsuk-select": "nhsuk-select--error",
-}
-
-
-class NHSFormMixin:
-    template_name = "forms/form.html"
-    template_name_div = "forms/form.html"
-    field_template_name = "forms/field.html"
-
-    fields: dict[str, forms.Field]
-    errors: Any
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.style_fields()
-
-    def style_fields(self) -> None:
-        """Give every field the NHS field template and widget classes. A form that adds
-        fields after construction calls this again."""
-        for name, field in self.fields.items():
-            field.template_name = self.field_template_name  # type: ignore[attr-defined]
-            css = next(
-                (
-                    c
-                    for widget_type, c in WIDGET_CLASSES.items()
-                    if isinstance(field.widget, widget_type)
-                ),
-                "nhsuk-input",
-            )
-            if isinstance(
-                field.widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
-            ):
-                field.widget.attrs["class"] = css
-                continue
-            classes = field.widget.attrs.get("class", "").split()
-            if css not in classes:
-                field.widget.attrs["class"] = " ".join([*classes, css])
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"  # type: ignore[index]
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        style_errors(self)  # type: ignore[arg-type]
-
-
-def style_errors(form: forms.BaseForm) -> None:
-    """Give every field with an error the NHS error classes and point its aria-describedby at
-    the error message."""
-    for name in form.errors:
-        if name not in form.fields:
-            continue
-        widget = form.fields[name].widget
-        classes = widget.attrs.get("class", "")
-        for base, error_class in ERROR_CLASSES.items():
-            if base in classes.split() and error_class not in classes:
-                classes += " " + error_class
-        widget.attrs["class"] = classes
-        error_id = f"{form[name].auto_id}-error"
-        described = widget.attrs.get("aria-describedby", "")
-        if error_id not in described:
-            widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()
-
-
-class NHSForm(NHSFormMixin, forms.Form):
-    pass
-
-
-class NHSModelForm(NHSFormMixin, forms.ModelForm):
-    pass
 
 
 class SignInForm(NHSFormMixin, AuthenticationForm):
@@ -127,7 +46,7 @@ class PlaceForm(NHSForm):
         required=False,
         help_text="The council area or areas the place covers.",
     )
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class OrganisationForm(NHSForm):
@@ -147,7 +66,7 @@ class OrganisationForm(NHSForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text='One per line: the names people really use, such as "RHT" or "the council".',
     )
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_aliases(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
@@ -158,18 +77,6 @@ class AliasForm(NHSForm):
 
 
 # Admin console ----------------------------------------------------------------------------
-
-
-def add_service_errors(form: forms.BaseForm, error: Any) -> None:
-    """Put a service's ValidationError on the form: messages for a field the form has go on
-    that field, anything else goes to the error summary. Re-applies the NHS error styling
-    that NHSFormMixin gives errors found while cleaning."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-    style_errors(form)
 
 
 class PlacePartnerAddForm(NHSForm):
@@ -184,6 +91,17 @@ class PlacePartnerAddForm(NHSForm):
         self.fields["organisation"].queryset = candidates  # type: ignore[attr-defined]
 
 
+def represented_organisation_field() -> forms.ModelChoiceField:
+    """The organisation a person represents in a role: optional, chosen from the system's
+    organisations (each form sets the queryset)."""
+    return forms.ModelChoiceField(
+        label="Organisation they represent (optional)",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="None",
+    )
+
+
 class MembershipAddForm(NHSForm):
     """Give a person who is already in the system another role."""
 
@@ -191,12 +109,7 @@ class MembershipAddForm(NHSForm):
     place = forms.ModelChoiceField(
         queryset=Place.objects.none(), required=False, empty_label="Not a place role"
     )
-    organisation = forms.ModelChoiceField(
-        label="Organisation they represent (optional)",
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label="None",
-    )
+    organisation = represented_organisation_field()
 
     def __init__(self, *args: Any, system: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -224,12 +137,7 @@ class MembershipChangeForm(NHSForm):
     """Change the role (within the same scope) and the organisation a person represents."""
 
     role = forms.ChoiceField(choices=Role.choices)
-    organisation = forms.ModelChoiceField(
-        label="Organisation they represent (optional)",
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label="None",
-    )
+    organisation = represented_organisation_field()
 
     def __init__(self, *args: Any, membership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

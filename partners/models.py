@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.locking import VersionedModel
+
 
 def normalise_name(value: str) -> str:
     """Fold case, accents, punctuation and spacing so that "St. Mary's" and "st marys" compare
@@ -110,7 +112,7 @@ class System(models.Model):
         return self.name
 
 
-class Place(models.Model):
+class Place(VersionedModel):
     """A place within a system, usually a council's footprint."""
 
     system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="places")
@@ -200,7 +202,7 @@ STATUTORY_SECTORS = frozenset(
 )
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     """A partner organisation in a system. Its aliases are the names people really use; the
     anonymiser scrubs all of them."""
 
@@ -317,6 +319,14 @@ SYSTEM_ROLES = frozenset({Role.ICB_ADMIN, Role.ADVISORY_MEMBER})
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self) -> MembershipQuerySet:
         return self.filter(ended_at__isnull=True)
+
+    def place_leads(self) -> MembershipQuerySet:
+        """Who leads a place now: a place lead's membership that has started and not ended,
+        held by someone whose account is active. Every question of who leads a place (who
+        may submit, who is told, who may not be removed) asks this."""
+        return self.current().filter(
+            role=Role.PLACE_LEAD, started_at__lte=timezone.now(), user__is_active=True
+        )
 
 
 class Membership(models.Model):
@@ -437,27 +447,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
-
-
-class PendingTask(models.Model):
-    """A background task the broker could not take when it was queued (Redis was down or
-    unreachable). The scheduler publishes it again until the broker takes it
-    (partners.queue.pending_tasks_retry). Only tasks that are harmless to run twice are kept
-    here: a row whose message went out may be published again if the database fails before
-    the row is deleted."""
-
-    task_name = models.CharField(max_length=200)
-    kwargs = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(
-        default=0, help_text="How many times the scheduler has tried to publish it."
-    )
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["next_attempt_at", "pk"]
-        indexes = [models.Index(fields=["next_attempt_at"], name="pendingtask_due")]
-
-    def __str__(self) -> str:
-        return f"{self.task_name} {self.kwargs}"

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from guardian.models import UserObjectPermission
 
 from partners.models import PLACE_ROLES, Membership, Place, Role, System, User
@@ -29,6 +30,12 @@ def _permission_ids() -> dict[str, int]:
     return {f"partners.{codename}": pk for pk, codename in rows.values_list("pk", "codename")}
 
 
+def _leads_now() -> Exists:
+    """Whether a membership makes its holder a lead of its place now: the one rule,
+    `Membership.objects.place_leads`, asked of each row."""
+    return Exists(Membership.objects.place_leads().filter(pk=OuterRef("pk")))
+
+
 def _desired_grants(user: User, permission_ids: dict[str, int]) -> set[Grant]:
     if not user.is_active:
         return set()
@@ -36,13 +43,16 @@ def _desired_grants(user: User, permission_ids: dict[str, int]) -> set[Grant]:
     system_ct = ContentType.objects.get_for_model(System).pk
     grants: set[Grant] = set()
     memberships = (
-        Membership.objects.current().filter(user=user).values_list("role", "place_id", "system_id")
+        Membership.objects.current()
+        .filter(user=user)
+        .annotate(leads_now=_leads_now())
+        .values_list("role", "place_id", "system_id", "leads_now")
     )
     admin_system_ids = []
-    for role, place_id, system_id in memberships:
+    for role, place_id, system_id, leads_now in memberships:
         if role in PLACE_ROLES:
             grants.add((permission_ids[VIEW_PLACE], place_ct, str(place_id)))
-            if role == Role.PLACE_LEAD:
+            if leads_now:
                 grants.add((permission_ids[LEAD_PLACE], place_ct, str(place_id)))
         elif role == Role.ICB_ADMIN:
             grants.add((permission_ids[ADMINISTER_SYSTEM], system_ct, str(system_id)))
@@ -154,12 +164,13 @@ def _desired_grants_all(permission_ids: dict[str, int]) -> set[tuple[int, int, i
     grants: set[tuple[int, int, int, str]] = set()
     place_rows = (
         current.filter(role__in=[role.value for role in PLACE_ROLES])
-        .values_list("user_id", "place_id", "role")
+        .annotate(leads_now=_leads_now())
+        .values_list("user_id", "place_id", "leads_now")
         .distinct()
     )
-    for user_id, place_id, role in place_rows.iterator(chunk_size=5000):
+    for user_id, place_id, leads_now in place_rows.iterator(chunk_size=5000):
         grants.add((user_id, permission_ids[VIEW_PLACE], place_ct, str(place_id)))
-        if role == Role.PLACE_LEAD:
+        if leads_now:
             grants.add((user_id, permission_ids[LEAD_PLACE], place_ct, str(place_id)))
     system_rows = (
         current.filter(role__in=[Role.ICB_ADMIN, Role.ADVISORY_MEMBER])

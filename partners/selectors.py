@@ -4,6 +4,7 @@ so that a page's query count stays flat however many rows it shows."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -60,8 +61,7 @@ def places_for_home(*, user: User) -> QuerySet[Place]:
             ),
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.current()
-                .filter(role=Role.PLACE_LEAD)
+                queryset=Membership.objects.place_leads()
                 .select_related("user")
                 .only("place_id", "user__full_name"),
                 to_attr="leads",
@@ -145,7 +145,16 @@ def console_people(*, system: System, search: str = "", role: str = "") -> Query
     in_system = Membership.objects.current().filter(system=system)
     if role:
         in_system = in_system.filter(role=role)
-    people = User.objects.filter(pk__in=in_system.values("user_id")).prefetch_related(
+    people = _console_people_rows(User.objects.filter(pk__in=in_system.values("user_id")), system)
+    if search:
+        people = people.filter(_search_filter(search, "full_name", "email", "job_title"))
+    return people.order_by("full_name", "email")
+
+
+def _console_people_rows(people: QuerySet[User], system: System) -> QuerySet[User]:
+    """People as the console shows them: each with their current roles in the system
+    (`system_memberships`) and whether they use two-factor sign-in (`uses_two_factor`)."""
+    return people.prefetch_related(
         Prefetch(
             "memberships",
             queryset=Membership.objects.current()
@@ -154,18 +163,32 @@ def console_people(*, system: System, search: str = "", role: str = "") -> Query
             .order_by("place__name"),
             to_attr="system_memberships",
         )
+    ).annotate(
+        uses_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
     )
-    if search:
-        people = people.filter(_search_filter(search, "full_name", "email", "job_title"))
-    return people.annotate(uses_two_factor=_uses_two_factor()).order_by("full_name", "email")
 
 
-def _uses_two_factor() -> Exists:
-    return Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+def current_place_leads(place_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The people who lead each place now (`Membership.objects.place_leads`), by place id,
+    in one query."""
+    leads: dict[int, list[User]] = {}
+    memberships = (
+        Membership.objects.place_leads()
+        .filter(place_id__in=list(place_ids))
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+    for membership in memberships:
+        assert membership.place_id is not None
+        leads.setdefault(membership.place_id, []).append(membership.user)
+    return leads
 
 
-def place_leads(*, place: Place) -> QuerySet[Membership]:
-    return Membership.objects.current().filter(place=place, role=Role.PLACE_LEAD)
+def is_place_lead(*, user: User | None, place: Place) -> bool:
+    """Whether the person leads the place now."""
+    if user is None or not user.pk:
+        return False
+    return Membership.objects.place_leads().filter(user=user, place=place).exists()
 
 
 # Admin console ----------------------------------------------------------------------------
@@ -289,19 +312,8 @@ def console_place_partner_candidates(*, place: Place) -> QuerySet[Organisation]:
 
 def console_person(*, system: System, pk: int) -> User:
     """A person who holds or held a role in the system, with their current roles there."""
-    people = User.objects.filter(
-        pk__in=Membership.objects.filter(system=system).values("user_id")
-    ).prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.current()
-            .filter(system=system)
-            .select_related("place", "organisation")
-            .order_by("place__name"),
-            to_attr="system_memberships",
-        )
-    )
-    return get_object_or_404(people.annotate(uses_two_factor=_uses_two_factor()), pk=pk)
+    people = User.objects.filter(pk__in=Membership.objects.filter(system=system).values("user_id"))
+    return get_object_or_404(_console_people_rows(people, system), pk=pk)
 
 
 def console_membership(*, system: System, pk: int) -> Membership:

@@ -18,14 +18,6 @@ def send_invitation_email(self: Task, *, invitation_id: int, token: str) -> None
 
 @shared_task
 def invitations_retry_unsent_task() -> int:
-    from partners.services import invitations_retry_unsent
+    from partners.services.people import invitations_retry_unsent
 
     return invitations_retry_unsent()
-
-
-@shared_task
-def pending_tasks_retry_task() -> int:
-    """Publish the tasks kept while the broker was down (see partners.queue)."""
-    from partners.queue import pending_tasks_retry
-
-    return pending_tasks_retry()

@@ -25,6 +25,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.requests import signed_in_user
 from partners.audit import audit_record
 from partners.models import Membership, Role, System, User
 
@@ -107,8 +108,7 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str]:
     """Confirms the app with a code it shows, replaces any earlier app, signs this session in
     with the second factor and returns new backup codes."""
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
     if not device.verify_token(_clean(token)):
         raise ValidationError(
@@ -154,8 +154,7 @@ def _sign_in_with(request: HttpRequest, device: Device) -> None:
 def second_factor_verify(*, request: HttpRequest, token: str) -> Device:
     """Checks a code from the app or a backup code against the person's confirmed devices
     (django-otp throttles each device after failures) and marks the session verified."""
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     token = _clean(token)
     # A six-digit code is from the app; anything else can only be a backup code. Trying a
     # backup code on the app would count as a wrong code and slow the next try down.
@@ -187,8 +186,7 @@ def second_factor_verify(*, request: HttpRequest, token: str) -> Device:
 
 @transaction.atomic
 def backup_codes_replace(*, request: HttpRequest) -> list[str]:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     if not session_verified(request):
         raise ValidationError("Sign in with your second factor before making new backup codes.")
     codes = _new_backup_codes(user=user)
@@ -210,8 +208,7 @@ def backup_codes_left(*, user: User) -> int:
 
 @transaction.atomic
 def two_factor_disable(*, request: HttpRequest) -> None:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     if two_factor_required(user=user):
         raise ValidationError(
             "ICB governance admins and superusers must use two-factor sign-in, so it cannot "

@@ -10,7 +10,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from partners.forms import NHSSetPasswordForm
-from partners.services import invitation_accept, invitation_find
+from partners.services.people import invitation_accept, invitation_find
+
+
+def _invitation_unusable(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """The link cannot be used (any more): say why, as "gone"."""
+    return render(
+        request, "registration/invitation_invalid.html", {"problem": error.messages[0]}, status=410
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,23 +25,13 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = invitation_find(token=token)
     except ValidationError as error:
-        return render(
-            request,
-            "registration/invitation_invalid.html",
-            {"problem": error.messages[0]},
-            status=410,
-        )
+        return _invitation_unusable(request, error)
     form = NHSSetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(token=token, password=form.cleaned_data["new_password1"])
         except ValidationError as error:
-            return render(
-                request,
-                "registration/invitation_invalid.html",
-                {"problem": error.messages[0]},
-                status=410,
-            )
+            return _invitation_unusable(request, error)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
     return render(

@@ -17,9 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import add_service_errors
+from core.requests import signed_in_user
 from partners import two_factor
-from partners.forms import SecurityCodeForm, add_service_errors
-from partners.models import User
+from partners.forms import SecurityCodeForm
 
 VERIFY = "registration/two_factor.html"
 SET_UP = "registration/two_factor_setup.html"
@@ -43,18 +44,12 @@ def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     next_url = _next(request)
-    user = _user(request)
+    user = signed_in_user(request)
     if two_factor.session_verified(request):
         return redirect(next_url)
     if not two_factor.two_factor_enabled(user=user):
@@ -76,7 +71,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     next_url = _next(request)
-    user = _user(request)
+    user = signed_in_user(request)
     if two_factor.two_factor_enabled(user=user) and not two_factor.session_verified(request):
         # Replacing the app needs the current one first.
         return redirect(_with_next("two_factor_verify", next_url))
@@ -121,7 +116,7 @@ def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def account_security(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     context = {
         "enabled": two_factor.two_factor_enabled(user=user),
         "required": two_factor.two_factor_required(user=user),

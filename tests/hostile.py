@@ -4,6 +4,10 @@ tests, which check that every form's text comes back as text."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
 from hypothesis import strategies as st
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,3 +40,14 @@ def assert_no_injected_markup(html: str) -> None:
     """No hostile tag or inline handler got through unescaped."""
     assert MARKER_TAG not in html, "injected markup reached the page unescaped"
     assert "<script>alert(1)" not in html, "an injected script reached the page unescaped"
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """One example's records, undone when it ends, however it ends: hypothesis reuses the
+    test's fixtures for every example, so nothing one example adds may be seen by the next."""
+    with transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)

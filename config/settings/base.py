@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "governance",
     "delegations",
     "design",
+    "console",
     "demo",
 ]
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from core.forms import NHSForm
 from governance.catalogue.models import DeliveryModel, GovernanceOption
-from partners.forms import NHSForm
 
 COMPARE_MIN = 2
 COMPARE_MAX = 4

@@ -24,6 +24,16 @@ def option_set_numbers(key: str) -> list[int]:
     return numbers
 
 
+def option_set_label(key: str) -> str:
+    """ "Option 4", "Options 1 + 4", or "None chosen" for the empty set."""
+    if not key:
+        return "None chosen"
+    numbers = option_set_numbers(key)
+    if len(numbers) == 1:
+        return f"Option {numbers[0]}"
+    return "Options " + " + ".join(str(n) for n in numbers)
+
+
 @dataclass(frozen=True)
 class FrameworkRules:
     """What a framework allows, loaded once so that checking many sets costs no queries."""

@@ -1,8 +1,10 @@
 """The anonymisation engine: a pure module (no models are changed, nothing is saved) that turns
 a place's free text into text an advisory group may read, relabels places and suppresses small
-counts. DESIGN.md asks for anonymisation that is deterministic and testable, so every function
-here gives the same output for the same input, and randomness (the place labels) comes only from
-a seed the caller stores with the summary.
+counts. Every function here gives the same output for the same input, so the scrubber can be
+tested exactly; the only randomness is the order of the place labels, which comes from a seed
+the caller passes. A summary's compilation draws a fresh seed each time and does not store it
+(governance.consultation.feedback_content), so the labels of one summary cannot be linked to
+those of another.
 
 How names are matched
 ---------------------
@@ -65,32 +67,24 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final
 
-PLACE: Final = "place"
-ORGANISATION: Final = "organisation"
-PERSON: Final = "person"
-EMAIL: Final = "email"
-PHONE: Final = "phone"
-POSTCODE: Final = "postcode"
-URL: Final = "url"
-NHS_NUMBER: Final = "nhs_number"
-REDACTED: Final = "redacted"
+from governance.consultation.models import RemovedText
+
+PLACE: Final = RemovedText.PLACE.value
+ORGANISATION: Final = RemovedText.ORGANISATION.value
+PERSON: Final = RemovedText.PERSON.value
+EMAIL: Final = RemovedText.EMAIL.value
+PHONE: Final = RemovedText.PHONE.value
+POSTCODE: Final = RemovedText.POSTCODE.value
+URL: Final = RemovedText.URL.value
+NHS_NUMBER: Final = RemovedText.NHS_NUMBER.value
+REDACTED: Final = RemovedText.REDACTED.value
 # Not a redaction: a phrase an admin has marked as a false positive.
 _KEEP: Final = "keep"
 
 NAME_KINDS: Final = (PLACE, ORGANISATION, PERSON)
 
 MARKERS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        PLACE: "[place]",
-        ORGANISATION: "[organisation]",
-        PERSON: "[person]",
-        EMAIL: "[email]",
-        PHONE: "[phone]",
-        POSTCODE: "[postcode]",
-        URL: "[url]",
-        NHS_NUMBER: "[NHS number]",
-        REDACTED: "[redacted]",
-    }
+    {kind.value: kind.marker for kind in RemovedText}
 )
 
 # When the same normalised phrase is listed under two kinds, the higher priority wins: an
@@ -493,8 +487,8 @@ def _letters(index: int) -> str:
 
 def place_labels(*, place_ids: Iterable[int], seed: str | int) -> dict[int, str]:
     """ "Place A", "Place B"… in an order derived from `seed` alone, so that a label never
-    hints at a place's id or name. Use a fresh random seed for each summary (`new_label_seed`)
-    and store it, so the labels can be reproduced for that summary and for no other."""
+    hints at a place's id or name. The same seed gives the same labels; use a fresh random seed
+    for each summary (`new_label_seed`)."""
     ids = sorted(set(place_ids))
     order = sorted(ids, key=lambda pk: hashlib.sha256(f"{seed}:{pk}".encode()).digest())
     return {pk: f"Place {_letters(index)}" for index, pk in enumerate(order)}

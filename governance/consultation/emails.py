@@ -3,7 +3,7 @@ sending live here; tasks only call these. Links are built from settings.SITE_URL
 request).
 
 A task may run well after it was queued (it was kept while the broker was down, see
-partners.queue), so each checks that what it announces is still true when it runs."""
+core.outbox), so each checks that what it announces is still true when it runs."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.uk_time import uk_datetime
 from governance.consultation.models import (
     ConsultationRound,
     PlaceResponse,
@@ -22,9 +23,9 @@ from governance.consultation.models import (
     ResponseStatus,
     RoundStatus,
 )
-from governance.consultation.rounds import current_place_leads
-from governance.consultation.services import response_deadline, response_missing_items, uk_datetime
+from governance.consultation.responses import response_deadline, response_missing_items
 from partners.models import Membership, Place, Role, User
+from partners.selectors import current_place_leads
 
 MISSING_ITEMS_LISTED = 10
 

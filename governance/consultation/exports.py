@@ -29,24 +29,32 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from copy import copy
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
-from xml.sax.saxutils import escape as xml_escape
-from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-Content = Mapping[str, Any]
+from core.documents import (
+    Run,
+    docx_bytes,
+    docx_table,
+    html_to_pdf,
+    new_docx_document,
+    plain_text,
+    safe_cell,
+    xlsx_put,
+    xlsx_table_sheet,
+    xml_text,
+)
+from core.uk_time import UK, uk_datetime
+from governance.consultation.models import RemovedText
 
-UK: Final = ZoneInfo("Europe/London")
+Content = Mapping[str, Any]
 
 SECTION_TITLES: Final = (
     "High-level summary",
@@ -70,7 +78,6 @@ BAND_COLOURS: Final[Mapping[str, tuple[str, str]]] = {
     "high": ("007F3B", "FFFFFF"),
     "": ("FFFFFF", "4C6272"),
 }
-NHS_BLUE: Final = "005EB8"
 
 # The PDF renderer lays out text at a few thousand words a second, so the PDF of a large round
 # cannot hold every place's text and still be made in seconds (200 places answering at length
@@ -79,51 +86,6 @@ NHS_BLUE: Final = "005EB8"
 # and CSV files, and says so. A round of ten or so places writing at length stays in full.
 PDF_FULL_TEXT_LIMIT: Final = 30_000
 _ENTRY_COST: Final = 15
-
-REDACTION_KINDS: Final[Mapping[str, tuple[str, str]]] = {
-    "place": ("Place names", "[place]"),
-    "organisation": ("Organisation names", "[organisation]"),
-    "person": ("People’s names", "[person]"),
-    "email": ("E-mail addresses", "[email]"),
-    "phone": ("Telephone numbers", "[phone]"),
-    "postcode": ("Postcodes", "[postcode]"),
-    "url": ("Web addresses", "[url]"),
-    "nhs_number": ("NHS numbers", "[NHS number]"),
-    "redacted": ("Phrases redacted on review", "[redacted]"),
-}
-
-# Spreadsheet programs treat a cell starting with one of these as a formula (OWASP, "CSV
-# injection"); tab and carriage return because some programs strip them and read what follows.
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 cannot hold (python-docx and openpyxl refuse them); tab, newline and
-# carriage return are allowed.
-_XML_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# Excel's limit on the text in one cell.
-_EXCEL_CELL_LIMIT: Final = 32_767
-_TRUNCATED: Final = " … [cut: longer than a spreadsheet cell can hold]"
-
-
-def safe_cell(value: object) -> str:
-    """The text of a spreadsheet cell that no spreadsheet program will run as a formula.
-
-    A value starting with = + - @, a tab or a carriage return gets a leading apostrophe
-    ("=1+1" becomes "'=1+1"); anything else is its plain text, and None is empty. Only ever
-    prepends, so applying it twice gives the same text as once."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-def _xml_text(value: object) -> str:
-    """Text without the control characters an XML file cannot contain."""
-    return _XML_ILLEGAL.sub("", "" if value is None else str(value))
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,22 +110,20 @@ def _uk_time(raw: object) -> datetime | None:
 def _uk_moment(raw: object) -> str:
     """17:00 on Friday 3 October 2025 (UK time), or "" for a missing or unreadable time."""
     local = _uk_time(raw)
-    if local is None:
-        return ""
-    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y} (UK time)"
+    return uk_datetime(local) if local is not None else ""
 
 
 def _title(content: Content) -> str:
-    return _text(content.get("round", {}).get("title")) or "Consultation round"
+    return plain_text(content.get("round", {}).get("title")) or "Consultation round"
 
 
 def _question_heading(question: Mapping[str, Any]) -> str:
-    return f"Q{question.get('order')}. {_text(question.get('text'))}"
+    return f"Q{question.get('order')}. {plain_text(question.get('text'))}"
 
 
 def _answer_text(choice: object, text: object) -> str:
     """A choice, then a blank line and the free text if there is any."""
-    parts = [part for part in (_text(choice), _text(text)) if part]
+    parts = [part for part in (plain_text(choice), plain_text(text)) if part]
     return "\n\n".join(parts)
 
 
@@ -193,7 +153,7 @@ def _modal_band(cell: Mapping[str, Any]) -> str:
         return ""
     for share in cell.get("distribution", []):
         if share.get("label") == modal:
-            return _text(share.get("band"))
+            return plain_text(share.get("band"))
     return ""
 
 
@@ -201,7 +161,9 @@ def _redaction_rows(content: Content) -> list[tuple[str, str, object]]:
     counts = content.get("redactions", {}).get("counts", {})
     rows = []
     for kind, count in counts.items():
-        name, marker = REDACTION_KINDS.get(kind, (str(kind).capitalize(), f"[{kind}]"))
+        known = kind in RemovedText.values
+        name = RemovedText(kind).label if known else str(kind).capitalize()
+        marker = RemovedText(kind).marker if known else f"[{kind}]"
         rows.append((name, marker, count))
     return rows
 
@@ -227,9 +189,9 @@ def _response_table(content: Content) -> tuple[list[str], list[list[str]]]:
         proposal = proposals.get(label, {})
         rows.append(
             [
-                _text(label),
-                _text(proposal.get("option_set_label") or proposal.get("option_set")),
-                _text(proposal.get("case")),
+                plain_text(label),
+                plain_text(proposal.get("option_set_label") or proposal.get("option_set")),
+                plain_text(proposal.get("case")),
                 *(by_label.get(label, "") for by_label in answers),
             ]
         )
@@ -239,19 +201,19 @@ def _response_table(content: Content) -> tuple[list[str], list[list[str]]]:
 def _rating_rows(content: Content) -> list[list[str]]:
     rows = []
     for option in content.get("detailed", {}).get("options", []):
-        option_name = f"{option.get('number')}. {_text(option.get('name'))}"
+        option_name = f"{option.get('number')}. {plain_text(option.get('name'))}"
         for principle in option.get("principles", []):
-            principle_name = f"{principle.get('number')}. {_text(principle.get('name'))}"
+            principle_name = f"{principle.get('number')}. {plain_text(principle.get('name'))}"
             for comment in principle.get("comments", []):
                 rows.append(
                     [
-                        _text(comment.get("label")),
+                        plain_text(comment.get("label")),
                         option_name,
                         principle_name,
-                        _text(comment.get("band_label")),
-                        _text(comment.get("agreement_label")),
-                        _text(comment.get("reasons")),
-                        _text(comment.get("missing")),
+                        plain_text(comment.get("band_label")),
+                        plain_text(comment.get("agreement_label")),
+                        plain_text(comment.get("reasons")),
+                        plain_text(comment.get("missing")),
                     ]
                 )
     return rows
@@ -272,24 +234,6 @@ RATING_HEADER: Final = [
 # PDF
 
 
-# WeasyPrint logs every page it lays out (and fontTools every table it subsets) at INFO: for a
-# summary of hundreds of pages that would flood the worker's log. Warnings still show.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-
-def _weasyprint_fetcher() -> Any:
-    from weasyprint.urls import URLFetcher
-
-    class RefuseEveryURL(URLFetcher):
-        """Fetches nothing: a summary's PDF never needs a file or a network resource."""
-
-        def fetch(self, url: str, headers: object = None) -> Any:
-            raise ValueError(f"Fetching is disabled for summary documents: {url[:80]}")
-
-    return RefuseEveryURL(fail_on_errors=False)
-
-
 def pdf_text_cost(content: Content) -> int:
     """How much per-place text the PDF would have to lay out: words of free text plus a
     fixed allowance for each place's entry (its heading line and spacing)."""
@@ -308,7 +252,7 @@ def pdf_text_cost(content: Content) -> int:
         for answer in question.get("answers", []):
             texts.append(answer.get("text"))
             entries += 1
-    words = sum(len(_text(text).split()) for text in texts)
+    words = sum(len(plain_text(text).split()) for text in texts)
     return words + _ENTRY_COST * entries
 
 
@@ -364,159 +308,35 @@ def render_html(content: Content, *, condensed: bool | None = None) -> str:
 def render_pdf(content: Content, *, condensed: bool | None = None) -> bytes:
     """The summary as an A4 PDF. A round with more per-place text than PDF_FULL_TEXT_LIMIT
     gets a condensed PDF (see the module notes); `condensed` overrides the choice."""
-    from weasyprint import HTML
-
-    html = render_html(content, condensed=condensed)
-    document = HTML(string=html, base_url="about:blank", url_fetcher=_weasyprint_fetcher())
-    pdf = document.write_pdf()
-    assert isinstance(pdf, bytes)
-    return pdf
+    return html_to_pdf(render_html(content, condensed=condensed))
 
 
 # ---------------------------------------------------------------------------------------------
 # Word
 
 
-# Tables are written as WordprocessingML directly: python-docx's cell-by-cell API takes
-# seconds for the thousands of rows of a large round, one XML string takes milliseconds.
-_W_NS: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_DXA_PER_CM: Final = 567  # twentieths of a point
-
-
-@dataclass(frozen=True)
-class _Run:
-    text: str
-    bold: bool = False
-    colour: str = ""
-    half_points: int = 0  # font size in half points; 0 keeps the style's size
-
-
-def _w_run(run: _Run) -> str:
-    props = ""
-    if run.bold:
-        props += "<w:b/>"
-    if run.colour:
-        props += f'<w:color w:val="{run.colour}"/>'
-    if run.half_points:
-        props += f'<w:sz w:val="{run.half_points}"/>'
-    pieces = []
-    for index, line in enumerate(_xml_text(run.text).split("\n")):
-        if index:
-            pieces.append("<w:br/>")
-        for part_index, part in enumerate(line.split("\t")):
-            if part_index:
-                pieces.append("<w:tab/>")
-            if part:
-                pieces.append(f'<w:t xml:space="preserve">{xml_escape(part)}</w:t>')
-    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{''.join(pieces)}</w:r>"
-
-
-def _w_cell(paragraphs: Sequence[Sequence[_Run]], width_cm: float, fill: str = "") -> str:
-    shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-    body = "".join(
-        f"<w:p>{''.join(_w_run(run) for run in runs)}</w:p>" for runs in paragraphs or [[]]
-    )
-    width = round(width_cm * _DXA_PER_CM)
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>{body}</w:tc>'
-
-
-def _docx_table(
-    document: Any,
-    header: Sequence[str],
-    rows: Iterable[Sequence[object | Sequence[Sequence[_Run]]]],
-    widths: Sequence[float],
-    *,
-    fills: Iterable[Sequence[str]] | None = None,
-) -> None:
-    """Append a table: a header row (NHS blue, white bold text, repeated on every page) and a
-    row per item. A value is plain text, or a list of paragraphs of runs for richer cells;
-    `fills` gives a background colour per cell."""
-    from docx.oxml import parse_xml
-
-    fill_rows = iter(fills) if fills is not None else None
-    parts = [
-        f'<w:tbl xmlns:w="{_W_NS}"><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-        '<w:tblW w:w="0" w:type="auto"/><w:tblLayout w:type="fixed"/>'
-        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
-        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
-        *(f'<w:gridCol w:w="{round(width * _DXA_PER_CM)}"/>' for width in widths),
-        "</w:tblGrid><w:tr><w:trPr><w:tblHeader/></w:trPr>",
-        *(
-            _w_cell([[_Run(title, bold=True, colour="FFFFFF")]], width, NHS_BLUE)
-            for title, width in zip(header, widths, strict=True)
-        ),
-        "</w:tr>",
-    ]
-    for values in rows:
-        row_fills = next(fill_rows) if fill_rows is not None else [""] * len(widths)
-        parts.append("<w:tr>")
-        for value, width, fill in zip(values, widths, row_fills, strict=True):
-            paragraphs = value if isinstance(value, list) else [[_Run(_text(value))]]
-            parts.append(_w_cell(paragraphs, width, fill))
-        parts.append("</w:tr>")
-    parts.append("</w:tbl>")
-    body = document.element.body
-    body.sectPr.addprevious(parse_xml("".join(parts)))
-
-
-def _docx_footer_page_numbers(section: Any) -> None:
-    """'Page 3 of 12' in the footer, as Word fields Word fills in as it lays the pages out."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    def run(text: str) -> Any:
-        element = OxmlElement("w:r")
-        text_element = OxmlElement("w:t")
-        text_element.set(qn("xml:space"), "preserve")
-        text_element.text = text
-        element.append(text_element)
-        return element
-
-    def field(instruction: str) -> Any:
-        element = OxmlElement("w:fldSimple")
-        element.set(qn("w:instr"), instruction)
-        element.append(run("1"))
-        return element
-
-    paragraph = section.footer.paragraphs[0]._p
-    for element in (run("Page "), field("PAGE"), run(" of "), field("NUMPAGES")):
-        paragraph.append(element)
-
-
 def render_docx(content: Content) -> bytes:
     """A Word document for a board paper appendix: the same sections as the PDF, with real
     headings (Heading 1 to 3) and tables whose header row repeats on every page."""
-    from docx import Document
-    from docx.shared import Cm, Pt, RGBColor
-
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2)
-    section.top_margin = section.bottom_margin = Cm(2)
-    styles = document.styles
-    styles["Normal"].font.name = "Arial"
-    styles["Normal"].font.size = Pt(10)
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        styles[name].font.name = "Arial"
-        styles[name].font.color.rgb = RGBColor.from_string(NHS_BLUE)
-    _docx_footer_page_numbers(section)
+    document = new_docx_document(
+        font_points=10, headings=("Title", "Heading 1", "Heading 2", "Heading 3")
+    )
 
     def heading(text: str, level: int) -> None:
-        document.add_heading(_xml_text(text), level)
+        document.add_heading(xml_text(text), level)
 
     def paragraph(text: str, *, bold_lead: str = "") -> None:
         para = document.add_paragraph()
         if bold_lead:
-            para.add_run(_xml_text(bold_lead)).bold = True
-        para.add_run(_xml_text(text))
+            para.add_run(xml_text(bold_lead)).bold = True
+        para.add_run(xml_text(text))
 
     round_ = content.get("round", {})
     detailed = content.get("detailed", {})
     threshold = content.get("threshold")
     heading(f"Feedback summary: {_title(content)}", 0)
-    paragraph(_text(round_.get("system")), bold_lead="System: ")
-    paragraph(_text(content.get("framework", {}).get("name")), bold_lead="Framework: ")
+    paragraph(plain_text(round_.get("system")), bold_lead="System: ")
+    paragraph(plain_text(content.get("framework", {}).get("name")), bold_lead="Framework: ")
     if closes := _uk_moment(round_.get("closes_at")):
         paragraph(closes, bold_lead="Round closed: ")
     paragraph(_uk_moment(content.get("compiled_at")), bold_lead="Compiled: ")
@@ -526,7 +346,7 @@ def render_docx(content: Content) -> bytes:
         bold_lead="Responses: ",
     )
     if round_.get("purpose"):
-        paragraph(_text(round_.get("purpose")))
+        paragraph(plain_text(round_.get("purpose")))
     paragraph(f"{ANONYMISED_NOTE} Counts below {threshold} are shown as “fewer than {threshold}”.")
     if not content.get("releasable"):
         paragraph(
@@ -536,12 +356,12 @@ def render_docx(content: Content) -> bytes:
 
     heading(SECTION_TITLES[0], 1)
     heading("Option sets the places proposed", 2)
-    _docx_table(
+    docx_table(
         document,
         ["Option set", "Places"],
         [
             (
-                _text(option_set.get("label"))
+                plain_text(option_set.get("label"))
                 + ("" if option_set.get("allowed", True) else " (not a permitted combination)"),
                 option_set.get("count"),
             )
@@ -550,8 +370,8 @@ def render_docx(content: Content) -> bytes:
         (13, 4),
     )
     for question in content.get("choice_questions", []):
-        heading(f"Question {question.get('order')}. {_text(question.get('text'))}", 2)
-        _docx_table(
+        heading(f"Question {question.get('order')}. {plain_text(question.get('text'))}", 2)
+        docx_table(
             document,
             ["Answer", "Places"],
             [(row.get("choice"), row.get("count")) for row in question.get("counts", [])],
@@ -569,7 +389,7 @@ def render_docx(content: Content) -> bytes:
     heat_fills: list[list[str]] = []
     for row in content.get("heatmap", []):
         cells: list[object] = [
-            [[_Run(f"{row.get('option')}. {_text(row.get('option_name'))}", bold=True)]]
+            [[Run(f"{row.get('option')}. {plain_text(row.get('option_name'))}", bold=True)]]
         ]
         fills = [""]
         for cell in row.get("cells", []):
@@ -578,19 +398,19 @@ def render_docx(content: Content) -> bytes:
             if cell.get("rated"):
                 lines.append(_distribution_text(cell))
             if cell.get("verdict_text"):
-                lines.append(_text(cell.get("verdict_text")))
+                lines.append(plain_text(cell.get("verdict_text")))
             cells.append(
                 [
-                    [_Run(_modal_text(cell), bold=True, colour=ink)],
-                    *([_Run(line, colour=ink, half_points=16)] for line in lines),
+                    [Run(_modal_text(cell), bold=True, colour=ink)],
+                    *([Run(line, colour=ink, half_points=16)] for line in lines),
                 ]
             )
             fills.append(fill)
         heat_rows.append(cells)
         heat_fills.append(fills)
-    _docx_table(
+    docx_table(
         document,
-        ["Option", *(f"{p.get('number')}. {_text(p.get('name'))}" for p in principles)],
+        ["Option", *(f"{p.get('number')}. {plain_text(p.get('name'))}" for p in principles)],
         heat_rows,
         (4, *([column] * len(principles))),
         fills=heat_fills,
@@ -598,17 +418,18 @@ def render_docx(content: Content) -> bytes:
 
     heading(SECTION_TITLES[1], 1)
     for option in detailed.get("options", []):
-        heading(f"Option {option.get('number')}: {_text(option.get('name'))}", 2)
+        heading(f"Option {option.get('number')}: {plain_text(option.get('name'))}", 2)
         for principle in option.get("principles", []):
-            heading(f"Principle {principle.get('number')}: {_text(principle.get('name'))}", 3)
+            heading(f"Principle {principle.get('number')}: {plain_text(principle.get('name'))}", 3)
             paragraph(
-                _text(principle.get("suggested_label")) or "none", bold_lead="Suggested rating: "
+                plain_text(principle.get("suggested_label")) or "none",
+                bold_lead="Suggested rating: ",
             )
             comments = principle.get("comments", [])
             if not comments:
                 paragraph("No place commented on this.")
                 continue
-            _docx_table(
+            docx_table(
                 document,
                 ["Place", "Rating", "Agreement", "Reasons", "What is missing"],
                 [
@@ -626,7 +447,7 @@ def render_docx(content: Content) -> bytes:
 
     heading(SECTION_TITLES[2], 1)
     if proposals := detailed.get("proposals", []):
-        _docx_table(
+        docx_table(
             document,
             ["Place", "Option set", "Case for the proposal"],
             [
@@ -640,9 +461,9 @@ def render_docx(content: Content) -> bytes:
 
     heading(SECTION_TITLES[3], 1)
     for question in detailed.get("questions", []):
-        heading(f"Question {question.get('order')}. {_text(question.get('text'))}", 2)
+        heading(f"Question {question.get('order')}. {plain_text(question.get('text'))}", 2)
         if answers := question.get("answers", []):
-            _docx_table(
+            docx_table(
                 document,
                 ["Place", "Answer"],
                 [(a.get("label"), _answer_text(a.get("choice"), a.get("text"))) for a in answers],
@@ -657,19 +478,17 @@ def render_docx(content: Content) -> bytes:
         "removed text itself is never shown."
     )
     total = content.get("redactions", {}).get("total")
-    _docx_table(
+    docx_table(
         document,
         ["Removed", "Shown as", "Number"],
         [
             *_redaction_rows(content),
-            ([[_Run("Total", bold=True)]], "", [[_Run(_text(total), bold=True)]]),
+            ([[Run("Total", bold=True)]], "", [[Run(plain_text(total), bold=True)]]),
         ],
         (8, 5, 4),
     )
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,60 +501,10 @@ def render_csv(content: Content) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     # Control characters go first, so that "\x00=cmd" cannot slip a formula past safe_cell.
-    writer.writerow([safe_cell(_xml_text(value)) for value in header])
+    writer.writerow([safe_cell(xml_text(value)) for value in header])
     for row in rows:
-        writer.writerow([safe_cell(_xml_text(value)) for value in row])
+        writer.writerow([safe_cell(xml_text(value)) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def xlsx_text(value: object) -> str:
-    text = safe_cell(_xml_text(value))
-    if len(text) > _EXCEL_CELL_LIMIT:
-        text = text[: _EXCEL_CELL_LIMIT - len(_TRUNCATED)] + _TRUNCATED
-    return text
-
-
-def _xlsx_put(sheet: Any, row: int, column: int, value: object, *, bold: bool = False) -> Any:
-    """Write one cell: whole numbers stay numbers; everything else is text, never a formula."""
-    from openpyxl.styles import Font
-
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, int) and not isinstance(value, bool):
-        cell.value = value
-    else:
-        cell.value = xlsx_text(value)
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _xlsx_table_sheet(
-    sheet: Any, header: Sequence[str], rows: Iterable[Sequence[object]], widths: Sequence[int]
-) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    sheet.append([xlsx_text(value) for value in header])
-    for values in rows:
-        sheet.append([xlsx_text(value) for value in values])
-    # Style one cell of each kind and share its style record: setting a style object on each
-    # of tens of thousands of cells is openpyxl's slowest path.
-    first = sheet.cell(row=1, column=1)
-    first.font = Font(bold=True)
-    first.alignment = Alignment(wrap_text=True, vertical="top")
-    header_style = copy(first._style)
-    body = sheet.cell(row=2, column=1)
-    body.alignment = Alignment(wrap_text=True, vertical="top")
-    body_style = copy(body._style)
-    for index, row in enumerate(sheet.iter_rows()):
-        style = header_style if index == 0 else body_style
-        for cell in row:
-            cell.data_type = "s"
-            cell._style = copy(style)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def render_xlsx(content: Content) -> bytes:
@@ -747,10 +516,10 @@ def render_xlsx(content: Content) -> bytes:
     assert responses is not None
     responses.title = "Responses"
     header, rows = _response_table(content)
-    _xlsx_table_sheet(responses, header, rows, [12, 24, 60, *([60] * (len(header) - 3))])
+    xlsx_table_sheet(responses, header, rows, [12, 24, 60, *([60] * (len(header) - 3))])
 
     ratings = workbook.create_sheet("Ratings")
-    _xlsx_table_sheet(ratings, RATING_HEADER, _rating_rows(content), [12, 30, 30, 14, 16, 60, 60])
+    xlsx_table_sheet(ratings, RATING_HEADER, _rating_rows(content), [12, 30, 30, 14, 16, 60, 60])
 
     summary = workbook.create_sheet("Summary")
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -760,7 +529,7 @@ def render_xlsx(content: Content) -> bytes:
         nonlocal line
         line += 1
         for column, value in enumerate(values, 1):
-            _xlsx_put(summary, line, column, value, bold=bold).alignment = wrap
+            xlsx_put(summary, line, column, value, bold=bold).alignment = wrap
 
     round_ = content.get("round", {})
     put_row(f"Feedback summary: {_title(content)}", bold=True)
@@ -788,11 +557,11 @@ def render_xlsx(content: Content) -> bytes:
     put_row(
         "Option", "Principle", "Suggested", "Most often", "Places' ratings", "Verdict", bold=True
     )
-    names = {p.get("number"): _text(p.get("name")) for p in content.get("principles", [])}
+    names = {p.get("number"): plain_text(p.get("name")) for p in content.get("principles", [])}
     for heat_row in content.get("heatmap", []):
         for cell in heat_row.get("cells", []):
             put_row(
-                f"{heat_row.get('option')}. {_text(heat_row.get('option_name'))}",
+                f"{heat_row.get('option')}. {plain_text(heat_row.get('option_name'))}",
                 f"{cell.get('principle')}. {names.get(cell.get('principle'), '')}",
                 cell.get("suggested_label") or "none",
                 cell.get("modal_label") or _modal_text(cell),

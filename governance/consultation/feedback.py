@@ -1,7 +1,7 @@
 """Anonymised feedback: compiling a closed round's submitted responses into a summary the
 advisory group may read, the ICB admin's redaction review, and release.
 
-The compilation runs as a Celery job (governance.tasks.compile_feedback_summary) that calls
+The compilation runs as a Celery job (governance.consultation.tasks.compile_feedback_summary) that calls
 `summary_compile`. It is built to survive being run twice or being killed half way:
 
 - `summary_request_compile` bumps the summary's `generation` and queues a job for that
@@ -13,60 +13,46 @@ The compilation runs as a Celery job (governance.tasks.compile_feedback_summary)
   was killed therefore completes the compilation exactly once, and a superseded job writes
   nothing.
 
-What is anonymised, and how, is governance.consultation.anonymise's business; this module decides what
-goes into a summary. The place labels come from a fresh random seed for every compilation,
-and the seed is not stored: the mapping from label to place exists only while the job runs.
+What is anonymised, and how, is governance.consultation.anonymise's business; what goes into
+a summary is governance.consultation.feedback_content's, and the reviewer's choices
+governance.consultation.feedback_review's.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from governance.catalogue.models import Band, SuggestedRating
-from governance.catalogue.rules import FrameworkRules, option_set_numbers
+from core.outbox import enqueue_on_commit
+from core.uk_time import uk_datetime
 from governance.consultation import anonymise
+from governance.consultation.exports import EXPORTS, export_filename
+from governance.consultation.feedback_content import build_content
+from governance.consultation.feedback_review import summary_is_stale
 from governance.consultation.models import (
-    Agreement,
-    Answer,
     ConsultationRound,
     FeedbackSummary,
     JobState,
-    PlaceRating,
-    PlaceResponse,
-    RedactionDecision,
-    RedactionKind,
-    ResponseStatus,
     SummaryExport,
 )
-from governance.consultation.services import option_set_label, uk_datetime
+from governance.consultation.selectors import round_final_deadline, submitted_responses
+from governance.consultation.tasks import compile_feedback_summary
 from partners.audit import audit_record
 from partners.models import User
-from partners.queue import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-PHRASE_MIN_LENGTH = 3
-PHRASE_MAX_LENGTH = 200
 # A queued or running compilation older than this is presumed lost (its worker and message
 # gone) and may be started again.
 STALE_JOB_MINUTES = 30
-
-
-# Reading -----------------------------------------------------------------------------------
 
 
 def summary_for_round(*, round: ConsultationRound) -> FeedbackSummary | None:
@@ -77,42 +63,9 @@ def summary_for_round(*, round: ConsultationRound) -> FeedbackSummary | None:
     )
 
 
-def submitted_responses(*, round: ConsultationRound) -> QuerySet[PlaceResponse]:
-    return PlaceResponse.objects.filter(round=round, status=ResponseStatus.SUBMITTED)
-
-
-def redaction_decisions(*, round: ConsultationRound) -> tuple[list[str], list[str]]:
-    """The phrases to redact and the phrases to keep, in a stable order."""
-    redact: list[str] = []
-    keep: list[str] = []
-    for kind, phrase in (
-        RedactionDecision.objects.filter(round=round)
-        .order_by("kind", "phrase")
-        .values_list("kind", "phrase")
-    ):
-        (redact if kind == RedactionKind.REDACT else keep).append(phrase)
-    return redact, keep
-
-
-def redaction_fingerprint(*, round: ConsultationRound) -> str:
-    redact, keep = redaction_decisions(round=round)
-    text = "\n".join(["redact", *redact, "keep", *keep])
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def summary_is_stale(summary: FeedbackSummary) -> bool:
-    """Review choices were made after the summary was compiled: it must be recompiled
-    before it can be released."""
-    return summary.has_content and summary.redaction_fingerprint != redaction_fingerprint(
-        round=summary.round
-    )
-
-
 def compile_refusal(*, round: ConsultationRound, now: datetime | None = None) -> str | None:
     """Why a compilation cannot start now, or None."""
     now = now or timezone.now()
-    from governance.consultation.rounds import round_final_deadline
-
     deadline = round_final_deadline(round=round)
     if now < deadline:
         return (
@@ -144,7 +97,7 @@ def release_refusal(summary: FeedbackSummary) -> str | None:
     return None
 
 
-# Requesting, releasing --------------------------------------------------------------------
+# Requesting, releasing ----------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -190,8 +143,6 @@ def summary_request_compile(*, actor: User | None, round: ConsultationRound) -> 
         ),
         details={"generation": summary.generation},
     )
-    from governance.tasks import compile_feedback_summary
-
     summary_id, generation = summary.pk, summary.generation
 
     def queue_unavailable() -> None:
@@ -273,195 +224,7 @@ def export_download_record(*, actor: User | None, export: SummaryExport) -> None
     )
 
 
-# Redaction review ---------------------------------------------------------------------------
-
-
-def _all_source_texts(round: ConsultationRound) -> Iterable[str]:
-    responses = submitted_responses(round=round)
-    yield from responses.values_list("proposal_case", flat=True)
-    yield from Answer.objects.filter(response__in=responses).values_list("text", flat=True)
-    for reasons, missing in PlaceRating.objects.filter(response__in=responses).values_list(
-        "reasons", "missing_from_analysis"
-    ):
-        yield reasons
-        yield missing
-
-
-@transaction.atomic
-def redaction_add(
-    *, actor: User | None, round: ConsultationRound, kind: str, phrase: str, note: str = ""
-) -> RedactionDecision:
-    """A review choice for the whole round: redact a phrase that still identifies a place
-    wherever it appears, or keep a phrase the scrubber removed by mistake."""
-    phrase = " ".join((phrase or "").split())
-    if kind not in RedactionKind.values:
-        raise ValidationError({"kind": ["Choose whether to redact or keep the phrase."]})
-    if len(phrase) < PHRASE_MIN_LENGTH:
-        raise ValidationError(
-            {"phrase": [f"Enter a phrase of at least {PHRASE_MIN_LENGTH} characters."]}
-        )
-    if len(phrase) > PHRASE_MAX_LENGTH:
-        raise ValidationError(
-            {"phrase": [f"A phrase must be {PHRASE_MAX_LENGTH} characters or fewer."]}
-        )
-    if not anonymise.phrase_tokens(phrase):
-        raise ValidationError({"phrase": ["Enter a phrase with at least one word in it."]})
-    wanted = anonymise.phrase_tokens(phrase)
-    if kind == RedactionKind.REDACT and not any(
-        _contains_tokens(text, wanted) for text in _all_source_texts(round)
-    ):
-        raise ValidationError(
-            {"phrase": [f"“{phrase}” does not appear in any submitted response of this round."]}
-        )
-    if RedactionDecision.objects.filter(round=round, kind=kind, phrase__iexact=phrase).exists():
-        raise ValidationError({"phrase": ["That phrase is already on the list."]})
-    decision = RedactionDecision(
-        round=round,
-        kind=kind,
-        phrase=phrase,
-        note=(note or "").strip()[:300],
-        created_by=actor if actor and actor.pk else None,
-    )
-    decision.full_clean()
-    decision.save()
-    # The audit row names the kind, not the phrase: the phrase may itself identify a place.
-    audit_record(
-        actor=actor,
-        system=round.system,
-        action=f"redaction.{kind}",
-        target=decision,
-        summary=f"Added a {'redaction' if kind == RedactionKind.REDACT else 'kept phrase'} "
-        f"to the review of {round.title}",
-    )
-    return decision
-
-
-@transaction.atomic
-def redaction_remove(*, actor: User | None, decision: RedactionDecision) -> None:
-    round = decision.round
-    audit_record(
-        actor=actor,
-        system=round.system,
-        action="redaction.remove",
-        target=decision,
-        summary=f"Removed a {'redaction' if decision.kind == RedactionKind.REDACT else 'kept phrase'}"
-        f" from the review of {round.title}",
-    )
-    decision.delete()
-
-
-def _contains_tokens(text: str, wanted: tuple[str, ...]) -> bool:
-    tokens = anonymise.phrase_tokens(text)
-    n = len(wanted)
-    return any(tokens[i : i + n] == wanted for i in range(len(tokens) - n + 1))
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    """One piece of a place's free text, as written and as the summary will show it."""
-
-    place_name: str
-    where: str
-    original: str
-    scrubbed: str
-    spans: tuple[anonymise.Span, ...]
-
-    @property
-    def pieces(self) -> list[tuple[str, str]]:
-        """The original split into (kind, text) pieces, kind "" for text that stays, so the
-        review page can highlight what is removed."""
-        pieces: list[tuple[str, str]] = []
-        position = 0
-        for span in self.spans:
-            if span.start > position:
-                pieces.append(("", self.original[position : span.start]))
-            pieces.append((span.kind, self.original[span.start : span.end]))
-            position = span.end
-        if position < len(self.original):
-            pieces.append(("", self.original[position:]))
-        return pieces
-
-
-def review_items(*, round: ConsultationRound, place_id: int | None = None) -> list[ReviewItem]:
-    """Every non-empty free text of the round's submitted responses (or one place's), scrubbed
-    with the round's current review choices, in place, then page order."""
-    gazetteer = anonymise.gazetteer_for_system(system=round.system)
-    redact, keep = redaction_decisions(round=round)
-    items: list[ReviewItem] = []
-
-    def add(place_name: str, where: str, text: str) -> None:
-        if not text.strip():
-            return
-        result = anonymise.scrub(text, gazetteer=gazetteer, redact=redact, keep=keep)
-        items.append(ReviewItem(place_name, where, text, result.text, result.spans))
-
-    for source in _sources(round, place_id=place_id):
-        add(source.place_name, source.where, source.text)
-    return items
-
-
-@dataclass(frozen=True)
-class _Source:
-    place_id: int
-    place_name: str
-    where: str
-    text: str
-
-
-def _sources(round: ConsultationRound, *, place_id: int | None = None) -> list[_Source]:
-    responses = submitted_responses(round=round).select_related("place").order_by("place__name")
-    if place_id is not None:
-        responses = responses.filter(place_id=place_id)
-    responses_list = list(responses)
-    by_response: dict[int, list[_Source]] = defaultdict(list)
-    for response in responses_list:
-        by_response[response.pk].append(
-            _Source(
-                response.place_id,
-                response.place.name,
-                "The case for the proposal",
-                response.proposal_case,
-            )
-        )
-    answers = (
-        Answer.objects.filter(response__in=responses_list)
-        .select_related("question")
-        .order_by("question__order")
-    )
-    names = {response.pk: response.place.name for response in responses_list}
-    places = {response.pk: response.place_id for response in responses_list}
-    for answer in answers:
-        by_response[answer.response_id].append(
-            _Source(
-                places[answer.response_id],
-                names[answer.response_id],
-                f"Question {answer.question.order}",
-                answer.text,
-            )
-        )
-    ratings = (
-        PlaceRating.objects.filter(response__in=responses_list)
-        .select_related("option", "principle")
-        .order_by("option__number", "principle__number")
-    )
-    for rating in ratings:
-        cell = f"Option {rating.option.number} × principle {rating.principle.number}"
-        for field_label, text in (
-            ("reasons", rating.reasons),
-            ("what is missing", rating.missing_from_analysis),
-        ):
-            by_response[rating.response_id].append(
-                _Source(
-                    places[rating.response_id],
-                    names[rating.response_id],
-                    f"{cell}: {field_label}",
-                    text,
-                )
-            )
-    return [source for response in responses_list for source in by_response[response.pk]]
-
-
-# Compiling ------------------------------------------------------------------------------------
+# Compiling --------------------------------------------------------------------------------
 
 
 class _Superseded(Exception):
@@ -593,8 +356,6 @@ def _store(
 def _render_exports(
     content: dict[str, Any], *, on_stage: Callable[[str, int], None]
 ) -> list[tuple[str, str, str, bytes]]:
-    from governance.consultation.exports import EXPORTS, export_filename
-
     files: list[tuple[str, str, str, bytes]] = []
     steps = list(EXPORTS.items())
     for index, (fmt, exporter) in enumerate(steps):
@@ -603,258 +364,3 @@ def _render_exports(
             (fmt, export_filename(content, fmt), exporter.content_type, exporter.render(content))
         )
     return files
-
-
-def _count(counter: Counter[str], key: str, threshold: int) -> int | str:
-    return anonymise.suppress_small_counts({key: counter[key]}, threshold=threshold)[key]
-
-
-_VERDICTS = {
-    "agree": "Most places agree with the suggested rating",
-    "diverge": "Most places rate it differently from the suggestion",
-    "mixed": "Places are divided",
-    "none": "No place rated this",
-}
-
-
-def _verdict(bands: list[str], suggested: str) -> str:
-    if not bands:
-        return "none"
-    matching = sum(1 for band in bands if band == suggested)
-    if suggested and matching * 2 > len(bands):
-        return "agree"
-    if suggested and matching * 4 <= len(bands):
-        return "diverge"
-    if not suggested:
-        modal_count = Counter(bands).most_common(1)[0][1]
-        return "agree" if modal_count * 2 > len(bands) else "mixed"
-    return "mixed"
-
-
-def build_content(
-    *,
-    round: ConsultationRound,
-    on_stage: Callable[[str, int], None] = lambda stage, progress: None,
-    label_seed: str | None = None,
-) -> tuple[dict[str, Any], dict[str, int], str, int]:
-    """The anonymised summary of a round's submitted responses: (content, redaction counts
-    by kind, the fingerprint of the review choices used, number of responses)."""
-    framework = round.framework
-    threshold = round.suppression_threshold
-    options = list(framework.options.order_by("number"))
-    principles = list(framework.principles.order_by("number"))
-    questions = list(round.questions.order_by("order"))
-    rules = FrameworkRules.from_rows(
-        [(o.number, o.short_name, o.stands_alone) for o in options],
-        framework.combinations.values_list("key", flat=True),
-    )
-    suggested = {
-        (row.option_set, row.principle_id): row.band
-        for row in SuggestedRating.objects.filter(framework=framework)
-    }
-    responses = list(submitted_responses(round=round).select_related("place"))
-    labels = anonymise.place_labels(
-        place_ids=[r.place_id for r in responses], seed=label_seed or anonymise.new_label_seed()
-    )
-    label_of = {r.pk: labels[r.place_id] for r in responses}
-    ordered = sorted(responses, key=lambda r: (len(label_of[r.pk]), label_of[r.pk]))
-
-    on_stage("Scrubbing names and contact details", 15)
-    gazetteer = anonymise.gazetteer_for_system(system=round.system)
-    fingerprint = redaction_fingerprint(round=round)
-    redact, keep = redaction_decisions(round=round)
-    counts: Counter[str] = Counter()
-
-    def clean(text: str) -> str:
-        if not text.strip():
-            return ""
-        result = anonymise.scrub(text, gazetteer=gazetteer, redact=redact, keep=keep)
-        counts.update(result.counts)
-        return result.text
-
-    answers: dict[tuple[int, int], Answer] = {
-        (a.response_id, a.question_id): a for a in Answer.objects.filter(response__in=responses)
-    }
-    ratings: dict[tuple[int, int, int], PlaceRating] = {
-        (r.response_id, r.option_id, r.principle_id): r
-        for r in PlaceRating.objects.filter(response__in=responses)
-    }
-
-    # High level ---------------------------------------------------------------------------
-    on_stage("Counting proposals and ratings", 30)
-    set_counts = Counter(r.proposed_option_set for r in responses if r.proposed_option_set)
-    allowed_keys = [str(n) for n in sorted(rules.options)] + sorted(
-        rules.allowed, key=lambda key: (len(option_set_numbers(key)), option_set_numbers(key))
-    )
-    option_sets = [
-        {
-            "key": key,
-            "label": option_set_label(key),
-            "count": _count(set_counts, key, threshold),
-            "allowed": True,
-        }
-        for key in allowed_keys
-    ] + [
-        {
-            "key": key,
-            "label": option_set_label(key),
-            "count": _count(set_counts, key, threshold),
-            "allowed": False,
-        }
-        for key in sorted(set_counts)
-        if key not in allowed_keys
-    ]
-    choice_questions = []
-    for question in questions:
-        if not question.choices:
-            continue
-        chosen = Counter(
-            answers[(r.pk, question.pk)].choice for r in responses if (r.pk, question.pk) in answers
-        )
-        choice_questions.append(
-            {
-                "order": question.order,
-                "text": question.text,
-                "counts": [
-                    {"choice": choice, "count": _count(chosen, choice, threshold)}
-                    for choice in question.choices
-                ],
-            }
-        )
-
-    band_labels = dict(Band.choices)
-    heatmap = []
-    for option in options:
-        cells = []
-        for principle in principles:
-            bands = [
-                ratings[(r.pk, option.pk, principle.pk)].band
-                for r in responses
-                if (r.pk, option.pk, principle.pk) in ratings
-                and ratings[(r.pk, option.pk, principle.pk)].band
-            ]
-            band_counts = Counter(bands)
-            suggestion = suggested.get((str(option.number), principle.pk), "")
-            # The most common band, if one band is more common than every other; a tie at
-            # the top has no single answer, and picking one would mislead.
-            ranked = band_counts.most_common()
-            modal = (
-                ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
-            )
-            verdict = _verdict(bands, suggestion)
-            cells.append(
-                {
-                    "principle": principle.number,
-                    "suggested": suggestion,
-                    "suggested_label": band_labels.get(suggestion, ""),
-                    "distribution": [
-                        {
-                            "band": band.value,
-                            "label": band.label,
-                            "count": _count(band_counts, band.value, threshold),
-                        }
-                        for band in Band
-                    ],
-                    "rated": len(bands),
-                    "modal": modal,
-                    "modal_label": band_labels.get(modal, ""),
-                    "verdict": verdict,
-                    "verdict_text": _VERDICTS[verdict],
-                }
-            )
-        heatmap.append({"option": option.number, "option_name": option.name, "cells": cells})
-
-    # Detailed ------------------------------------------------------------------------------
-    on_stage("Writing the detailed review", 45)
-    agreement_labels = dict(Agreement.choices)
-    proposals = [
-        {
-            "label": label_of[r.pk],
-            "option_set": r.proposed_option_set,
-            "option_set_label": option_set_label(r.proposed_option_set),
-            "case": clean(r.proposal_case),
-        }
-        for r in ordered
-    ]
-    detailed_options = []
-    for option in options:
-        detailed_principles = []
-        for principle in principles:
-            comments = []
-            for r in ordered:
-                rating = ratings.get((r.pk, option.pk, principle.pk))
-                if rating is None:
-                    continue
-                comments.append(
-                    {
-                        "label": label_of[r.pk],
-                        "band_label": band_labels.get(rating.band, ""),
-                        "agreement_label": agreement_labels.get(rating.agreement, ""),
-                        "reasons": clean(rating.reasons),
-                        "missing": clean(rating.missing_from_analysis),
-                    }
-                )
-            suggestion = suggested.get((str(option.number), principle.pk), "")
-            detailed_principles.append(
-                {
-                    "number": principle.number,
-                    "name": principle.name,
-                    "suggested_label": band_labels.get(suggestion, ""),
-                    "comments": comments,
-                }
-            )
-        detailed_options.append(
-            {"number": option.number, "name": option.name, "principles": detailed_principles}
-        )
-    detailed_questions = []
-    for question in questions:
-        question_answers = []
-        for r in ordered:
-            answer = answers.get((r.pk, question.pk))
-            if answer is None or not (answer.choice or answer.text.strip()):
-                continue
-            question_answers.append(
-                {"label": label_of[r.pk], "choice": answer.choice, "text": clean(answer.text)}
-            )
-        detailed_questions.append(
-            {
-                "order": question.order,
-                "text": question.text,
-                "choices": list(question.choices),
-                "answers": question_answers,
-            }
-        )
-
-    redaction_counts = {kind: counts.get(kind, 0) for kind in anonymise.MARKERS}
-    content: dict[str, Any] = {
-        "schema": SCHEMA_VERSION,
-        "round": {
-            "title": round.title,
-            "purpose": round.purpose,
-            "closes_at": round.closes_at.isoformat(),
-            "system": round.system.name,
-        },
-        "framework": {"name": framework.name},
-        "compiled_at": timezone.now().isoformat(),
-        "threshold": threshold,
-        "invited_count": round.invited_places.count(),
-        "response_count": len(responses),
-        "releasable": anonymise.can_release(response_count=len(responses), threshold=threshold),
-        "labels": [label_of[r.pk] for r in ordered],
-        "options": [{"number": o.number, "name": o.name} for o in options],
-        "principles": [{"number": p.number, "name": p.name} for p in principles],
-        "milestones": [
-            {"title": m.title, "description": m.description, "due_on": m.due_on.isoformat()}
-            for m in round.milestones.all()
-        ],
-        "option_sets": option_sets,
-        "choice_questions": choice_questions,
-        "heatmap": heatmap,
-        "detailed": {
-            "proposals": proposals,
-            "options": detailed_options,
-            "questions": detailed_questions,
-        },
-        "redactions": {"counts": redaction_counts, "total": sum(redaction_counts.values())},
-    }
-    return content, redaction_counts, fingerprint, len(responses)

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.forms import NHSForm, add_service_errors
+from core.uk_time import UK
 from governance.catalogue.models import OptionFramework
 from governance.consultation.models import ConsultationRound, Milestone, Question
-from governance.consultation.services import UK
-from partners.forms import NHSForm, add_service_errors
 from partners.models import Place, System
 
 EXTRA_QUESTION_SLOTS = 3

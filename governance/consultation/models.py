@@ -15,7 +15,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +30,37 @@ class RoundStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+
+
+def later_deadline(closes_at: datetime, extended_to: datetime | None) -> datetime:
+    """A place's deadline in a round: the round's closing time, or a later deadline the ICB
+    granted that place (an extension never shortens it). `ConsultationRoundQuerySet` applies
+    the same rule in SQL."""
+    return max(closes_at, extended_to) if extended_to else closes_at
+
+
+class ConsultationRoundQuerySet(QuerySet["ConsultationRound"]):
+    def with_place_deadline(self, place: Place) -> ConsultationRoundQuerySet:
+        """Each round annotated with `place_deadline`, the place's own deadline
+        (`later_deadline`), in the same query."""
+        extension = DeadlineExtension.objects.filter(round=OuterRef("pk"), place=place)
+        return self.annotate(
+            place_deadline=Greatest(
+                F("closes_at"), Coalesce(Subquery(extension.values("closes_at")[:1]), "closes_at")
+            )
+        )
+
+    def with_final_deadline(self) -> ConsultationRoundQuerySet:
+        """Each round annotated with `final_deadline`: the last moment any of its places may
+        still change its response (the latest of its closing time and every extension)."""
+        latest = (
+            DeadlineExtension.objects.filter(round_id=OuterRef("pk"))
+            .order_by("-closes_at")
+            .values("closes_at")[:1]
+        )
+        return self.annotate(
+            final_deadline=Greatest(F("closes_at"), Coalesce(Subquery(latest), "closes_at"))
+        )
 
 
 class ConsultationRound(models.Model):
@@ -65,6 +97,8 @@ class ConsultationRound(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConsultationRoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opens_at"]
@@ -279,6 +313,15 @@ class JobState(models.TextChoices):
     COMPLETE = "complete", "Complete"
 
 
+class FeedbackSummaryQuerySet(QuerySet["FeedbackSummary"]):
+    def released(self) -> FeedbackSummaryQuerySet:
+        """Summaries the advisory group may read: released, and complete with content (see
+        `FeedbackSummary.is_released`)."""
+        return self.filter(
+            released_at__isnull=False, state=JobState.COMPLETE, compiled_generation__gt=0
+        )
+
+
 class FeedbackSummary(models.Model):
     """The anonymised summary of a round: one row per round, recompiled in place.
 
@@ -315,6 +358,8 @@ class FeedbackSummary(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = FeedbackSummaryQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "feedback summaries"
 
@@ -327,7 +372,12 @@ class FeedbackSummary(models.Model):
 
     @property
     def is_released(self) -> bool:
-        return self.released_at is not None
+        """The rule of `FeedbackSummary.objects.released()`, for a summary already read."""
+        return (
+            self.released_at is not None
+            and self.state == JobState.COMPLETE
+            and self.compiled_generation > 0
+        )
 
     @property
     def is_busy(self) -> bool:
@@ -364,7 +414,56 @@ class SummaryExport(models.Model):
         return self.filename
 
 
+class RemovedText(models.TextChoices):
+    """What the scrubber (governance.consultation.anonymise) replaces in a place's free text,
+    with how a summary counts it. Each kind has its marker, the word for one of it on the
+    review page, and whether a reviewer may keep it as written. The values are the keys of a
+    summary's redaction counts, stored with every summary: they never change."""
+
+    PLACE = "place", "Place names"
+    ORGANISATION = "organisation", "Organisation names"
+    PERSON = "person", "People’s names"
+    EMAIL = "email", "E-mail addresses"
+    PHONE = "phone", "Telephone numbers"
+    POSTCODE = "postcode", "Postcodes"
+    URL = "url", "Web addresses"
+    NHS_NUMBER = "nhs_number", "NHS numbers"
+    REDACTED = "redacted", "Phrases redacted on review"
+
+    @property
+    def marker(self) -> str:
+        """What stands in the text instead: "[place]", "[NHS number]"."""
+        return _REMOVED_TEXT[self.value][0]
+
+    @property
+    def label_one(self) -> str:
+        """One of them, in words: "place name", "e-mail address"."""
+        return _REMOVED_TEXT[self.value][1]
+
+    @property
+    def keepable(self) -> bool:
+        """A reviewer may keep a name the scrubber removed (a false positive); e-mails,
+        telephone numbers and the like are always removed."""
+        return _REMOVED_TEXT[self.value][2]
+
+
+# kind: (marker, one of them in words, keepable)
+_REMOVED_TEXT: dict[str, tuple[str, str, bool]] = {
+    "place": ("[place]", "place name", True),
+    "organisation": ("[organisation]", "organisation name", True),
+    "person": ("[person]", "person’s name", True),
+    "email": ("[email]", "e-mail address", False),
+    "phone": ("[phone]", "telephone number", False),
+    "postcode": ("[postcode]", "postcode", False),
+    "url": ("[url]", "web address", False),
+    "nhs_number": ("[NHS number]", "NHS number", False),
+    "redacted": ("[redacted]", "phrase redacted on review", False),
+}
+
+
 class RedactionKind(models.TextChoices):
+    """A reviewer's choice about a phrase: redact it everywhere, or keep it as written."""
+
     REDACT = "redact", "Redact"
     KEEP = "keep", "Keep (not identifying)"
 

@@ -1,61 +1,39 @@
-"""Running a consultation round: the ICB admin's changes to a round (its settings, questions,
-milestones, more time for a place, closing it early), the progress board, and the scheduler
-that opens and closes rounds on time and reminds place leads before their deadline.
+"""Changing a consultation round (ICB admins, from the console): its settings, questions and
+milestones, more time for a place, and closing it early. Creating one is
+governance.consultation.round_setup; the progress board is in selectors; opening and closing
+on time is governance.consultation.round_scheduler.
 
-Every change is keyword-only, validates, saves atomically and writes its audit row; e-mails
-are queued only once the transaction has committed. Whether a place may still edit is decided
-by the clock: the round's `opens_at`, and its `closes_at` or the place's extension. `status`
-records what the scheduler (or an admin closing early) has carried out."""
+Every change is keyword-only, validates, saves atomically and writes its audit row. Whether a
+place may still edit is decided by the clock: the round's `opens_at`, and its `closes_at` or
+the place's extension. `status` records what the scheduler (or an admin closing early) has
+carried out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Greatest
+from django.db import transaction
 from django.utils import timezone
 
-from governance.catalogue.models import OptionFramework
+from core.locking import check_version
+from core.uk_time import uk_datetime
 from governance.consultation.models import (
     Answer,
     ConsultationRound,
     DeadlineExtension,
     Milestone,
-    PlaceRating,
     PlaceResponse,
     Question,
-    ReminderSent,
-    ResponseStatus,
     RoundStatus,
 )
-from governance.consultation.services import (
-    question_build,
-    response_deadline,
-    round_create,
-    uk_datetime,
-)
+from governance.consultation.questions import question_build, questions_check
+from governance.consultation.round_setup import invited_places_problems
+from governance.consultation.selectors import round_final_deadline
 from partners.audit import actor_name, audit_record
-from partners.models import Membership, Place, Role, System, User
-from partners.queue import enqueue_on_commit_or_keep
-from partners.services import ConcurrentEditError
+from partners.models import Place, User
 
 ROUND_LABEL = "consultation round"
 
@@ -78,288 +56,6 @@ def round_has_opened(consultation: ConsultationRound, *, now: datetime | None = 
     """Opened by the clock or by the scheduler; from then on places may be answering."""
     now = now or timezone.now()
     return consultation.status != RoundStatus.SCHEDULED or consultation.opens_at <= now
-
-
-def current_place_leads(place_ids: Iterable[int]) -> dict[int, list[User]]:
-    """The active people who lead each place now, by place id (one query)."""
-    leads: dict[int, list[User]] = {}
-    memberships = (
-        Membership.objects.current()
-        .filter(place_id__in=list(place_ids), role=Role.PLACE_LEAD, user__is_active=True)
-        .select_related("user")
-        .order_by("user__full_name", "pk")
-    )
-    for membership in memberships:
-        assert membership.place_id is not None
-        leads.setdefault(membership.place_id, []).append(membership.user)
-    return leads
-
-
-# Deadlines ----------------------------------------------------------------------------------
-
-
-# One rule for a place's deadline, shared with the response pages.
-place_deadline = response_deadline
-
-
-def round_final_deadline(*, round: ConsultationRound) -> datetime:
-    """The last moment any place of the round may still change its response."""
-    latest = DeadlineExtension.objects.filter(round=round).aggregate(latest=Max("closes_at"))[
-        "latest"
-    ]
-    return max(round.closes_at, latest) if latest else round.closes_at
-
-
-def round_phase(
-    consultation: ConsultationRound, *, final_deadline: datetime, now: datetime | None = None
-) -> str:
-    """ "scheduled", "open" or "closed", by the clock and what has been carried out."""
-    now = now or timezone.now()
-    if consultation.status == RoundStatus.CLOSED or final_deadline <= now:
-        return RoundStatus.CLOSED.value
-    if consultation.opens_at <= now:
-        return RoundStatus.OPEN.value
-    return RoundStatus.SCHEDULED.value
-
-
-# Selectors ----------------------------------------------------------------------------------
-
-
-def _with_console_figures(queryset: QuerySet[ConsultationRound]) -> QuerySet[ConsultationRound]:
-    """Annotates each round with invited_count, submitted_count, final_deadline and phase, in
-    the same query however many rounds, places or extensions there are."""
-    now = timezone.now()
-    invited = (
-        ConsultationRound.invited_places.through.objects.filter(consultationround_id=OuterRef("pk"))
-        .values("consultationround_id")
-        .annotate(n=Count("pk"))  # type: ignore[misc]
-        .values("n")
-    )
-    submitted = (
-        PlaceResponse.objects.filter(round_id=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
-        .values("round_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    latest_extension = (
-        DeadlineExtension.objects.filter(round_id=OuterRef("pk"))
-        .order_by("-closes_at")
-        .values("closes_at")[:1]
-    )
-    return queryset.annotate(
-        invited_count=Coalesce(Subquery(invited, output_field=IntegerField()), 0),
-        submitted_count=Coalesce(Subquery(submitted, output_field=IntegerField()), 0),
-        final_deadline=Greatest(F("closes_at"), Coalesce(Subquery(latest_extension), "closes_at")),
-    ).annotate(
-        phase=Case(
-            When(status=RoundStatus.CLOSED, then=Value(RoundStatus.CLOSED.value)),
-            When(final_deadline__lte=now, then=Value(RoundStatus.CLOSED.value)),
-            When(opens_at__lte=now, then=Value(RoundStatus.OPEN.value)),
-            default=Value(RoundStatus.SCHEDULED.value),
-            output_field=CharField(),
-        )
-    )
-
-
-def console_rounds(*, system: System, search: str = "") -> QuerySet[ConsultationRound]:
-    """The system's rounds, newest first, for the console list."""
-    rounds = ConsultationRound.objects.filter(system=system)
-    if search:
-        rounds = rounds.filter(Q(title__icontains=search) | Q(purpose__icontains=search))
-    return _with_console_figures(rounds).order_by("-opens_at", "-pk")
-
-
-def console_round(*, system: System, pk: int) -> ConsultationRound:
-    """One round of the system with its console figures; 404 (DoesNotExist) otherwise."""
-    return _with_console_figures(
-        ConsultationRound.objects.filter(system=system).select_related("framework", "created_by")
-    ).get(pk=pk)
-
-
-NOT_STARTED = "not_started"
-DRAFTING = "drafting"
-SUBMITTED = "submitted"
-WITHDRAWN = "withdrawn"
-PROGRESS_STATES = {
-    NOT_STARTED: "Not started",
-    DRAFTING: "Drafting",
-    SUBMITTED: "Submitted",
-    WITHDRAWN: "Withdrawn to change",
-}
-
-
-@dataclass(frozen=True)
-class ProgressRow:
-    """Where one invited place has got to."""
-
-    place: Place
-    state: str  # one of PROGRESS_STATES
-    last_activity: datetime | None
-    who: User | None
-    deadline: datetime
-    extended: bool  # the place has more time than the round's closing time
-    extension: DeadlineExtension | None
-    response: PlaceResponse | None
-
-    @property
-    def state_label(self) -> str:
-        return PROGRESS_STATES[self.state]
-
-    @property
-    def has_submitted(self) -> bool:
-        return self.state == SUBMITTED
-
-
-def round_progress(*, round: ConsultationRound) -> list[ProgressRow]:
-    """One row per invited place, by name, in a fixed number of queries (the places, the
-    responses with their latest answer and rating, the extensions, and the people)."""
-    places = list(round.invited_places.order_by("name", "pk"))
-    latest_answer = Answer.objects.filter(response_id=OuterRef("pk")).order_by("-updated_at", "-pk")
-    latest_rating = PlaceRating.objects.filter(response_id=OuterRef("pk")).order_by(
-        "-updated_at", "-pk"
-    )
-    responses = {
-        response.place_id: response
-        for response in PlaceResponse.objects.filter(round=round).annotate(
-            answer_at=Subquery(latest_answer.values("updated_at")[:1]),
-            answer_by=Subquery(latest_answer.values("updated_by_id")[:1]),
-            rating_at=Subquery(latest_rating.values("updated_at")[:1]),
-            rating_by=Subquery(latest_rating.values("updated_by_id")[:1]),
-        )
-    }
-    extensions = {
-        extension.place_id: extension
-        for extension in DeadlineExtension.objects.filter(round=round).select_related("granted_by")
-    }
-    latest: dict[int, tuple[datetime, int | None]] = {}
-    for place_id, response in responses.items():
-        moments = [(response.updated_at, response.updated_by_id)]
-        for at, by in (
-            (response.answer_at, response.answer_by),
-            (response.rating_at, response.rating_by),
-        ):
-            if at is not None:
-                moments.append((at, by))
-        latest[place_id] = max(moments, key=lambda moment: moment[0])
-    user_ids = {by for _, by in latest.values() if by is not None}
-    users = User.objects.in_bulk(user_ids) if user_ids else {}
-    rows = []
-    for place in places:
-        found = responses.get(place.pk)
-        extension = extensions.get(place.pk)
-        deadline = max(round.closes_at, extension.closes_at) if extension else round.closes_at
-        if found is None:
-            state = NOT_STARTED
-        elif found.status == ResponseStatus.SUBMITTED:
-            state = SUBMITTED
-        elif found.status == ResponseStatus.WITHDRAWN:
-            state = WITHDRAWN
-        else:
-            state = DRAFTING
-        at, by = latest.get(place.pk, (None, None))
-        rows.append(
-            ProgressRow(
-                place=place,
-                state=state,
-                last_activity=at,
-                who=users.get(by) if by is not None else None,
-                deadline=deadline,
-                extended=deadline > round.closes_at,
-                extension=extension,
-                response=found,
-            )
-        )
-    return rows
-
-
-# Creating and changing a round ------------------------------------------------------------
-
-
-def _check_questions(questions: list[dict[str, Any]]) -> None:
-    """Validate every question before anything is saved; errors name the question."""
-    sample = ConsultationRound()
-    for order, spec in enumerate(questions, 1):
-        try:
-            question_build(round=sample, order=order, spec=spec)
-        except ValidationError as error:
-            raise ValidationError(
-                {"questions": [f"Question {order}: {message}" for message in error.messages]}
-            ) from error
-
-
-def _check_places(system: System, places: list[Place]) -> list[str]:
-    if not places:
-        return ["Invite at least one place."]
-    if any(place.system_id != system.pk for place in places):
-        return ["Only places of this system can be invited."]
-    return []
-
-
-def _queue_open_emails(consultation: ConsultationRound) -> None:
-    from governance.tasks import round_open_email_task
-
-    pk = consultation.pk
-    enqueue_on_commit_or_keep(round_open_email_task, round_id=pk)
-
-
-def _record_opening(consultation: ConsultationRound, actor: User | None) -> None:
-    audit_record(
-        actor=actor,
-        system=consultation.system,
-        action="round.open",
-        target=consultation,
-        summary=f"Opened consultation round {consultation.title}; its places' leads are "
-        "being e-mailed",
-    )
-    _queue_open_emails(consultation)
-
-
-@transaction.atomic
-def round_setup(
-    *,
-    actor: User | None,
-    system: System,
-    framework: OptionFramework,
-    title: str,
-    purpose: str,
-    opens_at: datetime,
-    closes_at: datetime,
-    invited_places: Iterable[Place],
-    reminder_days: int,
-    suppression_threshold: int,
-    questions: list[dict[str, Any]],
-    milestones: Iterable[dict[str, Any]] = (),
-) -> ConsultationRound:
-    """A new round from the console (through governance.consultation.services.round_create). A round
-    whose opening time has already passed opens at once, and its place leads are e-mailed."""
-    errors: dict[str, list[str]] = {}
-    if closes_at <= opens_at:
-        errors["closes_at"] = ["The round must close after it opens."]
-    elif closes_at <= timezone.now():
-        errors["closes_at"] = ["The closing time must be in the future."]
-    places = list(invited_places)
-    if problems := _check_places(system, places):
-        errors["invited_places"] = problems
-    if errors:
-        raise ValidationError(errors)
-    _check_questions(questions)
-    consultation = round_create(
-        actor=actor,
-        system=system,
-        framework=framework,
-        title=title,
-        purpose=purpose,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        questions=questions,
-        invited_places=places,
-        milestones=milestones,
-        reminder_days=reminder_days,
-        suppression_threshold=suppression_threshold,
-    )
-    if consultation.status == RoundStatus.OPEN:
-        _record_opening(consultation, actor)
-    return consultation
 
 
 def _merge(errors: dict[str, list[str]], error: ValidationError) -> None:
@@ -390,8 +86,7 @@ def round_update(
     stays invited. The closing time must stay after the opening time; moving it must keep it
     in the future (closing at once is `round_close_now`)."""
     consultation = _lock(round)
-    if int(version) != consultation.version:
-        raise ConcurrentEditError(ROUND_LABEL)
+    check_version(consultation, int(version), ROUND_LABEL)
     now = timezone.now()
     errors: dict[str, list[str]] = {}
     if round_has_opened(consultation, now=now) and opens_at != consultation.opens_at:
@@ -413,7 +108,7 @@ def round_update(
                 "“Close the round now”."
             ]
     places = list(invited_places)
-    if problems := _check_places(consultation.system, places):
+    if problems := invited_places_problems(consultation.system, places):
         errors["invited_places"] = problems
     else:
         kept = {place.pk for place in places}
@@ -490,7 +185,7 @@ def round_questions_replace(
             f"The round opened at {uk_datetime(consultation.opens_at)}, so its questions can no "
             "longer change: places may already be answering them."
         )
-    _check_questions(questions)
+    questions_check(questions)
     built = [
         question_build(round=consultation, order=order, spec=spec)
         for order, spec in enumerate(questions, 1)
@@ -512,9 +207,6 @@ def round_questions_replace(
         f"of consultation round {consultation.title}",
     )
     return built
-
-
-# Milestones ---------------------------------------------------------------------------------
 
 
 def _milestone_save(
@@ -586,9 +278,6 @@ def milestone_remove(*, actor: User | None, milestone: Milestone) -> None:
         summary=f"{actor_name(actor)} removed milestone “{milestone.title}” from {consultation.title}",
     )
     milestone.delete()
-
-
-# Closing early, more time -------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -693,106 +382,33 @@ def deadline_extend(
     return extension
 
 
-# The scheduler ------------------------------------------------------------------------------
-
-
-def _open_if_due(pk: int, now: datetime) -> bool:
-    with transaction.atomic():
-        consultation = ConsultationRound.objects.select_for_update(of=("self",)).get(pk=pk)
-        if consultation.status != RoundStatus.SCHEDULED or consultation.opens_at > now:
-            return False
-        if round_final_deadline(round=consultation) <= now:
-            return False  # it is already over: the closing step records that
-        consultation.status = RoundStatus.OPEN
-        consultation.save(update_fields=["status", "updated_at"])
-        _record_opening(consultation, None)
-    return True
-
-
-def _close_if_due(pk: int, now: datetime) -> bool:
-    with transaction.atomic():
-        consultation = ConsultationRound.objects.select_for_update(of=("self",)).get(pk=pk)
-        if consultation.status == RoundStatus.CLOSED:
-            return False
-        final = round_final_deadline(round=consultation)
-        if final > now:
-            return False
-        consultation.status = RoundStatus.CLOSED
-        consultation.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=None,
-            system=consultation.system,
-            action="round.close",
-            target=consultation,
-            summary=f"Consultation round {consultation.title} closed at {uk_datetime(final)}",
-        )
-    return True
-
-
-def rounds_advance(*, now: datetime | None = None) -> dict[str, int]:
-    """Open scheduled rounds whose opening time has passed (e-mailing their place leads) and
-    close rounds whose last deadline has passed. Running it again changes nothing more."""
-    now = now or timezone.now()
-    due_to_open = ConsultationRound.objects.filter(
-        status=RoundStatus.SCHEDULED, opens_at__lte=now
-    ).values_list("pk", flat=True)
-    opened = sum(_open_if_due(pk, now) for pk in list(due_to_open))
-    due_to_close = (
-        ConsultationRound.objects.exclude(status=RoundStatus.CLOSED)
-        .filter(closes_at__lte=now)
-        .values_list("pk", flat=True)
-    )
-    closed = sum(_close_if_due(pk, now) for pk in list(due_to_close))
-    return {"opened": opened, "closed": closed}
-
-
-def _remind(consultation: ConsultationRound, place: Place, deadline: datetime, leads: int) -> bool:
-    from governance.tasks import round_reminder_email_task
-
-    try:
-        with transaction.atomic():
-            if ReminderSent.objects.filter(
-                round=consultation, place=place, deadline=deadline
-            ).exists():
-                return False
-            reminder = ReminderSent.objects.create(
-                round=consultation, place=place, deadline=deadline, recipients=leads
-            )
-            audit_record(
-                actor=None,
-                system=consultation.system,
-                action="round.reminder",
-                target=consultation,
-                summary=f"Reminded {place.name}'s lead{'s' if leads != 1 else ''} that "
-                f"{consultation.title} closes for them at {uk_datetime(deadline)}",
-                details={"place": place.pk, "deadline": deadline.isoformat()},
-            )
-            enqueue_on_commit_or_keep(round_reminder_email_task, reminder_id=reminder.pk)
-    except IntegrityError:  # another run reminded them a moment ago
-        return False
-    return True
-
-
-def round_reminders_send(*, now: datetime | None = None) -> int:
-    """Remind the leads of every invited place that has not submitted, once per deadline,
-    from `reminder_days` before it. Returns how many places were reminded."""
-    now = now or timezone.now()
-    reminded = 0
-    rounds = ConsultationRound.objects.filter(
-        status=RoundStatus.OPEN, reminder_days__gt=0
-    ).select_related("system")
-    for consultation in rounds:
-        window = timedelta(days=consultation.reminder_days)
-        due = []
-        for row in round_progress(round=consultation):
-            if row.has_submitted or not (row.deadline - window <= now < row.deadline):
-                continue
-            due.append(row)
-        if not due:
-            continue
-        leads = current_place_leads(row.place.pk for row in due)
-        for row in due:
-            if not leads.get(row.place.pk):
-                continue  # nobody to tell yet; a lead appointed later is reminded then
-            reminded += _remind(consultation, row.place, row.deadline, len(leads[row.place.pk]))
-    return reminded
+@transaction.atomic
+def round_revise(
+    *,
+    actor: User | None,
+    round: ConsultationRound,
+    questions: list[dict[str, Any]] | None,
+    milestones: Iterable[dict[str, Any]],
+    **settings: Any,
+) -> ConsultationRound:
+    """Change a round's settings (`round_update`'s fields), its questions (None once it has
+    opened) and its milestones, all or nothing. Each milestone change names the `milestone`
+    it changes (None for a new one), its `title`, `due_on` and `description`, or `remove`."""
+    consultation = round_update(actor=actor, round=round, **settings)
+    if questions is not None:
+        round_questions_replace(actor=actor, round=round, questions=questions)
+    for change in milestones:
+        milestone = change.get("milestone")
+        fields = {k: change.get(k, "") for k in ("title", "due_on", "description")}
+        try:
+            if milestone is not None and change.get("remove"):
+                milestone_remove(actor=actor, milestone=milestone)
+            elif milestone is not None:
+                milestone_update(actor=actor, milestone=milestone, **fields)
+            else:
+                milestone_add(actor=actor, round=round, **fields)
+        except ValidationError as error:
+            raise ValidationError(
+                {"milestones": [f"Milestone “{fields['title']}”: {m}" for m in error.messages]}
+            ) from error
+    return consultation

@@ -24,37 +24,34 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.htmx import wants_partial
+from core.htmx import render_page_or_partial, wants_partial
+from core.requests import signed_in_user
+from core.uk_time import uk_datetime, uk_time
 from governance.catalogue.models import Band, GovernanceOption, Principle, SuggestedRating
 from governance.catalogue.rules import option_set_numbers
 from governance.catalogue.selectors import framework_catalogue
-from governance.consultation import services
+from governance.consultation import response_saves, responses
 from governance.consultation.models import (
     Agreement,
     Answer,
     ConsultationRound,
-    DeadlineExtension,
     PlaceRating,
     PlaceResponse,
     Question,
 )
-from governance.consultation.services import (
-    EditConflict,
-    IncompleteResponse,
-    ResponseSheet,
-    uk_datetime,
-)
+from governance.consultation.response_history import RATING_FIELDS, response_history
+from governance.consultation.response_saves import EditConflict
+from governance.consultation.responses import IncompleteResponse, ResponseSheet
 from partners.access import get_place_for, has_object_permission, require_object_permission
-from partners.models import PLACE_ROLES, Membership, Place, Role, User
+from partners.models import PLACE_ROLES, Membership, Place, User
 from partners.permissions import LEAD_PLACE
+from partners.selectors import current_place_leads
 
 PAGE = "governance/proposal/response.html"
 HISTORY = "governance/proposal/history.html"
@@ -70,16 +67,8 @@ class Context:
     response: PlaceResponse  # unsaved (pk None) until someone first saves something
     is_member: bool
     is_lead: bool
+    deadline: datetime  # the place's own (ConsultationRound.objects.with_place_deadline)
     leads: list[User] = field(default_factory=list)  # the place's current leads, by name
-
-    @cached_property
-    def deadline(self) -> datetime:
-        """The place's own deadline: the round's closing time or its extension (read with
-        the round by `_load`)."""
-        if hasattr(self.round, "place_extension"):
-            extended = self.round.place_extension
-            return max(self.round.closes_at, extended) if extended else self.round.closes_at
-        return services.response_deadline(round=self.round, place=self.place)
 
     @property
     def extended(self) -> bool:
@@ -95,7 +84,7 @@ class Context:
 
     @property
     def refusal(self) -> str | None:
-        return services.response_edit_refusal(self.response, deadline=self.deadline)
+        return responses.response_edit_refusal(self.response, deadline=self.deadline)
 
     @property
     def editable(self) -> bool:
@@ -112,11 +101,8 @@ class Context:
 
 def _load(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
     place = get_place_for(request, place_pk)  # 404 unless VIEW_PLACE
-    extension = DeadlineExtension.objects.filter(round=OuterRef("pk"), place=place)
     consultation = get_object_or_404(  # 404 unless the place is invited
-        ConsultationRound.objects.select_related("framework", "system").annotate(
-            place_extension=Subquery(extension.values("closes_at")[:1])
-        ),
+        ConsultationRound.objects.select_related("framework", "system").with_place_deadline(place),
         pk=round_pk,
         system_id=place.system_id,
         invited_places=place,
@@ -128,21 +114,19 @@ def _load(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
     ) or PlaceResponse(round=consultation, place=place)
     response.round = consultation
     response.place = place
-    # One read for the person's own roles in the place and for who leads it.
-    memberships = list(
+    roles = set(
         Membership.objects.current()
-        .filter(Q(user=_actor(request)) | Q(role=Role.PLACE_LEAD), place=place)
-        .select_related("user")
-        .order_by("user__full_name", "pk")
+        .filter(user=signed_in_user(request), place=place)
+        .values_list("role", flat=True)
     )
-    roles = {m.role for m in memberships if m.user_id == request.user.pk}
     return Context(
         place=place,
         round=consultation,
         response=response,
         is_member=bool(roles & PLACE_ROLES),
         is_lead=has_object_permission(request, LEAD_PLACE, place),
-        leads=[m.user for m in memberships if m.role == Role.PLACE_LEAD],
+        deadline=consultation.place_deadline,  # type: ignore[attr-defined]  # annotated
+        leads=current_place_leads([place.pk]).get(place.pk, []),
     )
 
 
@@ -154,13 +138,9 @@ def _load_for_edit(request: HttpRequest, place_pk: int, round_pk: int) -> Contex
     return ctx
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _saved_response(ctx: Context) -> PlaceResponse:
     if not ctx.response.pk:
-        ctx.response = services.response_get_or_create(round=ctx.round, place=ctx.place)
+        ctx.response = responses.response_get_or_create(round=ctx.round, place=ctx.place)
     return ctx.response
 
 
@@ -202,7 +182,7 @@ class Unit:
         elif self.key.startswith("answer-"):
             names = ["choice", "text"] if self.extra["question"].choices else ["text"]
         else:
-            names = list(services.RATING_FIELDS)
+            names = list(RATING_FIELDS)
         return ",".join(f"{self.key}-{n}" for n in [*names, "version", "keep"])
 
     @property
@@ -211,7 +191,7 @@ class Unit:
             return "Not saved yet."
         who = f" by {self.updated_by}" if self.updated_by else ""
         if self.state == "saved":
-            return f"Saved at {services.uk_time(self.updated_at)}{who}."
+            return f"Saved at {uk_time(self.updated_at)}{who}."
         return f"Last changed{who} at {uk_datetime(self.updated_at)}."
 
 
@@ -259,7 +239,7 @@ def _rating_unit(
         url=ctx.url("rating", option.pk, principle.pk),
         page_url=ctx.url("response") + f"#{key}",
         version=rating.version if rating else 0,
-        values={f: getattr(rating, f) if rating else "" for f in services.RATING_FIELDS},
+        values={f: getattr(rating, f) if rating else "" for f in RATING_FIELDS},
         updated_by=rating.updated_by if rating else None,
         updated_at=rating.updated_at if rating else None,
         editable=ctx.editable,
@@ -315,7 +295,7 @@ def _save_unit(request: HttpRequest, ctx: Context, unit: Unit) -> Unit:
         # An unchecked radio group sends nothing: no choice is what the form shows.
         typed = {"choice": post.get(f"{key}-choice", ""), "text": post.get(f"{key}-text", "")}
     else:
-        typed = {f: post.get(f"{key}-{f}", "") for f in services.RATING_FIELDS}
+        typed = {f: post.get(f"{key}-{f}", "") for f in RATING_FIELDS}
     unit.values = typed
     # Until a save succeeds, the form keeps the version it was opened at: a refusal or a
     # conflict must never hand it a newer version that would let it overwrite someone else.
@@ -328,8 +308,8 @@ def _save_unit(request: HttpRequest, ctx: Context, unit: Unit) -> Unit:
     try:
         response = _saved_response(ctx)
         if unit.key == "proposal":
-            saved = services.proposal_save(
-                actor=_actor(request),
+            saved = response_saves.proposal_save(
+                actor=signed_in_user(request),
                 response=response,
                 option_numbers=typed["options"],
                 case=typed["case"],
@@ -337,8 +317,8 @@ def _save_unit(request: HttpRequest, ctx: Context, unit: Unit) -> Unit:
             )
         elif unit.key.startswith("answer-"):
             question = unit.extra["question"]
-            saved = services.answer_save(
-                actor=_actor(request),
+            saved = response_saves.answer_save(
+                actor=signed_in_user(request),
                 response=response,
                 question=question,
                 text=typed["text"],
@@ -346,8 +326,8 @@ def _save_unit(request: HttpRequest, ctx: Context, unit: Unit) -> Unit:
                 expected_version=expected,
             )
         else:
-            saved = services.rating_save(
-                actor=_actor(request),
+            saved = response_saves.rating_save(
+                actor=signed_in_user(request),
                 response=response,
                 option=unit.extra["option"],
                 principle=unit.extra["principle"],
@@ -372,12 +352,10 @@ def _unit_reply(request: HttpRequest, ctx: Context, unit: Unit, partial: str) ->
     Without JavaScript: back to the page at the unit after a save, or the page showing the
     problem with what was typed kept."""
     if wants_partial(request):
-        name = f"{PAGE}#{partial}-status" if request.method == "POST" else f"{PAGE}#{partial}"
+        part = f"{partial}-status" if request.method == "POST" else partial
         # Always 200: htmx swaps in a refusal or a conflict only from a successful reply.
         context = {"unit": unit, "ctx": ctx, "bands": Band.choices, "agreements": Agreement.choices}
-        response = render(request, name, context)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+        return render_page_or_partial(request, PAGE, part, context)
     if request.method == "GET" or unit.state == "saved":
         if unit.state == "saved":
             messages.success(request, unit.status_line)
@@ -453,7 +431,7 @@ def _page(
     request: HttpRequest, ctx: Context, overrides: dict[str, Unit] | None = None
 ) -> HttpResponse:
     overrides = overrides or {}
-    sheet = services.response_sheet(round=ctx.round, response=ctx.response)
+    sheet = responses.response_sheet(round=ctx.round, response=ctx.response)
     suggested = framework_catalogue(framework=ctx.round.framework).suggested
     combinations = _combinations(ctx)
     proposal_unit = overrides.get("proposal") or _proposal_unit(ctx, sheet.options)
@@ -473,7 +451,7 @@ def _page(
     answer_units = [
         overrides.get(f"answer-{q.pk}") or _answer_unit(ctx, q, sheet) for q in sheet.questions
     ]
-    missing = services.response_missing_items(response=ctx.response, sheet=sheet)
+    missing = responses.response_missing_items(response=ctx.response, sheet=sheet)
     context = {
         "ctx": ctx,
         "place": ctx.place,
@@ -492,9 +470,7 @@ def _page(
         "milestones": list(ctx.round.milestones.all()),
         "is_open": ctx.is_open,
     }
-    response = render(request, PAGE, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render(request, PAGE, context)
 
 
 @login_required
@@ -531,7 +507,7 @@ def response_page(request: HttpRequest, place_pk: int, round_pk: int) -> HttpRes
     if problems:
         return _page(request, ctx, overrides=problems)
     if units:
-        messages.success(request, f"Saved at {services.uk_time(timezone.now())}.")
+        messages.success(request, f"Saved at {uk_time(timezone.now())}.")
     return redirect(ctx.url("response") + f"#{section or ''}")
 
 
@@ -541,21 +517,16 @@ def completeness(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResp
     ctx = _load(request, place_pk, round_pk)
     if not wants_partial(request):
         return redirect(ctx.url("response") + "#completeness")
-    sheet = services.response_sheet(round=ctx.round, response=ctx.response)
-    missing = services.response_missing_items(response=ctx.response, sheet=sheet)
-    response = render(
-        request,
-        f"{PAGE}#completeness",
-        {
-            "ctx": ctx,
-            "response": ctx.response,
-            "missing": missing,
-            "leads": _leads(ctx),
-            "is_open": ctx.is_open,
-        },
-    )
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    sheet = responses.response_sheet(round=ctx.round, response=ctx.response)
+    missing = responses.response_missing_items(response=ctx.response, sheet=sheet)
+    context = {
+        "ctx": ctx,
+        "response": ctx.response,
+        "missing": missing,
+        "leads": _leads(ctx),
+        "is_open": ctx.is_open,
+    }
+    return render_page_or_partial(request, PAGE, "completeness", context)
 
 
 def _lead_action(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
@@ -569,7 +540,7 @@ def _lead_action(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
 def submit(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
     ctx = _lead_action(request, place_pk, round_pk)
     try:
-        services.response_submit(actor=_actor(request), response=_saved_response(ctx))
+        responses.response_submit(actor=signed_in_user(request), response=_saved_response(ctx))
     except IncompleteResponse as error:
         messages.error(request, error.messages[0] + " They are listed below.")
         return redirect(ctx.url("response") + "#completeness")
@@ -592,7 +563,7 @@ def withdraw(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse
     try:
         if not ctx.response.pk:
             raise ValidationError("Only a submitted response can be withdrawn.")
-        services.response_withdraw(actor=_actor(request), response=ctx.response)
+        responses.response_withdraw(actor=signed_in_user(request), response=ctx.response)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
@@ -609,7 +580,7 @@ def withdraw(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse
 @require_GET
 def history(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
     ctx = _load(request, place_pk, round_pk)
-    changes = services.response_history(response=ctx.response)
+    changes = response_history(response=ctx.response)
     return render(
         request,
         HISTORY,

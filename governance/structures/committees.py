@@ -1,4 +1,4 @@
-"""The rules for a place's committees, their members and their versioned terms of reference.
+"""The rules for a place's committees (its bodies) and their members (seats).
 
 Every function that changes something is keyword-only, validates, saves atomically and writes
 its audit row. Permission checks (who may read or change a place's bodies) are the caller's
@@ -10,42 +10,29 @@ job; these functions enforce the rules of the structure itself:
   sub-committees) to itself;
 - a seat is held for a partner organisation of the place (a delegate of an organisation
   outside the place has no standing here) and, when a person is named, by someone with a
-  current role in the system; a body has at most one chair and one vice-chair;
-- terms of reference move draft → for approval → approved; approving a version supersedes
-  the one approved before it, in the same transaction, and only drafts can be edited.
+  current role in the system; a body has at most one chair and one vice-chair.
 
-Committees and terms of reference carry an integer `version`; a save from a stale version is
-refused with partners.services.ConcurrentEditError rather than overwriting someone's work."""
+A committee carries an integer `version`; a save from a stale version is refused with
+core.locking.ConcurrentEditError rather than overwriting someone's work. The terms of
+reference of a body are in governance.structures.terms_of_reference; reading a place's bodies
+is in governance.structures.selectors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Prefetch
-from django.utils import timezone
 
-from governance.consultation.services import text_diff
+from core.changes import set_fields
+from core.locking import check_version, lock_row, save_validated
 from governance.structures.models import (
-    TOR_SECTIONS,
     Committee,
     CommitteeMember,
-    DecisionRule,
     MemberPosition,
-    TermsOfReference,
-    TorStatus,
 )
 from partners.audit import actor_name, audit_record
 from partners.models import Membership, Organisation, Place, PlacePartner, Sector, User
-from partners.services import ConcurrentEditError
-
-SECTION_KEYS: tuple[str, ...] = tuple(key for key, _ in TOR_SECTIONS)
-SECTION_LABELS: dict[str, str] = dict(TOR_SECTIONS)
-SECTION_MAX_LENGTH = 20_000
 
 COMMITTEE_FIELDS = frozenset(
     {
@@ -66,15 +53,66 @@ MEMBER_FIELDS = frozenset(
 )
 
 
-def _actor_or_none(user: User | None) -> User | None:
+def actor_or_none(user: User | None) -> User | None:
+    """The user to record as having acted: none for a scheduled job or a data load."""
     return user if user is not None and user.pk else None
 
 
-def _save(instance: models.Model, actor: User | None) -> None:
-    """Validate and save, recording the actor in the history."""
-    instance._history_user = _actor_or_none(actor)  # type: ignore[attr-defined]
-    instance.full_clean()
-    instance.save()
+def save_with_history(instance: models.Model, actor: User | None) -> None:
+    """Validate and save, naming the actor in the record's history."""
+    instance._history_user = actor_or_none(actor)  # type: ignore[attr-defined]
+    save_validated(instance)
+
+
+def lock_committee(committee: Committee) -> Committee:
+    """The committee's row, locked until the transaction ends, with its place and system."""
+    return lock_row(committee, related=("place__system",))
+
+
+def audit(
+    actor: User | None,
+    committee: Committee,
+    action: str,
+    target: models.Model,
+    summary: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """The audit row of a change to one of a place's bodies: in the place's system, its
+    summary starting with who acted."""
+    audit_record(
+        actor=actor,
+        system=committee.place.system,
+        action=action,
+        target=target,
+        summary=f"{actor_name(actor)} {summary}",
+        details=details,
+    )
+
+
+def _seat(member: CommitteeMember) -> str:
+    return f"{member.role_title}, {member.organisation.name}"
+
+
+def _lock_place(place_id: int) -> None:
+    # Serialise changes to a place's bodies so two people cannot create the same name.
+    Place.objects.select_for_update().filter(pk=place_id).first()
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _changed(before: dict[str, Any], instance: models.Model) -> dict[str, list[str]]:
+    """The fields whose value differs from `before`, as [was, now] for the audit row."""
+    return {
+        name: [_display(was), _display(getattr(instance, name))]
+        for name, was in before.items()
+        if was != getattr(instance, name)
+    }
 
 
 # Committees -----------------------------------------------------------------------------------
@@ -147,101 +185,53 @@ def _answers_to(start: Committee, target: Committee) -> bool:
 
 @transaction.atomic
 def committee_create(
-    *,
-    actor: User | None,
-    place: Place,
-    name: str,
-    kind: str,
-    accountable_to_committee: Committee | None = None,
-    accountable_to_organisation: Organisation | None = None,
-    frequency: str = "monthly",
-    meets_in_public: bool = False,
-    quorum_minimum: int = 3,
-    quorum_sectors: Iterable[str] = (),
-    decision_rule: str = DecisionRule.CONSENSUS,
-    single_partner_veto: bool = False,
+    *, actor: User | None, place: Place, name: str, kind: str, **fields: Any
 ) -> Committee:
-    # Serialise changes to a place's bodies so two people cannot create the same name.
-    Place.objects.select_for_update().filter(pk=place.pk).first()
-    committee = Committee(
-        place=place,
-        name=name,
-        kind=kind,
-        accountable_to_committee=accountable_to_committee,
-        accountable_to_organisation=accountable_to_organisation,
-        frequency=frequency,
-        meets_in_public=meets_in_public,
-        quorum_minimum=quorum_minimum,
-        quorum_sectors=list(quorum_sectors),
-        decision_rule=decision_rule,
-        single_partner_veto=single_partner_veto,
-    )
+    """A new body of the place. `fields` are the other COMMITTEE_FIELDS; those left out take
+    the model's defaults (monthly, a quorum of three, decisions by consensus)."""
+    unknown = set(fields) - COMMITTEE_FIELDS
+    if unknown:
+        raise TypeError(f"committee_create cannot set {sorted(unknown)}")
+    _lock_place(place.pk)
+    if "quorum_sectors" in fields:
+        fields["quorum_sectors"] = list(fields["quorum_sectors"] or [])
+    committee = Committee(place=place, name=name, kind=kind, **fields)
     _validate_committee(committee)
-    _save(committee, actor)
-    audit_record(
-        actor=actor,
-        system=place.system,
-        action="committee.create",
-        target=committee,
-        summary=f"{actor_name(actor)} added {committee.name} to {place.name}",
+    save_with_history(committee, actor)
+    audit(
+        actor, committee, "committee.create", committee, f"added {committee.name} to {place.name}"
     )
     return committee
-
-
-def _display(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
 
 
 @transaction.atomic
 def committee_update(
     *, actor: User | None, committee: Committee, version: int, **changes: Any
 ) -> Committee:
-    unknown = set(changes) - COMMITTEE_FIELDS
-    if unknown:
-        raise TypeError(f"committee_update cannot change {sorted(unknown)}")
-    Place.objects.select_for_update().filter(pk=committee.place_id).first()
-    committee = (
-        Committee.objects.select_for_update().select_related("place__system").get(pk=committee.pk)
+    _lock_place(committee.place_id)
+    committee = lock_committee(committee)
+    check_version(
+        committee,
+        version,
+        f"committee (it is now at version {committee.version}, you opened version {version})",
     )
-    if committee.version != version:
-        raise ConcurrentEditError(
-            f"committee (it is now at version {committee.version}, you opened version {version})"
-        )
-    before = {field: getattr(committee, field) for field in changes}
-    for field, value in changes.items():
-        if field == "quorum_sectors":
-            value = list(value or [])
-        setattr(committee, field, value)
+    if "quorum_sectors" in changes:
+        changes["quorum_sectors"] = list(changes["quorum_sectors"] or [])
+    before = set_fields(committee, changes, allowed=COMMITTEE_FIELDS, doing="committee_update")
     _validate_committee(committee)
-    changed = {
-        field: [_display(before[field]), _display(getattr(committee, field))]
-        for field in changes
-        if before[field] != getattr(committee, field)
-    }
+    changed = _changed(before, committee)
     if not changed:
         return committee
     committee.version += 1
-    _save(committee, actor)
-    audit_record(
-        actor=actor,
-        system=committee.place.system,
-        action="committee.update",
-        target=committee,
-        summary=f"{actor_name(actor)} changed {committee.name} (version {committee.version})",
-        details={"changed": changed},
-    )
+    save_with_history(committee, actor)
+    summary = f"changed {committee.name} (version {committee.version})"
+    audit(actor, committee, "committee.update", committee, summary, {"changed": changed})
     return committee
 
 
 @transaction.atomic
 def committee_deactivate(*, actor: User | None, committee: Committee) -> Committee:
-    committee = (
-        Committee.objects.select_for_update().select_related("place__system").get(pk=committee.pk)
-    )
+    committee = lock_committee(committee)
     if not committee.is_active:
         raise ValidationError(f"{committee.name} is already inactive.")
     answering = list(committee.sub_committees.filter(is_active=True).values_list("name", flat=True))
@@ -253,14 +243,8 @@ def committee_deactivate(*, actor: User | None, committee: Committee) -> Committ
         )
     committee.is_active = False
     committee.version += 1
-    _save(committee, actor)
-    audit_record(
-        actor=actor,
-        system=committee.place.system,
-        action="committee.deactivate",
-        target=committee,
-        summary=f"{actor_name(actor)} made {committee.name} inactive",
-    )
+    save_with_history(committee, actor)
+    audit(actor, committee, "committee.deactivate", committee, f"made {committee.name} inactive")
     return committee
 
 
@@ -310,12 +294,6 @@ def _validate_member(member: CommitteeMember) -> None:
         raise ValidationError(errors)
 
 
-def _lock_committee(committee: Committee) -> Committee:
-    return (
-        Committee.objects.select_for_update().select_related("place__system").get(pk=committee.pk)
-    )
-
-
 @transaction.atomic
 def committee_member_add(
     *,
@@ -323,34 +301,23 @@ def committee_member_add(
     committee: Committee,
     organisation: Organisation,
     role_title: str,
-    person: User | None = None,
-    position: str = MemberPosition.MEMBER,
-    voting: bool = True,
-    deputy_allowed: bool = True,
-    independent: bool = False,
+    **fields: Any,
 ) -> CommitteeMember:
-    committee = _lock_committee(committee)
+    """A new seat. `fields` are the other MEMBER_FIELDS; those left out take the model's
+    defaults (a voting member who may send a deputy)."""
+    unknown = set(fields) - MEMBER_FIELDS
+    if unknown:
+        raise TypeError(f"committee_member_add cannot set {sorted(unknown)}")
+    committee = lock_committee(committee)
     member = CommitteeMember(
-        committee=committee,
-        organisation=organisation,
-        role_title=role_title,
-        person=person,
-        position=position,
-        voting=voting,
-        deputy_allowed=deputy_allowed,
-        independent=independent,
+        committee=committee, organisation=organisation, role_title=role_title, **fields
     )
     _validate_member(member)
-    member.full_clean()
-    member.save()
-    audit_record(
-        actor=actor,
-        system=committee.place.system,
-        action="committee.member_add",
-        target=member,
-        summary=f"{actor_name(actor)} added {member.role_title}, {organisation.name} to "
-        f"{committee.name} as {member.get_position_display().lower()}",
+    save_validated(member)
+    summary = (
+        f"added {_seat(member)} to {committee.name} as {member.get_position_display().lower()}"
     )
+    audit(actor, committee, "committee.member_add", member, summary)
     return member
 
 
@@ -358,365 +325,24 @@ def committee_member_add(
 def committee_member_update(
     *, actor: User | None, member: CommitteeMember, **changes: Any
 ) -> CommitteeMember:
-    unknown = set(changes) - MEMBER_FIELDS
-    if unknown:
-        raise TypeError(f"committee_member_update cannot change {sorted(unknown)}")
-    committee = _lock_committee(member.committee)
+    committee = lock_committee(member.committee)
     member = CommitteeMember.objects.select_related("organisation", "person").get(pk=member.pk)
     member.committee = committee
-    before = {field: getattr(member, field) for field in changes}
-    for field, value in changes.items():
-        setattr(member, field, value)
+    before = set_fields(member, changes, allowed=MEMBER_FIELDS, doing="committee_member_update")
     _validate_member(member)
-    member.full_clean()
-    changed = {
-        field: [_display(before[field]), _display(getattr(member, field))]
-        for field in changes
-        if before[field] != getattr(member, field)
-    }
+    changed = _changed(before, member)
     if not changed:
         return member
-    member.save()
-    audit_record(
-        actor=actor,
-        system=committee.place.system,
-        action="committee.member_update",
-        target=member,
-        summary=f"{actor_name(actor)} changed the seat of {member.role_title}, "
-        f"{member.organisation.name} on {committee.name}",
-        details={"changed": changed},
-    )
+    save_validated(member)
+    summary = f"changed the seat of {_seat(member)} on {committee.name}"
+    audit(actor, committee, "committee.member_update", member, summary, {"changed": changed})
     return member
 
 
 @transaction.atomic
 def committee_member_remove(*, actor: User | None, member: CommitteeMember) -> None:
-    committee = _lock_committee(member.committee)
+    committee = lock_committee(member.committee)
     member = CommitteeMember.objects.select_related("organisation").get(pk=member.pk)
-    audit_record(
-        actor=actor,
-        system=committee.place.system,
-        action="committee.member_remove",
-        target=member,
-        summary=f"{actor_name(actor)} removed {member.role_title}, {member.organisation.name} from "
-        f"{committee.name}",
-    )
+    summary = f"removed {_seat(member)} from {committee.name}"
+    audit(actor, committee, "committee.member_remove", member, summary)
     member.delete()
-
-
-# Terms of reference ---------------------------------------------------------------------------
-
-
-def _lock_tor(tor: TermsOfReference) -> TermsOfReference:
-    return (
-        TermsOfReference.objects.select_for_update()
-        .select_related("committee__place__system")
-        .get(pk=tor.pk)
-    )
-
-
-def _tor_audit(actor: User | None, tor: TermsOfReference, action: str, summary: str) -> None:
-    audit_record(
-        actor=actor,
-        system=tor.committee.place.system,
-        action=f"tor.{action}",
-        target=tor,
-        summary=f"{actor_name(actor)} {summary} version {tor.number} of the terms of reference of "
-        f"{tor.committee.name}",
-    )
-
-
-@transaction.atomic
-def tor_create_draft(*, actor: User | None, committee: Committee) -> TermsOfReference:
-    """A new draft numbered after the latest version, starting from the latest version's
-    text. Refused while a draft or a version for approval exists."""
-    committee = _lock_committee(committee)
-    versions = TermsOfReference.objects.filter(committee=committee).order_by("-number")
-    open_version = versions.filter(status__in=[TorStatus.DRAFT, TorStatus.FOR_APPROVAL]).first()
-    if open_version is not None:
-        raise ValidationError(
-            f"Version {open_version.number} is {open_version.get_status_display().lower()}. "
-            "Approve it or finish with it before starting another version."
-        )
-    latest = versions.first()
-    tor = TermsOfReference(
-        committee=committee,
-        number=(latest.number + 1) if latest else 1,
-        status=TorStatus.DRAFT,
-        created_by=_actor_or_none(actor),
-        updated_by=_actor_or_none(actor),
-    )
-    if latest is not None:
-        for key in SECTION_KEYS:
-            setattr(tor, key, getattr(latest, key))
-        tor.review_date = latest.review_date
-    _save(tor, actor)
-    _tor_audit(actor, tor, "create_draft", "started")
-    return tor
-
-
-def _clean_text(value: str | None) -> str:
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
-
-
-@transaction.atomic
-def tor_update(
-    *,
-    actor: User | None,
-    tor: TermsOfReference,
-    version: int,
-    review_date: date | object | None = ...,
-    **sections: str,
-) -> TermsOfReference:
-    """Change a draft's sections (and review date). `version` is the edit counter the form
-    was opened at; a stale one is refused and nothing is saved."""
-    unknown = set(sections) - set(SECTION_KEYS)
-    if unknown:
-        raise TypeError(f"tor_update cannot change {sorted(unknown)}")
-    tor = _lock_tor(tor)
-    if tor.status != TorStatus.DRAFT:
-        raise ValidationError(
-            f"Version {tor.number} is {tor.get_status_display().lower()}: only a draft can be "
-            "changed. Start a new version to make changes."
-        )
-    if tor.version != version:
-        raise ConcurrentEditError("draft of the terms of reference")
-    errors: dict[str, list[str]] = {}
-    changed: list[str] = []
-    for key, value in sections.items():
-        text = _clean_text(value)
-        if len(text) > SECTION_MAX_LENGTH:
-            errors[key] = [
-                f"{SECTION_LABELS[key]} must be {SECTION_MAX_LENGTH:,} characters or fewer; it "
-                f"has {len(text):,}."
-            ]
-        if text != getattr(tor, key):
-            changed.append(SECTION_LABELS[key])
-            setattr(tor, key, text)
-    if errors:
-        raise ValidationError(errors)
-    if review_date is not ... and review_date != tor.review_date:
-        tor.review_date = review_date  # type: ignore[assignment]
-        changed.append("Review date")
-    if not changed:
-        return tor
-    tor.version += 1
-    tor.updated_by = _actor_or_none(actor)
-    _save(tor, actor)
-    audit_record(
-        actor=actor,
-        system=tor.committee.place.system,
-        action="tor.update",
-        target=tor,
-        summary=f"{actor_name(actor)} edited version {tor.number} of the terms of reference of "
-        f"{tor.committee.name}",
-        details={"changed": changed},
-    )
-    return tor
-
-
-def _move(
-    actor: User | None, tor: TermsOfReference, *, from_status: str, to_status: str, doing: str
-) -> TermsOfReference:
-    if tor.status != from_status:
-        raise ValidationError(
-            f"Version {tor.number} is {tor.get_status_display().lower()}, so it cannot be {doing}."
-        )
-    tor.status = to_status
-    tor.version += 1
-    tor.updated_by = _actor_or_none(actor)
-    return tor
-
-
-@transaction.atomic
-def tor_submit(*, actor: User | None, tor: TermsOfReference) -> TermsOfReference:
-    tor = _lock_tor(tor)
-    _move(
-        actor,
-        tor,
-        from_status=TorStatus.DRAFT,
-        to_status=TorStatus.FOR_APPROVAL,
-        doing="submitted for approval",
-    )
-    if not tor.purpose.strip():
-        raise ValidationError({"purpose": ["Write the purpose before submitting for approval."]})
-    _save(tor, actor)
-    _tor_audit(actor, tor, "submit", "submitted for approval")
-    return tor
-
-
-@transaction.atomic
-def tor_return_to_draft(*, actor: User | None, tor: TermsOfReference) -> TermsOfReference:
-    tor = _lock_tor(tor)
-    _move(
-        actor,
-        tor,
-        from_status=TorStatus.FOR_APPROVAL,
-        to_status=TorStatus.DRAFT,
-        doing="returned to draft",
-    )
-    _save(tor, actor)
-    _tor_audit(actor, tor, "return_to_draft", "returned to draft")
-    return tor
-
-
-@transaction.atomic
-def tor_approve(
-    *, actor: User | None, tor: TermsOfReference, approved_by: str, approved_on: date | None
-) -> TermsOfReference:
-    """Approve a version for approval; the version approved before it is superseded."""
-    _lock_committee(tor.committee)
-    tor = _lock_tor(tor)
-    errors: dict[str, list[str]] = {}
-    approved_by = (approved_by or "").strip()
-    if not approved_by:
-        errors["approved_by"] = ["Enter the body that approved it, such as the ICB board."]
-    if approved_on is None:
-        errors["approved_on"] = ["Enter the date it was approved."]
-    elif approved_on > timezone.localdate():
-        errors["approved_on"] = ["The date of approval cannot be in the future."]
-    _move(
-        actor,
-        tor,
-        from_status=TorStatus.FOR_APPROVAL,
-        to_status=TorStatus.APPROVED,
-        doing="approved",
-    )
-    if errors:
-        raise ValidationError(errors)
-    previous = (
-        TermsOfReference.objects.select_for_update()
-        .filter(committee_id=tor.committee_id, status=TorStatus.APPROVED)
-        .exclude(pk=tor.pk)
-        .first()
-    )
-    if previous is not None:
-        previous.status = TorStatus.SUPERSEDED
-        previous.version += 1
-        previous.updated_by = _actor_or_none(actor)
-        _save(previous, actor)
-        _tor_audit(actor, previous, "supersede", "superseded")
-    tor.approved_by = approved_by
-    tor.approved_on = approved_on
-    _save(tor, actor)
-    _tor_audit(actor, tor, "approve", f"recorded the approval by {approved_by} of")
-    return tor
-
-
-def tor_download_record(*, actor: User | None, tor: TermsOfReference, fmt: str) -> None:
-    """The audit row of one download of a version's document."""
-    audit_record(
-        actor=actor,
-        system=tor.committee.place.system,
-        action="tor.download",
-        target=tor,
-        summary=f"{actor_name(actor)} downloaded version {tor.number} of the terms of reference of "
-        f"{tor.committee.name} ({fmt.upper()})",
-        details={"format": fmt},
-    )
-
-
-@dataclass(frozen=True)
-class SectionDiff:
-    key: str
-    label: str
-    segments: list[tuple[str, str]]  # ("equal" | "delete" | "insert", text)
-
-    @property
-    def changed(self) -> bool:
-        return any(op != "equal" for op, _ in self.segments)
-
-
-def tor_diff(*, old: TermsOfReference, new: TermsOfReference) -> list[SectionDiff]:
-    """Each section's word-level changes from `old` to `new`."""
-    return [
-        SectionDiff(key, label, text_diff(getattr(old, key), getattr(new, key)))
-        for key, label in TOR_SECTIONS
-    ]
-
-
-# Reading --------------------------------------------------------------------------------------
-
-
-def _with_details(queryset: models.QuerySet[Committee]) -> models.QuerySet[Committee]:
-    return (
-        queryset.select_related(
-            "place__system", "accountable_to_committee", "accountable_to_organisation"
-        )
-        .annotate(members_count=Count("members", distinct=True))
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=CommitteeMember.objects.select_related("organisation", "person"),
-                to_attr="seats",
-            ),
-            Prefetch(
-                "terms_of_reference",
-                queryset=TermsOfReference.objects.order_by("-number").defer(*SECTION_KEYS),
-                to_attr="tor_versions",
-            ),
-        )
-    )
-
-
-def committees_for_place(*, place: Place, active_only: bool = False) -> list[Committee]:
-    """The place's bodies with their members, chair and terms of reference versions: three
-    queries whatever the number of bodies."""
-    queryset = Committee.objects.filter(place=place)
-    if active_only:
-        queryset = queryset.filter(is_active=True)
-    return list(_with_details(queryset).order_by("-is_active", "name"))
-
-
-def committee_for_place(*, place: Place, pk: int) -> Committee | None:
-    return _with_details(Committee.objects.filter(place=place, pk=pk)).first()
-
-
-def committee_chair(committee: Committee) -> CommitteeMember | None:
-    seats = getattr(committee, "seats", None)
-    if seats is None:
-        seats = list(committee.members.select_related("organisation", "person"))
-    return next((s for s in seats if s.position == MemberPosition.CHAIR), None)
-
-
-def committee_approved_tor(committee: Committee) -> TermsOfReference | None:
-    versions = getattr(committee, "tor_versions", None)
-    if versions is None:
-        versions = list(committee.terms_of_reference.order_by("-number"))
-    return next((v for v in versions if v.status == TorStatus.APPROVED), None)
-
-
-def committee_open_tor(committee: Committee) -> TermsOfReference | None:
-    """The version being worked on (a draft or for approval), if any."""
-    versions = getattr(committee, "tor_versions", None)
-    if versions is None:
-        versions = list(committee.terms_of_reference.order_by("-number"))
-    return next(
-        (v for v in versions if v.status in {TorStatus.DRAFT, TorStatus.FOR_APPROVAL}), None
-    )
-
-
-def quorum_in_words(committee: Committee) -> str:
-    count = committee.quorum_minimum
-    text = f"At least {count} voting member{'s' if count != 1 else ''} present"
-    sectors = [Sector(s).label for s in committee.quorum_sectors or [] if s in Sector.values]
-    if sectors:
-        if len(sectors) == 1:
-            listed = sectors[0]
-        else:
-            listed = ", ".join(sectors[:-1]) + " and " + sectors[-1]
-        text += f", including at least one voting member from each of: {listed}"
-    return text + "."
-
-
-def decision_rule_in_words(committee: Committee) -> str:
-    rule = {
-        DecisionRule.CONSENSUS: "Decisions are made by consensus of the members present.",
-        DecisionRule.MAJORITY: "Decisions need a simple majority of the voting members present.",
-        DecisionRule.TWO_THIRDS: "Decisions need two-thirds of the voting members present to "
-        "agree.",
-        DecisionRule.UNANIMOUS: "Decisions need every voting member present to agree.",
-    }.get(DecisionRule(committee.decision_rule), committee.get_decision_rule_display())
-    if committee.single_partner_veto:
-        rule += " Any single partner organisation can veto a decision."
-    return rule

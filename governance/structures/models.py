@@ -1,12 +1,6 @@
-"""Governance options and place proposals.
-
-The catalogue is an *option framework*: a set of options, the principles (criteria) they are
-weighed against, which options may be combined, and suggested ratings for each option and
-allowed combination. A consultation round names its framework; each place answers it with a
-PlaceResponse: its proposed option set, its own ratings, and answers to the round's questions.
-
-Option sets are written as canonical keys, the option numbers ascending and joined by "+"
-("4", "1+4", "2+3+4"); governance.catalogue.rules owns that format and the combination rules."""
+"""How a place is governed: its bodies (committees and boards), the seats on them, and the
+versions of each body's terms of reference. Committees and terms of reference are edited by
+several people, so each carries a `version` (core.locking.VersionedModel)."""
 
 from __future__ import annotations
 
@@ -16,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.locking import VersionedModel
 from partners.models import Place
 
 # Committees and terms of reference ------------------------------------------------------------
@@ -43,7 +38,7 @@ class DecisionRule(models.TextChoices):
     UNANIMOUS = "unanimous", "Unanimous (every voting member agrees)"
 
 
-class Committee(models.Model):
+class Committee(VersionedModel):
     """A body of a place: its partnership board, a committee of the ICB, a joint committee of
     statutory bodies, a lead provider's board, or a sub-committee of one of them. It answers
     either to another committee or to an organisation's own board."""
@@ -81,7 +76,6 @@ class Committee(models.Model):
     )
     single_partner_veto = models.BooleanField("any single partner can veto", default=False)
     is_active = models.BooleanField(default=True)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -175,7 +169,7 @@ TOR_SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class TermsOfReference(models.Model):
+class TermsOfReference(VersionedModel):
     """One version of a committee's terms of reference. Versions move draft → for approval →
     approved; approving one supersedes the one approved before it."""
 
@@ -199,7 +193,6 @@ class TermsOfReference(models.Model):
         "approved by (body)", max_length=200, blank=True, help_text="The body that approved it."
     )
     approved_on = models.DateField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)  # edit counter, for conflict detection
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

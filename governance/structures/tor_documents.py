@@ -13,15 +13,23 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from governance.consultation.exports import (
+from core.documents import (
     NHS_BLUE,
-    _docx_footer_page_numbers,
-    _docx_table,
-    _weasyprint_fetcher,
-    _xml_text,
 )
-from governance.structures.committees import decision_rule_in_words, quorum_in_words
+from core.documents import (
+    docx_footer_page_numbers as _docx_footer_page_numbers,
+)
+from core.documents import (
+    docx_table as _docx_table,
+)
+from core.documents import (
+    refusing_url_fetcher as _weasyprint_fetcher,
+)
+from core.documents import (
+    xml_text as _xml_text,
+)
 from governance.structures.models import TOR_SECTIONS, CommitteeMember, TermsOfReference
+from governance.structures.selectors import decision_rule_in_words, quorum_in_words
 
 PDF_TEMPLATE = "governance/committees/tor_document.html"
 

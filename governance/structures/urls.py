@@ -2,29 +2,33 @@
 
 from django.urls import path
 
-from governance.structures import views
+from governance.structures import views_committees, views_members, views_tor
 
 app_name = "committees"
 
 urlpatterns = [
-    path("", views.committee_list, name="list"),
-    path("add/", views.committee_add, name="add"),
-    path("<int:pk>/", views.committee_page, name="committee"),
-    path("<int:pk>/edit/", views.committee_edit, name="edit"),
-    path("<int:pk>/deactivate/", views.committee_deactivate, name="deactivate"),
-    path("<int:pk>/members/add/", views.member_add, name="member_add"),
-    path("<int:pk>/members/<int:member_pk>/edit/", views.member_edit, name="member_edit"),
-    path("<int:pk>/members/<int:member_pk>/remove/", views.member_remove, name="member_remove"),
-    path("<int:pk>/terms/new/", views.tor_new, name="tor_new"),
-    path("<int:pk>/terms/compare/", views.tor_diff, name="tor_diff"),
-    path("<int:pk>/terms/<int:number>/", views.tor_page, name="tor"),
-    path("<int:pk>/terms/<int:number>/edit/", views.tor_edit, name="tor_edit"),
-    path("<int:pk>/terms/<int:number>/submit/", views.tor_submit, name="tor_submit"),
-    path("<int:pk>/terms/<int:number>/approve/", views.tor_approve, name="tor_approve"),
-    path("<int:pk>/terms/<int:number>/return/", views.tor_return, name="tor_return"),
+    path("", views_committees.committee_list, name="list"),
+    path("add/", views_committees.committee_add, name="add"),
+    path("<int:pk>/", views_committees.committee_page, name="committee"),
+    path("<int:pk>/edit/", views_committees.committee_edit, name="edit"),
+    path("<int:pk>/deactivate/", views_committees.committee_deactivate, name="deactivate"),
+    path("<int:pk>/members/add/", views_members.member_add, name="member_add"),
+    path("<int:pk>/members/<int:member_pk>/edit/", views_members.member_edit, name="member_edit"),
+    path(
+        "<int:pk>/members/<int:member_pk>/remove/",
+        views_members.member_remove,
+        name="member_remove",
+    ),
+    path("<int:pk>/terms/new/", views_tor.tor_new, name="tor_new"),
+    path("<int:pk>/terms/compare/", views_tor.tor_diff, name="tor_diff"),
+    path("<int:pk>/terms/<int:number>/", views_tor.tor_page, name="tor"),
+    path("<int:pk>/terms/<int:number>/edit/", views_tor.tor_edit, name="tor_edit"),
+    path("<int:pk>/terms/<int:number>/submit/", views_tor.tor_submit, name="tor_submit"),
+    path("<int:pk>/terms/<int:number>/approve/", views_tor.tor_approve, name="tor_approve"),
+    path("<int:pk>/terms/<int:number>/return/", views_tor.tor_return, name="tor_return"),
     path(
         "<int:pk>/terms/<int:number>/download/<str:fmt>/",
-        views.tor_download,
+        views_tor.tor_download,
         name="tor_download",
     ),
 ]

@@ -137,3 +137,12 @@ def assert_accessible(page: Page) -> None:
             f"axe-core found {len(blocking)} serious or critical WCAG 2.2 AA violation(s) "
             f"on {page.url}:\n" + json.dumps(blocking, indent=2)
         )
+
+
+def mark_document(page: Page) -> None:
+    """A flag that survives in-place swaps but not a page load."""
+    page.evaluate("() => { window.__sameDocument = true; }")
+
+
+def assert_same_document(page: Page) -> None:
+    assert page.evaluate("() => window.__sameDocument === true"), "the page reloaded"

@@ -8,18 +8,14 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from partners.models import Organisation
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_same_document,
+    mark_document,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def mark_document(page: Page) -> None:
-    """A flag that survives in-place swaps but not a page load."""
-    page.evaluate("() => { window.__sameDocument = true; }")
-
-
-def assert_same_document(page: Page) -> None:
-    assert page.evaluate("() => window.__sameDocument === true"), "the page reloaded"
 
 
 def test_admin_adds_an_organisation_with_aliases_without_a_reload(

@@ -16,10 +16,16 @@ from playwright.sync_api import Page, Response, Route, expect
 
 from governance import tasks as governance_tasks
 from governance.consultation import feedback, rounds
-from governance.consultation import services as governance_services
 from governance.consultation.models import ConsultationRound, FeedbackSummary, JobState, RoundStatus
+from governance.consultation.response_saves import proposal_save
+from governance.consultation.responses import response_submit
 from partners.models import Place, Role, User
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_same_document,
+    mark_document,
+    sign_in,
+)
 from tests.conftest import World
 from tests.factories import (
     OrganisationFactory,
@@ -64,7 +70,7 @@ class Consultation:
         return reverse(name, args=[self.world.system.slug, self.round.pk])
 
     def summary_url(self, name: str) -> str:
-        return reverse(f"summary_admin:{name}", args=[self.world.system.slug, self.round.pk])
+        return reverse(f"console:{name}", args=[self.world.system.slug, self.round.pk])
 
 
 def open_consultation(world: World) -> Consultation:
@@ -90,14 +96,14 @@ def open_consultation(world: World) -> Consultation:
         )
         if index == len(places) - 1:
             case += f" As {GIVEAWAY} in the system we need our own arrangement."
-        response = governance_services.proposal_save(
+        response = proposal_save(
             actor=lead,
             response=response,
             option_numbers=[1, 4],
             case=case,
             expected_version=response.version,
         )
-        governance_services.response_submit(actor=lead, response=response)
+        response_submit(actor=lead, response=response)
     consultation.refresh_from_db()
     assert consultation.status == RoundStatus.OPEN
     return Consultation(world=world, round=consultation, places=places, person=person)
@@ -125,15 +131,6 @@ def serialise_polls(page: Page) -> None:
         route.fulfill(response=route.fetch())
 
     page.route("**/summary/progress/", forward)
-
-
-def mark_document(page: Page) -> None:
-    """A flag that survives in-place swaps but not a page load."""
-    page.evaluate("() => { window.__sameDocument = true; }")
-
-
-def assert_same_document(page: Page) -> None:
-    assert page.evaluate("() => window.__sameDocument === true"), "the page reloaded"
 
 
 def docx_text(data: bytes) -> str:
@@ -214,7 +211,7 @@ def test_admin_closes_compiles_redacts_and_releases_and_the_advisory_group_reads
     page.get_by_label("Phrase to redact").fill(GIVEAWAY)
     page.get_by_label("Why (optional)").fill("Only one place is on the coast.")
     page.get_by_role("button", name="Redact this phrase").click()
-    expect(page.locator("#console-status")).to_contain_text(
+    expect(page.locator("#app-status")).to_contain_text(
         f"“{GIVEAWAY}” will be redacted everywhere. Recompile the summary"
     )
     review = page.locator("#review-body")
@@ -239,7 +236,7 @@ def test_admin_closes_compiles_redacts_and_releases_and_the_advisory_group_reads
     page.get_by_role("button", name="Release to the advisory group").click()
     expect(panel.get_by_text("Released", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Withdraw release")).to_be_visible()
-    expect(page.locator("#console-status")).to_contain_text("Released the summary.")
+    expect(page.locator("#app-status")).to_contain_text("Released the summary.")
     summary.refresh_from_db()
     assert summary.is_released
 
@@ -299,7 +296,7 @@ PAGES: list[tuple[str, str, Any]] = [
     ("round page", "admin", lambda c: c.console_url("console:round")),
     ("round set-up form", "admin", lambda c: reverse("console:round_add", args=[c.slug])),
     ("summary panel (complete)", "admin", lambda c: c.summary_url("summary")),
-    ("redaction review", "admin", lambda c: c.summary_url("review")),
+    ("redaction review", "admin", lambda c: c.summary_url("summary_review")),
     ("advisory summaries list", "advisory", lambda c: reverse("feedback:summaries", args=[c.slug])),
     (
         "advisory summary",

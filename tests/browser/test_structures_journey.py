@@ -31,14 +31,20 @@ from governance.structures.models import (
     TorStatus,
 )
 from partners.models import Organisation, Place, Sector
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_same_document,
+    mark_document,
+    sign_in,
+)
 from tests.conftest import World
-from tests.factories import OrganisationFactory, PlacePartnerFactory
-from tests.factories_structures import (
+from tests.factories import (
     CommitteeFactory,
     DelegateRoleFactory,
     DelegationFactory,
     MatterCategoryFactory,
+    OrganisationFactory,
+    PlacePartnerFactory,
     SchemeFactory,
 )
 
@@ -65,15 +71,6 @@ SMALL_COMMITTEE = "Ashford place committee"
 LARGE_COMMITTEE = "Ashford finance and investment committee"
 COUNCIL_DELEGATE = "Director of adult social services"
 M = Decimal(1_000_000)
-
-
-def mark_document(page: Page) -> None:
-    """A flag that survives in-place swaps but not a page load."""
-    page.evaluate("() => { window.__sameDocument = true; }")
-
-
-def assert_same_document(page: Page) -> None:
-    assert page.evaluate("() => window.__sameDocument === true"), "the page reloaded"
 
 
 def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:

@@ -10,11 +10,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from governance.consultation import rounds
-from governance.consultation import services as governance_services
 from governance.consultation.forms import uk_parts
 from governance.consultation.models import (
     ConsultationRound,
@@ -23,19 +21,12 @@ from governance.consultation.models import (
     Question,
     RoundStatus,
 )
+from governance.consultation.questions import DEFAULT_QUESTIONS
+from governance.consultation.response_saves import answer_save
+from tests.console.support import url
 from tests.factories import PlaceFactory, make_framework, make_response, make_round
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, world: Any, *args: Any) -> str:
-    return reverse(f"console:{name}", args=[world.system.slug, *args])
-
-
-@pytest.fixture
-def admin_client(client, world):
-    client.force_login(world.icb_admin)
-    return client
 
 
 @pytest.fixture
@@ -113,7 +104,7 @@ def test_the_set_up_form_suggests_defaults(admin_client, world, framework):
     )
     assert sorted(ticked) == sorted([str(world.place_a.pk), str(world.place_b.pk)])
     assert inactive.name not in html
-    assert governance_services.DEFAULT_QUESTIONS[3]["text"] in html
+    assert DEFAULT_QUESTIONS[3]["text"] in html
     assert "Not sure" in html  # question 1's fixed answers
     assert 'name="q10-text"' in html and 'name="q11-text"' not in html
     assert 'placeholder="High-level summary to the oversight group"' in html
@@ -230,7 +221,7 @@ def _page_queries(
     consultation = make_round(system=world.system, framework=framework, title=f"Of {places}")
     for place in [world.place_a, world.place_b, *extra]:
         response = make_response(round=consultation, place=place)
-        governance_services.answer_save(
+        answer_save(
             actor=world.member_a,
             response=response,
             question=consultation.questions.first(),
@@ -478,7 +469,7 @@ def test_questions_and_milestones_change_before_the_round_opens(admin_client, wo
     assert response.status_code == 302
     texts = list(consultation.questions.values_list("text", flat=True))
     assert texts[0] == "A rewritten first question"
-    assert len(texts) == len(governance_services.DEFAULT_QUESTIONS) - 1
+    assert len(texts) == len(DEFAULT_QUESTIONS) - 1
     assert not consultation.milestones.exists()
 
 

@@ -20,11 +20,13 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from config.celery import app
-from governance.consultation import feedback, rounds
+from core.models import PendingTask
+from core.outbox import enqueue_on_commit_or_keep, pending_tasks_retry
+from governance.consultation import feedback, round_scheduler, round_setup
 from governance.consultation.models import FeedbackSummary, JobState, PlaceResponse, ResponseStatus
-from partners.models import Invitation, PendingTask, Role
-from partners.queue import enqueue_on_commit_or_keep, pending_tasks_retry
-from partners.services import invitations_retry_unsent, person_invite
+from governance.consultation.responses import response_submit
+from partners.models import Invitation, Role
+from partners.services.people import invitations_retry_unsent
 from tests.conftest import World
 from tests.factories import (
     complete_response,
@@ -34,6 +36,7 @@ from tests.factories import (
     make_round,
 )
 from tests.governance.consultation.test_feedback import Canary
+from tests.partners.test_invitations import invite_to_place_a
 from tests.partners.test_tasks_worker import WAIT_SECONDS, queued_messages
 from tests.partners.test_tasks_worker import redis_broker as _redis_broker
 from tests.services import require
@@ -80,13 +83,8 @@ def test_an_invitation_is_saved_when_the_broker_is_down_and_sent_later(
     world: World, broker_down: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with TestCase.captureOnCommitCallbacks(execute=True):
-        membership = person_invite(
-            actor=world.icb_admin,
-            system=world.system,
-            email="late.mail@example.nhs.uk",
-            full_name="Lat Mail",
-            role=Role.PLACE_MEMBER,
-            place=world.place_a,
+        membership = invite_to_place_a(
+            world, email="late.mail@example.nhs.uk", full_name="Lat Mail"
         )
     assert membership.pk is not None
     invitation = Invitation.objects.get(user__email="late.mail@example.nhs.uk")
@@ -109,14 +107,7 @@ def test_an_invitation_is_saved_when_the_broker_is_down_and_sent_later(
 
 def test_the_retry_waits_for_the_grace_period(world: World, broker_down: None) -> None:
     with TestCase.captureOnCommitCallbacks(execute=True):
-        person_invite(
-            actor=world.icb_admin,
-            system=world.system,
-            email="patient@example.nhs.uk",
-            full_name="Pat Ient",
-            role=Role.PLACE_MEMBER,
-            place=world.place_a,
-        )
+        invite_to_place_a(world, email="patient@example.nhs.uk", full_name="Pat Ient")
     assert invitations_retry_unsent(now=timezone.now()) == 0
 
 
@@ -138,7 +129,7 @@ def test_a_compilation_that_cannot_be_queued_is_reported_and_can_be_retried(
     assert summary.state == JobState.COMPLETE
 
 
-# Tasks kept while the broker is down (partners.queue.enqueue_on_commit_or_keep) -----------
+# Tasks kept while the broker is down (core.outbox.enqueue_on_commit_or_keep) -----------
 
 
 def kept() -> list[tuple[str, dict[str, Any]]]:
@@ -165,7 +156,7 @@ def test_opening_emails_queued_while_the_broker_is_down_are_sent_once_it_is_back
     )
     broker.go_down()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        opened = rounds.rounds_advance(now=consultation.opens_at + timedelta(minutes=1))
+        opened = round_scheduler.rounds_advance(now=consultation.opens_at + timedelta(minutes=1))
     assert opened == {"opened": 1, "closed": 0}
     consultation.refresh_from_db()
     assert consultation.status == "open"
@@ -186,12 +177,12 @@ def test_reminders_queued_while_the_broker_is_down_are_sent_once_it_is_back(
     make_round(system=world.system, framework=make_framework(), days_open=3, reminder_days=7)
     broker.go_down()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        assert rounds.round_reminders_send() == 1
+        assert round_scheduler.round_reminders_send() == 1
     assert [name for name, _ in kept()] == ["governance.tasks.round_reminder_email_task"]
     assert mail.outbox == []
     # The reminder counts as given: the next scheduler run does not queue a second one.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        assert rounds.round_reminders_send() == 0
+        assert round_scheduler.round_reminders_send() == 0
     assert PendingTask.objects.count() == 1
 
     broker.come_back()
@@ -280,7 +271,7 @@ def test_a_kept_task_waits_longer_after_each_attempt_while_the_broker_stays_down
 
 
 def test_the_wait_between_attempts_never_exceeds_an_hour() -> None:
-    from partners.queue import pending_task_wait
+    from core.outbox import pending_task_wait
 
     waits = [pending_task_wait(attempts) for attempts in (1, 2, 3, 4, 5, 6, 1000)]
     assert [wait.total_seconds() / 60 for wait in waits] == [5, 10, 20, 40, 60, 60, 60]
@@ -300,7 +291,7 @@ def test_a_task_the_broker_takes_is_never_kept(world: World) -> None:
     consultation = make_round(system=world.system, framework=make_framework())
     make_member(place=world.place_b, role=Role.PLACE_LEAD)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        rounds._queue_open_emails(consultation)
+        round_setup.round_opening_record(consultation, None)
     assert len(mail.outbox) == 2
     assert not PendingTask.objects.exists()
 
@@ -336,7 +327,7 @@ def test_a_kept_task_another_run_holds_is_skipped_so_it_is_sent_once(
 
 
 def test_the_scheduler_publishes_kept_tasks_every_five_minutes(world: World) -> None:
-    from partners.tasks import pending_tasks_retry_task
+    from core.tasks import pending_tasks_retry_task
 
     schedule = {
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
@@ -355,14 +346,13 @@ def test_a_kept_submission_email_is_sent_by_a_worker_through_redis(
 ) -> None:
     """End to end on a real broker: the message kept while Redis was refusing connections is
     published by the scheduler once Redis is back, and a worker sends the e-mails once."""
-    from governance.consultation import services as governance_services
     from governance.tasks import response_submitted_email_task
 
     consultation = make_round(system=world.system, framework=make_framework())
     response = make_response(round=consultation, place=world.place_a)
     complete_response(response=response, actor=world.lead_a)
     broker.go_down()
-    governance_services.response_submit(actor=world.lead_a, response=response)
+    response_submit(actor=world.lead_a, response=response)
     assert PendingTask.objects.count() == 1
     broker.come_back()
 

@@ -7,8 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,14 +14,17 @@ from delegations.models import SchemeStatus
 from delegations.router import Line, SchemeCitation, decide, route_decision
 from governance.structures.models import CommitteeKind
 from partners.models import Organisation, Sector
-from tests.factories import OrganisationFactory, PlaceFactory, SystemFactory
-from tests.factories_structures import (
+from tests.factories import (
     CommitteeFactory,
     DelegateRoleFactory,
     DelegationFactory,
     MatterCategoryFactory,
+    OrganisationFactory,
+    PlaceFactory,
     SchemeFactory,
+    SystemFactory,
 )
+from tests.queries import queries_run_by
 
 ON = date(2025, 6, 1)
 M = Decimal(1_000_000)
@@ -270,9 +271,7 @@ def test_negative_values_are_refused(setup):
 
 def test_the_query_count_does_not_grow_with_the_schemes(setup):
     def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            route(setup, 250_000)
-        return len(ctx.captured_queries)
+        return queries_run_by(lambda: route(setup, 250_000))
 
     before = count()
     for n in range(30):

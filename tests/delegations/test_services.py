@@ -11,15 +11,19 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from delegations import services
+from delegations import matters as matter_tree
+from delegations import roles, services
 from delegations.models import Delegation, MatterCategory, SchemeStatus
 from partners.models import AuditEvent
-from tests.factories import OrganisationFactory, PlaceFactory, PlacePartnerFactory, UserFactory
-from tests.factories_structures import (
+from tests.factories import (
     CommitteeFactory,
     DelegateRoleFactory,
     DelegationFactory,
+    OrganisationFactory,
+    PlaceFactory,
+    PlacePartnerFactory,
     SchemeFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +51,7 @@ def setup() -> Setup:
     place = PlaceFactory(system=system, name="Ashford")
     other_place = PlaceFactory(system=system, name="Brookfield")
     PlacePartnerFactory(place=place, organisation=organisation)
-    services.matter_tree_ensure(system=system)
+    matter_tree.matter_tree_ensure(system=system)
     matters = {m.code: m for m in MatterCategory.objects.filter(system=system)}
     return Setup(
         actor=UserFactory(),
@@ -85,7 +89,7 @@ def test_the_default_matter_tree_is_made_once(setup):
     system = setup.organisation.system
     count = MatterCategory.objects.filter(system=system).count()
     assert count > 20
-    assert services.matter_tree_ensure(system=system) == 0
+    assert matter_tree.matter_tree_ensure(system=system) == 0
     assert MatterCategory.objects.filter(system=system).count() == count
     assert setup.award.parent == setup.contracts
     assert MatterCategory.objects.get(system=system, code="section-75").parent.code == (
@@ -95,19 +99,19 @@ def test_the_default_matter_tree_is_made_once(setup):
 
 def test_matters_are_added_renamed_and_removed_unless_used(setup):
     system = setup.organisation.system
-    matter = services.matter_add(actor=setup.actor, system=system, name="Estates", code="estates")
-    services.matter_update(actor=setup.actor, matter=matter, name="Estates and buildings")
+    matter = matter_tree.matter_add(actor=setup.actor, system=system, name="Estates", code="estates")
+    matter_tree.matter_update(actor=setup.actor, matter=matter, name="Estates and buildings")
     matter.refresh_from_db()
     assert matter.name == "Estates and buildings"
     with pytest.raises(ValidationError):
-        services.matter_add(actor=setup.actor, system=system, name="Again", code="estates")
+        matter_tree.matter_add(actor=setup.actor, system=system, name="Again", code="estates")
     add(setup, matter=matter)
     with pytest.raises(ValidationError, match="used by lines"):
-        services.matter_remove(actor=setup.actor, matter=matter)
+        matter_tree.matter_remove(actor=setup.actor, matter=matter)
     with pytest.raises(ValidationError, match="beneath it"):
-        services.matter_remove(actor=setup.actor, matter=setup.contracts)
-    spare = services.matter_add(actor=setup.actor, system=system, name="Spare", code="spare")
-    services.matter_remove(actor=setup.actor, matter=spare)
+        matter_tree.matter_remove(actor=setup.actor, matter=setup.contracts)
+    spare = matter_tree.matter_add(actor=setup.actor, system=system, name="Spare", code="spare")
+    matter_tree.matter_remove(actor=setup.actor, matter=spare)
     assert not MatterCategory.objects.filter(pk=spare.pk).exists()
 
 
@@ -237,7 +241,7 @@ def test_a_role_of_another_organisation_is_refused(setup):
 def test_a_reserved_line_has_no_delegate(setup):
     line = add(setup, reserved=True, delegate_committee=setup.committee)
     assert line.delegate_committee is None  # the board keeps it: the delegate is dropped
-    from delegations.services import SchemeContext, line_problems
+    from delegations.rules import SchemeContext, line_problems
 
     loose = Delegation(scheme=setup.scheme, matter=setup.finance, reserved=True)
     loose.delegate_committee = setup.committee
@@ -310,7 +314,7 @@ def test_removing_a_line(setup):
 
 
 def test_delegate_roles_act_only_for_partner_places(setup):
-    role = services.delegate_role_add(
+    role = roles.delegate_role_add(
         actor=setup.actor,
         organisation=setup.organisation,
         title="Director of Place",
@@ -319,14 +323,14 @@ def test_delegate_roles_act_only_for_partner_places(setup):
     )
     assert role.is_individual_director
     with pytest.raises(ValidationError) as caught:
-        services.delegate_role_add(
+        roles.delegate_role_add(
             actor=setup.actor,
             organisation=setup.organisation,
             title="Elsewhere",
             place=setup.other_place,
         )
     assert "not a partner" in caught.value.message_dict["place"][0]
-    services.delegate_role_update(actor=setup.actor, role=role, title="Place Director 2")
+    roles.delegate_role_update(actor=setup.actor, role=role, title="Place Director 2")
     role.refresh_from_db()
     assert role.title == "Place Director 2"
 

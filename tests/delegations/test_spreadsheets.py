@@ -11,11 +11,19 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from delegations import matters as matter_tree
 from delegations import services, spreadsheets
 from delegations.models import Delegation, MatterCategory, SchemeStatus
 from partners.models import AuditEvent
-from tests.factories import OrganisationFactory, PlaceFactory, PlacePartnerFactory, UserFactory
-from tests.factories_structures import CommitteeFactory, DelegateRoleFactory, SchemeFactory
+from tests.factories import (
+    CommitteeFactory,
+    DelegateRoleFactory,
+    OrganisationFactory,
+    PlaceFactory,
+    PlacePartnerFactory,
+    SchemeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +37,7 @@ def scheme() -> Any:
     PlacePartnerFactory(place=place, organisation=organisation)
     CommitteeFactory(place=place, name="Ashford Partnership Board")
     DelegateRoleFactory(organisation=organisation, title="Director of Place")
-    services.matter_tree_ensure(system=organisation.system)
+    matter_tree.matter_tree_ensure(system=organisation.system)
     return SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1)
 
 

@@ -18,7 +18,7 @@ from delegations.models import (
     SchemeStatus,
 )
 from governance.catalogue.rules import FrameworkRules, option_set_numbers, option_set_verdict
-from governance.consultation import rounds
+from governance.consultation import selectors
 from governance.consultation.models import (
     Answer,
     ConsultationRound,
@@ -27,11 +27,8 @@ from governance.consultation.models import (
     PlaceResponse,
     ResponseStatus,
 )
-from governance.consultation.services import (
-    response_history,
-    response_missing_items,
-    response_sheet,
-)
+from governance.consultation.response_history import response_history
+from governance.consultation.responses import response_missing_items, response_sheet
 from governance.structures.models import Committee, CommitteeKind, CommitteeMember, TermsOfReference
 from partners.models import (
     AuditEvent,
@@ -190,7 +187,7 @@ def test_every_place_has_submitted_a_complete_response() -> None:
             assert changes[0].who == response.submitted_by
             assert len(changes) >= 2 + 7 + 15 * 3
         # The progress board counts every place as submitted.
-        board = rounds.round_progress(round=consultation)
+        board = selectors.round_progress(round=consultation)
         assert [row.place for row in board] == sorted(places, key=lambda p: (p.name, p.pk))
         assert all(row.has_submitted and row.who is not None for row in board)
     assert PlaceRating.objects.count() == 6 * 15

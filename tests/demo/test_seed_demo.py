@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from demo.management.commands.seed_demo import DEMO_PASSWORD
+from demo.north_shire.sign_ins import DEMO_PASSWORD
 from partners.models import Membership, Organisation, OrganisationAlias, Place, Role, Sector, User
 from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
 

@@ -7,8 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from delegations.models import SchemeStatus
@@ -16,14 +14,15 @@ from design.map import governance_map, money
 from governance.structures.models import CommitteeKind
 from partners.models import Sector
 from tests.conftest import World
-from tests.factories import OrganisationFactory
-from tests.factories_structures import (
+from tests.factories import (
     CommitteeFactory,
     DelegateRoleFactory,
     DelegationFactory,
     MatterCategoryFactory,
+    OrganisationFactory,
     SchemeFactory,
 )
+from tests.queries import page_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -178,9 +177,7 @@ def test_query_count_is_flat(client, world) -> None:
     client.force_login(world.member_a)
 
     def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(map_url(world)).status_code == 200
-        return len(captured)
+        return page_query_count(client, map_url(world))
 
     before = queries()
     scheme = SchemeFactory(organisation=found["icb"], status=SchemeStatus.DRAFT)

@@ -6,8 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from delegations.models import SchemeStatus
@@ -15,15 +13,19 @@ from design.validator import FAIL, PASS, WARNING, design_check
 from governance.consultation.models import PlaceResponse, ResponseStatus
 from governance.structures.models import CommitteeKind, DecisionRule, MemberPosition, TorStatus
 from partners.models import PlacePartner, Sector
-from tests.factories import OrganisationFactory, PlaceFactory, PlacePartnerFactory, make_round
-from tests.factories_structures import (
+from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
     DelegationFactory,
     MatterCategoryFactory,
+    OrganisationFactory,
+    PlaceFactory,
+    PlacePartnerFactory,
     SchemeFactory,
     TermsOfReferenceFactory,
+    make_round,
 )
+from tests.queries import queries_run_by
 
 pytestmark = pytest.mark.django_db
 
@@ -267,9 +269,7 @@ def test_a_delegation_to_an_inactive_or_unaccountable_body_has_no_route(design):
 
 def test_the_validator_reads_a_fixed_number_of_queries(design):
     def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            design.check()
-        return len(ctx.captured_queries)
+        return queries_run_by(design.check)
 
     before = count()
     for n in range(10):

@@ -12,19 +12,21 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from core.locking import ConcurrentEditError
 from governance.catalogue.models import Principle
-from partners import admin_audit
+from partners import admin_audit, services
 from partners.admin_audit import AuditedAdmin, record_system
 from partners.models import AuditEvent, Organisation, OrganisationAlias, Place, Sector, User
 from tests.conftest import World
 from tests.factories import (
+    DelegationFactory,
     OrganisationAliasFactory,
     OrganisationFactory,
     PlaceFactory,
+    TermsOfReferenceFactory,
     UserFactory,
     make_framework,
 )
-from tests.factories_structures import DelegationFactory, TermsOfReferenceFactory
 
 
 @pytest.fixture
@@ -107,6 +109,19 @@ def test_changing_a_place_records_the_fields_that_changed(
     place.refresh_from_db()
     assert admin_site_client.post(url, place_form(place)).status_code == 302
     assert len(admin_events()) == 1
+
+
+def test_a_change_in_the_admin_makes_a_form_opened_before_it_stale(
+    admin_site_client: Client, world: World
+) -> None:
+    place = world.place_a
+    opened_at = place.version
+    url = reverse("admin:partners_place_change", args=[place.pk])
+    assert admin_site_client.post(url, place_form(place, population=5_000)).status_code == 302
+    place.refresh_from_db()
+    assert place.version == opened_at + 1
+    with pytest.raises(ConcurrentEditError):
+        services.place_update(actor=None, place=place, expected_version=opened_at, name="Mine")
 
 
 def test_deleting_a_place_records_what_was_deleted(

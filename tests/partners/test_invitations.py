@@ -9,21 +9,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners import services
-from partners.models import Invitation, Role, User
+from partners.models import Invitation, Membership, Role, User
 
 pytestmark = pytest.mark.django_db
 
 
+def invite_to_place_a(world, *, email: str, full_name: str = "Nia Okafor") -> Membership:
+    """The ICB admin invites a new member of place A (the e-mail goes once this commits)."""
+    return services.person_invite(
+        actor=world.icb_admin,
+        system=world.system,
+        email=email,
+        full_name=full_name,
+        role=Role.PLACE_MEMBER,
+        place=world.place_a,
+    )
+
+
 def invite(world, django_capture_on_commit_callbacks, email="new.person@example.nhs.uk"):
     with django_capture_on_commit_callbacks(execute=True):
-        services.person_invite(
-            actor=world.icb_admin,
-            system=world.system,
-            email=email,
-            full_name="Nia Okafor",
-            role=Role.PLACE_MEMBER,
-            place=world.place_a,
-        )
+        invite_to_place_a(world, email=email)
     return User.objects.get(email=email)
 
 
@@ -54,14 +59,7 @@ def test_no_email_is_sent_if_the_invitation_rolls_back(world, django_capture_on_
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.person_invite(
-            actor=world.icb_admin,
-            system=world.system,
-            email="x@example.nhs.uk",
-            full_name="X",
-            role=Role.PLACE_MEMBER,
-            place=world.place_a,
-        )
+        invite_to_place_a(world, email="x@example.nhs.uk", full_name="X")
         raise RuntimeError("something later failed")
     assert mail.outbox == []
     assert not User.objects.filter(email="x@example.nhs.uk").exists()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.locking import ConcurrentEditError
 from partners import services
 from partners.models import AuditEvent, Membership, Organisation, OrganisationAlias, Role, Sector
 from tests.factories import OrganisationFactory, PlaceFactory, make_member, membership_of
@@ -13,13 +14,19 @@ from tests.factories import OrganisationFactory, PlaceFactory, make_member, memb
 pytestmark = pytest.mark.django_db
 
 
-def create_organisation(system, name="Ashworth Borough Council", aliases=("ABC", "the council")):
+def create_organisation(
+    system,
+    name="Ashworth Borough Council",
+    aliases=("ABC", "the council"),
+    sector=Sector.UPPER_TIER_COUNCIL,
+    is_statutory=True,
+):
     return services.organisation_create(
         actor=None,
         system=system,
         name=name,
-        sector=Sector.UPPER_TIER_COUNCIL,
-        is_statutory=True,
+        sector=sector,
+        is_statutory=is_statutory,
         aliases=aliases,
     )
 
@@ -42,13 +49,8 @@ def test_organisation_is_created_with_aliases_and_an_audit_row(world):
 def test_a_name_already_used_as_an_alias_is_refused_and_nothing_saved(world):
     create_organisation(world.system)
     with pytest.raises(ValidationError) as error:
-        services.organisation_create(
-            actor=None,
-            system=world.system,
-            name="The Council",
-            sector=Sector.OTHER,
-            is_statutory=False,
-            aliases=["TC"],
+        create_organisation(
+            world.system, "The Council", ["TC"], sector=Sector.OTHER, is_statutory=False
         )
     assert "already used by Ashworth Borough Council" in error.value.message_dict["name"][0]
     assert not Organisation.objects.filter(name="The Council").exists()
@@ -58,14 +60,7 @@ def test_a_name_already_used_as_an_alias_is_refused_and_nothing_saved(world):
 def test_an_alias_used_by_another_organisation_is_refused(world):
     create_organisation(world.system)
     with pytest.raises(ValidationError) as error:
-        services.organisation_create(
-            actor=None,
-            system=world.system,
-            name="Brackenfield Council",
-            sector=Sector.UPPER_TIER_COUNCIL,
-            is_statutory=True,
-            aliases=["The Council"],
-        )
+        create_organisation(world.system, "Brackenfield Council", ["The Council"])
     assert "already used by Ashworth Borough Council" in error.value.message_dict["aliases"][0]
     assert not Organisation.objects.filter(name="Brackenfield Council").exists()
 
@@ -89,11 +84,11 @@ def test_alias_add_refuses_a_duplicate_and_remove_deletes(world):
 
 def test_update_with_a_stale_version_is_refused_without_overwriting(world):
     organisation = create_organisation(world.system)
-    opened_at = services.record_version(organisation)
+    opened_at = organisation.version
     services.organisation_update(
         actor=None, organisation=organisation, expected_version=opened_at, name="Ashworth Council"
     )
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(ConcurrentEditError):
         services.organisation_update(
             actor=None,
             organisation=organisation,
@@ -105,11 +100,11 @@ def test_update_with_a_stale_version_is_refused_without_overwriting(world):
 
 
 def test_place_update_detects_concurrent_edits(world):
-    opened_at = services.record_version(world.place_a)
+    opened_at = world.place_a.version
     services.place_update(
         actor=None, place=world.place_a, expected_version=opened_at, population=1000
     )
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(ConcurrentEditError):
         services.place_update(
             actor=None, place=world.place_a, expected_version=opened_at, population=2
         )

@@ -26,9 +26,9 @@ from django.test import Client
 from kombu.exceptions import ChannelError
 
 from config.celery import app
-from partners.models import Invitation, Role, User
-from partners.services import person_invite
+from partners.models import Invitation, User
 from partners.tasks import send_invitation_email
+from tests.partners.test_invitations import invite_to_place_a
 from tests.services import redis_reachable, require
 
 pytestmark = [pytest.mark.celery_worker]
@@ -95,14 +95,7 @@ def test_invitation_email_is_sent_by_a_worker_through_redis(
     task_prerun.connect(on_prerun, weak=False)
     task_postrun.connect(on_postrun, weak=False)
     try:
-        person_invite(
-            actor=world.icb_admin,
-            system=world.system,
-            email="New.Person@Example.NHS.uk",
-            full_name="Nia Newperson",
-            role=Role.PLACE_MEMBER,
-            place=world.place_a,
-        )
+        invite_to_place_a(world, email="New.Person@Example.NHS.uk", full_name="Nia Newperson")
         invitation = Invitation.objects.get(user__email="new.person@example.nhs.uk")
 
         # Committed and published, but no worker yet: the message waits on the broker.

@@ -118,7 +118,7 @@ def test_not_found_pages_are_nhs_styled_and_say_what_to_do(client, world):
 
 
 def test_a_server_error_shows_a_calm_page_without_a_traceback(client, world, monkeypatch):
-    from partners import views
+    from design import views_place as views
 
     def explode(**kwargs):
         raise RuntimeError("database went away")

@@ -99,7 +99,7 @@ def released_summary(round: Any) -> tuple[Any, Any]:
     of each format; and one review choice."""
     from django.utils import timezone
 
-    from governance.consultation import feedback
+    from governance.consultation import feedback_content
     from governance.consultation.models import (
         ExportFormat,
         FeedbackSummary,
@@ -112,7 +112,7 @@ def released_summary(round: Any) -> tuple[Any, Any]:
     decision = RedactionDecision.objects.create(
         round=round, kind=RedactionKind.KEEP, phrase="Ashford"
     )
-    content, counts, fingerprint, responses = feedback.build_content(round=round)
+    content, counts, fingerprint, responses = feedback_content.build_content(round=round)
     summary = FeedbackSummary.objects.create(
         round=round,
         generation=1,
@@ -146,7 +146,7 @@ def committee_records(t: Targets) -> Any:
     found = t.__dict__.get("committee_records")
     if found is None:
         from governance.structures.models import TorStatus
-        from tests.factories_structures import (
+        from tests.factories import (
             CommitteeFactory,
             CommitteeMemberFactory,
             TermsOfReferenceFactory,
@@ -180,9 +180,9 @@ def delegation_records(t: Targets) -> Any:
     a matter tree and a delegate role, made on first use."""
     found = t.__dict__.get("delegation_records")
     if found is None:
+        from delegations.matters import matter_tree_ensure
         from delegations.models import MatterCategory, SchemeStatus
-        from delegations.services import matter_tree_ensure
-        from tests.factories_structures import (
+        from tests.factories import (
             CommitteeFactory,
             DelegateRoleFactory,
             DelegationFactory,
@@ -281,17 +281,15 @@ MATRIX: dict[str, Entry] = {
     "console:round_close": console(lambda t: {"pk": t.round.pk}),
     # Feedback summaries: compiled, reviewed and released in the console by the ICB admins of
     # the system; read (released only) by its advisory group and its ICB admins.
-    "summary_admin:summary": console(summary_round),
-    "summary_admin:progress": console(summary_round),
-    "summary_admin:compile": console(summary_round),
-    "summary_admin:release": console(summary_round),
-    "summary_admin:withdraw": console(summary_round),
-    "summary_admin:review": console(summary_round),
-    "summary_admin:redaction_add": console(summary_round),
-    "summary_admin:redaction_remove": console(
-        lambda t: {"round_pk": t.round.pk, "pk": t.decision.pk}
-    ),
-    "summary_admin:download": console(lambda t: {"round_pk": t.round.pk, "fmt": "pdf"}),
+    "console:summary": console(summary_round),
+    "console:summary_progress": console(summary_round),
+    "console:summary_compile": console(summary_round),
+    "console:summary_release": console(summary_round),
+    "console:summary_withdraw": console(summary_round),
+    "console:summary_review": console(summary_round),
+    "console:redaction_add": console(summary_round),
+    "console:redaction_remove": console(lambda t: {"round_pk": t.round.pk, "pk": t.decision.pk}),
+    "console:summary_download": console(lambda t: {"round_pk": t.round.pk, "fmt": "pdf"}),
     "feedback:summaries": summary_reader(),
     "feedback:summary": summary_reader(summary_round),
     "feedback:download": summary_reader(lambda t: {"round_pk": t.round.pk, "fmt": "pdf"}),
@@ -334,24 +332,24 @@ MATRIX: dict[str, Entry] = {
     ),
     # Schemes of delegation: changed in the console by the ICB admins of the system; read by
     # the readers of a place whose partners they concern.
-    "delegations_admin:schemes": console(),
-    "delegations_admin:scheme_add": console(),
-    "delegations_admin:scheme": console(scheme_pk),
-    "delegations_admin:scheme_edit": console(scheme_pk),
-    "delegations_admin:scheme_in_force": console(scheme_pk),
-    "delegations_admin:scheme_download": console(scheme_pk),
-    "delegations_admin:scheme_upload": console(scheme_pk),
-    "delegations_admin:line_add": console(scheme_pk),
-    "delegations_admin:line_edit": console(line_pk),
-    "delegations_admin:line_remove": console(line_pk),
-    "delegations_admin:template_download": console(),
-    "delegations_admin:matters": console(),
-    "delegations_admin:matter_add": console(),
-    "delegations_admin:matter_edit": console(matter_pk),
-    "delegations_admin:matter_remove": console(matter_pk),
-    "delegations_admin:roles": console(),
-    "delegations_admin:role_add": console(),
-    "delegations_admin:role_edit": console(role_pk),
+    "console:schemes": console(),
+    "console:scheme_add": console(),
+    "console:scheme": console(scheme_pk),
+    "console:scheme_edit": console(scheme_pk),
+    "console:scheme_in_force": console(scheme_pk),
+    "console:scheme_download": console(scheme_pk),
+    "console:scheme_upload": console(scheme_pk),
+    "console:line_add": console(scheme_pk),
+    "console:line_edit": console(line_pk),
+    "console:line_remove": console(line_pk),
+    "console:scheme_template": console(),
+    "console:matters": console(),
+    "console:matter_add": console(),
+    "console:matter_edit": console(matter_pk),
+    "console:matter_remove": console(matter_pk),
+    "console:delegate_roles": console(),
+    "console:delegate_role_add": console(),
+    "console:delegate_role_edit": console(role_pk),
     "delegations_place:delegations": Entry(
         kwargs=lambda t: {"place_pk": t.world.place_a.pk},
         allowed=PLACE_A_READERS,

@@ -11,12 +11,13 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
-from governance.consultation import services
+from core.uk_time import uk_datetime
 from governance.consultation.emails import response_submitted_emails_send
 from governance.consultation.models import PlaceResponse
+from governance.consultation.responses import IncompleteResponse, response_submit, response_withdraw
 from governance.tasks import response_submitted_email_task
 from partners.models import Membership, Role
-from partners.services import membership_end
+from partners.services.people import membership_end
 from tests.conftest import World
 from tests.factories import (
     UserFactory,
@@ -47,7 +48,7 @@ def ready(world: World, consultation: Any) -> PlaceResponse:
 
 def submit(response: PlaceResponse, lead: Any, capture: Any) -> PlaceResponse:
     with capture(execute=True):
-        return services.response_submit(actor=lead, response=response)
+        return response_submit(actor=lead, response=response)
 
 
 def to(address: str) -> EmailMultiAlternatives:
@@ -94,7 +95,7 @@ def test_admins_get_the_progress_board_and_leads_the_response(
 ) -> None:
     response = submit(ready, world.lead_a, django_capture_on_commit_callbacks)
     assert response.submitted_at is not None
-    when = services.uk_datetime(response.submitted_at)
+    when = uk_datetime(response.submitted_at)
     said = f"{world.lead_a.full_name} submitted it at {when}."
     board = f"{settings.SITE_URL}/console/{world.system.slug}/rounds/{consultation.pk}/#progress"
     page = f"{settings.SITE_URL}/places/{world.place_a.pk}/rounds/{consultation.pk}/"
@@ -109,7 +110,7 @@ def test_admins_get_the_progress_board_and_leads_the_response(
     assert said in lead.body and page in lead.body
     assert f'href="{page}"' in html(lead)
     assert board not in lead.body
-    deadline = services.uk_datetime(consultation.closes_at)
+    deadline = uk_datetime(consultation.closes_at)
     assert f"withdraw it and submit it again until {deadline}" in lead.body
     assert "you are a place lead of Ashford in North Shire ICS" in lead.body
 
@@ -163,7 +164,7 @@ def test_a_resubmission_after_withdrawing_is_told_again_and_an_old_task_sends_no
     assert first.submitted_at is not None
     first_at = first.submitted_at.isoformat()
     with django_capture_on_commit_callbacks(execute=True):
-        withdrawn = services.response_withdraw(actor=world.lead_a, response=first)
+        withdrawn = response_withdraw(actor=world.lead_a, response=first)
     assert len(mail.outbox) == 2  # withdrawing sends nothing
 
     # The first submission's task delivered again while the response is withdrawn.
@@ -189,7 +190,7 @@ def test_a_refused_submission_tells_nobody(
     response = make_response(round=consultation, place=world.place_a)
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(services.IncompleteResponse),
+        pytest.raises(IncompleteResponse),
     ):
-        services.response_submit(actor=world.lead_a, response=response)
+        response_submit(actor=world.lead_a, response=response)
     assert mail.outbox == []

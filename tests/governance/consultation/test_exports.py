@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from core.documents import safe_cell
 from governance.consultation.exports import (
     EXPORTS,
     PDF_FULL_TEXT_LIMIT,
@@ -28,7 +29,6 @@ from governance.consultation.exports import (
     render_html,
     render_pdf,
     render_xlsx,
-    safe_cell,
 )
 from governance.consultation.models import ExportFormat
 
@@ -343,10 +343,10 @@ def test_large_round_gets_a_condensed_pdf_that_points_to_the_other_files() -> No
 
 
 def test_pdf_fetches_nothing() -> None:
-    from governance.consultation.exports import _weasyprint_fetcher
+    from core.documents import refusing_url_fetcher
 
     with pytest.raises(ValueError, match="disabled"):
-        _weasyprint_fetcher().fetch("http://example.com/logo.png")
+        refusing_url_fetcher().fetch("http://example.com/logo.png")
 
 
 # --- Word ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.test import TestCase
 from django.utils import timezone
 
-from governance.consultation import feedback
+from governance.consultation import feedback, feedback_content, feedback_review
 from governance.consultation.models import (
     Answer,
     ConsultationRound,
@@ -229,7 +229,7 @@ def test_labels_are_shuffled_for_every_compilation_and_follow_no_place_attribute
     canary.close()
     orders = set()
     for _ in range(12):
-        content, *_ = feedback.build_content(round=canary.round)
+        content, *_ = feedback_content.build_content(round=canary.round)
         # Which place got "Place A"? Its proposal case names it first.
         first_case = content["detailed"]["proposals"][0]["case"]
         orders.add(tuple(p["option_set"] for p in content["detailed"]["proposals"]))
@@ -241,12 +241,12 @@ def test_labels_are_shuffled_for_every_compilation_and_follow_no_place_attribute
 def test_the_labels_come_from_a_seed_alone(canary: Canary) -> None:
     canary.submit_all()
     canary.close()
-    first, *_ = feedback.build_content(round=canary.round, label_seed="fixed")
-    second, *_ = feedback.build_content(round=canary.round, label_seed="fixed")
+    first, *_ = feedback_content.build_content(round=canary.round, label_seed="fixed")
+    second, *_ = feedback_content.build_content(round=canary.round, label_seed="fixed")
     assert first["detailed"] == second["detailed"]
     # Renaming a place (so sorting by name changes) does not move its label.
     Place.objects.filter(pk=canary.places[0].pk).update(name="Zzyzx")
-    third, *_ = feedback.build_content(round=canary.round, label_seed="fixed")
+    third, *_ = feedback_content.build_content(round=canary.round, label_seed="fixed")
     assert [p["option_set"] for p in third["detailed"]["proposals"]] == [
         p["option_set"] for p in first["detailed"]["proposals"]
     ]
@@ -331,11 +331,11 @@ def test_a_manual_redaction_applies_after_recompiling_and_blocks_release_until_t
     canary.close()
     admin = canary.world.icb_admin
     summary = compiled(canary, admin)
-    feedback.redaction_add(
+    feedback_review.redaction_add(
         actor=admin, round=canary.round, kind=RedactionKind.REDACT, phrase="lead it"
     )
     summary.refresh_from_db()
-    assert feedback.summary_is_stale(summary)
+    assert feedback_review.summary_is_stale(summary)
     with pytest.raises(ValidationError, match="Recompile"):
         feedback.summary_release(actor=admin, summary=summary)
     summary = compiled(canary, admin)
@@ -350,7 +350,7 @@ def test_keeping_a_false_positive_leaves_the_phrase_in_the_summary(canary: Canar
     canary.submit_all()
     canary.close()
     admin = canary.world.icb_admin
-    feedback.redaction_add(
+    feedback_review.redaction_add(
         actor=admin, round=canary.round, kind=RedactionKind.KEEP, phrase="Coldharbour"
     )
     summary = compiled(canary, admin)
@@ -360,7 +360,7 @@ def test_keeping_a_false_positive_leaves_the_phrase_in_the_summary(canary: Canar
 def test_a_redaction_must_appear_in_some_response(canary: Canary) -> None:
     canary.submit_all()
     with pytest.raises(ValidationError) as error:
-        feedback.redaction_add(
+        feedback_review.redaction_add(
             actor=None, round=canary.round, kind=RedactionKind.REDACT, phrase="not in any answer"
         )
     assert "does not appear" in str(error.value)

@@ -10,12 +10,10 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance.consultation import rounds
-from governance.consultation import services as governance_services
+from core.locking import ConcurrentEditError
+from governance.consultation import responses, round_scheduler, rounds, selectors
 from governance.consultation.models import (
     ConsultationRound,
     DeadlineExtension,
@@ -23,8 +21,10 @@ from governance.consultation.models import (
     ReminderSent,
     RoundStatus,
 )
+from governance.consultation.questions import DEFAULT_QUESTIONS
+from governance.consultation.response_saves import answer_save
+from governance.consultation.responses import response_submit
 from partners.models import AuditEvent, Role
-from partners.services import ConcurrentEditError
 from tests.factories import (
     PlaceFactory,
     complete_response,
@@ -32,7 +32,9 @@ from tests.factories import (
     make_member,
     make_response,
     make_round,
+    round_with_progress,
 )
+from tests.queries import queries_run_by
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,7 @@ def update(consultation: ConsultationRound, actor: Any = None, **changes: Any) -
 def submit(consultation: ConsultationRound, place: Any, lead: Any) -> None:
     response = make_response(round=consultation, place=place)
     complete_response(response=response, actor=lead)
-    governance_services.response_submit(actor=lead, response=response)
+    response_submit(actor=lead, response=response)
 
 
 # Changing a round ---------------------------------------------------------------------------
@@ -172,7 +174,7 @@ def test_questions_cannot_change_once_the_round_has_opened(world, framework):
     consultation = open_round(world, framework)
     with pytest.raises(ValidationError, match="questions can no longer change"):
         rounds.round_questions_replace(actor=None, round=consultation, questions=[{"text": "New"}])
-    assert consultation.questions.count() == len(governance_services.DEFAULT_QUESTIONS)
+    assert consultation.questions.count() == len(DEFAULT_QUESTIONS)
 
 
 def test_milestones_can_change_at_any_time(world, framework):
@@ -222,7 +224,7 @@ def test_closing_now_closes_for_everyone_and_ends_extensions(world, framework):
     assert before <= consultation.closes_at <= timezone.now()
     extension = DeadlineExtension.objects.get(round=consultation)
     assert extension.closes_at == consultation.closes_at
-    assert rounds.round_final_deadline(round=consultation) == consultation.closes_at
+    assert selectors.round_final_deadline(round=consultation) == consultation.closes_at
     event = AuditEvent.objects.get(action="round.close")
     assert "Reason: Timetable moved" in event.summary and "1 extension ended" in event.summary
 
@@ -252,9 +254,12 @@ def test_an_extension_gives_one_place_a_later_deadline(world, framework):
         closes_at=new_deadline,
         reason="Partnership board met late",
     )
-    assert rounds.place_deadline(round=consultation, place=world.place_a) == new_deadline
-    assert rounds.place_deadline(round=consultation, place=world.place_b) == consultation.closes_at
-    assert rounds.round_final_deadline(round=consultation) == new_deadline
+    assert responses.response_deadline(round=consultation, place=world.place_a) == new_deadline
+    assert (
+        responses.response_deadline(round=consultation, place=world.place_b)
+        == consultation.closes_at
+    )
+    assert selectors.round_final_deadline(round=consultation) == new_deadline
     event = AuditEvent.objects.get(action="round.extension")
     assert "Partnership board met late" in event.summary
     assert event.details["reason"] == "Partnership board met late"
@@ -336,7 +341,7 @@ def test_progress_shows_each_places_state_last_activity_and_deadline(world, fram
     consultation = open_round(world, framework)
     response_a = make_response(round=consultation, place=world.place_a)
     question = consultation.questions.first()
-    governance_services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response_a,
         question=question,
@@ -351,7 +356,7 @@ def test_progress_shows_each_places_state_last_activity_and_deadline(world, fram
         closes_at=consultation.closes_at + timedelta(days=5),
         reason="New partnership",
     )
-    rows = {row.place.name: row for row in rounds.round_progress(round=consultation)}
+    rows = {row.place.name: row for row in selectors.round_progress(round=consultation)}
     assert list(rows) == ["Ashford", "Brookfield", "Carrow"]
     assert (rows["Ashford"].state, rows["Ashford"].who) == ("drafting", world.member_a)
     assert rows["Ashford"].last_activity is not None
@@ -363,30 +368,19 @@ def test_progress_shows_each_places_state_last_activity_and_deadline(world, fram
 
 
 def _progress_queries(world: Any, framework: Any, places: int) -> int:
-    extra = [PlaceFactory(system=world.system) for _ in range(places - 2)]
-    consultation = open_round(world, framework, title=f"Round of {places}")
-    for place in [world.place_a, world.place_b, *extra]:
-        response = make_response(round=consultation, place=place)
-        governance_services.answer_save(
-            actor=world.member_a,
-            response=response,
-            question=consultation.questions.first(),
-            text="Some words",
-            expected_version=0,
-        )
-        rounds.deadline_extend(
-            actor=world.icb_admin,
-            round=consultation,
-            place=place,
-            closes_at=consultation.closes_at + timedelta(days=1),
-            reason="More time",
-        )
-    with CaptureQueriesContext(connection) as queries:
-        rows = rounds.round_progress(round=consultation)
+    consultation = round_with_progress(
+        world=world, framework=framework, places=places, title=f"Round of {places}"
+    )
+    rows: list[Any] = []
+
+    def read_the_board() -> None:
+        rows.extend(selectors.round_progress(round=consultation))
         for row in rows:  # everything the board shows
             str(row.who), row.extension.granted_by, row.place.name
+
+    queries = queries_run_by(read_the_board)
     assert len(rows) == places
-    return len(queries)
+    return queries
 
 
 def test_progress_takes_the_same_number_of_queries_for_2_and_8_places(world, framework):
@@ -404,12 +398,12 @@ def test_the_scheduler_opens_a_due_round_once_and_emails_current_leads(
     lead_b = make_member(place=world.place_b, role=Role.PLACE_LEAD)
     consultation = scheduled_round(world, framework)
     later = consultation.opens_at + timedelta(minutes=1)
-    assert rounds.rounds_advance(now=consultation.opens_at - timedelta(minutes=1)) == {
+    assert round_scheduler.rounds_advance(now=consultation.opens_at - timedelta(minutes=1)) == {
         "opened": 0,
         "closed": 0,
     }
     with django_capture_on_commit_callbacks(execute=True):
-        assert rounds.rounds_advance(now=later) == {"opened": 1, "closed": 0}
+        assert round_scheduler.rounds_advance(now=later) == {"opened": 1, "closed": 0}
     consultation.refresh_from_db()
     assert consultation.status == RoundStatus.OPEN
     assert sorted(m.to[0] for m in mail.outbox) == sorted([world.lead_a.email, lead_b.email])
@@ -420,7 +414,7 @@ def test_the_scheduler_opens_a_due_round_once_and_emails_current_leads(
     assert AuditEvent.objects.filter(action="round.open").count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert rounds.rounds_advance(now=later) == {"opened": 0, "closed": 0}
+        assert round_scheduler.rounds_advance(now=later) == {"opened": 0, "closed": 0}
     assert len(mail.outbox) == 2
     assert AuditEvent.objects.filter(action="round.open").count() == 1
 
@@ -431,14 +425,17 @@ def test_the_scheduler_closes_a_round_after_the_last_extension(world, framework)
     rounds.deadline_extend(
         actor=None, round=consultation, place=world.place_a, closes_at=extended_to, reason="Late"
     )
-    assert rounds.rounds_advance(now=consultation.closes_at + timedelta(minutes=1))["closed"] == 0
+    assert (
+        round_scheduler.rounds_advance(now=consultation.closes_at + timedelta(minutes=1))["closed"]
+        == 0
+    )
     consultation.refresh_from_db()
     assert consultation.status == RoundStatus.OPEN
-    assert rounds.rounds_advance(now=extended_to + timedelta(minutes=1)) == {
+    assert round_scheduler.rounds_advance(now=extended_to + timedelta(minutes=1)) == {
         "opened": 0,
         "closed": 1,
     }
-    assert rounds.rounds_advance(now=extended_to + timedelta(minutes=2))["closed"] == 0
+    assert round_scheduler.rounds_advance(now=extended_to + timedelta(minutes=2))["closed"] == 0
     consultation.refresh_from_db()
     assert consultation.status == RoundStatus.CLOSED
     assert AuditEvent.objects.filter(action="round.close").count() == 1
@@ -449,7 +446,7 @@ def test_a_round_already_over_is_closed_without_opening_emails(
 ):
     consultation = scheduled_round(world, framework)
     with django_capture_on_commit_callbacks(execute=True):
-        result = rounds.rounds_advance(now=consultation.closes_at + timedelta(minutes=1))
+        result = round_scheduler.rounds_advance(now=consultation.closes_at + timedelta(minutes=1))
     assert result == {"opened": 0, "closed": 1}
     assert mail.outbox == []
 
@@ -483,7 +480,7 @@ def test_reminders_go_once_to_leads_of_places_that_have_not_submitted(
     make_response(round=consultation, place=world.place_a)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert rounds.round_reminders_send() == 1
+        assert round_scheduler.round_reminders_send() == 1
     assert [m.to for m in mail.outbox] == [[world.lead_a.email]]  # not members, not place B
     reminder = mail.outbox[0]
     assert "2 days left" in reminder.subject and consultation.title in reminder.subject
@@ -501,7 +498,7 @@ def test_reminders_go_once_to_leads_of_places_that_have_not_submitted(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert rounds.round_reminders_send() == 0
+        assert round_scheduler.round_reminders_send() == 0
     assert len(mail.outbox) == 1
 
 
@@ -510,7 +507,7 @@ def test_an_extension_allows_exactly_one_more_reminder(
 ):
     consultation = open_round(world, framework, days_open=3, reminder_days=7)
     with django_capture_on_commit_callbacks(execute=True):
-        assert rounds.round_reminders_send() == 1
+        assert round_scheduler.round_reminders_send() == 1
     rounds.deadline_extend(
         actor=world.icb_admin,
         round=consultation,
@@ -519,8 +516,8 @@ def test_an_extension_allows_exactly_one_more_reminder(
         reason="Board met late",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert rounds.round_reminders_send() == 1
-        assert rounds.round_reminders_send() == 0
+        assert round_scheduler.round_reminders_send() == 1
+        assert round_scheduler.round_reminders_send() == 0
     assert [m.to for m in mail.outbox] == [[world.lead_a.email], [world.lead_a.email]]
     assert "Nobody in Ashford has started the response yet" in mail.outbox[0].body
     assert "the extra time your place was given" in mail.outbox[1].body
@@ -534,19 +531,21 @@ def test_no_reminder_before_the_window_or_when_reminders_are_off(
     open_round(world, framework, days_open=2, reminder_days=0, title="Reminders off")
     scheduled_round(world, framework, title="Not open")
     with django_capture_on_commit_callbacks(execute=True):
-        assert rounds.round_reminders_send() == 0
+        assert round_scheduler.round_reminders_send() == 0
     assert mail.outbox == []
     assert not ReminderSent.objects.exists()
 
 
 def test_reminders_are_due_from_reminder_days_before_the_deadline(world, framework):
     consultation = open_round(world, framework, days_open=20, reminder_days=7)
-    assert rounds.round_reminders_send(now=consultation.closes_at - timedelta(days=8)) == 0
-    assert rounds.round_reminders_send(now=consultation.closes_at - timedelta(days=7)) == 1
-    assert rounds.round_reminders_send(now=consultation.closes_at + timedelta(minutes=1)) == 0
+    assert round_scheduler.round_reminders_send(now=consultation.closes_at - timedelta(days=8)) == 0
+    assert round_scheduler.round_reminders_send(now=consultation.closes_at - timedelta(days=7)) == 1
+    assert (
+        round_scheduler.round_reminders_send(now=consultation.closes_at + timedelta(minutes=1)) == 0
+    )
 
 
-# E-mails sent late (kept while the broker was down, see partners.queue) -----------------------
+# E-mails sent late (kept while the broker was down, see core.outbox) -----------------------
 
 
 def test_an_opening_email_that_runs_after_the_round_closed_sends_nothing(world, framework):
@@ -564,7 +563,7 @@ def test_a_reminder_that_runs_after_its_deadline_sends_nothing(world, framework)
     from governance.consultation.emails import round_reminder_email_send
 
     open_round(world, framework, days_open=3, reminder_days=7)
-    assert rounds.round_reminders_send() == 1  # queued only: no commit in this test
+    assert round_scheduler.round_reminders_send() == 1  # queued only: no commit in this test
     reminder = ReminderSent.objects.get()
     assert round_reminder_email_send(reminder_id=reminder.pk) == 1
     ReminderSent.objects.filter(pk=reminder.pk).update(

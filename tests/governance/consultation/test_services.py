@@ -9,8 +9,27 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from governance.consultation import selectors, services
+from core.uk_time import uk_datetime
+from governance.consultation import selectors
 from governance.consultation.models import Answer, DeadlineExtension, PlaceRating, ResponseStatus
+from governance.consultation.questions import SAME_MODEL_CHOICES
+from governance.consultation.response_history import response_history
+from governance.consultation.response_saves import (
+    EditConflict,
+    answer_save,
+    proposal_save,
+    rating_save,
+)
+from governance.consultation.responses import (
+    IncompleteResponse,
+    is_invited,
+    response_deadline,
+    response_edit_refusal,
+    response_missing_items,
+    response_sheet,
+    response_submit,
+    response_withdraw,
+)
 from partners.models import AuditEvent, Role
 from tests.factories import (
     PlaceFactory,
@@ -27,7 +46,7 @@ pytestmark = pytest.mark.django_db
 def setup(world):
     consultation = make_round(system=world.system)
     response = make_response(round=consultation, place=world.place_a)
-    sheet = services.response_sheet(round=consultation, response=response)
+    sheet = response_sheet(round=consultation, response=response)
     return world, consultation, response, sheet
 
 
@@ -43,16 +62,16 @@ def test_a_round_has_the_seven_default_questions(world):
 def test_autosave_adds_one_to_the_version_each_time_and_records_who(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
-    first = services.answer_save(
+    first = answer_save(
         actor=world.member_a, response=response, question=question, text="A", expected_version=0
     )
     assert first.version == 1 and first.updated_by == world.member_a
-    second = services.answer_save(
+    second = answer_save(
         actor=world.member_a, response=response, question=question, text="AB", expected_version=1
     )
     assert second.version == 2
     # Saving the same words again (a repeated autosave) changes nothing.
-    again = services.answer_save(
+    again = answer_save(
         actor=world.member_a, response=response, question=question, text="AB", expected_version=2
     )
     assert again.version == 2
@@ -63,15 +82,15 @@ def test_two_sessions_editing_one_answer_keep_both_texts_and_overwrite_nothing(s
     world, _, response, sheet = setup
     question = sheet.questions[1]  # free text only
     # Both open the answer at version 0; member A saves first.
-    services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response,
         question=question,
         text="Theirs: one model for all places.",
         expected_version=0,
     )
-    with pytest.raises(services.EditConflict) as caught:
-        services.answer_save(
+    with pytest.raises(EditConflict) as caught:
+        answer_save(
             actor=world.lead_a,
             response=response,
             question=question,
@@ -87,7 +106,7 @@ def test_two_sessions_editing_one_answer_keep_both_texts_and_overwrite_nothing(s
     answer = Answer.objects.get(response=response, question=question)
     assert answer.text == "Theirs: one model for all places." and answer.version == 1
     # "Keep mine": save again against the version that was shown.
-    kept = services.answer_save(
+    kept = answer_save(
         actor=world.lead_a,
         response=response,
         question=question,
@@ -107,7 +126,7 @@ def test_a_rating_conflict_lists_each_differing_field(setup):
         "agreement": "agree",
         "missing_from_analysis": "",
     }
-    services.rating_save(
+    rating_save(
         actor=world.member_a,
         response=response,
         option=option,
@@ -115,8 +134,8 @@ def test_a_rating_conflict_lists_each_differing_field(setup):
         expected_version=0,
         **values,
     )
-    with pytest.raises(services.EditConflict) as caught:
-        services.rating_save(
+    with pytest.raises(EditConflict) as caught:
+        rating_save(
             actor=world.lead_a,
             response=response,
             option=option,
@@ -131,14 +150,14 @@ def test_a_rating_conflict_lists_each_differing_field(setup):
 
 def test_an_invalid_option_set_is_refused_with_the_rule_and_the_rest_is_kept(setup):
     world, _, response, sheet = setup
-    services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response,
         question=sheet.questions[0],
         text="Kept.",
         expected_version=0,
     )
-    saved = services.proposal_save(
+    saved = proposal_save(
         actor=world.member_a,
         response=response,
         option_numbers=[1, 4],
@@ -146,7 +165,7 @@ def test_an_invalid_option_set_is_refused_with_the_rule_and_the_rest_is_kept(set
         expected_version=response.version,
     )
     with pytest.raises(ValidationError) as caught:
-        services.proposal_save(
+        proposal_save(
             actor=world.member_a,
             response=saved,
             option_numbers=[1, 5],
@@ -164,7 +183,7 @@ def test_over_long_text_is_refused_with_a_message(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
     with pytest.raises(ValidationError) as caught:
-        services.answer_save(
+        answer_save(
             actor=world.member_a,
             response=response,
             question=question,
@@ -174,7 +193,7 @@ def test_over_long_text_is_refused_with_a_message(setup):
     assert "5,000 characters or fewer" in caught.value.message_dict["text"][0]
     assert not Answer.objects.exists()
     with pytest.raises(ValidationError):
-        services.rating_save(
+        rating_save(
             actor=world.member_a,
             response=response,
             option=sheet.options[0],
@@ -191,7 +210,7 @@ def test_over_long_text_is_refused_with_a_message(setup):
 def test_html_is_stored_as_typed(setup):
     world, _, response, sheet = setup
     text = "<script>alert('x')</script> & <b>bold</b>"
-    answer = services.answer_save(
+    answer = answer_save(
         actor=world.member_a,
         response=response,
         question=sheet.questions[0],
@@ -204,8 +223,8 @@ def test_html_is_stored_as_typed(setup):
 
 def test_submit_lists_every_missing_item_with_its_anchor(setup):
     world, _, response, sheet = setup
-    with pytest.raises(services.IncompleteResponse) as caught:
-        services.response_submit(actor=world.lead_a, response=response)
+    with pytest.raises(IncompleteResponse) as caught:
+        response_submit(actor=world.lead_a, response=response)
     anchors = [item.anchor for item in caught.value.items]
     assert anchors[:2] == ["proposal-options", "proposal-case"]
     assert len([a for a in anchors if a.startswith("rating-")]) == 15
@@ -219,29 +238,29 @@ def test_submit_lists_every_missing_item_with_its_anchor(setup):
 def test_submit_withdraw_and_resubmit(setup):
     world, _, response, _ = setup
     response = complete_response(response=response, actor=world.member_a)
-    assert services.response_missing_items(response=response) == []
-    submitted = services.response_submit(actor=world.lead_a, response=response)
+    assert response_missing_items(response=response) == []
+    submitted = response_submit(actor=world.lead_a, response=response)
     assert submitted.status == ResponseStatus.SUBMITTED
     assert submitted.submitted_by == world.lead_a
     # Submitted: locked.
     with pytest.raises(ValidationError, match="withdraw it"):
-        services.proposal_save(
+        proposal_save(
             actor=world.member_a,
             response=submitted,
             option_numbers=[2],
             case="Changed",
             expected_version=submitted.version,
         )
-    withdrawn = services.response_withdraw(actor=world.lead_a, response=submitted)
+    withdrawn = response_withdraw(actor=world.lead_a, response=submitted)
     assert withdrawn.status == ResponseStatus.WITHDRAWN
-    changed = services.proposal_save(
+    changed = proposal_save(
         actor=world.member_a,
         response=withdrawn,
         option_numbers=[2, 3],
         case="Changed",
         expected_version=withdrawn.version,
     )
-    again = services.response_submit(actor=world.lead_a, response=changed)
+    again = response_submit(actor=world.lead_a, response=changed)
     assert again.status == ResponseStatus.SUBMITTED
     assert again.proposed_option_set == "2+3"
 
@@ -250,14 +269,14 @@ def test_a_member_may_not_submit_or_withdraw(setup):
     world, _, response, _ = setup
     response = complete_response(response=response, actor=world.member_a)
     with pytest.raises(ValidationError, match="Only a place lead"):
-        services.response_submit(actor=world.member_a, response=response)
+        response_submit(actor=world.member_a, response=response)
     # A lead of another place is not a lead of this one.
     other_lead = make_member(place=world.place_b, role=Role.PLACE_LEAD)
     with pytest.raises(ValidationError, match="Only a place lead"):
-        services.response_submit(actor=other_lead, response=response)
-    submitted = services.response_submit(actor=world.lead_a, response=response)
+        response_submit(actor=other_lead, response=response)
+    submitted = response_submit(actor=world.lead_a, response=response)
     with pytest.raises(ValidationError, match="Only a place lead"):
-        services.response_withdraw(actor=world.member_a, response=submitted)
+        response_withdraw(actor=world.member_a, response=submitted)
 
 
 def test_after_the_deadline_edits_and_submission_are_refused_showing_it(setup):
@@ -267,13 +286,13 @@ def test_after_the_deadline_edits_and_submission_are_refused_showing_it(setup):
     consultation.closes_at = timezone.now() - timedelta(minutes=1)
     consultation.save()
     response.refresh_from_db()
-    deadline = services.uk_datetime(consultation.closes_at)
+    deadline = uk_datetime(consultation.closes_at)
     assert "(UK time)" in deadline
     with pytest.raises(ValidationError) as caught:
-        services.response_submit(actor=world.lead_a, response=response)
+        response_submit(actor=world.lead_a, response=response)
     assert deadline in caught.value.messages[0]
     with pytest.raises(ValidationError) as caught:
-        services.answer_save(
+        answer_save(
             actor=world.member_a,
             response=response,
             question=sheet.questions[0],
@@ -286,39 +305,39 @@ def test_after_the_deadline_edits_and_submission_are_refused_showing_it(setup):
 def test_withdrawal_after_the_deadline_is_refused(setup):
     world, consultation, response, _ = setup
     response = complete_response(response=response, actor=world.member_a)
-    submitted = services.response_submit(actor=world.lead_a, response=response)
+    submitted = response_submit(actor=world.lead_a, response=response)
     consultation.opens_at = timezone.now() - timedelta(days=20)
     consultation.closes_at = timezone.now() - timedelta(minutes=1)
     consultation.save()
     with pytest.raises(ValidationError, match="closed"):
-        services.response_withdraw(actor=world.lead_a, response=submitted)
+        response_withdraw(actor=world.lead_a, response=submitted)
 
 
 def test_history_records_who_changed_what_with_a_readable_diff(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
-    services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response,
         question=question,
         text="We prefer option one.",
         expected_version=0,
     )
-    services.answer_save(
+    answer_save(
         actor=world.lead_a,
         response=response,
         question=question,
         text="We prefer options one and four.",
         expected_version=1,
     )
-    services.proposal_save(
+    proposal_save(
         actor=world.member_a,
         response=response,
         option_numbers=[1, 4],
         case="Case.",
         expected_version=response.version,
     )
-    changes = services.response_history(response=response)
+    changes = response_history(response=response)
     answer_changes = [c for c in changes if c.what.startswith("Question 1")]
     assert [c.who for c in answer_changes] == [world.lead_a, world.member_a]
     newest = answer_changes[0]
@@ -333,14 +352,14 @@ def test_history_folds_one_persons_quick_saves_into_one_change(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
     for version, text in enumerate(["W", "We", "We agree"]):
-        services.answer_save(
+        answer_save(
             actor=world.member_a,
             response=response,
             question=question,
             text=text,
             expected_version=version,
         )
-    changes = [c for c in services.response_history(response=response) if "Question" in c.what]
+    changes = [c for c in response_history(response=response) if "Question" in c.what]
     assert len(changes) == 1
     assert changes[0].old == "" and changes[0].new == "We agree"
 
@@ -350,7 +369,7 @@ def test_a_first_save_with_a_stale_version_is_saved_not_crashed(setup):
     so the save goes through."""
     _world, consultation, response, _sheet = setup
     question = consultation.questions.first()
-    answer = services.answer_save(
+    answer = answer_save(
         actor=None, response=response, question=question, text="First words", expected_version=7
     )
     assert (answer.version, answer.text) == (1, "First words")
@@ -362,8 +381,8 @@ def test_a_first_save_with_a_stale_version_is_saved_not_crashed(setup):
 def test_a_fixed_answer_is_saved_with_the_text_under_one_version(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
-    assert question.choices == services.SAME_MODEL_CHOICES
-    chosen = services.answer_save(
+    assert question.choices == SAME_MODEL_CHOICES
+    chosen = answer_save(
         actor=world.member_a,
         response=response,
         question=question,
@@ -373,7 +392,7 @@ def test_a_fixed_answer_is_saved_with_the_text_under_one_version(setup):
     )
     assert (chosen.choice, chosen.text, chosen.version) == ("Not sure", "", 1)
     # Text alone (no choice given) keeps the choice; a changed choice is a new version.
-    explained = services.answer_save(
+    explained = answer_save(
         actor=world.member_a,
         response=response,
         question=question,
@@ -381,16 +400,16 @@ def test_a_fixed_answer_is_saved_with_the_text_under_one_version(setup):
         expected_version=1,
     )
     assert (explained.choice, explained.version) == ("Not sure", 2)
-    changed = services.answer_save(
+    changed = answer_save(
         actor=world.member_a,
         response=response,
         question=question,
         text=explained.text,
-        choice=services.SAME_MODEL_CHOICES[1],
+        choice=SAME_MODEL_CHOICES[1],
         expected_version=2,
     )
-    assert (changed.choice, changed.version) == (services.SAME_MODEL_CHOICES[1], 3)
-    cleared = services.answer_save(
+    assert (changed.choice, changed.version) == (SAME_MODEL_CHOICES[1], 3)
+    cleared = answer_save(
         actor=world.member_a,
         response=response,
         question=question,
@@ -408,7 +427,7 @@ def test_a_fixed_answer_is_saved_with_the_text_under_one_version(setup):
 def test_a_choice_that_is_not_offered_is_refused_and_nothing_is_saved(setup):
     world, _, response, sheet = setup
     with pytest.raises(ValidationError) as caught:
-        services.answer_save(
+        answer_save(
             actor=world.member_a,
             response=response,
             question=sheet.questions[0],
@@ -420,7 +439,7 @@ def test_a_choice_that_is_not_offered_is_refused_and_nothing_is_saved(setup):
     assert "Choose one of the answers to question 1" in message
     assert "Not sure" in message
     with pytest.raises(ValidationError, match="no fixed answers"):
-        services.answer_save(
+        answer_save(
             actor=world.member_a,
             response=response,
             question=sheet.questions[1],
@@ -434,16 +453,16 @@ def test_a_choice_that_is_not_offered_is_refused_and_nothing_is_saved(setup):
 def test_a_stale_choice_is_a_conflict_showing_both_choices_and_both_texts(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
-    services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response,
         question=question,
         text="One model is simpler.",
-        choice=services.SAME_MODEL_CHOICES[0],
+        choice=SAME_MODEL_CHOICES[0],
         expected_version=0,
     )
-    with pytest.raises(services.EditConflict) as caught:
-        services.answer_save(
+    with pytest.raises(EditConflict) as caught:
+        answer_save(
             actor=world.lead_a,
             response=response,
             question=question,
@@ -453,11 +472,11 @@ def test_a_stale_choice_is_a_conflict_showing_both_choices_and_both_texts(setup)
         )
     fields = {f.label: (f.theirs, f.yours) for f in caught.value.fields}
     assert fields == {
-        "Chosen answer": (services.SAME_MODEL_CHOICES[0], "Not sure"),
+        "Chosen answer": (SAME_MODEL_CHOICES[0], "Not sure"),
         "Answer": ("One model is simpler.", ""),
     }
     answer = Answer.objects.get()
-    assert (answer.choice, answer.version) == (services.SAME_MODEL_CHOICES[0], 1)
+    assert (answer.choice, answer.version) == (SAME_MODEL_CHOICES[0], 1)
 
 
 def test_a_required_question_with_fixed_answers_needs_a_choice_not_text(setup):
@@ -465,9 +484,9 @@ def test_a_required_question_with_fixed_answers_needs_a_choice_not_text(setup):
     first, second = sheet.questions[0], sheet.questions[1]
 
     def missing_labels():
-        return [item.label for item in services.response_missing_items(response=response)]
+        return [item.label for item in response_missing_items(response=response)]
 
-    services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response,
         question=first,
@@ -475,7 +494,7 @@ def test_a_required_question_with_fixed_answers_needs_a_choice_not_text(setup):
         expected_version=0,
     )
     assert "Choose an answer to question 1" in missing_labels()
-    services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response,
         question=first,
@@ -483,7 +502,7 @@ def test_a_required_question_with_fixed_answers_needs_a_choice_not_text(setup):
         choice="Not sure",
         expected_version=1,
     )
-    services.answer_save(
+    answer_save(
         actor=world.member_a, response=response, question=second, text="", expected_version=0
     )
     labels = missing_labels()
@@ -494,7 +513,7 @@ def test_a_required_question_with_fixed_answers_needs_a_choice_not_text(setup):
 def test_history_shows_a_changed_choice(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
-    services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response,
         question=question,
@@ -502,19 +521,19 @@ def test_history_shows_a_changed_choice(setup):
         choice="Not sure",
         expected_version=0,
     )
-    services.answer_save(
+    answer_save(
         actor=world.lead_a,
         response=response,
         question=question,
         text="",
-        choice=services.SAME_MODEL_CHOICES[0],
+        choice=SAME_MODEL_CHOICES[0],
         expected_version=1,
     )
     changes = [
-        c for c in services.response_history(response=response) if c.what.endswith("Chosen answer")
+        c for c in response_history(response=response) if c.what.endswith("Chosen answer")
     ]
     assert [(c.who, c.old, c.new) for c in changes] == [
-        (world.lead_a, "Not sure", services.SAME_MODEL_CHOICES[0]),
+        (world.lead_a, "Not sure", SAME_MODEL_CHOICES[0]),
         (world.member_a, "", "Not sure"),
     ]
     assert changes[0].what == "Question 1: Chosen answer"
@@ -541,13 +560,13 @@ def test_an_extension_lets_one_place_keep_editing_after_the_round_closes(setup):
         reason="Partnership board meets late this month",
         granted_by=world.icb_admin,
     )
-    assert services.response_deadline(round=consultation, place=world.place_a) == extended_to
-    assert services.response_deadline(round=consultation, place=world.place_b) == (
+    assert response_deadline(round=consultation, place=world.place_a) == extended_to
+    assert response_deadline(round=consultation, place=world.place_b) == (
         consultation.closes_at
     )
     response_a.refresh_from_db()
-    assert services.response_edit_refusal(response_a) is None
-    saved = services.answer_save(
+    assert response_edit_refusal(response_a) is None
+    saved = answer_save(
         actor=world.member_a,
         response=response_a,
         question=sheet.questions[1],
@@ -556,7 +575,7 @@ def test_an_extension_lets_one_place_keep_editing_after_the_round_closes(setup):
     )
     assert saved.version == 1
     with pytest.raises(ValidationError, match="This round closed at"):
-        services.answer_save(
+        answer_save(
             actor=world.member_b,
             response=response_b,
             question=sheet.questions[1],
@@ -565,8 +584,8 @@ def test_an_extension_lets_one_place_keep_editing_after_the_round_closes(setup):
         )
     # The extended place's lead can submit and withdraw until the extended deadline.
     complete = complete_response(response=response_a, actor=world.member_a)
-    submitted = services.response_submit(actor=world.lead_a, response=complete)
-    assert services.response_withdraw(actor=world.lead_a, response=submitted).status == (
+    submitted = response_submit(actor=world.lead_a, response=complete)
+    assert response_withdraw(actor=world.lead_a, response=submitted).status == (
         ResponseStatus.WITHDRAWN
     )
 
@@ -579,8 +598,8 @@ def test_an_extension_that_has_passed_refuses_with_the_extended_deadline(setup):
         round=consultation, place=world.place_a, closes_at=extended_to, reason="Late board"
     )
     response.refresh_from_db()
-    refusal = services.response_edit_refusal(response)
-    assert refusal and services.uk_datetime(extended_to) in refusal
+    refusal = response_edit_refusal(response)
+    assert refusal and uk_datetime(extended_to) in refusal
     assert "extended deadline" in refusal
 
 
@@ -592,7 +611,7 @@ def test_an_extension_earlier_than_the_round_does_not_shorten_it(setup):
         closes_at=consultation.closes_at - timedelta(days=2),
         reason="Granted before the round was extended",
     )
-    assert services.response_deadline(round=consultation, place=world.place_a) == (
+    assert response_deadline(round=consultation, place=world.place_a) == (
         consultation.closes_at
     )
 
@@ -609,7 +628,7 @@ def test_a_place_not_invited_cannot_start_or_save_a_response(world):
     question = consultation.questions.first()
     consultation.invited_places.set([world.place_b])
     with pytest.raises(ValidationError, match="not invited"):
-        services.answer_save(
+        answer_save(
             actor=world.member_a,
             response=response,
             question=question,
@@ -659,5 +678,5 @@ def test_a_new_place_is_not_invited_to_a_round_made_before_it(world):
         milestones=[{"title": "Board decision", "due_on": date.today() + timedelta(days=40)}],
     )
     newcomer = PlaceFactory(system=world.system)
-    assert not services.is_invited(round=consultation, place=newcomer)
-    assert services.is_invited(round=consultation, place=world.place_a)
+    assert not is_invited(round=consultation, place=newcomer)
+    assert is_invited(round=consultation, place=world.place_a)

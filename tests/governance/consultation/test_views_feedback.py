@@ -9,12 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.consultation import services as governance_services
 from governance.consultation.models import (
     ConsultationRound,
     FeedbackSummary,
@@ -23,6 +20,8 @@ from governance.consultation.models import (
     RoundStatus,
     SummaryExport,
 )
+from governance.consultation.response_saves import proposal_save
+from governance.consultation.responses import response_submit
 from partners.models import AuditEvent, Organisation, Place, Role
 from tests.conftest import World
 from tests.factories import (
@@ -33,6 +32,7 @@ from tests.factories import (
     make_response,
     make_round,
 )
+from tests.queries import page_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ class Consultation:
                 response=make_response(round=self.round, place=place), actor=lead
             )
             other = self.places[(index + 1) % len(self.places)].name
-            response = governance_services.proposal_save(
+            response = proposal_save(
                 actor=lead,
                 response=response,
                 option_numbers=[1, 4],
@@ -82,7 +82,7 @@ class Consultation:
                 f"{other}. We meet at the old mill.",
                 expected_version=response.version,
             )
-            governance_services.response_submit(actor=lead, response=response)
+            response_submit(actor=lead, response=response)
         ConsultationRound.objects.filter(pk=self.round.pk).update(
             closes_at=timezone.now() - timedelta(hours=1), status=RoundStatus.CLOSED
         )
@@ -93,7 +93,7 @@ class Consultation:
         return [place.name for place in self.places] + [ORGANISATION, self.person]
 
     def url(self, name: str, *args: Any) -> str:
-        return reverse(f"summary_admin:{name}", args=[self.world.system.slug, self.round.pk, *args])
+        return reverse(f"console:{name}", args=[self.world.system.slug, self.round.pk, *args])
 
     def feedback_url(self, name: str, *args: Any) -> str:
         return reverse(f"feedback:{name}", args=[self.world.system.slug, self.round.pk, *args])
@@ -118,13 +118,13 @@ def compile_now(client, consultation, capture, **headers: Any):
     """Compile through the page; with no broker the job runs as soon as the request's
     transaction commits."""
     with capture(execute=True):
-        response = client.post(consultation.url("compile"), **headers)
+        response = client.post(consultation.url("summary_compile"), **headers)
     assert consultation.summary.state == JobState.COMPLETE, consultation.summary.error
     return response
 
 
 def release_now(client, consultation):
-    response = client.post(consultation.url("release"))
+    response = client.post(consultation.url("summary_release"))
     assert response.status_code == 302
     assert consultation.summary.is_released
 
@@ -133,7 +133,7 @@ def test_a_round_not_compiled_yet_offers_to_compile_it(admin, consultation):
     page = admin.get(consultation.url("summary")).content.decode()
     assert "Not compiled yet" in page
     assert "Compile the summary" in page
-    assert f'action="{consultation.url("compile")}"' in page
+    assert f'action="{consultation.url("summary_compile")}"' in page
     assert "hx-trigger" not in page
 
 
@@ -153,14 +153,14 @@ def test_compiling_through_the_page_shows_a_complete_anonymised_preview(
     for name in consultation.names:
         assert name not in page, name
     for fmt in FORMATS:
-        assert consultation.url("download", fmt) in page
-    assert consultation.url("review") in page
+        assert consultation.url("summary_download", fmt) in page
+    assert consultation.url("summary_review") in page
     assert "hx-trigger" not in page  # complete: nothing polls
 
 
 def test_a_compilation_refused_says_why(admin, world):
     open_round = make_round(system=world.system)
-    url = reverse("summary_admin:compile", args=[world.system.slug, open_round.pk])
+    url = reverse("console:summary_compile", args=[world.system.slug, open_round.pk])
 
     page = admin.post(url, follow=True).content.decode()
     assert "There is a problem" in page and "The round is still open" in page
@@ -181,9 +181,11 @@ def test_release_is_refused_below_the_threshold_with_the_reason(
     assert "Only 2 places responded" in page
     assert 'disabled aria-disabled="true" aria-describedby="release-refusal"' in page
 
-    page = admin.post(consultation.url("release"), follow=True).content.decode()
+    page = admin.post(consultation.url("summary_release"), follow=True).content.decode()
     assert "There is a problem" in page and "Only 2 places responded" in page
-    partial = admin.post(consultation.url("release"), HTTP_HX_REQUEST="true").content.decode()
+    partial = admin.post(
+        consultation.url("summary_release"), HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "<html" not in partial and "Only 2 places responded" in partial
     assert not consultation.summary.is_released
 
@@ -232,12 +234,12 @@ def test_the_admin_downloads_from_the_console_and_each_download_is_audited(
     admin, world, consultation, django_capture_on_commit_callbacks
 ):
     compile_now(admin, consultation, django_capture_on_commit_callbacks)
-    response = admin.get(consultation.url("download", "csv"))
+    response = admin.get(consultation.url("summary_download", "csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
     assert AuditEvent.objects.filter(action="summary.download", actor=world.icb_admin).count() == 1
-    assert admin.get(consultation.url("download", "txt")).status_code == 404
+    assert admin.get(consultation.url("summary_download", "txt")).status_code == 404
 
 
 def test_an_unreleased_summary_and_the_console_are_not_found_for_the_advisory_group(
@@ -251,16 +253,16 @@ def test_an_unreleased_summary_and_the_console_are_not_found_for_the_advisory_gr
     assert "No summary has been released yet" in listing
     assert client.get(consultation.feedback_url("summary")).status_code == 404
     assert client.get(consultation.feedback_url("download", "pdf")).status_code == 404
-    for name in ("summary", "progress", "review"):
+    for name in ("summary", "summary_progress", "summary_review"):
         assert client.get(consultation.url(name)).status_code == 404, name
-    assert client.get(consultation.url("download", "pdf")).status_code == 404
-    assert client.post(consultation.url("release")).status_code == 404
+    assert client.get(consultation.url("summary_download", "pdf")).status_code == 404
+    assert client.post(consultation.url("summary_release")).status_code == 404
     assert not consultation.summary.is_released
 
     # A released summary, once withdrawn, is gone again.
     client.force_login(world.icb_admin)
     release_now(client, consultation)
-    client.post(consultation.url("withdraw"))
+    client.post(consultation.url("summary_withdraw"))
     client.force_login(world.advisory)
     assert client.get(consultation.feedback_url("summary")).status_code == 404
 
@@ -272,7 +274,7 @@ def test_an_unreleased_summary_and_the_console_are_not_found_for_the_advisory_gr
 def test_the_review_page_shows_both_texts_and_highlights_what_is_removed(
     admin, world, consultation
 ):
-    page = admin.get(consultation.url("review")).content.decode()
+    page = admin.get(consultation.url("summary_review")).content.decode()
     assert "As written" in page and "In the summary" in page
     assert '<mark class="app-redaction app-redaction--place">' in page
     assert '<mark class="app-redaction app-redaction--organisation">' in page
@@ -284,7 +286,9 @@ def test_the_review_page_shows_both_texts_and_highlights_what_is_removed(
     assert f'name="phrase" value="{world.place_b.name}"' in page
     everyone = page.count('class="app-review-item"')
 
-    filtered = admin.get(consultation.url("review"), {"place": world.place_b.pk}).content.decode()
+    filtered = admin.get(
+        consultation.url("summary_review"), {"place": world.place_b.pk}
+    ).content.decode()
     assert 0 < filtered.count('class="app-review-item"') < everyone
     assert f"{world.place_a.name} <span" not in filtered
     assert f'<option value="{world.place_b.pk}" selected>' in filtered
@@ -298,12 +302,14 @@ def test_a_redaction_makes_the_summary_stale_until_it_is_recompiled(
         consultation.url("redaction_add"),
         {"kind": "redact", "phrase": "the old mill", "note": "A landmark"},
     )
-    assert response.status_code == 302 and response["Location"] == consultation.url("review")
+    assert response.status_code == 302 and response["Location"] == consultation.url(
+        "summary_review"
+    )
 
     page = admin.get(consultation.url("summary")).content.decode()
     assert "Recompile before releasing" in page
     assert "Redactions changed after the summary was compiled" in page
-    admin.post(consultation.url("release"))
+    admin.post(consultation.url("summary_release"))
     assert not consultation.summary.is_released
 
     compile_now(admin, consultation, django_capture_on_commit_callbacks)
@@ -382,9 +388,9 @@ def test_the_progress_panel_polls_while_busy_and_stops_when_complete(
     FeedbackSummary.objects.filter(round=consultation.round).update(
         state=JobState.RUNNING, stage="Writing the PDF file", progress=60
     )
-    html = admin.get(consultation.url("progress"), HTTP_HX_REQUEST="true").content.decode()
+    html = admin.get(consultation.url("summary_progress"), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in html
-    assert f'hx-get="{consultation.url("progress")}" hx-trigger="every 2s"' in html
+    assert f'hx-get="{consultation.url("summary_progress")}" hx-trigger="every 2s"' in html
     assert '<progress id="summary-progress"' in html and 'value="60"' in html
     assert '<label class="nhsuk-label" for="summary-progress">Writing the PDF file</label>' in html
     assert "Release to the advisory group" not in html
@@ -394,22 +400,15 @@ def test_the_progress_panel_polls_while_busy_and_stops_when_complete(
     FeedbackSummary.objects.filter(round=consultation.round).update(
         state=JobState.COMPLETE, stage="Complete", progress=100
     )
-    html = admin.get(consultation.url("progress"), HTTP_HX_REQUEST="true").content.decode()
+    html = admin.get(consultation.url("summary_progress"), HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in html
     assert "Release to the advisory group" in html
 
     FeedbackSummary.objects.filter(round=consultation.round).update(
         state=JobState.FAILED, error="RuntimeError: the disk is full"
     )
-    html = admin.get(consultation.url("progress")).content.decode()
+    html = admin.get(consultation.url("summary_progress")).content.decode()
     assert "Compilation failed" in html and "the disk is full" in html and "Try again" in html
-
-
-def _summary_page_queries(client, consultation) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(consultation.url("summary"))
-    assert response.status_code == 200
-    return len(queries)
 
 
 def test_the_summary_page_query_count_stays_flat(
@@ -417,10 +416,10 @@ def test_the_summary_page_query_count_stays_flat(
 ):
     compile_now(admin, consultation, django_capture_on_commit_callbacks)
     admin.post(consultation.url("redaction_add"), {"kind": "redact", "phrase": "old mill"})
-    few = _summary_page_queries(admin, consultation)
+    few = page_query_count(admin, consultation.url("summary"))
 
     bigger = Consultation(world, responses=5, framework=consultation.round.framework)
     compile_now(admin, bigger, django_capture_on_commit_callbacks)
     for phrase in ("old mill", "the old mill", "meet at the old"):
         admin.post(bigger.url("redaction_add"), {"kind": "redact", "phrase": phrase})
-    assert _summary_page_queries(admin, bigger) == few
+    assert page_query_count(admin, bigger.url("summary")) == few

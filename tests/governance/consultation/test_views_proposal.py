@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.consultation import services
+from core.uk_time import uk_datetime
 from governance.consultation.models import Answer, DeadlineExtension, PlaceResponse, ResponseStatus
+from governance.consultation.questions import SAME_MODEL_CHOICES
+from governance.consultation.response_saves import answer_save, rating_save
+from governance.consultation.responses import response_sheet
 from partners.models import Role
 from tests.factories import complete_response, make_member, make_response, make_round
 
@@ -101,7 +104,7 @@ def test_without_javascript_a_section_saves_every_answer(client, world, consulta
 def test_a_conflict_shows_both_texts_and_keep_mine_and_use_theirs(client, world, consultation):
     question = consultation.questions.first()
     response = make_response(round=consultation, place=world.place_a)
-    services.answer_save(
+    answer_save(
         actor=world.lead_a,
         response=response,
         question=question,
@@ -153,7 +156,7 @@ def test_an_invalid_set_is_refused_with_the_rule_in_the_status(client, world, co
 def test_html_in_answers_is_always_shown_escaped(client, world, consultation):
     question = consultation.questions.first()
     response = make_response(round=consultation, place=world.place_a)
-    services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response,
         question=question,
@@ -230,9 +233,9 @@ def test_a_round_of_another_system_is_not_found(client, world):
 
 def fill(world, consultation, ratings: int) -> None:
     response = make_response(round=consultation, place=world.place_a)
-    sheet = services.response_sheet(round=consultation, response=response)
+    sheet = response_sheet(round=consultation, response=response)
     for question in sheet.questions:
-        services.answer_save(
+        answer_save(
             actor=world.member_a,
             response=response,
             question=question,
@@ -241,7 +244,7 @@ def fill(world, consultation, ratings: int) -> None:
         )
     cells = [(o, p) for o in sheet.options for p in sheet.principles][:ratings]
     for option, principle in cells:
-        services.rating_save(
+        rating_save(
             actor=world.lead_a,
             response=response,
             option=option,
@@ -289,7 +292,7 @@ def test_a_question_with_fixed_answers_shows_radios_above_its_text(client, world
     key = f"answer-{question.pk}"
     client.force_login(world.member_a)
     page = client.get(urls(world, consultation, "response")).content.decode()
-    for n, choice in enumerate(services.SAME_MODEL_CHOICES, 1):
+    for n, choice in enumerate(SAME_MODEL_CHOICES, 1):
         assert f'id="{key}-choice-{n}" name="{key}-choice" type="radio" value="{choice}"' in page
     assert page.index(f'name="{key}-choice"') < page.index(f'name="{key}-text"')
     assert "Explain your answer (optional)" in page
@@ -325,12 +328,12 @@ def test_a_choice_conflict_shows_both_choices_and_texts(client, world, consultat
     question = consultation.questions.first()
     key = f"answer-{question.pk}"
     response = make_response(round=consultation, place=world.place_a)
-    services.answer_save(
+    answer_save(
         actor=world.lead_a,
         response=response,
         question=question,
         text="Simpler for everyone.",
-        choice=services.SAME_MODEL_CHOICES[0],
+        choice=SAME_MODEL_CHOICES[0],
         expected_version=0,
     )
     client.force_login(world.member_a)
@@ -340,10 +343,10 @@ def test_a_choice_conflict_shows_both_choices_and_texts(client, world, consultat
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert "Chosen answer: theirs" in html and "Chosen answer: yours" in html
-    assert services.SAME_MODEL_CHOICES[0] in html and "Not sure" in html
+    assert SAME_MODEL_CHOICES[0] in html and "Not sure" in html
     assert "Simpler for everyone." in html and "We are unsure." in html
     assert "Keep mine" in html and "Use theirs" in html
-    assert Answer.objects.get().choice == services.SAME_MODEL_CHOICES[0]
+    assert Answer.objects.get().choice == SAME_MODEL_CHOICES[0]
 
 
 def test_without_javascript_the_answers_section_saves_choices(client, world, consultation):
@@ -380,7 +383,7 @@ def test_without_javascript_the_answers_section_saves_choices(client, world, con
 def test_the_read_only_page_and_history_show_the_choice(client, world, consultation):
     question = consultation.questions.first()
     response = make_response(round=consultation, place=world.place_a)
-    services.answer_save(
+    answer_save(
         actor=world.member_a,
         response=response,
         question=question,
@@ -422,7 +425,7 @@ def test_an_extended_place_keeps_editing_after_the_round_closes(client, world):
     question = list(consultation.questions.all())[1]
     client.force_login(world.member_a)
     page = client.get(urls(world, consultation, "response")).content.decode()
-    assert f"You have until {services.uk_datetime(extended_to)}, extended by the ICB" in page
+    assert f"You have until {uk_datetime(extended_to)}, extended by the ICB" in page
     assert "Confidential" not in page  # the reason is for the ICB only
     assert "<textarea" in page
     key = f"answer-{question.pk}"

@@ -9,7 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.locking import ConcurrentEditError
 from governance.structures import committees as svc
+from governance.structures import selectors, terms_of_reference
 from governance.structures.models import (
     TOR_SECTIONS,
     CommitteeKind,
@@ -19,21 +21,16 @@ from governance.structures.models import (
 )
 from governance.structures.tor_documents import tor_docx, tor_pdf
 from partners.models import AuditEvent, PlacePartner, Sector
-from partners.services import ConcurrentEditError
-from tests.factories import OrganisationFactory, PlacePartnerFactory, UserFactory
-from tests.factories_structures import (
+from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
+    OrganisationFactory,
     TermsOfReferenceFactory,
+    UserFactory,
+    partner_in,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def partner(place, **kwargs):
-    organisation = OrganisationFactory(system=place.system, **kwargs)
-    PlacePartnerFactory(place=place, organisation=organisation)
-    return organisation
 
 
 def board(world, name="Ashford Partnership Board", **kwargs):
@@ -54,7 +51,7 @@ def error_fields(excinfo) -> dict[str, str]:
 
 
 def test_a_committee_is_created_and_audited(world):
-    icb = partner(world.place_a, sector=Sector.ICB)
+    icb = partner_in(world.place_a, sector=Sector.ICB)
     committee = board(
         world, accountable_to_organisation=icb, quorum_sectors=["icb", "icb", "acute_trust"]
     )
@@ -93,7 +90,7 @@ def test_accountable_to_an_organisation_that_is_not_a_partner_is_refused(world):
 
 def test_accountable_to_a_committee_and_an_organisation_at_once_is_refused(world):
     parent = board(world, name="Parent")
-    icb = partner(world.place_a)
+    icb = partner_in(world.place_a)
     with pytest.raises(ValidationError) as excinfo:
         board(world, name="Child", accountable_to_committee=parent, accountable_to_organisation=icb)
     assert "not both" in error_fields(excinfo)["accountable_to_organisation"]
@@ -138,7 +135,7 @@ def test_deactivate_is_refused_while_an_active_sub_committee_answers_to_it(world
 
 def test_a_committee_with_no_voting_members_may_exist(world):
     committee = board(world)
-    organisation = partner(world.place_a)
+    organisation = partner_in(world.place_a)
     svc.committee_member_add(
         actor=None,
         committee=committee,
@@ -154,12 +151,12 @@ def test_a_committee_with_no_voting_members_may_exist(world):
 
 def test_a_seat_is_held_for_a_partner_of_the_place(world):
     committee = board(world)
-    inside = partner(world.place_a, name="Ashford Council")
+    inside = partner_in(world.place_a, name="Ashford Council")
     member = svc.committee_member_add(
         actor=world.lead_a, committee=committee, organisation=inside, role_title="Director"
     )
     assert member.pk and AuditEvent.objects.filter(action="committee.member_add").exists()
-    outside = partner(world.place_b, name="Brookfield Trust")
+    outside = partner_in(world.place_b, name="Brookfield Trust")
     with pytest.raises(ValidationError) as excinfo:
         svc.committee_member_add(
             actor=None, committee=committee, organisation=outside, role_title="Director"
@@ -169,7 +166,7 @@ def test_a_seat_is_held_for_a_partner_of_the_place(world):
 
 def test_a_named_person_needs_a_current_role_in_the_system(world):
     committee = board(world)
-    organisation = partner(world.place_a)
+    organisation = partner_in(world.place_a)
     svc.committee_member_add(
         actor=None,
         committee=committee,
@@ -194,7 +191,7 @@ def test_a_named_person_needs_a_current_role_in_the_system(world):
 )
 def test_one_chair_and_one_vice_chair(world, position, label):
     committee = board(world)
-    organisation = partner(world.place_a, name="Ashford Council")
+    organisation = partner_in(world.place_a, name="Ashford Council")
     svc.committee_member_add(
         actor=None,
         committee=committee,
@@ -215,7 +212,7 @@ def test_one_chair_and_one_vice_chair(world, position, label):
 def test_member_update_and_remove_are_audited(world):
     committee = board(world)
     member = svc.committee_member_add(
-        actor=None, committee=committee, organisation=partner(world.place_a), role_title="A"
+        actor=None, committee=committee, organisation=partner_in(world.place_a), role_title="A"
     )
     svc.committee_member_update(actor=world.lead_a, member=member, role_title="B", voting=False)
     member.refresh_from_db()
@@ -231,25 +228,25 @@ def test_member_update_and_remove_are_audited(world):
 
 def test_versions_move_from_draft_to_approved_and_supersede_the_previous_one(world):
     committee = board(world)
-    first = svc.tor_create_draft(actor=world.lead_a, committee=committee)
+    first = terms_of_reference.tor_create_draft(actor=world.lead_a, committee=committee)
     assert (first.number, first.status) == (1, TorStatus.DRAFT)
-    first = svc.tor_update(
+    first = terms_of_reference.tor_update(
         actor=world.lead_a, tor=first, version=first.version, purpose="To plan care together."
     )
-    first = svc.tor_submit(actor=world.lead_a, tor=first)
+    first = terms_of_reference.tor_submit(actor=world.lead_a, tor=first)
     assert first.status == TorStatus.FOR_APPROVAL
-    first = svc.tor_approve(
+    first = terms_of_reference.tor_approve(
         actor=world.icb_admin, tor=first, approved_by="ICB board", approved_on=date(2025, 4, 1)
     )
     assert first.status == TorStatus.APPROVED and first.approved_by == "ICB board"
 
-    second = svc.tor_create_draft(actor=world.lead_a, committee=committee)
+    second = terms_of_reference.tor_create_draft(actor=world.lead_a, committee=committee)
     assert second.number == 2 and second.purpose == "To plan care together."
-    second = svc.tor_update(
+    second = terms_of_reference.tor_update(
         actor=world.lead_a, tor=second, version=second.version, purpose="To plan care well."
     )
-    second = svc.tor_submit(actor=world.lead_a, tor=second)
-    svc.tor_approve(
+    second = terms_of_reference.tor_submit(actor=world.lead_a, tor=second)
+    terms_of_reference.tor_approve(
         actor=world.icb_admin, tor=second, approved_by="ICB board", approved_on=date(2025, 9, 1)
     )
     statuses = dict(committee.terms_of_reference.values_list("number", "status"))
@@ -262,45 +259,64 @@ def test_versions_move_from_draft_to_approved_and_supersede_the_previous_one(wor
 
 def test_a_second_open_version_is_refused(world):
     committee = board(world)
-    draft = svc.tor_create_draft(actor=None, committee=committee)
+    draft = terms_of_reference.tor_create_draft(actor=None, committee=committee)
     with pytest.raises(ValidationError, match="Version 1 is draft"):
-        svc.tor_create_draft(actor=None, committee=committee)
-    draft = svc.tor_update(actor=None, tor=draft, version=draft.version, purpose="Why")
-    svc.tor_submit(actor=None, tor=draft)
+        terms_of_reference.tor_create_draft(actor=None, committee=committee)
+    draft = terms_of_reference.tor_update(
+        actor=None, tor=draft, version=draft.version, purpose="Why"
+    )
+    terms_of_reference.tor_submit(actor=None, tor=draft)
     with pytest.raises(ValidationError, match="Version 1 is for approval"):
-        svc.tor_create_draft(actor=None, committee=committee)
+        terms_of_reference.tor_create_draft(actor=None, committee=committee)
 
 
 def test_only_drafts_can_be_edited_and_a_stale_save_is_refused(world):
     committee = board(world)
-    draft = svc.tor_create_draft(actor=None, committee=committee)
+    draft = terms_of_reference.tor_create_draft(actor=None, committee=committee)
     opened = draft.version
-    svc.tor_update(actor=world.lead_a, tor=draft, version=opened, chair="An independent chair.")
+    terms_of_reference.tor_update(
+        actor=world.lead_a, tor=draft, version=opened, chair="An independent chair."
+    )
     with pytest.raises(ConcurrentEditError):
-        svc.tor_update(actor=world.icb_admin, tor=draft, version=opened, chair="Mine")
+        terms_of_reference.tor_update(
+            actor=world.icb_admin, tor=draft, version=opened, chair="Mine"
+        )
     draft.refresh_from_db()
     assert draft.chair == "An independent chair."
-    draft = svc.tor_update(actor=None, tor=draft, version=draft.version, purpose="Purpose")
-    submitted = svc.tor_submit(actor=None, tor=draft)
+    draft = terms_of_reference.tor_update(
+        actor=None, tor=draft, version=draft.version, purpose="Purpose"
+    )
+    submitted = terms_of_reference.tor_submit(actor=None, tor=draft)
     with pytest.raises(ValidationError, match="only a draft can be changed"):
-        svc.tor_update(actor=None, tor=submitted, version=submitted.version, purpose="x")
-    back = svc.tor_return_to_draft(actor=None, tor=submitted)
+        terms_of_reference.tor_update(
+            actor=None, tor=submitted, version=submitted.version, purpose="x"
+        )
+    back = terms_of_reference.tor_return_to_draft(actor=None, tor=submitted)
     assert back.status == TorStatus.DRAFT
-    assert svc.tor_update(actor=None, tor=back, version=back.version, purpose="y").purpose == "y"
+    assert (
+        terms_of_reference.tor_update(
+            actor=None, tor=back, version=back.version, purpose="y"
+        ).purpose
+        == "y"
+    )
 
 
 def test_submit_needs_a_purpose_and_approve_needs_a_body_and_a_past_date(world):
     committee = board(world)
-    draft = svc.tor_create_draft(actor=None, committee=committee)
+    draft = terms_of_reference.tor_create_draft(actor=None, committee=committee)
     with pytest.raises(ValidationError) as excinfo:
-        svc.tor_submit(actor=None, tor=draft)
+        terms_of_reference.tor_submit(actor=None, tor=draft)
     assert "purpose" in error_fields(excinfo)
     with pytest.raises(ValidationError, match="cannot be approved"):
-        svc.tor_approve(actor=None, tor=draft, approved_by="Board", approved_on=date(2025, 1, 1))
-    draft = svc.tor_update(actor=None, tor=draft, version=draft.version, purpose="Why")
-    submitted = svc.tor_submit(actor=None, tor=draft)
+        terms_of_reference.tor_approve(
+            actor=None, tor=draft, approved_by="Board", approved_on=date(2025, 1, 1)
+        )
+    draft = terms_of_reference.tor_update(
+        actor=None, tor=draft, version=draft.version, purpose="Why"
+    )
+    submitted = terms_of_reference.tor_submit(actor=None, tor=draft)
     with pytest.raises(ValidationError) as excinfo:
-        svc.tor_approve(
+        terms_of_reference.tor_approve(
             actor=None,
             tor=submitted,
             approved_by=" ",
@@ -317,7 +333,7 @@ def test_diff_marks_word_level_changes_per_section(world):
     new = TermsOfReferenceFactory(
         committee=committee, number=2, purpose="To plan and fund care together.", quorum="Four."
     )
-    diff = {section.key: section for section in svc.tor_diff(old=old, new=new)}
+    diff = {section.key: section for section in terms_of_reference.tor_diff(old=old, new=new)}
     assert len(diff) == 10
     assert ("insert", "and fund ") in [(op, text) for op, text in diff["purpose"].segments] or any(
         op == "insert" and "fund" in text for op, text in diff["purpose"].segments
@@ -338,13 +354,13 @@ def test_the_list_selector_reads_chair_members_and_approved_version_in_few_queri
         TermsOfReferenceFactory(committee=committee, number=1, status=TorStatus.APPROVED)
         TermsOfReferenceFactory(committee=committee, number=2, status=TorStatus.DRAFT)
     with django_assert_max_num_queries(3):
-        rows = svc.committees_for_place(place=world.place_a)
+        rows = selectors.committees_for_place(place=world.place_a)
         summary = [
             (
                 c.members_count,
-                svc.committee_chair(c).role_title,
-                svc.committee_approved_tor(c).number,
-                svc.committee_open_tor(c).number,
+                selectors.committee_chair(c).role_title,
+                selectors.committee_approved_tor(c).number,
+                selectors.committee_open_tor(c).number,
                 c.accountable_to_organisation,
             )
             for c in rows
@@ -360,12 +376,12 @@ def test_quorum_and_decision_rule_in_words(world):
         decision_rule="two_thirds",
         single_partner_veto=True,
     )
-    assert svc.quorum_in_words(committee) == (
+    assert selectors.quorum_in_words(committee) == (
         "At least 4 voting members present, including at least one voting member from each "
         "of: Integrated care board and Upper-tier or unitary council."
     )
-    assert "two-thirds" in svc.decision_rule_in_words(committee)
-    assert "veto" in svc.decision_rule_in_words(committee)
+    assert "two-thirds" in selectors.decision_rule_in_words(committee)
+    assert "veto" in selectors.decision_rule_in_words(committee)
 
 
 # Documents -------------------------------------------------------------------------------------
@@ -419,7 +435,7 @@ def test_the_pdf_has_every_section(approved_tor):
 def test_place_partner_model_is_what_the_rule_reads(world):
     """A partner removed from the place can no longer be given a seat."""
     committee = board(world)
-    organisation = partner(world.place_a)
+    organisation = partner_in(world.place_a)
     PlacePartner.objects.filter(organisation=organisation).delete()
     with pytest.raises(ValidationError):
         svc.committee_member_add(

@@ -6,8 +6,6 @@ import io
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.structures.models import (
@@ -18,20 +16,15 @@ from governance.structures.models import (
     TorStatus,
 )
 from partners.models import AuditEvent
-from tests.factories import OrganisationFactory, PlacePartnerFactory
-from tests.factories_structures import (
+from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
     TermsOfReferenceFactory,
+    partner_in,
 )
+from tests.queries import page_query_count
 
 pytestmark = pytest.mark.django_db
-
-
-def partner(place, name="Ashford Borough Council"):
-    organisation = OrganisationFactory(system=place.system, name=name)
-    PlacePartnerFactory(place=place, organisation=organisation)
-    return organisation
 
 
 def url(name, world, *args):
@@ -45,7 +38,7 @@ def board(world):
     )
     CommitteeMemberFactory(
         committee=committee,
-        organisation=partner(world.place_a),
+        organisation=partner_in(world.place_a, name="Ashford Borough Council"),
         role_title="Leader of the council",
         position=MemberPosition.CHAIR,
     )
@@ -85,27 +78,20 @@ def test_people_outside_the_place_get_not_found(client, world, board, role):
     assert client.get(url("committee", world, board.pk)).status_code == 404
 
 
-def _count_queries(client, address):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(address)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_the_list_and_committee_pages_keep_a_flat_query_count(client, world, board):
-    organisation = partner(world.place_a, name="Ashford Health Trust")
+    organisation = partner_in(world.place_a, name="Ashford Health Trust")
     TermsOfReferenceFactory(committee=board, number=1, status=TorStatus.APPROVED)
     client.force_login(world.lead_a)
-    list_before = _count_queries(client, url("list", world))
-    page_before = _count_queries(client, url("committee", world, board.pk))
+    list_before = page_query_count(client, url("list", world))
+    page_before = page_query_count(client, url("committee", world, board.pk))
     for n in range(6):
         other = CommitteeFactory(place=world.place_a, name=f"Sub-committee {n}")
         CommitteeMemberFactory(committee=other, position=MemberPosition.CHAIR)
         CommitteeMemberFactory(committee=board, organisation=organisation, role_title=f"Seat {n}")
         TermsOfReferenceFactory(committee=other, number=1, status=TorStatus.APPROVED)
         TermsOfReferenceFactory(committee=board, number=n + 2, status=TorStatus.SUPERSEDED)
-    assert _count_queries(client, url("list", world)) == list_before
-    assert _count_queries(client, url("committee", world, board.pk)) == page_before
+    assert page_query_count(client, url("list", world)) == list_before
+    assert page_query_count(client, url("committee", world, board.pk)) == page_before
 
 
 # Committees -------------------------------------------------------------------------------------
@@ -208,7 +194,7 @@ def member_form(prefix, organisation, **changes):
 
 
 def test_members_are_added_changed_and_removed_inline(client, world, board, htmx_headers):
-    organisation = partner(world.place_a, name="Ashford Health Trust")
+    organisation = partner_in(world.place_a, name="Ashford Health Trust")
     client.force_login(world.lead_a)
     response = client.post(
         url("member_add", world, board.pk), member_form("new", organisation), **htmx_headers
@@ -233,7 +219,7 @@ def test_members_are_added_changed_and_removed_inline(client, world, board, htmx
 
 
 def test_a_seat_for_an_organisation_outside_the_place_is_refused(client, world, board):
-    outside = partner(world.place_b, name="Brookfield Trust")
+    outside = partner_in(world.place_b, name="Brookfield Trust")
     client.force_login(world.icb_admin)
     response = client.get(url("member_add", world, board.pk))
     assert "Brookfield Trust" not in response.content.decode()  # not offered

@@ -1,0 +1,48 @@
+"""Who may use the admin console: the signed-in ICB governance admins of a system.
+
+Every console view is declared with `console_view`, which signs the person in first, accepts
+only the given HTTP methods, then finds the system named in the URL and passes it to the view
+in place of its slug. Anyone who does not administer that system gets 404, as if it did not
+exist; an admin who has not entered their second factor this session is sent to do so."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_http_methods
+
+from partners.models import System
+from partners.permissions import ADMINISTER_SYSTEM
+from partners.two_factor import require_verified_admin
+
+ConsoleView = Callable[..., HttpResponseBase]
+
+
+def administered_system(request: HttpRequest, system_slug: str) -> System:
+    """The system in the URL, if this person administers it (404 otherwise), once they have
+    entered their second factor."""
+    system = get_object_or_404(System, slug=system_slug)
+    if not request.user.has_perm(ADMINISTER_SYSTEM, system):
+        raise Http404("No such system.")
+    require_verified_admin(request)
+    return system
+
+
+def console_view(*methods: str) -> Callable[[ConsoleView], ConsoleView]:
+    """Declare a console view answering `methods` (e.g. "GET", "POST"): it is called as
+    `view(request, system, **other_url_arguments)`."""
+
+    def decorator(view: ConsoleView) -> ConsoleView:
+        @wraps(view)
+        def with_system(request: HttpRequest, system_slug: str, **kwargs: Any) -> HttpResponseBase:
+            return view(request, administered_system(request, system_slug), **kwargs)
+
+        return login_required(require_http_methods(list(methods))(with_system))
+
+    return decorator

@@ -1,0 +1,122 @@
+"""Matter categories: the tree of kinds of decision that schemes' lines are about, shared by
+every organisation of the system."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from console.decorators import console_view
+from core.forms import add_service_errors
+from core.htmx import change_done, change_refused
+from core.requests import signed_in_user
+from delegations import matters as matter_tree
+from delegations import selectors
+from delegations.forms import MatterForm, MatterRenameForm
+from delegations.models import MatterCategory
+from partners.models import System
+
+MATTERS = "console/delegations/matters.html"
+FORM = "console/delegations/form.html"
+
+
+def _matters_url(system: System) -> str:
+    return reverse("console:matters", args=[system.slug])
+
+
+def _matters_page(
+    request: HttpRequest, system: System, form: MatterForm | None = None
+) -> HttpResponse:
+    tree = selectors.matter_tree(system=system)
+    choices = [(n.matter.pk, "– " * n.depth + n.matter.name) for n in tree]
+    context: dict[str, Any] = {
+        "system": system,
+        "tree": tree,
+        "form": form or MatterForm(matters=choices, prefix="matter"),
+    }
+    return render(request, MATTERS, context)
+
+
+@console_view("GET")
+def matters(request: HttpRequest, system: System) -> HttpResponse:
+    return _matters_page(request, system)
+
+
+@console_view("GET", "POST")
+def matter_add(request: HttpRequest, system: System) -> HttpResponse:
+    if request.method == "GET":
+        return redirect(_matters_url(system) + "#add-matter")
+    if request.POST.get("defaults"):
+        added = matter_tree.matter_tree_ensure(system=system, actor=signed_in_user(request))
+        return change_done(
+            request,
+            f"Added {added} default matters." if added else "Every default matter is already here.",
+            _matters_url(system),
+        )
+    choices = selectors.matter_choices(system=system)
+    form = MatterForm(request.POST, matters=choices, prefix="matter")
+    if form.is_valid():
+        data = form.cleaned_data
+        parent = MatterCategory.objects.filter(system=system, pk=data["parent"]).first()
+        try:
+            matter = matter_tree.matter_add(
+                actor=signed_in_user(request),
+                system=system,
+                name=data["name"],
+                code=data["code"],
+                parent=parent,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return change_done(request, f"Added the matter {matter.name}.", _matters_url(system))
+    return _matters_page(request, system, form)
+
+
+@console_view("GET", "POST")
+def matter_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    matter = get_object_or_404(MatterCategory, system=system, pk=pk)
+    if request.method == "POST":
+        form = MatterRenameForm(request.POST, prefix="matter")
+        if form.is_valid():
+            try:
+                matter_tree.matter_update(
+                    actor=signed_in_user(request),
+                    matter=matter,
+                    name=form.cleaned_data["name"],
+                    code=form.cleaned_data["code"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                message = f"Saved the matter {form.cleaned_data['name']}."
+                return change_done(request, message, _matters_url(system))
+    else:
+        form = MatterRenameForm(prefix="matter", initial={"name": matter.name, "code": matter.code})
+    return render(
+        request,
+        FORM,
+        {
+            "system": system,
+            "matter": matter,
+            "form": form,
+            "heading": f"Rename {matter.name}",
+            "action": reverse("console:matter_edit", args=[system.slug, matter.pk]),
+            "cancel_url": _matters_url(system),
+            "submit_label": "Save",
+        },
+    )
+
+
+@console_view("POST")
+def matter_remove(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    matter = get_object_or_404(MatterCategory, system=system, pk=pk)
+    try:
+        matter_tree.matter_remove(actor=signed_in_user(request), matter=matter)
+    except ValidationError as error:
+        return change_refused(request, error, _matters_url(system))
+    return change_done(request, f"Removed the matter {matter.name}.", _matters_url(system))

@@ -1,0 +1,391 @@
+"""Consultation rounds: the list, setting a round up and changing it, the round page with its
+progress board (refreshed by HTMX), more time for a place, and closing a round early. Every
+form works without JavaScript (POST, then redirect with a message)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from console.decorators import console_view
+from console.lists import list_context
+from console.replies import page_or_partial
+from core.htmx import change_done, change_refused, reply_with_partial, wants_partial
+from core.locking import ConcurrentEditError
+from core.requests import signed_in_user
+from core.uk_time import UK, uk_datetime
+from governance.consultation import feedback, rounds, selectors
+from governance.consultation.forms import (
+    NEW_MILESTONE_SLOTS,
+    CloseForm,
+    ExtensionForm,
+    MilestoneForm,
+    QuestionForm,
+    RoundForm,
+    add_round_errors,
+    milestone_forms,
+    new_round_initial,
+    question_forms,
+    question_specs,
+    round_form_initial,
+    uk_parts,
+)
+from governance.consultation.models import ConsultationRound, RoundStatus
+from governance.consultation.questions import DEFAULT_QUESTIONS
+from governance.consultation.round_setup import round_setup
+from partners.models import System
+
+ROUNDS = "console/rounds/list.html"
+ROUND = "console/rounds/round.html"
+ROUND_FORM = "console/rounds/form.html"
+CLOSE = "console/rounds/close.html"
+EDIT_MILESTONE_SLOTS = 2
+
+
+def _round(system: System, pk: int) -> ConsultationRound:
+    try:
+        return selectors.console_round(system=system, pk=pk)
+    except ConsultationRound.DoesNotExist as error:
+        raise Http404("No such round.") from error
+
+
+def _round_url(system: System, consultation: ConsultationRound, anchor: str = "") -> str:
+    return reverse("console:round", args=[system.slug, consultation.pk]) + anchor
+
+
+@console_view("GET")
+def rounds_list(request: HttpRequest, system: System) -> HttpResponse:
+    context = list_context(
+        request, system, url_name="console:rounds", rows=selectors.console_rounds
+    )
+    return page_or_partial(request, ROUNDS, "round-results", context)
+
+
+# Setting up and changing a round ------------------------------------------------------------
+
+
+def _error_list(forms: list[BaseForm]) -> list[tuple[str, str]]:
+    """Every error of the page's forms, with the id of the field to fix (for the summary)."""
+    errors: list[tuple[str, str]] = []
+    for form in forms:
+        for name, messages_ in form.errors.items():
+            anchor = form[name].auto_id if name in form.fields else f"{form.prefix or 'form'}-top"
+            errors.extend((anchor, str(message)) for message in messages_)
+    return errors
+
+
+def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    forms = [context["form"], *context.get("question_forms", []), *context["milestone_forms"]]
+    context["errors"] = _error_list(forms)
+    return render(request, ROUND_FORM, context)
+
+
+def _all_valid(forms: list[BaseForm]) -> bool:
+    return all([form.is_valid() for form in forms])  # noqa: C419 (validate every form)
+
+
+def _question_list(slots: list[QuestionForm]) -> list[dict[str, Any]]:
+    return [spec for slot in slots if (spec := slot.spec) is not None]
+
+
+def _milestone_changes(slots: list[MilestoneForm]) -> list[dict[str, Any]]:
+    """What the milestone slots ask for: a change to each existing milestone (or its removal)
+    and each new one written in a blank slot."""
+    return [
+        {
+            "milestone": slot.milestone,
+            "remove": bool(slot.cleaned_data.get("remove")),
+            "title": slot.cleaned_data.get("title", ""),
+            "due_on": slot.cleaned_data.get("due_on"),
+            "description": slot.cleaned_data.get("description", ""),
+        }
+        for slot in slots
+        if slot.milestone is not None or not slot.is_blank
+    ]
+
+
+@console_view("GET", "POST")
+def round_add(request: HttpRequest, system: System) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = RoundForm(data, system=system, initial=new_round_initial(system=system), prefix="round")
+    questions = question_forms(data, DEFAULT_QUESTIONS)
+    milestones = milestone_forms(data, [], NEW_MILESTONE_SLOTS)
+    if data is not None and _all_valid([form, *questions, *milestones]):
+        cleaned = form.cleaned_data
+        try:
+            consultation = round_setup(
+                actor=signed_in_user(request),
+                system=system,
+                framework=cleaned["framework"],
+                title=cleaned["title"],
+                purpose=cleaned["purpose"],
+                opens_at=cleaned["opens_at"],
+                closes_at=cleaned["closes_at"],
+                invited_places=cleaned["invited_places"],
+                reminder_days=cleaned["reminder_days"],
+                suppression_threshold=cleaned["suppression_threshold"],
+                questions=_question_list(questions),
+                milestones=[
+                    {key: change[key] for key in ("title", "due_on", "description")}
+                    for change in _milestone_changes(milestones)
+                ],
+            )
+        except ValidationError as error:
+            add_round_errors(form, error)
+        else:
+            opened = consultation.status == RoundStatus.OPEN
+            return change_done(
+                request,
+                f"Set up {consultation.title}. "
+                + (
+                    "It is open now: the place leads are being e-mailed."
+                    if opened
+                    else f"It opens at {uk_datetime(consultation.opens_at)}, when the place "
+                    "leads are e-mailed."
+                ),
+                _round_url(system, consultation),
+            )
+    return _form_page(
+        request,
+        {
+            "system": system,
+            "form": form,
+            "question_forms": questions,
+            "milestone_forms": milestones,
+            "heading": "Set up a consultation round",
+            "action": reverse("console:round_add", args=[system.slug]),
+            "cancel_url": reverse("console:rounds", args=[system.slug]),
+            "submit_label": "Set up the round",
+        },
+    )
+
+
+def _same_minute(current: datetime, typed: datetime | None) -> datetime | None:
+    """The stored moment when the form shows it unchanged (forms carry minutes only)."""
+    if typed is not None and uk_parts(current) == uk_parts(typed):
+        return current
+    return typed
+
+
+@console_view("GET", "POST")
+def round_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    consultation = _round(system, pk)
+    opened = rounds.round_has_opened(consultation)
+    closed = consultation.phase == RoundStatus.CLOSED  # type: ignore[attr-defined]
+    data = request.POST.copy() if request.method == "POST" else None
+    form = RoundForm(
+        data,
+        system=system,
+        consultation=consultation,
+        opened=opened,
+        initial=round_form_initial(consultation),
+        prefix="round",
+    )
+    if closed:
+        for name in ("closes_on", "closes_time"):
+            form.fields[name].disabled = True
+        form.fields["closes_on"].help_text = "The round has closed, so this cannot change."
+    existing_questions = list(consultation.questions.all())
+    questions = [] if opened else question_forms(data, question_specs(existing_questions))
+    milestones = milestone_forms(data, consultation.milestones.all(), EDIT_MILESTONE_SLOTS)
+    conflict = None
+    if data is not None and _all_valid([form, *questions, *milestones]):
+        cleaned = form.cleaned_data
+        try:
+            rounds.round_revise(
+                actor=signed_in_user(request),
+                round=consultation,
+                version=cleaned.get("version") or 0,
+                title=cleaned["title"],
+                purpose=cleaned["purpose"],
+                opens_at=_same_minute(consultation.opens_at, cleaned["opens_at"]),
+                closes_at=_same_minute(consultation.closes_at, cleaned["closes_at"]),
+                reminder_days=cleaned["reminder_days"],
+                suppression_threshold=cleaned["suppression_threshold"],
+                invited_places=cleaned["invited_places"],
+                questions=None if opened else _question_list(questions),
+                milestones=_milestone_changes(milestones),
+            )
+        except ConcurrentEditError as error:
+            conflict = _round(system, pk)
+            add_round_errors(form, error)
+            # Saving again now replaces their version with what is on the form.
+            data[f"{form.prefix}-version"] = str(conflict.version)
+        except ValidationError as error:
+            add_round_errors(form, error)
+        else:
+            return change_done(
+                request, f"Saved {cleaned['title'].strip()}.", _round_url(system, consultation)
+            )
+    return _form_page(
+        request,
+        {
+            "system": system,
+            "round": consultation,
+            "form": form,
+            "opened": opened,
+            "existing_questions": existing_questions,
+            "question_forms": questions,
+            "milestone_forms": milestones,
+            "conflict": conflict,
+            "heading": f"Change {consultation.title}",
+            "action": reverse("console:round_edit", args=[system.slug, consultation.pk]),
+            "cancel_url": _round_url(system, consultation),
+            "submit_label": "Save changes",
+        },
+    )
+
+
+# The round page -------------------------------------------------------------------------------
+
+
+def _progress_context(system: System, consultation: ConsultationRound) -> dict[str, Any]:
+    progress = selectors.round_progress(round=consultation)
+    return {
+        "system": system,
+        "round": consultation,
+        "progress": progress,
+        "submitted_count": sum(row.has_submitted for row in progress),
+        "refreshed_at": timezone.localtime(timezone.now(), UK),
+    }
+
+
+def _extend_context(
+    system: System, consultation: ConsultationRound, form: ExtensionForm | None = None
+) -> dict[str, Any]:
+    return {
+        "system": system,
+        "round": consultation,
+        "extend_form": form or ExtensionForm(consultation=consultation, prefix="extend"),
+    }
+
+
+def _round_context(
+    system: System, consultation: ConsultationRound, form: ExtensionForm | None = None
+) -> dict[str, Any]:
+    today = timezone.localtime(timezone.now(), UK).date()
+    milestones = list(consultation.milestones.all())
+    upcoming = next((m for m in milestones if m.due_on >= today), None)
+    return {
+        **_progress_context(system, consultation),
+        **_extend_context(system, consultation, form),
+        "milestones": milestones,
+        "next_milestone": upcoming,
+        "today": today,
+        "questions": list(consultation.questions.all()),
+        "opened": rounds.round_has_opened(consultation),
+        "summary": feedback.summary_for_round(round=consultation),
+    }
+
+
+@console_view("GET")
+def round_detail(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    consultation = _round(system, pk)
+    if wants_partial(request):
+        return page_or_partial(request, ROUND, "progress", _progress_context(system, consultation))
+    return render(request, ROUND, _round_context(system, consultation))
+
+
+@console_view("GET")
+def round_progress(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    """The progress board alone, which the round page polls; without HTMX, the page."""
+    consultation = _round(system, pk)
+    if not wants_partial(request):
+        return redirect(_round_url(system, consultation, "#progress"))
+    return page_or_partial(request, ROUND, "progress", _progress_context(system, consultation))
+
+
+@console_view("GET", "POST")
+def round_extend(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    """POST gives a place more time; GET shows the form (on the round page)."""
+    consultation = _round(system, pk)
+    if request.method == "GET":
+        if wants_partial(request):
+            context = _extend_context(system, consultation)
+            return page_or_partial(request, ROUND, "extend", context)
+        return redirect(_round_url(system, consultation, "#more-time"))
+    form = ExtensionForm(request.POST, consultation=consultation, prefix="extend")
+    if form.is_valid():
+        place = form.cleaned_data["place"]
+        try:
+            extension = rounds.deadline_extend(
+                actor=signed_in_user(request),
+                round=consultation,
+                place=place,
+                closes_at=form.cleaned_data["closes_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_round_errors(form, error)
+        else:
+            message = f"{place.name} now has until {uk_datetime(extension.closes_at)} to respond."
+            updated = _round(system, consultation.pk)
+            return change_done(
+                request,
+                message,
+                _round_url(system, consultation, "#progress"),
+                lambda: reply_with_partial(
+                    request,
+                    ROUND,
+                    "extend",
+                    _extend_context(system, updated),
+                    status_message=message,
+                    out_of_band=((f"{ROUND}#progress", _progress_context(system, updated)),),
+                ),
+            )
+    if wants_partial(request):
+        return page_or_partial(
+            request, ROUND, "extend", _extend_context(system, consultation, form)
+        )
+    return render(request, ROUND, _round_context(system, consultation, form))
+
+
+@console_view("GET", "POST")
+def round_close(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    """GET asks for confirmation (a page of its own, no JavaScript needed); POST closes."""
+    consultation = _round(system, pk)
+    round_url = _round_url(system, consultation)
+    form = CloseForm(request.POST or None, prefix="close")
+    if request.method == "POST" and form.is_valid():
+        try:
+            rounds.round_close_now(
+                actor=signed_in_user(request),
+                round=consultation,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            return change_refused(request, error, round_url)
+        return change_done(
+            request,
+            f"Closed {consultation.title} for every place. Responses can no longer change.",
+            round_url,
+        )
+    refusal = ""
+    if not rounds.round_has_opened(consultation):
+        refusal = (
+            f"This round has not opened yet (it opens at {uk_datetime(consultation.opens_at)}). "
+            "Change its dates instead."
+        )
+    elif consultation.phase == RoundStatus.CLOSED:  # type: ignore[attr-defined]
+        refusal = "This round has already closed."
+    return render(
+        request,
+        CLOSE,
+        {
+            "system": system,
+            "round": consultation,
+            "form": form,
+            "refusal": refusal,
+            "not_submitted": sum(
+                not row.has_submitted for row in selectors.round_progress(round=consultation)
+            ),
+            "round_url": round_url,
+        },
+    )

@@ -1,0 +1,22 @@
+"""Moments as the app writes them for people: in UK time, in words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+UK: Final = ZoneInfo("Europe/London")
+
+
+def uk_time(moment: datetime) -> str:
+    """14:32"""
+    return f"{timezone.localtime(moment, UK):%H:%M}"
+
+
+def uk_datetime(moment: datetime) -> str:
+    """17:00 on Friday 3 October 2025 (UK time)"""
+    local = timezone.localtime(moment, UK)
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y} (UK time)"

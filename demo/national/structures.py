@@ -1,0 +1,219 @@
+"""The national data set's bodies: for every place a partnership board and one or two
+other bodies (a committee of the ICB, a joint committee or a lead provider board, sometimes
+with a sub-committee), their seats and an approved version of their terms of reference;
+and for some places an individual director of the ICB instead of a second body."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from delegations.models import DelegateRole
+from demo.build.rows import bulk_insert
+from demo.build.structures import seat_row
+from demo.national.world import World
+from governance.structures.models import (
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    DecisionRule,
+    Frequency,
+    MemberPosition,
+    TermsOfReference,
+    TorStatus,
+)
+from partners.models import Organisation, Sector
+
+TRUST_SECTORS = frozenset(
+    {
+        Sector.ACUTE_TRUST,
+        Sector.COMMUNITY_TRUST,
+        Sector.MENTAL_HEALTH_TRUST,
+        Sector.COMBINED_TRUST,
+        Sector.AMBULANCE_TRUST,
+    }
+)
+TOR_TEXT = {
+    "purpose": "To bring the partners of {place} together to agree the place's priorities, "
+    "oversee delivery of the place plan and take the decisions delegated to it.",
+    "membership": "One seat for each partner named in the schedule of members; each member "
+    "may send a named deputy.",
+    "chair": "Chaired as the schedule of members sets out; the vice-chair presides when the "
+    "chair is absent or conflicted.",
+    "quorum": "{quorum} voting members, including one from the ICB and one from the council.",
+    "decision_making": "By consensus where possible; otherwise the matter returns to each "
+    "partner's own governance.",
+    "delegated_authority": "As the partners' schemes of delegation set out.",
+    "conflicts_of_interest": "Interests are declared at each meeting and recorded.",
+    "reporting_to_partners": "Minutes go to every partner's board after each meeting.",
+    "reporting_to_community": "Papers and minutes are published.",
+    "reporting_to_system": "Reports to {answers_to} and each quarter to the integrated care "
+    "partnership.",
+}
+
+
+def generate_committees(world: World) -> None:
+    """Every place's bodies, and the individual directors that stand in for a second body."""
+    rng = world.rng
+    committees: list[Committee] = []
+    directors: list[DelegateRole] = []
+    for place in world.places:
+        partners = world.partners_by_place.get(place.pk, [])
+        by_sector: dict[str, list[Organisation]] = {}
+        for organisation in partners:
+            by_sector.setdefault(organisation.sector, []).append(organisation)
+        icb = world.icb_by_system.get(place.system_id)
+        councils = by_sector.get(Sector.UPPER_TIER_COUNCIL, [])
+        council = councils[0] if councils else None
+        providers = by_sector.get(Sector.ACUTE_TRUST, []) + by_sector.get(Sector.COMBINED_TRUST, [])
+        committees.append(
+            Committee(
+                place=place,
+                name=f"{place.name} Place Partnership Board",
+                kind=CommitteeKind.PARTNERSHIP_BOARD,
+                accountable_to_organisation=council or icb,
+                frequency=Frequency.BIMONTHLY,
+                meets_in_public=True,
+                quorum_minimum=4,
+                quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
+            )
+        )
+        roll = rng.random()
+        if roll < 0.15 and icb is not None:
+            directors.append(
+                DelegateRole(
+                    organisation=icb,
+                    title=f"Director of Place, {place.name}",
+                    place=place,
+                    is_individual_director=True,
+                )
+            )
+            continue
+        if roll < 0.55 or not providers:
+            main = Committee(
+                place=place,
+                name=f"{place.name} Place Committee of the ICB",
+                kind=CommitteeKind.ICB_COMMITTEE,
+                accountable_to_organisation=icb,
+                decision_rule=DecisionRule.MAJORITY,
+                quorum_minimum=4,
+                quorum_sectors=[Sector.ICB],
+            )
+        elif roll < 0.8:
+            main = Committee(
+                place=place,
+                name=f"{place.name} Joint Committee",
+                kind=CommitteeKind.JOINT_COMMITTEE,
+                accountable_to_organisation=icb,
+                single_partner_veto=True,
+                quorum_minimum=4,
+                quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
+            )
+        else:
+            main = Committee(
+                place=place,
+                name=f"{place.name} Lead Provider Board",
+                kind=CommitteeKind.LEAD_PROVIDER_BOARD,
+                accountable_to_organisation=rng.choice(providers),
+                decision_rule=DecisionRule.MAJORITY,
+                quorum_minimum=3,
+            )
+        committees.append(main)
+    committees = bulk_insert(Committee, committees)
+    # Sub-committees, for about one place in three with a decision-making body.
+    subs = []
+    for committee in committees:
+        if committee.kind != CommitteeKind.PARTNERSHIP_BOARD and rng.random() < 0.35:
+            topic = rng.choice(["Primary Care", "Finance and Investment", "Quality"])
+            subs.append(
+                Committee(
+                    place=committee.place,
+                    name=f"{committee.place.name} {topic} Sub-committee",
+                    kind=CommitteeKind.SUB_COMMITTEE,
+                    accountable_to_committee=committee,
+                    frequency=Frequency.QUARTERLY,
+                )
+            )
+    committees += bulk_insert(Committee, subs)
+    world.counts["committees"] = len(committees)
+
+    world.committees = committees
+    world.directors = directors
+
+
+def generate_seats_and_terms(world: World) -> None:
+    rng = world.rng
+    committees = world.committees
+    members: list[CommitteeMember | None] = []
+    terms = []
+    for committee in committees:
+        place = committee.place
+        local: dict[str, Organisation] = {}
+        for organisation in world.partners_by_place.get(place.pk, []):
+            local.setdefault(organisation.sector, organisation)
+        icb = world.icb_by_system.get(place.system_id)
+        council_seat = local.get(Sector.UPPER_TIER_COUNCIL)
+        trusts = [o for o in world.partners_by_place.get(place.pk, []) if o.sector in TRUST_SECTORS]
+        chair_org = (
+            committee.accountable_to_organisation
+            if committee.kind == CommitteeKind.LEAD_PROVIDER_BOARD
+            else icb
+        )
+        members += [
+            seat_row(
+                committee, chair_org, "Independent Chair", MemberPosition.CHAIR, independent=True
+            ),
+            seat_row(committee, icb, "Place Director", MemberPosition.VICE_CHAIR),
+            seat_row(committee, council_seat, "Director of Public Health"),
+        ]
+        if committee.kind != CommitteeKind.SUB_COMMITTEE:
+            members += [
+                seat_row(committee, council_seat, "Director of Adult Social Care"),
+                *(
+                    seat_row(
+                        committee,
+                        trust,
+                        rng.choice(["Chief Operating Officer", "Director of Strategy"]),
+                    )
+                    for trust in trusts[:2]
+                ),
+                seat_row(committee, local.get(Sector.GP_FEDERATION), "Clinical Director"),
+                seat_row(
+                    committee, local.get(Sector.VCFSE), "Chief Executive", deputy_allowed=False
+                ),
+                seat_row(
+                    committee,
+                    local.get(Sector.HEALTHWATCH),
+                    "Healthwatch Representative",
+                    voting=False,
+                ),
+            ]
+        answers_to = (
+            committee.accountable_to_committee.name
+            if committee.accountable_to_committee
+            else f"the board of {committee.accountable_to_organisation.name}"
+            if committee.accountable_to_organisation
+            else "the partners"
+        )
+        approved_on = (world.now - timedelta(days=rng.randint(30, 700))).date()
+        terms.append(
+            TermsOfReference(
+                committee=committee,
+                number=1,
+                status=TorStatus.APPROVED,
+                review_date=date(approved_on.year + 1, approved_on.month, 1),
+                approved_by=committee.accountable_to_organisation.name + " board"
+                if committee.accountable_to_organisation
+                else answers_to,
+                approved_on=approved_on,
+                **{
+                    key: text.format(
+                        place=place.name, quorum=committee.quorum_minimum, answers_to=answers_to
+                    )
+                    for key, text in TOR_TEXT.items()
+                },
+            )
+        )
+    seats = bulk_insert(CommitteeMember, [m for m in members if m is not None])
+    bulk_insert(TermsOfReference, terms)
+    world.counts["committee_members"] = len(seats)
+    world.counts["terms_of_reference"] = len(terms)

@@ -1,0 +1,276 @@
+"""What a feedback summary says: the anonymised content built from a closed round's
+submitted responses (JSON, stored as FeedbackSummary.content and read by the summary pages and
+every file). Place labels come from a fresh random seed each time, never stored: the mapping
+from label to place exists only while the content is built."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from governance.catalogue.models import Band, SuggestedRating
+from governance.catalogue.rules import FrameworkRules, option_set_label, option_set_numbers
+from governance.consultation import anonymise
+from governance.consultation.feedback_review import redaction_decisions, redaction_fingerprint
+from governance.consultation.models import Agreement, Answer, ConsultationRound, PlaceRating
+from governance.consultation.selectors import submitted_responses
+
+SCHEMA_VERSION = 1
+
+
+def _count(counter: Counter[str], key: str, threshold: int) -> int | str:
+    return anonymise.suppress_small_counts({key: counter[key]}, threshold=threshold)[key]
+
+
+_VERDICTS = {
+    "agree": "Most places agree with the suggested rating",
+    "diverge": "Most places rate it differently from the suggestion",
+    "mixed": "Places are divided",
+    "none": "No place rated this",
+}
+
+
+def _verdict(bands: list[str], suggested: str) -> str:
+    if not bands:
+        return "none"
+    matching = sum(1 for band in bands if band == suggested)
+    if suggested and matching * 2 > len(bands):
+        return "agree"
+    if suggested and matching * 4 <= len(bands):
+        return "diverge"
+    if not suggested:
+        modal_count = Counter(bands).most_common(1)[0][1]
+        return "agree" if modal_count * 2 > len(bands) else "mixed"
+    return "mixed"
+
+
+def build_content(
+    *,
+    round: ConsultationRound,
+    on_stage: Callable[[str, int], None] = lambda stage, progress: None,
+    label_seed: str | None = None,
+) -> tuple[dict[str, Any], dict[str, int], str, int]:
+    """The anonymised summary of a round's submitted responses: (content, redaction counts
+    by kind, the fingerprint of the review choices used, number of responses)."""
+    framework = round.framework
+    threshold = round.suppression_threshold
+    options = list(framework.options.order_by("number"))
+    principles = list(framework.principles.order_by("number"))
+    questions = list(round.questions.order_by("order"))
+    rules = FrameworkRules.from_rows(
+        [(o.number, o.short_name, o.stands_alone) for o in options],
+        framework.combinations.values_list("key", flat=True),
+    )
+    suggested = {
+        (row.option_set, row.principle_id): row.band
+        for row in SuggestedRating.objects.filter(framework=framework)
+    }
+    responses = list(submitted_responses(round=round).select_related("place"))
+    labels = anonymise.place_labels(
+        place_ids=[r.place_id for r in responses], seed=label_seed or anonymise.new_label_seed()
+    )
+    label_of = {r.pk: labels[r.place_id] for r in responses}
+    ordered = sorted(responses, key=lambda r: (len(label_of[r.pk]), label_of[r.pk]))
+
+    on_stage("Scrubbing names and contact details", 15)
+    gazetteer = anonymise.gazetteer_for_system(system=round.system)
+    fingerprint = redaction_fingerprint(round=round)
+    redact, keep = redaction_decisions(round=round)
+    counts: Counter[str] = Counter()
+
+    def clean(text: str) -> str:
+        if not text.strip():
+            return ""
+        result = anonymise.scrub(text, gazetteer=gazetteer, redact=redact, keep=keep)
+        counts.update(result.counts)
+        return result.text
+
+    answers: dict[tuple[int, int], Answer] = {
+        (a.response_id, a.question_id): a for a in Answer.objects.filter(response__in=responses)
+    }
+    ratings: dict[tuple[int, int, int], PlaceRating] = {
+        (r.response_id, r.option_id, r.principle_id): r
+        for r in PlaceRating.objects.filter(response__in=responses)
+    }
+
+    # High level ---------------------------------------------------------------------------
+    on_stage("Counting proposals and ratings", 30)
+    set_counts = Counter(r.proposed_option_set for r in responses if r.proposed_option_set)
+    allowed_keys = [str(n) for n in sorted(rules.options)] + sorted(
+        rules.allowed, key=lambda key: (len(option_set_numbers(key)), option_set_numbers(key))
+    )
+    option_sets = [
+        {
+            "key": key,
+            "label": option_set_label(key),
+            "count": _count(set_counts, key, threshold),
+            "allowed": True,
+        }
+        for key in allowed_keys
+    ] + [
+        {
+            "key": key,
+            "label": option_set_label(key),
+            "count": _count(set_counts, key, threshold),
+            "allowed": False,
+        }
+        for key in sorted(set_counts)
+        if key not in allowed_keys
+    ]
+    choice_questions = []
+    for question in questions:
+        if not question.choices:
+            continue
+        chosen = Counter(
+            answers[(r.pk, question.pk)].choice for r in responses if (r.pk, question.pk) in answers
+        )
+        choice_questions.append(
+            {
+                "order": question.order,
+                "text": question.text,
+                "counts": [
+                    {"choice": choice, "count": _count(chosen, choice, threshold)}
+                    for choice in question.choices
+                ],
+            }
+        )
+
+    band_labels = dict(Band.choices)
+    heatmap = []
+    for option in options:
+        cells = []
+        for principle in principles:
+            bands = [
+                ratings[(r.pk, option.pk, principle.pk)].band
+                for r in responses
+                if (r.pk, option.pk, principle.pk) in ratings
+                and ratings[(r.pk, option.pk, principle.pk)].band
+            ]
+            band_counts = Counter(bands)
+            suggestion = suggested.get((str(option.number), principle.pk), "")
+            # The most common band, if one band is more common than every other; a tie at
+            # the top has no single answer, and picking one would mislead.
+            ranked = band_counts.most_common()
+            modal = (
+                ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
+            )
+            verdict = _verdict(bands, suggestion)
+            cells.append(
+                {
+                    "principle": principle.number,
+                    "suggested": suggestion,
+                    "suggested_label": band_labels.get(suggestion, ""),
+                    "distribution": [
+                        {
+                            "band": band.value,
+                            "label": band.label,
+                            "count": _count(band_counts, band.value, threshold),
+                        }
+                        for band in Band
+                    ],
+                    "rated": len(bands),
+                    "modal": modal,
+                    "modal_label": band_labels.get(modal, ""),
+                    "verdict": verdict,
+                    "verdict_text": _VERDICTS[verdict],
+                }
+            )
+        heatmap.append({"option": option.number, "option_name": option.name, "cells": cells})
+
+    # Detailed ------------------------------------------------------------------------------
+    on_stage("Writing the detailed review", 45)
+    agreement_labels = dict(Agreement.choices)
+    proposals = [
+        {
+            "label": label_of[r.pk],
+            "option_set": r.proposed_option_set,
+            "option_set_label": option_set_label(r.proposed_option_set),
+            "case": clean(r.proposal_case),
+        }
+        for r in ordered
+    ]
+    detailed_options = []
+    for option in options:
+        detailed_principles = []
+        for principle in principles:
+            comments = []
+            for r in ordered:
+                rating = ratings.get((r.pk, option.pk, principle.pk))
+                if rating is None:
+                    continue
+                comments.append(
+                    {
+                        "label": label_of[r.pk],
+                        "band_label": band_labels.get(rating.band, ""),
+                        "agreement_label": agreement_labels.get(rating.agreement, ""),
+                        "reasons": clean(rating.reasons),
+                        "missing": clean(rating.missing_from_analysis),
+                    }
+                )
+            suggestion = suggested.get((str(option.number), principle.pk), "")
+            detailed_principles.append(
+                {
+                    "number": principle.number,
+                    "name": principle.name,
+                    "suggested_label": band_labels.get(suggestion, ""),
+                    "comments": comments,
+                }
+            )
+        detailed_options.append(
+            {"number": option.number, "name": option.name, "principles": detailed_principles}
+        )
+    detailed_questions = []
+    for question in questions:
+        question_answers = []
+        for r in ordered:
+            answer = answers.get((r.pk, question.pk))
+            if answer is None or not (answer.choice or answer.text.strip()):
+                continue
+            question_answers.append(
+                {"label": label_of[r.pk], "choice": answer.choice, "text": clean(answer.text)}
+            )
+        detailed_questions.append(
+            {
+                "order": question.order,
+                "text": question.text,
+                "choices": list(question.choices),
+                "answers": question_answers,
+            }
+        )
+
+    redaction_counts = {kind: counts.get(kind, 0) for kind in anonymise.MARKERS}
+    content: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "round": {
+            "title": round.title,
+            "purpose": round.purpose,
+            "closes_at": round.closes_at.isoformat(),
+            "system": round.system.name,
+        },
+        "framework": {"name": framework.name},
+        "compiled_at": timezone.now().isoformat(),
+        "threshold": threshold,
+        "invited_count": round.invited_places.count(),
+        "response_count": len(responses),
+        "releasable": anonymise.can_release(response_count=len(responses), threshold=threshold),
+        "labels": [label_of[r.pk] for r in ordered],
+        "options": [{"number": o.number, "name": o.name} for o in options],
+        "principles": [{"number": p.number, "name": p.name} for p in principles],
+        "milestones": [
+            {"title": m.title, "description": m.description, "due_on": m.due_on.isoformat()}
+            for m in round.milestones.all()
+        ],
+        "option_sets": option_sets,
+        "choice_questions": choice_questions,
+        "heatmap": heatmap,
+        "detailed": {
+            "proposals": proposals,
+            "options": detailed_options,
+            "questions": detailed_questions,
+        },
+        "redactions": {"counts": redaction_counts, "total": sum(redaction_counts.values())},
+    }
+    return content, redaction_counts, fingerprint, len(responses)

@@ -1,0 +1,323 @@
+"""Saving the parts of a place's response as its members type: an answer, a rating cell and
+the proposal. Each part carries an integer `version`: 0 means "not saved yet", and every save
+that changes something adds one. A save made from a stale version is refused with both
+versions (`EditConflict`) rather than overwriting someone else's work; saving the same words
+again changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.locking import ConcurrentEditError
+from core.uk_time import uk_time
+from governance.catalogue.models import Band, GovernanceOption, Principle
+from governance.catalogue.rules import FrameworkRules, option_set_label, option_set_verdict
+from governance.consultation.models import (
+    Agreement,
+    Answer,
+    PlaceRating,
+    PlaceResponse,
+    Question,
+)
+from governance.consultation.response_history import (
+    RATING_FIELDS,
+    RATING_LABELS,
+    rating_display,
+    save_with_history,
+)
+from governance.consultation.responses import lock_response, require_editable
+from partners.audit import actor_name, audit_record
+from partners.models import User
+
+# Sensible limits for free text that has no limit of its own.
+CASE_MAX_LENGTH = 10_000
+RATING_TEXT_MAX_LENGTH = 5_000
+QUALIFIER_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ConflictField:
+    label: str
+    theirs: str
+    yours: str
+
+
+class EditConflict(ConcurrentEditError):
+    """A save from a stale version. Nothing was saved; the error carries both versions so
+    the page can show them side by side and let the person keep theirs or use the other."""
+
+    def __init__(
+        self,
+        *,
+        label: str,
+        fields: Sequence[ConflictField],
+        version: int,
+        by: User | None,
+        at: datetime | None,
+    ) -> None:
+        self.label = label
+        self.fields = list(fields)
+        self.version = version
+        self.by = by
+        self.at = at
+        who = str(by) if by else "Someone else"
+        when = f" at {uk_time(at)}" if at else ""
+        ValidationError.__init__(
+            self,
+            f"{who} changed this {label}{when} while you were editing it. Nothing has been "
+            "overwritten: choose whether to keep your version or use theirs.",
+        )
+
+
+def _clean_text(value: str | None) -> str:
+    """Text is stored as typed; only browser line endings are made plain newlines."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_length(text: str, limit: int, label: str, field_name: str) -> None:
+    if len(text) > limit:
+        raise ValidationError(
+            {
+                field_name: [
+                    f"{label} must be {limit:,} characters or fewer; it has {len(text):,}. "
+                    "Shorten it: the text you typed has not been saved."
+                ]
+            }
+        )
+
+
+NO_CHOICE = "None chosen"
+
+
+def _clean_choice(question: Question, choice: str) -> str:
+    choice = (choice or "").strip()
+    if not choice:
+        return ""
+    if not question.choices:
+        raise ValidationError(
+            {"choice": [f"Question {question.order} has no fixed answers to choose from."]}
+        )
+    if choice not in question.choices:
+        raise ValidationError(
+            {
+                "choice": [
+                    f"Choose one of the answers to question {question.order}: "
+                    + "; ".join(question.choices)
+                    + "."
+                ]
+            }
+        )
+    return choice
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    actor: User | None,
+    response: PlaceResponse,
+    question: Question,
+    text: str,
+    expected_version: int,
+    choice: str | None = None,
+) -> Answer:
+    """An answer: the free text and, for a question with fixed answers, the chosen one
+    (None leaves the choice as it is; "" clears it). One version covers both, so a stale
+    save of either is a conflict showing both."""
+    response = lock_response(response)
+    require_editable(response)
+    if question.round_id != response.round_id:
+        raise ValidationError("That question belongs to another round.")
+    text = _clean_text(text)
+    _check_length(text, question.max_length, "Your answer", "text")
+    answer = (
+        Answer.objects.select_related("updated_by")
+        .filter(response=response, question=question)
+        .first()
+    )
+    current_text = answer.text if answer else ""
+    current_choice = answer.choice if answer else ""
+    current_version = answer.version if answer else 0
+    choice = current_choice if choice is None else _clean_choice(question, choice)
+    if text == current_text and choice == current_choice:
+        # Nothing to save (a repeated autosave, or someone already saved these words).
+        return answer or Answer(response=response, question=question, version=0)
+    # Nothing saved yet means nobody else's words can be lost, whatever version the form had.
+    if answer is not None and expected_version != current_version:
+        fields = [ConflictField("Answer", answer.text, text)]
+        if question.choices:
+            fields.insert(
+                0,
+                ConflictField("Chosen answer", current_choice or NO_CHOICE, choice or NO_CHOICE),
+            )
+        raise EditConflict(
+            label="answer",
+            fields=fields,
+            version=answer.version,
+            by=answer.updated_by,
+            at=answer.updated_at,
+        )
+    if answer is None:
+        answer = Answer(response=response, question=question, version=0)
+    answer.choice = choice
+    answer.text = text
+    answer.version = current_version + 1
+    answer.updated_by = actor if actor and actor.pk else None
+    save_with_history(answer, actor)
+    chosen = f': "{choice}"' if choice and choice != current_choice else ""
+    audit_record(
+        actor=actor,
+        system=response.round.system,
+        action="response.answer_save",
+        target=answer,
+        summary=f"{actor_name(actor)} saved {response.place.name}'s answer to question "
+        f"{question.order}{chosen} (version {answer.version})",
+    )
+    return answer
+
+
+@transaction.atomic
+def rating_save(
+    *,
+    actor: User | None,
+    response: PlaceResponse,
+    option: GovernanceOption,
+    principle: Principle,
+    band: str,
+    qualifier: str,
+    reasons: str,
+    agreement: str,
+    missing_from_analysis: str,
+    expected_version: int,
+) -> PlaceRating:
+    response = lock_response(response)
+    require_editable(response)
+    framework_id = response.round.framework_id
+    if option.framework_id != framework_id or principle.framework_id != framework_id:
+        raise ValidationError("That option or principle is not part of this round's framework.")
+    values = {
+        "band": band or "",
+        "qualifier": _clean_text(qualifier),
+        "reasons": _clean_text(reasons),
+        "agreement": agreement or "",
+        "missing_from_analysis": _clean_text(missing_from_analysis),
+    }
+    if values["band"] and values["band"] not in Band.values:
+        raise ValidationError({"band": ["Choose a rating from LOW to HIGH."]})
+    if values["agreement"] and values["agreement"] not in Agreement.values:
+        raise ValidationError({"agreement": ["Choose agree, partly agree or disagree."]})
+    _check_length(values["qualifier"], QUALIFIER_MAX_LENGTH, "The qualifier", "qualifier")
+    _check_length(values["reasons"], RATING_TEXT_MAX_LENGTH, "Your reasons", "reasons")
+    _check_length(
+        values["missing_from_analysis"],
+        RATING_TEXT_MAX_LENGTH,
+        "What the analysis misses",
+        "missing_from_analysis",
+    )
+    rating = (
+        PlaceRating.objects.select_related("updated_by")
+        .filter(response=response, option=option, principle=principle)
+        .first()
+    )
+    current = {f: getattr(rating, f) if rating else "" for f in RATING_FIELDS}
+    current_version = rating.version if rating else 0
+    if values == current:
+        return rating or PlaceRating(
+            response=response, option=option, principle=principle, version=0
+        )
+    if rating is not None and expected_version != current_version:
+        raise EditConflict(
+            label="rating",
+            fields=[
+                ConflictField(
+                    RATING_LABELS[f],
+                    rating_display(f, current[f]),
+                    rating_display(f, values[f]),
+                )
+                for f in RATING_FIELDS
+                if current[f] != values[f]
+            ],
+            version=rating.version,
+            by=rating.updated_by,
+            at=rating.updated_at,
+        )
+    if rating is None:
+        rating = PlaceRating(response=response, option=option, principle=principle, version=0)
+    for name, value in values.items():
+        setattr(rating, name, value)
+    rating.version = current_version + 1
+    rating.updated_by = actor if actor and actor.pk else None
+    save_with_history(rating, actor)
+    audit_record(
+        actor=actor,
+        system=response.round.system,
+        action="response.rating_save",
+        target=rating,
+        summary=f"{actor_name(actor)} saved {response.place.name}'s rating of option "
+        f"{option.number} against principle {principle.number} (version {rating.version})",
+    )
+    return rating
+
+
+@transaction.atomic
+def proposal_save(
+    *,
+    actor: User | None,
+    response: PlaceResponse,
+    option_numbers: Iterable[int],
+    case: str,
+    expected_version: int,
+) -> PlaceResponse:
+    """The proposed option set and the case for it. The set must be one the framework
+    allows (governance.catalogue.rules decides); an empty set is allowed while drafting. A refused
+    set changes nothing, so nothing else of the draft is lost."""
+    response = lock_response(response)
+    require_editable(response)
+    case = _clean_text(case)
+    _check_length(case, CASE_MAX_LENGTH, "The case for your proposal", "case")
+    numbers = sorted(set(option_numbers))
+    key = ""
+    if numbers:
+        verdict = option_set_verdict(FrameworkRules.load(response.round.framework), numbers)
+        if not verdict.allowed:
+            raise ValidationError({"options": verdict.reasons})
+        key = verdict.key
+    if key == response.proposed_option_set and case == response.proposal_case:
+        return response
+    if expected_version != response.version:
+        raise EditConflict(
+            label="proposal",
+            fields=[
+                ConflictField(label, theirs, yours)
+                for label, theirs, yours in (
+                    (
+                        "Proposed options",
+                        option_set_label(response.proposed_option_set),
+                        option_set_label(key),
+                    ),
+                    ("The case for it", response.proposal_case, case),
+                )
+                if theirs != yours
+            ],
+            version=response.version,
+            by=response.updated_by,
+            at=response.updated_at,
+        )
+    response.proposed_option_set = key
+    response.proposal_case = case
+    response.version += 1
+    response.updated_by = actor if actor and actor.pk else None
+    save_with_history(response, actor)
+    audit_record(
+        actor=actor,
+        system=response.round.system,
+        action="response.proposal_save",
+        target=response,
+        summary=f"{actor_name(actor)} saved {response.place.name}'s proposal "
+        f"({option_set_label(key)}, version {response.version})",
+    )
+    return response

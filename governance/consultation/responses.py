@@ -1,0 +1,278 @@
+"""A place's response to a round: who may have one, when it may change, what it still
+lacks, and its submission and withdrawal by a place lead.
+
+Every change is keyword-only, validates, saves atomically and writes its audit row. The state
+rules: only a place invited to the round has a response to it; a submitted response, or one
+past the place's deadline (`later_deadline`), cannot be changed; only a place lead of the
+place may submit or withdraw. Saving the response's parts is governance.consultation.
+response_saves; permission checks (who may see or edit) are the caller's job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.outbox import enqueue_on_commit_or_keep
+from core.uk_time import uk_datetime
+from governance.catalogue.models import GovernanceOption, Principle
+from governance.catalogue.selectors import framework_catalogue
+from governance.consultation.models import (
+    Answer,
+    ConsultationRound,
+    DeadlineExtension,
+    PlaceRating,
+    PlaceResponse,
+    Question,
+    ResponseStatus,
+    later_deadline,
+)
+from governance.consultation.response_history import save_with_history
+from governance.consultation.tasks import response_submitted_email_task
+from partners.audit import actor_name, audit_record
+from partners.models import Place, User
+from partners.selectors import is_place_lead
+
+
+class IncompleteResponse(ValidationError):
+    """A submission refused because required items are missing; `items` says which."""
+
+    def __init__(self, items: list[MissingItem]) -> None:
+        self.items = items
+        ValidationError.__init__(
+            self,
+            f"The response cannot be submitted yet: {len(items)} required "
+            f"item{'s are' if len(items) != 1 else ' is'} missing.",
+        )
+
+
+def response_deadline(*, round: ConsultationRound, place: Place) -> datetime:
+    """When the place's response must be in (`later_deadline`)."""
+    extended = (
+        DeadlineExtension.objects.filter(round=round, place=place)
+        .values_list("closes_at", flat=True)
+        .first()
+    )
+    return later_deadline(round.closes_at, extended)
+
+
+def is_invited(*, round: ConsultationRound, place: Place) -> bool:
+    return round.invited_places.filter(pk=place.pk).exists()
+
+
+def require_invited(round: ConsultationRound, place: Place) -> None:
+    if place.system_id != round.system_id:
+        raise ValidationError("That round belongs to another system.")
+    if not is_invited(round=round, place=place):
+        raise ValidationError(f"{place.name} is not invited to respond to {round.title}.")
+
+
+def response_get_or_create(*, round: ConsultationRound, place: Place) -> PlaceResponse:
+    require_invited(round, place)
+    response, _ = PlaceResponse.objects.get_or_create(round=round, place=place)
+    return response
+
+
+def lock_response(response: PlaceResponse) -> PlaceResponse:
+    """The response, locked for this transaction: edits of one response are serialised, so
+    a version check and the save that follows cannot be interleaved with another save or
+    with a submission."""
+    return (
+        PlaceResponse.objects.select_for_update(of=("self",))
+        .select_related("round__system", "place", "submitted_by", "updated_by")
+        .get(pk=response.pk)
+    )
+
+
+def closed_message(consultation: ConsultationRound, deadline: datetime) -> str:
+    if deadline > consultation.closes_at:
+        return f"The extended deadline for this response passed at {uk_datetime(deadline)}."
+    return f"This round closed at {uk_datetime(deadline)}."
+
+
+def response_edit_refusal(
+    response: PlaceResponse, *, now: datetime | None = None, deadline: datetime | None = None
+) -> str | None:
+    """Why the response cannot be edited now, or None if it can. `deadline` is the place's
+    own (response_deadline); looked up when not given."""
+    now = now or timezone.now()
+    consultation = response.round
+    if deadline is None:
+        deadline = response_deadline(round=consultation, place=response.place)
+    if now >= deadline:
+        return f"{closed_message(consultation, deadline)} Responses can no longer be changed."
+    if now < consultation.opens_at:
+        return f"This round opens at {uk_datetime(consultation.opens_at)}."
+    if response.status == ResponseStatus.SUBMITTED:
+        by = f" by {response.submitted_by}" if response.submitted_by else ""
+        when = f" at {uk_datetime(response.submitted_at)}" if response.submitted_at else ""
+        return (
+            f"This response was submitted{by}{when}. A place lead must withdraw it before "
+            "it can be changed."
+        )
+    return None
+
+
+def require_editable(response: PlaceResponse) -> None:
+    require_invited(response.round, response.place)
+    refusal = response_edit_refusal(response)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    label: str
+    anchor: str  # an element id on the response page
+
+
+@dataclass
+class ResponseSheet:
+    """Everything the response page and the completeness check read, loaded once."""
+
+    round: ConsultationRound
+    questions: list[Question]
+    options: list[GovernanceOption]
+    principles: list[Principle]
+    answers: dict[int, Answer] = field(default_factory=dict)  # question pk →
+    ratings: dict[tuple[int, int], PlaceRating] = field(default_factory=dict)  # (opt, prin) →
+
+
+def response_sheet(*, round: ConsultationRound, response: PlaceResponse | None) -> ResponseSheet:
+    """A fixed number of queries, however many questions and ratings there are; the
+    framework's options and principles come from the per-process catalogue."""
+    catalogue = framework_catalogue(framework=round.framework)
+    sheet = ResponseSheet(
+        round=round,
+        questions=list(round.questions.all()),
+        options=list(catalogue.options),
+        principles=list(catalogue.principles),
+    )
+    if response is not None and response.pk:
+        sheet.answers = {a.question_id: a for a in response.answers.select_related("updated_by")}
+        sheet.ratings = {
+            (r.option_id, r.principle_id): r for r in response.ratings.select_related("updated_by")
+        }
+    return sheet
+
+
+def response_missing_items(
+    *, response: PlaceResponse, sheet: ResponseSheet | None = None
+) -> list[MissingItem]:
+    """Every required item still missing, in page order, with the id of where to fix it."""
+    sheet = sheet or response_sheet(round=response.round, response=response)
+    missing = []
+    if not response.proposed_option_set:
+        missing.append(MissingItem("Choose the option or options you propose", "proposal-options"))
+    if not response.proposal_case.strip():
+        missing.append(MissingItem("Make the case for your proposal", "proposal-case"))
+    for option in sheet.options:
+        for principle in sheet.principles:
+            rating = sheet.ratings.get((option.pk, principle.pk))
+            needs = [
+                what
+                for what, present in (
+                    ("a rating", rating and rating.band),
+                    ("your reasons", rating and rating.reasons.strip()),
+                    ("whether you agree with the suggested rating", rating and rating.agreement),
+                )
+                if not present
+            ]
+            if needs:
+                missing.append(
+                    MissingItem(
+                        f"Option {option.number} ({option.short_name}) against "
+                        f"{principle.short_name}: give {_join(needs)}",
+                        f"rating-{option.pk}-{principle.pk}",
+                    )
+                )
+    for question in sheet.questions:
+        answer = sheet.answers.get(question.pk)
+        if not question.required:
+            continue
+        if question.choices:
+            # The fixed answer is what counts; explaining it is optional.
+            if not (answer and answer.choice):
+                missing.append(
+                    MissingItem(
+                        f"Choose an answer to question {question.order}", f"answer-{question.pk}"
+                    )
+                )
+        elif not (answer and answer.text.strip()):
+            missing.append(
+                MissingItem(f"Answer question {question.order}", f"answer-{question.pk}")
+            )
+    return missing
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _require_lead(actor: User | None, response: PlaceResponse, doing: str) -> None:
+    if not is_place_lead(user=actor, place=response.place):
+        raise ValidationError(
+            f"Only a place lead of {response.place.name} can {doing} its response."
+        )
+
+
+@transaction.atomic
+def response_submit(*, actor: User | None, response: PlaceResponse) -> PlaceResponse:
+    response = lock_response(response)
+    _require_lead(actor, response, "submit")
+    if response.status == ResponseStatus.SUBMITTED:
+        raise ValidationError("This response has already been submitted.")
+    require_editable(response)
+    missing = response_missing_items(response=response)
+    if missing:
+        raise IncompleteResponse(missing)
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.submitted_by = actor
+    save_with_history(response, actor, coalesce=False)  # never folded into an edit
+    audit_record(
+        actor=actor,
+        system=response.round.system,
+        action="response.submit",
+        target=response,
+        summary=f"{actor_name(actor)} submitted {response.place.name}'s response to "
+        f"{response.round.title}",
+    )
+    # The moment identifies this submission: a redelivered task sends nothing once the
+    # response has been withdrawn or submitted again (that submission has its own e-mail).
+    enqueue_on_commit_or_keep(
+        response_submitted_email_task,
+        response_id=response.pk,
+        submitted_at=response.submitted_at.isoformat(),
+    )
+    return response
+
+
+@transaction.atomic
+def response_withdraw(*, actor: User | None, response: PlaceResponse) -> PlaceResponse:
+    """Take a submitted response back so it can be changed and submitted again; only while
+    the round is open."""
+    response = lock_response(response)
+    _require_lead(actor, response, "withdraw")
+    if response.status != ResponseStatus.SUBMITTED:
+        raise ValidationError("Only a submitted response can be withdrawn.")
+    require_invited(response.round, response.place)
+    deadline = response_deadline(round=response.round, place=response.place)
+    if timezone.now() >= deadline:
+        raise ValidationError(
+            f"{closed_message(response.round, deadline)} The response can no longer be withdrawn."
+        )
+    response.status = ResponseStatus.WITHDRAWN
+    save_with_history(response, actor, coalesce=False)
+    audit_record(
+        actor=actor,
+        system=response.round.system,
+        action="response.withdraw",
+        target=response,
+        summary=f"{actor_name(actor)} withdrew {response.place.name}'s response to "
+        f"{response.round.title} to change it",
+    )
+    return response

@@ -1,0 +1,233 @@
+"""The forms of a place's committee pages. They parse what was typed and save through
+governance.structures.committees and governance.structures.terms_of_reference, which hold the
+rules; a rule a service refuses comes back as errors on the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from core.forms import NHSForm
+from governance.structures import committees, terms_of_reference
+from governance.structures.models import (
+    TOR_SECTIONS,
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    DecisionRule,
+    Frequency,
+    MemberPosition,
+    TermsOfReference,
+)
+from partners.models import Membership, Organisation, Place, Sector, User
+
+
+def _partner_organisations(place: Place) -> Any:
+    return Organisation.objects.filter(place_partnerships__place=place).order_by("name")
+
+
+class VersionedForm(NHSForm):
+    """A form that edits a record saved by several people: it carries the version the record
+    was at when the form was opened, so a save from a stale form is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def start_from(self, version: int) -> None:
+        """After a refused stale save: keep what was typed, and let the next save replace
+        the version now saved."""
+        data = self.data.copy()  # type: ignore[attr-defined]
+        data["version"] = str(version)
+        self.data = data
+
+
+class CommitteeForm(VersionedForm):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(label="Kind of body", choices=CommitteeKind.choices)
+    accountable_to_committee = forms.ModelChoiceField(
+        label="Answers to another body of the place",
+        queryset=Committee.objects.none(),
+        required=False,
+        empty_label="Not another body",
+    )
+    accountable_to_organisation = forms.ModelChoiceField(
+        label="Or answers to the board of a partner organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Not an organisation's board",
+        help_text="Choose one line of accountability: a body of the place or an "
+        "organisation's board, not both.",
+    )
+    frequency = forms.ChoiceField(label="How often it meets", choices=Frequency.choices)
+    meets_in_public = forms.BooleanField(label="Meets in public", required=False)
+    quorum_minimum = forms.IntegerField(
+        label="Quorum: voting members present", min_value=1, max_value=100
+    )
+    quorum_sectors = forms.MultipleChoiceField(
+        label="Quorum: sectors that must have a voting member present",
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    decision_rule = forms.ChoiceField(label="How decisions are made", choices=DecisionRule.choices)
+    single_partner_veto = forms.BooleanField(
+        label="Any single partner organisation can veto", required=False
+    )
+    NEW = {
+        "frequency": Frequency.MONTHLY,
+        "quorum_minimum": 3,
+        "decision_rule": DecisionRule.CONSENSUS,
+    }
+
+    def __init__(
+        self, *args: Any, place: Place, committee: Committee | None = None, **kwargs: Any
+    ) -> None:
+        if committee is not None:
+            kwargs.setdefault(
+                "initial",
+                {name: getattr(committee, name) for name in committees.COMMITTEE_FIELDS}
+                | {"version": committee.version},
+            )
+        else:
+            kwargs.setdefault("initial", dict(self.NEW))
+        super().__init__(*args, **kwargs)
+        self.place = place
+        self.committee = committee
+        others = Committee.objects.filter(place=place, is_active=True)
+        if committee is not None:
+            others = others.exclude(pk=committee.pk)
+        self.fields["accountable_to_committee"].queryset = others  # type: ignore[attr-defined]
+        self.fields["accountable_to_organisation"].queryset = _partner_organisations(place)  # type: ignore[attr-defined]
+
+    def save(self, *, actor: User) -> Committee:
+        """Add the body, or save the changes to it (refused if someone saved it since the form
+        was opened)."""
+        changes = dict(self.cleaned_data)
+        version = changes.pop("version", None)
+        if self.committee is None:
+            return committees.committee_create(actor=actor, place=self.place, **changes)
+        return committees.committee_update(
+            actor=actor,
+            committee=self.committee,
+            version=version or self.committee.version,
+            **changes,
+        )
+
+
+class MemberForm(NHSForm):
+    organisation = forms.ModelChoiceField(
+        label="Partner organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+    )
+    role_title = forms.CharField(
+        label="Role",
+        max_length=200,
+        help_text="The post that holds the seat, such as Director of Finance.",
+    )
+    person = forms.ModelChoiceField(
+        label="Person (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not named",
+    )
+    position = forms.ChoiceField(choices=MemberPosition.choices)
+    voting = forms.BooleanField(label="Voting member", required=False)
+    deputy_allowed = forms.BooleanField(label="May send a deputy", required=False)
+    independent = forms.BooleanField(label="Independent or non-executive", required=False)
+
+    NEW_PREFIX = "new"
+
+    def __init__(
+        self,
+        *args: Any,
+        committee: Committee,
+        member: CommitteeMember | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if member is None:
+            kwargs.setdefault("initial", {"voting": True, "deputy_allowed": True})
+            kwargs.setdefault("prefix", self.NEW_PREFIX)
+        else:
+            kwargs.setdefault(
+                "initial", {name: getattr(member, name) for name in committees.MEMBER_FIELDS}
+            )
+            kwargs.setdefault("prefix", f"seat-{member.pk}")
+        super().__init__(*args, **kwargs)
+        self.committee = committee
+        self.member = member
+        place = committee.place
+        self.fields["organisation"].queryset = _partner_organisations(place)  # type: ignore[attr-defined]
+        people = Membership.objects.current().filter(system_id=place.system_id).values("user_id")
+        self.fields["person"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=people, is_active=True
+        ).order_by("full_name")
+
+    def save(self, *, actor: User) -> CommitteeMember:
+        """Add the seat, or save the changes to it."""
+        if self.member is None:
+            return committees.committee_member_add(
+                actor=actor, committee=self.committee, **self.cleaned_data
+            )
+        return committees.committee_member_update(
+            actor=actor, member=self.member, **self.cleaned_data
+        )
+
+
+class TorEditForm(VersionedForm):
+    review_date = forms.DateField(
+        label="Review date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, tor: TermsOfReference, **kwargs: Any) -> None:
+        initial: dict[str, Any] = {key: getattr(tor, key) for key, _ in TOR_SECTIONS}
+        initial.update(review_date=tor.review_date, version=tor.version)
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.tor = tor
+        for key, label in TOR_SECTIONS:
+            self.fields[key] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 6})
+            )
+        # Sections first, then the review date.
+        self.order_fields([key for key, _ in TOR_SECTIONS] + ["review_date"])
+        self.style_fields()
+
+    def save(self, *, actor: User) -> TermsOfReference:
+        """Save the draft's sections (refused if someone saved it since the form was
+        opened)."""
+        data = dict(self.cleaned_data)
+        version = data.pop("version")
+        return terms_of_reference.tor_update(actor=actor, tor=self.tor, version=version, **data)
+
+    def sections_unlike(self, theirs: TermsOfReference) -> list[dict[str, str]]:
+        """The sections where what was typed differs from the version saved meanwhile."""
+        return [
+            {
+                "label": label,
+                "theirs": getattr(theirs, key),
+                "yours": self.cleaned_data.get(key, ""),
+            }
+            for key, label in TOR_SECTIONS
+            if getattr(theirs, key) != (self.cleaned_data.get(key) or "").replace("\r\n", "\n")
+        ]
+
+
+class TorApproveForm(NHSForm):
+    approved_by = forms.CharField(
+        label="Approving body", max_length=200, help_text="For example, the ICB board."
+    )
+    approved_on = forms.DateField(
+        label="Date approved", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    PREFIX = "approve"
+
+    def __init__(self, *args: Any, tor: TermsOfReference, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.PREFIX)
+        super().__init__(*args, **kwargs)
+        self.tor = tor
+
+    def save(self, *, actor: User) -> TermsOfReference:
+        return terms_of_reference.tor_approve(actor=actor, tor=self.tor, **self.cleaned_data)

@@ -1,0 +1,152 @@
+"""A place's bodies, under /places/<place>/committees/: the list, a body's page, and adding,
+changing and making a body inactive. Access rules are in governance.structures.access.
+
+Each form works without JavaScript (POST, then redirect with a message); with HTMX the same
+view answers with the partial its target needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.forms import add_service_errors
+from core.htmx import change_done, change_refused, render_page_or_partial
+from core.locking import ConcurrentEditError
+from core.requests import signed_in_user
+from governance.structures import access, committees, selectors
+from governance.structures.forms import CommitteeForm, MemberForm
+from governance.structures.models import Committee
+from partners.models import Place
+
+LIST = "governance/committees/list.html"
+COMMITTEE = "governance/committees/committee.html"
+COMMITTEE_FORM = "governance/committees/committee_form.html"
+
+
+@login_required
+@require_GET
+def committee_list(request: HttpRequest, place_pk: int) -> HttpResponse:
+    place = access.place_to_read(request, place_pk)
+    return render_page_or_partial(
+        request,
+        LIST,
+        "committees",
+        {
+            "place": place,
+            "rows": selectors.committee_rows(place=place),
+            "can_edit": access.can_edit(request, place),
+            "urls": access.page_urls(place),
+        },
+    )
+
+
+def committee_context(
+    request: HttpRequest, place: Place, committee: Committee, **extra: Any
+) -> dict[str, Any]:
+    """What a body's page shows; `extra` replaces or adds to it (a form with errors, a
+    status message)."""
+    editable = access.can_edit(request, place)
+    context: dict[str, Any] = {
+        "place": place,
+        "committee": committee,
+        "seats": selectors.committee_seats(committee),
+        "versions": selectors.committee_versions(committee),
+        "quorum_words": selectors.quorum_in_words(committee),
+        "decision_words": selectors.decision_rule_in_words(committee),
+        "open_tor": selectors.committee_open_tor(committee),
+        "can_edit": editable,
+        "urls": access.page_urls(place, committee),
+    }
+    if editable and "member_form" not in extra:
+        context["member_form"] = MemberForm(committee=committee)
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def committee_page(request: HttpRequest, place_pk: int, pk: int) -> HttpResponse:
+    place = access.place_to_read(request, place_pk)
+    committee = access.committee_of(place, pk)
+    return render_page_or_partial(
+        request, COMMITTEE, "members", committee_context(request, place, committee)
+    )
+
+
+def _committee_form_page(
+    request: HttpRequest, place: Place, form: CommitteeForm, action: str, **extra: Any
+) -> HttpResponse:
+    return render_page_or_partial(
+        request,
+        COMMITTEE_FORM,
+        "committee-form",
+        {
+            "place": place,
+            "form": form,
+            "committee": form.committee,
+            "urls": access.page_urls(place, form.committee),
+            "action": action,
+            **extra,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_add(request: HttpRequest, place_pk: int) -> HttpResponse:
+    place = access.place_to_read(request, place_pk)
+    if (answer := access.editors_only(request, place, access.page_urls(place)["list"])) is not None:
+        return answer
+    form = CommitteeForm(access.posted(request), place=place)
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee = form.save(actor=signed_in_user(request))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            to = access.page_urls(place, committee)["committee"]
+            return change_done(request, f"Added {committee.name}.", to)
+    return _committee_form_page(request, place, form, reverse("committees:add", args=[place.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_edit(request: HttpRequest, place_pk: int, pk: int) -> HttpResponse:
+    place = access.place_to_read(request, place_pk)
+    committee = access.committee_of(place, pk)
+    urls = access.page_urls(place, committee)
+    if (answer := access.editors_only(request, place, urls["committee"])) is not None:
+        return answer
+    form = CommitteeForm(access.posted(request), place=place, committee=committee)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee = form.save(actor=signed_in_user(request))
+        except ConcurrentEditError as error:
+            conflict = Committee.objects.get(pk=committee.pk)
+            add_service_errors(form, error)
+            form.start_from(conflict.version)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return change_done(request, f"Saved {committee.name}.", urls["committee"])
+    action = reverse("committees:edit", args=[place.pk, committee.pk])
+    return _committee_form_page(request, place, form, action, conflict=conflict)
+
+
+@login_required
+@require_POST
+def committee_deactivate(request: HttpRequest, place_pk: int, pk: int) -> HttpResponse:
+    place = access.place_to_read(request, place_pk, edit=True)
+    committee = access.committee_of(place, pk)
+    to = access.page_urls(place, committee)["committee"]
+    try:
+        committees.committee_deactivate(actor=signed_in_user(request), committee=committee)
+    except ValidationError as error:
+        return change_refused(request, error, to)
+    return change_done(request, f"{committee.name} is now inactive.", to)

@@ -1,0 +1,388 @@
+"""Changing people: their roles in places and systems (memberships), their invitations to
+set a password, and their leaving."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.locking import save_validated
+from core.outbox import enqueue_on_commit
+from partners.audit import audit_record
+from partners.models import (
+    SYSTEM_ROLES,
+    Invitation,
+    Membership,
+    Organisation,
+    Place,
+    Role,
+    System,
+    User,
+)
+from partners.permissions import permissions_sync_for_user
+
+# Memberships ------------------------------------------------------------------------------
+
+
+def _refuse_last_lead(membership: Membership, doing: str) -> None:
+    if membership.role != Role.PLACE_LEAD or membership.place is None:
+        return
+    # Lock the place's leads so two admins cannot each remove one of the last two.
+    others = list(
+        Membership.objects.place_leads()
+        .filter(place=membership.place)
+        .select_for_update(of=("self",))
+        .exclude(pk=membership.pk)
+    )
+    if not others:
+        raise ValidationError(
+            f"{membership.user} is the only place lead of {membership.place.name}, so they cannot "
+            f"be {doing}. Make someone else a place lead first: every place needs a lead to "
+            "submit its response."
+        )
+
+
+def _validate_membership_scope(
+    *, system: System, role: str, place: Place | None, organisation: Organisation | None
+) -> None:
+    if role in SYSTEM_ROLES and place is not None:
+        raise ValidationError(
+            {"place": ["ICB admins and advisory members belong to the system, not a place."]}
+        )
+    if role not in SYSTEM_ROLES and place is None:
+        raise ValidationError({"place": ["Choose the place this person is a member of."]})
+    if place is not None and place.system_id != system.pk:
+        raise ValidationError({"place": ["That place belongs to another system."]})
+    if organisation is not None and organisation.system_id != system.pk:
+        raise ValidationError({"organisation": ["That organisation belongs to another system."]})
+
+
+def _locked_membership(membership: Membership) -> Membership:
+    # Only the membership's row is locked: its place may be empty (an outer join), and
+    # PostgreSQL locks no row on the empty side of one.
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("place", "user")
+        .get(pk=membership.pk)
+    )
+
+
+def _membership_changed(
+    *, actor: User | None, membership: Membership, action: str, summary: str
+) -> None:
+    """Record a change of someone's role, and re-derive what they may see from it."""
+    audit_record(
+        actor=actor, system=membership.system, action=action, target=membership, summary=summary
+    )
+    permissions_sync_for_user(user=membership.user)
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor: User | None,
+    user: User,
+    system: System,
+    role: str,
+    place: Place | None = None,
+    organisation: Organisation | None = None,
+) -> Membership:
+    _validate_membership_scope(system=system, role=role, place=place, organisation=organisation)
+    membership = Membership(
+        user=user, system=system, role=role, place=place, organisation=organisation
+    )
+    save_validated(membership)
+    _membership_changed(
+        actor=actor,
+        membership=membership,
+        action="membership.create",
+        summary=f"{user} joined {place or system} as {membership.get_role_display()}",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(
+    *,
+    actor: User | None,
+    membership: Membership,
+    role: str,
+    organisation: Organisation | None,
+) -> Membership:
+    membership = _locked_membership(membership)
+    if membership.ended_at is not None:
+        raise ValidationError("This membership has ended and cannot be changed.")
+    if membership.role == Role.PLACE_LEAD and role != Role.PLACE_LEAD:
+        _refuse_last_lead(membership, "made a member only")
+    if (role in SYSTEM_ROLES) != (membership.role in SYSTEM_ROLES):
+        raise ValidationError(
+            {
+                "role": [
+                    "A place role cannot become a system role. End this membership and add a new one."
+                ]
+            }
+        )
+    _validate_membership_scope(
+        system=membership.system, role=role, place=membership.place, organisation=organisation
+    )
+    old_role = membership.get_role_display()
+    membership.role = role
+    membership.organisation = organisation
+    save_validated(membership)
+    _membership_changed(
+        actor=actor,
+        membership=membership,
+        action="membership.update",
+        summary=f"{membership.user}: {old_role} → {membership.get_role_display()} in {membership.place or membership.system}",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: User | None, membership: Membership) -> Membership:
+    membership = _locked_membership(membership)
+    if membership.ended_at is not None:
+        return membership
+    _refuse_last_lead(membership, "removed")
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["ended_at"])
+    _membership_changed(
+        actor=actor,
+        membership=membership,
+        action="membership.end",
+        summary=f"{membership.user} left {membership.place or membership.system} ({membership.get_role_display()})",
+    )
+    return membership
+
+
+# People leaving ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User | None, user: User) -> User:
+    """A person leaves: end every membership (refusing if they are a place's last lead) and
+    stop them signing in. Their name stays on the records they took part in."""
+    for membership in Membership.objects.current().filter(user=user).select_related("place"):
+        membership_end(actor=actor, membership=membership)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        system=None,
+        action="user.deactivate",
+        target=user,
+        summary=f"Deactivated {user}",
+    )
+    permissions_sync_for_user(user=user)
+    return user
+
+
+@transaction.atomic
+def person_deactivate_in_system(*, actor: User | None, system: System, user: User) -> User:
+    """An ICB governance admin deactivates a person of their own system. Refused for their own
+    account, and for people who also hold roles in another system (that system still needs
+    them): end their roles in this system instead."""
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(
+            "You cannot deactivate your own account. Ask another ICB governance admin to do it."
+        )
+    if Membership.objects.current().filter(user=user).exclude(system=system).exists():
+        raise ValidationError(
+            f"{user} also has roles in another system, so their account cannot be deactivated "
+            f"from {system.name}. Remove their roles here instead."
+        )
+    user_deactivate(actor=actor, user=user)
+    audit_record(
+        actor=actor,
+        system=system,
+        action="user.deactivate",
+        target=user,
+        summary=f"Deactivated {user}",
+    )
+    return user
+
+
+# Invitations ------------------------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token(invitation: Invitation) -> str:
+    """Give the invitation a fresh token and return it. Only its hash is stored: the token
+    itself exists only in the e-mail."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _hash_token(token)
+    return token
+
+
+def _send_invitation_on_commit(invitation: Invitation, token: str) -> None:
+    from partners.tasks import send_invitation_email
+
+    enqueue_on_commit(send_invitation_email, invitation_id=invitation.pk, token=token)
+
+
+def invitation_create(*, actor: User | None, user: User) -> tuple[Invitation, str]:
+    """Create an invitation and return it with its raw token (which is never stored)."""
+    invitation = Invitation(
+        user=user,
+        invited_by=actor if actor and actor.pk else None,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    token = _new_token(invitation)
+    invitation.save()
+    return invitation, token
+
+
+@transaction.atomic
+def person_invite(
+    *,
+    actor: User | None,
+    system: System,
+    email: str,
+    full_name: str,
+    role: str,
+    place: Place | None = None,
+    organisation: Organisation | None = None,
+    job_title: str = "",
+) -> Membership:
+    """Add a person (or find them by e-mail), give them a role, and e-mail them a link to set
+    their password. The e-mail is sent by a Celery task once this has committed."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    is_new = user is None
+    if user is None:
+        user = User(email=email, full_name=full_name.strip(), job_title=job_title.strip())
+        user.set_unusable_password()
+        save_validated(user)
+    membership = membership_create(
+        actor=actor, user=user, system=system, role=role, place=place, organisation=organisation
+    )
+    if is_new or not user.has_usable_password():
+        invitation, token = invitation_create(actor=actor, user=user)
+        audit_record(
+            actor=actor,
+            system=system,
+            action="user.invite",
+            target=user,
+            summary=f"Invited {user} ({user.email})",
+        )
+        _send_invitation_on_commit(invitation, token)
+    return membership
+
+
+def invitation_resend(*, actor: User | None, user: User) -> Invitation:
+    if user.has_usable_password():
+        raise ValidationError(f"{user} has already set a password.")
+    with transaction.atomic():
+        invitation, token = invitation_create(actor=actor, user=user)
+        _send_invitation_on_commit(invitation, token)
+    return invitation
+
+
+def person_invitation_resend(*, actor: User | None, system: System, user: User) -> Invitation:
+    """Send a person of the system a fresh invitation link (only if they are still active and
+    have not set a password), and record it in the system's audit trail."""
+    if not user.is_active:
+        raise ValidationError(f"{user} has been deactivated, so they cannot be invited again.")
+    with transaction.atomic():
+        invitation = invitation_resend(actor=actor, user=user)
+        audit_record(
+            actor=actor,
+            system=system,
+            action="user.invite_resend",
+            target=user,
+            summary=f"Sent {user} a new invitation ({user.email})",
+        )
+    return invitation
+
+
+def invitation_find(*, token: str) -> Invitation:
+    """The invitation for a token, or a ValidationError that says plainly what is wrong."""
+    invitation = (
+        Invitation.objects.select_related("user").filter(token_hash=_hash_token(token)).first()
+    )
+    if invitation is None:
+        raise ValidationError(
+            "This invitation link is not valid. Check you used the whole link from the e-mail."
+        )
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            "This invitation has already been used. Sign in with your password, or reset it."
+        )
+    if invitation.is_expired:
+        raise ValidationError(
+            "This invitation link has expired. Ask your ICB governance team to send a new one."
+        )
+    if not invitation.user.is_active:
+        raise ValidationError("This account has been deactivated.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    invitation = invitation_find(token=token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation has already been used.")
+    user = invitation.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    now = timezone.now()
+    invitation.accepted_at = now
+    invitation.save(update_fields=["accepted_at"])
+    # Any other outstanding invitation for this person is spent too.
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=now)
+    audit_record(
+        actor=user,
+        system=None,
+        action="user.accept_invitation",
+        target=user,
+        summary=f"{user} set a password",
+    )
+    return user
+
+
+def invitation_mark_sent(*, invitation_id: int, at: datetime | None = None) -> None:
+    Invitation.objects.filter(pk=invitation_id).update(sent_at=at or timezone.now())
+
+
+# Invitations whose e-mail has not gone out after this long are sent again by the scheduler
+# (the broker was down when they were made, or the worker lost the job).
+UNSENT_INVITATION_GRACE = timedelta(minutes=10)
+
+
+def invitations_retry_unsent(*, now: datetime | None = None) -> int:
+    """Send again every live invitation whose e-mail never went out. Only a hash of a token is
+    stored, so each gets a fresh token (the old one was never sent to anyone). Returns how
+    many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    pending = Invitation.objects.filter(
+        sent_at__isnull=True,
+        accepted_at__isnull=True,
+        expires_at__gt=now,
+        queued_at__lte=now - UNSENT_INVITATION_GRACE,
+    ).values_list("pk", flat=True)
+    for invitation_id in list(pending):
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update()
+                .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True)
+                .first()
+            )
+            if invitation is None:
+                continue
+            token = _new_token(invitation)
+            invitation.queued_at = now
+            invitation.save(update_fields=["token_hash", "queued_at"])
+            _send_invitation_on_commit(invitation, token)
+            queued += 1
+    return queued

@@ -1,0 +1,175 @@
+"""Console lists cost the same number of queries however many rows they show, and the audit log lists the system's events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from partners.models import (
+    AuditEvent,
+    Membership,
+    Organisation,
+    OrganisationAlias,
+    Place,
+    PlacePartner,
+    Role,
+    Sector,
+    User,
+)
+from tests.console.support import url
+
+pytestmark = pytest.mark.django_db
+
+
+# Query counts -------------------------------------------------------------------------------
+
+
+def _fill(world: Any, rows: int) -> None:
+    places = Place.objects.bulk_create(
+        [
+            Place(system=world.system, name=f"Place {n:03d}", slug=f"filled-place-{n:03d}")
+            for n in range(rows)
+        ]
+    )
+    organisations = [
+        Organisation(
+            system=world.system,
+            name=f"Organisation {n:03d}",
+            sector=Sector.GP_PRACTICE,
+            is_statutory=False,
+        )
+        for n in range(rows)
+    ]
+    for organisation in organisations:
+        organisation.normalised_name = organisation.name.lower()
+    organisations = Organisation.objects.bulk_create(organisations)
+    OrganisationAlias.objects.bulk_create(
+        [
+            OrganisationAlias(
+                organisation=o, system=world.system, alias=f"O{n}", normalised_alias=f"o{n}"
+            )
+            for n, o in enumerate(organisations)
+        ]
+    )
+    people = User.objects.bulk_create(
+        [
+            User(email=f"bulk{n}@example.nhs.uk", full_name=f"Bulk Person {n:03d}")
+            for n in range(rows)
+        ]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                user=p,
+                system=world.system,
+                place=places[n],
+                organisation=organisations[n],
+                role=Role.PLACE_MEMBER,
+            )
+            for n, p in enumerate(people)
+        ]
+    )
+    PlacePartner.objects.bulk_create(
+        [PlacePartner(place=places[n], organisation=organisations[n]) for n in range(rows)]
+    )
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+@pytest.mark.parametrize("name", ["dashboard", "places", "organisations", "people"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_query_counts_stay_flat(
+    admin_client, world, django_assert_max_num_queries, rows, name, htmx
+):
+    _fill(world, rows)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    with django_assert_max_num_queries(14):
+        response = admin_client.get(url(name, world), **headers)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_query_counts_stay_flat_when_searching(
+    admin_client, world, django_assert_max_num_queries, rows
+):
+    _fill(world, rows)
+    for name, params in [
+        ("places", {"q": "place 0"}),
+        ("organisations", {"q": "o1", "sector": Sector.GP_PRACTICE, "page": 2}),
+        ("people", {"q": "bulk", "role": Role.PLACE_MEMBER, "page": 2}),
+    ]:
+        with django_assert_max_num_queries(14):
+            assert admin_client.get(url(name, world), params).status_code == 200
+
+
+# Audit log ------------------------------------------------------------------------------------
+
+
+def test_the_audit_log_lists_the_systems_events_filtered_by_area_and_words(
+    admin_client, world, htmx_headers
+):
+
+    for n in range(3):
+        AuditEvent.objects.create(
+            actor=world.icb_admin,
+            system=world.system,
+            action="summary.download",
+            target_type="governance.summaryexport",
+            target_id=str(n),
+            summary=f"Downloaded PDF number {n}",
+        )
+    AuditEvent.objects.create(
+        actor=world.lead_a,
+        system=world.system,
+        action="round.close",
+        target_type="governance.consultationround",
+        target_id="1",
+        summary="Closed consultation round Autumn",
+    )
+    AuditEvent.objects.create(
+        actor=world.other_icb_admin,
+        system=world.other_system,
+        action="round.close",
+        target_type="governance.consultationround",
+        target_id="2",
+        summary="Closed consultation round Elsewhere",
+    )
+    audit_url = reverse("console:audit", args=[world.system.slug])
+    page = admin_client.get(audit_url).content.decode()
+    assert "Downloaded PDF number 2" in page and "Closed consultation round Autumn" in page
+    assert "Elsewhere" not in page
+
+    downloads = admin_client.get(audit_url, {"area": "summary"}).content.decode()
+    assert "Downloaded PDF number 0" in downloads and "Autumn" not in downloads
+
+    partial = admin_client.get(audit_url, {"q": world.lead_a.full_name}, **htmx_headers)
+    body = partial.content.decode()
+    assert "<html" not in body and "Closed consultation round Autumn" in body
+    assert "Downloaded PDF" not in body
+
+
+def test_the_audit_log_page_costs_the_same_queries_however_long_it_is(admin_client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    audit_url = reverse("console:audit", args=[world.system.slug])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(audit_url).status_code == 200
+        return len(queries)
+
+    few = count()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=world.icb_admin,
+            system=world.system,
+            action="place.update",
+            target_type="partners.place",
+            target_id=str(n),
+            summary=f"Event {n}",
+        )
+        for n in range(40)
+    )
+    assert count() == few

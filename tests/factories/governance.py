@@ -1,0 +1,135 @@
+"""Governance catalogue and consultation: a small option framework, rounds, responses.
+Rounds and responses are made through the services, so their rules apply."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from demo.build.consultation import RatingText, proposal_write, response_fill
+from governance.catalogue.models import (
+    AllowedCombination,
+    Band,
+    GovernanceOption,
+    OptionFramework,
+    Principle,
+    SuggestedRating,
+)
+from governance.consultation.responses import response_get_or_create
+from governance.consultation.round_setup import round_create
+from partners.models import Place, System, User
+
+
+def make_framework(*, slug: str = "test-framework") -> Any:
+    """A small option framework shaped like the 2021 one: five options, three principles,
+    the allowed combinations 1+4, 2+3, 2+4, 3+4, 2+3+4, option 5 alone, and a suggested
+    rating for every single option against every principle."""
+    framework = OptionFramework.objects.create(
+        slug=slug, name=f"Framework {slug}", source="Test fixture"
+    )
+    for number in range(1, 6):
+        GovernanceOption.objects.create(
+            framework=framework,
+            number=number,
+            name=f"Arrangement {number}",
+            short_name=f"Arrangement {number}",
+            summary="An arrangement.",
+            stands_alone=number == 5,
+        )
+    principles = [
+        Principle.objects.create(
+            framework=framework, number=n, name=f"Principle {n} name", short_name=f"Principle {n}"
+        )
+        for n in range(1, 4)
+    ]
+    for key in ["1+4", "2+3", "2+4", "3+4", "2+3+4"]:
+        AllowedCombination.objects.create(framework=framework, key=key)
+    bands = list(Band)
+    for number in range(1, 6):
+        for principle in principles:
+            SuggestedRating.objects.create(
+                framework=framework,
+                option_set=str(number),
+                principle=principle,
+                band=bands[(number + principle.number) % len(bands)],
+                rationale=["A reason from the framework."],
+            )
+    return framework
+
+
+def make_round(
+    *,
+    system: System,
+    framework: Any = None,
+    questions: list[dict[str, Any]] | None = None,
+    days_open: int = 14,
+    **kwargs: Any,
+) -> Any:
+    """An open round (opened yesterday) made through the service, inviting every active
+    place of the system unless `invited_places` is given."""
+    now = timezone.now()
+    return round_create(
+        actor=None,
+        announce=False,  # a test that wants the opening e-mails queues them itself
+        system=system,
+        framework=framework or make_framework(slug=f"framework-{system.slug}"),
+        title=kwargs.pop("title", "Place governance options 2025"),
+        opens_at=kwargs.pop("opens_at", now - timedelta(days=1)),
+        closes_at=kwargs.pop("closes_at", now + timedelta(days=days_open)),
+        questions=questions,
+        **kwargs,
+    )
+
+
+def make_response(*, round: Any, place: Place) -> Any:
+    return response_get_or_create(round=round, place=place)
+
+
+def complete_response(*, response: Any, actor: User) -> Any:
+    """Fill every required item of a response, through the services (the first fixed answer
+    of each question that has them), and propose options 1 and 4."""
+    response_fill(
+        actor=actor,
+        response=response,
+        answer_for=lambda question: (
+            f"Our answer to question {question.order}.",
+            question.choices[0] if question.choices else None,
+        ),
+        rating_for=lambda _option, _principle: RatingText(
+            band="medium", reasons="Because.", agreement="agree"
+        ),
+    )
+    return proposal_write(
+        actor=actor, response=response, option_numbers=[1, 4], case="It suits us."
+    )
+
+
+def round_with_progress(*, world: Any, framework: Any, places: int, title: str) -> Any:
+    """An open round over `places` places of `world.system` (its places A and B, and new
+    ones), where every place has a response with one answer by `world.member_a` and a day
+    more given by `world.icb_admin`: everything a progress board shows."""
+    from governance.consultation.response_saves import answer_save
+    from governance.consultation.rounds import deadline_extend
+    from tests.factories.partners import PlaceFactory
+
+    extra = [PlaceFactory(system=world.system) for _ in range(places - 2)]
+    consultation = make_round(system=world.system, framework=framework, title=title)
+    for place in [world.place_a, world.place_b, *extra]:
+        response = make_response(round=consultation, place=place)
+        answer_save(
+            actor=world.member_a,
+            response=response,
+            question=consultation.questions.first(),
+            text="Some words",
+            expected_version=0,
+        )
+        deadline_extend(
+            actor=world.icb_admin,
+            round=consultation,
+            place=place,
+            closes_at=consultation.closes_at + timedelta(days=1),
+            reason="More time",
+        )
+    return consultation
