@@ -327,7 +327,9 @@ def test_any_delegate_role_title_shows_as_text(
         assert saved(client.post(console_url("delegate_role_add", world), typed))
         role = DelegateRole.objects.get(organisation=council)
         assert_shown(page(client.get(console_url("delegate_roles", world))), role.title)
-        assert_shown(page(client.get(console_url("delegate_role_edit", world, role.pk))), role.title)
+        assert_shown(
+            page(client.get(console_url("delegate_role_edit", world, role.pk))), role.title
+        )
 
 
 # Spreadsheet uploads -------------------------------------------------------------------------

@@ -235,6 +235,8 @@ def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_f
 
         # What place A wrote, as written and as the summary shows it.
         ours = {case, answer, reasons, missing}
+        # Stored as typed, but a browser's line endings become plain newlines.
+        ours |= {text.replace("\r\n", "\n").replace("\r", "\n") for text in ours}
         ours |= {text.strip() for text in ours}
         items = [
             item
