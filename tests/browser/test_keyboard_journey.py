@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from governance.consultation.questions import SAME_MODEL_CHOICES
 from playwright.sync_api import Page, expect
 
 from governance.consultation.models import Answer, PlaceRating, PlaceResponse, ResponseStatus
+from governance.consultation.questions import SAME_MODEL_CHOICES
 from partners.models import User
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_feedback_journey import (

@@ -99,7 +99,9 @@ def test_the_default_matter_tree_is_made_once(setup):
 
 def test_matters_are_added_renamed_and_removed_unless_used(setup):
     system = setup.organisation.system
-    matter = matter_tree.matter_add(actor=setup.actor, system=system, name="Estates", code="estates")
+    matter = matter_tree.matter_add(
+        actor=setup.actor, system=system, name="Estates", code="estates"
+    )
     matter_tree.matter_update(actor=setup.actor, matter=matter, name="Estates and buildings")
     matter.refresh_from_db()
     assert matter.name == "Estates and buildings"

@@ -529,9 +529,7 @@ def test_history_shows_a_changed_choice(setup):
         choice=SAME_MODEL_CHOICES[0],
         expected_version=1,
     )
-    changes = [
-        c for c in response_history(response=response) if c.what.endswith("Chosen answer")
-    ]
+    changes = [c for c in response_history(response=response) if c.what.endswith("Chosen answer")]
     assert [(c.who, c.old, c.new) for c in changes] == [
         (world.lead_a, "Not sure", SAME_MODEL_CHOICES[0]),
         (world.member_a, "", "Not sure"),
@@ -561,9 +559,7 @@ def test_an_extension_lets_one_place_keep_editing_after_the_round_closes(setup):
         granted_by=world.icb_admin,
     )
     assert response_deadline(round=consultation, place=world.place_a) == extended_to
-    assert response_deadline(round=consultation, place=world.place_b) == (
-        consultation.closes_at
-    )
+    assert response_deadline(round=consultation, place=world.place_b) == (consultation.closes_at)
     response_a.refresh_from_db()
     assert response_edit_refusal(response_a) is None
     saved = answer_save(
@@ -611,9 +607,7 @@ def test_an_extension_earlier_than_the_round_does_not_shorten_it(setup):
         closes_at=consultation.closes_at - timedelta(days=2),
         reason="Granted before the round was extended",
     )
-    assert response_deadline(round=consultation, place=world.place_a) == (
-        consultation.closes_at
-    )
+    assert response_deadline(round=consultation, place=world.place_a) == (consultation.closes_at)
 
 
 # Invitations ---------------------------------------------------------------------------------------
