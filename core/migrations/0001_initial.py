@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('partners', '0003_pending_task'),
+        ('partners', '0001_squashed'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0003_pending_task'),
+        ('partners', '0001_squashed'),
         ('core', '0001_initial'),
     ]
 
