@@ -324,9 +324,13 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         """Who leads a place now: a place lead's membership that has started and not ended,
         held by someone whose account is active. Every question of who leads a place (who
         may submit, who is told, who may not be removed) asks this."""
-        return self.current().filter(
-            role=Role.PLACE_LEAD, started_at__lte=timezone.now(), user__is_active=True
-        )
+        return self.current().filter(leads_now())
+
+
+def leads_now() -> models.Q:
+    """The condition `MembershipQuerySet.place_leads` applies to current memberships, for a
+    query that also reads other memberships in the same round trip."""
+    return models.Q(role=Role.PLACE_LEAD, started_at__lte=timezone.now(), user__is_active=True)
 
 
 class Membership(models.Model):

@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,6 +32,7 @@ from partners.models import (
     Sector,
     System,
     User,
+    leads_now,
     normalise_name,
 )
 
@@ -182,6 +192,20 @@ def current_place_leads(place_ids: Iterable[int]) -> dict[int, list[User]]:
         assert membership.place_id is not None
         leads.setdefault(membership.place_id, []).append(membership.user)
     return leads
+
+
+def place_roles_and_leads(*, user: User, place: Place) -> tuple[set[str], list[User]]:
+    """The person's own current roles in the place and who leads it now, in one query (the
+    response pages need both on every request)."""
+    memberships = list(
+        Membership.objects.current()
+        .filter(Q(user=user) | leads_now(), place=place)
+        .annotate(leads_now=ExpressionWrapper(leads_now(), output_field=BooleanField()))
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+    roles = {m.role for m in memberships if m.user_id == user.pk}
+    return roles, [m.user for m in memberships if m.leads_now]  # type: ignore[attr-defined]
 
 
 def is_place_lead(*, user: User | None, place: Place) -> bool:

@@ -49,9 +49,9 @@ from governance.consultation.response_history import RATING_FIELDS, response_his
 from governance.consultation.response_saves import EditConflict
 from governance.consultation.responses import IncompleteResponse, ResponseSheet
 from partners.access import get_place_for, has_object_permission, require_object_permission
-from partners.models import PLACE_ROLES, Membership, Place, User
+from partners.models import PLACE_ROLES, Place, User
 from partners.permissions import LEAD_PLACE
-from partners.selectors import current_place_leads
+from partners.selectors import place_roles_and_leads
 
 PAGE = "governance/proposal/response.html"
 HISTORY = "governance/proposal/history.html"
@@ -114,11 +114,7 @@ def _load(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
     ) or PlaceResponse(round=consultation, place=place)
     response.round = consultation
     response.place = place
-    roles = set(
-        Membership.objects.current()
-        .filter(user=signed_in_user(request), place=place)
-        .values_list("role", flat=True)
-    )
+    roles, leads = place_roles_and_leads(user=signed_in_user(request), place=place)
     return Context(
         place=place,
         round=consultation,
@@ -126,7 +122,7 @@ def _load(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
         is_member=bool(roles & PLACE_ROLES),
         is_lead=has_object_permission(request, LEAD_PLACE, place),
         deadline=consultation.place_deadline,  # type: ignore[attr-defined]  # annotated
-        leads=current_place_leads([place.pk]).get(place.pk, []),
+        leads=leads,
     )
 
 
