@@ -1,6 +1,6 @@
-"""How console views answer, on top of core.htmx: a row's action, an inline form (in place
-over htmx, or on a page of its own without JavaScript), a row alone, and a new item added to
-a list."""
+"""How console views answer, on top of core.htmx: a form sent to its service, a row's action,
+an inline form (in place over htmx, or on a page of its own without JavaScript), a form on a
+page of its own, and a row alone."""
 
 from __future__ import annotations
 
@@ -8,20 +8,86 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
+from core.forms import add_service_errors
 from core.htmx import (
     change_done,
     change_refused,
     render_page_or_partial,
-    reply_with_partial,
     wants_partial,
 )
 
 INLINE_FORM_PAGE = "console/inline_form.html"
+FORM_PAGE = "console/delegations/form.html"
 
 T = TypeVar("T")
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The data to bind a form to: what was posted, or None on GET, so the form shows its
+    initial values and no errors."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_sent(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], T],
+    done: Callable[[T], HttpResponse],
+    again: Callable[[], HttpResponse],
+    refused: Callable[[Any, ValidationError], None] = add_service_errors,
+) -> HttpResponse:
+    """A form's round trip: on a valid POST `save(cleaned_data)` calls the service and
+    `done(result)` answers. Otherwise `again()` shows the form: as it was on GET, with its
+    errors when invalid, or with the service's reasons (put on it by `refused`) when the
+    service refuses."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as error:
+            refused(form, error)
+        else:
+            return done(result)
+    return again()
+
+
+def form_on_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], T],
+    message: Callable[[T], str],
+    done_url: str | Callable[[T], str],
+    system: Any,
+    heading: str,
+    cancel_url: str,
+    submit_label: str = "Save",
+    **extra: Any,
+) -> HttpResponse:
+    """A form on a page of its own (a scheme's details, a matter's name, a delegate role),
+    posted back to the same address: once `save` has saved, the browser goes to `done_url`
+    (or `done_url(result)`) with `message(result)`."""
+
+    def done(result: T) -> HttpResponse:
+        url = done_url if isinstance(done_url, str) else done_url(result)
+        return change_done(request, message(result), url)
+
+    context = {
+        "system": system,
+        "form": form,
+        "heading": heading,
+        "action": request.path,
+        "cancel_url": cancel_url,
+        "submit_label": submit_label,
+        **extra,
+    }
+    return form_sent(
+        request, form, save=save, done=done, again=lambda: render(request, FORM_PAGE, context)
+    )
 
 
 def row_action(
@@ -84,34 +150,6 @@ def row_alone(
     if not wants_partial(request):
         return redirect(list_url)
     return render_page_or_partial(request, template, partial, context)
-
-
-def added_to_list(
-    request: HttpRequest,
-    *,
-    template: str,
-    panel: str,
-    results: str,
-    results_context: Callable[[], dict[str, Any]],
-    system: Any,
-    message: str,
-    list_url: str,
-) -> HttpResponse:
-    """After adding an item from a list's add panel: the panel closed again, the list with the
-    new item highlighted (out of band) and the message; without JavaScript, the list."""
-    return change_done(
-        request,
-        message,
-        list_url,
-        lambda: reply_with_partial(
-            request,
-            template,
-            panel,
-            {"system": system},
-            status_message=message,
-            out_of_band=((f"{template}#{results}", results_context()),),
-        ),
-    )
 
 
 def page_or_partial(

@@ -17,7 +17,7 @@ from django.db.models import Max
 from core.changes import set_fields, stripped
 from core.locking import lock_row, save_validated
 from delegations.models import MatterCategory
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import System, User
 
 MATTER_FIELDS = frozenset({"name", "code", "description", "order", "parent"})
@@ -160,13 +160,12 @@ def matter_tree_ensure(*, system: System, actor: User | None = None) -> int:
                 )
                 added += 1
     if added:
-        audit_record(
-            actor=actor,
-            system=system,
-            action="matter.tree_ensure",
-            target=system,
-            summary=f"Added {added} default matter categories",
-            details={"added": added},
+        audit(
+            actor,
+            "matter.tree_ensure",
+            system,
+            f"Added {added} default matter categories",
+            {"added": added},
         )
     return added
 
@@ -209,13 +208,7 @@ def matter_add(
     )
     _check_parent(matter, parent)
     save_validated(matter)
-    audit_record(
-        actor=actor,
-        system=system,
-        action="matter.add",
-        target=matter,
-        summary=f"Added matter {matter.name} ({matter.code})",
-    )
+    audit(actor, "matter.add", matter, f"Added matter {matter.name} ({matter.code})")
     return matter
 
 
@@ -229,13 +222,12 @@ def matter_update(*, actor: User | None, matter: MatterCategory, **changes: Any)
         tidy["code"] = tidy["code"].lower()
     before = set_fields(matter, tidy, allowed=MATTER_FIELDS, doing="matter_update")
     save_validated(matter)
-    audit_record(
-        actor=actor,
-        system=matter.system,
-        action="matter.update",
-        target=matter,
-        summary=f"Changed matter {matter.name}",
-        details={"before": {name: str(value) for name, value in before.items()}},
+    audit(
+        actor,
+        "matter.update",
+        matter,
+        f"Changed matter {matter.name}",
+        {"before": {name: str(value) for name, value in before.items()}},
     )
     return matter
 
@@ -249,11 +241,5 @@ def matter_remove(*, actor: User | None, matter: MatterCategory) -> None:
         )
     if matter.children.exists():
         raise ValidationError(f"{matter.name} has matters beneath it: remove or move them first.")
-    audit_record(
-        actor=actor,
-        system=matter.system,
-        action="matter.remove",
-        target=matter,
-        summary=f"Removed matter {matter.name} ({matter.code})",
-    )
+    audit(actor, "matter.remove", matter, f"Removed matter {matter.name} ({matter.code})")
     matter.delete()

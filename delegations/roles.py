@@ -13,7 +13,7 @@ from django.db import transaction
 from core.changes import set_fields, stripped
 from core.locking import lock_row, save_validated
 from delegations.models import DelegateRole
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import Organisation, PlacePartner, User
 
 
@@ -54,12 +54,8 @@ def delegate_role_add(
     role = DelegateRole(organisation=organisation, title=title.strip(), **fields)
     _check_role(role)
     save_validated(role)
-    audit_record(
-        actor=actor,
-        system=organisation.system,
-        action="delegate_role.add",
-        target=role,
-        summary=f"Added delegate role {role.title} of {organisation.name}",
+    audit(
+        actor, "delegate_role.add", role, f"Added delegate role {role.title} of {organisation.name}"
     )
     return role
 
@@ -70,12 +66,11 @@ def delegate_role_update(*, actor: User | None, role: DelegateRole, **changes: A
     before = set_fields(role, stripped(changes), allowed=_ROLE_FIELDS, doing="delegate_role_update")
     _check_role(role)
     save_validated(role)
-    audit_record(
-        actor=actor,
-        system=role.organisation.system,
-        action="delegate_role.update",
-        target=role,
-        summary=f"Changed delegate role {role.title} of {role.organisation.name}",
-        details={"before": {name: str(value) for name, value in before.items()}},
+    audit(
+        actor,
+        "delegate_role.update",
+        role,
+        f"Changed delegate role {role.title} of {role.organisation.name}",
+        {"before": {name: str(value) for name, value in before.items()}},
     )
     return role

@@ -139,24 +139,17 @@ def line_problems(
         band = short_band(other.limit_from, other.limit_to)
         if other.matter_id == line.matter_id and other.reserved == line.reserved:
             add("limit_from", f"{label(other)} already covers {band} for this matter.")
-        elif (
-            other.reserved
-            and not line.reserved
-            and context.is_within(line.matter_id, other.matter_id)
-        ):
+        elif other.reserved != line.reserved:
+            # A delegation of a matter within a reserved one contradicts the reservation.
+            reservation, delegation = (other, line) if other.reserved else (line, other)
+            if not context.is_within(delegation.matter_id, reservation.matter_id):
+                continue
+            named = label(other)
+            does = "reserves" if other.reserved else "delegates"
+            to = "the board" if other.reserved else other.delegate_label
             add(
                 "reserved",
-                f"This contradicts {label(other)[0].lower()}{label(other)[1:]}, which reserves "
-                f"{other.matter.name} ({band}) to the board.",
-            )
-        elif (
-            line.reserved
-            and not other.reserved
-            and context.is_within(other.matter_id, line.matter_id)
-        ):
-            add(
-                "reserved",
-                f"This contradicts {label(other)[0].lower()}{label(other)[1:]}, which delegates "
-                f"{other.matter.name} ({band}) to {other.delegate_label}.",
+                f"This contradicts {named[0].lower()}{named[1:]}, which {does} "
+                f"{other.matter.name} ({band}) to {to}.",
             )
     return errors

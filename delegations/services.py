@@ -25,7 +25,7 @@ from core.locking import check_version, lock_row, save_validated
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
 from delegations.rules import SchemeContext, line_problems
 from governance.structures.models import Committee
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import Organisation, Place, User
 
 DRAFT_ONLY = (
@@ -46,14 +46,7 @@ def _audit(
     details: dict[str, Any] | None = None,
 ) -> None:
     """The audit row of a change to a scheme or its lines, in the organisation's system."""
-    audit_record(
-        actor=actor,
-        system=scheme.organisation.system,
-        action=action,
-        target=target,
-        summary=summary,
-        details=details,
-    )
+    audit(actor, action, target, summary, details, system=scheme.organisation.system)
 
 
 def _as_text(before: dict[str, Any], only: Any = None) -> dict[str, Any]:
@@ -123,14 +116,13 @@ def scheme_create(
         ]
         Delegation.objects.bulk_create(lines)
         copied = len(lines)
-    audit_record(
-        actor=actor,
-        system=organisation.system,
-        action="scheme.create",
-        target=scheme,
-        summary=f"Started version {scheme.number} of {organisation.name}'s scheme of delegation"
+    audit(
+        actor,
+        "scheme.create",
+        scheme,
+        f"Started version {scheme.number} of {organisation.name}'s scheme of delegation"
         + (f", copying {copied} lines of version {latest.number}" if latest and copied else ""),
-        details={"copied_lines": copied},
+        {"copied_lines": copied},
     )
     return scheme
 
@@ -185,15 +177,14 @@ def scheme_bring_into_force(
     scheme.effective_to = None
     scheme.version += 1
     scheme.save(update_fields=["status", "effective_to", "version", "updated_at"])
-    audit_record(
-        actor=actor,
-        system=scheme.organisation.system,
-        action="scheme.in_force",
-        target=scheme,
-        summary=f"Brought version {scheme.number} of {scheme.organisation.name}'s scheme of "
+    audit(
+        actor,
+        "scheme.in_force",
+        scheme,
+        f"Brought version {scheme.number} of {scheme.organisation.name}'s scheme of "
         f"delegation into force from {scheme.effective_from:%-d %B %Y}"
         + (f"; version {previous.number} superseded" if previous else ""),
-        details={"superseded": previous.pk if previous else None},
+        {"superseded": previous.pk if previous else None},
     )
     return scheme
 

@@ -260,33 +260,32 @@ def governance_map(*, place: Place, on: date | None = None) -> GovernanceMap:
             nodes[key] = Node(key=key, name=board_name(organisation), kind="Board", css="board")
         return key
 
-    for committee in committees:
-        nodes[f"committee-{committee.pk}"] = Node(
-            key=f"committee-{committee.pk}",
-            name=committee.name,
-            kind=committee.get_kind_display(),
-            css="committee",
-            short_kind=SHORT_KINDS.get(committee.kind, ""),
-        )
-    for committee in committees:
-        key = f"committee-{committee.pk}"
-        parent = committee.accountable_to_committee
-        if parent is not None:
-            parent_key = f"committee-{parent.pk}"
-            if parent_key not in nodes:  # inactive, or a body of another place
-                nodes[parent_key] = Node(
-                    key=parent_key,
-                    name=parent.name,
-                    kind=parent.get_kind_display(),
-                    css="committee",
-                    short_kind=SHORT_KINDS.get(parent.kind, ""),
-                )
-            nodes[key].parent_key = parent_key
-            lines.append(Line(source=key, target=parent_key, delegation=False))
-        elif committee.accountable_to_organisation is not None:
-            parent_key = board(committee.accountable_to_organisation)
-            nodes[key].parent_key = parent_key
-            lines.append(Line(source=key, target=parent_key, delegation=False))
+    def committee(body: Committee) -> str:
+        """The body's node, added on first sight: an inactive body, or one of another place,
+        is drawn only as what a body of this place answers to."""
+        key = f"committee-{body.pk}"
+        if key not in nodes:
+            nodes[key] = Node(
+                key=key,
+                name=body.name,
+                kind=body.get_kind_display(),
+                css="committee",
+                short_kind=SHORT_KINDS.get(body.kind, ""),
+            )
+        return key
+
+    for body in committees:
+        committee(body)
+    for body in committees:
+        key = committee(body)
+        if body.accountable_to_committee is not None:
+            parent_key = committee(body.accountable_to_committee)
+        elif body.accountable_to_organisation is not None:
+            parent_key = board(body.accountable_to_organisation)
+        else:
+            continue
+        nodes[key].parent_key = parent_key
+        lines.append(Line(source=key, target=parent_key, delegation=False))
     for role in roles:
         key = f"role-{role.pk}"
         kind = (
@@ -302,16 +301,7 @@ def governance_map(*, place: Place, on: date | None = None) -> GovernanceMap:
             short_kind="Individual director" if role.is_individual_director else "",
         )
         if role.accountable_to_committee is not None:
-            parent_key = f"committee-{role.accountable_to_committee.pk}"
-            if parent_key not in nodes:
-                parent = role.accountable_to_committee
-                nodes[parent_key] = Node(
-                    key=parent_key,
-                    name=parent.name,
-                    kind=parent.get_kind_display(),
-                    css="committee",
-                    short_kind=SHORT_KINDS.get(parent.kind, ""),
-                )
+            parent_key = committee(role.accountable_to_committee)
         else:
             parent_key = board(role.organisation)
         nodes[key].parent_key = parent_key

@@ -46,37 +46,45 @@ def _clean_option_set(key: str, framework: OptionFramework | None, *, combined: 
     return key
 
 
-class AllowedCombinationForm(forms.ModelForm):
+class OptionSetForm(forms.ModelForm):
+    """An admin form whose `option_set_field` names an option set of the chosen framework,
+    written as its canonical key; `combined` sets must join two or more options."""
+
+    option_set_field: str
+    combined: bool
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        name = self.option_set_field
+        if name in cleaned:
+            try:
+                cleaned[name] = _clean_option_set(
+                    cleaned[name], cleaned.get("framework"), combined=self.combined
+                )
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
+
+
+class AllowedCombinationForm(OptionSetForm):
+    option_set_field = "key"
+    combined = True
+
     class Meta:
         model = AllowedCombination
         fields = ["framework", "key", "summary"]
 
-    def clean(self) -> dict:
-        cleaned = super().clean() or {}
-        if "key" in cleaned:
-            try:
-                cleaned["key"] = _clean_option_set(
-                    cleaned["key"], cleaned.get("framework"), combined=True
-                )
-            except forms.ValidationError as error:
-                self.add_error("key", error)
-        return cleaned
 
+class SuggestedRatingForm(OptionSetForm):
+    option_set_field = "option_set"
+    combined = False
 
-class SuggestedRatingForm(forms.ModelForm):
     class Meta:
         model = SuggestedRating
         fields = ["framework", "option_set", "principle", "band", "qualifier", "rationale"]
 
     def clean(self) -> dict:
-        cleaned = super().clean() or {}
-        if "option_set" in cleaned:
-            try:
-                cleaned["option_set"] = _clean_option_set(
-                    cleaned["option_set"], cleaned.get("framework"), combined=False
-                )
-            except forms.ValidationError as error:
-                self.add_error("option_set", error)
+        cleaned = super().clean()
         principle = cleaned.get("principle")
         framework = cleaned.get("framework")
         if principle and framework and principle.framework_id != framework.pk:

@@ -33,8 +33,14 @@ class PermissionsFollowAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
         self.permissions_sync(obj)
 
-    def permissions_sync(self, obj: Any) -> None:
-        raise NotImplementedError
+    @staticmethod
+    def permissions_sync(obj: User | Place | Membership) -> None:
+        """A person's permissions follow their own record and memberships; a place's follow
+        its system's admins."""
+        if isinstance(obj, Place):
+            permissions_sync_for_system_admins(system=obj.system)
+        else:
+            permissions_sync_for_user(user=obj if isinstance(obj, User) else obj.user)
 
 
 class VersionedRecordAdmin(AuditedAdmin):
@@ -65,9 +71,6 @@ class UserAdmin(PermissionsFollowAdmin, BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
 
-    def permissions_sync(self, obj: Any) -> None:
-        permissions_sync_for_user(user=obj)
-
 
 # guardian's mixin types change_form_template differently from django-stubs; both are strings.
 @admin.register(System)
@@ -82,9 +85,6 @@ class PlaceAdmin(PermissionsFollowAdmin, VersionedRecordAdmin, GuardedModelAdmin
     list_display = ["name", "system", "population", "is_active"]
     list_filter = ["system", "is_active"]
     search_fields = ["name"]
-
-    def permissions_sync(self, obj: Any) -> None:
-        permissions_sync_for_system_admins(system=obj.system)
 
 
 @admin.register(Neighbourhood)
@@ -118,9 +118,6 @@ class MembershipAdmin(PermissionsFollowAdmin):
     list_filter = ["role", "system", "ended_at"]
     search_fields = ["user__full_name", "user__email"]
     raw_id_fields = ["user"]
-
-    def permissions_sync(self, obj: Any) -> None:
-        permissions_sync_for_user(user=obj.user)
 
 
 @admin.register(Invitation)

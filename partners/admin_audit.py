@@ -17,35 +17,12 @@ from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 
 from core.requests import user_or_none
-from partners.audit import actor_name, audit_record
-from partners.models import System, User
+from partners.audit import actor_name, audit_record, record_system
+from partners.models import User
 
 ADMIN_ADD = "admin.add"
 ADMIN_CHANGE = "admin.change"
 ADMIN_DELETE = "admin.delete"
-
-# How a record leads to its system, tried in this order: a place or a membership names it, an
-# alias or a scheme goes through its organisation, a committee through its place, a rating
-# through its response and round, a delegation line through its scheme.
-SYSTEM_PATHS = ("system", "place", "organisation", "round", "response", "committee", "scheme")
-SYSTEM_PATH_DEPTH = 4
-
-
-def record_system(record: models.Model, *, depth: int = 0) -> System | None:
-    """The system the record belongs to, or None for records shared by every system (the
-    governance catalogue, people, groups)."""
-    if isinstance(record, System):
-        return record
-    if depth >= SYSTEM_PATH_DEPTH:
-        return None
-    for name in SYSTEM_PATHS:
-        # An unset required relation raises a subclass of AttributeError, which getattr absorbs.
-        related = getattr(record, name, None)
-        if isinstance(related, models.Model):
-            system = record_system(related, depth=depth + 1)
-            if system is not None:
-                return system
-    return None
 
 
 def _describe(record: models.Model) -> str:

@@ -9,6 +9,29 @@ from django.db import models
 
 from partners.models import AuditEvent, System, User
 
+# How a record leads to its system, tried in this order: a place or a membership names it, an
+# alias or a scheme goes through its organisation, a committee through its place, a rating
+# through its response and round, a delegation line through its scheme.
+SYSTEM_PATHS = ("system", "place", "organisation", "round", "response", "committee", "scheme")
+SYSTEM_PATH_DEPTH = 4
+
+
+def record_system(record: models.Model, *, depth: int = 0) -> System | None:
+    """The system the record belongs to, or None for records shared by every system (the
+    governance catalogue, people, groups)."""
+    if isinstance(record, System):
+        return record
+    if depth >= SYSTEM_PATH_DEPTH:
+        return None
+    for name in SYSTEM_PATHS:
+        # An unset required relation raises a subclass of AttributeError, which getattr absorbs.
+        related = getattr(record, name, None)
+        if isinstance(related, models.Model):
+            system = record_system(related, depth=depth + 1)
+            if system is not None:
+                return system
+    return None
+
 
 def actor_name(user: User | None) -> str:
     """How an audit summary names who acted: a scheduled job or a data load has no user."""
@@ -33,3 +56,39 @@ def audit_record(
         summary=summary[:500],
         details=details or {},
     )
+
+
+def audit(
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    summary: str,
+    details: dict[str, Any] | None = None,
+    *,
+    system: System | None = None,
+) -> AuditEvent:
+    """Record a service's change as a sentence: `actor` did `action` to `target`, told by
+    `summary` (and `details` for what a sentence cannot hold), in the system the target
+    belongs to unless `system` names it (a person belongs to no one system)."""
+    return audit_record(
+        actor=actor,
+        system=system if system is not None else record_system(target),
+        action=action,
+        target=target,
+        summary=summary,
+        details=details,
+    )
+
+
+def audit_by(
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    doing: str,
+    details: dict[str, Any] | None = None,
+    *,
+    system: System | None = None,
+) -> AuditEvent:
+    """`audit` for a summary that starts with who acted: "Ann Lee changed …", or "The
+    system …" for a scheduled job or a data load."""
+    return audit(actor, action, target, f"{actor_name(actor)} {doing}", details, system=system)

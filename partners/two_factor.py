@@ -26,7 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.requests import signed_in_user
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import Membership, Role, System, User
 
 # Kept in the session at sign-in: whether this session must pass the second factor.
@@ -39,6 +39,11 @@ BACKUP_DEVICE_NAME = "Backup codes"
 class TwoFactorRequired(Exception):
     """Raised by an administrator check in a session that has not passed the second factor;
     partners.middleware turns it into a redirect to the two-factor page."""
+
+
+def _audit_own_sign_in(user: User, action: str, summary: str) -> None:
+    """A person's change to their own sign-in: they are both who acted and what changed."""
+    audit(user, action, user, summary)
 
 
 def two_factor_required(*, user: User) -> bool:
@@ -119,12 +124,8 @@ def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str)
     device.save(update_fields=["confirmed"])
     codes = _new_backup_codes(user=user)
     _sign_in_with(request, device)
-    audit_record(
-        actor=user,
-        system=None,
-        action="two_factor.enable",
-        target=user,
-        summary=f"{user} set up two-factor sign-in with an authenticator app",
+    _audit_own_sign_in(
+        user, "two_factor.enable", f"{user} set up two-factor sign-in with an authenticator app"
     )
     return codes
 
@@ -168,13 +169,10 @@ def second_factor_verify(*, request: HttpRequest, token: str) -> Device:
             if allowed and locked.verify_token(token):
                 _sign_in_with(request, locked)
                 if isinstance(locked, StaticDevice):
-                    audit_record(
-                        actor=user,
-                        system=None,
-                        action="two_factor.backup_code_used",
-                        target=user,
-                        summary=f"{user} signed in with a backup code "
-                        f"({locked.token_set.count()} left)",
+                    _audit_own_sign_in(
+                        user,
+                        "two_factor.backup_code_used",
+                        f"{user} signed in with a backup code ({locked.token_set.count()} left)",
                     )
                 return locked
             if not allowed:
@@ -192,13 +190,7 @@ def backup_codes_replace(*, request: HttpRequest) -> list[str]:
     codes = _new_backup_codes(user=user)
     # The device in the session may be the backup device whose tokens were just replaced;
     # it stays the same device, so the session stays verified.
-    audit_record(
-        actor=user,
-        system=None,
-        action="two_factor.backup_codes",
-        target=user,
-        summary=f"{user} made new backup codes",
-    )
+    _audit_own_sign_in(user, "two_factor.backup_codes", f"{user} made new backup codes")
     return codes
 
 
@@ -220,13 +212,7 @@ def two_factor_disable(*, request: HttpRequest) -> None:
         device.delete()
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session[REQUIRED_SESSION_KEY] = False
-    audit_record(
-        actor=user,
-        system=None,
-        action="two_factor.disable",
-        target=user,
-        summary=f"{user} turned off two-factor sign-in",
-    )
+    _audit_own_sign_in(user, "two_factor.disable", f"{user} turned off two-factor sign-in")
 
 
 @transaction.atomic
@@ -248,10 +234,10 @@ def two_factor_reset(*, actor: User, system: System, user: User) -> None:
         removed += 1
     if not removed:
         raise ValidationError(f"{user} does not use two-factor sign-in.")
-    audit_record(
-        actor=actor,
+    audit(
+        actor,
+        "two_factor.reset",
+        user,
+        f"{actor} reset the two-factor sign-in of {user}",
         system=system,
-        action="two_factor.reset",
-        target=user,
-        summary=f"{actor} reset the two-factor sign-in of {user}",
     )

@@ -5,6 +5,7 @@ partners.two_factor."""
 from __future__ import annotations
 
 from base64 import b32encode
+from collections.abc import Callable
 
 import segno
 from django.contrib import messages
@@ -30,6 +31,12 @@ FRESH_CODES_SESSION_KEY = "two_factor_fresh_backup_codes"
 APP_HINT = "The 6-digit code your authenticator app shows now."
 
 
+def code_form_page(view: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page where someone signed in enters a security code: shown and posted to, never
+    cached (it can hold a set-up secret)."""
+    return never_cache(login_required(require_http_methods(["GET", "POST"])(view)))
+
+
 def _next(request: HttpRequest) -> str:
     """Where to go once verified: a local address only."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
@@ -44,9 +51,7 @@ def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@code_form_page
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     next_url = _next(request)
     user = signed_in_user(request)
@@ -66,9 +71,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, VERIFY, {"form": form, "next": next_url})
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@code_form_page
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     next_url = _next(request)
     user = signed_in_user(request)

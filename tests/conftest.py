@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,8 +16,10 @@ from tests.factories import (
     PlaceFactory,
     SystemFactory,
     UserFactory,
+    make_framework,
     make_member,
 )
+from tests.workers import private_redis_queue
 
 
 @dataclass
@@ -57,8 +61,21 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
+def redis_broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A queue of this test's own on the real Redis broker (tests/workers.py)."""
+    with private_redis_queue(monkeypatch) as queue:
+        yield queue
+
+
+@pytest.fixture
 def htmx_headers() -> dict[str, str]:
     return {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def framework(db: None) -> Any:
+    """The governance framework a test's rounds use."""
+    return make_framework()
 
 
 _plain_force_login = Client.force_login

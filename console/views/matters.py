@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from console.decorators import console_view
-from core.forms import add_service_errors
+from console.replies import form_on_page, form_sent, posted
 from core.htmx import change_done, change_refused
 from core.requests import signed_in_user
 from delegations import matters as matter_tree
@@ -21,7 +21,6 @@ from delegations.models import MatterCategory
 from partners.models import System
 
 MATTERS = "console/delegations/matters.html"
-FORM = "console/delegations/form.html"
 
 
 def _matters_url(system: System) -> str:
@@ -59,56 +58,45 @@ def matter_add(request: HttpRequest, system: System) -> HttpResponse:
         )
     choices = selectors.matter_choices(system=system)
     form = MatterForm(request.POST, matters=choices, prefix="matter")
-    if form.is_valid():
-        data = form.cleaned_data
-        parent = MatterCategory.objects.filter(system=system, pk=data["parent"]).first()
-        try:
-            matter = matter_tree.matter_add(
-                actor=signed_in_user(request),
-                system=system,
-                name=data["name"],
-                code=data["code"],
-                parent=parent,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return change_done(request, f"Added the matter {matter.name}.", _matters_url(system))
-    return _matters_page(request, system, form)
+
+    def save(data: dict[str, Any]) -> MatterCategory:
+        return matter_tree.matter_add(
+            actor=signed_in_user(request),
+            system=system,
+            name=data["name"],
+            code=data["code"],
+            parent=MatterCategory.objects.filter(system=system, pk=data["parent"]).first(),
+        )
+
+    return form_sent(
+        request,
+        form,
+        save=save,
+        done=lambda matter: change_done(
+            request, f"Added the matter {matter.name}.", _matters_url(system)
+        ),
+        again=lambda: _matters_page(request, system, form),
+    )
 
 
 @console_view("GET", "POST")
 def matter_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     matter = get_object_or_404(MatterCategory, system=system, pk=pk)
-    if request.method == "POST":
-        form = MatterRenameForm(request.POST, prefix="matter")
-        if form.is_valid():
-            try:
-                matter_tree.matter_update(
-                    actor=signed_in_user(request),
-                    matter=matter,
-                    name=form.cleaned_data["name"],
-                    code=form.cleaned_data["code"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                message = f"Saved the matter {form.cleaned_data['name']}."
-                return change_done(request, message, _matters_url(system))
-    else:
-        form = MatterRenameForm(prefix="matter", initial={"name": matter.name, "code": matter.code})
-    return render(
+    form = MatterRenameForm(
+        posted(request), prefix="matter", initial={"name": matter.name, "code": matter.code}
+    )
+    return form_on_page(
         request,
-        FORM,
-        {
-            "system": system,
-            "matter": matter,
-            "form": form,
-            "heading": f"Rename {matter.name}",
-            "action": reverse("console:matter_edit", args=[system.slug, matter.pk]),
-            "cancel_url": _matters_url(system),
-            "submit_label": "Save",
-        },
+        form,
+        save=lambda data: matter_tree.matter_update(
+            actor=signed_in_user(request), matter=matter, name=data["name"], code=data["code"]
+        ),
+        message=lambda _: f"Saved the matter {form.cleaned_data['name']}.",
+        done_url=_matters_url(system),
+        system=system,
+        matter=matter,
+        heading=f"Rename {matter.name}",
+        cancel_url=_matters_url(system),
     )
 
 

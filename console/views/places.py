@@ -5,158 +5,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from console.decorators import console_view
-from console.lists import list_context
-from console.replies import (
-    added_to_list,
-    inline_form,
-    page_or_partial,
-    posted_flag,
-    row_action,
-    row_alone,
-)
-from core.forms import add_service_errors
+from console.lists import EditableList
+from console.replies import form_sent, page_or_partial, row_action
 from core.htmx import change_done, htmx_target, reply_with_partial
 from core.pagination import PEOPLE_PER_PAGE, paginate
 from core.requests import signed_in_user
 from partners import selectors, services
 from partners.forms import PlaceForm, PlacePartnerAddForm
-from partners.models import Place, PlacePartner, System
+from partners.models import Organisation, Place, PlacePartner, System, User
 
-PLACES = "console/places/list.html"
 PLACE = "console/places/place.html"
 
 
-def _places_url(system: System) -> str:
-    return reverse("console:places", args=[system.slug])
+def _place_update(actor: User, place: Place, **changes: Any) -> Place:
+    return services.place_update(actor=actor, place=place, **changes)
 
 
-def _places_context(request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
-    return list_context(
-        request, system, url_name="console:places", rows=selectors.console_places, **extra
-    )
+def _place_edit_form(data: QueryDict | None, place: Place) -> PlaceForm:
+    initial = {name: getattr(place, name) for name in (*PLACES.fields, "version")}
+    return PlaceForm(data, prefix=f"place-{place.pk}", initial=initial)
 
 
-def _row_reply(request: HttpRequest, system: System, place: Place, message: str) -> HttpResponse:
-    return reply_with_partial(
-        request, PLACES, "place-row", {"system": system, "place": place}, status_message=message
-    )
-
-
-@console_view("GET")
-def places(request: HttpRequest, system: System) -> HttpResponse:
-    return page_or_partial(request, PLACES, "place-results", _places_context(request, system))
-
-
-@console_view("GET", "POST")
-def place_add(request: HttpRequest, system: System) -> HttpResponse:
-    if request.GET.get("cancel"):
-        return page_or_partial(request, PLACES, "place-add", _places_context(request, system))
-    form = PlaceForm(request.POST or None, prefix="new-place")
-    if request.method == "POST" and form.is_valid():
-        try:
-            place = services.place_create(
-                actor=signed_in_user(request),
-                system=system,
-                name=form.cleaned_data["name"],
-                population=form.cleaned_data["population"],
-                local_authority_footprint=form.cleaned_data["local_authority_footprint"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return added_to_list(
-                request,
-                template=PLACES,
-                panel="place-add",
-                results="place-results",
-                results_context=lambda: _places_context(request, system, highlight=place.pk),
-                system=system,
-                message=f"Added place {place.name}.",
-                list_url=_places_url(system),
-            )
-    context = _places_context(request, system, add_form=form)
-    return page_or_partial(request, PLACES, "place-add", context)
-
-
-@console_view("GET")
-def place_row(request: HttpRequest, system: System, pk: int) -> HttpResponse:
-    place = selectors.console_place(system=system, pk=pk)
-    context = {"system": system, "place": place}
-    return row_alone(request, PLACES, "place-row", context, _places_url(system))
-
-
-@console_view("GET", "POST")
-def place_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
-    place = get_object_or_404(Place, system=system, pk=pk)
-    prefix = f"place-{place.pk}"
-    if request.method == "POST":
-        form = PlaceForm(request.POST, prefix=prefix)
-        if form.is_valid():
-            try:
-                services.place_update(
-                    actor=signed_in_user(request),
-                    place=place,
-                    expected_version=form.cleaned_data["version"] or None,
-                    name=form.cleaned_data["name"],
-                    population=form.cleaned_data["population"],
-                    local_authority_footprint=form.cleaned_data["local_authority_footprint"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                updated = selectors.console_place(system=system, pk=place.pk)
-                message = f"Saved place {updated.name}."
-                return change_done(
-                    request,
-                    message,
-                    _places_url(system),
-                    lambda: _row_reply(request, system, updated, message),
-                )
-    else:
-        form = PlaceForm(
-            prefix=prefix,
-            initial={
-                "name": place.name,
-                "population": place.population,
-                "local_authority_footprint": place.local_authority_footprint,
-                "version": place.version,
-            },
-        )
-    return inline_form(
-        request,
-        PLACES,
-        "place-form",
-        {"system": system, "place": place, "form": form},
-        back_url=_places_url(system),
-        heading=f"Edit {place.name}",
-        wrapper="table",
-    )
-
-
-@console_view("POST")
-def place_active(request: HttpRequest, system: System, pk: int) -> HttpResponse:
-    place = get_object_or_404(Place, system=system, pk=pk)
-    is_active = posted_flag(request, "is_active")
-
-    def act() -> Place:
-        services.place_update(actor=signed_in_user(request), place=place, is_active=is_active)
-        return selectors.console_place(system=system, pk=place.pk)
-
-    return row_action(
-        request,
-        act=act,
-        list_url=_places_url(system),
-        message=lambda updated: (
-            f"{'Reactivated' if is_active else 'Deactivated'} place {updated.name}."
-        ),
-        done_reply=lambda updated, message: _row_reply(request, system, updated, message),
-    )
+PLACES = EditableList(
+    template="console/places/list.html",
+    url_name="console:places",
+    rows=selectors.console_places,
+    one=selectors.console_place,
+    item="place",
+    fields=("name", "population", "local_authority_footprint"),
+    create=services.place_create,
+    add_form=lambda data, system: PlaceForm(data, prefix="new-place"),
+    update=_place_update,
+    edit_form=_place_edit_form,
+)
+places = PLACES.page_view()
+place_add = PLACES.add_view()
+place_row = PLACES.row_view()
+place_edit = PLACES.edit_view()
+place_active = PLACES.active_view()
 
 
 # A place's page ---------------------------------------------------------------------------
@@ -210,24 +101,27 @@ def place_partner_add(request: HttpRequest, system: System, pk: int) -> HttpResp
         candidates=selectors.console_place_partner_candidates(place=place),
         prefix="partner",
     )
-    if form.is_valid():
-        organisation = form.cleaned_data["organisation"]
-        try:
-            services.place_partner_add(
-                actor=signed_in_user(request), place=place, organisation=organisation
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            message = f"Added {organisation.name} as a partner in {place.name}."
-            return change_done(
-                request,
-                message,
-                reverse("console:place", args=[system.slug, place.pk]),
-                lambda: _partners_reply(request, system, place, message),
-            )
-    context = _partners_context(system, place, form, **_people_context(request, system, place))
-    return page_or_partial(request, PLACE, "place-partners", context)
+
+    def save(data: dict[str, Any]) -> Organisation:
+        services.place_partner_add(
+            actor=signed_in_user(request), place=place, organisation=data["organisation"]
+        )
+        return data["organisation"]
+
+    def added(organisation: Organisation) -> HttpResponse:
+        message = f"Added {organisation.name} as a partner in {place.name}."
+        return change_done(
+            request,
+            message,
+            reverse("console:place", args=[system.slug, place.pk]),
+            lambda: _partners_reply(request, system, place, message),
+        )
+
+    def again() -> HttpResponse:
+        context = _partners_context(system, place, form, **_people_context(request, system, place))
+        return page_or_partial(request, PLACE, "place-partners", context)
+
+    return form_sent(request, form, save=save, done=added, again=again)
 
 
 @console_view("POST")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from console.decorators import console_view
 from console.forms import RedactionForm
+from console.replies import form_sent
 from console.views.summaries import SummaryPages, summary_pages
-from core.forms import add_service_errors
 from core.htmx import change_done, render_page_or_partial, reply_with_partial, wants_partial
 from core.requests import signed_in_user
 from governance.consultation import feedback_review
@@ -127,34 +126,37 @@ def redaction_add(request: HttpRequest, system: System, round_pk: int) -> HttpRe
     pages = summary_pages(system, round_pk)
     form = RedactionForm(request.POST)
     keeping = request.POST.get("kind") == RedactionKind.KEEP
-    if form.is_valid():
-        try:
-            feedback_review.redaction_add(
-                actor=signed_in_user(request),
-                round=pages.round,
-                kind=form.cleaned_data["kind"],
-                phrase=form.cleaned_data["phrase"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+
+    def added(_: object) -> HttpResponse:
+        phrase = " ".join(form.cleaned_data["phrase"].split())
+        if keeping:
+            outcome = f"“{phrase}” will be kept as written."
         else:
-            phrase = " ".join(form.cleaned_data["phrase"].split())
-            return _changed(
-                request,
-                pages,
-                f"“{phrase}” will be kept as written. Recompile the summary for this to take "
-                "effect."
-                if keeping
-                else f"“{phrase}” will be redacted everywhere. Recompile the summary for this "
-                "to take effect.",
-            )
-    if keeping:
-        # A "Keep this" button has no visible field: say what went wrong above the texts,
-        # and leave the redaction form as it was.
-        problems = [text for errors in form.errors.values() for text in errors]
-        return _review(request, _review_context(request, pages, keep_error=" ".join(problems)))
-    return _review(request, _review_context(request, pages, form=form))
+            outcome = f"“{phrase}” will be redacted everywhere."
+        return _changed(request, pages, f"{outcome} Recompile the summary for this to take effect.")
+
+    def again() -> HttpResponse:
+        if keeping:
+            # A "Keep this" button has no visible field: say what went wrong above the texts,
+            # and leave the redaction form as it was.
+            problems = [text for errors in form.errors.values() for text in errors]
+            context = _review_context(request, pages, keep_error=" ".join(problems))
+            return _review(request, context)
+        return _review(request, _review_context(request, pages, form=form))
+
+    return form_sent(
+        request,
+        form,
+        save=lambda data: feedback_review.redaction_add(
+            actor=signed_in_user(request),
+            round=pages.round,
+            kind=data["kind"],
+            phrase=data["phrase"],
+            note=data["note"],
+        ),
+        done=added,
+        again=again,
+    )
 
 
 @console_view("POST")

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from console.decorators import console_view
-from core.forms import add_service_errors
+from console.replies import form_on_page, form_sent, posted
 from core.htmx import change_done
 from core.requests import signed_in_user
 from delegations import roles as role_services
@@ -22,7 +21,6 @@ from governance.structures.models import Committee
 from partners.models import Organisation, Place, System
 
 ROLES = "console/delegations/roles.html"
-FORM = "console/delegations/form.html"
 
 
 def _roles_url(system: System) -> str:
@@ -37,6 +35,12 @@ def _role_form(system: System, *args: Any, **kwargs: Any) -> RoleForm:
         committees=Committee.objects.filter(place__system=system).select_related("place"),
         **kwargs,
     )
+
+
+def _role_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What a role's form gives its service, whether adding or changing it."""
+    fields = ("title", "place", "is_individual_director", "accountable_to_committee")
+    return {name: data[name] for name in fields}
 
 
 def _roles_page(request: HttpRequest, system: System, form: RoleForm | None = None) -> HttpResponse:
@@ -58,22 +62,15 @@ def delegate_role_add(request: HttpRequest, system: System) -> HttpResponse:
     if request.method == "GET":
         return redirect(_roles_url(system) + "#add-role")
     form = _role_form(system, request.POST, prefix="role")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            role = role_services.delegate_role_add(
-                actor=signed_in_user(request),
-                organisation=data["organisation"],
-                title=data["title"],
-                place=data["place"],
-                is_individual_director=data["is_individual_director"],
-                accountable_to_committee=data["accountable_to_committee"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return change_done(request, f"Added the role {role.title}.", _roles_url(system))
-    return _roles_page(request, system, form)
+    return form_sent(
+        request,
+        form,
+        save=lambda data: role_services.delegate_role_add(
+            actor=signed_in_user(request), organisation=data["organisation"], **_role_fields(data)
+        ),
+        done=lambda role: change_done(request, f"Added the role {role.title}.", _roles_url(system)),
+        again=lambda: _roles_page(request, system, form),
+    )
 
 
 @console_view("GET", "POST")
@@ -81,48 +78,28 @@ def delegate_role_edit(request: HttpRequest, system: System, pk: int) -> HttpRes
     role = get_object_or_404(
         DelegateRole.objects.select_related("organisation"), organisation__system=system, pk=pk
     )
-    if request.method == "POST":
-        form = _role_form(system, request.POST, prefix="role", editing=True)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                role_services.delegate_role_update(
-                    actor=signed_in_user(request),
-                    role=role,
-                    title=data["title"],
-                    place=data["place"],
-                    is_individual_director=data["is_individual_director"],
-                    accountable_to_committee=data["accountable_to_committee"],
-                    is_active=data["is_active"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return change_done(request, f"Saved the role {data['title']}.", _roles_url(system))
-    else:
-        form = _role_form(
-            system,
-            prefix="role",
-            editing=True,
-            initial={
-                "title": role.title,
-                "place": role.place_id,
-                "is_individual_director": role.is_individual_director,
-                "accountable_to_committee": role.accountable_to_committee_id,
-                "is_active": role.is_active,
-            },
-        )
-    return render(
+    initial = {
+        "title": role.title,
+        "place": role.place_id,
+        "is_individual_director": role.is_individual_director,
+        "accountable_to_committee": role.accountable_to_committee_id,
+        "is_active": role.is_active,
+    }
+    form = _role_form(system, posted(request), prefix="role", editing=True, initial=initial)
+    return form_on_page(
         request,
-        FORM,
-        {
-            "system": system,
-            "role": role,
-            "form": form,
-            "caption": role.organisation.name,
-            "heading": f"Change {role.title}",
-            "action": reverse("console:delegate_role_edit", args=[system.slug, role.pk]),
-            "cancel_url": _roles_url(system),
-            "submit_label": "Save",
-        },
+        form,
+        save=lambda data: role_services.delegate_role_update(
+            actor=signed_in_user(request),
+            role=role,
+            is_active=data["is_active"],
+            **_role_fields(data),
+        ),
+        message=lambda _: f"Saved the role {form.cleaned_data['title']}.",
+        done_url=_roles_url(system),
+        system=system,
+        role=role,
+        caption=role.organisation.name,
+        heading=f"Change {role.title}",
+        cancel_url=_roles_url(system),
     )

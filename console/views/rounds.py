@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from console.decorators import console_view
 from console.lists import list_context
-from console.replies import page_or_partial
+from console.replies import form_sent, page_or_partial
 from core.htmx import change_done, change_refused, reply_with_partial, wants_partial
 from core.locking import ConcurrentEditError
 from core.requests import signed_in_user
@@ -37,7 +37,7 @@ from governance.consultation.forms import (
     round_form_initial,
     uk_parts,
 )
-from governance.consultation.models import ConsultationRound, RoundStatus
+from governance.consultation.models import ConsultationRound, DeadlineExtension, RoundStatus
 from governance.consultation.questions import DEFAULT_QUESTIONS
 from governance.consultation.round_setup import round_setup
 from partners.models import System
@@ -312,39 +312,45 @@ def round_extend(request: HttpRequest, system: System, pk: int) -> HttpResponse:
             return page_or_partial(request, ROUND, "extend", context)
         return redirect(_round_url(system, consultation, "#more-time"))
     form = ExtensionForm(request.POST, consultation=consultation, prefix="extend")
-    if form.is_valid():
+
+    def extended(extension: DeadlineExtension) -> HttpResponse:
         place = form.cleaned_data["place"]
-        try:
-            extension = rounds.deadline_extend(
-                actor=signed_in_user(request),
-                round=consultation,
-                place=place,
-                closes_at=form.cleaned_data["closes_at"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_round_errors(form, error)
-        else:
-            message = f"{place.name} now has until {uk_datetime(extension.closes_at)} to respond."
-            updated = _round(system, consultation.pk)
-            return change_done(
+        message = f"{place.name} now has until {uk_datetime(extension.closes_at)} to respond."
+        updated = _round(system, consultation.pk)
+        return change_done(
+            request,
+            message,
+            _round_url(system, consultation, "#progress"),
+            lambda: reply_with_partial(
                 request,
-                message,
-                _round_url(system, consultation, "#progress"),
-                lambda: reply_with_partial(
-                    request,
-                    ROUND,
-                    "extend",
-                    _extend_context(system, updated),
-                    status_message=message,
-                    out_of_band=((f"{ROUND}#progress", _progress_context(system, updated)),),
-                ),
-            )
-    if wants_partial(request):
-        return page_or_partial(
-            request, ROUND, "extend", _extend_context(system, consultation, form)
+                ROUND,
+                "extend",
+                _extend_context(system, updated),
+                status_message=message,
+                out_of_band=((f"{ROUND}#progress", _progress_context(system, updated)),),
+            ),
         )
-    return render(request, ROUND, _round_context(system, consultation, form))
+
+    def again() -> HttpResponse:
+        if wants_partial(request):
+            context = _extend_context(system, consultation, form)
+            return page_or_partial(request, ROUND, "extend", context)
+        return render(request, ROUND, _round_context(system, consultation, form))
+
+    return form_sent(
+        request,
+        form,
+        save=lambda data: rounds.deadline_extend(
+            actor=signed_in_user(request),
+            round=consultation,
+            place=data["place"],
+            closes_at=data["closes_at"],
+            reason=data["reason"],
+        ),
+        done=extended,
+        again=again,
+        refused=add_round_errors,
+    )
 
 
 @console_view("GET", "POST")

@@ -4,6 +4,8 @@ JavaScript), and its spreadsheets: the blank template, the export and the import
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from console.decorators import console_view
+from console.replies import form_on_page, form_sent, posted
 from core.forms import add_service_errors
 from core.htmx import (
     change_done,
@@ -33,7 +36,6 @@ from partners.models import Organisation, System
 
 SCHEMES = "console/delegations/schemes.html"
 SCHEME = "console/delegations/scheme.html"
-FORM = "console/delegations/form.html"
 
 
 def _scheme(system: System, pk: int) -> SchemeOfDelegation:
@@ -45,6 +47,13 @@ def _scheme(system: System, pk: int) -> SchemeOfDelegation:
 
 def _scheme_url(system: System, scheme: SchemeOfDelegation) -> str:
     return reverse("console:scheme", args=[system.slug, scheme.pk])
+
+
+SCHEME_FIELDS = ("effective_from", "approved_by", "notes")
+
+
+def _scheme_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in SCHEME_FIELDS}
 
 
 def _spreadsheet(content: bytes, filename: str) -> HttpResponse:
@@ -66,82 +75,47 @@ def scheme_add(request: HttpRequest, system: System) -> HttpResponse:
     if request.GET.get("organisation", "").isdigit():
         initial["organisation"] = int(request.GET["organisation"])
     form = SchemeForm(request.POST or None, organisations=organisations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            scheme = services.scheme_create(
-                actor=signed_in_user(request),
-                organisation=data["organisation"],
-                effective_from=data["effective_from"],
-                approved_by=data["approved_by"],
-                notes=data["notes"],
-                copy_lines=data["copy_lines"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return change_done(
-                request,
-                f"Started version {scheme.number} of {scheme.organisation.name}'s scheme of "
-                "delegation, as a draft.",
-                _scheme_url(system, scheme),
-            )
-    return render(
+    return form_on_page(
         request,
-        FORM,
-        {
-            "system": system,
-            "form": form,
-            "heading": "Start a scheme of delegation",
-            "action": reverse("console:scheme_add", args=[system.slug]),
-            "cancel_url": reverse("console:schemes", args=[system.slug]),
-            "submit_label": "Start the draft",
-        },
+        form,
+        save=lambda data: services.scheme_create(
+            actor=signed_in_user(request),
+            organisation=data["organisation"],
+            copy_lines=data["copy_lines"],
+            **_scheme_fields(data),
+        ),
+        message=lambda scheme: (
+            f"Started version {scheme.number} of {scheme.organisation.name}'s scheme of "
+            "delegation, as a draft."
+        ),
+        done_url=lambda scheme: _scheme_url(system, scheme),
+        system=system,
+        heading="Start a scheme of delegation",
+        cancel_url=reverse("console:schemes", args=[system.slug]),
+        submit_label="Start the draft",
     )
 
 
 @console_view("GET", "POST")
 def scheme_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     scheme = _scheme(system, pk)
-    if request.method == "POST":
-        form = SchemeForm(request.POST, scheme=scheme)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.scheme_update(
-                    actor=signed_in_user(request),
-                    scheme=scheme,
-                    expected_version=data["version"],
-                    effective_from=data["effective_from"],
-                    approved_by=data["approved_by"],
-                    notes=data["notes"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return change_done(request, f"Saved {scheme}.", _scheme_url(system, scheme))
-    else:
-        form = SchemeForm(
-            scheme=scheme,
-            initial={
-                "effective_from": scheme.effective_from,
-                "approved_by": scheme.approved_by,
-                "notes": scheme.notes,
-                "version": scheme.version,
-            },
-        )
-    return render(
+    initial = {name: getattr(scheme, name) for name in (*SCHEME_FIELDS, "version")}
+    form = SchemeForm(posted(request), scheme=scheme, initial=initial)
+    return form_on_page(
         request,
-        FORM,
-        {
-            "system": system,
-            "scheme": scheme,
-            "form": form,
-            "heading": f"Change version {scheme.number} of {scheme.organisation.name}'s scheme",
-            "action": reverse("console:scheme_edit", args=[system.slug, scheme.pk]),
-            "cancel_url": _scheme_url(system, scheme),
-            "submit_label": "Save",
-        },
+        form,
+        save=lambda data: services.scheme_update(
+            actor=signed_in_user(request),
+            scheme=scheme,
+            expected_version=data["version"],
+            **_scheme_fields(data),
+        ),
+        message=lambda _: f"Saved {scheme}.",
+        done_url=_scheme_url(system, scheme),
+        system=system,
+        scheme=scheme,
+        heading=f"Change version {scheme.number} of {scheme.organisation.name}'s scheme",
+        cancel_url=_scheme_url(system, scheme),
     )
 
 
@@ -289,6 +263,31 @@ def _line_done(
     )
 
 
+def _line_sent(
+    request: HttpRequest,
+    system: System,
+    scheme: SchemeOfDelegation,
+    form: LineForm,
+    *,
+    save: Callable[..., Delegation],
+    message: Callable[[Delegation], str],
+    **page: Any,
+) -> HttpResponse:
+    """A line's form sent to its service, `save(actor=, **what the form asks for)`: once
+    saved, the lines again with `message(line)`; otherwise the scheme's page with `page`
+    (holding the form) and its errors."""
+    return form_sent(
+        request,
+        form,
+        save=lambda _: save(
+            actor=signed_in_user(request), **form.service_fields(_matters_by_pk(system))
+        ),
+        done=lambda line: _line_done(request, system, scheme, message(line)),
+        again=lambda: _scheme_page(request, system, scheme, **page),
+        refused=_line_errors,
+    )
+
+
 def _draft_only(scheme: SchemeOfDelegation) -> ValidationError:
     return ValidationError(services.DRAFT_ONLY.format(status=scheme.get_status_display().lower()))
 
@@ -303,23 +302,15 @@ def line_add(request: HttpRequest, system: System, pk: int) -> HttpResponse:
         return change_refused(request, _draft_only(scheme), add_panel)
     matters = selectors.matter_choices(system=system)
     form = _line_form(scheme, matters, request.POST, prefix="new-line")
-    if form.is_valid():
-        try:
-            line = services.delegation_add(
-                actor=signed_in_user(request),
-                scheme=scheme,
-                **form.service_fields(_matters_by_pk(system)),
-            )
-        except ValidationError as error:
-            _line_errors(form, error)
-        else:
-            return _line_done(
-                request,
-                system,
-                scheme,
-                f"Added a line for {line.matter.name}: {line.band}.",
-            )
-    return _scheme_page(request, system, scheme, add_form=form)
+    return _line_sent(
+        request,
+        system,
+        scheme,
+        form,
+        save=partial(services.delegation_add, scheme=scheme),
+        message=lambda line: f"Added a line for {line.matter.name}: {line.band}.",
+        add_form=form,
+    )
 
 
 def _line(system: System, pk: int) -> Delegation:
@@ -337,25 +328,18 @@ def line_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     if scheme.status != SchemeStatus.DRAFT:
         return change_refused(request, _draft_only(scheme), _scheme_url(system, scheme))
     matters = selectors.matter_choices(system=system)
-    prefix = f"line-{line.pk}"
-    if request.method == "POST":
-        form = _line_form(scheme, matters, request.POST, prefix=prefix)
-        if form.is_valid():
-            try:
-                services.delegation_update(
-                    actor=signed_in_user(request),
-                    delegation=line,
-                    **form.service_fields(_matters_by_pk(system)),
-                )
-            except ValidationError as error:
-                _line_errors(form, error)
-            else:
-                return _line_done(
-                    request, system, scheme, f"Saved the line for {line.matter.name}."
-                )
-    else:
-        form = _line_form(scheme, matters, prefix=prefix, initial=line_initial(line))
-    return _scheme_page(request, system, scheme, editing=line.pk, edit_form=form)
+    initial = line_initial(line)
+    form = _line_form(scheme, matters, posted(request), prefix=f"line-{line.pk}", initial=initial)
+    return _line_sent(
+        request,
+        system,
+        scheme,
+        form,
+        save=partial(services.delegation_update, delegation=line),
+        message=lambda _: f"Saved the line for {line.matter.name}.",
+        editing=line.pk,
+        edit_form=form,
+    )
 
 
 @console_view("POST")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from delegations.models import DelegateRole, Delegation, SchemeOfDelegation, SchemeStatus
 from demo.build.delegations import default_matter_trees_bulk
@@ -91,15 +92,15 @@ def generate_schemes(world: World) -> None:
         for n, matter in enumerate(rng.sample(matters, rng.randint(3, 5) if statutory else 3)):
             low, high = rng.choice(ladders)
             ref = f"{n + 1}"
+            # Every line below is of this matter in this scheme.
+            matter_line = partial(Delegation, scheme_id=scheme.pk, matter_id=matter.pk)
             # Below `low`: the bodies of each of its places (or its own director there).
             for place in places_of.get(organisation.pk, [])[:3]:
                 director = director_of.get((organisation.pk, place.pk))
                 bodies = bodies_of_place.get(place.pk, [])
                 if director is None and not bodies:
                     continue
-                line = Delegation(
-                    scheme_id=scheme.pk,
-                    matter_id=matter.pk,
+                line = matter_line(
                     limit_to=low,
                     place_id=place.pk,
                     reference=f"{ref}.{place.pk}",
@@ -112,9 +113,7 @@ def generate_schemes(world: World) -> None:
             # From `low` to `high`: one of its own roles, everywhere.
             if own_roles:
                 lines.append(
-                    Delegation(
-                        scheme_id=scheme.pk,
-                        matter_id=matter.pk,
+                    matter_line(
                         limit_from=low,
                         limit_to=high,
                         delegate_role_id=rng.choice(own_roles).pk,
@@ -123,9 +122,7 @@ def generate_schemes(world: World) -> None:
                 )
             # Above `high`: the board keeps it.
             lines.append(
-                Delegation(
-                    scheme_id=scheme.pk,
-                    matter_id=matter.pk,
+                matter_line(
                     reserved=True,
                     limit_from=high,
                     reference=f"{ref}.b",

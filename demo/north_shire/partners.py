@@ -180,6 +180,17 @@ def local_organisations(place_name: str, council: str, abbreviation: str) -> lis
     ]
 
 
+def all_organisations() -> list[tuple[str, str, bool, list[str], list[str]]]:
+    """Every organisation of the system as SYSTEM_ORGANISATIONS lists them: the system-wide
+    ones, then each place's own (serving that place)."""
+    local = [
+        (*organisation, [place_name])
+        for place_name, _population, council, abbreviation in PLACES
+        for organisation in local_organisations(place_name, council, abbreviation)
+    ]
+    return SYSTEM_ORGANISATIONS + local
+
+
 def build_system() -> tuple[System, dict[str, Place]]:
     """The system, its places and their partner organisations; returns the places by name."""
     system = system_add(
@@ -189,7 +200,7 @@ def build_system() -> tuple[System, dict[str, Place]]:
         name: place_add(system=system, name=name, population=population, council=council)
         for name, population, council, _abbreviation in PLACES
     }
-    for name, sector, statutory, aliases, served in SYSTEM_ORGANISATIONS:
+    for name, sector, statutory, aliases, served in all_organisations():
         organisation_add(
             system=system,
             name=name,
@@ -198,18 +209,6 @@ def build_system() -> tuple[System, dict[str, Place]]:
             aliases=aliases,
             places=places.values() if served == ["*"] else [places[n] for n in served],
         )
-    for place_name, _population, council, abbreviation in PLACES:
-        for name, sector, statutory, aliases in local_organisations(
-            place_name, council, abbreviation
-        ):
-            organisation_add(
-                system=system,
-                name=name,
-                sector=sector,
-                statutory=statutory,
-                aliases=aliases,
-                places=[places[place_name]],
-            )
     return system, places
 
 

@@ -35,7 +35,7 @@ from core.outbox import enqueue_on_commit
 from core.uk_time import uk_datetime
 from governance.consultation import anonymise
 from governance.consultation.exports import EXPORTS, export_filename
-from governance.consultation.feedback_content import build_content
+from governance.consultation.feedback_content import CompiledContent, build_content
 from governance.consultation.feedback_review import summary_is_stale
 from governance.consultation.models import (
     ConsultationRound,
@@ -45,7 +45,7 @@ from governance.consultation.models import (
 )
 from governance.consultation.selectors import round_final_deadline, submitted_responses
 from governance.consultation.tasks import compile_feedback_summary
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import User
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,15 @@ def release_refusal(summary: FeedbackSummary) -> str | None:
 # Requesting, releasing ----------------------------------------------------------------------
 
 
+def _lock_summary(summary_id: int) -> FeedbackSummary:
+    """The summary, locked for this transaction, with its round and system."""
+    return (
+        FeedbackSummary.objects.select_for_update()
+        .select_related("round__system")
+        .get(pk=summary_id)
+    )
+
+
 @transaction.atomic
 def summary_request_compile(*, actor: User | None, round: ConsultationRound) -> FeedbackSummary:
     """Start (or restart) the compilation of a closed round. A released summary is withdrawn
@@ -130,18 +139,18 @@ def summary_request_compile(*, actor: User | None, round: ConsultationRound) -> 
     summary.released_at = None
     summary.released_by = None
     summary.save()
-    audit_record(
-        actor=actor,
-        system=round.system,
-        action="summary.compile",
-        target=summary,
-        summary=f"Started compiling the feedback summary of {round.title}"
+    audit(
+        actor,
+        "summary.compile",
+        summary,
+        f"Started compiling the feedback summary of {round.title}"
         + (
             " (the released summary is withdrawn until it is released again)"
             if was_released
             else ""
         ),
-        details={"generation": summary.generation},
+        {"generation": summary.generation},
+        system=round.system,
     )
     summary_id, generation = summary.pk, summary.generation
 
@@ -165,11 +174,7 @@ def summary_request_compile(*, actor: User | None, round: ConsultationRound) -> 
 
 @transaction.atomic
 def summary_release(*, actor: User | None, summary: FeedbackSummary) -> FeedbackSummary:
-    summary = (
-        FeedbackSummary.objects.select_for_update()
-        .select_related("round__system")
-        .get(pk=summary.pk)
-    )
+    summary = _lock_summary(summary.pk)
     refusal = release_refusal(summary)
     if refusal:
         raise ValidationError(refusal)
@@ -178,34 +183,28 @@ def summary_release(*, actor: User | None, summary: FeedbackSummary) -> Feedback
     summary.released_at = timezone.now()
     summary.released_by = actor if actor and actor.pk else None
     summary.save(update_fields=["released_at", "released_by"])
-    audit_record(
-        actor=actor,
-        system=summary.round.system,
-        action="summary.release",
-        target=summary,
-        summary=f"Released the feedback summary of {summary.round.title} to the advisory group",
+    audit(
+        actor,
+        "summary.release",
+        summary,
+        f"Released the feedback summary of {summary.round.title} to the advisory group",
     )
     return summary
 
 
 @transaction.atomic
 def summary_withdraw(*, actor: User | None, summary: FeedbackSummary) -> FeedbackSummary:
-    summary = (
-        FeedbackSummary.objects.select_for_update()
-        .select_related("round__system")
-        .get(pk=summary.pk)
-    )
+    summary = _lock_summary(summary.pk)
     if not summary.is_released:
         return summary
     summary.released_at = None
     summary.released_by = None
     summary.save(update_fields=["released_at", "released_by"])
-    audit_record(
-        actor=actor,
-        system=summary.round.system,
-        action="summary.withdraw",
-        target=summary,
-        summary=f"Withdrew the feedback summary of {summary.round.title} from the advisory group",
+    audit(
+        actor,
+        "summary.withdraw",
+        summary,
+        f"Withdrew the feedback summary of {summary.round.title} from the advisory group",
     )
     return summary
 
@@ -213,14 +212,14 @@ def summary_withdraw(*, actor: User | None, summary: FeedbackSummary) -> Feedbac
 def export_download_record(*, actor: User | None, export: SummaryExport) -> None:
     """Every download of a summary file is audited, with who and which file."""
     summary = export.summary
-    audit_record(
-        actor=actor,
-        system=summary.round.system,
-        action="summary.download",
-        target=export,
-        summary=f"Downloaded {export.get_format_display()} of the feedback summary of "
+    audit(
+        actor,
+        "summary.download",
+        export,
+        f"Downloaded {export.get_format_display()} of the feedback summary of "
         f"{summary.round.title}",
-        details={"format": export.format, "generation": export.generation},
+        {"format": export.format, "generation": export.generation},
+        system=summary.round.system,
     )
 
 
@@ -266,16 +265,13 @@ def summary_compile(*, summary_id: int, generation: int) -> bool:
         summary.save(
             update_fields=["state", "stage", "progress", "attempts", "started_at", "error"]
         )
-    round = summary.round
+
+    def report(stage: str, progress: int) -> None:
+        _set_stage(summary_id, generation, stage, progress)
+
     try:
-        content, counts, fingerprint, response_count = build_content(
-            round=round,
-            on_stage=lambda stage, progress: _set_stage(summary_id, generation, stage, progress),
-        )
-        files = _render_exports(
-            content,
-            on_stage=lambda stage, progress: _set_stage(summary_id, generation, stage, progress),
-        )
+        compiled = build_content(round=summary.round, on_stage=report)
+        files = _render_exports(compiled.content, on_stage=report)
     except _Superseded:
         return False
     except Exception as error:
@@ -287,15 +283,7 @@ def summary_compile(*, summary_id: int, generation: int) -> bool:
             finished_at=timezone.now(),
         )
         return False
-    return _store(
-        summary_id=summary_id,
-        generation=generation,
-        content=content,
-        counts=counts,
-        fingerprint=fingerprint,
-        response_count=response_count,
-        files=files,
-    )
+    return _store(summary_id=summary_id, generation=generation, compiled=compiled, files=files)
 
 
 @transaction.atomic
@@ -303,17 +291,10 @@ def _store(
     *,
     summary_id: int,
     generation: int,
-    content: dict[str, Any],
-    counts: dict[str, int],
-    fingerprint: str,
-    response_count: int,
+    compiled: CompiledContent,
     files: list[tuple[str, str, str, bytes]],
 ) -> bool:
-    summary = (
-        FeedbackSummary.objects.select_for_update()
-        .select_related("round__system")
-        .get(pk=summary_id)
-    )
+    summary = _lock_summary(summary_id)
     if summary.generation != generation or summary.compiled_generation == generation:
         return False
     SummaryExport.objects.filter(summary=summary).delete()
@@ -330,25 +311,25 @@ def _store(
         for fmt, filename, content_type, data in files
     )
     now = timezone.now()
-    summary.content = content
+    counts = compiled.counts
+    summary.content = compiled.content
     summary.compiled_generation = generation
     summary.compiled_at = now
-    summary.redaction_fingerprint = fingerprint
+    summary.redaction_fingerprint = compiled.fingerprint
     summary.redaction_counts = counts
-    summary.response_count = response_count
+    summary.response_count = compiled.response_count
     summary.state = JobState.COMPLETE
     summary.stage = "Complete"
     summary.progress = 100
     summary.finished_at = now
     summary.save()
-    audit_record(
-        actor=None,
-        system=summary.round.system,
-        action="summary.compiled",
-        target=summary,
-        summary=f"Compiled the feedback summary of {summary.round.title}: {response_count} "
-        f"response{'s' if response_count != 1 else ''}, {sum(counts.values())} redactions",
-        details={"generation": generation, "redactions": counts},
+    audit(
+        None,
+        "summary.compiled",
+        summary,
+        f"Compiled the feedback summary of {summary.round.title}: {compiled.response_count} "
+        f"response{'s' if compiled.response_count != 1 else ''}, {sum(counts.values())} redactions",
+        {"generation": generation, "redactions": counts},
     )
     return True
 

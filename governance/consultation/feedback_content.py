@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
@@ -47,12 +47,22 @@ def _verdict(bands: list[str], suggested: str) -> str:
     return "mixed"
 
 
+class CompiledContent(NamedTuple):
+    """A compiled summary: its content, what was removed from the places' text (counts by
+    kind), the review choices it was built with, and how many responses it summarises."""
+
+    content: dict[str, Any]
+    counts: dict[str, int]
+    fingerprint: str
+    response_count: int
+
+
 def build_content(
     *,
     round: ConsultationRound,
     on_stage: Callable[[str, int], None] = lambda stage, progress: None,
     label_seed: str | None = None,
-) -> tuple[dict[str, Any], dict[str, int], str, int]:
+) -> CompiledContent:
     """The anonymised summary of a round's submitted responses: (content, redaction counts
     by kind, the fingerprint of the review choices used, number of responses)."""
     framework = round.framework
@@ -273,4 +283,4 @@ def build_content(
         },
         "redactions": {"counts": redaction_counts, "total": sum(redaction_counts.values())},
     }
-    return content, redaction_counts, fingerprint, len(responses)
+    return CompiledContent(content, redaction_counts, fingerprint, len(responses))

@@ -25,7 +25,7 @@ from governance.consultation.models import (
     RedactionKind,
 )
 from governance.consultation.selectors import submitted_responses
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import User
 
 PHRASE_MIN_LENGTH = 3
@@ -111,12 +111,11 @@ def redaction_add(
     )
     decision.full_clean()
     decision.save()
-    audit_record(
-        actor=actor,
-        system=round.system,
-        action=f"redaction.{kind}",
-        target=decision,
-        summary=f"Added a {_choice_in_words(kind)} to the review of {round.title}",
+    audit(
+        actor,
+        f"redaction.{kind}",
+        decision,
+        f"Added a {_choice_in_words(kind)} to the review of {round.title}",
     )
     return decision
 
@@ -124,12 +123,11 @@ def redaction_add(
 @transaction.atomic
 def redaction_remove(*, actor: User | None, decision: RedactionDecision) -> None:
     round = decision.round
-    audit_record(
-        actor=actor,
-        system=round.system,
-        action="redaction.remove",
-        target=decision,
-        summary=f"Removed a {_choice_in_words(decision.kind)} from the review of {round.title}",
+    audit(
+        actor,
+        "redaction.remove",
+        decision,
+        f"Removed a {_choice_in_words(decision.kind)} from the review of {round.title}",
     )
     decision.delete()
 

@@ -1,12 +1,11 @@
-"""Governance options and place proposals.
+"""Consultation rounds and what they gather.
 
-The catalogue is an *option framework*: a set of options, the principles (criteria) they are
-weighed against, which options may be combined, and suggested ratings for each option and
-allowed combination. A consultation round names its framework; each place answers it with a
-PlaceResponse: its proposed option set, its own ratings, and answers to the round's questions.
-
-Option sets are written as canonical keys, the option numbers ascending and joined by "+"
-("4", "1+4", "2+3+4"); governance.catalogue.rules owns that format and the combination rules."""
+A round consults a system's places on one option framework (governance.catalogue.models):
+its questions, milestones, per-place deadline extensions and the reminders sent. Each invited
+place answers with a PlaceResponse (its proposed option set, its own rating of every option
+against every principle, and its answers), edited part by part with a `version` each. Once
+the round has closed, its submitted responses are compiled into an anonymised
+FeedbackSummary with its files (SummaryExport), shaped by the reviewer's RedactionDecisions."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.locking import VersionedModel
 from governance.catalogue.models import Band, GovernanceOption, OptionFramework, Principle
 from partners.models import Place, System
 
@@ -211,7 +211,22 @@ class ResponseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class PlaceResponse(models.Model):
+class ResponsePart(VersionedModel):
+    """A part of a place's response that its members edit together as they type (the
+    response itself with its proposal, an answer, a rating): each save names who made it and
+    is kept in the part's history."""
+
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class PlaceResponse(ResponsePart):
     """A place's response to a round, written together by its members and submitted by a
     place lead."""
 
@@ -222,16 +237,10 @@ class PlaceResponse(models.Model):
     )
     proposed_option_set = models.CharField(max_length=40, blank=True)
     proposal_case = models.TextField("the case for the proposal", blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["round", "place__name"]
@@ -245,17 +254,11 @@ class PlaceResponse(models.Model):
         return f"{self.place} – {self.round}"
 
 
-class Answer(models.Model):
+class Answer(ResponsePart):
     response = models.ForeignKey(PlaceResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     choice = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["response", "question__order"]
@@ -273,7 +276,7 @@ class Agreement(models.TextChoices):
     DISAGREE = "disagree", "Disagree"
 
 
-class PlaceRating(models.Model):
+class PlaceRating(ResponsePart):
     """The place's own rating of one option against one principle."""
 
     response = models.ForeignKey(PlaceResponse, on_delete=models.CASCADE, related_name="ratings")
@@ -284,12 +287,6 @@ class PlaceRating(models.Model):
     reasons = models.TextField(blank=True)
     agreement = models.CharField(max_length=20, choices=Agreement.choices, blank=True)
     missing_from_analysis = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["response", "option__number", "principle__number"]

@@ -23,6 +23,7 @@ from governance.consultation.models import (
     PlaceRating,
     PlaceResponse,
     Question,
+    ResponsePart,
 )
 from governance.consultation.response_history import (
     RATING_FIELDS,
@@ -31,7 +32,7 @@ from governance.consultation.response_history import (
     save_with_history,
 )
 from governance.consultation.responses import lock_response, require_editable
-from partners.audit import actor_name, audit_record
+from partners.audit import audit_by
 from partners.models import User
 
 # Sensible limits for free text that has no limit of its own.
@@ -89,6 +90,21 @@ def _check_length(text: str, limit: int, label: str, field_name: str) -> None:
                 ]
             }
         )
+
+
+def _save_next_version(part: ResponsePart, actor: User | None) -> None:
+    """Save a part of the response one version on, naming who saved it."""
+    part.version += 1
+    part.updated_by = actor if actor and actor.pk else None
+    save_with_history(part, actor)
+
+
+def _audit_save(
+    actor: User | None, response: PlaceResponse, action: str, part: ResponsePart, what: str
+) -> None:
+    """The audit row of a save: "<who> saved <place>'s <what>"."""
+    summary = f"saved {response.place.name}'s {what}"
+    audit_by(actor, f"response.{action}", part, summary, system=response.round.system)
 
 
 NO_CHOICE = "None chosen"
@@ -165,18 +181,10 @@ def answer_save(
         answer = Answer(response=response, question=question, version=0)
     answer.choice = choice
     answer.text = text
-    answer.version = current_version + 1
-    answer.updated_by = actor if actor and actor.pk else None
-    save_with_history(answer, actor)
+    _save_next_version(answer, actor)
     chosen = f': "{choice}"' if choice and choice != current_choice else ""
-    audit_record(
-        actor=actor,
-        system=response.round.system,
-        action="response.answer_save",
-        target=answer,
-        summary=f"{actor_name(actor)} saved {response.place.name}'s answer to question "
-        f"{question.order}{chosen} (version {answer.version})",
-    )
+    what = f"answer to question {question.order}{chosen} (version {answer.version})"
+    _audit_save(actor, response, "answer_save", answer, what)
     return answer
 
 
@@ -249,17 +257,9 @@ def rating_save(
         rating = PlaceRating(response=response, option=option, principle=principle, version=0)
     for name, value in values.items():
         setattr(rating, name, value)
-    rating.version = current_version + 1
-    rating.updated_by = actor if actor and actor.pk else None
-    save_with_history(rating, actor)
-    audit_record(
-        actor=actor,
-        system=response.round.system,
-        action="response.rating_save",
-        target=rating,
-        summary=f"{actor_name(actor)} saved {response.place.name}'s rating of option "
-        f"{option.number} against principle {principle.number} (version {rating.version})",
-    )
+    _save_next_version(rating, actor)
+    what = f"rating of option {option.number} against principle {principle.number}"
+    _audit_save(actor, response, "rating_save", rating, f"{what} (version {rating.version})")
     return rating
 
 
@@ -309,15 +309,7 @@ def proposal_save(
         )
     response.proposed_option_set = key
     response.proposal_case = case
-    response.version += 1
-    response.updated_by = actor if actor and actor.pk else None
-    save_with_history(response, actor)
-    audit_record(
-        actor=actor,
-        system=response.round.system,
-        action="response.proposal_save",
-        target=response,
-        summary=f"{actor_name(actor)} saved {response.place.name}'s proposal "
-        f"({option_set_label(key)}, version {response.version})",
-    )
+    _save_next_version(response, actor)
+    what = f"proposal ({option_set_label(key)}, version {response.version})"
+    _audit_save(actor, response, "proposal_save", response, what)
     return response

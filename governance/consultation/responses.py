@@ -32,7 +32,7 @@ from governance.consultation.models import (
 )
 from governance.consultation.response_history import save_with_history
 from governance.consultation.tasks import response_submitted_email_task
-from partners.audit import actor_name, audit_record
+from partners.audit import audit_by
 from partners.models import Place, User
 from partners.selectors import is_place_lead
 
@@ -233,13 +233,12 @@ def response_submit(*, actor: User | None, response: PlaceResponse) -> PlaceResp
     response.submitted_at = timezone.now()
     response.submitted_by = actor
     save_with_history(response, actor, coalesce=False)  # never folded into an edit
-    audit_record(
-        actor=actor,
+    audit_by(
+        actor,
+        "response.submit",
+        response,
+        f"submitted {response.place.name}'s response to {response.round.title}",
         system=response.round.system,
-        action="response.submit",
-        target=response,
-        summary=f"{actor_name(actor)} submitted {response.place.name}'s response to "
-        f"{response.round.title}",
     )
     # The moment identifies this submission: a redelivered task sends nothing once the
     # response has been withdrawn or submitted again (that submission has its own e-mail).
@@ -267,12 +266,11 @@ def response_withdraw(*, actor: User | None, response: PlaceResponse) -> PlaceRe
         )
     response.status = ResponseStatus.WITHDRAWN
     save_with_history(response, actor, coalesce=False)
-    audit_record(
-        actor=actor,
+    audit_by(
+        actor,
+        "response.withdraw",
+        response,
+        f"withdrew {response.place.name}'s response to {response.round.title} to change it",
         system=response.round.system,
-        action="response.withdraw",
-        target=response,
-        summary=f"{actor_name(actor)} withdrew {response.place.name}'s response to "
-        f"{response.round.title} to change it",
     )
     return response

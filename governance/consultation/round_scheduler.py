@@ -15,7 +15,7 @@ from governance.consultation.models import ConsultationRound, ReminderSent, Roun
 from governance.consultation.round_setup import round_opening_record
 from governance.consultation.selectors import round_final_deadline, round_progress
 from governance.consultation.tasks import round_reminder_email_task
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import Place
 from partners.selectors import current_place_leads
 
@@ -43,12 +43,11 @@ def _close_if_due(pk: int, now: datetime) -> bool:
             return False
         consultation.status = RoundStatus.CLOSED
         consultation.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=None,
-            system=consultation.system,
-            action="round.close",
-            target=consultation,
-            summary=f"Consultation round {consultation.title} closed at {uk_datetime(final)}",
+        audit(
+            None,
+            "round.close",
+            consultation,
+            f"Consultation round {consultation.title} closed at {uk_datetime(final)}",
         )
     return True
 
@@ -80,14 +79,13 @@ def _remind(consultation: ConsultationRound, place: Place, deadline: datetime, l
             reminder = ReminderSent.objects.create(
                 round=consultation, place=place, deadline=deadline, recipients=leads
             )
-            audit_record(
-                actor=None,
-                system=consultation.system,
-                action="round.reminder",
-                target=consultation,
-                summary=f"Reminded {place.name}'s lead{'s' if leads != 1 else ''} that "
+            audit(
+                None,
+                "round.reminder",
+                consultation,
+                f"Reminded {place.name}'s lead{'s' if leads != 1 else ''} that "
                 f"{consultation.title} closes for them at {uk_datetime(deadline)}",
-                details={"place": place.pk, "deadline": deadline.isoformat()},
+                {"place": place.pk, "deadline": deadline.isoformat()},
             )
             enqueue_on_commit_or_keep(round_reminder_email_task, reminder_id=reminder.pk)
     except IntegrityError:  # another run reminded them a moment ago

@@ -20,7 +20,7 @@ from governance.catalogue.models import OptionFramework
 from governance.consultation.models import ConsultationRound, Milestone, RoundStatus
 from governance.consultation.questions import DEFAULT_QUESTIONS, question_build, questions_check
 from governance.consultation.tasks import round_open_email_task
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import Place, System, User
 
 
@@ -36,13 +36,11 @@ def invited_places_problems(system: System, places: list[Place]) -> list[str]:
 def round_opening_record(consultation: ConsultationRound, actor: User | None) -> None:
     """Audit that the round opened and queue the e-mails to its places' leads (sent once the
     transaction commits, or kept until the broker answers)."""
-    audit_record(
-        actor=actor,
-        system=consultation.system,
-        action="round.open",
-        target=consultation,
-        summary=f"Opened consultation round {consultation.title}; its places' leads are "
-        "being e-mailed",
+    audit(
+        actor,
+        "round.open",
+        consultation,
+        f"Opened consultation round {consultation.title}; its places' leads are being e-mailed",
     )
     enqueue_on_commit_or_keep(round_open_email_task, round_id=consultation.pk)
 
@@ -122,25 +120,22 @@ def round_create(
         )
         milestone.full_clean(exclude=["round"])
         milestone.save()
-    audit_record(
-        actor=actor,
-        system=system,
-        action="round.create",
-        target=consultation,
-        summary=f"Created consultation round {consultation.title} for {len(places)} "
+    audit(
+        actor,
+        "round.create",
+        consultation,
+        f"Created consultation round {consultation.title} for {len(places)} "
         f"place{'s' if len(places) != 1 else ''}, closing {uk_datetime(closes_at)}",
     )
     if consultation.status == RoundStatus.OPEN:
         if announce:
             round_opening_record(consultation, actor)
         else:
-            audit_record(
-                actor=actor,
-                system=system,
-                action="round.open",
-                target=consultation,
-                summary=f"Opened consultation round {consultation.title} without e-mails "
-                "(loaded data)",
+            audit(
+                actor,
+                "round.open",
+                consultation,
+                f"Opened consultation round {consultation.title} without e-mails (loaded data)",
             )
     return consultation
 

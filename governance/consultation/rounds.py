@@ -32,7 +32,7 @@ from governance.consultation.models import (
 from governance.consultation.questions import question_build, questions_check
 from governance.consultation.round_setup import invited_places_problems
 from governance.consultation.selectors import round_final_deadline
-from partners.audit import actor_name, audit_record
+from partners.audit import audit_by
 from partners.models import Place, User
 
 ROUND_LABEL = "consultation round"
@@ -152,14 +152,13 @@ def round_update(
     ]
     if {place.pk for place in places} != before_places:
         changed.append("invited places")
-    audit_record(
-        actor=actor,
-        system=consultation.system,
-        action="round.update",
-        target=consultation,
-        summary=f"{actor_name(actor)} changed consultation round {consultation.title}"
+    audit_by(
+        actor,
+        "round.update",
+        consultation,
+        f"changed consultation round {consultation.title}"
         + (f" ({', '.join(changed)})" if changed else " (nothing changed)"),
-        details={"changed": changed, "version": consultation.version},
+        {"changed": changed, "version": consultation.version},
     )
     return consultation
 
@@ -198,12 +197,11 @@ def round_questions_replace(
     consultation.questions.all().delete()
     for question in built:
         question.save()
-    audit_record(
-        actor=actor,
-        system=consultation.system,
-        action="round.questions_replace",
-        target=consultation,
-        summary=f"{actor_name(actor)} set the {len(built)} question{'s' if len(built) != 1 else ''} "
+    audit_by(
+        actor,
+        "round.questions_replace",
+        consultation,
+        f"set the {len(built)} question{'s' if len(built) != 1 else ''} "
         f"of consultation round {consultation.title}",
     )
     return built
@@ -230,13 +228,11 @@ def milestone_add(
 ) -> Milestone:
     milestone = Milestone(round=round)
     _milestone_save(milestone, title, due_on, description)
-    audit_record(
-        actor=actor,
-        system=round.system,
-        action="round.milestone_add",
-        target=milestone,
-        summary=f"{actor_name(actor)} added milestone “{milestone.title}” ({milestone.due_on:%d %b %Y}) "
-        f"to {round.title}",
+    audit_by(
+        actor,
+        "round.milestone_add",
+        milestone,
+        f"added milestone “{milestone.title}” ({milestone.due_on:%d %b %Y}) to {round.title}",
     )
     return milestone
 
@@ -256,12 +252,11 @@ def milestone_update(
     before = (milestone.title, milestone.due_on, milestone.description)
     _milestone_save(milestone, title, due_on, description)
     if before != (milestone.title, milestone.due_on, milestone.description):
-        audit_record(
-            actor=actor,
-            system=milestone.round.system,
-            action="round.milestone_update",
-            target=milestone,
-            summary=f"{actor_name(actor)} changed milestone “{milestone.title}” "
+        audit_by(
+            actor,
+            "round.milestone_update",
+            milestone,
+            f"changed milestone “{milestone.title}” "
             f"({milestone.due_on:%d %b %Y}) of {milestone.round.title}",
         )
     return milestone
@@ -269,13 +264,11 @@ def milestone_update(
 
 @transaction.atomic
 def milestone_remove(*, actor: User | None, milestone: Milestone) -> None:
-    consultation = milestone.round
-    audit_record(
-        actor=actor,
-        system=consultation.system,
-        action="round.milestone_remove",
-        target=milestone,
-        summary=f"{actor_name(actor)} removed milestone “{milestone.title}” from {consultation.title}",
+    audit_by(
+        actor,
+        "round.milestone_remove",
+        milestone,
+        f"removed milestone “{milestone.title}” from {milestone.round.title}",
     )
     milestone.delete()
 
@@ -304,17 +297,16 @@ def round_close_now(
     consultation.version += 1
     consultation.save()
     reason = (reason or "").strip()
-    audit_record(
-        actor=actor,
-        system=consultation.system,
-        action="round.close",
-        target=consultation,
-        summary=f"{actor_name(actor)} closed consultation round {consultation.title} early for every "
+    audit_by(
+        actor,
+        "round.close",
+        consultation,
+        f"closed consultation round {consultation.title} early for every "
         f"place (it was due to close at {uk_datetime(was_closing)}"
         + (f"; {ended} extension{'s' if ended != 1 else ''} ended" if ended else "")
         + ")"
         + (f". Reason: {reason}" if reason else ""),
-        details={"reason": reason, "was_closing_at": was_closing.isoformat(), "extensions": ended},
+        {"reason": reason, "was_closing_at": was_closing.isoformat(), "extensions": ended},
     )
     return consultation
 
@@ -362,22 +354,22 @@ def deadline_extend(
     if reopened:  # the round was closed for everyone: it is open again for this place
         consultation.status = RoundStatus.OPEN
         consultation.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        system=consultation.system,
-        action="round.extension",
-        target=extension,
-        summary=f"{actor_name(actor)} gave {place.name} until {uk_datetime(closes_at)} to respond to "
+    audit_by(
+        actor,
+        "round.extension",
+        extension,
+        f"gave {place.name} until {uk_datetime(closes_at)} to respond to "
         f"{consultation.title}"
         + (f" (was {uk_datetime(previous)})" if previous else "")
         + (" and reopened the round for it" if reopened else "")
         + f". Reason: {reason}",
-        details={
+        {
             "place": place.pk,
             "closes_at": closes_at.isoformat(),
             "previous": previous.isoformat() if previous else None,
             "reason": reason,
         },
+        system=consultation.system,
     )
     return extension
 

@@ -531,6 +531,13 @@ def _lead_action(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
     return ctx
 
 
+def _refused(request: HttpRequest, ctx: Context, reasons: list[str]) -> HttpResponse:
+    """A lead's submission or withdrawal refused: the reasons, above the completeness check."""
+    for text in reasons:
+        messages.error(request, text)
+    return redirect(ctx.url("response") + "#completeness")
+
+
 @login_required
 @require_POST
 def submit(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
@@ -538,12 +545,9 @@ def submit(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
     try:
         responses.response_submit(actor=signed_in_user(request), response=_saved_response(ctx))
     except IncompleteResponse as error:
-        messages.error(request, error.messages[0] + " They are listed below.")
-        return redirect(ctx.url("response") + "#completeness")
+        return _refused(request, ctx, [error.messages[0] + " They are listed below."])
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-        return redirect(ctx.url("response") + "#completeness")
+        return _refused(request, ctx, error.messages)
     messages.success(
         request,
         f"{ctx.place.name}'s response has been submitted. It can be withdrawn and changed "
@@ -561,9 +565,7 @@ def withdraw(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse
             raise ValidationError("Only a submitted response can be withdrawn.")
         responses.response_withdraw(actor=signed_in_user(request), response=ctx.response)
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-        return redirect(ctx.url("response") + "#completeness")
+        return _refused(request, ctx, error.messages)
     messages.success(
         request,
         "The response has been withdrawn. Members can change it again; a place lead must "

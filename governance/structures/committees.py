@@ -31,7 +31,7 @@ from governance.structures.models import (
     CommitteeMember,
     MemberPosition,
 )
-from partners.audit import actor_name, audit_record
+from partners.audit import audit_by
 from partners.models import Membership, Organisation, Place, PlacePartner, Sector, User
 
 COMMITTEE_FIELDS = frozenset(
@@ -77,16 +77,8 @@ def audit(
     summary: str,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """The audit row of a change to one of a place's bodies: in the place's system, its
-    summary starting with who acted."""
-    audit_record(
-        actor=actor,
-        system=committee.place.system,
-        action=action,
-        target=target,
-        summary=f"{actor_name(actor)} {summary}",
-        details=details,
-    )
+    """The audit row of a change to one of a place's bodies, in the place's system."""
+    audit_by(actor, action, target, summary, details, system=committee.place.system)
 
 
 def _seat(member: CommitteeMember) -> str:

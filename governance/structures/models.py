@@ -38,7 +38,19 @@ class DecisionRule(models.TextChoices):
     UNANIMOUS = "unanimous", "Unanimous (every voting member agrees)"
 
 
-class Committee(VersionedModel):
+class SharedRecord(VersionedModel):
+    """A record of a place's structure that several people edit: `version` refuses a save
+    from a stale form, and every save is kept in its history."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class Committee(SharedRecord):
     """A body of a place: its partnership board, a committee of the ICB, a joint committee of
     statutory bodies, a lead provider's board, or a sub-committee of one of them. It answers
     either to another committee or to an organisation's own board."""
@@ -76,9 +88,6 @@ class Committee(VersionedModel):
     )
     single_partner_veto = models.BooleanField("any single partner can veto", default=False)
     is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["place", "name"]
@@ -169,7 +178,7 @@ TOR_SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class TermsOfReference(VersionedModel):
+class TermsOfReference(SharedRecord):
     """One version of a committee's terms of reference. Versions move draft → for approval →
     approved; approving one supersedes the one approved before it."""
 
@@ -199,9 +208,6 @@ class TermsOfReference(VersionedModel):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["committee", "-number"]

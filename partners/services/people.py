@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.locking import save_validated
 from core.outbox import enqueue_on_commit
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import (
     SYSTEM_ROLES,
     Invitation,
@@ -74,13 +74,12 @@ def _locked_membership(membership: Membership) -> Membership:
 
 
 def _membership_changed(
-    *, actor: User | None, membership: Membership, action: str, summary: str
-) -> None:
+    actor: User | None, action: str, membership: Membership, summary: str
+) -> Membership:
     """Record a change of someone's role, and re-derive what they may see from it."""
-    audit_record(
-        actor=actor, system=membership.system, action=action, target=membership, summary=summary
-    )
+    audit(actor, action, membership, summary)
     permissions_sync_for_user(user=membership.user)
+    return membership
 
 
 @transaction.atomic
@@ -98,13 +97,8 @@ def membership_create(
         user=user, system=system, role=role, place=place, organisation=organisation
     )
     save_validated(membership)
-    _membership_changed(
-        actor=actor,
-        membership=membership,
-        action="membership.create",
-        summary=f"{user} joined {place or system} as {membership.get_role_display()}",
-    )
-    return membership
+    summary = f"{user} joined {place or system} as {membership.get_role_display()}"
+    return _membership_changed(actor, "membership.create", membership, summary)
 
 
 @transaction.atomic
@@ -135,13 +129,8 @@ def membership_update(
     membership.role = role
     membership.organisation = organisation
     save_validated(membership)
-    _membership_changed(
-        actor=actor,
-        membership=membership,
-        action="membership.update",
-        summary=f"{membership.user}: {old_role} → {membership.get_role_display()} in {membership.place or membership.system}",
-    )
-    return membership
+    summary = f"{membership.user}: {old_role} → {membership.get_role_display()} in {membership.place or membership.system}"
+    return _membership_changed(actor, "membership.update", membership, summary)
 
 
 @transaction.atomic
@@ -152,13 +141,8 @@ def membership_end(*, actor: User | None, membership: Membership) -> Membership:
     _refuse_last_lead(membership, "removed")
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
-    _membership_changed(
-        actor=actor,
-        membership=membership,
-        action="membership.end",
-        summary=f"{membership.user} left {membership.place or membership.system} ({membership.get_role_display()})",
-    )
-    return membership
+    summary = f"{membership.user} left {membership.place or membership.system} ({membership.get_role_display()})"
+    return _membership_changed(actor, "membership.end", membership, summary)
 
 
 # People leaving ---------------------------------------------------------------------------
@@ -172,13 +156,7 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
         membership_end(actor=actor, membership=membership)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor,
-        system=None,
-        action="user.deactivate",
-        target=user,
-        summary=f"Deactivated {user}",
-    )
+    audit(actor, "user.deactivate", user, f"Deactivated {user}")
     permissions_sync_for_user(user=user)
     return user
 
@@ -198,13 +176,7 @@ def person_deactivate_in_system(*, actor: User | None, system: System, user: Use
             f"from {system.name}. Remove their roles here instead."
         )
     user_deactivate(actor=actor, user=user)
-    audit_record(
-        actor=actor,
-        system=system,
-        action="user.deactivate",
-        target=user,
-        summary=f"Deactivated {user}",
-    )
+    audit(actor, "user.deactivate", user, f"Deactivated {user}", system=system)
     return user
 
 
@@ -267,13 +239,7 @@ def person_invite(
     )
     if is_new or not user.has_usable_password():
         invitation, token = invitation_create(actor=actor, user=user)
-        audit_record(
-            actor=actor,
-            system=system,
-            action="user.invite",
-            target=user,
-            summary=f"Invited {user} ({user.email})",
-        )
+        audit(actor, "user.invite", user, f"Invited {user} ({user.email})", system=system)
         _send_invitation_on_commit(invitation, token)
     return membership
 
@@ -294,12 +260,12 @@ def person_invitation_resend(*, actor: User | None, system: System, user: User) 
         raise ValidationError(f"{user} has been deactivated, so they cannot be invited again.")
     with transaction.atomic():
         invitation = invitation_resend(actor=actor, user=user)
-        audit_record(
-            actor=actor,
+        audit(
+            actor,
+            "user.invite_resend",
+            user,
+            f"Sent {user} a new invitation ({user.email})",
             system=system,
-            action="user.invite_resend",
-            target=user,
-            summary=f"Sent {user} a new invitation ({user.email})",
         )
     return invitation
 
@@ -340,13 +306,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.save(update_fields=["accepted_at"])
     # Any other outstanding invitation for this person is spent too.
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=now)
-    audit_record(
-        actor=user,
-        system=None,
-        action="user.accept_invitation",
-        target=user,
-        summary=f"{user} set a password",
-    )
+    audit(user, "user.accept_invitation", user, f"{user} set a password")
     return user
 
 

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from core.changes import set_fields, stripped
 from core.locking import check_version, lock_row, save_validated
-from partners.audit import audit_record
+from partners.audit import audit
 from partners.models import (
     Membership,
     Organisation,
@@ -64,13 +64,7 @@ def place_create(
         slug=_unique_place_slug(system, name),
     )
     save_validated(place)
-    audit_record(
-        actor=actor,
-        system=system,
-        action="place.create",
-        target=place,
-        summary=f"Added place {place.name}",
-    )
+    audit(actor, "place.create", place, f"Added place {place.name}")
     permissions_sync_for_system_admins(system=system)
     return place
 
@@ -101,14 +95,7 @@ def place_update(
         place.slug = _unique_place_slug(place.system, place.name, exclude_pk=place.pk)
     place.version += 1
     save_validated(place)
-    audit_record(
-        actor=actor,
-        system=place.system,
-        action="place.update",
-        target=place,
-        summary=f"Changed place {place.name}",
-        details={"changed": changed},
-    )
+    audit(actor, "place.update", place, f"Changed place {place.name}", {"changed": changed})
     return place
 
 
@@ -211,13 +198,12 @@ def organisation_create(
         ods_code=ods_code,
     )
     _save_organisation(organisation, aliases=alias_list, is_new=True)
-    audit_record(
-        actor=actor,
-        system=system,
-        action="organisation.create",
-        target=organisation,
-        summary=f"Added organisation {organisation.name}",
-        details={"aliases": alias_list},
+    audit(
+        actor,
+        "organisation.create",
+        organisation,
+        f"Added organisation {organisation.name}",
+        {"aliases": alias_list},
     )
     return organisation
 
@@ -248,13 +234,12 @@ def organisation_update(
     )
     organisation.version += 1
     _save_organisation(organisation, aliases=alias_list, is_new=False)
-    audit_record(
-        actor=actor,
-        system=organisation.system,
-        action="organisation.update",
-        target=organisation,
-        summary=f"Changed organisation {organisation.name}",
-        details={"changes": {k: str(v) for k, v in changes.items()}, "aliases": alias_list},
+    audit(
+        actor,
+        "organisation.update",
+        organisation,
+        f"Changed organisation {organisation.name}",
+        {"changes": {k: str(v) for k, v in changes.items()}, "aliases": alias_list},
     )
     return organisation
 
@@ -276,12 +261,11 @@ def organisation_alias_add(
         raise ValidationError({"alias": [f"{organisation.name} already has the alias “{alias}”."]})
     created = OrganisationAlias(organisation=organisation, alias=alias, system=organisation.system)
     created.save()
-    audit_record(
-        actor=actor,
-        system=organisation.system,
-        action="organisation.alias_add",
-        target=organisation,
-        summary=f"Added alias “{alias}” to {organisation.name}",
+    audit(
+        actor,
+        "organisation.alias_add",
+        organisation,
+        f"Added alias “{alias}” to {organisation.name}",
     )
     return created
 
@@ -291,12 +275,11 @@ def organisation_alias_remove(*, actor: User | None, alias: OrganisationAlias) -
     organisation = alias.organisation
     text = alias.alias
     alias.delete()
-    audit_record(
-        actor=actor,
-        system=organisation.system,
-        action="organisation.alias_remove",
-        target=organisation,
-        summary=f"Removed alias “{text}” from {organisation.name}",
+    audit(
+        actor,
+        "organisation.alias_remove",
+        organisation,
+        f"Removed alias “{text}” from {organisation.name}",
     )
 
 
@@ -322,13 +305,7 @@ def _refuse_if_protected(instance: models.Model, label: str) -> None:
 def organisation_delete(*, actor: User | None, organisation: Organisation) -> None:
     """Delete an organisation nobody refers to; otherwise refuse and suggest deactivating."""
     _refuse_if_protected(organisation, "organisation")
-    audit_record(
-        actor=actor,
-        system=organisation.system,
-        action="organisation.delete",
-        target=organisation,
-        summary=f"Deleted organisation {organisation.name}",
-    )
+    audit(actor, "organisation.delete", organisation, f"Deleted organisation {organisation.name}")
     organisation.delete()
 
 
@@ -344,12 +321,11 @@ def place_partner_add(
     partner = PlacePartner(place=place, organisation=organisation)
     partner.full_clean()
     partner.save()
-    audit_record(
-        actor=actor,
-        system=place.system,
-        action="place_partner.add",
-        target=partner,
-        summary=f"Added {organisation.name} as a partner in {place.name}",
+    audit(
+        actor,
+        "place_partner.add",
+        partner,
+        f"Added {organisation.name} as a partner in {place.name}",
     )
     return partner
 
@@ -364,11 +340,10 @@ def place_partner_remove(*, actor: User | None, partner: PlacePartner) -> None:
             f"{partner.organisation.name} still has representatives in {partner.place.name}. "
             "End or change their memberships first."
         )
-    audit_record(
-        actor=actor,
-        system=partner.place.system,
-        action="place_partner.remove",
-        target=partner,
-        summary=f"Removed {partner.organisation.name} from {partner.place.name}",
+    audit(
+        actor,
+        "place_partner.remove",
+        partner,
+        f"Removed {partner.organisation.name} from {partner.place.name}",
     )
     partner.delete()

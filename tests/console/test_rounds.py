@@ -8,8 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance.consultation import rounds
@@ -22,16 +20,11 @@ from governance.consultation.models import (
     RoundStatus,
 )
 from governance.consultation.questions import DEFAULT_QUESTIONS
-from governance.consultation.response_saves import answer_save
 from tests.console.support import url
-from tests.factories import PlaceFactory, make_framework, make_response, make_round
+from tests.factories import PlaceFactory, make_response, make_round, round_with_progress
+from tests.queries import page_query_count
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def framework() -> Any:
-    return make_framework()
 
 
 @pytest.fixture
@@ -217,28 +210,11 @@ def test_the_progress_partial_answers_htmx_and_redirects_otherwise(
 def _page_queries(
     client: Any, world: Any, framework: Any, places: int, htmx: dict[str, str]
 ) -> int:
-    extra = [PlaceFactory(system=world.system) for _ in range(places - 2)]
-    consultation = make_round(system=world.system, framework=framework, title=f"Of {places}")
-    for place in [world.place_a, world.place_b, *extra]:
-        response = make_response(round=consultation, place=place)
-        answer_save(
-            actor=world.member_a,
-            response=response,
-            question=consultation.questions.first(),
-            text="Words",
-            expected_version=0,
-        )
-        rounds.deadline_extend(
-            actor=world.icb_admin,
-            round=consultation,
-            place=place,
-            closes_at=consultation.closes_at + timedelta(days=1),
-            reason="More time",
-        )
+    consultation = round_with_progress(
+        world=world, framework=framework, places=places, title=f"Of {places}"
+    )
     target = url("round_progress" if htmx else "round", world, consultation.pk)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(target, **htmx).status_code == 200
-    return len(queries)
+    return page_query_count(client, target, **htmx)
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "progress-partial"])

@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.conf import settings
 from django.core import mail
@@ -37,13 +36,10 @@ from tests.factories import (
 )
 from tests.governance.consultation.test_feedback import Canary
 from tests.partners.test_invitations import invite_to_place_a
-from tests.partners.test_tasks_worker import WAIT_SECONDS, queued_messages
-from tests.partners.test_tasks_worker import redis_broker as _redis_broker
 from tests.services import require
+from tests.workers import queued_messages, run_worker_until
 
 pytestmark = pytest.mark.django_db
-
-redis_broker = _redis_broker  # the real-broker fixture, shared with the worker tests
 
 REFUSED = "Error 111 connecting to 127.0.0.1:6379. Connection refused."
 
@@ -372,15 +368,7 @@ def test_a_kept_submission_email_is_sent_by_a_worker_through_redis(
 
     task_postrun.connect(on_postrun, weak=False)
     try:
-        with start_worker(
-            app,
-            pool="solo",
-            concurrency=1,
-            perform_ping_check=False,
-            queues=[redis_broker],
-            shutdown_timeout=WAIT_SECONDS,
-        ):
-            assert finished.wait(WAIT_SECONDS), "the worker did not run the task in time"
+        run_worker_until(finished, redis_broker)
     finally:
         task_postrun.disconnect(on_postrun)
     assert states == ["SUCCESS"]

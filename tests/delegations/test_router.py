@@ -47,56 +47,27 @@ def setup(db):
         system=system, name="Contract award", code="award", parent=contracts
     )
     workforce = MatterCategoryFactory(system=system, name="Workforce", code="workforce")
-    audit = CommitteeFactory(
-        place=place,
-        name="ICB audit committee",
-        kind=CommitteeKind.ICB_COMMITTEE,
-        accountable_to_organisation=icb,
-    )
-    finance = CommitteeFactory(
-        place=place,
-        name="ICB finance committee",
-        kind=CommitteeKind.ICB_COMMITTEE,
-        accountable_to_committee=audit,
-    )
-    place_committee = CommitteeFactory(
-        place=place,
-        name="Coldharbour place committee",
-        kind=CommitteeKind.ICB_COMMITTEE,
-        accountable_to_committee=finance,
-    )
+
+    def icb_committee(name, **answers_to):
+        return CommitteeFactory(
+            place=place, name=name, kind=CommitteeKind.ICB_COMMITTEE, **answers_to
+        )
+
+    audit = icb_committee("ICB audit committee", accountable_to_organisation=icb)
+    finance = icb_committee("ICB finance committee", accountable_to_committee=audit)
+    place_committee = icb_committee("Coldharbour place committee", accountable_to_committee=finance)
+
+    def award_line(scheme, reference, **terms):
+        return DelegationFactory(scheme=scheme, matter=award, reference=reference, **terms)
+
     icb_scheme = SchemeFactory(organisation=icb, number=3, effective_from=date(2025, 4, 1))
-    DelegationFactory(
-        scheme=icb_scheme,
-        matter=award,
-        delegate_committee=place_committee,
-        limit_to=1 * M,
-        reference="C1",
-    )
-    DelegationFactory(
-        scheme=icb_scheme,
-        matter=award,
-        delegate_committee=finance,
-        limit_to=5 * M,
-        reference="C2",
-    )
-    DelegationFactory(
-        scheme=icb_scheme,
-        matter=award,
-        reserved=True,
-        limit_from=5 * M + Decimal("0.01"),
-        reference="C3",
-    )
+    award_line(icb_scheme, "C1", delegate_committee=place_committee, limit_to=1 * M)
+    award_line(icb_scheme, "C2", delegate_committee=finance, limit_to=5 * M)
+    award_line(icb_scheme, "C3", reserved=True, limit_from=5 * M + Decimal("0.01"))
     DelegationFactory(scheme=icb_scheme, matter=workforce, reserved=True, reference="W1")
     cabinet = DelegateRoleFactory(organisation=council, title="Cabinet member for adults")
     council_scheme = SchemeFactory(organisation=council, number=1)
-    DelegationFactory(
-        scheme=council_scheme,
-        matter=award,
-        delegate_role=cabinet,
-        limit_to=Decimal(500_000),
-        reference="4.2",
-    )
+    award_line(council_scheme, "4.2", delegate_role=cabinet, limit_to=Decimal(500_000))
     return {
         "system": system, "place": place, "other_place": other_place, "icb": icb,
         "council": council, "contracts": contracts, "award": award, "workforce": workforce,
@@ -113,6 +84,12 @@ def route(s, value, matter="award", organisations=("icb", "council"), place="pla
         organisations=[s[o] for o in organisations],
         on=ON,
     )
+
+
+def add_line(s, scheme="council_scheme", matter="award", **terms):
+    """One more line in one of the setup's schemes (the council's, for contract awards,
+    unless named)."""
+    return DelegationFactory(scheme=s[scheme], matter=s[matter], **terms)
 
 
 def by_name(result, organisation):
@@ -175,13 +152,7 @@ def test_no_line_for_the_matter(setup):
 
 def test_a_line_on_a_parent_matter_applies_to_its_child(setup):
     cabinet = DelegateRoleFactory(organisation=setup["council"], title="Director of finance")
-    DelegationFactory(
-        scheme=setup["council_scheme"],
-        matter=setup["contracts"],
-        delegate_role=cabinet,
-        limit_to=3 * M,
-        reference="4.1",
-    )
+    add_line(setup, matter="contracts", delegate_role=cabinet, limit_to=3 * M, reference="4.1")
     council = by_name(route(setup, 2_500_000), setup["council"])
     assert council.authority.delegate_label == "Director of finance"
     assert council.authority.matter_name == "Contracts"
@@ -189,13 +160,7 @@ def test_a_line_on_a_parent_matter_applies_to_its_child(setup):
 
 def test_a_gap_between_bands_is_reported(setup):
     role = DelegateRoleFactory(organisation=setup["council"], title="Chief executive")
-    DelegationFactory(
-        scheme=setup["council_scheme"],
-        matter=setup["award"],
-        delegate_role=role,
-        limit_from=2 * M,
-        limit_to=None,
-    )
+    add_line(setup, delegate_role=role, limit_from=2 * M, limit_to=None)
     council = by_name(route(setup, 1_500_000), setup["council"])
     assert council.back_to_own_governance
     assert len(council.gaps) == 1
@@ -205,13 +170,7 @@ def test_a_gap_between_bands_is_reported(setup):
 
 def test_a_conflict_between_two_lines_is_reported(setup):
     other = CommitteeFactory(place=setup["place"], name="Coldharbour joint committee")
-    DelegationFactory(
-        scheme=setup["icb_scheme"],
-        matter=setup["award"],
-        delegate_committee=other,
-        limit_to=1 * M,
-        reference="C9",
-    )
+    add_line(setup, "icb_scheme", delegate_committee=other, limit_to=1 * M, reference="C9")
     icb = by_name(route(setup, 250_000), setup["icb"])
     assert len(icb.conflicts) == 1
     assert {icb.conflicts[0].first.reference, icb.conflicts[0].second.reference} == {"C1", "C9"}
@@ -220,14 +179,8 @@ def test_a_conflict_between_two_lines_is_reported(setup):
 
 def test_a_place_scoped_line_does_not_apply_to_another_place(setup):
     CommitteeFactory(place=setup["other_place"], name="Dunmore committee")
-    DelegationFactory(
-        scheme=setup["council_scheme"],
-        matter=setup["award"],
-        delegate_role=DelegateRoleFactory(organisation=setup["council"], title="Place director"),
-        limit_to=3 * M,
-        place=setup["place"],
-        reference="P1",
-    )
+    director = DelegateRoleFactory(organisation=setup["council"], title="Place director")
+    add_line(setup, delegate_role=director, limit_to=3 * M, place=setup["place"], reference="P1")
     here = by_name(route(setup, 2_000_000), setup["council"])
     assert here.authority.reference == "P1" and here.authority.place_scoped
     there = by_name(route(setup, 2_000_000, place="other_place"), setup["council"])
@@ -278,9 +231,9 @@ def test_the_query_count_does_not_grow_with_the_schemes(setup):
         committee = CommitteeFactory(
             place=setup["place"], accountable_to_committee=setup["finance"]
         )
-        DelegationFactory(
-            scheme=setup["icb_scheme"],
-            matter=setup["award"],
+        add_line(
+            setup,
+            "icb_scheme",
             delegate_committee=committee,
             limit_from=Decimal(n),
             limit_to=Decimal(n + 1) * 10 * M,
@@ -347,6 +300,17 @@ def any_lines(draw):
     return lines
 
 
+def decided(lines, value):
+    """The pure decision for the test ICB's scheme on the day."""
+    return decide(organisation=ORG, scheme=SCHEME, lines=lines, value=value, on=ON)
+
+
+def without_one_of(candidates, lines, data):
+    """The lines with one of the candidates, drawn by hypothesis, removed."""
+    removed = data.draw(st.sampled_from(candidates))
+    return [line for line in lines if line is not removed]
+
+
 def rank(outcome):
     return outcome.authority.ceiling_rank if outcome.authority else None
 
@@ -355,8 +319,8 @@ def rank(outcome):
 @given(lines=tiered_lines(), a=amounts, b=amounts)
 def test_a_larger_value_never_routes_to_a_lower_level(lines, a, b):
     low, high = sorted((a, b))
-    first = decide(organisation=ORG, scheme=SCHEME, lines=lines, value=low, on=ON)
-    second = decide(organisation=ORG, scheme=SCHEME, lines=lines, value=high, on=ON)
+    first = decided(lines, low)
+    second = decided(lines, high)
     if second.authority is not None:
         assert first.authority is not None
         assert rank(second) >= rank(first)
@@ -366,9 +330,7 @@ def test_a_larger_value_never_routes_to_a_lower_level(lines, a, b):
 @given(lines=any_lines(), value=amounts)
 def test_a_reserved_matter_never_routes_below_the_board(lines, value):
     reservation = make_line(100, limit_from=Decimal(0), limit_to=None, delegate=0, reserved=True)
-    outcome = decide(
-        organisation=ORG, scheme=SCHEME, lines=[*lines, reservation], value=value, on=ON
-    )
+    outcome = decided([*lines, reservation], value)
     assert outcome.authority is None and outcome.back_to_own_governance
     assert "reserved to the board" in outcome.reason
 
@@ -376,18 +338,11 @@ def test_a_reserved_matter_never_routes_below_the_board(lines, value):
 @settings(max_examples=300, deadline=None)
 @given(lines=any_lines(), value=amounts, data=st.data())
 def test_removing_a_delegation_never_grants_authority(lines, value, data):
-    before = decide(organisation=ORG, scheme=SCHEME, lines=lines, value=value, on=ON)
+    before = decided(lines, value)
     delegations = [line for line in lines if not line.reserved]
     if before.authority is not None or not delegations:
         return
-    removed = data.draw(st.sampled_from(delegations))
-    after = decide(
-        organisation=ORG,
-        scheme=SCHEME,
-        lines=[line for line in lines if line is not removed],
-        value=value,
-        on=ON,
-    )
+    after = decided(without_one_of(delegations, lines, data), value)
     assert after.authority is None
 
 
@@ -402,17 +357,10 @@ def test_removing_any_line_of_a_tiered_scheme_never_grants_authority(lines, valu
                 100, limit_from=top + Decimal("0.01"), limit_to=None, delegate=0, reserved=True
             ),
         ]
-    before = decide(organisation=ORG, scheme=SCHEME, lines=lines, value=value, on=ON)
+    before = decided(lines, value)
     if before.authority is not None:
         return
-    removed = data.draw(st.sampled_from(lines))
-    after = decide(
-        organisation=ORG,
-        scheme=SCHEME,
-        lines=[line for line in lines if line is not removed],
-        value=value,
-        on=ON,
-    )
+    after = decided(without_one_of(lines, lines, data), value)
     assert after.authority is None
 
 

@@ -23,6 +23,7 @@ from tests.factories import (
     PlacePartnerFactory,
     SchemeFactory,
     UserFactory,
+    scheme_workbook,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,19 +40,6 @@ def scheme() -> Any:
     DelegateRoleFactory(organisation=organisation, title="Director of Place")
     matter_tree.matter_tree_ensure(system=organisation.system)
     return SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1)
-
-
-def xlsx(*rows: list[Any], header: list[str] | None = None) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Lines"
-    sheet.append(header or HEADER)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
 
 
 GOOD = [
@@ -90,7 +78,7 @@ def test_the_template_has_the_columns_a_list_of_delegate_types_and_the_matters(s
 
 
 def test_a_good_file_imports_every_line(scheme):
-    result = do_import(scheme, xlsx(*GOOD))
+    result = do_import(scheme, scheme_workbook(*GOOD))
     assert result.ok and result.imported == 3
     lines = {line.reference: line for line in scheme.delegations.select_related("matter")}
     assert lines["1.1"].delegate_committee.name == "Ashford Partnership Board"
@@ -106,21 +94,21 @@ def test_a_good_file_imports_every_line(scheme):
 
 
 def test_an_import_replaces_the_drafts_lines_or_adds_to_them(scheme):
-    do_import(scheme, xlsx(*GOOD))
-    do_import(scheme, xlsx(GOOD[0]))
+    do_import(scheme, scheme_workbook(*GOOD))
+    do_import(scheme, scheme_workbook(GOOD[0]))
     assert scheme.delegations.count() == 1
-    result = do_import(scheme, xlsx(GOOD[1]), replace=False)
+    result = do_import(scheme, scheme_workbook(GOOD[1]), replace=False)
     assert result.ok and scheme.delegations.count() == 2
     # Adding a line the scheme already has overlaps it.
-    clash = do_import(scheme, xlsx(GOOD[1]), replace=False)
+    clash = do_import(scheme, scheme_workbook(GOOD[1]), replace=False)
     assert [str(e) for e in clash.errors] == [
         "Row 2, From (£): Line 1.2 already covers £250,000–£1,000,000 for this matter."
     ]
 
 
 def test_a_file_with_bad_rows_imports_nothing_and_names_each_row(scheme):
-    do_import(scheme, xlsx(GOOD[0]))
-    bad = xlsx(
+    do_import(scheme, scheme_workbook(GOOD[0]))
+    bad = scheme_workbook(
         GOOD[0],
         ["", "no-such-matter", "", "committee", "Ashford Partnership Board", "", 0, 10, ""],
         ["", "contract-award", "", "committee", "Nobody's Board", "", 0, 10, ""],
@@ -156,7 +144,8 @@ def test_a_delegate_outside_the_place_is_named_by_row(scheme):
     elsewhere = PlaceFactory(system=scheme.organisation.system, name="Brookfield")
     CommitteeFactory(place=elsewhere, name="Brookfield Board")
     result = do_import(
-        scheme, xlsx(["", "contract-award", "", "committee", "Brookfield Board", "", 0, 10, ""])
+        scheme,
+        scheme_workbook(["", "contract-award", "", "committee", "Brookfield Board", "", 0, 10, ""]),
     )
     assert [str(e) for e in result.errors] == [
         "Row 2, Delegate: there is no committee called Brookfield Board in a place where "
@@ -167,7 +156,7 @@ def test_a_delegate_outside_the_place_is_named_by_row(scheme):
 def test_contradicting_rows_are_refused(scheme):
     result = do_import(
         scheme,
-        xlsx(
+        scheme_workbook(
             ["", "contracts", "", "reserved", "", "", 1000000, "", ""],
             ["", "contract-award", "", "role", "Director of Place", "", 2000000, "", ""],
         ),
@@ -179,7 +168,7 @@ def test_contradicting_rows_are_refused(scheme):
 
 
 def test_export_then_import_gives_the_same_lines(scheme):
-    do_import(scheme, xlsx(*GOOD))
+    do_import(scheme, scheme_workbook(*GOOD))
     before = sorted(
         (d.reference, d.matter.code, d.limit_from, d.limit_to, d.conditions, d.reserved)
         for d in scheme.delegations.select_related("matter")
@@ -205,7 +194,9 @@ def test_export_then_import_gives_the_same_lines(scheme):
 def test_formula_text_is_exported_as_text_and_comes_back_as_text(scheme):
     do_import(
         scheme,
-        xlsx(["=1+1", "contract-award", "", "reserved", "", "", 0, "", '=HYPERLINK("x")']),
+        scheme_workbook(
+            ["=1+1", "contract-award", "", "reserved", "", "", 0, "", '=HYPERLINK("x")']
+        ),
     )
     line = scheme.delegations.get()
     assert line.conditions == '=HYPERLINK("x")' and line.reference == "=1+1"
@@ -241,13 +232,15 @@ def test_files_that_are_not_workbooks_or_too_big_are_refused(scheme):
 def test_a_scheme_in_force_takes_no_import(scheme):
     scheme.status = SchemeStatus.IN_FORCE
     scheme.save()
-    result = do_import(scheme, xlsx(*GOOD))
+    result = do_import(scheme, scheme_workbook(*GOOD))
     assert "new version" in result.problem
     assert not Delegation.objects.exists()
 
 
 def test_matter_codes_are_matched_whatever_their_case(scheme):
-    result = do_import(scheme, xlsx(["", "Contract-Award", "", "Reserved", "", "", "", "", ""]))
+    result = do_import(
+        scheme, scheme_workbook(["", "Contract-Award", "", "Reserved", "", "", "", "", ""])
+    )
     assert result.ok
     assert scheme.delegations.get().matter == MatterCategory.objects.get(
         system=scheme.organisation.system, code="contract-award"

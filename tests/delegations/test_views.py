@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from delegations import matters as matter_tree
 from delegations import services, spreadsheets
@@ -23,6 +23,7 @@ from tests.factories import (
     OrganisationFactory,
     PlacePartnerFactory,
     SchemeFactory,
+    scheme_workbook,
 )
 from tests.queries import page_query_count
 
@@ -272,22 +273,8 @@ def test_changing_the_schemes_details(admin, records):
     assert "Someone else changed this scheme" in stale.content.decode()
 
 
-def _xlsx(*rows: list[Any]) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Lines"
-    sheet.append(list(spreadsheets.COLUMNS))
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = "scheme.xlsx"
-    return out
-
-
 def test_uploading_a_good_spreadsheet(admin, records):
-    file = _xlsx(
+    file = scheme_workbook(
         ["1", "contract-award", "", "committee", "Ashford Partnership Board", "", 0, 5, ""]
     )
     response = admin.post(
@@ -300,7 +287,7 @@ def test_uploading_a_good_spreadsheet(admin, records):
 
 
 def test_uploading_a_spreadsheet_with_bad_rows_lists_them_and_saves_nothing(admin, records):
-    file = _xlsx(
+    file = scheme_workbook(
         ["1", "contract-award", "", "committee", "Ashford Partnership Board", "", 0, 5, ""],
         ["2", "contract-award", "", "committee", "Ashford Partnership Board", "", 0, "five", ""],
     )

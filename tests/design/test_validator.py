@@ -52,25 +52,16 @@ class Design:
             PlacePartnerFactory(place=self.place, organisation=organisation)
             self.orgs[sector] = organisation
         icb, council = self.orgs[Sector.ICB], self.orgs[Sector.UPPER_TIER_COUNCIL]
-        self.board = CommitteeFactory(
-            place=self.place,
-            name="Ashford partnership board",
-            kind=CommitteeKind.PARTNERSHIP_BOARD,
-            accountable_to_organisation=icb,
-            quorum_minimum=2,
+        self.board = self.body(
+            "Ashford partnership board",
+            CommitteeKind.PARTNERSHIP_BOARD,
             quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
         )
         CommitteeMemberFactory(committee=self.board, organisation=icb, role_title="Place director")
         self.dph = CommitteeMemberFactory(
             committee=self.board, organisation=council, role_title="Director of Public Health"
         )
-        self.joint = CommitteeFactory(
-            place=self.place,
-            name="Ashford joint committee",
-            kind=CommitteeKind.JOINT_COMMITTEE,
-            accountable_to_organisation=icb,
-            quorum_minimum=2,
-        )
+        self.joint = self.body("Ashford joint committee", CommitteeKind.JOINT_COMMITTEE)
         self.chair = CommitteeMemberFactory(
             committee=self.joint,
             organisation=icb,
@@ -98,6 +89,17 @@ class Design:
             status=ResponseStatus.SUBMITTED,
             proposed_option_set="2+3",
             submitted_at=timezone.now(),
+        )
+
+    def body(self, name, kind, **fields):
+        """A body of the place answering to its ICB, quorate with two members."""
+        return CommitteeFactory(
+            place=self.place,
+            name=name,
+            kind=kind,
+            accountable_to_organisation=self.orgs[Sector.ICB],
+            quorum_minimum=2,
+            **fields,
         )
 
     def check(self):

@@ -1,18 +1,13 @@
 """Test data. factory_boy factories build rows directly; the `make_*` helpers go through
 the services. One module a domain; everything is importable from `tests.factories`."""
 
-from tests.factories.delegations import (
-    DelegateRoleFactory,
-    DelegationFactory,
-    MatterCategoryFactory,
-    SchemeFactory,
-)
 from tests.factories.governance import (
     complete_response,
     make_framework,
     make_response,
     make_round,
     round_with_progress,
+    save_answer,
 )
 from tests.factories.partners import (
     FIRST_NAMES,
@@ -33,7 +28,12 @@ from tests.factories.partners import (
 from tests.factories.structures import (
     CommitteeFactory,
     CommitteeMemberFactory,
+    DelegateRoleFactory,
+    DelegationFactory,
+    MatterCategoryFactory,
+    SchemeFactory,
     TermsOfReferenceFactory,
+    scheme_workbook,
 )
 
 __all__ = [
@@ -63,4 +63,6 @@ __all__ = [
     "membership_of",
     "partner_in",
     "round_with_progress",
+    "save_answer",
+    "scheme_workbook",
 ]

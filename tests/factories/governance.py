@@ -17,6 +17,7 @@ from governance.catalogue.models import (
     Principle,
     SuggestedRating,
 )
+from governance.consultation.response_saves import answer_save
 from governance.consultation.responses import response_get_or_create
 from governance.consultation.round_setup import round_create
 from partners.models import Place, System, User
@@ -87,6 +88,27 @@ def make_response(*, round: Any, place: Place) -> Any:
     return response_get_or_create(round=round, place=place)
 
 
+def save_answer(
+    actor: User | None,
+    response: Any,
+    question: Any,
+    text: str,
+    *,
+    version: int = 0,
+    choice: str | None = None,
+) -> Any:
+    """One autosave of an answer through the service, as the response page sends it:
+    `version` is the one the page was loaded at (0 for an answer nobody has saved)."""
+    return answer_save(
+        actor=actor,
+        response=response,
+        question=question,
+        text=text,
+        expected_version=version,
+        choice=choice,
+    )
+
+
 def complete_response(*, response: Any, actor: User) -> Any:
     """Fill every required item of a response, through the services (the first fixed answer
     of each question that has them), and propose options 1 and 4."""
@@ -110,7 +132,6 @@ def round_with_progress(*, world: Any, framework: Any, places: int, title: str) 
     """An open round over `places` places of `world.system` (its places A and B, and new
     ones), where every place has a response with one answer by `world.member_a` and a day
     more given by `world.icb_admin`: everything a progress board shows."""
-    from governance.consultation.response_saves import answer_save
     from governance.consultation.rounds import deadline_extend
     from tests.factories.partners import PlaceFactory
 
@@ -118,13 +139,7 @@ def round_with_progress(*, world: Any, framework: Any, places: int, title: str) 
     consultation = make_round(system=world.system, framework=framework, title=title)
     for place in [world.place_a, world.place_b, *extra]:
         response = make_response(round=consultation, place=place)
-        answer_save(
-            actor=world.member_a,
-            response=response,
-            question=consultation.questions.first(),
-            text="Some words",
-            expected_version=0,
-        )
+        save_answer(world.member_a, response, consultation.questions.first(), "Some words")
         deadline_extend(
             actor=world.icb_admin,
             round=consultation,

@@ -176,34 +176,25 @@ def test_organisations_of_another_system_cannot_join_a_place(world):
         services.place_partner_add(actor=None, place=world.place_a, organisation=foreign)
 
 
-def test_membership_scope_must_match_the_role(world):
+def join_place_a(world, user, system, role):
+    return services.membership_create(
+        actor=None, user=user, system=system, role=role, place=world.place_a
+    )
+
+
+@pytest.mark.parametrize(
+    "system, role",
+    [("system", Role.ICB_ADMIN), ("other_system", Role.PLACE_MEMBER)],
+    ids=["a system role in a place", "a place of another system"],
+)
+def test_membership_scope_must_match_the_role(world, system, role):
     with pytest.raises(ValidationError):
-        services.membership_create(
-            actor=None,
-            user=world.outsider,
-            system=world.system,
-            role=Role.ICB_ADMIN,
-            place=world.place_a,
-        )
-    with pytest.raises(ValidationError):
-        services.membership_create(
-            actor=None,
-            user=world.outsider,
-            system=world.other_system,
-            role=Role.PLACE_MEMBER,
-            place=world.place_a,
-        )
+        join_place_a(world, world.outsider, getattr(world, system), role)
 
 
 def test_joining_a_place_twice_is_refused_with_a_message(world):
     with pytest.raises(ValidationError) as error:
-        services.membership_create(
-            actor=None,
-            user=world.member_a,
-            system=world.system,
-            role=Role.PLACE_LEAD,
-            place=world.place_a,
-        )
+        join_place_a(world, world.member_a, world.system, Role.PLACE_LEAD)
     assert "already a member of this place" in " ".join(error.value.messages)
 
 

@@ -1,75 +1,29 @@
-"""The invitation e-mail goes out through a real Celery worker consuming from Redis.
-
-Needs CELERY_BROKER_URL pointing at a reachable Redis; otherwise the test skips locally and
-fails under CI (tests/services.py). The message is published to a queue of its own, so that
-other test runs sharing the broker can neither take it nor hand us theirs.
-"""
+"""The invitation e-mail goes out through a real Celery worker consuming from Redis, from a
+queue of this test's own (tests/workers.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun, task_prerun
 from django.core import mail
 from django.db import connections
 from django.test import Client
-from kombu.exceptions import ChannelError
 
-from config.celery import app
 from partners.models import Invitation, User
 from partners.tasks import send_invitation_email
 from tests.partners.test_invitations import invite_to_place_a
-from tests.services import redis_reachable, require
+from tests.workers import queued_messages, run_worker_until
 
 pytestmark = [pytest.mark.celery_worker]
 
-WAIT_SECONDS = 30
 LINK = re.compile(r"https?://\S+/accounts/invitation/(?P<token>[^/\s]+)/")
-
-
-@pytest.fixture
-def redis_broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The app, switched for this test to publish for real to a private queue on Redis."""
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    require(bool(url), "CELERY_BROKER_URL is not set (point it at Redis to run this test)")
-    require(url.startswith(("redis://", "rediss://")), f"CELERY_BROKER_URL is not Redis: {url}")
-    require(redis_reachable(url), "Redis at CELERY_BROKER_URL does not answer PING")
-    assert app.connection().as_uri(include_password=False).startswith(("redis://", "rediss://"))
-
-    queue = f"pgd-test-{uuid.uuid4().hex}"
-    for name, value in {
-        "task_always_eager": False,
-        "task_default_queue": queue,
-        "worker_hijack_root_logger": False,
-    }.items():
-        monkeypatch.setitem(app.conf, name, value)
-    try:
-        yield queue
-    finally:
-        with app.connection() as conn:
-            conn.default_channel.queue_delete(queue)
-        # The worker narrowed the app's cached queue selection to our queue; drop the cache.
-        app.amqp.__dict__.pop("queues", None)
-        app.amqp.__dict__.pop("router", None)
-
-
-def queued_messages(queue: str) -> int:
-    """Messages waiting in the queue on the broker (Redis drops a list once it is empty)."""
-    with app.connection() as conn:
-        try:
-            return conn.default_channel.queue_declare(queue=queue, passive=True).message_count
-        except ChannelError:
-            return 0
 
 
 def test_invitation_email_is_sent_by_a_worker_through_redis(
@@ -105,15 +59,7 @@ def test_invitation_email_is_sent_by_a_worker_through_redis(
         invitation.refresh_from_db()
         assert invitation.sent_at is None
 
-        with start_worker(
-            app,
-            pool="solo",
-            concurrency=1,
-            perform_ping_check=False,
-            queues=[redis_broker],
-            shutdown_timeout=WAIT_SECONDS,
-        ):
-            assert finished.wait(WAIT_SECONDS), "the worker did not run the task in time"
+        run_worker_until(finished, redis_broker)
     finally:
         task_prerun.disconnect(on_prerun)
         task_postrun.disconnect(on_postrun)

@@ -15,25 +15,27 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def home_page(client, user):
+    """The home page as the user sees it."""
+    client.force_login(user)
+    return client.get(reverse("home")).content.decode()
+
+
 def test_home_lists_only_the_places_a_person_belongs_to(client, world):
-    client.force_login(world.member_a)
-    page = client.get(reverse("home")).content.decode()
+    page = home_page(client, world.member_a)
     assert "Ashford" in page
     assert "Brookfield" not in page
 
 
 def test_home_tells_someone_with_no_place_what_to_do(client, world):
-    client.force_login(world.outsider)
-    page = client.get(reverse("home")).content.decode()
+    page = home_page(client, world.outsider)
     assert "You are not a member of any place yet" in page
 
 
 def test_home_offers_the_console_to_icb_admins(client, world):
-    client.force_login(world.icb_admin)
-    page = client.get(reverse("home")).content.decode()
+    page = home_page(client, world.icb_admin)
     assert reverse("console:dashboard", args=[world.system.slug]) in page
-    client.force_login(world.member_a)
-    assert "/console/" not in client.get(reverse("home")).content.decode()
+    assert "/console/" not in home_page(client, world.member_a)
 
 
 def test_place_page_shows_partners_by_sector_with_aliases_and_people(client, world):
@@ -102,8 +104,7 @@ def test_pages_send_security_headers(client, world):
 
 
 def test_body_carries_the_csrf_token_for_htmx(client, world):
-    client.force_login(world.member_a)
-    page = client.get(reverse("home")).content.decode()
+    page = home_page(client, world.member_a)
     assert 'hx-headers=\'{"X-CSRFToken": "' in page
 
 

@@ -8,6 +8,7 @@ a transaction that is rolled back, so examples do not see each other's records."
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from html.parser import HTMLParser
@@ -262,65 +263,70 @@ def test_the_compare_page_shows_removed_and_added_text_as_text(
         assert reader.new == [getattr(versions[2], key) for key in SECTION_KEYS]
 
 
-def approved_version(
-    client: Client,
-    world: World,
-    council: Organisation,
-    name: str,
-    role_title: str,
-    approved_by: str,
-    texts: dict[str, str],
-) -> tuple[Committee, list[str]] | None:
-    """A committee with a seat and an approved first version of its terms of reference, all
-    made through the forms; with everything typed as saved. None if the name was refused."""
-    committee = add_committee(client, world, name)
+@dataclass
+class Typed:
+    """What a place lead types for one committee: its name, a seat's role, who approved its
+    terms of reference, and their sections."""
+
+    name: str
+    role_title: str
+    approved_by: str
+    texts: dict[str, str]
+
+
+def typed_from(text: st.SearchStrategy[str]) -> st.SearchStrategy[Typed]:
+    fields = st.fixed_dictionaries(dict.fromkeys(SECTION_KEYS, text))
+    return st.builds(Typed, name=text, role_title=text, approved_by=text, texts=fields)
+
+
+def approved_version_file(
+    client: Client, world: World, council: Organisation, typed: Typed, fmt: str
+) -> tuple[Committee, list[str], bytes] | None:
+    """Place A's lead makes a committee with a seat and an approved first version of its terms
+    of reference, all through the forms, and downloads that version as `fmt`: the committee,
+    everything typed as saved, and the file. None if the name was refused."""
+    client.force_login(world.lead_a)
+    committee = add_committee(client, world, typed.name)
     if committee is None:
         return None
-    seat = member_form("new", council, role_title=role_title)
+    seat = member_form("new", council, role_title=typed.role_title)
     assert saved(client.post(committees_url("member_add", world, committee.pk), seat))
     assert saved(client.post(committees_url("tor_new", world, committee.pk)))
     tor = TermsOfReference.objects.get(committee=committee, number=1)
-    edit = {**texts, "version": str(tor.version)}
+    edit = {**typed.texts, "version": str(tor.version)}
     assert saved(client.post(committees_url("tor_edit", world, committee.pk, 1), edit))
     assert saved(client.post(committees_url("tor_submit", world, committee.pk, 1)))
-    approval = {"approve-approved_by": approved_by, "approve-approved_on": "2025-04-01"}
+    approval = {"approve-approved_by": typed.approved_by, "approve-approved_on": "2025-04-01"}
     assert saved(client.post(committees_url("tor_approve", world, committee.pk, 1), approval))
     tor = TermsOfReference.objects.get(committee=committee, number=1)
-    typed = [
+    as_saved = [
         committee.name,
         committee.members.get().role_title,
         tor.approved_by,
         *(getattr(tor, key) for key in SECTION_KEYS),
     ]
-    return committee, typed
+    download = committees_url("tor_download", world, committee.pk, 1, fmt)
+    return committee, as_saved, downloaded(client.get(download))
 
 
 @examples(8)
-@given(name=hostile_text, role_title=hostile_text, approved_by=hostile_text, texts=sections)
+@given(typed=typed_from(hostile_text))
 def test_the_word_file_holds_whatever_was_typed_as_text(
-    client: Client,
-    world: World,
-    council: Organisation,
-    name: str,
-    role_title: str,
-    approved_by: str,
-    texts: dict[str, str],
+    client: Client, world: World, council: Organisation, typed: Typed
 ) -> None:
     with rolled_back():
-        client.force_login(world.lead_a)
-        made = approved_version(client, world, council, name, role_title, approved_by, texts)
+        made = approved_version_file(client, world, council, typed, "docx")
         assume(made is not None)
         assert made is not None
-        committee, typed = made
-        download = committees_url("tor_download", world, committee.pk, 1, "docx")
-        word = docx_text(downloaded(client.get(download)))
-        for value in typed:
+        committee, as_saved, file = made
+        word = docx_text(file)
+        for value in as_saved:
             first = first_line(_xml_text(value))
             if first:
                 assert first in word, first
         # The PDF is laid out from escaped HTML.
         tor = TermsOfReference.objects.get(committee=committee, number=1)
-        assert_shown(tor_documents.tor_html(tor), *typed)
+        assert_shown(tor_documents.tor_html(tor), *as_saved)
 
 
 # Text every font of the PDF has a glyph for, so the PDF's text can be read back; markup,
@@ -336,30 +342,17 @@ printable_text = st.one_of(
 
 
 @examples(5)
-@given(
-    name=printable_text,
-    role_title=printable_text,
-    approved_by=printable_text,
-    texts=st.fixed_dictionaries(dict.fromkeys(SECTION_KEYS, printable_text)),
-)
+@given(typed=typed_from(printable_text))
 def test_the_pdf_file_holds_whatever_was_typed_as_text(
-    client: Client,
-    world: World,
-    council: Organisation,
-    name: str,
-    role_title: str,
-    approved_by: str,
-    texts: dict[str, str],
+    client: Client, world: World, council: Organisation, typed: Typed
 ) -> None:
     with rolled_back():
-        client.force_login(world.lead_a)
-        made = approved_version(client, world, council, name, role_title, approved_by, texts)
+        made = approved_version_file(client, world, council, typed, "pdf")
         assume(made is not None)
         assert made is not None
-        committee, typed = made
-        download = committees_url("tor_download", world, committee.pk, 1, "pdf")
-        pdf = pdf_text(downloaded(client.get(download)))
-        for value in typed:
+        _committee, as_saved, file = made
+        pdf = pdf_text(file)
+        for value in as_saved:
             first = first_line(value)
             if first:
                 assert "".join(first.split()) in pdf, first

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from core.documents import safe_cell
 from core.documents import xml_text as _xml_text
@@ -30,6 +30,7 @@ from tests.factories import (
     CommitteeFactory,
     DelegationFactory,
     SchemeFactory,
+    scheme_workbook,
 )
 from tests.hostile import (
     hostile_text,
@@ -335,21 +336,6 @@ def test_any_delegate_role_title_shows_as_text(
 # Spreadsheet uploads -------------------------------------------------------------------------
 
 
-def workbook(*rows: list[Any]) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = spreadsheets.LINES
-    sheet.append(list(spreadsheets.COLUMNS))
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = "scheme.xlsx"
-    return out
-
-
 uploaded_text = hostile_text.map(spreadsheet_text).filter(lambda text: text.strip() != "")
 
 
@@ -369,7 +355,7 @@ def test_a_spreadsheet_with_any_text_in_its_cells_is_refused_with_the_rows_shown
     with rolled_back():
         scheme = SchemeFactory(organisation=council, status=SchemeStatus.DRAFT)
         client.force_login(world.icb_admin)
-        file = workbook(
+        file = scheme_workbook(
             ["1", code, "", "committee", board.name, "", 0, 5, ""],
             ["2", "contract-award", "", "committee", delegate, place, 0, 5, ""],
         )
@@ -401,7 +387,7 @@ def test_a_spreadsheet_imported_with_any_text_exports_without_formulas(
     with rolled_back():
         scheme = SchemeFactory(organisation=council, status=SchemeStatus.DRAFT)
         client.force_login(world.icb_admin)
-        file = workbook(
+        file = scheme_workbook(
             [reference, "contract-award", "", "committee", board.name, "", 0, 5, conditions]
         )
         response = client.post(

@@ -56,12 +56,14 @@ from tests.properties.text_checks import (
     XML_ILLEGAL,
     assert_audit_log_shows_as_text,
     assert_shows_as_text,
+    autosave_answer,
+    autosave_proposal,
+    autosave_rating,
     examples,
     first_line,
     page,
     posted,
     proposal_url,
-    saved_html,
     slow_examples,
     squashed,
 )
@@ -183,36 +185,18 @@ def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_f
         rating = PlaceRating.objects.get(response=response, option=option, principle=principle)
         url = lambda name, *args: proposal_url(world, consultation, name, *args)  # noqa: E731
         client.force_login(world.member_a)
-        saved_html(
-            client.post(
-                url("proposal"),
-                {
-                    "proposal-options": ["1", "4"],
-                    "proposal-case": case,
-                    "proposal-version": str(response.version),
-                },
-                **HX,
-            )
-        )
-        key = f"answer-{written.pk}"
-        saved_html(
-            client.post(
-                url("answer", written.pk), {f"{key}-text": answer, f"{key}-version": "1"}, **HX
-            )
-        )
-        cell = f"rating-{option.pk}-{principle.pk}"
-        saved_html(
-            client.post(
-                url("rating", option.pk, principle.pk),
-                {
-                    f"{cell}-band": "high",
-                    f"{cell}-reasons": reasons,
-                    f"{cell}-agreement": "disagree",
-                    f"{cell}-missing_from_analysis": missing,
-                    f"{cell}-version": str(rating.version),
-                },
-                **HX,
-            )
+        autosave_proposal(client, world, consultation, case, version=response.version)
+        autosave_answer(client, world, consultation, written, answer, version=1)
+        autosave_rating(
+            client,
+            world,
+            consultation,
+            (option, principle),
+            version=rating.version,
+            band="high",
+            reasons=reasons,
+            agreement="disagree",
+            missing_from_analysis=missing,
         )
         client.force_login(world.lead_a)
         assert posted(client, url("submit"), {}).status_code == 302

@@ -37,6 +37,9 @@ from tests.properties.text_checks import (
     HX,
     assert_audit_log_shows_as_text,
     assert_shows_as_text,
+    autosave_answer,
+    autosave_proposal,
+    autosave_rating,
     console,
     examples,
     fewer_examples,
@@ -44,7 +47,6 @@ from tests.properties.text_checks import (
     page,
     posted,
     proposal_url,
-    saved_html,
 )
 
 pytestmark = pytest.mark.django_db
@@ -247,33 +249,19 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
     with rolled_back():
         client.force_login(world.member_a)
         # As htmx autosaves them, field by field.
-        saved_html(
-            client.post(
-                url("proposal"),
-                {"proposal-options": ["1", "4"], "proposal-case": case, "proposal-version": "1"},
-                **HX,
-            )
-        )
-        key = f"answer-{written.pk}"
-        saved_html(
-            client.post(
-                url("answer", written.pk), {f"{key}-text": answer, f"{key}-version": "0"}, **HX
-            )
-        )
-        cell = f"rating-{option.pk}-{principle.pk}"
-        saved_html(
-            client.post(
-                url("rating", option.pk, principle.pk),
-                {
-                    f"{cell}-band": "medium",
-                    f"{cell}-qualifier": qualifier,
-                    f"{cell}-reasons": reasons,
-                    f"{cell}-agreement": "agree",
-                    f"{cell}-missing_from_analysis": missing,
-                    f"{cell}-version": "0",
-                },
-                **HX,
-            )
+        autosave_proposal(client, world, consultation, case, version=1)
+        autosave_answer(client, world, consultation, written, answer, version=0)
+        autosave_rating(
+            client,
+            world,
+            consultation,
+            (option, principle),
+            version=0,
+            band="medium",
+            qualifier=qualifier,
+            reasons=reasons,
+            agreement="agree",
+            missing_from_analysis=missing,
         )
         # As a form without JavaScript, a section at a time.
         chosen_key = f"answer-{chosen.pk}"
@@ -319,6 +307,7 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
         # A form opened before that save is posted: the saved text and the typed one are
         # shown side by side, as text.
         if first_line(stale_text) != first_line(written_answer.text):
+            key = f"answer-{written.pk}"
             stale = {f"{key}-text": stale_text, f"{key}-version": "0"}
             conflict = posted(client, url("answer", written.pk), stale, **HX)
             assert "Keep mine" in conflict.content.decode()

@@ -94,3 +94,46 @@ def saved_html(reply: Any) -> str:
     assert reply.status_code == 200 and "Saved at" in html, html
     assert_no_injected_markup(html)
     return html
+
+
+def autosave_proposal(
+    client: Client, world: World, consultation: ConsultationRound, case: str, *, version: int
+) -> str:
+    """Place A's proposal of options 1 and 4 with `case`, saved as htmx sends it."""
+    fields = {"proposal-options": ["1", "4"], "proposal-case": case}
+    data = fields | {"proposal-version": str(version)}
+    return saved_html(client.post(proposal_url(world, consultation, "proposal"), data, **HX))
+
+
+def autosave_answer(
+    client: Client,
+    world: World,
+    consultation: ConsultationRound,
+    question: Any,
+    text: str,
+    *,
+    version: int,
+) -> str:
+    """Place A's answer to one question, saved as htmx sends it."""
+    key = f"answer-{question.pk}"
+    data = {f"{key}-text": text, f"{key}-version": str(version)}
+    url = proposal_url(world, consultation, "answer", question.pk)
+    return saved_html(client.post(url, data, **HX))
+
+
+def autosave_rating(
+    client: Client,
+    world: World,
+    consultation: ConsultationRound,
+    cell: tuple[Any, Any],
+    *,
+    version: int,
+    **fields: str,
+) -> str:
+    """Place A's rating of one (option, principle) cell, saved as htmx sends it."""
+    option, principle = cell
+    prefix = f"rating-{option.pk}-{principle.pk}"
+    data = {f"{prefix}-{name}": value for name, value in fields.items()}
+    data[f"{prefix}-version"] = str(version)
+    url = proposal_url(world, consultation, "rating", option.pk, principle.pk)
+    return saved_html(client.post(url, data, **HX))

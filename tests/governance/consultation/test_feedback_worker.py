@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,11 @@ import pytest
 from django.db import connection
 from django.test import TestCase
 
-from config.celery import app
 from governance.consultation import feedback
 from governance.consultation.models import FeedbackSummary, JobState, SummaryExport
 from partners.models import AuditEvent
 from tests.governance.consultation.test_feedback import Canary
-from tests.services import redis_reachable, require
+from tests.services import require
 
 pytestmark = [pytest.mark.celery_worker]
 
@@ -46,24 +45,12 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
 
 
 @pytest.fixture
-def private_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    require(url.startswith(("redis://", "rediss://")), "CELERY_BROKER_URL does not point at Redis")
-    require(redis_reachable(url), "Redis at CELERY_BROKER_URL does not answer PING")
+def private_queue(redis_broker: str) -> str:
     require(
         connection.vendor == "postgresql",
         "a worker process can share the test database only on PostgreSQL (set DATABASE_URL)",
     )
-    queue = f"pgd-test-{uuid.uuid4().hex}"
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "task_default_queue", queue)
-    try:
-        yield queue
-    finally:
-        with app.connection() as conn:
-            conn.default_channel.queue_delete(queue)
-        app.amqp.__dict__.pop("queues", None)
-        app.amqp.__dict__.pop("router", None)
+    return redis_broker
 
 
 def start_worker_process(queue: str, log: Path) -> subprocess.Popen[bytes]:

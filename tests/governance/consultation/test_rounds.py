@@ -22,26 +22,20 @@ from governance.consultation.models import (
     RoundStatus,
 )
 from governance.consultation.questions import DEFAULT_QUESTIONS
-from governance.consultation.response_saves import answer_save
 from governance.consultation.responses import response_submit
 from partners.models import AuditEvent, Role
 from tests.factories import (
     PlaceFactory,
     complete_response,
-    make_framework,
     make_member,
     make_response,
     make_round,
     round_with_progress,
+    save_answer,
 )
 from tests.queries import queries_run_by
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def framework() -> Any:
-    return make_framework()
 
 
 def open_round(world: Any, framework: Any, **kwargs: Any) -> ConsultationRound:
@@ -205,18 +199,23 @@ def test_a_milestone_needs_a_title_and_a_date(world, framework):
     assert not Milestone.objects.exists()
 
 
+def more_time(consultation, place, *, days, reason="Board met late", actor=None):
+    """Give one place `days` more than the round's own deadline, through the service."""
+    return rounds.deadline_extend(
+        actor=actor,
+        round=consultation,
+        place=place,
+        closes_at=consultation.closes_at + timedelta(days=days),
+        reason=reason,
+    )
+
+
 # Closing early, more time -------------------------------------------------------------------
 
 
 def test_closing_now_closes_for_everyone_and_ends_extensions(world, framework):
     consultation = open_round(world, framework)
-    rounds.deadline_extend(
-        actor=world.icb_admin,
-        round=consultation,
-        place=world.place_a,
-        closes_at=consultation.closes_at + timedelta(days=3),
-        reason="Board met late",
-    )
+    more_time(consultation, world.place_a, days=3, actor=world.icb_admin)
     before = timezone.now()
     rounds.round_close_now(actor=world.icb_admin, round=consultation, reason="Timetable moved")
     consultation.refresh_from_db()
@@ -247,12 +246,12 @@ def test_a_closed_round_cannot_be_closed_again(world, framework):
 def test_an_extension_gives_one_place_a_later_deadline(world, framework):
     consultation = open_round(world, framework)
     new_deadline = consultation.closes_at + timedelta(days=2)
-    rounds.deadline_extend(
-        actor=world.icb_admin,
-        round=consultation,
-        place=world.place_a,
-        closes_at=new_deadline,
+    more_time(
+        consultation,
+        world.place_a,
+        days=2,
         reason="Partnership board met late",
+        actor=world.icb_admin,
     )
     assert responses.response_deadline(round=consultation, place=world.place_a) == new_deadline
     assert (
@@ -268,13 +267,7 @@ def test_an_extension_gives_one_place_a_later_deadline(world, framework):
 def test_a_second_extension_replaces_the_first(world, framework):
     consultation = open_round(world, framework)
     for days in (2, 4):
-        rounds.deadline_extend(
-            actor=None,
-            round=consultation,
-            place=world.place_a,
-            closes_at=consultation.closes_at + timedelta(days=days),
-            reason=f"{days} more days",
-        )
+        more_time(consultation, world.place_a, days=days, reason=f"{days} more days")
     extension = DeadlineExtension.objects.get(round=consultation, place=world.place_a)
     assert extension.closes_at == consultation.closes_at + timedelta(days=4)
     assert extension.reason == "4 more days"
@@ -322,13 +315,7 @@ def test_an_extension_must_be_in_the_future(world, framework):
 def test_only_an_invited_place_can_be_given_more_time(world, framework):
     consultation = open_round(world, framework, invited_places=[world.place_a])
     with pytest.raises(ValidationError) as error:
-        rounds.deadline_extend(
-            actor=None,
-            round=consultation,
-            place=world.place_b,
-            closes_at=consultation.closes_at + timedelta(days=1),
-            reason="Board met late",
-        )
+        more_time(consultation, world.place_b, days=1)
     assert error.value.message_dict["place"] == ["Brookfield is not invited to this round."]
 
 
@@ -341,21 +328,9 @@ def test_progress_shows_each_places_state_last_activity_and_deadline(world, fram
     consultation = open_round(world, framework)
     response_a = make_response(round=consultation, place=world.place_a)
     question = consultation.questions.first()
-    answer_save(
-        actor=world.member_a,
-        response=response_a,
-        question=question,
-        text="Draft",
-        expected_version=0,
-    )
+    save_answer(world.member_a, response_a, question, "Draft")
     submit(consultation, world.place_b, lead_b)
-    rounds.deadline_extend(
-        actor=world.icb_admin,
-        round=consultation,
-        place=place_c,
-        closes_at=consultation.closes_at + timedelta(days=5),
-        reason="New partnership",
-    )
+    more_time(consultation, place_c, days=5, reason="New partnership", actor=world.icb_admin)
     rows = {row.place.name: row for row in selectors.round_progress(round=consultation)}
     assert list(rows) == ["Ashford", "Brookfield", "Carrow"]
     assert (rows["Ashford"].state, rows["Ashford"].who) == ("drafting", world.member_a)
@@ -508,13 +483,7 @@ def test_an_extension_allows_exactly_one_more_reminder(
     consultation = open_round(world, framework, days_open=3, reminder_days=7)
     with django_capture_on_commit_callbacks(execute=True):
         assert round_scheduler.round_reminders_send() == 1
-    rounds.deadline_extend(
-        actor=world.icb_admin,
-        round=consultation,
-        place=world.place_a,
-        closes_at=consultation.closes_at + timedelta(days=2),
-        reason="Board met late",
-    )
+    more_time(consultation, world.place_a, days=2, actor=world.icb_admin)
     with django_capture_on_commit_callbacks(execute=True):
         assert round_scheduler.round_reminders_send() == 1
         assert round_scheduler.round_reminders_send() == 0

@@ -16,7 +16,6 @@ from governance.consultation.questions import SAME_MODEL_CHOICES
 from governance.consultation.response_history import response_history
 from governance.consultation.response_saves import (
     EditConflict,
-    answer_save,
     proposal_save,
     rating_save,
 )
@@ -37,6 +36,7 @@ from tests.factories import (
     make_member,
     make_response,
     make_round,
+    save_answer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,12 @@ def setup(world):
     response = make_response(round=consultation, place=world.place_a)
     sheet = response_sheet(round=consultation, response=response)
     return world, consultation, response, sheet
+
+
+def close_round(consultation, minutes_ago: int = 1) -> None:
+    consultation.opens_at = timezone.now() - timedelta(days=20)
+    consultation.closes_at = timezone.now() - timedelta(minutes=minutes_ago)
+    consultation.save()
 
 
 def test_a_round_has_the_seven_default_questions(world):
@@ -62,18 +68,12 @@ def test_a_round_has_the_seven_default_questions(world):
 def test_autosave_adds_one_to_the_version_each_time_and_records_who(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
-    first = answer_save(
-        actor=world.member_a, response=response, question=question, text="A", expected_version=0
-    )
+    first = save_answer(world.member_a, response, question, "A")
     assert first.version == 1 and first.updated_by == world.member_a
-    second = answer_save(
-        actor=world.member_a, response=response, question=question, text="AB", expected_version=1
-    )
+    second = save_answer(world.member_a, response, question, "AB", version=1)
     assert second.version == 2
     # Saving the same words again (a repeated autosave) changes nothing.
-    again = answer_save(
-        actor=world.member_a, response=response, question=question, text="AB", expected_version=2
-    )
+    again = save_answer(world.member_a, response, question, "AB", version=2)
     assert again.version == 2
     assert AuditEvent.objects.filter(action="response.answer_save").count() == 2
 
@@ -82,21 +82,9 @@ def test_two_sessions_editing_one_answer_keep_both_texts_and_overwrite_nothing(s
     world, _, response, sheet = setup
     question = sheet.questions[1]  # free text only
     # Both open the answer at version 0; member A saves first.
-    answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text="Theirs: one model for all places.",
-        expected_version=0,
-    )
+    save_answer(world.member_a, response, question, "Theirs: one model for all places.")
     with pytest.raises(EditConflict) as caught:
-        answer_save(
-            actor=world.lead_a,
-            response=response,
-            question=question,
-            text="Mine: each place should choose.",
-            expected_version=0,
-        )
+        save_answer(world.lead_a, response, question, "Mine: each place should choose.")
     conflict = caught.value
     assert isinstance(conflict, ValidationError)
     assert conflict.fields[0].theirs == "Theirs: one model for all places."
@@ -106,12 +94,12 @@ def test_two_sessions_editing_one_answer_keep_both_texts_and_overwrite_nothing(s
     answer = Answer.objects.get(response=response, question=question)
     assert answer.text == "Theirs: one model for all places." and answer.version == 1
     # "Keep mine": save again against the version that was shown.
-    kept = answer_save(
-        actor=world.lead_a,
-        response=response,
-        question=question,
-        text="Mine: each place should choose.",
-        expected_version=conflict.version,
+    kept = save_answer(
+        world.lead_a,
+        response,
+        question,
+        "Mine: each place should choose.",
+        version=conflict.version,
     )
     assert kept.version == 2 and kept.updated_by == world.lead_a
 
@@ -126,23 +114,20 @@ def test_a_rating_conflict_lists_each_differing_field(setup):
         "agreement": "agree",
         "missing_from_analysis": "",
     }
-    rating_save(
-        actor=world.member_a,
-        response=response,
-        option=option,
-        principle=principle,
-        expected_version=0,
-        **values,
-    )
-    with pytest.raises(EditConflict) as caught:
-        rating_save(
-            actor=world.lead_a,
+
+    def save_from_version_0(actor, **changed):
+        return rating_save(
+            actor=actor,
             response=response,
             option=option,
             principle=principle,
             expected_version=0,
-            **{**values, "band": "low", "reasons": "Weak."},
+            **values | changed,
         )
+
+    save_from_version_0(world.member_a)
+    with pytest.raises(EditConflict) as caught:
+        save_from_version_0(world.lead_a, band="low", reasons="Weak.")
     labels = {f.label: (f.theirs, f.yours) for f in caught.value.fields}
     assert labels == {"Rating": ("HIGH", "LOW"), "Reasons": ("Strong partnership.", "Weak.")}
     assert PlaceRating.objects.get(response=response).band == "high"
@@ -150,13 +135,7 @@ def test_a_rating_conflict_lists_each_differing_field(setup):
 
 def test_an_invalid_option_set_is_refused_with_the_rule_and_the_rest_is_kept(setup):
     world, _, response, sheet = setup
-    answer_save(
-        actor=world.member_a,
-        response=response,
-        question=sheet.questions[0],
-        text="Kept.",
-        expected_version=0,
-    )
+    save_answer(world.member_a, response, sheet.questions[0], "Kept.")
     saved = proposal_save(
         actor=world.member_a,
         response=response,
@@ -183,13 +162,7 @@ def test_over_long_text_is_refused_with_a_message(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
     with pytest.raises(ValidationError) as caught:
-        answer_save(
-            actor=world.member_a,
-            response=response,
-            question=question,
-            text="x" * (question.max_length + 1),
-            expected_version=0,
-        )
+        save_answer(world.member_a, response, question, "x" * (question.max_length + 1))
     assert "5,000 characters or fewer" in caught.value.message_dict["text"][0]
     assert not Answer.objects.exists()
     with pytest.raises(ValidationError):
@@ -210,13 +183,7 @@ def test_over_long_text_is_refused_with_a_message(setup):
 def test_html_is_stored_as_typed(setup):
     world, _, response, sheet = setup
     text = "<script>alert('x')</script> & <b>bold</b>"
-    answer = answer_save(
-        actor=world.member_a,
-        response=response,
-        question=sheet.questions[0],
-        text=text,
-        expected_version=0,
-    )
+    answer = save_answer(world.member_a, response, sheet.questions[0], text)
     answer.refresh_from_db()
     assert answer.text == text
 
@@ -282,9 +249,7 @@ def test_a_member_may_not_submit_or_withdraw(setup):
 def test_after_the_deadline_edits_and_submission_are_refused_showing_it(setup):
     world, consultation, response, sheet = setup
     response = complete_response(response=response, actor=world.member_a)
-    consultation.opens_at = timezone.now() - timedelta(days=20)
-    consultation.closes_at = timezone.now() - timedelta(minutes=1)
-    consultation.save()
+    close_round(consultation)
     response.refresh_from_db()
     deadline = uk_datetime(consultation.closes_at)
     assert "(UK time)" in deadline
@@ -292,13 +257,7 @@ def test_after_the_deadline_edits_and_submission_are_refused_showing_it(setup):
         response_submit(actor=world.lead_a, response=response)
     assert deadline in caught.value.messages[0]
     with pytest.raises(ValidationError) as caught:
-        answer_save(
-            actor=world.member_a,
-            response=response,
-            question=sheet.questions[0],
-            text="Late",
-            expected_version=1,
-        )
+        save_answer(world.member_a, response, sheet.questions[0], "Late", version=1)
     assert deadline in caught.value.messages[0]
 
 
@@ -306,9 +265,7 @@ def test_withdrawal_after_the_deadline_is_refused(setup):
     world, consultation, response, _ = setup
     response = complete_response(response=response, actor=world.member_a)
     submitted = response_submit(actor=world.lead_a, response=response)
-    consultation.opens_at = timezone.now() - timedelta(days=20)
-    consultation.closes_at = timezone.now() - timedelta(minutes=1)
-    consultation.save()
+    close_round(consultation)
     with pytest.raises(ValidationError, match="closed"):
         response_withdraw(actor=world.lead_a, response=submitted)
 
@@ -316,20 +273,8 @@ def test_withdrawal_after_the_deadline_is_refused(setup):
 def test_history_records_who_changed_what_with_a_readable_diff(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
-    answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text="We prefer option one.",
-        expected_version=0,
-    )
-    answer_save(
-        actor=world.lead_a,
-        response=response,
-        question=question,
-        text="We prefer options one and four.",
-        expected_version=1,
-    )
+    save_answer(world.member_a, response, question, "We prefer option one.")
+    save_answer(world.lead_a, response, question, "We prefer options one and four.", version=1)
     proposal_save(
         actor=world.member_a,
         response=response,
@@ -352,13 +297,7 @@ def test_history_folds_one_persons_quick_saves_into_one_change(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
     for version, text in enumerate(["W", "We", "We agree"]):
-        answer_save(
-            actor=world.member_a,
-            response=response,
-            question=question,
-            text=text,
-            expected_version=version,
-        )
+        save_answer(world.member_a, response, question, text, version=version)
     changes = [c for c in response_history(response=response) if "Question" in c.what]
     assert len(changes) == 1
     assert changes[0].old == "" and changes[0].new == "We agree"
@@ -369,9 +308,7 @@ def test_a_first_save_with_a_stale_version_is_saved_not_crashed(setup):
     so the save goes through."""
     _world, consultation, response, _sheet = setup
     question = consultation.questions.first()
-    answer = answer_save(
-        actor=None, response=response, question=question, text="First words", expected_version=7
-    )
+    answer = save_answer(None, response, question, "First words", version=7)
     assert (answer.version, answer.text) == (1, "First words")
 
 
@@ -382,41 +319,18 @@ def test_a_fixed_answer_is_saved_with_the_text_under_one_version(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
     assert question.choices == SAME_MODEL_CHOICES
-    chosen = answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text="",
-        choice="Not sure",
-        expected_version=0,
-    )
+    chosen = save_answer(world.member_a, response, question, "", choice="Not sure")
     assert (chosen.choice, chosen.text, chosen.version) == ("Not sure", "", 1)
     # Text alone (no choice given) keeps the choice; a changed choice is a new version.
-    explained = answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text="We need to hear from the council first.",
-        expected_version=1,
+    explained = save_answer(
+        world.member_a, response, question, "We need to hear from the council first.", version=1
     )
     assert (explained.choice, explained.version) == ("Not sure", 2)
-    changed = answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text=explained.text,
-        choice=SAME_MODEL_CHOICES[1],
-        expected_version=2,
+    changed = save_answer(
+        world.member_a, response, question, explained.text, version=2, choice=SAME_MODEL_CHOICES[1]
     )
     assert (changed.choice, changed.version) == (SAME_MODEL_CHOICES[1], 3)
-    cleared = answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text=explained.text,
-        choice="",
-        expected_version=3,
-    )
+    cleared = save_answer(world.member_a, response, question, explained.text, version=3, choice="")
     assert (cleared.choice, cleared.version) == ("", 4)
     summaries = AuditEvent.objects.filter(action="response.answer_save").values_list(
         "summary", flat=True
@@ -427,49 +341,23 @@ def test_a_fixed_answer_is_saved_with_the_text_under_one_version(setup):
 def test_a_choice_that_is_not_offered_is_refused_and_nothing_is_saved(setup):
     world, _, response, sheet = setup
     with pytest.raises(ValidationError) as caught:
-        answer_save(
-            actor=world.member_a,
-            response=response,
-            question=sheet.questions[0],
-            text="Typed",
-            choice="Maybe",
-            expected_version=0,
-        )
+        save_answer(world.member_a, response, sheet.questions[0], "Typed", choice="Maybe")
     message = caught.value.message_dict["choice"][0]
     assert "Choose one of the answers to question 1" in message
     assert "Not sure" in message
     with pytest.raises(ValidationError, match="no fixed answers"):
-        answer_save(
-            actor=world.member_a,
-            response=response,
-            question=sheet.questions[1],
-            text="Typed",
-            choice="Yes",
-            expected_version=0,
-        )
+        save_answer(world.member_a, response, sheet.questions[1], "Typed", choice="Yes")
     assert not Answer.objects.exists()
 
 
 def test_a_stale_choice_is_a_conflict_showing_both_choices_and_both_texts(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
-    answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text="One model is simpler.",
-        choice=SAME_MODEL_CHOICES[0],
-        expected_version=0,
+    save_answer(
+        world.member_a, response, question, "One model is simpler.", choice=SAME_MODEL_CHOICES[0]
     )
     with pytest.raises(EditConflict) as caught:
-        answer_save(
-            actor=world.lead_a,
-            response=response,
-            question=question,
-            text="",
-            choice="Not sure",
-            expected_version=0,
-        )
+        save_answer(world.lead_a, response, question, "", choice="Not sure")
     fields = {f.label: (f.theirs, f.yours) for f in caught.value.fields}
     assert fields == {
         "Chosen answer": (SAME_MODEL_CHOICES[0], "Not sure"),
@@ -486,25 +374,10 @@ def test_a_required_question_with_fixed_answers_needs_a_choice_not_text(setup):
     def missing_labels():
         return [item.label for item in response_missing_items(response=response)]
 
-    answer_save(
-        actor=world.member_a,
-        response=response,
-        question=first,
-        text="Words but no choice.",
-        expected_version=0,
-    )
+    save_answer(world.member_a, response, first, "Words but no choice.")
     assert "Choose an answer to question 1" in missing_labels()
-    answer_save(
-        actor=world.member_a,
-        response=response,
-        question=first,
-        text="",
-        choice="Not sure",
-        expected_version=1,
-    )
-    answer_save(
-        actor=world.member_a, response=response, question=second, text="", expected_version=0
-    )
+    save_answer(world.member_a, response, first, "", version=1, choice="Not sure")
+    save_answer(world.member_a, response, second, "")
     labels = missing_labels()
     assert not any("question 1" in label for label in labels)
     assert "Answer question 2" in labels  # a plain question still needs its text
@@ -513,22 +386,8 @@ def test_a_required_question_with_fixed_answers_needs_a_choice_not_text(setup):
 def test_history_shows_a_changed_choice(setup):
     world, _, response, sheet = setup
     question = sheet.questions[0]
-    answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text="",
-        choice="Not sure",
-        expected_version=0,
-    )
-    answer_save(
-        actor=world.lead_a,
-        response=response,
-        question=question,
-        text="",
-        choice=SAME_MODEL_CHOICES[0],
-        expected_version=1,
-    )
+    save_answer(world.member_a, response, question, "", choice="Not sure")
+    save_answer(world.lead_a, response, question, "", version=1, choice=SAME_MODEL_CHOICES[0])
     changes = [c for c in response_history(response=response) if c.what.endswith("Chosen answer")]
     assert [(c.who, c.old, c.new) for c in changes] == [
         (world.lead_a, "Not sure", SAME_MODEL_CHOICES[0]),
@@ -538,12 +397,6 @@ def test_history_shows_a_changed_choice(setup):
 
 
 # Deadlines and extensions -------------------------------------------------------------------------
-
-
-def close_round(consultation, minutes_ago: int = 1) -> None:
-    consultation.opens_at = timezone.now() - timedelta(days=20)
-    consultation.closes_at = timezone.now() - timedelta(minutes=minutes_ago)
-    consultation.save()
 
 
 def test_an_extension_lets_one_place_keep_editing_after_the_round_closes(setup):
@@ -562,22 +415,10 @@ def test_an_extension_lets_one_place_keep_editing_after_the_round_closes(setup):
     assert response_deadline(round=consultation, place=world.place_b) == (consultation.closes_at)
     response_a.refresh_from_db()
     assert response_edit_refusal(response_a) is None
-    saved = answer_save(
-        actor=world.member_a,
-        response=response_a,
-        question=sheet.questions[1],
-        text="Still in time.",
-        expected_version=0,
-    )
+    saved = save_answer(world.member_a, response_a, sheet.questions[1], "Still in time.")
     assert saved.version == 1
     with pytest.raises(ValidationError, match="This round closed at"):
-        answer_save(
-            actor=world.member_b,
-            response=response_b,
-            question=sheet.questions[1],
-            text="Too late.",
-            expected_version=0,
-        )
+        save_answer(world.member_b, response_b, sheet.questions[1], "Too late.")
     # The extended place's lead can submit and withdraw until the extended deadline.
     complete = complete_response(response=response_a, actor=world.member_a)
     submitted = response_submit(actor=world.lead_a, response=complete)
@@ -622,13 +463,7 @@ def test_a_place_not_invited_cannot_start_or_save_a_response(world):
     question = consultation.questions.first()
     consultation.invited_places.set([world.place_b])
     with pytest.raises(ValidationError, match="not invited"):
-        answer_save(
-            actor=world.member_a,
-            response=response,
-            question=question,
-            text="Words",
-            expected_version=0,
-        )
+        save_answer(world.member_a, response, question, "Words")
     assert not Answer.objects.exists()
 
 

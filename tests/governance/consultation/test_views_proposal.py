@@ -12,10 +12,10 @@ from django.utils import timezone
 from core.uk_time import uk_datetime
 from governance.consultation.models import Answer, DeadlineExtension, PlaceResponse, ResponseStatus
 from governance.consultation.questions import SAME_MODEL_CHOICES
-from governance.consultation.response_saves import answer_save, rating_save
+from governance.consultation.response_saves import rating_save
 from governance.consultation.responses import response_sheet
 from partners.models import Role
-from tests.factories import complete_response, make_member, make_response, make_round
+from tests.factories import complete_response, make_member, make_response, make_round, save_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,21 @@ def consultation(world):
 
 def urls(world, consultation, name, *args):
     return reverse(f"proposal:{name}", args=[world.place_a.pk, consultation.pk, *args])
+
+
+def answer_fields(question, text, *, version=0, **more):
+    """The fields one answer posts: its text, the version the page showed, and `choice` or
+    `keep` where given."""
+    key = f"answer-{question.pk}"
+    fields = {f"{key}-text": text, f"{key}-version": str(version)}
+    return fields | {f"{key}-{name}": value for name, value in more.items()}
+
+
+def post_answer(client, world, consultation, question, text, *, htmx=True, **more):
+    """An autosave of one answer (or, with `htmx=False`, the field's post without JavaScript)."""
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    url = urls(world, consultation, "answer", question.pk)
+    return client.post(url, answer_fields(question, text, **more), **headers)
 
 
 def test_the_place_page_links_to_its_rounds(client, world, consultation):
@@ -60,11 +75,7 @@ def test_an_htmx_autosave_replies_with_just_the_fields_status(client, world, con
     question = consultation.questions.first()
     client.force_login(world.member_a)
     key = f"answer-{question.pk}"
-    response = client.post(
-        urls(world, consultation, "answer", question.pk),
-        {f"{key}-text": "Our first thoughts", f"{key}-version": "0"},
-        HTTP_HX_REQUEST="true",
-    )
+    response = post_answer(client, world, consultation, question, "Our first thoughts")
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html and "<textarea" not in html
@@ -77,10 +88,7 @@ def test_without_javascript_a_field_post_redirects_back_to_it(client, world, con
     question = consultation.questions.first()
     client.force_login(world.member_a)
     key = f"answer-{question.pk}"
-    response = client.post(
-        urls(world, consultation, "answer", question.pk),
-        {f"{key}-text": "Typed", f"{key}-version": "0"},
-    )
+    response = post_answer(client, world, consultation, question, "Typed", htmx=False)
     assert response.status_code == 302
     assert response["Location"].endswith(f"#{key}")
 
@@ -104,20 +112,10 @@ def test_without_javascript_a_section_saves_every_answer(client, world, consulta
 def test_a_conflict_shows_both_texts_and_keep_mine_and_use_theirs(client, world, consultation):
     question = consultation.questions.first()
     response = make_response(round=consultation, place=world.place_a)
-    answer_save(
-        actor=world.lead_a,
-        response=response,
-        question=question,
-        text="Their words",
-        expected_version=0,
-    )
+    save_answer(world.lead_a, response, question, "Their words")
     client.force_login(world.member_a)
     key = f"answer-{question.pk}"
-    html = client.post(
-        urls(world, consultation, "answer", question.pk),
-        {f"{key}-text": "My words", f"{key}-version": "0"},
-        HTTP_HX_REQUEST="true",
-    ).content.decode()
+    html = post_answer(client, world, consultation, question, "My words").content.decode()
     assert "Their words" in html and "My words" in html
     assert "Keep mine" in html and "Use theirs" in html
     assert f'name="{key}-version" value="0"' in html  # still stale: cannot overwrite by typing
@@ -125,15 +123,12 @@ def test_a_conflict_shows_both_texts_and_keep_mine_and_use_theirs(client, world,
     # Without JavaScript the page shows the conflict and keeps what was typed.
     page = client.post(
         urls(world, consultation, "response"),
-        {"section": "answers", f"{key}-text": "My words", f"{key}-version": "0"},
+        {"section": "answers", **answer_fields(question, "My words")},
     ).content.decode()
     assert "There is a problem" in page and "Their words" in page and "My words" in page
     # Keep mine.
-    html = client.post(
-        urls(world, consultation, "answer", question.pk),
-        {f"{key}-text": "My words", f"{key}-version": "0", f"{key}-keep": "1"},
-        HTTP_HX_REQUEST="true",
-    ).content.decode()
+    html = post_answer(client, world, consultation, question, "My words", keep="1")
+    html = html.content.decode()
     assert "Saved at" in html
     assert Answer.objects.get().text == "My words"
     # Use theirs: the whole field, with the stored text.
@@ -156,13 +151,7 @@ def test_an_invalid_set_is_refused_with_the_rule_in_the_status(client, world, co
 def test_html_in_answers_is_always_shown_escaped(client, world, consultation):
     question = consultation.questions.first()
     response = make_response(round=consultation, place=world.place_a)
-    answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text="<script>alert('owned')</script>",
-        expected_version=0,
-    )
+    save_answer(world.member_a, response, question, "<script>alert('owned')</script>")
     client.force_login(world.member_a)
     for url in [urls(world, consultation, "response"), urls(world, consultation, "history")]:
         page = client.get(url).content.decode()
@@ -179,11 +168,7 @@ def test_an_icb_admin_reads_but_cannot_change(client, world, consultation):
     assert "<textarea" not in page
     assert "Only the members of Ashford can change it" in page
     question = consultation.questions.first()
-    key = f"answer-{question.pk}"
-    response = client.post(
-        urls(world, consultation, "answer", question.pk),
-        {f"{key}-text": "Admin words", f"{key}-version": "0"},
-    )
+    response = post_answer(client, world, consultation, question, "Admin words", htmx=False)
     assert response.status_code == 403
     assert not Answer.objects.exists()
 
@@ -235,13 +220,7 @@ def fill(world, consultation, ratings: int) -> None:
     response = make_response(round=consultation, place=world.place_a)
     sheet = response_sheet(round=consultation, response=response)
     for question in sheet.questions:
-        answer_save(
-            actor=world.member_a,
-            response=response,
-            question=question,
-            text="An answer",
-            expected_version=0,
-        )
+        save_answer(world.member_a, response, question, "An answer")
     cells = [(o, p) for o in sheet.options for p in sheet.principles][:ratings]
     for option, principle in cells:
         rating_save(
@@ -304,19 +283,12 @@ def test_choosing_an_answer_autosaves_and_a_bad_one_is_refused(client, world, co
     question = consultation.questions.first()
     key = f"answer-{question.pk}"
     client.force_login(world.member_a)
-    url = urls(world, consultation, "answer", question.pk)
-    html = client.post(
-        url,
-        {f"{key}-choice": "Not sure", f"{key}-text": "", f"{key}-version": "0"},
-        HTTP_HX_REQUEST="true",
-    ).content.decode()
+    html = post_answer(client, world, consultation, question, "", choice="Not sure")
+    html = html.content.decode()
     assert "Saved at" in html and f'name="{key}-version" value="1"' in html
     assert Answer.objects.get().choice == "Not sure"
-    html = client.post(
-        url,
-        {f"{key}-choice": "Perhaps", f"{key}-text": "", f"{key}-version": "1"},
-        HTTP_HX_REQUEST="true",
-    ).content.decode()
+    html = post_answer(client, world, consultation, question, "", version=1, choice="Perhaps")
+    html = html.content.decode()
     assert "Not saved" in html and "Choose one of the answers to question 1" in html
     assert Answer.objects.get().choice == "Not sure"
     # The page shows the saved choice checked.
@@ -326,22 +298,13 @@ def test_choosing_an_answer_autosaves_and_a_bad_one_is_refused(client, world, co
 
 def test_a_choice_conflict_shows_both_choices_and_texts(client, world, consultation):
     question = consultation.questions.first()
-    key = f"answer-{question.pk}"
     response = make_response(round=consultation, place=world.place_a)
-    answer_save(
-        actor=world.lead_a,
-        response=response,
-        question=question,
-        text="Simpler for everyone.",
-        choice=SAME_MODEL_CHOICES[0],
-        expected_version=0,
+    save_answer(
+        world.lead_a, response, question, "Simpler for everyone.", choice=SAME_MODEL_CHOICES[0]
     )
     client.force_login(world.member_a)
-    html = client.post(
-        urls(world, consultation, "answer", question.pk),
-        {f"{key}-choice": "Not sure", f"{key}-text": "We are unsure.", f"{key}-version": "0"},
-        HTTP_HX_REQUEST="true",
-    ).content.decode()
+    html = post_answer(client, world, consultation, question, "We are unsure.", choice="Not sure")
+    html = html.content.decode()
     assert "Chosen answer: theirs" in html and "Chosen answer: yours" in html
     assert SAME_MODEL_CHOICES[0] in html and "Not sure" in html
     assert "Simpler for everyone." in html and "We are unsure." in html
@@ -383,14 +346,7 @@ def test_without_javascript_the_answers_section_saves_choices(client, world, con
 def test_the_read_only_page_and_history_show_the_choice(client, world, consultation):
     question = consultation.questions.first()
     response = make_response(round=consultation, place=world.place_a)
-    answer_save(
-        actor=world.member_a,
-        response=response,
-        question=question,
-        text="",
-        choice="Not sure",
-        expected_version=0,
-    )
+    save_answer(world.member_a, response, question, "", choice="Not sure")
     client.force_login(world.icb_admin)
     page = client.get(urls(world, consultation, "response")).content.decode()
     assert "Chosen answer: </span><strong>Not sure</strong>" in page
@@ -428,12 +384,7 @@ def test_an_extended_place_keeps_editing_after_the_round_closes(client, world):
     assert f"You have until {uk_datetime(extended_to)}, extended by the ICB" in page
     assert "Confidential" not in page  # the reason is for the ICB only
     assert "<textarea" in page
-    key = f"answer-{question.pk}"
-    html = client.post(
-        urls(world, consultation, "answer", question.pk),
-        {f"{key}-text": "Still in time", f"{key}-version": "0"},
-        HTTP_HX_REQUEST="true",
-    ).content.decode()
+    html = post_answer(client, world, consultation, question, "Still in time").content.decode()
     assert "Saved at" in html
     place_page = client.get(reverse("place_detail", args=[world.place_a.pk])).content.decode()
     assert "your deadline, extended by the ICB" in place_page
@@ -444,7 +395,7 @@ def test_an_extended_place_keeps_editing_after_the_round_closes(client, world):
     assert "This round closed at" in page and "<textarea" not in page
     html = client.post(
         reverse("proposal:answer", args=[world.place_b.pk, consultation.pk, question.pk]),
-        {f"{key}-text": "Too late", f"{key}-version": "0"},
+        answer_fields(question, "Too late"),
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert "Not saved" in html and "This round closed at" in html
