@@ -1,12 +1,13 @@
-"""NHS.UK frontend pieces that pages repeat: table heads, responsive cells, summary-list rows
-and error summaries. Each renders one template under templates/nhsuk/, so the markup (classes,
-ARIA) is written once.
+"""NHS.UK frontend pieces that pages repeat: table heads, responsive cells, summary-list rows,
+error summaries and warning buttons drawn as links. Each renders one template under
+templates/nhsuk/, so the markup (classes, ARIA) is written once.
 
     {% load nhsuk %}
     {% table_head "Place" "Status" actions=True %}
     {% cell "Place" %}{{ place.name }}{% endcell %}
     {% summary_row "Population" %}{{ place.population }}{% endsummary_row %}
     {% error_summary "keep-error-title" %}<p>{{ keep_error }}</p>{% enderror_summary %}
+    {% link_button remove_url "Remove" target="#scheme-lines" %}the line for {{ name }}{% endlink_button %}
 """
 
 from typing import Any
@@ -41,7 +42,9 @@ class WrappingNode(template.Node):
         self.arg_names = arg_names
 
     def render(self, context: template.Context) -> str:
-        values = {name: arg.resolve(context) for name, arg in zip(self.arg_names, self.args, strict=False)}
+        values = {
+            name: arg.resolve(context) for name, arg in zip(self.arg_names, self.args, strict=False)
+        }
         values.update({name: value.resolve(context) for name, value in self.kwargs.items()})
         values["content"] = self.nodelist.render(context)
         wrapper = context.template.engine.get_template(self.template_name)  # type: ignore[union-attr]
@@ -56,7 +59,9 @@ def wrapping_tag(name: str, template_name: str, arg_names: tuple[str, ...]) -> N
         bits = token.split_contents()[1:]
         positional = [bit for bit in bits if "=" not in bit]
         if len(positional) > len(arg_names):
-            raise template.TemplateSyntaxError(f"{name} takes at most {len(arg_names)} positional arguments")
+            raise template.TemplateSyntaxError(
+                f"{name} takes at most {len(arg_names)} positional arguments"
+            )
         kwargs = token_kwargs([bit for bit in bits if "=" in bit], parser)
         nodelist = parser.parse((f"end{name}",))
         parser.delete_first_token()
@@ -69,3 +74,4 @@ def wrapping_tag(name: str, template_name: str, arg_names: tuple[str, ...]) -> N
 wrapping_tag("cell", "nhsuk/cell.html", ("heading",))
 wrapping_tag("summary_row", "nhsuk/summary_row.html", ("key",))
 wrapping_tag("error_summary", "nhsuk/error_summary.html", ("title_id", "title"))
+wrapping_tag("link_button", "nhsuk/link_button.html", ("action", "label"))

@@ -117,6 +117,11 @@ class ConsultationRound(models.Model):
         now = at or timezone.now()
         return self.opens_at <= now < self.closes_at
 
+    def status_save(self, status: RoundStatus) -> None:
+        """Record that the round is now `status`, writing only that column (and the time)."""
+        self.status = status
+        self.save(update_fields=["status", "updated_at"])
+
 
 class Milestone(models.Model):
     """A date in the round's timeline that everyone sees: "high-level summary to the

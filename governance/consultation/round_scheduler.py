@@ -27,8 +27,7 @@ def _open_if_due(pk: int, now: datetime) -> bool:
             return False
         if round_final_deadline(round=consultation) <= now:
             return False  # it is already over: the closing step records that
-        consultation.status = RoundStatus.OPEN
-        consultation.save(update_fields=["status", "updated_at"])
+        consultation.status_save(RoundStatus.OPEN)
         round_opening_record(consultation, None)
     return True
 
@@ -41,8 +40,7 @@ def _close_if_due(pk: int, now: datetime) -> bool:
         final = round_final_deadline(round=consultation)
         if final > now:
             return False
-        consultation.status = RoundStatus.CLOSED
-        consultation.save(update_fields=["status", "updated_at"])
+        consultation.status_save(RoundStatus.CLOSED)
         audit(
             None,
             "round.close",

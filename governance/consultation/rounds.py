@@ -352,8 +352,7 @@ def deadline_extend(
     extension.save()
     reopened = consultation.status == RoundStatus.CLOSED
     if reopened:  # the round was closed for everyone: it is open again for this place
-        consultation.status = RoundStatus.OPEN
-        consultation.save(update_fields=["status", "updated_at"])
+        consultation.status_save(RoundStatus.OPEN)
     audit_by(
         actor,
         "round.extension",

@@ -7,26 +7,17 @@ refuses everything; Word text drops the control characters XML cannot hold."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
 
 from core.documents import (
-    NHS_BLUE,
-)
-from core.documents import (
-    docx_footer_page_numbers as _docx_footer_page_numbers,
-)
-from core.documents import (
-    docx_table as _docx_table,
-)
-from core.documents import (
-    refusing_url_fetcher as _weasyprint_fetcher,
-)
-from core.documents import (
-    xml_text as _xml_text,
+    docx_bytes,
+    docx_table,
+    new_docx_document,
+    refusing_url_fetcher,
+    xml_text,
 )
 from governance.structures.models import TOR_SECTIONS, CommitteeMember, TermsOfReference
 from governance.structures.selectors import decision_rule_in_words, quorum_in_words
@@ -96,46 +87,29 @@ MEMBER_HEADER = ("Role", "Organisation", "Person", "Position", "Voting and deput
 def tor_docx(tor: TermsOfReference) -> bytes:
     """A Word document: the title, the facts, a heading (Heading 1) for every section, and a
     table of the members."""
-    from docx import Document
-    from docx.shared import Cm, Pt, RGBColor
-
-    document = Document()
-    page = document.sections[0]
-    page.page_width, page.page_height = Cm(21), Cm(29.7)
-    page.left_margin = page.right_margin = Cm(2)
-    page.top_margin = page.bottom_margin = Cm(2)
-    styles = document.styles
-    styles["Normal"].font.name = "Arial"
-    styles["Normal"].font.size = Pt(10.5)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        styles[name].font.name = "Arial"
-        styles[name].font.color.rgb = RGBColor.from_string(NHS_BLUE)
-    _docx_footer_page_numbers(page)
-
+    document = new_docx_document(font_points=10.5, headings=("Title", "Heading 1", "Heading 2"))
     committee = tor.committee
-    document.add_heading(_xml_text(f"{committee.name}: terms of reference"), 0)
+    document.add_heading(xml_text(f"{committee.name}: terms of reference"), 0)
     for label, value in document_facts(tor):
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(_xml_text(value))
+        paragraph.add_run(xml_text(value))
     for section in document_sections(tor):
-        document.add_heading(_xml_text(section.label), 1)
+        document.add_heading(xml_text(section.label), 1)
         text = section.text.strip()
         if not text:
             document.add_paragraph("Not written yet.")
         for block in text.split("\n\n") if text else []:
-            document.add_paragraph(_xml_text(block))
+            document.add_paragraph(xml_text(block))
     document.add_heading("Members", 1)
     members = document_members(tor)
     if members:
-        _docx_table(
+        docx_table(
             document, MEMBER_HEADER, [_member_row(m) for m in members], (4.0, 4.2, 3.2, 2.2, 3.4)
         )
     else:
         document.add_paragraph("No members have been added yet.")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return docx_bytes(document)
 
 
 def tor_html(tor: TermsOfReference) -> str:
@@ -156,7 +130,9 @@ def tor_pdf(tor: TermsOfReference) -> bytes:
     """An A4 PDF of the same content, laid out by WeasyPrint without fetching anything."""
     from weasyprint import HTML
 
-    document = HTML(string=tor_html(tor), base_url="about:blank", url_fetcher=_weasyprint_fetcher())
+    document = HTML(
+        string=tor_html(tor), base_url="about:blank", url_fetcher=refusing_url_fetcher()
+    )
     pdf = document.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf

@@ -18,6 +18,20 @@ from tests.browser.conftest import (
 pytestmark = pytest.mark.browser
 
 
+def add_organisation(
+    page: Page, name: str, sector: str, statutory: str, *, aliases: str | None = None
+) -> None:
+    """Open the organisations page's add form, fill it in and send it."""
+    page.get_by_role("button", name="Add an organisation").click()
+    add = page.get_by_role("group", name="Add an organisation")
+    add.get_by_label("Name", exact=True).fill(name)
+    add.get_by_label("Sector").select_option(label=sector)
+    add.get_by_role("radio", name=statutory).check()
+    if aliases is not None:
+        add.get_by_label("Aliases and abbreviations (optional)").fill(aliases)
+    page.get_by_role("button", name="Add organisation").click()
+
+
 def test_admin_adds_an_organisation_with_aliases_without_a_reload(
     page: Page, live_server, world
 ) -> None:
@@ -27,13 +41,9 @@ def test_admin_adds_an_organisation_with_aliases_without_a_reload(
     assert_accessible(page)
     mark_document(page)
 
-    page.get_by_role("button", name="Add an organisation").click()
-    add = page.get_by_role("group", name="Add an organisation")
-    add.get_by_label("Name", exact=True).fill("Riverside Hospitals NHS Trust")
-    add.get_by_label("Sector").select_option(label="Acute trust")
-    add.get_by_role("radio", name="Yes").check()
-    add.get_by_label("Aliases and abbreviations (optional)").fill("RHT\nthe hospital")
-    page.get_by_role("button", name="Add organisation").click()
+    add_organisation(
+        page, "Riverside Hospitals NHS Trust", "Acute trust", "Yes", aliases="RHT\nthe hospital"
+    )
 
     row = page.locator("tr", has_text="Riverside Hospitals NHS Trust")
     expect(row).to_be_visible()
@@ -70,12 +80,7 @@ def test_a_duplicate_organisation_name_is_refused_on_the_form(
     sign_in(page, live_server, world.icb_admin)
     page.goto(live_server.url + reverse("console:organisations", args=[world.system.slug]))
     mark_document(page)
-    page.get_by_role("button", name="Add an organisation").click()
-    add = page.get_by_role("group", name="Add an organisation")
-    add.get_by_label("Name", exact=True).fill("ashford council")
-    add.get_by_label("Sector").select_option(label="Other")
-    add.get_by_role("radio", name="No").check()
-    page.get_by_role("button", name="Add organisation").click()
+    add_organisation(page, "ashford council", "Other", "No")
     expect(page.locator(".nhsuk-error-message").first).to_contain_text(
         "already used by Ashford Council"
     )

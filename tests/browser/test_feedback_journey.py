@@ -17,9 +17,7 @@ from playwright.sync_api import Page, Response, Route, expect
 from governance import tasks as governance_tasks
 from governance.consultation import feedback, rounds
 from governance.consultation.models import ConsultationRound, FeedbackSummary, JobState, RoundStatus
-from governance.consultation.response_saves import proposal_save
-from governance.consultation.responses import response_submit
-from partners.models import Place, Role, User
+from partners.models import Place
 from tests.browser.conftest import (
     assert_accessible,
     assert_same_document,
@@ -30,10 +28,9 @@ from tests.conftest import World
 from tests.factories import (
     OrganisationFactory,
     PlaceFactory,
-    complete_response,
     make_member,
-    make_response,
     make_round,
+    submit_responses,
 )
 
 pytestmark = pytest.mark.browser
@@ -80,30 +77,18 @@ def open_consultation(world: World) -> Consultation:
     OrganisationFactory(system=system, name=ORGANISATION)
     person = make_member(place=places[-1]).full_name
     consultation = make_round(system=system, invited_places=places, title=TITLE)
-    for index, place in enumerate(places):
-        lead: User = (
-            world.lead_a
-            if place == world.place_a
-            else make_member(place=place, role=Role.PLACE_LEAD)
-        )
-        response = complete_response(
-            response=make_response(round=consultation, place=place), actor=lead
-        )
+
+    def case(index: int, place: Place) -> str:
         neighbour = places[(index + 1) % len(places)].name
-        case = (
+        text = (
             f"In {place.name} we work closely with {ORGANISATION}, and {person} chairs our "
             f"board, unlike {neighbour}."
         )
         if index == len(places) - 1:
-            case += f" As {GIVEAWAY} in the system we need our own arrangement."
-        response = proposal_save(
-            actor=lead,
-            response=response,
-            option_numbers=[1, 4],
-            case=case,
-            expected_version=response.version,
-        )
-        response_submit(actor=lead, response=response)
+            text += f" As {GIVEAWAY} in the system we need our own arrangement."
+        return text
+
+    submit_responses(world=world, round=consultation, places=places, case=case)
     consultation.refresh_from_db()
     assert consultation.status == RoundStatus.OPEN
     return Consultation(world=world, round=consultation, places=places, person=person)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 
@@ -88,13 +90,18 @@ def test_removing_the_last_place_lead_is_refused_with_its_message(
     assert membership.is_current
 
 
+def change_role(client: Any, world: Any, membership: Any, role: str, headers: Any) -> Any:
+    """Post the membership's role form, as its row in the people page sends it."""
+    return client.post(
+        url("membership_edit", world, membership.pk),
+        {f"membership-{membership.pk}-role": role},
+        **headers,
+    )
+
+
 def test_demoting_the_last_place_lead_is_refused_on_the_form(admin_client, world, htmx_headers):
     membership = membership_of(world.lead_a, world.place_a)
-    response = admin_client.post(
-        url("membership_edit", world, membership.pk),
-        {f"membership-{membership.pk}-role": Role.PLACE_MEMBER},
-        **htmx_headers,
-    )
+    response = change_role(admin_client, world, membership, Role.PLACE_MEMBER, htmx_headers)
     assert "is the only place lead of Ashford" in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.PLACE_LEAD
@@ -107,11 +114,7 @@ def test_changing_a_role_and_removing_a_membership(admin_client, world, htmx_hea
         Role.PLACE_MEMBER,
         Role.PLACE_LEAD,
     ]
-    changed = admin_client.post(
-        url("membership_edit", world, membership.pk),
-        {f"membership-{membership.pk}-role": Role.PLACE_LEAD},
-        **htmx_headers,
-    )
+    changed = change_role(admin_client, world, membership, Role.PLACE_LEAD, htmx_headers)
     assert "Place lead" in changed.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.PLACE_LEAD

@@ -32,6 +32,20 @@ def consultation(world, framework) -> ConsultationRound:
     return make_round(system=world.system, framework=framework)
 
 
+def not_yet_open(
+    world: Any, framework: Any, *, opens_in: int, closes_in: int, **extra: Any
+) -> ConsultationRound:
+    """A round that opens `opens_in` days from now and closes `closes_in` days from now."""
+    now = timezone.now()
+    return make_round(
+        system=world.system,
+        framework=framework,
+        opens_at=now + timedelta(days=opens_in),
+        closes_at=now + timedelta(days=closes_in),
+        **extra,
+    )
+
+
 def round_post(world: Any, framework: Any, **overrides: Any) -> dict[str, Any]:
     """A complete, valid set-up form: two questions kept, one milestone."""
     start = timezone.localdate() + timedelta(days=3)
@@ -234,19 +248,41 @@ def test_a_round_of_another_system_is_not_found(admin_client, world, framework):
 # More time for a place -------------------------------------------------------------------------
 
 
+def more_time(
+    client: Any,
+    world: Any,
+    consultation: ConsultationRound,
+    place: Any,
+    days: int,
+    time: str,
+    reason: str | None,
+    **extra: Any,
+) -> tuple[Any, str]:
+    """Post the more-time form giving `place` until `time` on the day `days` after the round
+    closes (no reason field at all when `reason` is None): the response and its HTML."""
+    day, _ = uk_parts(consultation.closes_at + timedelta(days=days))
+    data = {
+        "extend-place": place.pk,
+        "extend-closes_on": day.isoformat(),
+        "extend-closes_time": time,
+    }
+    if reason is not None:
+        data["extend-reason"] = reason
+    response = client.post(url("round_extend", world, consultation.pk), data, **extra)
+    return response, response.content.decode()
+
+
 def test_granting_more_time_without_javascript(admin_client, world, consultation):
-    day, _ = uk_parts(consultation.closes_at + timedelta(days=3))
-    response = admin_client.post(
-        url("round_extend", world, consultation.pk),
-        {
-            "extend-place": world.place_a.pk,
-            "extend-closes_on": day.isoformat(),
-            "extend-closes_time": "17:00",
-            "extend-reason": "Partnership board met late",
-        },
+    _, html = more_time(
+        admin_client,
+        world,
+        consultation,
+        world.place_a,
+        3,
+        "17:00",
+        "Partnership board met late",
         follow=True,
     )
-    html = response.content.decode()
     extension = DeadlineExtension.objects.get()
     assert extension.place == world.place_a and extension.granted_by == world.icb_admin
     assert "Ashford now has until 17:00" in html
@@ -256,18 +292,9 @@ def test_granting_more_time_without_javascript(admin_client, world, consultation
 def test_granting_more_time_with_htmx_updates_the_board(
     admin_client, world, consultation, htmx_headers
 ):
-    day, _ = uk_parts(consultation.closes_at + timedelta(days=3))
-    response = admin_client.post(
-        url("round_extend", world, consultation.pk),
-        {
-            "extend-place": world.place_b.pk,
-            "extend-closes_on": day.isoformat(),
-            "extend-closes_time": "12:00",
-            "extend-reason": "New lead",
-        },
-        **htmx_headers,
+    response, html = more_time(
+        admin_client, world, consultation, world.place_b, 3, "12:00", "New lead", **htmx_headers
     )
-    html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert 'id="extend"' in html
     assert 'id="progress"' in html and 'hx-swap-oob="true"' in html and "New lead" in html
@@ -277,28 +304,13 @@ def test_granting_more_time_with_htmx_updates_the_board(
 def test_more_time_needs_a_reason_and_a_later_deadline(
     admin_client, world, consultation, htmx_headers
 ):
-    day, _ = uk_parts(consultation.closes_at - timedelta(days=1))
-    response = admin_client.post(
-        url("round_extend", world, consultation.pk),
-        {
-            "extend-place": world.place_a.pk,
-            "extend-closes_on": day.isoformat(),
-            "extend-closes_time": "09:00",
-        },
-        **htmx_headers,
+    _, html = more_time(
+        admin_client, world, consultation, world.place_a, -1, "09:00", None, **htmx_headers
     )
-    html = response.content.decode()
     assert "Give the reason for the extra time." in html
-    response = admin_client.post(
-        url("round_extend", world, consultation.pk),
-        {
-            "extend-place": world.place_a.pk,
-            "extend-closes_on": day.isoformat(),
-            "extend-closes_time": "09:00",
-            "extend-reason": "Late",
-        },
+    response, html = more_time(
+        admin_client, world, consultation, world.place_a, -1, "09:00", "Late"
     )
-    html = response.content.decode()
     assert response.status_code == 200
     assert "The new deadline must be after the round closes" in html
     assert not DeadlineExtension.objects.exists()
@@ -322,13 +334,7 @@ def test_closing_now_asks_for_confirmation_then_closes(admin_client, world, cons
 
 
 def test_a_scheduled_round_cannot_be_closed_now(admin_client, world, framework):
-    now = timezone.now()
-    consultation = make_round(
-        system=world.system,
-        framework=framework,
-        opens_at=now + timedelta(days=1),
-        closes_at=now + timedelta(days=9),
-    )
+    consultation = not_yet_open(world, framework, opens_in=1, closes_in=9)
     close_url = url("round_close", world, consultation.pk)
     assert "has not opened yet" in admin_client.get(close_url).content.decode()
     response = admin_client.post(close_url, follow=True)
@@ -418,12 +424,11 @@ def test_a_stale_edit_shows_the_conflict_and_keeps_what_was_typed(
 
 
 def test_questions_and_milestones_change_before_the_round_opens(admin_client, world, framework):
-    now = timezone.now()
-    consultation = make_round(
-        system=world.system,
-        framework=framework,
-        opens_at=now + timedelta(days=2),
-        closes_at=now + timedelta(days=20),
+    consultation = not_yet_open(
+        world,
+        framework,
+        opens_in=2,
+        closes_in=20,
         milestones=[
             {"title": "Old milestone", "due_on": timezone.localdate() + timedelta(days=30)}
         ],

@@ -2,12 +2,15 @@
 the services. One module a domain; everything is importable from `tests.factories`."""
 
 from tests.factories.governance import (
+    DeadlineExtensionFactory,
     complete_response,
     make_framework,
     make_response,
     make_round,
     round_with_progress,
     save_answer,
+    save_proposal,
+    submit_responses,
 )
 from tests.factories.partners import (
     FIRST_NAMES,
@@ -43,6 +46,7 @@ __all__ = [
     "AuthenticatorAppFactory",
     "CommitteeFactory",
     "CommitteeMemberFactory",
+    "DeadlineExtensionFactory",
     "DelegateRoleFactory",
     "DelegationFactory",
     "MatterCategoryFactory",
@@ -64,5 +68,7 @@ __all__ = [
     "partner_in",
     "round_with_progress",
     "save_answer",
+    "save_proposal",
     "scheme_workbook",
+    "submit_responses",
 ]

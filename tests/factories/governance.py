@@ -3,10 +3,12 @@ Rounds and responses are made through the services, so their rules apply."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from factory.django import DjangoModelFactory
 
 from demo.build.consultation import RatingText, proposal_write, response_fill
 from governance.catalogue.models import (
@@ -17,10 +19,11 @@ from governance.catalogue.models import (
     Principle,
     SuggestedRating,
 )
-from governance.consultation.response_saves import answer_save
+from governance.consultation.models import DeadlineExtension
+from governance.consultation.response_saves import answer_save, proposal_save
 from governance.consultation.responses import response_get_or_create
 from governance.consultation.round_setup import round_create
-from partners.models import Place, System, User
+from partners.models import Place, Role, System, User
 
 
 def make_framework(*, slug: str = "test-framework") -> Any:
@@ -107,6 +110,48 @@ def save_answer(
         expected_version=version,
         choice=choice,
     )
+
+
+def save_proposal(actor: User, response: Any, option_numbers: list[int], case: str) -> Any:
+    """The proposal section saved through the service, from the version the response is at."""
+    return proposal_save(
+        actor=actor,
+        response=response,
+        option_numbers=option_numbers,
+        case=case,
+        expected_version=response.version,
+    )
+
+
+def submit_responses(
+    *, world: Any, round: Any, places: list[Place], case: Callable[[int, Place], str]
+) -> None:
+    """Each place's lead (`world.lead_a` in place A, a new lead elsewhere) completes the
+    place's response, proposes options 1 and 4 with the case `case(index, place)` and submits
+    it."""
+    from governance.consultation.responses import response_submit
+    from tests.factories.partners import make_member
+
+    for index, place in enumerate(places):
+        lead = (
+            world.lead_a
+            if place == world.place_a
+            else make_member(place=place, role=Role.PLACE_LEAD)
+        )
+        response = complete_response(response=make_response(round=round, place=place), actor=lead)
+        response = save_proposal(lead, response, [1, 4], case(index, place))
+        response_submit(actor=lead, response=response)
+
+
+class DeadlineExtensionFactory(DjangoModelFactory):
+    """More time for one place, as a row: `round`, `place` and `closes_at` are the test's to
+    give, including a deadline the service would refuse."""
+
+    class Meta:
+        model = DeadlineExtension
+
+    reason = "Board date"
+    granted_by = None
 
 
 def complete_response(*, response: Any, actor: User) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Iterable
 from html import escape
 from typing import Any
 
@@ -51,6 +52,11 @@ def first_line(value: str) -> str:
     return first if first and first.isprintable() else ""
 
 
+def first_lines(values: Iterable[str]) -> list[str]:
+    """The first line of each value that a person could spot at all."""
+    return [first for first in map(first_line, values) if first]
+
+
 def page(response: Any) -> str:
     assert response.status_code < 500
     html = response.content.decode()
@@ -61,10 +67,8 @@ def page(response: Any) -> str:
 def assert_shown(html: str, *values: str) -> None:
     """Each value appears escaped, as text, and no markup of it got through."""
     assert_no_injected_markup(html)
-    for value in values:
-        first = first_line(value)
-        if first:
-            assert escape(first) in html, f"{first!r} is not shown as text"
+    for first in first_lines(values):
+        assert escape(first) in html, f"{first!r} is not shown as text"
 
 
 def redirected_to(response: Any) -> str:

@@ -53,7 +53,7 @@ from tests.properties.structures_checks import (
     docx_text,
     downloaded,
     examples,
-    first_line,
+    first_lines,
     member_form,
     page,
     partner,
@@ -281,14 +281,14 @@ def typed_from(text: st.SearchStrategy[str]) -> st.SearchStrategy[Typed]:
 
 def approved_version_file(
     client: Client, world: World, council: Organisation, typed: Typed, fmt: str
-) -> tuple[Committee, list[str], bytes] | None:
+) -> tuple[Committee, list[str], bytes]:
     """Place A's lead makes a committee with a seat and an approved first version of its terms
     of reference, all through the forms, and downloads that version as `fmt`: the committee,
-    everything typed as saved, and the file. None if the name was refused."""
+    everything typed as saved, and the file. An example whose name was refused is rejected."""
     client.force_login(world.lead_a)
     committee = add_committee(client, world, typed.name)
-    if committee is None:
-        return None
+    assume(committee is not None)
+    assert committee is not None
     seat = member_form("new", council, role_title=typed.role_title)
     assert saved(client.post(committees_url("member_add", world, committee.pk), seat))
     assert saved(client.post(committees_url("tor_new", world, committee.pk)))
@@ -315,15 +315,10 @@ def test_the_word_file_holds_whatever_was_typed_as_text(
     client: Client, world: World, council: Organisation, typed: Typed
 ) -> None:
     with rolled_back():
-        made = approved_version_file(client, world, council, typed, "docx")
-        assume(made is not None)
-        assert made is not None
-        committee, as_saved, file = made
+        committee, as_saved, file = approved_version_file(client, world, council, typed, "docx")
         word = docx_text(file)
-        for value in as_saved:
-            first = first_line(_xml_text(value))
-            if first:
-                assert first in word, first
+        for first in first_lines(map(_xml_text, as_saved)):
+            assert first in word, first
         # The PDF is laid out from escaped HTML.
         tor = TermsOfReference.objects.get(committee=committee, number=1)
         assert_shown(tor_documents.tor_html(tor), *as_saved)
@@ -347,15 +342,10 @@ def test_the_pdf_file_holds_whatever_was_typed_as_text(
     client: Client, world: World, council: Organisation, typed: Typed
 ) -> None:
     with rolled_back():
-        made = approved_version_file(client, world, council, typed, "pdf")
-        assume(made is not None)
-        assert made is not None
-        _committee, as_saved, file = made
+        _committee, as_saved, file = approved_version_file(client, world, council, typed, "pdf")
         pdf = pdf_text(file)
-        for value in as_saved:
-            first = first_line(value)
-            if first:
-                assert "".join(first.split()) in pdf, first
+        for first in first_lines(as_saved):
+            assert "".join(first.split()) in pdf, first
 
 
 # The governance map and the design check ----------------------------------------------------

@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from core.uk_time import uk_datetime
 from governance.consultation import selectors
-from governance.consultation.models import Answer, DeadlineExtension, PlaceRating, ResponseStatus
+from governance.consultation.models import Answer, PlaceRating, ResponseStatus
 from governance.consultation.questions import SAME_MODEL_CHOICES
 from governance.consultation.response_history import response_history
 from governance.consultation.response_saves import (
     EditConflict,
-    proposal_save,
     rating_save,
 )
 from governance.consultation.responses import (
@@ -31,12 +30,14 @@ from governance.consultation.responses import (
 )
 from partners.models import AuditEvent, Role
 from tests.factories import (
+    DeadlineExtensionFactory,
     PlaceFactory,
     complete_response,
     make_member,
     make_response,
     make_round,
     save_answer,
+    save_proposal,
 )
 
 pytestmark = pytest.mark.django_db
@@ -136,21 +137,9 @@ def test_a_rating_conflict_lists_each_differing_field(setup):
 def test_an_invalid_option_set_is_refused_with_the_rule_and_the_rest_is_kept(setup):
     world, _, response, sheet = setup
     save_answer(world.member_a, response, sheet.questions[0], "Kept.")
-    saved = proposal_save(
-        actor=world.member_a,
-        response=response,
-        option_numbers=[1, 4],
-        case="Our case.",
-        expected_version=response.version,
-    )
+    saved = save_proposal(world.member_a, response, [1, 4], "Our case.")
     with pytest.raises(ValidationError) as caught:
-        proposal_save(
-            actor=world.member_a,
-            response=saved,
-            option_numbers=[1, 5],
-            case="A changed case.",
-            expected_version=saved.version,
-        )
+        save_proposal(world.member_a, saved, [1, 5], "A changed case.")
     assert "stands alone" in " ".join(caught.value.message_dict["options"])
     response.refresh_from_db()
     assert response.proposed_option_set == "1+4"
@@ -211,22 +200,10 @@ def test_submit_withdraw_and_resubmit(setup):
     assert submitted.submitted_by == world.lead_a
     # Submitted: locked.
     with pytest.raises(ValidationError, match="withdraw it"):
-        proposal_save(
-            actor=world.member_a,
-            response=submitted,
-            option_numbers=[2],
-            case="Changed",
-            expected_version=submitted.version,
-        )
+        save_proposal(world.member_a, submitted, [2], "Changed")
     withdrawn = response_withdraw(actor=world.lead_a, response=submitted)
     assert withdrawn.status == ResponseStatus.WITHDRAWN
-    changed = proposal_save(
-        actor=world.member_a,
-        response=withdrawn,
-        option_numbers=[2, 3],
-        case="Changed",
-        expected_version=withdrawn.version,
-    )
+    changed = save_proposal(world.member_a, withdrawn, [2, 3], "Changed")
     again = response_submit(actor=world.lead_a, response=changed)
     assert again.status == ResponseStatus.SUBMITTED
     assert again.proposed_option_set == "2+3"
@@ -275,13 +252,7 @@ def test_history_records_who_changed_what_with_a_readable_diff(setup):
     question = sheet.questions[0]
     save_answer(world.member_a, response, question, "We prefer option one.")
     save_answer(world.lead_a, response, question, "We prefer options one and four.", version=1)
-    proposal_save(
-        actor=world.member_a,
-        response=response,
-        option_numbers=[1, 4],
-        case="Case.",
-        expected_version=response.version,
-    )
+    save_proposal(world.member_a, response, [1, 4], "Case.")
     changes = response_history(response=response)
     answer_changes = [c for c in changes if c.what.startswith("Question 1")]
     assert [c.who for c in answer_changes] == [world.lead_a, world.member_a]
@@ -404,7 +375,7 @@ def test_an_extension_lets_one_place_keep_editing_after_the_round_closes(setup):
     response_b = make_response(round=consultation, place=world.place_b)
     close_round(consultation)
     extended_to = timezone.now() + timedelta(days=3)
-    DeadlineExtension.objects.create(
+    DeadlineExtensionFactory(
         round=consultation,
         place=world.place_a,
         closes_at=extended_to,
@@ -431,7 +402,7 @@ def test_an_extension_that_has_passed_refuses_with_the_extended_deadline(setup):
     world, consultation, response, _sheet = setup
     close_round(consultation, minutes_ago=60)
     extended_to = timezone.now() - timedelta(minutes=5)
-    DeadlineExtension.objects.create(
+    DeadlineExtensionFactory(
         round=consultation, place=world.place_a, closes_at=extended_to, reason="Late board"
     )
     response.refresh_from_db()
@@ -442,7 +413,7 @@ def test_an_extension_that_has_passed_refuses_with_the_extended_deadline(setup):
 
 def test_an_extension_earlier_than_the_round_does_not_shorten_it(setup):
     world, consultation, _, _ = setup
-    DeadlineExtension.objects.create(
+    DeadlineExtensionFactory(
         round=consultation,
         place=world.place_a,
         closes_at=consultation.closes_at - timedelta(days=2),
@@ -479,17 +450,15 @@ def test_rounds_for_place_lists_only_invited_rounds_with_the_places_deadline(
         invited_places=[world.place_b],
     )
     extended = make_round(system=world.system, framework=framework, title="Extended")
-    DeadlineExtension.objects.create(
+    DeadlineExtensionFactory(
         round=extended,
         place=world.place_a,
         closes_at=extended.closes_at + timedelta(days=2),
-        reason="Board date",
     )
-    DeadlineExtension.objects.create(
+    DeadlineExtensionFactory(
         round=extended,
         place=world.place_b,
         closes_at=extended.closes_at + timedelta(days=9),
-        reason="Board date",
     )
     make_response(round=invited, place=world.place_a)
     with django_assert_num_queries(1):

@@ -20,17 +20,14 @@ from governance.consultation.models import (
     RoundStatus,
     SummaryExport,
 )
-from governance.consultation.response_saves import proposal_save
-from governance.consultation.responses import response_submit
-from partners.models import AuditEvent, Organisation, Place, Role
+from partners.models import AuditEvent, Organisation, Place
 from tests.conftest import World
 from tests.factories import (
     OrganisationFactory,
     PlaceFactory,
-    complete_response,
     make_member,
-    make_response,
     make_round,
+    submit_responses,
 )
 from tests.queries import page_query_count
 
@@ -64,29 +61,18 @@ class Consultation:
             title=f"Governance round of {responses} places",
             milestones=[{"title": "Advisory group meets", "due_on": timezone.localdate()}],
         )
-        for index, place in enumerate(self.places):
-            lead = (
-                world.lead_a
-                if place == world.place_a
-                else make_member(place=place, role=Role.PLACE_LEAD)
-            )
-            response = complete_response(
-                response=make_response(round=self.round, place=place), actor=lead
-            )
-            other = self.places[(index + 1) % len(self.places)].name
-            response = proposal_save(
-                actor=lead,
-                response=response,
-                option_numbers=[1, 4],
-                case=f"In {place.name} we work with {ORGANISATION} and {self.person}, unlike "
-                f"{other}. We meet at the old mill.",
-                expected_version=response.version,
-            )
-            response_submit(actor=lead, response=response)
+        submit_responses(world=world, round=self.round, places=self.places, case=self.case)
         ConsultationRound.objects.filter(pk=self.round.pk).update(
             closes_at=timezone.now() - timedelta(hours=1), status=RoundStatus.CLOSED
         )
         self.round.refresh_from_db()
+
+    def case(self, index: int, place: Place) -> str:
+        other = self.places[(index + 1) % len(self.places)].name
+        return (
+            f"In {place.name} we work with {ORGANISATION} and {self.person}, unlike "
+            f"{other}. We meet at the old mill."
+        )
 
     @property
     def names(self) -> list[str]:

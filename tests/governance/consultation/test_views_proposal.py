@@ -10,12 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.uk_time import uk_datetime
-from governance.consultation.models import Answer, DeadlineExtension, PlaceResponse, ResponseStatus
+from governance.consultation.models import Answer, PlaceResponse, ResponseStatus
 from governance.consultation.questions import SAME_MODEL_CHOICES
 from governance.consultation.response_saves import rating_save
 from governance.consultation.responses import response_sheet
 from partners.models import Role
-from tests.factories import complete_response, make_member, make_response, make_round, save_answer
+from tests.factories import (
+    DeadlineExtensionFactory,
+    complete_response,
+    make_member,
+    make_response,
+    make_round,
+    save_answer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +49,15 @@ def post_answer(client, world, consultation, question, text, *, htmx=True, **mor
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     url = urls(world, consultation, "answer", question.pk)
     return client.post(url, answer_fields(question, text, **more), **headers)
+
+
+def post_answers_section(client, world, consultation, *answers):
+    """The response page's answers section sent without JavaScript, holding `answers` (each
+    the fields of one answer)."""
+    data = {"section": "answers"}
+    for fields in answers:
+        data |= fields
+    return client.post(urls(world, consultation, "response"), data)
 
 
 def test_the_place_page_links_to_its_rounds(client, world, consultation):
@@ -96,11 +112,9 @@ def test_without_javascript_a_field_post_redirects_back_to_it(client, world, con
 def test_without_javascript_a_section_saves_every_answer(client, world, consultation):
     questions = list(consultation.questions.all())
     client.force_login(world.member_a)
-    data = {"section": "answers"}
-    for q in questions[:3]:
-        data[f"answer-{q.pk}-text"] = f"Answer {q.order}"
-        data[f"answer-{q.pk}-version"] = "0"
-    response = client.post(urls(world, consultation, "response"), data)
+    response = post_answers_section(
+        client, world, consultation, *(answer_fields(q, f"Answer {q.order}") for q in questions[:3])
+    )
     assert response.status_code == 302
     assert sorted(Answer.objects.values_list("text", flat=True)) == [
         "Answer 1",
@@ -121,9 +135,8 @@ def test_a_conflict_shows_both_texts_and_keep_mine_and_use_theirs(client, world,
     assert f'name="{key}-version" value="0"' in html  # still stale: cannot overwrite by typing
     assert Answer.objects.get().text == "Their words"
     # Without JavaScript the page shows the conflict and keeps what was typed.
-    page = client.post(
-        urls(world, consultation, "response"),
-        {"section": "answers", **answer_fields(question, "My words")},
+    page = post_answers_section(
+        client, world, consultation, answer_fields(question, "My words")
     ).content.decode()
     assert "There is a problem" in page and "Their words" in page and "My words" in page
     # Keep mine.
@@ -246,11 +259,10 @@ def test_response_page_queries_stay_flat(client, world, rows, django_assert_max_
         {"title": f"Milestone {n}", "due_on": date.today() + timedelta(days=n)} for n in range(rows)
     ]
     consultation = make_round(system=world.system, questions=questions, milestones=milestones)
-    DeadlineExtension.objects.create(
+    DeadlineExtensionFactory(
         round=consultation,
         place=world.place_a,
         closes_at=consultation.closes_at + timedelta(days=1),
-        reason="Board date",
     )
     fill(world, consultation, ratings=min(rows, 15))
     client.force_login(world.member_a)
@@ -315,30 +327,20 @@ def test_a_choice_conflict_shows_both_choices_and_texts(client, world, consultat
 def test_without_javascript_the_answers_section_saves_choices(client, world, consultation):
     first, second = list(consultation.questions.all())[:2]
     client.force_login(world.member_a)
-    response = client.post(
-        urls(world, consultation, "response"),
-        {
-            "section": "answers",
-            f"answer-{first.pk}-choice": "Not sure",
-            f"answer-{first.pk}-text": "",
-            f"answer-{first.pk}-version": "0",
-            f"answer-{second.pk}-text": "Workforce",
-            f"answer-{second.pk}-version": "0",
-        },
+    response = post_answers_section(
+        client,
+        world,
+        consultation,
+        answer_fields(first, "", choice="Not sure"),
+        answer_fields(second, "Workforce"),
     )
     assert response.status_code == 302
     assert dict(Answer.objects.values_list("question_id", "choice")) == {
         first.pk: "Not sure",
         second.pk: "",
     }
-    page = client.post(
-        urls(world, consultation, "response"),
-        {
-            "section": "answers",
-            f"answer-{first.pk}-choice": "Perhaps",
-            f"answer-{first.pk}-text": "",
-            f"answer-{first.pk}-version": "1",
-        },
+    page = post_answers_section(
+        client, world, consultation, answer_fields(first, "", version=1, choice="Perhaps")
     ).content.decode()
     assert "There is a problem" in page and "Choose one of the answers" in page
 
@@ -371,7 +373,7 @@ def test_an_extended_place_keeps_editing_after_the_round_closes(client, world):
         closes_at=timezone.now() - timedelta(hours=1),
     )
     extended_to = timezone.now() + timedelta(days=2)
-    DeadlineExtension.objects.create(
+    DeadlineExtensionFactory(
         round=consultation,
         place=world.place_a,
         closes_at=extended_to,

@@ -43,6 +43,13 @@ def board(world, name="Ashford Partnership Board", **kwargs):
     )
 
 
+def seat(committee, organisation, role_title, **kwargs):
+    """A seat on `committee` for `organisation`, added by no one in particular."""
+    return svc.committee_member_add(
+        actor=None, committee=committee, organisation=organisation, role_title=role_title, **kwargs
+    )
+
+
 def error_fields(excinfo) -> dict[str, str]:
     return {field: " ".join(messages) for field, messages in excinfo.value.message_dict.items()}
 
@@ -136,13 +143,7 @@ def test_deactivate_is_refused_while_an_active_sub_committee_answers_to_it(world
 def test_a_committee_with_no_voting_members_may_exist(world):
     committee = board(world)
     organisation = partner_in(world.place_a)
-    svc.committee_member_add(
-        actor=None,
-        committee=committee,
-        organisation=organisation,
-        role_title="Observer",
-        voting=False,
-    )
+    seat(committee, organisation, "Observer", voting=False)
     assert not committee.members.filter(voting=True).exists()
 
 
@@ -158,30 +159,16 @@ def test_a_seat_is_held_for_a_partner_of_the_place(world):
     assert member.pk and AuditEvent.objects.filter(action="committee.member_add").exists()
     outside = partner_in(world.place_b, name="Brookfield Trust")
     with pytest.raises(ValidationError) as excinfo:
-        svc.committee_member_add(
-            actor=None, committee=committee, organisation=outside, role_title="Director"
-        )
+        seat(committee, outside, "Director")
     assert "Brookfield Trust is not a partner of Ashford" in error_fields(excinfo)["organisation"]
 
 
 def test_a_named_person_needs_a_current_role_in_the_system(world):
     committee = board(world)
     organisation = partner_in(world.place_a)
-    svc.committee_member_add(
-        actor=None,
-        committee=committee,
-        organisation=organisation,
-        role_title="Lead",
-        person=world.member_a,
-    )
+    seat(committee, organisation, "Lead", person=world.member_a)
     with pytest.raises(ValidationError) as excinfo:
-        svc.committee_member_add(
-            actor=None,
-            committee=committee,
-            organisation=organisation,
-            role_title="Other",
-            person=UserFactory(full_name="Nobody Here"),
-        )
+        seat(committee, organisation, "Other", person=UserFactory(full_name="Nobody Here"))
     assert "has no current role in North Shire ICS" in error_fields(excinfo)["person"]
 
 
@@ -192,16 +179,8 @@ def test_a_named_person_needs_a_current_role_in_the_system(world):
 def test_one_chair_and_one_vice_chair(world, position, label):
     committee = board(world)
     organisation = partner_in(world.place_a, name="Ashford Council")
-    svc.committee_member_add(
-        actor=None,
-        committee=committee,
-        organisation=organisation,
-        role_title="Leader",
-        position=position,
-    )
-    second = svc.committee_member_add(
-        actor=None, committee=committee, organisation=organisation, role_title="Deputy"
-    )
+    seat(committee, organisation, "Leader", position=position)
+    second = seat(committee, organisation, "Deputy")
     with pytest.raises(ValidationError) as excinfo:
         svc.committee_member_update(actor=None, member=second, position=position)
     assert f"already has a {label}: Leader, Ashford Council" in error_fields(excinfo)["position"]
@@ -211,9 +190,7 @@ def test_one_chair_and_one_vice_chair(world, position, label):
 
 def test_member_update_and_remove_are_audited(world):
     committee = board(world)
-    member = svc.committee_member_add(
-        actor=None, committee=committee, organisation=partner_in(world.place_a), role_title="A"
-    )
+    member = seat(committee, partner_in(world.place_a), "A")
     svc.committee_member_update(actor=world.lead_a, member=member, role_title="B", voting=False)
     member.refresh_from_db()
     assert (member.role_title, member.voting) == ("B", False)
@@ -438,6 +415,4 @@ def test_place_partner_model_is_what_the_rule_reads(world):
     organisation = partner_in(world.place_a)
     PlacePartner.objects.filter(organisation=organisation).delete()
     with pytest.raises(ValidationError):
-        svc.committee_member_add(
-            actor=None, committee=committee, organisation=organisation, role_title="X"
-        )
+        seat(committee, organisation, "X")
