@@ -26,6 +26,27 @@ class RatingText:
     qualifier: str = ""
 
 
+def answer_write(
+    actor: User | None,
+    response: PlaceResponse,
+    question: Any,
+    text: str,
+    *,
+    choice: str | None = None,
+    version: int = 0,
+) -> Any:
+    """One autosave of an answer, as the response page sends it: `version` is the one the
+    page was loaded at (0 for an answer nobody has saved)."""
+    return answer_save(
+        actor=actor,
+        response=response,
+        question=question,
+        text=text,
+        expected_version=version,
+        choice=choice,
+    )
+
+
 def rating_write(
     *,
     actor: User | None,
@@ -59,14 +80,13 @@ def response_fill(
     for question in sheet.questions:
         text, choice = answer_for(question)
         existing = sheet.answers.get(question.pk)
-        version = existing.version if existing else 0
-        answer_save(
-            actor=actor,
-            response=response,
-            question=question,
-            text=text,
+        answer_write(
+            actor,
+            response,
+            question,
+            text,
             choice=choice,
-            expected_version=version,
+            version=existing.version if existing else 0,
         )
     for option in sheet.options:
         for principle in sheet.principles:

@@ -248,16 +248,7 @@ def _plan_responses(world: World, s: _Setting) -> tuple[list[_Plan], list[Deadli
             submitted_at=submitted,
             submitted_by=lead,
         )
-        plans.append(
-            _Plan(
-                response=response,
-                team=team,
-                proposer=proposer,
-                lead=lead,
-                started=started,
-                words=words,
-            )
-        )
+        plans.append(_Plan(response, team, proposer, lead, started, words))
         if rng.random() < 0.06:
             extensions.append(
                 DeadlineExtension(

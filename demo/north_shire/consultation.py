@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from demo.build.consultation import (
     RatingText,
+    answer_write,
     proposal_write,
     rating_write,
     response_fill,
@@ -19,7 +20,6 @@ from demo.north_shire.sign_ins import demo_user
 from governance.catalogue.models import GovernanceOption, OptionFramework, Principle
 from governance.consultation import feedback, feedback_review, rounds
 from governance.consultation.models import PlaceResponse, Question, RedactionKind
-from governance.consultation.response_saves import answer_save
 from governance.consultation.responses import response_get_or_create, response_sheet
 from governance.consultation.round_setup import round_create
 from partners.models import Place, System, User
@@ -61,14 +61,8 @@ def build_open_round(system: System, places: dict[str, Place], framework: Option
 
     def answer(response: PlaceResponse, actor: User, order: int, text: str) -> None:
         question = sheet.questions[order - 1]
-        choice = _fixed_answer(question, question.order)
-        answer_save(
-            actor=actor,
-            response=response,
-            question=question,
-            text=text,
-            choice=choice,
-            expected_version=0,
+        answer_write(
+            actor, response, question, text, choice=_fixed_answer(question, question.order)
         )
 
     # Ashworth: a proposal of 1+4, two answers and a few ratings.

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from demo.build.partners import alias_row, organisations_bulk, places_bulk
+from demo.build.rows import bulk_insert
 from partners.models import (
     AuditEvent,
     Membership,
-    Organisation,
     OrganisationAlias,
-    Place,
     PlacePartner,
     Role,
     Sector,
@@ -28,52 +28,45 @@ pytestmark = pytest.mark.django_db
 
 
 def _fill(world: Any, rows: int) -> None:
-    places = Place.objects.bulk_create(
-        [
-            Place(system=world.system, name=f"Place {n:03d}", slug=f"filled-place-{n:03d}")
-            for n in range(rows)
-        ]
+    """`rows` places, organisations (each a partner in one place, with an alias) and people
+    (each a member of one place), inserted at once."""
+    system = world.system
+    places = places_bulk(system=system, names=(f"Filled place {n:03d}" for n in range(rows)))
+    organisations = organisations_bulk(
+        system=system,
+        names_and_sectors=((f"Organisation {n:03d}", Sector.GP_PRACTICE) for n in range(rows)),
+        is_statutory=False,
     )
-    organisations = [
-        Organisation(
-            system=world.system,
-            name=f"Organisation {n:03d}",
-            sector=Sector.GP_PRACTICE,
-            is_statutory=False,
-        )
-        for n in range(rows)
-    ]
-    for organisation in organisations:
-        organisation.normalised_name = organisation.name.lower()
-    organisations = Organisation.objects.bulk_create(organisations)
-    OrganisationAlias.objects.bulk_create(
-        [
-            OrganisationAlias(
-                organisation=o, system=world.system, alias=f"O{n}", normalised_alias=f"o{n}"
-            )
-            for n, o in enumerate(organisations)
-        ]
+    bulk_insert(
+        OrganisationAlias,
+        (alias_row(organisation=o, alias=f"O{n}") for n, o in enumerate(organisations)),
     )
-    people = User.objects.bulk_create(
-        [
+    people = bulk_insert(
+        User,
+        (
             User(email=f"bulk{n}@example.nhs.uk", full_name=f"Bulk Person {n:03d}")
             for n in range(rows)
-        ]
+        ),
     )
-    Membership.objects.bulk_create(
-        [
+    bulk_insert(
+        Membership,
+        (
             Membership(
                 user=p,
-                system=world.system,
+                system=system,
                 place=places[n],
                 organisation=organisations[n],
                 role=Role.PLACE_MEMBER,
             )
             for n, p in enumerate(people)
-        ]
+        ),
     )
-    PlacePartner.objects.bulk_create(
-        [PlacePartner(place=places[n], organisation=organisations[n]) for n in range(rows)]
+    bulk_insert(
+        PlacePartner,
+        (
+            PlacePartner(place=place, organisation=o)
+            for place, o in zip(places, organisations, strict=True)
+        ),
     )
 
 

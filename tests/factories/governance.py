@@ -11,6 +11,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from demo.build.consultation import RatingText, proposal_write, response_fill
+from demo.build.consultation import answer_write as save_answer
 from governance.catalogue.models import (
     AllowedCombination,
     Band,
@@ -20,7 +21,7 @@ from governance.catalogue.models import (
     SuggestedRating,
 )
 from governance.consultation.models import DeadlineExtension
-from governance.consultation.response_saves import answer_save, proposal_save
+from governance.consultation.response_saves import proposal_save
 from governance.consultation.responses import response_get_or_create
 from governance.consultation.round_setup import round_create
 from partners.models import Place, Role, System, User
@@ -89,27 +90,6 @@ def make_round(
 
 def make_response(*, round: Any, place: Place) -> Any:
     return response_get_or_create(round=round, place=place)
-
-
-def save_answer(
-    actor: User | None,
-    response: Any,
-    question: Any,
-    text: str,
-    *,
-    version: int = 0,
-    choice: str | None = None,
-) -> Any:
-    """One autosave of an answer through the service, as the response page sends it:
-    `version` is the one the page was loaded at (0 for an answer nobody has saved)."""
-    return answer_save(
-        actor=actor,
-        response=response,
-        question=question,
-        text=text,
-        expected_version=version,
-        choice=choice,
-    )
 
 
 def save_proposal(actor: User, response: Any, option_numbers: list[int], case: str) -> Any:

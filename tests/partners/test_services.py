@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.locking import ConcurrentEditError
+from demo.build.partners import organisation_add
 from partners import services
 from partners.models import AuditEvent, Membership, Organisation, OrganisationAlias, Role, Sector
 from tests.factories import OrganisationFactory, PlaceFactory, make_member, membership_of
@@ -21,13 +22,8 @@ def create_organisation(
     sector=Sector.UPPER_TIER_COUNCIL,
     is_statutory=True,
 ):
-    return services.organisation_create(
-        actor=None,
-        system=system,
-        name=name,
-        sector=sector,
-        is_statutory=is_statutory,
-        aliases=aliases,
+    return organisation_add(
+        system=system, name=name, sector=sector, statutory=is_statutory, aliases=aliases
     )
 
 
