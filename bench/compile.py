@@ -52,7 +52,7 @@ def build(places: int, seed: int) -> Any:
     from django.db import transaction
     from django.utils import timezone
 
-    from demo.build.partners import alias_row, organisations_bulk, places_bulk, system_add
+    from demo.build.partners import alias_row, system_bulk
     from demo.build.rows import bulk_insert
     from governance.catalogue.models import OptionFramework
     from governance.consultation.models import (
@@ -81,13 +81,12 @@ def build(places: int, seed: int) -> Any:
     with transaction.atomic():
         if System.objects.filter(slug=SYSTEM_SLUG).exists():
             _drop(SYSTEM_SLUG)
-        system = system_add(
-            name="Benchmark Integrated Care System", short_name="BENCH", slug=SYSTEM_SLUG
-        )
-        place_rows = places_bulk(system=system, names=(f"Benchtown {n:03d}" for n in range(places)))
-        organisations = organisations_bulk(
-            system=system,
-            names_and_sectors=(
+        system, place_rows, organisations = system_bulk(
+            name="Benchmark Integrated Care System",
+            short_name="BENCH",
+            slug=SYSTEM_SLUG,
+            place_names=(f"Benchtown {n:03d}" for n in range(places)),
+            organisations=(
                 (f"Benchtown {n // 5:03d} {kinds[n % 5]}", Sector.OTHER) for n in range(places * 5)
             ),
             is_statutory=False,

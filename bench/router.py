@@ -51,7 +51,7 @@ def build(seed: int) -> Any:
         SchemeOfDelegation,
         SchemeStatus,
     )
-    from demo.build.partners import organisations_bulk, places_bulk, system_add
+    from demo.build.partners import system_bulk
     from demo.build.rows import bulk_insert
     from governance.structures.models import Committee, CommitteeKind
     from partners.models import PlacePartner, Sector, System
@@ -69,13 +69,12 @@ def build(seed: int) -> Any:
     rng = random.Random(seed)  # noqa: S311 - reproducible bench data, not a secret
     sectors = [Sector.ICB, Sector.UPPER_TIER_COUNCIL, Sector.ACUTE_TRUST, Sector.COMMUNITY_TRUST]
     with transaction.atomic():
-        system = system_add(
-            name="Router Benchmark Integrated Care System", short_name="RBENCH", slug=SYSTEM_SLUG
-        )
-        places = places_bulk(system=system, names=(f"Routeton {n:02d}" for n in range(PLACES)))
-        organisations = organisations_bulk(
-            system=system,
-            names_and_sectors=(
+        system, places, organisations = system_bulk(
+            name="Router Benchmark Integrated Care System",
+            short_name="RBENCH",
+            slug=SYSTEM_SLUG,
+            place_names=(f"Routeton {n:02d}" for n in range(PLACES)),
+            organisations=(
                 (f"Routeton organisation {n:03d}", sectors[n % len(sectors)])
                 for n in range(ORGANISATIONS)
             ),

@@ -147,3 +147,22 @@ def organisations_bulk(
             for name, sector in names_and_sectors
         ),
     )
+
+
+def system_bulk(
+    *,
+    name: str,
+    short_name: str,
+    slug: str,
+    place_names: Iterable[str],
+    organisations: Iterable[tuple[str, str]],
+    is_statutory: bool | None,
+) -> tuple[System, list[Place], list[Organisation]]:
+    """A new system with its places and its organisations (name and sector), inserted at
+    once: the benchmarks' own systems."""
+    system = system_add(name=name, short_name=short_name, slug=slug)
+    places = places_bulk(system=system, names=place_names)
+    added = organisations_bulk(
+        system=system, names_and_sectors=organisations, is_statutory=is_statutory
+    )
+    return system, places, added
