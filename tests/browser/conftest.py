@@ -140,7 +140,10 @@ def assert_accessible(page: Page) -> None:
 
 
 def mark_document(page: Page) -> None:
-    """A flag that survives in-place swaps but not a page load."""
+    """A flag that survives in-place swaps but not a page load. Set once the page has loaded
+    and htmx has taken it over: a click before then would send a form the plain way and
+    reload the page, which is not what a person sees."""
+    page.wait_for_function("() => document.readyState === 'complete' && !!window.htmx")
     page.evaluate("() => { window.__sameDocument = true; }")
 
 
