@@ -272,9 +272,10 @@ def sign_in(client: Any, user: Any) -> None:
 # How deep the Python stack already is when a request starts changes its time by up to a
 # quarter, with no change in the work done: measured on Python 3.11, the same console list took
 # 38 ms from one depth and 31 ms from six frames deeper, and the previous release's lists slowed
-# as much at other depths. So each page's requests start from depths spread over this range, and
-# its p50 and p95 are the page's rather than one depth's.
-STACK_DEPTHS = range(0, 96, 6)
+# as much at other depths; the pattern repeats every hundred-odd frames. So each page's requests
+# start from depths spread over two such periods, and its p50 and p95 are the page's rather
+# than one depth's.
+STACK_DEPTHS = range(0, 320, 10)
 
 
 def at_stack_depth(depth: int, call: Callable[[], float]) -> float:

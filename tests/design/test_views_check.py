@@ -163,6 +163,16 @@ def test_bad_values_are_explained_on_the_form(client, world, ashford, value, mes
     assert "nhsuk-error-message" in response.content.decode()
 
 
+def test_the_page_title_says_error_only_when_the_form_has_one(client, world, ashford):
+    """Screen reader users hear the title first, so it says when the form needs fixing."""
+    client.force_login(world.member_a)
+    title = lambda response: re.search(r"<title>([^<]*)", response.content.decode())[1]  # noqa: E731
+    assert title(client.get(decide_url(world))).startswith("Who may take this decision?")
+    assert title(client.get(decide_url(world), query(ashford, "250k"))).startswith("Who may")
+    refused = title(client.get(decide_url(world), query(ashford, "lots")))
+    assert refused.startswith("Error: Who may take this decision? – Ashford")
+
+
 def test_an_unknown_matter_is_explained(client, world, ashford):
     client.force_login(world.member_a)
     other_system_matter = MatterCategoryFactory(system=world.other_system)
