@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from core.changes import set_fields, stripped
+from core.changes import replaced, set_fields, stripped
 from core.locking import lock_row, save_validated
 from delegations.models import MatterCategory
 from partners.audit import audit
@@ -227,7 +227,7 @@ def matter_update(*, actor: User | None, matter: MatterCategory, **changes: Any)
         "matter.update",
         matter,
         f"Changed matter {matter.name}",
-        {"before": {name: str(value) for name, value in before.items()}},
+        replaced(before),
     )
     return matter
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.changes import set_fields, stripped
+from core.changes import refuse_unknown, replaced, set_fields, stripped
 from core.locking import lock_row, save_validated
 from delegations.models import DelegateRole
 from partners.audit import audit
@@ -48,9 +48,7 @@ _ROLE_FIELDS = {
 def delegate_role_add(
     *, actor: User | None, organisation: Organisation, title: str, **fields: Any
 ) -> DelegateRole:
-    unknown = set(fields) - _ROLE_FIELDS
-    if unknown:
-        raise TypeError(f"delegate_role_add cannot set {sorted(unknown)}")
+    refuse_unknown(fields, allowed=_ROLE_FIELDS, doing="delegate_role_add")
     role = DelegateRole(organisation=organisation, title=title.strip(), **fields)
     _check_role(role)
     save_validated(role)
@@ -71,6 +69,6 @@ def delegate_role_update(*, actor: User | None, role: DelegateRole, **changes: A
         "delegate_role.update",
         role,
         f"Changed delegate role {role.title} of {role.organisation.name}",
-        {"before": {name: str(value) for name, value in before.items()}},
+        replaced(before),
     )
     return role

@@ -20,7 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.changes import set_fields, stripped
+from core.changes import refuse_unknown, replaced, set_fields, stripped
 from core.locking import check_version, lock_row, save_validated
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
 from delegations.rules import SchemeContext, line_problems
@@ -47,12 +47,6 @@ def _audit(
 ) -> None:
     """The audit row of a change to a scheme or its lines, in the organisation's system."""
     audit(actor, action, target, summary, details, system=scheme.organisation.system)
-
-
-def _as_text(before: dict[str, Any], only: Any = None) -> dict[str, Any]:
-    """The audit details of a change: the values replaced, as text."""
-    names = before if only is None else only
-    return {"before": {name: str(before[name]) for name in names}}
 
 
 def lock_scheme(scheme: SchemeOfDelegation) -> SchemeOfDelegation:
@@ -141,7 +135,7 @@ def scheme_update(
     before = set_fields(scheme, stripped(changes), allowed=SCHEME_FIELDS, doing="scheme_update")
     scheme.version += 1
     save_validated(scheme)
-    _audit(actor, scheme, "scheme.update", scheme, f"Changed {scheme}", _as_text(before))
+    _audit(actor, scheme, "scheme.update", scheme, f"Changed {scheme}", replaced(before))
     return scheme
 
 
@@ -239,9 +233,7 @@ def _line_text(line: Delegation) -> str:
 def delegation_add(
     *, actor: User | None, scheme: SchemeOfDelegation, matter: MatterCategory, **fields: Any
 ) -> Delegation:
-    unknown = set(fields) - _LINE_FIELDS
-    if unknown:
-        raise TypeError(f"delegation_add cannot set {sorted(unknown)}")
+    refuse_unknown(fields, allowed=_LINE_FIELDS, doing="delegation_add")
     scheme = _locked_draft(scheme)
     line = Delegation(scheme=scheme, matter=matter, **_tidy(fields))
     _check_line(line, scheme)
@@ -258,7 +250,7 @@ def delegation_update(*, actor: User | None, delegation: Delegation, **changes: 
     _check_line(line, scheme)
     line.save()
     summary = f"Changed a line of {scheme}: {_line_text(line)}"
-    _audit(actor, scheme, "delegation.update", line, summary, _as_text(before, changes))
+    _audit(actor, scheme, "delegation.update", line, summary, replaced(before, changes))
     return line
 
 

@@ -36,6 +36,11 @@ hostile_text = st.one_of(
 ).filter(lambda text: text.strip() != "" and "\x00" not in text)
 
 
+def hostile_texts(count: int) -> st.SearchStrategy[list[str]]:
+    """`count` hostile texts, one for each thing a test types; unpack them by name."""
+    return st.lists(hostile_text, min_size=count, max_size=count)
+
+
 def assert_no_injected_markup(html: str) -> None:
     """No hostile tag or inline handler got through unescaped."""
     assert MARKER_TAG not in html, "injected markup reached the page unescaped"

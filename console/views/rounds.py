@@ -4,7 +4,6 @@ form works without JavaScript (POST, then redirect with a message)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,7 +34,6 @@ from governance.consultation.forms import (
     question_forms,
     question_specs,
     round_form_initial,
-    uk_parts,
 )
 from governance.consultation.models import ConsultationRound, DeadlineExtension, RoundStatus
 from governance.consultation.questions import DEFAULT_QUESTIONS
@@ -118,19 +116,11 @@ def round_add(request: HttpRequest, system: System) -> HttpResponse:
     questions = question_forms(data, DEFAULT_QUESTIONS)
     milestones = milestone_forms(data, [], NEW_MILESTONE_SLOTS)
     if data is not None and _all_valid([form, *questions, *milestones]):
-        cleaned = form.cleaned_data
         try:
             consultation = round_setup(
                 actor=signed_in_user(request),
                 system=system,
-                framework=cleaned["framework"],
-                title=cleaned["title"],
-                purpose=cleaned["purpose"],
-                opens_at=cleaned["opens_at"],
-                closes_at=cleaned["closes_at"],
-                invited_places=cleaned["invited_places"],
-                reminder_days=cleaned["reminder_days"],
-                suppression_threshold=cleaned["suppression_threshold"],
+                **form.settings(),
                 questions=_question_list(questions),
                 milestones=[
                     {key: change[key] for key in ("title", "due_on", "description")}
@@ -167,13 +157,6 @@ def round_add(request: HttpRequest, system: System) -> HttpResponse:
     )
 
 
-def _same_minute(current: datetime, typed: datetime | None) -> datetime | None:
-    """The stored moment when the form shows it unchanged (forms carry minutes only)."""
-    if typed is not None and uk_parts(current) == uk_parts(typed):
-        return current
-    return typed
-
-
 @console_view("GET", "POST")
 def round_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     consultation = _round(system, pk)
@@ -202,14 +185,7 @@ def round_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
             rounds.round_revise(
                 actor=signed_in_user(request),
                 round=consultation,
-                version=cleaned.get("version") or 0,
-                title=cleaned["title"],
-                purpose=cleaned["purpose"],
-                opens_at=_same_minute(consultation.opens_at, cleaned["opens_at"]),
-                closes_at=_same_minute(consultation.closes_at, cleaned["closes_at"]),
-                reminder_days=cleaned["reminder_days"],
-                suppression_threshold=cleaned["suppression_threshold"],
-                invited_places=cleaned["invited_places"],
+                **form.settings(),
                 questions=None if opened else _question_list(questions),
                 milestones=_milestone_changes(milestones),
             )

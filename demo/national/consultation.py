@@ -148,11 +148,6 @@ def _setting(world: World) -> _Setting:
         AllowedCombination.objects.filter(framework=framework).values_list("key", flat=True),
     )
     option_sets = allowed_option_sets(rules)
-    weights = [PROPOSAL_WEIGHTS.get(key, 1) for key in option_sets]
-    suggested = {
-        (rating.option_set, rating.principle_id): rating.band
-        for rating in SuggestedRating.objects.filter(framework=framework)
-    }
     admins_of: dict[int, list[User]] = {}
     for membership in world.memberships:
         if membership.role == Role.ICB_ADMIN and membership.ended_at is None:
@@ -164,8 +159,11 @@ def _setting(world: World) -> _Setting:
         options=options,
         principles=principles,
         option_sets=option_sets,
-        weights=weights,
-        suggested=suggested,
+        weights=[PROPOSAL_WEIGHTS.get(key, 1) for key in option_sets],
+        suggested={
+            (rating.option_set, rating.principle_id): rating.band
+            for rating in SuggestedRating.objects.filter(framework=framework)
+        },
         authors_of=_authors_by_place(world),
         hour=hour,
         opens_at=hour - timedelta(days=21),
@@ -293,7 +291,6 @@ def _answers_and_ratings(
                 choice=choice,
                 text=text,
                 updated_by=author,
-                version=1,
             )
             at = _between(world, plan.started, last)
             if rng.random() < 0.3:  # an earlier, shorter draft by someone else
@@ -335,7 +332,6 @@ def _answers_and_ratings(
                     agreement=agreement,
                     missing_from_analysis=rng.choice(MISSING) if rng.random() < 0.2 else "",
                     updated_by=author,
-                    version=1,
                 )
                 ratings.append(rating)
                 moments.append((rating, _between(world, plan.started, last), author))

@@ -29,14 +29,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from core.documents import (
@@ -68,16 +74,6 @@ ANONYMISED_NOTE: Final = (
     "and so on) and their free text has been redacted: names, contact details and phrases "
     "that could identify a place appear as markers such as [place] or [organisation]."
 )
-
-# Band colours (background, text) as in static/css/app.css; the band is always named in words.
-BAND_COLOURS: Final[Mapping[str, tuple[str, str]]] = {
-    "low": ("F7D4D1", "6B140E"),
-    "low_medium": ("FFDC8E", "4D3708"),
-    "medium": ("FFF9C4", "212B32"),
-    "medium_high": ("CCE5D8", "00401E"),
-    "high": ("007F3B", "FFFFFF"),
-    "": ("FFFFFF", "4C6272"),
-}
 
 # The PDF renderer lays out text at a few thousand words a second, so the PDF of a large round
 # cannot hold every place's text and still be made in seconds (200 places answering at length
@@ -146,7 +142,7 @@ def _modal_text(cell: Mapping[str, Any]) -> str:
 
 def _modal_band(cell: Mapping[str, Any]) -> str:
     """The band code of the rating places gave most often ('' when none)."""
-    if cell.get("modal") in BAND_COLOURS:
+    if cell.get("modal") in band_colours():
         return str(cell["modal"])
     modal = cell.get("modal_label")
     if not modal:
@@ -301,8 +297,31 @@ def render_html(content: Content, *, condensed: bool | None = None) -> str:
             "closes_display": _uk_moment(content.get("round", {}).get("closes_at")),
             "condensed": condensed,
             "condensed_options": _condensed_options(content) if condensed else [],
+            "band_styles": _band_styles(),
         },
     )
+
+
+@cache
+def _band_styles() -> SafeString:
+    """The pages' band colours (static/css/bands.css), inlined: the PDF fetches nothing."""
+    path = finders.find("css/bands.css")
+    if not isinstance(path, str):
+        raise ImproperlyConfigured("static/css/bands.css is missing.")
+    return mark_safe(Path(path).read_text(encoding="utf-8"))  # noqa: S308 (our own file)
+
+
+_BAND_RULE = re.compile(r"\.app-band--(\w+) \{ background-color: #(\w{6}); color: #(\w{6}); \}")
+
+
+@cache
+def band_colours() -> dict[str, tuple[str, str]]:
+    """Each band's (background, text) colours for the Word and Excel files, read from the
+    pages' style sheet so that every format colours a band alike; "" is no band."""
+    return {
+        "" if band == "none" else band: (fill.upper(), ink.upper())
+        for band, fill, ink in _BAND_RULE.findall(_band_styles())
+    }
 
 
 def render_pdf(content: Content, *, condensed: bool | None = None) -> bytes:
@@ -393,7 +412,7 @@ def render_docx(content: Content) -> bytes:
         ]
         fills = [""]
         for cell in row.get("cells", []):
-            fill, ink = BAND_COLOURS.get(_modal_band(cell), BAND_COLOURS[""])
+            fill, ink = band_colours().get(_modal_band(cell), band_colours()[""])
             lines = [f"Suggested {cell.get('suggested_label') or 'none'}"]
             if cell.get("rated"):
                 lines.append(_distribution_text(cell))

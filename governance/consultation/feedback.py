@@ -292,24 +292,15 @@ def _store(
     summary_id: int,
     generation: int,
     compiled: CompiledContent,
-    files: list[tuple[str, str, str, bytes]],
+    files: list[SummaryExport],
 ) -> bool:
     summary = _lock_summary(summary_id)
     if summary.generation != generation or summary.compiled_generation == generation:
         return False
     SummaryExport.objects.filter(summary=summary).delete()
-    SummaryExport.objects.bulk_create(
-        SummaryExport(
-            summary=summary,
-            format=fmt,
-            generation=generation,
-            filename=filename,
-            content_type=content_type,
-            data=data,
-            size=len(data),
-        )
-        for fmt, filename, content_type, data in files
-    )
+    for file in files:
+        file.summary, file.generation = summary, generation
+    SummaryExport.objects.bulk_create(files)
     now = timezone.now()
     counts = compiled.counts
     summary.content = compiled.content
@@ -336,12 +327,21 @@ def _store(
 
 def _render_exports(
     content: dict[str, Any], *, on_stage: Callable[[str, int], None]
-) -> list[tuple[str, str, str, bytes]]:
-    files: list[tuple[str, str, str, bytes]] = []
+) -> list[SummaryExport]:
+    """The summary's files, not yet saved: `_store` gives them their summary and generation."""
+    files: list[SummaryExport] = []
     steps = list(EXPORTS.items())
     for index, (fmt, exporter) in enumerate(steps):
         on_stage(f"Writing the {fmt.upper()} file", 60 + int(35 * index / len(steps)))
+        data = exporter.render(content)
+        filename = export_filename(content, fmt)
         files.append(
-            (fmt, export_filename(content, fmt), exporter.content_type, exporter.render(content))
+            SummaryExport(
+                format=fmt,
+                filename=filename,
+                content_type=exporter.content_type,
+                data=data,
+                size=len(data),
+            )
         )
     return files

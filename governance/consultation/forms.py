@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.forms import NHSForm, add_service_errors
 from core.uk_time import UK
 from governance.catalogue.models import OptionFramework
-from governance.consultation.models import ConsultationRound, Milestone, Question
+from governance.consultation.models import ROUND_SETTINGS, ConsultationRound, Milestone, Question
 from partners.models import Place, System
 
 EXTRA_QUESTION_SLOTS = 3
@@ -134,6 +134,7 @@ class RoundForm(NHSForm):
             self.fields["framework"].queryset = OptionFramework.objects.all()  # type: ignore[attr-defined]
             del self.fields["version"]
         self.fields["invited_places"].queryset = places.distinct().order_by("name")  # type: ignore[attr-defined]
+        self.consultation = consultation
         self.opened = opened
         if opened:
             for name in ("opens_on", "opens_time"):
@@ -150,6 +151,27 @@ class RoundForm(NHSForm):
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_on", "The round must close after it opens.")
         return data
+
+    def settings(self) -> dict[str, Any]:
+        """What the round services take from a valid form: its settings, the places invited
+        and, when setting a round up, its framework. A time the form shows unchanged keeps its
+        stored seconds, since the form carries minutes only."""
+        data = self.cleaned_data
+        settings = {name: data[name] for name in ROUND_SETTINGS}
+        settings["invited_places"] = data["invited_places"]
+        if "framework" in self.fields:
+            settings["framework"] = data["framework"]
+        if "version" in self.fields:
+            settings["version"] = data.get("version") or 0
+        if self.consultation is not None:
+            for name in ("opens_at", "closes_at"):
+                settings[name] = _same_minute(getattr(self.consultation, name), settings[name])
+        return settings
+
+
+def _same_minute(current: datetime, typed: datetime) -> datetime:
+    """The stored moment when the form shows it unchanged."""
+    return current if uk_parts(current) == uk_parts(typed) else typed
 
 
 def round_form_initial(consultation: ConsultationRound) -> dict[str, Any]:

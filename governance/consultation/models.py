@@ -39,6 +39,17 @@ def later_deadline(closes_at: datetime, extended_to: datetime | None) -> datetim
     return max(closes_at, extended_to) if extended_to else closes_at
 
 
+# The settings of a round that its ICB admins may change, as `round_update` takes them.
+ROUND_SETTINGS = (
+    "title",
+    "purpose",
+    "opens_at",
+    "closes_at",
+    "reminder_days",
+    "suppression_threshold",
+)
+
+
 class ConsultationRoundQuerySet(QuerySet["ConsultationRound"]):
     def with_place_deadline(self, place: Place) -> ConsultationRoundQuerySet:
         """Each round annotated with `place_deadline`, the place's own deadline

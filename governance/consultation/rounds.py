@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.locking import check_version
 from core.uk_time import uk_datetime
 from governance.consultation.models import (
+    ROUND_SETTINGS,
     Answer,
     ConsultationRound,
     DeadlineExtension,
@@ -123,14 +124,7 @@ def round_update(
                 f"{_names(dropped)} {'has' if len(dropped) == 1 else 'have'} started a "
                 f"response, so {'it stays' if len(dropped) == 1 else 'they stay'} invited."
             ]
-    before = {
-        "title": consultation.title,
-        "purpose": consultation.purpose,
-        "opens_at": consultation.opens_at,
-        "closes_at": consultation.closes_at,
-        "reminder_days": consultation.reminder_days,
-        "suppression_threshold": consultation.suppression_threshold,
-    }
+    before = {name: getattr(consultation, name) for name in ROUND_SETTINGS}
     before_places = set(consultation.invited_places.values_list("pk", flat=True))
     consultation.title = title.strip()
     consultation.purpose = purpose.strip()

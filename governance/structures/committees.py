@@ -24,7 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from core.changes import set_fields
+from core.changes import refuse_unknown, set_fields
 from core.locking import check_version, lock_row, save_validated
 from governance.structures.models import (
     Committee,
@@ -181,9 +181,7 @@ def committee_create(
 ) -> Committee:
     """A new body of the place. `fields` are the other COMMITTEE_FIELDS; those left out take
     the model's defaults (monthly, a quorum of three, decisions by consensus)."""
-    unknown = set(fields) - COMMITTEE_FIELDS
-    if unknown:
-        raise TypeError(f"committee_create cannot set {sorted(unknown)}")
+    refuse_unknown(fields, allowed=COMMITTEE_FIELDS, doing="committee_create")
     _lock_place(place.pk)
     if "quorum_sectors" in fields:
         fields["quorum_sectors"] = list(fields["quorum_sectors"] or [])
@@ -297,9 +295,7 @@ def committee_member_add(
 ) -> CommitteeMember:
     """A new seat. `fields` are the other MEMBER_FIELDS; those left out take the model's
     defaults (a voting member who may send a deputy)."""
-    unknown = set(fields) - MEMBER_FIELDS
-    if unknown:
-        raise TypeError(f"committee_member_add cannot set {sorted(unknown)}")
+    refuse_unknown(fields, allowed=MEMBER_FIELDS, doing="committee_member_add")
     committee = lock_committee(committee)
     member = CommitteeMember(
         committee=committee, organisation=organisation, role_title=role_title, **fields

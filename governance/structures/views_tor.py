@@ -125,47 +125,27 @@ def tor_edit(request: HttpRequest, place_pk: int, pk: int, number: int) -> HttpR
     )
 
 
-def _tor_move(
-    request: HttpRequest,
-    place_pk: int,
-    pk: int,
-    number: int,
-    move: Callable[..., Any],
-    done: str,
-) -> HttpResponse:
-    """Moves a version along its approval path (service `move`), or says why it cannot."""
-    page = version_to_read(request, place_pk, pk, number, edit=True)
-    try:
-        move(actor=signed_in_user(request), tor=page.tor)
-    except ValidationError as error:
-        return change_refused(request, error, page.url)
-    return change_done(request, done.format(number=page.tor.number), page.url)
+def _version_move(move: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
+    """A view that moves a version along its approval path (service `move`) and says so with
+    `done`, or says why it cannot."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, place_pk: int, pk: int, number: int) -> HttpResponse:
+        page = version_to_read(request, place_pk, pk, number, edit=True)
+        try:
+            move(actor=signed_in_user(request), tor=page.tor)
+        except ValidationError as error:
+            return change_refused(request, error, page.url)
+        return change_done(request, done.format(number=page.tor.number), page.url)
+
+    return view
 
 
-@login_required
-@require_POST
-def tor_submit(request: HttpRequest, place_pk: int, pk: int, number: int) -> HttpResponse:
-    return _tor_move(
-        request,
-        place_pk,
-        pk,
-        number,
-        terms_of_reference.tor_submit,
-        "Version {number} is ready for approval.",
-    )
-
-
-@login_required
-@require_POST
-def tor_return(request: HttpRequest, place_pk: int, pk: int, number: int) -> HttpResponse:
-    return _tor_move(
-        request,
-        place_pk,
-        pk,
-        number,
-        terms_of_reference.tor_return_to_draft,
-        "Version {number} is a draft again.",
-    )
+tor_submit = _version_move(terms_of_reference.tor_submit, "Version {number} is ready for approval.")
+tor_return = _version_move(
+    terms_of_reference.tor_return_to_draft, "Version {number} is a draft again."
+)
 
 
 @login_required

@@ -14,7 +14,7 @@ import io
 import re
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -42,10 +42,9 @@ from tests.factories import (
     CommitteeFactory,
     DelegateRoleFactory,
     DelegationFactory,
-    MatterCategoryFactory,
-    OrganisationFactory,
-    PlacePartnerFactory,
     SchemeFactory,
+    contract_matters,
+    partner_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -103,14 +102,7 @@ def partners_of(place: Place) -> dict[str, Organisation]:
         (PCN, Sector.PRIMARY_CARE_NETWORK, False),
         (HEALTHWATCH, Sector.HEALTHWATCH, False),
     ):
-        organisation = cast(
-            Organisation,
-            OrganisationFactory(
-                system=place.system, name=name, sector=sector, is_statutory=statutory
-            ),
-        )
-        PlacePartnerFactory(place=place, organisation=organisation)
-        organisations[name] = organisation
+        organisations[name] = partner_in(place, name=name, sector=sector, is_statutory=statutory)
     return organisations
 
 
@@ -231,10 +223,7 @@ def schemes_in_force(place: Place, organisations: dict[str, Organisation]) -> No
     """The ICB delegates contract awards up to £1m to one committee of the place and up to
     £5m to another; the council delegates them up to £500,000."""
     icb, council = organisations[ICB], organisations[COUNCIL]
-    contracts = MatterCategoryFactory(system=place.system, name="Contracts", code="contracts")
-    award = MatterCategoryFactory(
-        system=place.system, name="Contract award", code="contract-award", parent=contracts
-    )
+    _, award = contract_matters(place.system)
     small, large = (
         CommitteeFactory(
             place=place,

@@ -23,6 +23,7 @@ from tests.factories import (
     PlaceFactory,
     SchemeFactory,
     SystemFactory,
+    contract_matters,
 )
 from tests.queries import queries_run_by
 
@@ -42,10 +43,7 @@ def setup(db):
     council = OrganisationFactory(
         system=system, name="Coldharbour County Council", sector=Sector.UPPER_TIER_COUNCIL
     )
-    contracts = MatterCategoryFactory(system=system, name="Contracts", code="contracts")
-    award = MatterCategoryFactory(
-        system=system, name="Contract award", code="award", parent=contracts
-    )
+    contracts, award = contract_matters(system)
     workforce = MatterCategoryFactory(system=system, name="Workforce", code="workforce")
 
     def icb_committee(name, **answers_to):

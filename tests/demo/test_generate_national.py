@@ -30,19 +30,7 @@ from governance.consultation.models import (
 from governance.consultation.response_history import response_history
 from governance.consultation.responses import response_missing_items, response_sheet
 from governance.structures.models import Committee, CommitteeKind, CommitteeMember, TermsOfReference
-from partners.models import (
-    AuditEvent,
-    Invitation,
-    Membership,
-    Organisation,
-    OrganisationAlias,
-    Place,
-    PlacePartner,
-    Role,
-    Sector,
-    System,
-    User,
-)
+from partners import models as partners
 from partners.permissions import permissions_sync_all_bulk, permissions_sync_for_user
 
 TINY = {"systems": 2, "places": 4, "organisations": 30, "people": 60, "seed": 7}
@@ -59,26 +47,32 @@ def generate(**sizes: int) -> str:
 def test_counts_leads_and_sectors() -> None:
     output = generate()
     assert "Generated in" in output
-    assert System.objects.count() == 2
-    assert Place.objects.count() == 4
-    assert Organisation.objects.count() == 30
-    assert User.objects.count() == 60
-    assert set(Organisation.objects.values_list("sector", flat=True)) == set(Sector.values)
-    for system in System.objects.all():
+    assert partners.System.objects.count() == 2
+    assert partners.Place.objects.count() == 4
+    assert partners.Organisation.objects.count() == 30
+    assert partners.User.objects.count() == 60
+    assert set(partners.Organisation.objects.values_list("sector", flat=True)) == set(
+        partners.Sector.values
+    )
+    for system in partners.System.objects.all():
         assert system.places.exists()
-        assert Membership.objects.current().filter(system=system, role=Role.ICB_ADMIN).exists()
-    for place in Place.objects.all():
         assert (
-            Membership.objects.current()
-            .filter(place=place, role=Role.PLACE_LEAD, user__is_active=True)
+            partners.Membership.objects.current()
+            .filter(system=system, role=partners.Role.ICB_ADMIN)
+            .exists()
+        )
+    for place in partners.Place.objects.all():
+        assert (
+            partners.Membership.objects.current()
+            .filter(place=place, role=partners.Role.PLACE_LEAD, user__is_active=True)
             .exists()
         ), place
-        assert PlacePartner.objects.filter(place=place).exists()
+        assert partners.PlacePartner.objects.filter(place=place).exists()
     # Everyone holds at least one role; aliases never clash with a name in their system.
-    assert not User.objects.filter(memberships__isnull=True).exists()
-    for alias in OrganisationAlias.objects.select_related("organisation"):
+    assert not partners.User.objects.filter(memberships__isnull=True).exists()
+    for alias in partners.OrganisationAlias.objects.select_related("organisation"):
         assert alias.system_id == alias.organisation.system_id
-        assert not Organisation.objects.filter(
+        assert not partners.Organisation.objects.filter(
             system_id=alias.system_id, normalised_name=alias.normalised_alias
         ).exists()
 
@@ -102,7 +96,7 @@ def structure_snapshot() -> list[tuple[object, ...]]:
 def test_committees_terms_of_reference_and_schemes() -> None:
     output = generate(places=6, organisations=60)
     assert "delegation_lines:" in output
-    for place in Place.objects.all():
+    for place in partners.Place.objects.all():
         board = Committee.objects.get(place=place, kind=CommitteeKind.PARTNERSHIP_BOARD)
         assert board.members.filter(position="chair", independent=True).exists()
         bodies = Committee.objects.filter(place=place)
@@ -111,9 +105,9 @@ def test_committees_terms_of_reference_and_schemes() -> None:
     assert not Committee.objects.filter(terms_of_reference__isnull=True).exists()
     assert TermsOfReference.objects.filter(status="approved").count() == Committee.objects.count()
     assert CommitteeMember.objects.count() >= 3 * Committee.objects.count()
-    for system in System.objects.all():
+    for system in partners.System.objects.all():
         assert MatterCategory.objects.filter(system=system, code="contract-award").exists()
-    active = Organisation.objects.filter(is_active=True)
+    active = partners.Organisation.objects.filter(is_active=True)
     assert SchemeOfDelegation.objects.filter(status=SchemeStatus.IN_FORCE).count() == (
         active.count()
     )
@@ -121,7 +115,7 @@ def test_committees_terms_of_reference_and_schemes() -> None:
         "scheme__organisation", "delegate_committee", "delegate_role", "place"
     )
     assert lines.count() >= 6 * active.count()
-    partner_places = set(PlacePartner.objects.values_list("organisation_id", "place_id"))
+    partner_places = set(partners.PlacePartner.objects.values_list("organisation_id", "place_id"))
     for line in lines:
         organisation = line.scheme.organisation
         # Lines follow the rules the scheme editor applies: a delegate of one of the
@@ -139,10 +133,10 @@ def test_committees_terms_of_reference_and_schemes() -> None:
 def test_every_place_has_submitted_a_complete_response() -> None:
     output = generate(places=6, organisations=60)
     assert "place_responses_submitted: 6" in output
-    assert ConsultationRound.objects.count() == System.objects.count()
+    assert ConsultationRound.objects.count() == partners.System.objects.count()
     for consultation in ConsultationRound.objects.select_related("framework", "system"):
         assert consultation.is_open()
-        places = set(Place.objects.filter(system=consultation.system, is_active=True))
+        places = set(partners.Place.objects.filter(system=consultation.system, is_active=True))
         assert set(consultation.invited_places.all()) == places
         assert consultation.milestones.count() == 4
         sheet = response_sheet(round=consultation, response=None)
@@ -155,8 +149,10 @@ def test_every_place_has_submitted_a_complete_response() -> None:
             assert response.status == ResponseStatus.SUBMITTED
             # Submitted by a current lead of the place, after the round opened.
             assert (
-                Membership.objects.current()
-                .filter(user=response.submitted_by, place=response.place, role=Role.PLACE_LEAD)
+                partners.Membership.objects.current()
+                .filter(
+                    user=response.submitted_by, place=response.place, role=partners.Role.PLACE_LEAD
+                )
                 .exists()
             ), response
             assert consultation.opens_at < response.submitted_at < consultation.closes_at
@@ -192,19 +188,21 @@ def test_every_place_has_submitted_a_complete_response() -> None:
         assert all(row.has_submitted and row.who is not None for row in board)
     assert PlaceRating.objects.count() == 6 * 15
     assert Answer.objects.count() == 6 * 7
-    assert AuditEvent.objects.filter(action="response.submit").count() == 6
+    assert partners.AuditEvent.objects.filter(action="response.submit").count() == 6
 
 
 def test_permissions_match_the_per_user_sync() -> None:
     generate()
     assert UserObjectPermission.objects.exists()
     sample = [
-        *User.objects.filter(memberships__role=Role.ICB_ADMIN)[:3],
-        *User.objects.filter(memberships__role=Role.ADVISORY_MEMBER)[:2],
-        *User.objects.filter(memberships__role=Role.PLACE_LEAD)[:3],
-        *User.objects.filter(memberships__role=Role.PLACE_MEMBER).order_by("pk")[:10],
-        *User.objects.filter(is_active=False)[:2],
-        *User.objects.filter(memberships__ended_at__isnull=False)[:2],
+        *partners.User.objects.filter(memberships__role=partners.Role.ICB_ADMIN)[:3],
+        *partners.User.objects.filter(memberships__role=partners.Role.ADVISORY_MEMBER)[:2],
+        *partners.User.objects.filter(memberships__role=partners.Role.PLACE_LEAD)[:3],
+        *partners.User.objects.filter(memberships__role=partners.Role.PLACE_MEMBER).order_by("pk")[
+            :10
+        ],
+        *partners.User.objects.filter(is_active=False)[:2],
+        *partners.User.objects.filter(memberships__ended_at__isnull=False)[:2],
     ]
     assert len(sample) >= 15
     for user in sample:
@@ -232,7 +230,7 @@ def responses_snapshot() -> list[tuple[object, ...]]:
 
 def test_same_seed_same_data() -> None:
     generate()
-    first = sorted(Organisation.objects.values_list("name", "sector", "ods_code"))
+    first = sorted(partners.Organisation.objects.values_list("name", "sector", "ods_code"))
     first_lines = structure_snapshot()
     first_responses = responses_snapshot()
     for model in (PlaceResponse, DeadlineExtension, ConsultationRound):
@@ -246,19 +244,19 @@ def test_same_seed_same_data() -> None:
     MatterCategory.objects.all().delete()
     for model in (
         UserObjectPermission,
-        AuditEvent,
-        Invitation,
-        Membership,
-        PlacePartner,
-        OrganisationAlias,
-        Organisation,
-        Place,
-        User,
-        System,
+        partners.AuditEvent,
+        partners.Invitation,
+        partners.Membership,
+        partners.PlacePartner,
+        partners.OrganisationAlias,
+        partners.Organisation,
+        partners.Place,
+        partners.User,
+        partners.System,
     ):
         model.objects.all().delete()
     generate()
-    assert sorted(Organisation.objects.values_list("name", "sector", "ods_code")) == first
+    assert sorted(partners.Organisation.objects.values_list("name", "sector", "ods_code")) == first
     assert structure_snapshot() == first_lines
     assert responses_snapshot() == first_responses
 

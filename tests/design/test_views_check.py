@@ -18,9 +18,9 @@ from tests.factories import (
     DelegateRoleFactory,
     DelegationFactory,
     MatterCategoryFactory,
-    OrganisationFactory,
-    PlacePartnerFactory,
     SchemeFactory,
+    contract_matters,
+    partner_in,
 )
 from tests.queries import page_query_count
 
@@ -31,19 +31,10 @@ M = Decimal(1_000_000)
 @pytest.fixture
 def ashford(world: World):
     place = world.place_a
-    icb = OrganisationFactory(system=world.system, name="North Shire ICB", sector=Sector.ICB)
-    council = OrganisationFactory(
-        system=world.system, name="Ashford County Council", sector=Sector.UPPER_TIER_COUNCIL
-    )
-    no_scheme = OrganisationFactory(
-        system=world.system, name="Ashford Hospice", sector=Sector.HOSPICE
-    )
-    for organisation in (icb, council, no_scheme):
-        PlacePartnerFactory(place=place, organisation=organisation)
-    contracts = MatterCategoryFactory(system=world.system, name="Contracts", code="contracts")
-    award = MatterCategoryFactory(
-        system=world.system, name="Contract award", code="award", parent=contracts
-    )
+    icb = partner_in(place, name="North Shire ICB", sector=Sector.ICB)
+    council = partner_in(place, name="Ashford County Council", sector=Sector.UPPER_TIER_COUNCIL)
+    no_scheme = partner_in(place, name="Ashford Hospice", sector=Sector.HOSPICE)
+    contracts, award = contract_matters(world.system)
     committee = CommitteeFactory(
         place=place,
         name="Ashford place committee",

@@ -36,6 +36,7 @@ from tests.factories.structures import (
     MatterCategoryFactory,
     SchemeFactory,
     TermsOfReferenceFactory,
+    contract_matters,
     scheme_workbook,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "TermsOfReferenceFactory",
     "UserFactory",
     "complete_response",
+    "contract_matters",
     "current_code",
     "make_framework",
     "make_member",

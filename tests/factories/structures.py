@@ -103,6 +103,16 @@ class DelegationFactory(DjangoModelFactory):
     delegate_role = None
 
 
+def contract_matters(system: Any) -> tuple[Any, Any]:
+    """The matters "Contracts" and, under it, "Contract award" (code `award`): the matter the
+    decision-router tests ask about."""
+    contracts = MatterCategoryFactory(system=system, name="Contracts", code="contracts")
+    award = MatterCategoryFactory(
+        system=system, name="Contract award", code="award", parent=contracts
+    )
+    return contracts, award
+
+
 def scheme_workbook(*rows: list[Any]) -> io.BytesIO:
     """An uploaded scheme spreadsheet: the lines sheet with its header row and `rows`."""
     book = Workbook()

@@ -40,6 +40,7 @@ from tests.factories import (
 from tests.hostile import (
     HOSTILE_SAMPLES,
     hostile_text,
+    hostile_texts,
     rolled_back,
 )
 from tests.properties.structures_checks import (
@@ -358,20 +359,11 @@ def svg_and_text(html: str) -> tuple[str, str]:
 
 
 @examples(10)
-@given(
-    committee_name=hostile_text,
-    organisation_name=hostile_text,
-    role_title=hostile_text,
-    matter_name=hostile_text,
-)
+@given(texts=hostile_texts(4))
 def test_the_governance_map_shows_any_name_as_text_in_the_diagram_and_the_text(
-    client: Client,
-    world: World,
-    committee_name: str,
-    organisation_name: str,
-    role_title: str,
-    matter_name: str,
+    client: Client, world: World, texts: list[str]
 ) -> None:
+    committee_name, organisation_name, role_title, matter_name = texts
     with rolled_back():
         organisation = partner(world, name=organisation_name.strip(), sector=Sector.ICB)
         client.force_login(world.icb_admin)

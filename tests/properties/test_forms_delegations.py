@@ -34,6 +34,7 @@ from tests.factories import (
 )
 from tests.hostile import (
     hostile_text,
+    hostile_texts,
     rolled_back,
 )
 from tests.properties.structures_checks import (
@@ -88,21 +89,11 @@ def test_any_typed_value_is_shown_back_as_text_on_the_decision_router(
 
 
 @examples(8)
-@given(
-    committee_name=hostile_text,
-    role_title=hostile_text,
-    conditions=hostile_text,
-    reference=hostile_text,
-)
+@given(texts=hostile_texts(4))
 def test_the_decision_router_shows_any_delegate_and_condition_as_text(
-    client: Client,
-    world: World,
-    matters: dict[str, MatterCategory],
-    committee_name: str,
-    role_title: str,
-    conditions: str,
-    reference: str,
+    client: Client, world: World, matters: dict[str, MatterCategory], texts: list[str]
 ) -> None:
+    committee_name, role_title, conditions, reference = texts
     with rolled_back():
         organisation = partner(world, name="North Shire ICB", sector=Sector.ICB)
         client.force_login(world.icb_admin)

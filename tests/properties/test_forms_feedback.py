@@ -48,6 +48,7 @@ from tests.hostile import (
     FORMULA_STARTS,
     HOSTILE_SAMPLES,
     hostile_text,
+    hostile_texts,
     rolled_back,
 )
 from tests.properties.text_checks import (
@@ -132,26 +133,17 @@ def _assert_documents_hold_text(pdf_data: bytes, docx_data: bytes, texts: list[s
 
 @slow_examples
 @given(
-    title=hostile_text,
-    question=hostile_text,
+    texts=hostile_texts(6),
     choices=st.lists(st.sampled_from(HOSTILE_SAMPLES), min_size=2, max_size=3, unique=True),
-    case=hostile_text,
-    answer=hostile_text,
-    reasons=hostile_text,
-    missing=hostile_text,
 )
 def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_files(
     client: Client,
     world: World,
     django_capture_on_commit_callbacks: Any,
-    title: str,
-    question: str,
+    texts: list[str],
     choices: list[str],
-    case: str,
-    answer: str,
-    reasons: str,
-    missing: str,
 ) -> None:
+    title, question, case, answer, reasons, missing = texts
     with rolled_back():
         framework = make_framework()
         third = PlaceFactory(system=world.system, name="Coldharbour")

@@ -31,6 +31,7 @@ from tests.factories import (
 )
 from tests.hostile import (
     hostile_text,
+    hostile_texts,
     rolled_back,
 )
 from tests.properties.text_checks import (
@@ -218,27 +219,11 @@ def test_any_reason_for_closing_a_round_early_shows_as_text_in_the_audit_log(
 
 
 @fewer_examples
-@given(
-    case=hostile_text,
-    answer=hostile_text,
-    choice_answer=hostile_text,
-    qualifier=hostile_text,
-    reasons=hostile_text,
-    missing=hostile_text,
-    stale_text=hostile_text,
-)
+@given(texts=hostile_texts(7))
 def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_it(
-    client: Client,
-    world: World,
-    open_round: ConsultationRound,
-    case: str,
-    answer: str,
-    choice_answer: str,
-    qualifier: str,
-    reasons: str,
-    missing: str,
-    stale_text: str,
+    client: Client, world: World, open_round: ConsultationRound, texts: list[str]
 ) -> None:
+    case, answer, choice_answer, qualifier, reasons, missing, stale_text = texts
     consultation = open_round
     questions = list(consultation.questions.all())
     written = next(q for q in questions if not q.choices)
@@ -281,7 +266,7 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
         written_answer = Answer.objects.get(response=response, question=written)
         chosen_answer = Answer.objects.get(response=response, question=chosen)
         rating = PlaceRating.objects.get(response=response, option=option, principle=principle)
-        texts = (
+        stored = (
             response.proposal_case,
             written_answer.text,
             chosen_answer.text,
@@ -289,10 +274,10 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
             rating.reasons,
             rating.missing_from_analysis,
         )
-        assert all(text.strip() for text in texts)
+        assert all(text.strip() for text in stored)
 
-        assert_shows_as_text(page(client, url("response")), *texts)
-        assert_shows_as_text(page(client, url("history")), *texts)
+        assert_shows_as_text(page(client, url("response")), *stored)
+        assert_shows_as_text(page(client, url("history")), *stored)
         assert_shows_as_text(page(client, url("proposal"), **HX), response.proposal_case)
         assert_shows_as_text(page(client, url("answer", written.pk), **HX), written_answer.text)
         assert_shows_as_text(page(client, url("answer", chosen.pk), **HX), chosen_answer.text)
@@ -318,6 +303,6 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
 
         # An ICB admin reads it, rendered read-only.
         client.force_login(world.icb_admin)
-        assert_shows_as_text(page(client, url("response")), *texts)
-        assert_shows_as_text(page(client, url("history")), *texts)
+        assert_shows_as_text(page(client, url("response")), *stored)
+        assert_shows_as_text(page(client, url("history")), *stored)
         assert_shows_as_text(page(client, url("answer", written.pk), **HX), written_answer.text)

@@ -8,16 +8,8 @@ from itertools import combinations
 import pytest
 from django.core.management import call_command
 
+from governance.catalogue import models as catalogue
 from governance.catalogue.loader import DEFAULT_FILES, catalogue_load, catalogue_load_all
-from governance.catalogue.models import (
-    AllowedCombination,
-    DeliveryModel,
-    DeliveryModelKind,
-    GovernanceOption,
-    OptionFramework,
-    Principle,
-    SuggestedRating,
-)
 from governance.catalogue.rules import FrameworkRules, option_set_key, option_set_verdict
 
 pytestmark = pytest.mark.django_db
@@ -106,15 +98,19 @@ ALLOWED = {"1", "2", "3", "4", "5", "1+4", "2+3", "2+4", "3+4", "2+3+4"}
 
 
 @pytest.fixture
-def framework() -> OptionFramework:
+def framework() -> catalogue.OptionFramework:
     catalogue_load_all()  # the migration loaded it; a flushed transactional test may not have
-    return OptionFramework.objects.get(slug=SLUG)
+    return catalogue.OptionFramework.objects.get(slug=SLUG)
 
 
-def ratings_of(framework: OptionFramework) -> dict[tuple[str, int], SuggestedRating]:
+def ratings_of(
+    framework: catalogue.OptionFramework,
+) -> dict[tuple[str, int], catalogue.SuggestedRating]:
     return {
         (r.option_set, r.principle.number): r
-        for r in SuggestedRating.objects.filter(framework=framework).select_related("principle")
+        for r in catalogue.SuggestedRating.objects.filter(framework=framework).select_related(
+            "principle"
+        )
     }
 
 
@@ -196,23 +192,31 @@ def test_refusals_name_the_rule(framework):
 
 
 def test_the_combinations_are_the_sources(framework):
-    keys = set(AllowedCombination.objects.filter(framework=framework).values_list("key", flat=True))
+    keys = set(
+        catalogue.AllowedCombination.objects.filter(framework=framework).values_list(
+            "key", flat=True
+        )
+    )
     assert keys == {"1+4", "2+3", "2+4", "3+4", "2+3+4"}
 
 
 def test_the_loader_is_idempotent(framework):
     def snapshot() -> tuple:
         return (
-            list(OptionFramework.objects.values_list("pk", "slug", "name")),
-            list(Principle.objects.values_list("pk", "number", "name", "sub_points")),
-            list(GovernanceOption.objects.values_list("pk", "number", "summary", "risks")),
-            list(AllowedCombination.objects.values_list("pk", "key", "summary")),
+            list(catalogue.OptionFramework.objects.values_list("pk", "slug", "name")),
+            list(catalogue.Principle.objects.values_list("pk", "number", "name", "sub_points")),
             list(
-                SuggestedRating.objects.order_by("pk").values_list(
+                catalogue.GovernanceOption.objects.values_list("pk", "number", "summary", "risks")
+            ),
+            list(catalogue.AllowedCombination.objects.values_list("pk", "key", "summary")),
+            list(
+                catalogue.SuggestedRating.objects.order_by("pk").values_list(
                     "pk", "option_set", "principle_id", "band", "qualifier", "rationale"
                 )
             ),
-            list(DeliveryModel.objects.order_by("pk").values_list("pk", "slug", "summary")),
+            list(
+                catalogue.DeliveryModel.objects.order_by("pk").values_list("pk", "slug", "summary")
+            ),
         )
 
     before = snapshot()
@@ -223,9 +227,9 @@ def test_the_loader_is_idempotent(framework):
 
 
 def test_the_loader_restores_edited_content_and_drops_stale_rows(framework):
-    SuggestedRating.objects.filter(option_set="4").update(band="high")
+    catalogue.SuggestedRating.objects.filter(option_set="4").update(band="high")
     principle = framework.principles.get(number=1)
-    SuggestedRating.objects.create(
+    catalogue.SuggestedRating.objects.create(
         framework=framework, option_set="2+3", principle=principle, band="high"
     )
     catalogue_load_all()
@@ -235,11 +239,12 @@ def test_the_loader_restores_edited_content_and_drops_stale_rows(framework):
 
 
 def test_delivery_models(framework):
-    models = {m.slug: m for m in DeliveryModel.objects.all()}
+    models = {m.slug: m for m in catalogue.DeliveryModel.objects.all()}
     by_kind = {
-        kind: sorted(s for s, m in models.items() if m.kind == kind) for kind in DeliveryModelKind
+        kind: sorted(s for s, m in models.items() if m.kind == kind)
+        for kind in catalogue.DeliveryModelKind
     }
-    assert by_kind[DeliveryModelKind.DELIVERY_MODEL] == sorted(
+    assert by_kind[catalogue.DeliveryModelKind.DELIVERY_MODEL] == sorted(
         [
             "federation",
             "alliance",
@@ -250,8 +255,11 @@ def test_delivery_models(framework):
             "single-provider",
         ]
     )
-    assert by_kind[DeliveryModelKind.ARCHETYPE] == ["lead-care-provider", "place-partnership"]
-    assert by_kind[DeliveryModelKind.INTEGRATION_FORM] == sorted(
+    assert by_kind[catalogue.DeliveryModelKind.ARCHETYPE] == [
+        "lead-care-provider",
+        "place-partnership",
+    ]
+    assert by_kind[catalogue.DeliveryModelKind.INTEGRATION_FORM] == sorted(
         ["sub-contractor", "contractual-joint-venture", "corporate-joint-venture", "merger"]
     )
     for model in models.values():
@@ -264,7 +272,6 @@ def test_delivery_models(framework):
 
 
 def test_the_cached_framework_catalogue_follows_every_change_to_its_parts(db):
-    from governance.catalogue.models import AllowedCombination, GovernanceOption
     from governance.catalogue.selectors import framework_catalogue
     from tests.factories import make_framework
 
@@ -272,7 +279,9 @@ def test_the_cached_framework_catalogue_follows_every_change_to_its_parts(db):
     before = framework_catalogue(framework=framework)
     assert framework_catalogue(framework=framework) is before  # read once, then reused
 
-    option = GovernanceOption.objects.filter(framework=framework).order_by("number").first()
+    option = (
+        catalogue.GovernanceOption.objects.filter(framework=framework).order_by("number").first()
+    )
     option.short_name = "Renamed in the admin"
     option.save()
     framework.refresh_from_db()
@@ -280,6 +289,6 @@ def test_the_cached_framework_catalogue_follows_every_change_to_its_parts(db):
     assert after is not before
     assert after.options[0].short_name == "Renamed in the admin"
 
-    AllowedCombination.objects.filter(framework=framework).first().delete()
+    catalogue.AllowedCombination.objects.filter(framework=framework).first().delete()
     framework.refresh_from_db()
     assert len(framework_catalogue(framework=framework).combinations) == len(after.combinations) - 1

@@ -22,7 +22,6 @@ from tests.conftest import World
 from tests.factories import (
     UserFactory,
     complete_response,
-    make_framework,
     make_member,
     make_response,
     make_round,
@@ -34,8 +33,8 @@ SUBJECT = "Ashford has submitted its response to Place governance options 2025"
 
 
 @pytest.fixture
-def consultation(world: World) -> Any:
-    return make_round(system=world.system, framework=make_framework())
+def consultation(world: World, framework: Any) -> Any:
+    return make_round(system=world.system, framework=framework)
 
 
 @pytest.fixture

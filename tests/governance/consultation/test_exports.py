@@ -9,6 +9,7 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from docx import Document
 from hypothesis import given
@@ -376,6 +377,18 @@ def test_docx_has_real_headings_tables_and_answers() -> None:
     assert b"w:tblHeader" in xml
 
 
+def test_a_band_has_the_pages_colours_in_the_pdf_and_the_word_file() -> None:
+    # The summary's most common rating of option 1 against principle 1 is MEDIUM.
+    with open(finders.find("css/bands.css"), encoding="utf-8") as pages_styles:
+        assert ".app-band--medium { background-color: #fff9c4; color: #212b32; }" in (
+            pages_styles.read()
+        )
+    html = render_html(summary_content())
+    assert ".app-band--medium { background-color: #fff9c4; color: #212b32; }" in html
+    xml = zipfile.ZipFile(io.BytesIO(render_docx(summary_content()))).read("word/document.xml")
+    assert b'w:fill="FFF9C4"' in xml
+
+
 # --- CSV -------------------------------------------------------------------------------------
 
 
@@ -432,15 +445,10 @@ def test_xlsx_sheets_and_formula_text_stays_text() -> None:
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(FORMULA_STARTS)
     ratings = workbook["Ratings"]
-    assert [cell.value for cell in ratings[1]] == [
-        "Place",
-        "Option",
-        "Principle",
-        "Band",
-        "Agreement",
-        "Reasons",
-        "What is missing",
-    ]
+    headings = [cell.value for cell in ratings[1]]
+    assert " | ".join(headings) == (
+        "Place | Option | Principle | Band | Agreement | Reasons | What is missing"
+    )
     assert ratings.max_row == 1 + len(LABELS) * len(OPTIONS) * len(PRINCIPLES)
     summary_values = [cell.value for row in workbook["Summary"].iter_rows() for cell in row]
     assert "fewer than 3" in summary_values

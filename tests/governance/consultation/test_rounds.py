@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.locking import ConcurrentEditError
 from governance.consultation import responses, round_scheduler, rounds, selectors
 from governance.consultation.models import (
+    ROUND_SETTINGS,
     ConsultationRound,
     DeadlineExtension,
     Milestone,
@@ -51,13 +52,8 @@ def scheduled_round(world: Any, framework: Any, **kwargs: Any) -> ConsultationRo
 
 def update(consultation: ConsultationRound, actor: Any = None, **changes: Any) -> ConsultationRound:
     values = {
+        **{name: getattr(consultation, name) for name in ROUND_SETTINGS},
         "version": consultation.version,
-        "title": consultation.title,
-        "purpose": consultation.purpose,
-        "opens_at": consultation.opens_at,
-        "closes_at": consultation.closes_at,
-        "reminder_days": consultation.reminder_days,
-        "suppression_threshold": consultation.suppression_threshold,
         "invited_places": list(consultation.invited_places.all()),
         **changes,
     }

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.uk_time import uk_datetime
+from demo.build.consultation import RatingText, rating_write
 from governance.consultation.models import Answer, PlaceResponse, ResponseStatus
 from governance.consultation.questions import SAME_MODEL_CHOICES
-from governance.consultation.response_saves import rating_save
 from governance.consultation.responses import response_sheet
 from partners.models import Role
 from tests.factories import (
@@ -236,17 +236,12 @@ def fill(world, consultation, ratings: int) -> None:
         save_answer(world.member_a, response, question, "An answer")
     cells = [(o, p) for o in sheet.options for p in sheet.principles][:ratings]
     for option, principle in cells:
-        rating_save(
+        rating_write(
             actor=world.lead_a,
             response=response,
             option=option,
             principle=principle,
-            band="high",
-            qualifier="",
-            reasons="Reasons",
-            agreement="agree",
-            missing_from_analysis="",
-            expected_version=0,
+            rating=RatingText(band="high", reasons="Reasons", agreement="agree"),
         )
 
 
