@@ -85,7 +85,10 @@ def place_partners_by_sector(*, place: Place) -> OrderedDict[str, list[Organisat
     """The place's partner organisations grouped by sector, in the catalogue's sector order."""
     organisations = (
         Organisation.objects.filter(place_partnerships__place=place)
-        .prefetch_related("aliases")
+        .only("name", "sector", "is_statutory")
+        .prefetch_related(
+            Prefetch("aliases", queryset=OrganisationAlias.objects.only("organisation_id", "alias"))
+        )
         .order_by("name")
     )
     by_sector: OrderedDict[str, list[Organisation]] = OrderedDict()

@@ -49,3 +49,10 @@ def test_the_wrapping_pieces_escape_what_they_are_given() -> None:
 def test_too_many_positional_arguments_are_a_template_error() -> None:
     with pytest.raises(TemplateSyntaxError, match="cell takes at most 1 positional"):
         render('{% cell "A" "B" %}x{% endcell %}')
+
+
+def test_a_cell_left_open_is_a_template_error() -> None:
+    with pytest.raises(TemplateSyntaxError, match="needs its"):
+        render('{% cell "A" %}x{% cell "B" %}y{% endcell %}')
+    with pytest.raises(TemplateSyntaxError, match="needs its"):
+        render('{% cell "A" %}x')
