@@ -89,7 +89,7 @@ def build(places: int, seed: int) -> Any:
             organisations=(
                 (f"Benchtown {n // 5:03d} {kinds[n % 5]}", Sector.OTHER) for n in range(places * 5)
             ),
-            is_statutory=False,
+            legal_form=None,
         )
         bulk_insert(
             OrganisationAlias,
@@ -194,6 +194,7 @@ def build(places: int, seed: int) -> Any:
                 PlaceRating(
                     response=response,
                     option=option,
+                    option_set=str(option.number),
                     principle=principle,
                     band=rng.choice(bands),
                     agreement=rng.choice(["agree", "partly", "disagree"]),

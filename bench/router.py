@@ -78,7 +78,7 @@ def build(seed: int) -> Any:
                 (f"Routeton organisation {n:03d}", sectors[n % len(sectors)])
                 for n in range(ORGANISATIONS)
             ),
-            is_statutory=True,
+            legal_form=None,
         )
         bulk_insert(
             PlacePartner,

@@ -22,6 +22,11 @@ from partners.models import System, User
 
 MATTER_FIELDS = frozenset({"name", "code", "description", "order", "parent"})
 
+# The matters of the default tree whose delegation hands over a budget or a pooled fund.
+BUDGET_MATTERS = frozenset(
+    {"pooled-budgets", "section-75", "finance", "budget-setting", "virement"}
+)
+
 # The matter tree every system starts with: (code, name, children).
 DEFAULT_MATTERS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("strategy", "Strategy and priorities", ()),
@@ -145,7 +150,11 @@ def matter_tree_ensure(*, system: System, actor: User | None = None) -> int:
         parent = existing.get(code)
         if parent is None:
             parent = MatterCategory.objects.create(
-                system=system, code=code, name=name, order=order * 10
+                system=system,
+                code=code,
+                name=name,
+                order=order * 10,
+                is_budget=code in BUDGET_MATTERS,
             )
             existing[code] = parent
             added += 1
@@ -157,6 +166,7 @@ def matter_tree_ensure(*, system: System, actor: User | None = None) -> int:
                     code=child_code,
                     name=child_name,
                     order=child_order * 10,
+                    is_budget=child_code in BUDGET_MATTERS,
                 )
                 added += 1
     if added:

@@ -38,6 +38,12 @@ class MatterCategory(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    is_budget = models.BooleanField(
+        "a budget or pooled fund",
+        default=False,
+        help_text="Delegating this matter, or one beneath it, hands over a budget or a pooled "
+        "fund: only a body that may hold budgets can take it.",
+    )
 
     class Meta:
         ordering = ["system", "order", "name"]

@@ -100,8 +100,8 @@ class AliasInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(VersionedRecordAdmin):
-    list_display = ["name", "system", "sector", "is_statutory", "ods_code", "is_active"]
-    list_filter = ["system", "sector", "is_statutory", "is_active"]
+    list_display = ["name", "system", "sector", "legal_form", "ods_code", "is_active"]
+    list_filter = ["system", "sector", "legal_form", "is_active"]
     search_fields = ["name", "ods_code", "aliases__alias"]
     inlines = [AliasInline]
 

@@ -10,7 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.db import models
 
 from core.forms import NHSForm, NHSFormMixin
-from partners.models import PLACE_ROLES, Organisation, Place, Role, Sector
+from partners.legal_forms import LegalForm
+from partners.models import PLACE_ROLES, Organisation, Place, Role, Sector, legal_form_mismatch
 
 
 class SignInForm(NHSFormMixin, AuthenticationForm):
@@ -52,12 +53,12 @@ class PlaceForm(NHSForm):
 class OrganisationForm(NHSForm):
     name = forms.CharField(max_length=200)
     sector = forms.ChoiceField(choices=[("", "Choose a sector"), *Sector.choices])
-    is_statutory = forms.TypedChoiceField(
-        label="Is it a statutory body?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        help_text="Statutory bodies can hold delegated functions and budgets.",
+    legal_form = forms.ChoiceField(
+        label="Legal form",
+        choices=[("", "Choose a legal form"), *LegalForm.choices],
+        help_text="What kind of body it is in law. ICBs, NHS trusts and councils are statutory "
+        "bodies, which may hold delegated functions and budgets; practices, networks, charities "
+        "and companies are not.",
     )
     ods_code = forms.CharField(label="ODS code (optional)", max_length=10, required=False)
     aliases = forms.CharField(
@@ -67,6 +68,13 @@ class OrganisationForm(NHSForm):
         help_text='One per line: the names people really use, such as "RHT" or "the council".',
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        mismatch = legal_form_mismatch(data.get("sector", ""), data.get("legal_form", ""))
+        if data.get("sector") and data.get("legal_form") and mismatch:
+            self.add_error("legal_form", mismatch)
+        return data
 
     def clean_aliases(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]

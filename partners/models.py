@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.locking import VersionedModel
+from partners.legal_forms import LegalForm, LegalFormFacts, facts_of
 
 
 def normalise_name(value: str) -> str:
@@ -187,21 +188,6 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
-STATUTORY_SECTORS = frozenset(
-    {
-        Sector.ICB,
-        Sector.ACUTE_TRUST,
-        Sector.COMMUNITY_TRUST,
-        Sector.MENTAL_HEALTH_TRUST,
-        Sector.COMBINED_TRUST,
-        Sector.AMBULANCE_TRUST,
-        Sector.UPPER_TIER_COUNCIL,
-        Sector.DISTRICT_COUNCIL,
-        Sector.HEALTHWATCH,
-    }
-)
-
-
 class Organisation(VersionedModel):
     """A partner organisation in a system. Its aliases are the names people really use; the
     anonymiser scrubs all of them."""
@@ -210,8 +196,12 @@ class Organisation(VersionedModel):
     name = models.CharField(max_length=200)
     normalised_name = models.CharField(max_length=200, editable=False)
     sector = models.CharField(max_length=40, choices=Sector.choices)
-    is_statutory = models.BooleanField(
-        "statutory body", help_text="Can hold delegated statutory functions and budgets."
+    legal_form = models.CharField(
+        max_length=30,
+        choices=LegalForm.choices,
+        help_text="What kind of body it is in law. Whether it is a statutory body follows from "
+        "this: ICBs, NHS trusts and councils are; practices, networks, charities and companies "
+        "are not.",
     )
     ods_code = models.CharField(
         "ODS code", max_length=10, blank=True, help_text="The NHS Organisation Data Service code."
@@ -240,6 +230,15 @@ class Organisation(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def legal_facts(self) -> LegalFormFacts:
+        return facts_of(self.legal_form)
+
+    @property
+    def is_statutory(self) -> bool:
+        """A statutory body, by its legal form."""
+        return self.legal_facts.statutory
+
     def save(self, *args: object, **kwargs: object) -> None:
         self.normalised_name = normalise_name(self.name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
@@ -250,6 +249,24 @@ class Organisation(VersionedModel):
         self.ods_code = self.ods_code.strip().upper()
         if not self.normalised_name:
             raise ValidationError({"name": "Enter a name with at least one letter or number."})
+        mismatch = legal_form_mismatch(self.sector, self.legal_form)
+        if mismatch:
+            raise ValidationError({"legal_form": mismatch})
+
+
+def legal_form_mismatch(sector: str, legal_form: str) -> str:
+    """Why a sector and a legal form cannot go together ("" when they can)."""
+    if sector == Sector.ICB and legal_form != LegalForm.ICB:
+        return "An integrated care board's legal form is “Integrated care board”. Choose that."
+    if legal_form == LegalForm.ICB and sector != Sector.ICB:
+        return (
+            "Only an integrated care board has that legal form. Choose the organisation's own "
+            "legal form, or the sector “Integrated care board” if it is one."
+        )
+    council_sectors = {Sector.UPPER_TIER_COUNCIL, Sector.DISTRICT_COUNCIL}
+    if sector in council_sectors and not facts_of(legal_form).local_authority:
+        return "A council's legal form is a county, unitary or district council. Choose one."
+    return ""
 
 
 class OrganisationAlias(models.Model):

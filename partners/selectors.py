@@ -85,7 +85,7 @@ def place_partners_by_sector(*, place: Place) -> OrderedDict[str, list[Organisat
     """The place's partner organisations grouped by sector, in the catalogue's sector order."""
     organisations = (
         Organisation.objects.filter(place_partnerships__place=place)
-        .only("name", "sector", "is_statutory")
+        .only("name", "sector", "legal_form")
         .prefetch_related(
             Prefetch("aliases", queryset=OrganisationAlias.objects.only("organisation_id", "alias"))
         )

@@ -26,7 +26,7 @@ def _organisation_edit_form(data: QueryDict | None, organisation: Organisation) 
     initial = {
         "name": organisation.name,
         "sector": organisation.sector,
-        "is_statutory": "yes" if organisation.is_statutory else "no",
+        "legal_form": organisation.legal_form,
         "ods_code": organisation.ods_code,
         "aliases": "\n".join(a.alias for a in organisation.aliases.all()),
         "version": organisation.version,
@@ -40,7 +40,7 @@ ORGANISATIONS = EditableList(
     rows=selectors.console_organisations,
     one=selectors.console_organisation,
     item="organisation",
-    fields=("name", "sector", "is_statutory", "ods_code", "aliases"),
+    fields=("name", "sector", "legal_form", "ods_code", "aliases"),
     create=services.organisation_create,
     add_form=lambda data, system: OrganisationForm(data, prefix="new-organisation"),
     update=_organisation_update,

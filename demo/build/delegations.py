@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from delegations import roles, services
-from delegations.matters import DEFAULT_MATTERS
+from delegations.matters import BUDGET_MATTERS, DEFAULT_MATTERS
 from delegations.models import DelegateRole, MatterCategory, SchemeOfDelegation
 from demo.build.rows import bulk_insert
 from governance.structures.models import Committee
@@ -83,7 +83,13 @@ def default_matter_trees_bulk(
     roots = bulk_insert(
         MatterCategory,
         (
-            MatterCategory(system=system, code=code, name=name, order=order * 10)
+            MatterCategory(
+                system=system,
+                code=code,
+                name=name,
+                order=order * 10,
+                is_budget=code in BUDGET_MATTERS,
+            )
             for system in systems
             for order, (code, name, _children) in enumerate(DEFAULT_MATTERS, start=1)
         ),
@@ -98,6 +104,7 @@ def default_matter_trees_bulk(
                 code=child_code,
                 name=child_name,
                 order=child_order * 10,
+                is_budget=child_code in BUDGET_MATTERS,
             )
             for system in systems
             for code, _name, kids in DEFAULT_MATTERS

@@ -10,8 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.build.rows import bulk_insert
 from partners import services
+from partners.legal_forms import usual_legal_form
 from partners.models import (
-    STATUTORY_SECTORS,
     Membership,
     Organisation,
     OrganisationAlias,
@@ -49,18 +49,19 @@ def organisation_add(
     system: System,
     name: str,
     sector: str,
-    statutory: bool,
+    legal_form: str | None = None,
     aliases: Iterable[str] = (),
     places: Iterable[Place] = (),
     actor: User | None = None,
 ) -> Organisation:
-    """An organisation with its aliases, a partner in each of `places`."""
+    """An organisation with its aliases, a partner in each of `places`; its legal form, unless
+    given, the one usual for its sector and name."""
     organisation = services.organisation_create(
         actor=actor,
         system=system,
         name=name,
         sector=sector,
-        is_statutory=statutory,
+        legal_form=legal_form or usual_legal_form(sector, name),
         aliases=list(aliases),
     )
     for place in places:
@@ -107,16 +108,17 @@ def place_row(*, system: System, name: str, **fields: Any) -> Place:
 
 
 def organisation_row(
-    *, system: System, name: str, sector: str, is_statutory: bool | None = None, **fields: Any
+    *, system: System, name: str, sector: str, legal_form: str | None = None, **fields: Any
 ) -> Organisation:
     """An organisation whose normalised name (what the duplicate checks compare) is set as
-    the service sets it, and statutory, unless said otherwise, as its sector's legal form is."""
+    the service sets it, and whose legal form, unless given, is the one usual for its sector
+    and name."""
     return Organisation(
         system=system,
         name=name,
         normalised_name=normalise_name(name),
         sector=sector,
-        is_statutory=sector in STATUTORY_SECTORS if is_statutory is None else is_statutory,
+        legal_form=legal_form or usual_legal_form(sector, name),
         **fields,
     )
 
@@ -136,14 +138,14 @@ def places_bulk(*, system: System, names: Iterable[str]) -> list[Place]:
 
 
 def organisations_bulk(
-    *, system: System, names_and_sectors: Iterable[tuple[str, str]], is_statutory: bool | None
+    *, system: System, names_and_sectors: Iterable[tuple[str, str]], legal_form: str | None
 ) -> list[Organisation]:
-    """Organisations of a system, inserted at once; statutory as their sectors are unless
-    `is_statutory` says otherwise."""
+    """Organisations of a system, inserted at once; each of the legal form usual for its sector
+    and name unless `legal_form` names one for all."""
     return bulk_insert(
         Organisation,
         (
-            organisation_row(system=system, name=name, sector=sector, is_statutory=is_statutory)
+            organisation_row(system=system, name=name, sector=sector, legal_form=legal_form)
             for name, sector in names_and_sectors
         ),
     )
@@ -156,13 +158,13 @@ def system_bulk(
     slug: str,
     place_names: Iterable[str],
     organisations: Iterable[tuple[str, str]],
-    is_statutory: bool | None,
+    legal_form: str | None,
 ) -> tuple[System, list[Place], list[Organisation]]:
     """A new system with its places and its organisations (name and sector), inserted at
     once: the benchmarks' own systems."""
     system = system_add(name=name, short_name=short_name, slug=slug)
     places = places_bulk(system=system, names=place_names)
     added = organisations_bulk(
-        system=system, names_and_sectors=organisations, is_statutory=is_statutory
+        system=system, names_and_sectors=organisations, legal_form=legal_form
     )
     return system, places, added

@@ -319,6 +319,7 @@ def _answers_and_ratings(
                 rating = PlaceRating(
                     response=response,
                     option=option,
+                    option_set=str(option.number),
                     principle=principle,
                     band=band,
                     qualifier=rng.choice(QUALIFIERS) if rng.random() < 0.15 else "",

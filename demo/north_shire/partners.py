@@ -16,6 +16,7 @@ from demo.build.partners import (
     system_add,
 )
 from demo.north_shire.sign_ins import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_KEY, SYSTEM_SLUG
+from partners.legal_forms import LegalForm, usual_legal_form
 from partners.models import Organisation, Place, Role, Sector, System, User
 
 PLACES = [
@@ -27,56 +28,80 @@ PLACES = [
     ("Elmsworth", 389_000, "Elmsworth Metropolitan Borough Council", "EMBC"),
 ]
 
-# Organisations that serve the whole system: name, sector, statutory, aliases, places served.
-SYSTEM_ORGANISATIONS: list[tuple[str, str, bool, list[str], list[str]]] = [
-    ("NHS North Shire Integrated Care Board", Sector.ICB, True, ["the ICB", "NSICB"], ["*"]),
+# Organisations that serve the whole system: name, sector, legal form, aliases, places served.
+SYSTEM_ORGANISATIONS: list[tuple[str, str, str, list[str], list[str]]] = [
+    (
+        "NHS North Shire Integrated Care Board",
+        Sector.ICB,
+        LegalForm.ICB,
+        ["the ICB", "NSICB"],
+        ["*"],
+    ),
     (
         "Ashworth and Brackenfield Hospitals NHS Trust",
         Sector.ACUTE_TRUST,
-        True,
+        LegalForm.NHS_TRUST,
         ["ABH", "the hospital trust"],
         ["Ashworth", "Brackenfield"],
     ),
     (
         "Royal Coldharbour Hospital NHS Foundation Trust",
         Sector.ACUTE_TRUST,
-        True,
+        LegalForm.NHS_FOUNDATION_TRUST,
         ["RCH", "the Royal"],
         ["Coldharbour", "Dunmore Coast", "Elmsworth"],
     ),
     (
         "North Shire Community Health NHS Trust",
         Sector.COMMUNITY_TRUST,
-        True,
+        LegalForm.NHS_TRUST,
         ["NSCH"],
         ["Ashworth", "Brackenfield", "Coldharbour"],
     ),
     (
         "North Shire Partnership NHS Foundation Trust",
         Sector.MENTAL_HEALTH_TRUST,
-        True,
+        LegalForm.NHS_FOUNDATION_TRUST,
         ["NSPFT", "the partnership trust"],
         ["*"],
     ),
     (
         "Dunmore and Elmsworth Health and Care NHS Trust",
         Sector.COMBINED_TRUST,
-        True,
+        LegalForm.NHS_TRUST,
         ["DEHC"],
         ["Dunmore Coast", "Elmsworth"],
     ),
-    ("Shires Ambulance Service NHS Trust", Sector.AMBULANCE_TRUST, True, ["SAS"], ["*"]),
+    (
+        "Shires Ambulance Service NHS Trust",
+        Sector.AMBULANCE_TRUST,
+        LegalForm.NHS_TRUST,
+        ["SAS"],
+        ["*"],
+    ),
     (
         "St Columba's Hospice",
         Sector.HOSPICE,
-        False,
+        LegalForm.VCSE,
         [],
         ["Ashworth", "Brackenfield", "Coldharbour"],
     ),
-    ("Seaview Hospice", Sector.HOSPICE, False, [], ["Dunmore Coast", "Elmsworth"]),
-    ("Holme Valley District Council", Sector.DISTRICT_COUNCIL, True, ["HVDC"], ["Coldharbour"]),
-    ("Fenby District Council", Sector.DISTRICT_COUNCIL, True, [], ["Coldharbour"]),
-    ("North Shire Health Innovation Network", Sector.OTHER, False, ["the HIN"], ["*"]),
+    ("Seaview Hospice", Sector.HOSPICE, LegalForm.VCSE, [], ["Dunmore Coast", "Elmsworth"]),
+    (
+        "Holme Valley District Council",
+        Sector.DISTRICT_COUNCIL,
+        LegalForm.DISTRICT_COUNCIL,
+        ["HVDC"],
+        ["Coldharbour"],
+    ),
+    (
+        "Fenby District Council",
+        Sector.DISTRICT_COUNCIL,
+        LegalForm.DISTRICT_COUNCIL,
+        [],
+        ["Coldharbour"],
+    ),
+    ("North Shire Health Innovation Network", Sector.OTHER, LegalForm.OTHER, ["the HIN"], ["*"]),
 ]
 
 FIRST_NAMES = [
@@ -154,33 +179,38 @@ MEMBER_TITLES = [
 
 
 def local_organisations(place_name: str, council: str, abbreviation: str) -> list[tuple]:
-    """Each place's own partners: name, sector, statutory, aliases."""
+    """Each place's own partners: name, sector, legal form, aliases."""
     return [
         (
             council,
             Sector.UPPER_TIER_COUNCIL,
-            True,
+            usual_legal_form(Sector.UPPER_TIER_COUNCIL, council),
             [abbreviation, "the council"] if place_name == "Ashworth" else [abbreviation],
         ),
         (
             f"{place_name} Central Primary Care Network",
             Sector.PRIMARY_CARE_NETWORK,
-            False,
+            LegalForm.PRIMARY_CARE_NETWORK,
             [f"{place_name} Central PCN"],
         ),
-        (f"{place_name} Road Surgery", Sector.GP_PRACTICE, False, []),
+        (f"{place_name} Road Surgery", Sector.GP_PRACTICE, LegalForm.GP_PRACTICE, []),
         (
             f"{place_name} GP Federation",
             Sector.GP_FEDERATION,
-            False,
+            LegalForm.GP_FEDERATION,
             ["the federation"] if place_name == "Brackenfield" else [],
         ),
-        (f"{place_name} Community Voluntary Service", Sector.VCFSE, False, [f"{place_name} CVS"]),
-        (f"Healthwatch {place_name}", Sector.HEALTHWATCH, True, []),
+        (
+            f"{place_name} Community Voluntary Service",
+            Sector.VCFSE,
+            LegalForm.VCSE,
+            [f"{place_name} CVS"],
+        ),
+        (f"Healthwatch {place_name}", Sector.HEALTHWATCH, LegalForm.HEALTHWATCH, []),
     ]
 
 
-def all_organisations() -> list[tuple[str, str, bool, list[str], list[str]]]:
+def all_organisations() -> list[tuple[str, str, str, list[str], list[str]]]:
     """Every organisation of the system as SYSTEM_ORGANISATIONS lists them: the system-wide
     ones, then each place's own (serving that place)."""
     local = [
@@ -200,12 +230,12 @@ def build_system() -> tuple[System, dict[str, Place]]:
         name: place_add(system=system, name=name, population=population, council=council)
         for name, population, council, _abbreviation in PLACES
     }
-    for name, sector, statutory, aliases, served in all_organisations():
+    for name, sector, legal_form, aliases, served in all_organisations():
         organisation_add(
             system=system,
             name=name,
             sector=sector,
-            statutory=statutory,
+            legal_form=legal_form,
             aliases=aliases,
             places=places.values() if served == ["*"] else [places[n] for n in served],
         )

@@ -9,19 +9,13 @@ app registry as `apps`.
 
 Suggested ratings. The source's ratings table (sections 6.3-6.4 of the 2021 paper) is kept in
 the JSON as it is laid out: one *cell* per option column × principle, either for the option
-alone or "with option N". A cell in option M's column "with option N" rates the set M+N; option
-4's "with options 2 or 3" cell rates 2+4 and 3+4 alike and says nothing about 2+3+4. The model
-holds one rating per set × principle, so cells are merged per set, losing nothing:
-
-- every column's view of a combined set goes into the rating's `rationale`, each entry led by
-  "Option M's column: BAND (qualifier)." and followed by the restated points;
-- where the columns agree on the band, that is the set's band (qualifiers joined if they
-  differ);
-- where they disagree (only 1+4: option 1's column says MEDIUM, option 4's says LOW/MEDIUM),
-  the set takes the weaker band, and its qualifier says that the columns differ and what each
-  gives;
-- a set × principle with no cell gets no row (2+3 and 2+3+4 throughout): pages then say there
-  is no suggested rating in the source. Nothing is invented.
+alone or "with option N". The source rates an option *in the context of* its partners, so each
+cell becomes one rating of that column's option in each option set it names: option 1's
+column "with option 4" rates option 1 in 1+4 (MEDIUM), option 4's column "with option 1" rates
+option 4 in 1+4 (LOW/MEDIUM), and option 4's "with options 2 or 3" cell rates option 4 in 2+4
+and in 3+4 alike. Both cells of a combination are kept; nothing is merged or invented, and a
+set × principle with no cell (2+3 and 2+3+4 throughout) gets no row, so pages say there is no
+suggested rating in the source.
 
 Ratings and combinations of the framework that the file no longer lists are removed, so the
 file stays the truth; options and principles are never deleted (place ratings point at them).
@@ -30,7 +24,6 @@ file stays the truth; options and principles are never deleted (place ratings po
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +36,8 @@ DEFAULT_FILES = (
     CATALOGUE_DIR / "delivery_models.json",
 )
 
-# Weakest first; mirrors governance.catalogue.models.BAND_ORDER, kept here so the migration does not
-# import the live models module.
+# The bands, weakest first, as governance.catalogue.models.Band names them; kept here so the
+# migrations that load the catalogue do not import the live models module.
 BANDS = {
     "low": "LOW",
     "low_medium": "LOW/MEDIUM",
@@ -52,7 +45,18 @@ BANDS = {
     "medium_high": "MEDIUM/HIGH",
     "high": "HIGH",
 }
-BAND_ORDER = {band: position for position, band in enumerate(BANDS)}
+
+# What an option may do, with the values an option the file says nothing about takes: no
+# authority, no budgets, answering to the partners (see GovernanceOption).
+OPTION_POWERS: dict[str, Any] = {
+    "body_kinds": [],
+    "holds_delegated_authority": False,
+    "holds_budgets": False,
+    "delegated_by": "nobody",
+    "accountable_to": "partners",
+    "membership_rules": [],
+    "sources": {},
+}
 
 
 def catalogue_load(*, path: str | Path, apps: Any = None) -> dict[str, int]:
@@ -86,48 +90,25 @@ def _check_key(key: str) -> str:
     return key
 
 
-def merge_rating_cells(cells: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
-    """The source table's cells merged into one rating per (option set, principle number), as
-    the module docstring describes."""
-    by_set: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+def rating_cells(cells: list[dict[str, Any]]) -> dict[tuple[int, str, int], dict[str, Any]]:
+    """The source table's cells, one rating per (option, option set, principle number): the
+    column's option, rated in each set the cell names."""
+    ratings: dict[tuple[int, str, int], dict[str, Any]] = {}
     for cell in cells:
         if cell["band"] not in BANDS:
             raise ValueError(f"Unknown band {cell['band']!r}")
         for key in cell["sets"]:
-            by_set[(_check_key(key), cell["principle"])].append(cell)
-    merged = {}
-    for (key, principle), views in by_set.items():
-        views = sorted(views, key=lambda c: c["column"])
-        if "+" not in key:
-            if len(views) != 1:
-                raise ValueError(f"Option {key} has {len(views)} standalone cells")
-            view = views[0]
-            merged[(key, principle)] = {
-                "band": view["band"],
-                "qualifier": view["qualifier"],
-                "rationale": list(view["points"]),
+            if cell["column"] not in (int(n) for n in _check_key(key).split("+")):
+                raise ValueError(f"Option {cell['column']}'s column cannot rate the set {key}")
+            where = (cell["column"], key, cell["principle"])
+            if where in ratings:
+                raise ValueError(f"Option {where[0]} in {key} has two cells for one principle")
+            ratings[where] = {
+                "band": cell["band"],
+                "qualifier": cell["qualifier"],
+                "rationale": list(cell["points"]),
             }
-            continue
-        rationale = []
-        for view in views:
-            qualifier = f" ({view['qualifier']})" if view["qualifier"] else ""
-            rationale.append(
-                f"Option {view['column']}'s column: {BANDS[view['band']]}{qualifier}. "
-                + " ".join(view["points"])
-            )
-        bands = {view["band"] for view in views}
-        if len(bands) == 1:
-            band = views[0]["band"]
-            qualifier = "; ".join(dict.fromkeys(v["qualifier"] for v in views if v["qualifier"]))
-        else:
-            band = min(bands, key=BAND_ORDER.__getitem__)
-            qualifier = "the source's columns differ: " + "; ".join(
-                f"option {v['column']}'s gives {BANDS[v['band']]}"
-                + (f" ({v['qualifier']})" if v["qualifier"] else "")
-                for v in views
-            )
-        merged[(key, principle)] = {"band": band, "qualifier": qualifier, "rationale": rationale}
-    return merged
+    return ratings
 
 
 def _load_framework(data: dict[str, Any], registry: Any) -> dict[str, int]:
@@ -140,7 +121,10 @@ def _load_framework(data: dict[str, Any], registry: Any) -> dict[str, int]:
     meta = data["framework"]
     framework, _ = OptionFramework.objects.update_or_create(
         slug=meta["slug"],
-        defaults={k: meta[k] for k in ("name", "summary", "source")},
+        defaults={
+            **{k: meta[k] for k in ("name", "summary", "source")},
+            "published_on": meta.get("published_on"),
+        },
     )
     principles = {}
     for item in data["principles"]:
@@ -163,12 +147,14 @@ def _load_framework(data: dict[str, Any], registry: Any) -> dict[str, int]:
         "stands_alone",
     )
     numbers = set()
+    options = {}
     for item in data["options"]:
         numbers.add(item["number"])
-        GovernanceOption.objects.update_or_create(
+        options[item["number"]], _ = GovernanceOption.objects.update_or_create(
             framework=framework,
             number=item["number"],
-            defaults={k: item[k] for k in option_fields},
+            defaults={k: item[k] for k in option_fields}
+            | {k: item.get(k, default) for k, default in OPTION_POWERS.items()},
         )
     keys = []
     for item in data["combinations"]:
@@ -183,9 +169,10 @@ def _load_framework(data: dict[str, Any], registry: Any) -> dict[str, int]:
     AllowedCombination.objects.filter(framework=framework).exclude(key__in=keys).delete()
 
     kept = []
-    for (key, principle), rating in merge_rating_cells(data["rating_cells"]).items():
+    for (number, key, principle), rating in rating_cells(data["rating_cells"]).items():
         row, _ = SuggestedRating.objects.update_or_create(
             framework=framework,
+            option=options[number],
             option_set=key,
             principle=principles[principle],
             defaults=rating,

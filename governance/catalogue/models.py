@@ -26,12 +26,36 @@ class Band(models.TextChoices):
 BAND_ORDER = {band.value: position for position, band in enumerate(Band)}
 
 
+class Delegators(models.TextChoices):
+    """Whose schemes of delegation may delegate to a body of an option."""
+
+    NOBODY = "nobody", "Nobody: it holds no delegated authority"
+    ICB = "icb", "The ICB only"
+    PARTIES = "parties", "The statutory organisations that form it"
+    ICB_AND_OWN = "icb_and_own", "The ICB (by contract) and the organisation it belongs to"
+
+
+class Accountability(models.TextChoices):
+    """Whom a body of an option answers to."""
+
+    PARTNERS = "partners", "Each partner, through its own governance"
+    ICB_BOARD = "icb_board", "The ICB's board"
+    PARTIES = "parties", "Every organisation that delegates to it"
+    OWN_BOARD = "own_board", "The board of the organisation it belongs to"
+
+
 class OptionFramework(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     source = models.CharField(
         max_length=300, help_text="The document the framework's content is restated from."
+    )
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text='When the source was published: its dated advice ("by April 2022") is '
+        "shown as the framework's, not as current.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,6 +103,41 @@ class GovernanceOption(models.Model):
     stands_alone = models.BooleanField(
         default=False, help_text="Cannot be combined with any other option."
     )
+    # What the option may do, which the design check and the delegation rules enforce.
+    body_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The kinds of body (governance.structures.CommitteeKind) that are this option "
+        "when a place records one.",
+    )
+    holds_delegated_authority = models.BooleanField(
+        default=False, help_text="A body of this option may be delegated decisions."
+    )
+    holds_budgets = models.BooleanField(
+        default=False, help_text="A body of this option may hold a budget or a pooled fund."
+    )
+    delegated_by = models.CharField(
+        max_length=20,
+        choices=Delegators.choices,
+        default=Delegators.NOBODY,
+        help_text="Whose schemes of delegation may delegate to a body of this option.",
+    )
+    accountable_to = models.CharField(
+        max_length=20,
+        choices=Accountability.choices,
+        default=Accountability.PARTNERS,
+        help_text="Whom a body of this option answers to.",
+    )
+    membership_rules = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Who must, and who may, be a member (codes the design check knows).",
+    )
+    sources = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For each rule, the passage of the source it restates.",
+    )
 
     class Meta:
         ordering = ["framework", "number"]
@@ -111,11 +170,16 @@ class AllowedCombination(models.Model):
 
 
 class SuggestedRating(models.Model):
-    """The framework's suggested rating of an option set against a principle. A set with no
-    row has no suggested rating in the source, and the product says so."""
+    """The framework's suggested rating of one option against a principle, in the context of
+    an option set: the option alone (`option_set` is its own number) or with its partners in
+    a combination ("1+4" rated as option 1, and again as option 4). A cell the source leaves
+    empty has no row, and the product says there is no suggested rating."""
 
     framework = models.ForeignKey(
         OptionFramework, on_delete=models.CASCADE, related_name="suggested_ratings"
+    )
+    option = models.ForeignKey(
+        GovernanceOption, on_delete=models.CASCADE, related_name="suggested_ratings"
     )
     option_set = models.CharField(max_length=40)
     principle = models.ForeignKey(
@@ -128,15 +192,19 @@ class SuggestedRating(models.Model):
     )
 
     class Meta:
-        ordering = ["framework", "option_set", "principle__number"]
+        ordering = ["framework", "option_set", "option__number", "principle__number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["framework", "option_set", "principle"], name="suggested_rating_unique"
+                fields=["framework", "option", "option_set", "principle"],
+                name="suggested_rating_unique_in_context",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.option_set} × {self.principle.short_name}: {self.get_band_display()}"
+        return (
+            f"Option {self.option.number} in {self.option_set} × {self.principle.short_name}: "
+            f"{self.get_band_display()}"
+        )
 
 
 class DeliveryModelKind(models.TextChoices):

@@ -293,10 +293,15 @@ class Agreement(models.TextChoices):
 
 
 class PlaceRating(ResponsePart):
-    """The place's own rating of one option against one principle."""
+    """The place's own rating of one option against one principle, in the context of an
+    option set as the framework's suggested ratings are: the option alone (`option_set` is
+    its own number) or with its partners in a combination."""
 
     response = models.ForeignKey(PlaceResponse, on_delete=models.CASCADE, related_name="ratings")
     option = models.ForeignKey(GovernanceOption, on_delete=models.PROTECT, related_name="+")
+    option_set = models.CharField(
+        max_length=40, help_text='The option alone ("4") or the combination it is rated in ("1+4").'
+    )
     principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
     band = models.CharField(max_length=20, choices=Band.choices, blank=True)
     qualifier = models.CharField(max_length=200, blank=True)
@@ -305,15 +310,19 @@ class PlaceRating(ResponsePart):
     missing_from_analysis = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["response", "option__number", "principle__number"]
+        ordering = ["response", "option__number", "option_set", "principle__number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["response", "option", "principle"], name="rating_one_per_cell"
+                fields=["response", "option", "option_set", "principle"],
+                name="rating_one_per_cell_in_context",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.response}: option {self.option.number} × principle {self.principle.number}"
+        return (
+            f"{self.response}: option {self.option.number} in {self.option_set} × principle "
+            f"{self.principle.number}"
+        )
 
 
 # Feedback summaries ----------------------------------------------------------------------------

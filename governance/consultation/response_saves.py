@@ -201,7 +201,11 @@ def rating_save(
     agreement: str,
     missing_from_analysis: str,
     expected_version: int,
+    option_set: str = "",
 ) -> PlaceRating:
+    """The place's rating of `option` against `principle`, in the context of `option_set`
+    (by default the option alone)."""
+    option_set = option_set or str(option.number)
     response = lock_response(response)
     require_editable(response)
     framework_id = response.round.framework_id
@@ -228,14 +232,14 @@ def rating_save(
     )
     rating = (
         PlaceRating.objects.select_related("updated_by")
-        .filter(response=response, option=option, principle=principle)
+        .filter(response=response, option=option, option_set=option_set, principle=principle)
         .first()
     )
     current = {f: getattr(rating, f) if rating else "" for f in RATING_FIELDS}
     current_version = rating.version if rating else 0
     if values == current:
         return rating or PlaceRating(
-            response=response, option=option, principle=principle, version=0
+            response=response, option=option, option_set=option_set, principle=principle, version=0
         )
     if rating is not None and expected_version != current_version:
         raise EditConflict(
@@ -254,7 +258,9 @@ def rating_save(
             at=rating.updated_at,
         )
     if rating is None:
-        rating = PlaceRating(response=response, option=option, principle=principle, version=0)
+        rating = PlaceRating(
+            response=response, option=option, option_set=option_set, principle=principle, version=0
+        )
     for name, value in values.items():
         setattr(rating, name, value)
     _save_next_version(rating, actor)

@@ -8,15 +8,16 @@ from django.db import migrations, models
 
 
 # One migration for a new database, in place of 0001 to 0004 (a database that has those
-# applied skips it). Of their data steps only the catalogue load matters here: 0003's
+# applied skips it). Of their data steps only the catalogue load mattered here (0002 now
+# does it): 0003's
 # backfill of invited places touched rounds made before invitations existed, and a new
 # database has none.
 
 
 def load_catalogue(apps, schema_editor):
-    from governance.catalogue.loader import catalogue_load_all
+    """Nothing now: 0002 loads the catalogue into the schema the live loader writes (this
+    step used to, into this migration's older schema)."""
 
-    catalogue_load_all(apps=apps)
 
 class Migration(migrations.Migration):
 

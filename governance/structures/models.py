@@ -69,6 +69,13 @@ class Committee(SharedRecord):
         related_name="+",
         help_text="The organisation whose board this body answers to.",
     )
+    parties = models.ManyToManyField(
+        "partners.Organisation",
+        blank=True,
+        related_name="joint_committees",
+        help_text="For a joint committee: the statutory organisations that form it, delegate "
+        "to it and that it answers to.",
+    )
     frequency = models.CharField(
         max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY
     )
@@ -198,6 +205,12 @@ class TermsOfReference(SharedRecord):
     reporting_to_community = models.TextField(blank=True)
     reporting_to_system = models.TextField(blank=True)
     review_date = models.DateField(null=True, blank=True)
+    generated_sections = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The sections drawn from the body's recorded structure (membership, chair, "
+        "quorum, decision-making), as they stood when this version was approved.",
+    )
     approved_by = models.CharField(
         "approved by (body)", max_length=200, blank=True, help_text="The body that approved it."
     )

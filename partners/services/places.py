@@ -28,7 +28,7 @@ from partners.models import (
 from partners.permissions import permissions_sync_for_system_admins
 
 PLACE_EDITABLE_FIELDS = ("name", "population", "local_authority_footprint", "is_active")
-ORGANISATION_EDITABLE_FIELDS = ("name", "sector", "is_statutory", "ods_code", "is_active")
+ORGANISATION_EDITABLE_FIELDS = ("name", "sector", "legal_form", "ods_code", "is_active")
 
 
 # Places ---------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def organisation_create(
     system: System,
     name: str,
     sector: str,
-    is_statutory: bool,
+    legal_form: str,
     ods_code: str = "",
     aliases: Iterable[str] = (),
 ) -> Organisation:
@@ -194,7 +194,7 @@ def organisation_create(
         system=system,
         name=name.strip(),
         sector=sector,
-        is_statutory=is_statutory,
+        legal_form=legal_form,
         ods_code=ods_code,
     )
     _save_organisation(organisation, aliases=alias_list, is_new=True)

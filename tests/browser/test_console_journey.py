@@ -75,7 +75,7 @@ def test_a_duplicate_organisation_name_is_refused_on_the_form(
     page: Page, live_server, world
 ) -> None:
     Organisation.objects.create(
-        system=world.system, name="Ashford Council", sector="upper_tier_council", is_statutory=True
+        system=world.system, name="Ashford Council", sector="upper_tier_council"
     )
     sign_in(page, live_server, world.icb_admin)
     page.goto(live_server.url + reverse("console:organisations", args=[world.system.slug]))

@@ -95,14 +95,14 @@ def section_label(label: str) -> re.Pattern[str]:
 def partners_of(place: Place) -> dict[str, Organisation]:
     """The ICB, a council, a trust, a primary care network and Healthwatch, all partners."""
     organisations: dict[str, Organisation] = {}
-    for name, sector, statutory in (
-        (ICB, Sector.ICB, True),
-        (COUNCIL, Sector.UPPER_TIER_COUNCIL, True),
-        (TRUST, Sector.ACUTE_TRUST, True),
-        (PCN, Sector.PRIMARY_CARE_NETWORK, False),
-        (HEALTHWATCH, Sector.HEALTHWATCH, False),
+    for name, sector in (
+        (ICB, Sector.ICB),
+        (COUNCIL, Sector.UPPER_TIER_COUNCIL),
+        (TRUST, Sector.ACUTE_TRUST),
+        (PCN, Sector.PRIMARY_CARE_NETWORK),
+        (HEALTHWATCH, Sector.HEALTHWATCH),
     ):
-        organisations[name] = partner_in(place, name=name, sector=sector, is_statutory=statutory)
+        organisations[name] = partner_in(place, name=name, sector=sector)
     return organisations
 
 

@@ -27,7 +27,7 @@ def organisation_post(prefix: str, **overrides: str) -> dict[str, str]:
     data = {
         "name": "Royal Coldharbour Hospital",
         "sector": Sector.ACUTE_TRUST,
-        "is_statutory": "yes",
+        "legal_form": "nhs_foundation_trust",
         "ods_code": "RCH01",
         "aliases": "RCH\nthe Royal",
         "version": "",
@@ -111,6 +111,7 @@ def test_editing_an_organisation_inline(admin_client, world, organisation, htmx_
             prefix,
             name="Ashford Council",
             sector=Sector.UPPER_TIER_COUNCIL,
+            legal_form="unitary_council",
             ods_code="ABC01",
             aliases="ABC\nAshford BC",
             version=organisation.version,

@@ -35,7 +35,7 @@ def _fill(world: Any, rows: int) -> None:
     organisations = organisations_bulk(
         system=system,
         names_and_sectors=((f"Organisation {n:03d}", Sector.GP_PRACTICE) for n in range(rows)),
-        is_statutory=False,
+        legal_form=None,
     )
     bulk_insert(
         OrganisationAlias,

@@ -241,7 +241,7 @@ def test_the_query_count_does_not_grow_with_the_schemes(setup):
 
 # Properties of the pure decision ------------------------------------------------------------
 
-ORG = Organisation(name="Test ICB", sector=Sector.ICB, is_statutory=True)
+ORG = Organisation(name="Test ICB", sector=Sector.ICB, legal_form="icb")
 SCHEME = SchemeCitation(pk=1, number=1, effective_from=ON, effective_to=None)
 amounts = st.integers(min_value=0, max_value=10_000).map(lambda n: Decimal(n) * 1000)
 

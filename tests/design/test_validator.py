@@ -186,9 +186,7 @@ def test_a_lead_provider_must_be_statutory(design):
     design.response.proposed_option_set = "5"
     design.response.save()
     assert one(design.check(), "lead_provider").status == FAIL  # no lead provider board
-    hospice = OrganisationFactory(
-        system=design.place.system, sector=Sector.HOSPICE, is_statutory=False
-    )
+    hospice = OrganisationFactory(system=design.place.system, sector=Sector.HOSPICE)
     board = CommitteeFactory(
         place=design.place,
         kind=CommitteeKind.LEAD_PROVIDER_BOARD,
@@ -206,7 +204,7 @@ def test_lead_provider_is_not_checked_without_option_5(design):
 
 
 def test_a_joint_committee_needs_statutory_members_who_delegate_to_it(design):
-    vcfse = OrganisationFactory(system=design.place.system, sector=Sector.VCFSE, is_statutory=False)
+    vcfse = OrganisationFactory(system=design.place.system, sector=Sector.VCFSE)
     CommitteeMemberFactory(committee=design.joint, organisation=vcfse, role_title="VCFSE lead")
     design.lines[1].scheme.status = SchemeStatus.SUPERSEDED
     design.lines[1].scheme.save()

@@ -34,7 +34,7 @@ def make_framework(*, slug: str = "test-framework") -> Any:
     framework = OptionFramework.objects.create(
         slug=slug, name=f"Framework {slug}", source="Test fixture"
     )
-    for number in range(1, 6):
+    options = [
         GovernanceOption.objects.create(
             framework=framework,
             number=number,
@@ -43,6 +43,8 @@ def make_framework(*, slug: str = "test-framework") -> Any:
             summary="An arrangement.",
             stands_alone=number == 5,
         )
+        for number in range(1, 6)
+    ]
     principles = [
         Principle.objects.create(
             framework=framework, number=n, name=f"Principle {n} name", short_name=f"Principle {n}"
@@ -52,10 +54,12 @@ def make_framework(*, slug: str = "test-framework") -> Any:
     for key in ["1+4", "2+3", "2+4", "3+4", "2+3+4"]:
         AllowedCombination.objects.create(framework=framework, key=key)
     bands = list(Band)
-    for number in range(1, 6):
+    for option in options:
+        number = option.number
         for principle in principles:
             SuggestedRating.objects.create(
                 framework=framework,
+                option=option,
                 option_set=str(number),
                 principle=principle,
                 band=bands[(number + principle.number) % len(bands)],

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from partners import services
+from partners.legal_forms import usual_legal_form
 from partners.models import Membership, Organisation, Place, Role, Sector, System, User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -78,7 +79,7 @@ class OrganisationFactory(DjangoModelFactory):
     system = factory.SubFactory(SystemFactory)
     name = factory.Sequence(lambda n: f"Organisation {n} NHS Trust")
     sector = Sector.ACUTE_TRUST
-    is_statutory = True
+    legal_form = factory.LazyAttribute(lambda o: usual_legal_form(o.sector, o.name))
 
 
 class OrganisationAliasFactory(DjangoModelFactory):

@@ -195,7 +195,7 @@ def test_inline_rows_added_and_deleted_are_recorded_against_their_parent(
         "system": world.system.pk,
         "name": organisation.name,
         "sector": organisation.sector,
-        "is_statutory": "on" if organisation.is_statutory else "",
+        "legal_form": organisation.legal_form,
         "ods_code": organisation.ods_code,
         "is_active": "on",
         "aliases-TOTAL_FORMS": "2",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from core.locking import ConcurrentEditError
 from demo.build.partners import organisation_add
 from partners import services
+from partners.legal_forms import LegalForm
 from partners.models import AuditEvent, Membership, Organisation, OrganisationAlias, Role, Sector
 from tests.factories import OrganisationFactory, PlaceFactory, make_member, membership_of
 
@@ -20,11 +21,8 @@ def create_organisation(
     name="Ashworth Borough Council",
     aliases=("ABC", "the council"),
     sector=Sector.UPPER_TIER_COUNCIL,
-    is_statutory=True,
 ):
-    return organisation_add(
-        system=system, name=name, sector=sector, statutory=is_statutory, aliases=aliases
-    )
+    return organisation_add(system=system, name=name, sector=sector, aliases=aliases)
 
 
 def test_organisation_is_created_with_aliases_and_an_audit_row(world):
@@ -33,7 +31,7 @@ def test_organisation_is_created_with_aliases_and_an_audit_row(world):
         system=world.system,
         name="Royal Coldharbour Hospital",
         sector=Sector.ACUTE_TRUST,
-        is_statutory=True,
+        legal_form=LegalForm.NHS_FOUNDATION_TRUST,
         aliases=["RCH", " the Royal ", "rch"],
     )
     assert sorted(organisation.aliases.values_list("alias", flat=True)) == ["RCH", "the Royal"]
@@ -45,9 +43,7 @@ def test_organisation_is_created_with_aliases_and_an_audit_row(world):
 def test_a_name_already_used_as_an_alias_is_refused_and_nothing_saved(world):
     create_organisation(world.system)
     with pytest.raises(ValidationError) as error:
-        create_organisation(
-            world.system, "The Council", ["TC"], sector=Sector.OTHER, is_statutory=False
-        )
+        create_organisation(world.system, "The Council", ["TC"], sector=Sector.OTHER)
     assert "already used by Ashworth Borough Council" in error.value.message_dict["name"][0]
     assert not Organisation.objects.filter(name="The Council").exists()
     assert not OrganisationAlias.objects.filter(alias="TC").exists()

@@ -398,7 +398,7 @@ def targets(world: World) -> Targets:
         system=world.system,
         name="Ashford Community Trust",
         sector=Sector.COMMUNITY_TRUST,
-        is_statutory=True,
+        legal_form="nhs_trust",
         aliases=["ACT"],
     )
     found = Targets(
@@ -495,7 +495,7 @@ def test_console_objects_of_another_system_are_not_found(client, targets, name):
         system=world.other_system,
         name="Far Trust",
         sector=Sector.ACUTE_TRUST,
-        is_statutory=True,
+        legal_form="nhs_trust",
     )
     foreign_person = services.membership_create(
         actor=None,

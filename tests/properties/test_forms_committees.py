@@ -411,7 +411,7 @@ def test_the_design_check_shows_any_committee_name_as_text(
     client: Client, world: World, name: str, organisation_name: str
 ) -> None:
     with rolled_back():
-        organisation = partner(world, name=organisation_name.strip(), is_statutory=False)
+        organisation = partner(world, name=organisation_name.strip(), sector=Sector.VCFSE)
         client.force_login(world.lead_a)
         committee = add_committee(
             client,

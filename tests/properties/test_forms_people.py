@@ -195,7 +195,7 @@ def test_any_organisation_name_code_and_alias_show_as_text_on_the_console_pages(
     alias_lines = "\n".join(aliases)
     typed = {
         "new-organisation-name": name,
-        "new-organisation-is_statutory": "yes",
+        "new-organisation-legal_form": "nhs_trust",
         "new-organisation-ods_code": ods_code,
         "new-organisation-aliases": alias_lines,
     }
