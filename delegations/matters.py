@@ -95,18 +95,26 @@ class MatterTree:
 
     names: dict[int, str]
     parents: dict[int, int | None]
+    budgets: frozenset[int] = frozenset()  # matters marked as a budget or pooled fund
 
     @classmethod
     def load(cls, system_id: int) -> MatterTree:
         rows = MatterCategory.objects.filter(system_id=system_id).values_list(
-            "pk", "parent_id", "name"
+            "pk", "parent_id", "name", "is_budget"
         )
         names: dict[int, str] = {}
         parents: dict[int, int | None] = {}
-        for pk, parent_id, name in rows:
+        budgets: set[int] = set()
+        for pk, parent_id, name, is_budget in rows:
             names[pk] = name
             parents[pk] = parent_id
-        return cls(names=names, parents=parents)
+            if is_budget:
+                budgets.add(pk)
+        return cls(names=names, parents=parents, budgets=frozenset(budgets))
+
+    def is_budget(self, matter_id: int) -> bool:
+        """Delegating the matter hands over a budget: it, or a matter above it, is one."""
+        return any(pk in self.budgets for pk in self.lineage(matter_id))
 
     def lineage(self, matter_id: int) -> list[int]:
         """The matter, then its parent, up to the root."""

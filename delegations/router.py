@@ -14,8 +14,9 @@ The rules, in the order they apply to one organisation:
 - A reserved line whose band contains the value keeps the decision for the organisation's
   board, whatever else the scheme says: a reservation can never be delegated.
 - Otherwise the authority is the delegated line whose band contains the value with the lowest
-  ceiling (no upper limit ranks highest); a line whose delegate is no longer active is passed
-  over, and said so.
+  ceiling (no upper limit ranks highest); a line whose delegate is no longer active, or is a
+  body whose framework option holds no delegated authority (a partnership board), is passed
+  over, and said so: the router never routes a decision to one.
 - Two lines whose bands both contain the value, with different delegates, conflict unless one
   band lies strictly inside the other (a lower tier carved out of a higher one, the usual
   shape of a scheme: "up to £1m: the place committee; up to £5m: the finance committee").
@@ -41,6 +42,7 @@ from delegations.bands import band_contains, band_label, money
 from delegations.matters import MatterTree
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
 from governance.structures.models import Committee
+from governance.structures.options import authority_bar, cached_options_by_kind
 from partners.models import Organisation, Place
 
 PENNY = Decimal("0.01")
@@ -69,6 +71,7 @@ class Line:
     place_scoped: bool = False
     conditions: str = ""
     chain: tuple[str, ...] = ()  # bodies the delegate answers to, nearest first
+    barred: str = ""  # why the delegate may not hold delegated authority, if it may not
 
     def contains(self, value: Decimal) -> bool:
         return band_contains(self.limit_from, self.limit_to, value)
@@ -286,11 +289,11 @@ def decide(
             **common,  # type: ignore[arg-type]
         )
     delegated = [line for line in containing if not line.reserved]
-    inactive = [line for line in delegated if not line.delegate_active]
-    active = [line for line in delegated if line.delegate_active]
+    inactive = [line for line in delegated if not line.delegate_active or line.barred]
+    active = [line for line in delegated if line.delegate_active and not line.barred]
     notes = tuple(
-        f"{line.delegate_label} holds {line.citation}, but it is not active, so it cannot "
-        "take the decision."
+        f"{line.delegate_label} holds {line.citation}, but it "
+        f"{line.barred or 'is not active'}, so it cannot take the decision."
         for line in inactive
     )
     if active:
@@ -307,7 +310,10 @@ def decide(
     gap = _gap(applicable, value)
     ceilings = [line.limit_to for line in applicable if not line.reserved]
     if inactive:
-        reason = f"The only delegate for this value, {inactive[0].delegate_label}, is not active."
+        reason = (
+            f"The only delegate for this value, {inactive[0].delegate_label}, "
+            f"{inactive[0].barred or 'is not active'}."
+        )
     elif gap is not None:
         reason = gap.sentence
     elif ceilings and None not in ceilings and value > max(c for c in ceilings if c is not None):
@@ -387,6 +393,7 @@ LINE_FIELDS = (
     "delegate_role_id",
     "delegate_role__title",
     "delegate_role__is_active",
+    "delegate_committee__kind",
 )
 
 
@@ -493,13 +500,16 @@ def _line(
         role_id,
         role_title,
         role_active,
+        committee_kind,
     ) = row[_LINE:_COMMITTEE]
     chain: tuple[str, ...]
+    barred = ""
     if reserved:
         key, label, active, chain = "board", "the board (reserved)", True, ()
     elif committee_id is not None:
         key = f"committee:{committee_id}"
         label, active, chain = _walk(row[_COMMITTEE:_ROLE], deeper)
+        barred = authority_bar(committee_kind, cached_options_by_kind())
     else:
         key, label, active = f"role:{role_id}", role_title, bool(role_active)
         accountable, _, above = _walk(row[_ROLE:], deeper)
@@ -521,6 +531,7 @@ def _line(
         place_scoped=place_id is not None,
         conditions=conditions,
         chain=chain,
+        barred=barred,
     )
 
 

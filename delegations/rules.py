@@ -5,7 +5,10 @@ breaks, by field.
 A line needs a matter of the system and a band from £0 upwards whose "up to" is not below its
 "from"; it reserves the matter to the board (with no delegate) or delegates it to one
 committee of a place where the organisation is a partner, or to one role of the organisation
-itself, for every place or for one partner place. Two lines of a scheme may not cover the
+itself, for every place or for one partner place. A committee takes the line only if its
+framework option allows (governance.structures.options.delegation_refusal): a partnership
+board holds no delegated authority, a committee of the ICB takes only the ICB's lines, a joint
+committee only its parties', and a budget or pooled fund goes only to a body that may hold one. Two lines of a scheme may not cover the
 same matter and value for the same place, and a delegation may not contradict a reservation
 of the same or a wider matter."""
 
@@ -18,7 +21,9 @@ from typing import Any
 from delegations.bands import bands_overlap, money, short_band
 from delegations.matters import MatterTree
 from delegations.models import DelegateRole, Delegation, SchemeOfDelegation
+from governance.catalogue.models import GovernanceOption
 from governance.structures.models import Committee
+from governance.structures.options import body_option, delegation_refusal, options_by_kind
 from partners.models import PlacePartner
 
 
@@ -30,6 +35,20 @@ class SchemeContext:
     scheme: SchemeOfDelegation
     partner_place_ids: set[int] = field(default_factory=set)
     tree: MatterTree = field(default_factory=lambda: MatterTree(names={}, parents={}))
+    options: dict[str, GovernanceOption] = field(default_factory=dict)  # by kind of body
+    _parties: dict[int, set[int]] | None = None
+
+    def parties(self, committee: Committee) -> set[int]:
+        """The organisations that form `committee` (for a joint committee), read once for
+        every body of the organisation's places."""
+        if self._parties is None:
+            self._parties = {}
+            rows = Committee.parties.through.objects.filter(
+                committee__place_id__in=self.partner_place_ids
+            ).values_list("committee_id", "organisation_id")
+            for committee_id, organisation_id in rows:
+                self._parties.setdefault(committee_id, set()).add(organisation_id)
+        return self._parties.get(committee.pk, set())
 
     @classmethod
     def load(cls, scheme: SchemeOfDelegation) -> SchemeContext:
@@ -42,6 +61,7 @@ class SchemeContext:
                 )
             ),
             tree=MatterTree.load(organisation.system_id),
+            options=options_by_kind(),
         )
 
     def is_within(self, matter_id: int, ancestor_id: int) -> bool:
@@ -118,6 +138,17 @@ def line_problems(
             )
         elif not committee.is_active:
             add("delegate_committee", f"{committee.name} is no longer active.")
+        else:
+            refusal = delegation_refusal(
+                committee=committee,
+                option=body_option(committee, context.options),
+                delegator=organisation,
+                is_budget=line.matter_id is not None and context.tree.is_budget(line.matter_id),
+                parties=context.parties(committee),
+            )
+            if refusal is not None:
+                source = f" ({refusal.source})" if refusal.source else ""
+                add("delegate_committee", refusal.message + source)
     elif role is not None:
         if role.organisation_id != organisation.pk:
             add(

@@ -18,7 +18,7 @@ from delegations import selectors
 from delegations.matters import MatterTree
 from delegations.router import RouteResult, route_decision
 from design.forms import DecisionForm
-from design.validator import FAIL, PASS, WARNING, CheckItem, Fix, design_check, summary_counts
+from design.validator import FAIL, PASS, WARNING, Fix, design_review, summary_counts
 from partners.access import get_place_for, has_object_permission
 from partners.models import Place
 from partners.permissions import ADMINISTER_SYSTEM
@@ -36,24 +36,26 @@ def _fix_href(request: HttpRequest, place: Place, fix: Fix | None) -> str | None
     ):
         return None
     try:
-        return reverse(fix.name, args=fix.args)
+        url = reverse(fix.name, args=fix.args)
     except NoReverseMatch:
         return None
+    return f"{url}#{fix.fragment}" if fix.fragment else url
 
 
 @login_required
 @require_GET
 def check(request: HttpRequest, place_pk: int) -> HttpResponse:
     place = get_place_for(request, place_pk)
-    items: list[CheckItem] = design_check(place=place)
-    rows = [(item, _fix_href(request, place, item.fix_url)) for item in items]
+    review = design_review(place=place)
+    rows = [(item, _fix_href(request, place, item.fix_url)) for item in review.items]
     return render(
         request,
         CHECK,
         {
             "place": place,
             "rows": rows,
-            "counts": summary_counts(items),
+            "review": review,
+            "counts": summary_counts(review.items),
             "PASS": PASS,
             "WARNING": WARNING,
             "FAIL": FAIL,

@@ -71,8 +71,9 @@ def build_open_round(system: System, places: dict[str, Place], framework: Option
         actor=member(ashworth.place, 1),
         response=ashworth,
         option_numbers=[1, 4],
-        case="A partnership board keeps every partner at the table, and a lead provider "
-        "gives us one contract for community services.",
+        case="A partnership board keeps every partner at the table, and an individual "
+        "director of the ICB decides within clear limits, bringing larger decisions to the "
+        "board's partners.",
     )
     answer(ashworth, member(ashworth.place, 1), 1, "No: each place is at a different stage.")
     answer(ashworth, member(ashworth.place, 2), 6, "Options 1 and 4 together.")
@@ -117,7 +118,7 @@ LAST_YEARS_PROPOSALS = {
     "Brackenfield": [2, 3],
     "Coldharbour": [2, 3],
     "Dunmore Coast": [1, 4],
-    "Elmsworth": [3],
+    "Elmsworth": [5],
 }
 
 

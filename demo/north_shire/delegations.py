@@ -1,10 +1,17 @@
 """The schemes of delegation in force for North Shire's ICB, its councils and its main
-trusts, over the default matter tree. The ICB's finance and performance committee serves
-the whole system, not one place, so it is a delegate role of the ICB with no place;
-Dunmore Coast's individual director with delegated authority is a role of the ICB limited
-to that place. The lines make a £2.5m contract award in Coldharbour worth asking about: the
-ICB's finance and performance committee and the Royal's chief executive may decide it; the
-county council and the community trust must take it to their own boards."""
+trusts, over the default matter tree, each line one the framework lets its delegate hold.
+
+The ICB delegates to its committees in Brackenfield and Coldharbour, to the individual
+directors of Ashworth and Dunmore Coast (with limits: above them the ICB's finance and
+performance committee decides, a role that serves the whole system), its section 75 pooled
+budget in Brackenfield to the joint committee, and reserves the largest decisions to its board.
+A partnership board holds no delegated authority, so the councils of the places that have one
+delegate to their own director of adult social care, who sits on the board; Brackenfield's
+council, the hospital trust and the community trust delegate to the joint committee they
+form; the lead provider delegates to its board for Elmsworth. The lines make a £2.5m contract
+award in Coldharbour worth asking about: the ICB's finance and performance committee and the
+Royal's chief executive may decide it; the county council and the community trust must take
+it to their own boards."""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from delegations.matters import matter_tree_ensure
 from delegations.models import DelegateRole
 from demo.build.delegations import Line, role_add, scheme_in_force
 from demo.north_shire.structures import Scene
+from governance.structures.models import Committee
 from partners.models import Organisation
 
 
@@ -25,13 +33,16 @@ def _initials(organisation: Organisation) -> str:
 def build_schemes(s: Scene) -> None:
     actor = s.actor
     matter_tree_ensure(system=s.icb.system, actor=actor)
-    director = role_add(
-        actor=actor,
-        organisation=s.icb,
-        title="Director of Place, Dunmore Coast",
-        place=s.places["Dunmore Coast"],
-        is_individual_director=True,
-    )
+    directors = {
+        name: role_add(
+            actor=actor,
+            organisation=s.icb,
+            title=f"Director of Place, {name}",
+            place=s.places[name],
+            is_individual_director=True,
+        )
+        for name in ("Ashworth", "Dunmore Coast")
+    }
 
     def role(organisation: Organisation, title: str) -> DelegateRole:
         return role_add(actor=actor, organisation=organisation, title=title)
@@ -53,24 +64,28 @@ def build_schemes(s: Scene) -> None:
 
     within_budget = "Within the place's delegated budget; reported to the next ICB board."
     icb_lines: list[Line] = []
-    for name in ("Ashworth", "Coldharbour", "Brackenfield"):
+    for name in ("Brackenfield", "Coldharbour"):
         icb_lines += [
             Line("contract-award", s.bodies[name], "0", "1000000", s.places[name], within_budget),
             Line("contract-variation", s.bodies[name], "0", "500000", s.places[name], ""),
             Line("investment-revenue", s.bodies[name], "0", "250000", s.places[name], ""),
             Line("service-change-minor", s.bodies[name], "0", None, s.places[name], ""),
         ]
+    for name, director in directors.items():
+        place = s.places[name]
+        icb_lines += [
+            Line("contract-award", director, "0", "500000", place, within_budget),
+            Line("contract-variation", director, "0", "250000", place, ""),
+            Line(
+                "service-change-minor",
+                director,
+                "0",
+                "250000",
+                place,
+                f"After hearing the {name} Place Partnership Board.",
+            ),
+        ]
     icb_lines += [
-        Line("contract-award", director, "0", "500000", s.places["Dunmore Coast"], within_budget),
-        Line("contract-variation", director, "0", "250000", s.places["Dunmore Coast"], ""),
-        Line(
-            "service-change-minor",
-            director,
-            "0",
-            None,
-            s.places["Dunmore Coast"],
-            "After hearing the Dunmore Coast Place Partnership Board.",
-        ),
         Line(
             "contract-award",
             finance_committee,
@@ -85,12 +100,20 @@ def build_schemes(s: Scene) -> None:
         Line("investment-capital", None, "0", None, None, ""),
         Line("strategy", None, "0", None, None, "The ICB's joint forward plan."),
         Line("service-change-major", None, "0", None, None, ""),
-        Line("section-75", s.bodies["Brackenfield"], "0", "500000", s.places["Brackenfield"], ""),
+        Line("section-75", s.joint, "0", "500000", s.places["Brackenfield"], ""),
     ]
     scheme(s.icb, "NHS North Shire ICB board", icb_lines)
 
     for name, council in s.councils.items():
-        delegate = s.bodies["Brackenfield"] if name == "Brackenfield" else s.boards[name]
+        if name == "Brackenfield":
+            delegate: Committee | DelegateRole | None = s.joint
+        else:
+            delegate = role_add(
+                actor=actor,
+                organisation=council,
+                title="Director of Adult Social Care",
+                place=s.places[name],
+            )
         scheme(
             council,
             f"{council.name} (full council)",
@@ -120,7 +143,7 @@ def build_schemes(s: Scene) -> None:
         s.abh: [
             Line(
                 "contract-award",
-                s.bodies["Brackenfield"],
+                s.joint,
                 "0",
                 "1000000",
                 s.places["Brackenfield"],
@@ -142,6 +165,7 @@ def build_schemes(s: Scene) -> None:
             Line("investment-capital", None, "0", None, None, ""),
         ],
         s.nsch: [
+            Line("contract-variation", s.joint, "0", "500000", s.places["Brackenfield"], ""),
             Line("contract-award", nsch_finance, "0", "1000000", None, ""),
             Line("contract-award", None, "1000000", None, None, "The trust board decides."),
         ],

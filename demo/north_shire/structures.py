@@ -1,14 +1,21 @@
-"""North Shire's bodies and their terms of reference. Every place has a partnership board
-(an independent chair; seats for its partners, including the council's director of public
-health and Healthwatch). Beside it: Ashworth and Coldharbour have a committee of the ICB
-(Coldharbour's with a primary care sub-committee), Brackenfield a joint committee of the
-ICB, the council and its trusts, and Elmsworth a lead provider board. Dunmore Coast's
-individual director is a delegate role (see `delegations`)."""
+"""North Shire's bodies and their terms of reference, each place's the arrangement it proposed
+and the 2021 framework allows, but one:
+
+- Ashworth and Dunmore Coast (1+4): a partnership board (an independent chair; seats for its
+  partners, including the council's director of public health, the ICB and Healthwatch) and
+  an individual director of the ICB, a delegate role (see `delegations`);
+- Brackenfield (2+3): a committee of the ICB and a joint committee of the ICB, the council and
+  two trusts;
+- Elmsworth (5): the lead provider's board, Dunmore and Elmsworth Health and Care's;
+- Coldharbour fails the design check on purpose, so that a new user sees what a failure
+  looks like: it proposed 2+3 but records a partnership board beside a committee of the ICB
+  (1+2, which the framework does not allow), and its primary care sub-committee has no
+  approved terms of reference yet."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from demo.build.structures import seat, tor_approved, tor_drafted
@@ -27,6 +34,11 @@ from partners.models import Organisation, Place, Sector, System, User
 ICB_BOARD = "NHS North Shire ICB board"
 
 
+def next_review() -> date:
+    """The end of March after next: the demo's terms stay in date whenever it is loaded."""
+    return date(date.today().year + 1, 3, 31)
+
+
 @dataclass
 class Scene:
     """Who builds the bodies, the places, and the organisations the bodies seat."""
@@ -42,7 +54,10 @@ class Scene:
     councils: dict[str, Organisation]
     local: dict[str, dict[str, Organisation]]  # each place's partners by sector
     boards: dict[str, Committee] = field(default_factory=dict)  # partnership boards
-    bodies: dict[str, Committee] = field(default_factory=dict)  # each place's deciding body
+    bodies: dict[str, Committee] = field(
+        default_factory=dict
+    )  # committees of the ICB, the LP board
+    joint: Committee | None = None  # Brackenfield's joint committee
 
     def acute(self, place_name: str) -> Organisation:
         return self.abh if place_name in {"Ashworth", "Brackenfield"} else self.rch
@@ -63,6 +78,7 @@ class Scene:
             sections=sections,
             approved_by=approved_by,
             approved_on=on,
+            review_date=next_review(),
         )
 
     def draft(
@@ -126,17 +142,19 @@ def sections(committee: Committee, place: str, answers_to: str, authority: str) 
     }
 
 
-# When each council's cabinet approved its partnership board's terms; Elmsworth's are a draft.
+# When each council's cabinet approved its partnership board's terms.
 BOARD_APPROVALS = {
     "Ashworth": ("Ashworth Borough Council cabinet", date(2025, 3, 12)),
-    "Brackenfield": ("Brackenfield City Council cabinet", date(2025, 3, 19)),
     "Coldharbour": ("Coldharbour County Council cabinet", date(2025, 2, 26)),
     "Dunmore Coast": ("Dunmore Coast Council cabinet", date(2025, 3, 5)),
 }
 
 
+PLACES_WITH_BOARDS = ("Ashworth", "Coldharbour", "Dunmore Coast")
+
+
 def build_partnership_boards(s: Scene) -> None:
-    for name in s.places:
+    for name in PLACES_WITH_BOARDS:
         council = s.councils[name]
         board = s.body(
             name,
@@ -164,14 +182,9 @@ def build_partnership_boards(s: Scene) -> None:
             board,
             name,
             f"{s.councils[name].name} (through its health and wellbeing board)",
-            "The board is a consultative forum: it advises the partners and holds no "
-            "delegated authority of its own"
-            + (
-                "."
-                if name == "Brackenfield"
-                else f", except contract awards and pooled budgets up to £500,000 "
-                f"delegated by {s.councils[name].name}."
-            ),
+            "The board holds no delegated authority of its own: each member decides within "
+            "their own organisation's scheme of delegation, and anything beyond it goes back "
+            "to that organisation.",
         )
         if name in BOARD_APPROVALS:
             s.approve(board, text, *BOARD_APPROVALS[name])
@@ -180,10 +193,10 @@ def build_partnership_boards(s: Scene) -> None:
 
 
 def build_icb_committees(s: Scene) -> None:
-    """Ashworth's and Coldharbour's committees of the ICB; Ashworth's terms are on their
+    """Brackenfield's and Coldharbour's committees of the ICB; Brackenfield's terms are on their
     second version (the first superseded); Coldharbour's has a primary care sub-committee
     whose terms are still a draft."""
-    for name in ("Ashworth", "Coldharbour"):
+    for name in ("Brackenfield", "Coldharbour"):
         committee = s.body(
             name,
             f"{name} Place Committee of the ICB",
@@ -207,24 +220,25 @@ def build_icb_committees(s: Scene) -> None:
         s.seat(committee, s.acute(name), "Director of Operations", voting=False)
         s.seat(committee, s.nsch, "Director of Community Services", voting=False)
     icb_text = sections(
-        s.bodies["Ashworth"],
-        "Ashworth",
+        s.bodies["Brackenfield"],
+        "Brackenfield",
         "the ICB board",
         "Awards and varies contracts for the place up to £1,000,000 and approves revenue "
         "business cases up to £250,000, as the ICB's scheme of delegation sets out. Larger "
         "decisions go to the ICB's finance and performance committee or the ICB board.",
     )
-    s.approve(s.bodies["Ashworth"], icb_text, ICB_BOARD, date(2024, 6, 4))
+    s.approve(s.bodies["Brackenfield"], icb_text, ICB_BOARD, date(2024, 6, 4))
     tor_approved(
         actor=s.actor,
-        committee=s.bodies["Ashworth"],
+        committee=s.bodies["Brackenfield"],
         sections={
             "quorum": f"{icb_text['quorum']} The Associate Director of Finance, or their "
             "deputy, must be present for any decision with a financial value."
         },
         approved_by=ICB_BOARD,
         approved_on=date(2025, 4, 1),
-        review_date=date(2026, 3, 31),
+        # Overdue on purpose: the design check warns, and the committee page says so.
+        review_date=date.today() - timedelta(days=40),
     )
     s.approve(
         s.bodies["Coldharbour"],
@@ -260,35 +274,47 @@ def build_icb_committees(s: Scene) -> None:
 
 
 def build_joint_committee(s: Scene) -> None:
-    """Brackenfield's joint committee; its terms are up for approval."""
+    """Brackenfield's joint committee of the ICB, the council and two trusts, which each
+    delegate to it; its terms are up for approval."""
+    council = s.councils["Brackenfield"]
     joint = s.body(
         "Brackenfield",
         "Brackenfield Joint Committee",
         CommitteeKind.JOINT_COMMITTEE,
-        accountable_to_organisation=s.icb,
+        parties=[s.icb, council, s.abh, s.nsch],
         quorum_minimum=4,
         quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL, Sector.ACUTE_TRUST],
-        decision_rule=DecisionRule.CONSENSUS,
-        single_partner_veto=True,
+        decision_rule=DecisionRule.TWO_THIRDS,
     )
-    s.bodies["Brackenfield"] = joint
-    council = s.councils["Brackenfield"]
-    s.seat(joint, council, "Leader of the Council", position=MemberPosition.CHAIR)
-    s.seat(joint, s.icb, "Place Director", position=MemberPosition.VICE_CHAIR)
+    s.joint = joint
+    s.seat(
+        joint,
+        s.icb,
+        "Independent Chair (non-executive member of the ICB board)",
+        position=MemberPosition.CHAIR,
+        independent=True,
+    )
+    s.seat(joint, council, "Leader of the Council", position=MemberPosition.VICE_CHAIR)
     s.seat(joint, council, "Director of Public Health")
     s.seat(joint, s.abh, "Chief Executive")
     s.seat(joint, s.nsch, "Director of Finance")
-    s.seat(joint, s.nspft, "Chief Operating Officer")
+    s.seat(joint, s.nspft, "Chief Operating Officer", voting=False)
+    text = sections(
+        joint,
+        "Brackenfield",
+        "the boards of the ICB, the council and the two trusts",
+        "Within the limits each party's scheme of delegation sets: the ICB's section 75 "
+        "pooled budget up to £500,000, contract awards up to £1,000,000 for Ashworth and "
+        "Brackenfield Hospitals and up to £500,000 for the council, and contract "
+        "variations up to £500,000 for the community trust.",
+    )
+    s.approve(
+        joint, text, "The boards of the ICB, the council and the two trusts", date(2025, 6, 2)
+    )
+    # A second version, up for approval: the parties' boards are asked to meet in public.
     s.draft(
         joint,
-        sections(
-            joint,
-            "Brackenfield",
-            "the boards of the ICB, the council and the trusts",
-            "Within the limits each partner's scheme of delegation sets: contract "
-            "awards up to £1,000,000 for the ICB and Ashworth and Brackenfield "
-            "Hospitals, and up to £500,000 for the council.",
-        ),
+        {"reporting_to_community": text["reporting_to_community"] + " It meets in public."},
         submit=True,
     )
 

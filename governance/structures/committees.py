@@ -7,7 +7,11 @@ job; these functions enforce the rules of the structure itself:
 - a body's name is unique within its place;
 - a body answers either to another body of the same place or to the board of an organisation
   that is a partner of the place, never both, and never (directly or through its
-  sub-committees) to itself;
+  sub-committees) to itself; and it answers to whom its framework option says
+  (governance.structures.options): a committee of the ICB to the ICB's board, a lead
+  provider's board to a statutory organisation, a joint committee to its parties;
+- a joint committee's parties are statutory partners of the place, the ICB and at least one
+  statutory provider among them, and only a party holds a voting seat on it;
 - a seat is held for a partner organisation of the place (a delegate of an organisation
   outside the place has no standing here) and, when a person is named, by someone with a
   current role in the system; a body has at most one chair and one vice-chair.
@@ -26,10 +30,18 @@ from django.db import models, transaction
 
 from core.changes import refuse_unknown, set_fields
 from core.locking import check_version, lock_row, save_validated
+from governance.catalogue.models import Delegators
 from governance.structures.models import (
     Committee,
+    CommitteeKind,
     CommitteeMember,
     MemberPosition,
+)
+from governance.structures.options import (
+    accountability_problem,
+    body_option,
+    options_by_kind,
+    party_problems,
 )
 from partners.audit import audit_by
 from partners.models import Membership, Organisation, Place, PlacePartner, Sector, User
@@ -114,7 +126,7 @@ def _is_partner(place: Place, organisation: Organisation) -> bool:
     return PlacePartner.objects.filter(place=place, organisation=organisation).exists()
 
 
-def _validate_committee(committee: Committee) -> None:
+def _validate_committee(committee: Committee, parties: list[Organisation] | None = None) -> None:
     errors: dict[str, list[str]] = {}
     committee.name = (committee.name or "").strip()
     place = committee.place
@@ -158,8 +170,51 @@ def _validate_committee(committee: Committee) -> None:
     if unknown:
         errors["quorum_sectors"] = [f"Unknown sector: {', '.join(map(str, unknown))}."]
     committee.quorum_sectors = sectors
+    if not errors:
+        errors.update(_option_errors(committee, parties))
     if errors:
         raise ValidationError(errors)
+
+
+def _option_errors(
+    committee: Committee, parties: list[Organisation] | None
+) -> dict[str, list[str]]:
+    """What the body's framework option forbids in how it is set up, naming the source."""
+    errors: dict[str, list[str]] = {}
+    parents = {c.pk: c for c in Committee.objects.filter(place=committee.place_id)}
+    option = body_option(committee, options_by_kind(), parents)
+    problem = accountability_problem(committee, option, parents)
+    if problem is not None:
+        field = (
+            "accountable_to_committee"
+            if committee.accountable_to_committee_id
+            else "accountable_to_organisation"
+        )
+        errors[field] = [_with_source(problem.message, problem.source)]
+    if committee.kind == CommitteeKind.JOINT_COMMITTEE:
+        if committee.accountable_to_organisation_id or committee.accountable_to_committee_id:
+            errors["accountable_to_organisation"] = [
+                "A joint committee answers to every organisation that forms it, not to one "
+                "board: leave who it answers to empty and choose its parties."
+            ]
+        chosen = parties if parties is not None else list(committee.parties.all())
+        outside = sorted(o.name for o in chosen if not _is_partner(committee.place, o))
+        if outside:
+            errors["parties"] = [
+                f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not a partner of "
+                f"{committee.place.name}. Add the partner first."
+            ]
+        else:
+            found = party_problems(option, chosen)
+            if found:
+                errors["parties"] = [_with_source(p.message, p.source) for p in found]
+    elif parties:
+        errors["parties"] = ["Only a joint committee has parties. Clear them, or make it one."]
+    return errors
+
+
+def _with_source(message: str, source: str) -> str:
+    return f"{message} ({source})" if source else message
 
 
 def _answers_to(start: Committee, target: Committee) -> bool:
@@ -181,13 +236,15 @@ def committee_create(
 ) -> Committee:
     """A new body of the place. `fields` are the other COMMITTEE_FIELDS; those left out take
     the model's defaults (monthly, a quorum of three, decisions by consensus)."""
-    refuse_unknown(fields, allowed=COMMITTEE_FIELDS, doing="committee_create")
+    refuse_unknown(fields, allowed=COMMITTEE_FIELDS | {"parties"}, doing="committee_create")
+    parties = list(fields.pop("parties", None) or [])
     _lock_place(place.pk)
     if "quorum_sectors" in fields:
         fields["quorum_sectors"] = list(fields["quorum_sectors"] or [])
     committee = Committee(place=place, name=name, kind=kind, **fields)
-    _validate_committee(committee)
+    _validate_committee(committee, parties)
     save_with_history(committee, actor)
+    committee.parties.set(parties)
     audit(
         actor, committee, "committee.create", committee, f"added {committee.name} to {place.name}"
     )
@@ -207,13 +264,20 @@ def committee_update(
     )
     if "quorum_sectors" in changes:
         changes["quorum_sectors"] = list(changes["quorum_sectors"] or [])
+    parties = list(changes.pop("parties")) if "parties" in changes else None
     before = set_fields(committee, changes, allowed=COMMITTEE_FIELDS, doing="committee_update")
-    _validate_committee(committee)
+    _validate_committee(committee, parties)
     changed = _changed(before, committee)
+    if parties is not None:
+        had = sorted(o.name for o in committee.parties.all())
+        if had != sorted(o.name for o in parties):
+            changed["parties"] = [", ".join(had), ", ".join(sorted(o.name for o in parties))]
     if not changed:
         return committee
     committee.version += 1
     save_with_history(committee, actor)
+    if parties is not None:
+        committee.parties.set(parties)
     summary = f"changed {committee.name} (version {committee.version})"
     audit(actor, committee, "committee.update", committee, summary, {"changed": changed})
     return committee
@@ -255,6 +319,10 @@ def _validate_member(member: CommitteeMember) -> None:
             "organisation of the place can hold a seat: add it as a partner first, or seat "
             "the partner it would be acting for."
         ]
+    if organisation is not None and "organisation" not in errors and member.voting:
+        problem = _voting_seat_problem(committee, organisation)
+        if problem:
+            errors["voting"] = [problem]
     person = member.person
     if person is not None and not (
         Membership.objects.current().filter(user=person, system_id=place.system_id).exists()
@@ -282,6 +350,21 @@ def _validate_member(member: CommitteeMember) -> None:
             ]
     if errors:
         raise ValidationError(errors)
+
+
+def _voting_seat_problem(committee: Committee, organisation: Organisation) -> str:
+    """A body formed by parties (a joint committee) gives votes to its parties only."""
+    option = body_option(committee, options_by_kind())
+    if option is None or option.delegated_by != Delegators.PARTIES:
+        return ""
+    if committee.parties.filter(pk=organisation.pk).exists():
+        return ""
+    return _with_source(
+        f"Only the organisations that form {committee.name} vote on it, and "
+        f"{organisation.name} is not one of them. Make the seat non-voting, or add "
+        f"{organisation.name} as a party first.",
+        (option.sources or {}).get("voting", ""),
+    )
 
 
 @transaction.atomic

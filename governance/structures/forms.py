@@ -20,6 +20,7 @@ from governance.structures.models import (
     MemberPosition,
     TermsOfReference,
 )
+from partners.legal_forms import STATUTORY_FORMS
 from partners.models import Membership, Organisation, Place, Sector, User
 
 
@@ -58,6 +59,15 @@ class CommitteeForm(VersionedForm):
         help_text="Choose one line of accountability: a body of the place or an "
         "organisation's board, not both.",
     )
+    parties = forms.ModelMultipleChoiceField(
+        label="For a joint committee: the statutory organisations that form it",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The ICB and at least one NHS trust or foundation trust, with any councils "
+        "that take part. It answers to each of them, and only they vote and delegate to it. "
+        "Leave empty for any other kind of body.",
+    )
     frequency = forms.ChoiceField(label="How often it meets", choices=Frequency.choices)
     meets_in_public = forms.BooleanField(label="Meets in public", required=False)
     quorum_minimum = forms.IntegerField(
@@ -86,7 +96,7 @@ class CommitteeForm(VersionedForm):
             kwargs.setdefault(
                 "initial",
                 {name: getattr(committee, name) for name in committees.COMMITTEE_FIELDS}
-                | {"version": committee.version},
+                | {"version": committee.version, "parties": list(committee.parties.all())},
             )
         else:
             kwargs.setdefault("initial", dict(self.NEW))
@@ -98,6 +108,9 @@ class CommitteeForm(VersionedForm):
             others = others.exclude(pk=committee.pk)
         self.fields["accountable_to_committee"].queryset = others  # type: ignore[attr-defined]
         self.fields["accountable_to_organisation"].queryset = _partner_organisations(place)  # type: ignore[attr-defined]
+        self.fields["parties"].queryset = _partner_organisations(place).filter(  # type: ignore[attr-defined]
+            legal_form__in=STATUTORY_FORMS
+        )
 
     def save(self, *, actor: User) -> Committee:
         """Add the body, or save the changes to it (refused if someone saved it since the form

@@ -32,6 +32,7 @@ def _with_details(queryset: models.QuerySet[Committee]) -> models.QuerySet[Commi
                 queryset=CommitteeMember.objects.select_related("organisation", "person"),
                 to_attr="seats",
             ),
+            "parties",
             Prefetch(
                 "terms_of_reference",
                 queryset=TermsOfReference.objects.order_by("-number").defer(*SECTION_KEYS),
