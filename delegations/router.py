@@ -549,7 +549,8 @@ def route_decision(
 
     Two queries, three at most: the matter tree (unless given); the applicable lines of the
     schemes in force, joined to their schemes, delegates and the bodies those answer to; and,
-    only when an organisation has no applicable line, whether it has a scheme in force."""
+    only when an organisation has no applicable line, whether it has a scheme in force. (Once
+    per process it also reads what each kind of body may hold: governance.structures.options.)"""
     if value < 0:
         raise ValueError("The value of a decision cannot be negative.")
     on = on or timezone.localdate()

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from delegations import matters as matter_tree
 from delegations import roles, services
 from delegations.models import Delegation, MatterCategory, SchemeStatus
+from governance.structures.models import CommitteeKind
 from partners.models import AuditEvent
 from tests.factories import (
     CommitteeFactory,
@@ -58,8 +59,18 @@ def setup() -> Setup:
         organisation=organisation,
         place=place,
         other_place=other_place,
-        committee=CommitteeFactory(place=place, name="Ashford Partnership Board"),
-        other_committee=CommitteeFactory(place=other_place, name="Brookfield Board"),
+        committee=CommitteeFactory(
+            place=place,
+            name="Ashford Joint Committee",
+            kind=CommitteeKind.JOINT_COMMITTEE,
+            parties=[organisation],
+        ),
+        other_committee=CommitteeFactory(
+            place=other_place,
+            name="Brookfield Joint Committee",
+            kind=CommitteeKind.JOINT_COMMITTEE,
+            parties=[organisation],
+        ),
         role=DelegateRoleFactory(organisation=organisation, title="Place Director"),
         scheme=SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1),
         contracts=matters["contracts"],

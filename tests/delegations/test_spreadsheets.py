@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from delegations import matters as matter_tree
 from delegations import services, spreadsheets
 from delegations.models import Delegation, MatterCategory, SchemeStatus
+from governance.structures.models import CommitteeKind
 from partners.models import AuditEvent
 from tests.factories import (
     CommitteeFactory,
@@ -36,7 +37,12 @@ def scheme() -> Any:
     organisation = OrganisationFactory(name="Ashford Council")
     place = PlaceFactory(system=organisation.system, name="Ashford")
     PlacePartnerFactory(place=place, organisation=organisation)
-    CommitteeFactory(place=place, name="Ashford Partnership Board")
+    CommitteeFactory(
+        place=place,
+        name="Ashford Joint Committee",
+        kind=CommitteeKind.JOINT_COMMITTEE,
+        parties=[organisation],
+    )
     DelegateRoleFactory(organisation=organisation, title="Director of Place")
     matter_tree.matter_tree_ensure(system=organisation.system)
     return SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1)
@@ -48,7 +54,7 @@ GOOD = [
         "contract-award",
         "",
         "committee",
-        "Ashford Partnership Board",
+        "Ashford Joint Committee",
         "Ashford",
         0,
         250000,
@@ -81,7 +87,7 @@ def test_a_good_file_imports_every_line(scheme):
     result = do_import(scheme, scheme_workbook(*GOOD))
     assert result.ok and result.imported == 3
     lines = {line.reference: line for line in scheme.delegations.select_related("matter")}
-    assert lines["1.1"].delegate_committee.name == "Ashford Partnership Board"
+    assert lines["1.1"].delegate_committee.name == "Ashford Joint Committee"
     assert lines["1.1"].place.name == "Ashford"
     assert lines["1.1"].limit_to == Decimal("250000")
     assert lines["1.2"].delegate_role.title == "Director of Place"
@@ -110,7 +116,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row(scheme):
     do_import(scheme, scheme_workbook(GOOD[0]))
     bad = scheme_workbook(
         GOOD[0],
-        ["", "no-such-matter", "", "committee", "Ashford Partnership Board", "", 0, 10, ""],
+        ["", "no-such-matter", "", "committee", "Ashford Joint Committee", "", 0, 10, ""],
         ["", "contract-award", "", "committee", "Nobody's Board", "", 0, 10, ""],
         ["", "contract-award", "", "role", "Director of Place", "Nowhere", 0, 10, ""],
         ["", "virement", "", "role", "Director of Place", "", "lots", "a million", ""],
@@ -142,13 +148,20 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row(scheme):
 
 def test_a_delegate_outside_the_place_is_named_by_row(scheme):
     elsewhere = PlaceFactory(system=scheme.organisation.system, name="Brookfield")
-    CommitteeFactory(place=elsewhere, name="Brookfield Board")
+    CommitteeFactory(
+        place=elsewhere,
+        name="Brookfield Joint Committee",
+        kind=CommitteeKind.JOINT_COMMITTEE,
+        parties=[scheme.organisation],
+    )
     result = do_import(
         scheme,
-        scheme_workbook(["", "contract-award", "", "committee", "Brookfield Board", "", 0, 10, ""]),
+        scheme_workbook(
+            ["", "contract-award", "", "committee", "Brookfield Joint Committee", "", 0, 10, ""]
+        ),
     )
     assert [str(e) for e in result.errors] == [
-        "Row 2, Delegate: there is no committee called Brookfield Board in a place where "
+        "Row 2, Delegate: there is no committee called Brookfield Joint Committee in a place where "
         "Ashford Council is a partner"
     ]
 

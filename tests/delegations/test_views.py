@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from delegations import matters as matter_tree
 from delegations import services, spreadsheets
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeStatus
+from governance.structures.models import CommitteeKind
 from tests.conftest import World
 from tests.factories import (
     CommitteeFactory,
@@ -53,7 +54,12 @@ def records(world: World) -> Records:
     return Records(
         world=world,
         organisation=organisation,
-        committee=CommitteeFactory(place=world.place_a, name="Ashford Partnership Board"),
+        committee=CommitteeFactory(
+            place=world.place_a,
+            name="Ashford Joint Committee",
+            kind=CommitteeKind.JOINT_COMMITTEE,
+            parties=[organisation],
+        ),
         role=DelegateRoleFactory(organisation=organisation, title="Director of Place"),
         scheme=SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1),
         award=matters["contract-award"],
@@ -275,7 +281,7 @@ def test_changing_the_schemes_details(admin, records):
 
 def test_uploading_a_good_spreadsheet(admin, records):
     file = scheme_workbook(
-        ["1", "contract-award", "", "committee", "Ashford Partnership Board", "", 0, 5, ""]
+        ["1", "contract-award", "", "committee", "Ashford Joint Committee", "", 0, 5, ""]
     )
     response = admin.post(
         records.url("scheme_upload", records.scheme.pk),
@@ -288,8 +294,8 @@ def test_uploading_a_good_spreadsheet(admin, records):
 
 def test_uploading_a_spreadsheet_with_bad_rows_lists_them_and_saves_nothing(admin, records):
     file = scheme_workbook(
-        ["1", "contract-award", "", "committee", "Ashford Partnership Board", "", 0, 5, ""],
-        ["2", "contract-award", "", "committee", "Ashford Partnership Board", "", 0, "five", ""],
+        ["1", "contract-award", "", "committee", "Ashford Joint Committee", "", 0, 5, ""],
+        ["2", "contract-award", "", "committee", "Ashford Joint Committee", "", 0, "five", ""],
     )
     response = admin.post(
         records.url("scheme_upload", records.scheme.pk),
@@ -434,7 +440,12 @@ def test_place_readers_see_the_in_force_lines_that_apply_to_their_place(client, 
     DelegationFactory(
         scheme=records.scheme,
         matter=records.finance,
-        delegate_committee=CommitteeFactory(place=world.place_b, name="Brookfield Board"),
+        delegate_committee=CommitteeFactory(
+            place=world.place_b,
+            name="Brookfield Joint Committee",
+            kind=CommitteeKind.JOINT_COMMITTEE,
+            parties=[records.organisation],
+        ),
         place=world.place_b,
     )
     services.scheme_bring_into_force(actor=None, scheme=records.scheme)
@@ -445,8 +456,8 @@ def test_place_readers_see_the_in_force_lines_that_apply_to_their_place(client, 
         client.force_login(getattr(world, role))
         page = client.get(url).content.decode()
         assert "Ashford Council" in page and "£0 to £250,000" in page
-        assert "Ashford Partnership Board" in page
-        assert "Brookfield Board" not in page and "Draft only" not in page
+        assert "Ashford Joint Committee" in page
+        assert "Brookfield Joint Committee" not in page and "Draft only" not in page
     for role in ("member_b", "advisory", "other_icb_admin"):
         client.force_login(getattr(world, role))
         assert client.get(url).status_code == 404

@@ -3,6 +3,7 @@ design breaks it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,12 +11,14 @@ from django.utils import timezone
 
 from delegations.models import SchemeStatus
 from design.validator import FAIL, PASS, WARNING, design_check
+from governance.catalogue.models import OptionFramework
 from governance.consultation.models import PlaceResponse, ResponseStatus
 from governance.structures.models import CommitteeKind, DecisionRule, MemberPosition, TorStatus
 from partners.models import PlacePartner, Sector
 from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
+    DelegateRoleFactory,
     DelegationFactory,
     MatterCategoryFactory,
     OrganisationFactory,
@@ -31,7 +34,8 @@ pytestmark = pytest.mark.django_db
 
 
 class Design:
-    """A place whose design passes every rule."""
+    """A place whose design passes every rule: a committee of the ICB and a joint committee of
+    the ICB, the council and the acute trust (2+3, as it proposed)."""
 
     def __init__(self) -> None:
         self.place = PlaceFactory(name="Ashford")
@@ -52,16 +56,29 @@ class Design:
             PlacePartnerFactory(place=self.place, organisation=organisation)
             self.orgs[sector] = organisation
         icb, council = self.orgs[Sector.ICB], self.orgs[Sector.UPPER_TIER_COUNCIL]
-        self.board = self.body(
-            "Ashford partnership board",
-            CommitteeKind.PARTNERSHIP_BOARD,
-            quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
+        acute = self.orgs[Sector.ACUTE_TRUST]
+        self.committee = self.body(
+            "Ashford place committee",
+            CommitteeKind.ICB_COMMITTEE,
+            accountable_to_organisation=icb,
+            quorum_sectors=[Sector.ICB],
         )
-        CommitteeMemberFactory(committee=self.board, organisation=icb, role_title="Place director")
+        CommitteeMemberFactory(
+            committee=self.committee,
+            organisation=icb,
+            role_title="Non-executive member",
+            position=MemberPosition.CHAIR,
+            independent=True,
+        )
+        CommitteeMemberFactory(
+            committee=self.committee, organisation=icb, role_title="Place director"
+        )
         self.dph = CommitteeMemberFactory(
-            committee=self.board, organisation=council, role_title="Director of Public Health"
+            committee=self.committee, organisation=council, role_title="Director of Public Health"
         )
-        self.joint = self.body("Ashford joint committee", CommitteeKind.JOINT_COMMITTEE)
+        self.joint = self.body(
+            "Ashford joint committee", CommitteeKind.JOINT_COMMITTEE, parties=[icb, council, acute]
+        )
         self.chair = CommitteeMemberFactory(
             committee=self.joint,
             organisation=icb,
@@ -70,19 +87,37 @@ class Design:
             independent=True,
         )
         CommitteeMemberFactory(committee=self.joint, organisation=council, role_title="Director")
-        for committee in (self.board, self.joint):
+        CommitteeMemberFactory(
+            committee=self.joint, organisation=acute, role_title="Chief Executive"
+        )
+        for committee in (self.committee, self.joint):
             TermsOfReferenceFactory(committee=committee, status=TorStatus.APPROVED)
         self.matter = MatterCategoryFactory(system=system, name="Community contracts")
+        self.schemes = {o.pk: SchemeFactory(organisation=o) for o in (icb, council, acute)}
         self.lines = [
             DelegationFactory(
-                scheme=SchemeFactory(organisation=organisation),
+                scheme=self.schemes[icb.pk],
                 matter=self.matter,
+                delegate_committee=self.committee,
+                limit_to=Decimal(1_000_000),
+                place=self.place,
+            )
+        ] + [
+            DelegationFactory(
+                scheme=self.schemes[organisation.pk],
+                matter=matter,
                 delegate_committee=self.joint,
                 limit_to=Decimal(1_000_000),
             )
-            for organisation in (icb, council)
+            for organisation, matter in (
+                (icb, MatterCategoryFactory(system=system, name="Pooled budget")),
+                (council, self.matter),
+                (acute, self.matter),
+            )
         ]
-        self.round = make_round(system=system)
+        self.round = make_round(
+            system=system, framework=OptionFramework.objects.get(slug="ics-design-framework-2021")
+        )
         self.response = PlaceResponse.objects.create(
             round=self.round,
             place=self.place,
@@ -92,15 +127,8 @@ class Design:
         )
 
     def body(self, name, kind, **fields):
-        """A body of the place answering to its ICB, quorate with two members."""
-        return CommitteeFactory(
-            place=self.place,
-            name=name,
-            kind=kind,
-            accountable_to_organisation=self.orgs[Sector.ICB],
-            quorum_minimum=2,
-            **fields,
-        )
+        """A body of the place, quorate with two members."""
+        return CommitteeFactory(place=self.place, name=name, kind=kind, quorum_minimum=2, **fields)
 
     def check(self):
         return design_check(place=self.place)
@@ -128,7 +156,11 @@ def test_a_sound_design_passes_every_rule(design):
     assert codes >= {
         "membership",
         "public_health_seat",
+        "recorded_arrangement",
         "option_set",
+        "proposal_matches",
+        "body_powers",
+        "accountability",
         "joint_committee",
         "independent_chair",
         "quorum",
@@ -137,6 +169,19 @@ def test_a_sound_design_passes_every_rule(design):
         "terms_of_reference",
         "delegation_routes",
     }
+    # Every rule that restates the framework names its source passage.
+    assert one(result, "membership").source.startswith("Appendix A")
+    assert "Appendix A" in one(result, "accountability", "Ashford joint committee").source
+
+
+def test_failures_come_first_then_warnings_then_passes(design):
+    design.chair.independent = False  # a warning
+    design.chair.save()
+    design.committee.single_partner_veto = True  # a failure
+    design.committee.save()
+    statuses = [item.status for item in design.check()]
+    assert statuses == sorted(statuses, key=[FAIL, WARNING, PASS].index)
+    assert statuses[0] == FAIL and WARNING in statuses
 
 
 def test_missing_partners_are_named(design):
@@ -147,6 +192,30 @@ def test_missing_partners_are_named(design):
     assert item.status == FAIL
     assert "mental health provider" in item.detail and "Healthwatch" in item.detail
     assert "acute" not in item.detail
+
+
+def test_a_patient_representatives_seat_speaks_for_people_who_use_services(design):
+    PlacePartner.objects.filter(organisation__sector=Sector.HEALTHWATCH).delete()
+    assert one(design.check(), "membership").status == FAIL
+    CommitteeMemberFactory(
+        committee=design.committee,
+        organisation=design.orgs[Sector.ICB],
+        role_title="Patient representative",
+        voting=False,
+    )
+    assert one(design.check(), "membership").status == PASS
+
+
+def test_a_district_council_is_not_the_local_authority_with_public_health(design):
+    PlacePartner.objects.filter(organisation__sector=Sector.UPPER_TIER_COUNCIL).delete()
+    PlacePartnerFactory(
+        place=design.place,
+        organisation=OrganisationFactory(
+            system=design.place.system, sector=Sector.DISTRICT_COUNCIL
+        ),
+    )
+    item = one(design.check(), "membership")
+    assert item.status == FAIL and "director of public health" in item.detail
 
 
 def test_a_combined_trust_provides_community_and_mental_health(design):
@@ -160,12 +229,31 @@ def test_a_combined_trust_provides_community_and_mental_health(design):
     assert one(design.check(), "membership").status == PASS
 
 
-def test_no_public_health_seat_is_a_warning(design):
+def test_no_public_health_seat_fails_and_points_to_adding_one(design):
     design.dph.role_title = "Director of adult social care"
     design.dph.save()
     item = one(design.check(), "public_health_seat")
+    assert item.status == FAIL
+    assert item.fix_url.name == "committees:member_add"
+
+
+def test_the_recorded_arrangement_is_read_from_the_bodies(design):
+    CommitteeFactory(place=design.place, name="Ashford partnership board")
+    item = one(design.check(), "recorded_arrangement")
+    assert item.status == FAIL
+    assert "1+2+3" in item.detail and "Ashford partnership board" in item.detail
+    matches = one(design.check(), "proposal_matches")
+    assert matches.status == WARNING
+    assert "Recorded but not proposed: option 1, partnership board" in matches.detail
+
+
+def test_a_proposal_not_recorded_is_named(design):
+    design.joint.is_active = False
+    design.joint.save()
+    item = one(design.check(), "proposal_matches")
     assert item.status == WARNING
-    assert item.fix_url.name == "committees:committee"
+    assert "Proposed 2+3; recorded 2" in item.detail
+    assert "Proposed but not recorded: option 3, joint committee" in item.detail
 
 
 def test_a_proposal_that_breaks_the_combination_rules_fails(design):
@@ -180,39 +268,95 @@ def test_no_submitted_proposal_is_a_warning(design):
     design.response.status = ResponseStatus.DRAFT
     design.response.save()
     assert one(design.check(), "option_set").status == WARNING
+    assert items(design.check(), "proposal_matches") == []
 
 
-def test_a_lead_provider_must_be_statutory(design):
-    design.response.proposed_option_set = "5"
-    design.response.save()
-    assert one(design.check(), "lead_provider").status == FAIL  # no lead provider board
+def test_a_board_holding_a_delegation_fails(design):
+    """A line recorded before the rule was enforced where lines are entered."""
+    board = CommitteeFactory(place=design.place, name="Ashford partnership board")
+    DelegationFactory(
+        scheme=design.schemes[design.orgs[Sector.UPPER_TIER_COUNCIL].pk],
+        matter=MatterCategoryFactory(system=design.place.system, name="Pooled budget"),
+        delegate_committee=board,
+    )
+    item = one(design.check(), "body_powers", "Ashford partnership board")
+    assert item.status == FAIL
+    assert "holds no delegated authority" in item.detail
+    assert item.source.startswith("Section 6.3")
+
+
+def test_a_committee_of_the_icb_takes_only_the_icbs_lines(design):
+    DelegationFactory(
+        scheme=design.schemes[design.orgs[Sector.ACUTE_TRUST].pk],
+        matter=MatterCategoryFactory(system=design.place.system),
+        delegate_committee=design.committee,
+    )
+    item = one(design.check(), "body_powers", "Ashford place committee")
+    assert item.status == FAIL and "only the ICB delegates to it" in item.detail
+
+
+def test_a_lead_providers_board_must_belong_to_a_statutory_body(design):
     hospice = OrganisationFactory(system=design.place.system, sector=Sector.HOSPICE)
     board = CommitteeFactory(
         place=design.place,
+        name="Ashford lead provider board",
         kind=CommitteeKind.LEAD_PROVIDER_BOARD,
         accountable_to_organisation=hospice,
     )
-    item = one(design.check(), "lead_provider")
-    assert item.status == FAIL and "not a statutory body" in item.detail
+    item = one(design.check(), "accountability", "Ashford lead provider board")
+    assert item.status == FAIL and "must be a statutory organisation" in item.detail
     board.accountable_to_organisation = design.orgs[Sector.ACUTE_TRUST]
     board.save()
-    assert one(design.check(), "lead_provider").status == PASS
+    assert one(design.check(), "accountability", "Ashford lead provider board").status == PASS
 
 
-def test_lead_provider_is_not_checked_without_option_5(design):
-    assert items(design.check(), "lead_provider") == []
+def test_a_joint_committee_needs_the_icb_and_a_statutory_provider(design):
+    design.joint.parties.set([design.orgs[Sector.UPPER_TIER_COUNCIL]])
+    item = one(design.check(), "accountability", "Ashford joint committee")
+    assert item.status == FAIL
+    assert "add the ICB" in item.detail and "statutory provider" in item.detail
 
 
-def test_a_joint_committee_needs_statutory_members_who_delegate_to_it(design):
+def test_a_joint_committees_voting_members_are_parties_that_delegate_to_it(design):
     vcfse = OrganisationFactory(system=design.place.system, sector=Sector.VCFSE)
     CommitteeMemberFactory(committee=design.joint, organisation=vcfse, role_title="VCFSE lead")
-    design.lines[1].scheme.status = SchemeStatus.SUPERSEDED
-    design.lines[1].scheme.save()
+    council_scheme = design.schemes[design.orgs[Sector.UPPER_TIER_COUNCIL].pk]
+    council_scheme.status = SchemeStatus.SUPERSEDED
+    council_scheme.save()
     item = one(design.check(), "joint_committee")
     assert item.status == FAIL
-    assert vcfse.name in item.detail and "not a statutory body" in item.detail
+    assert vcfse.name in item.detail and "is not a party" in item.detail
     assert design.orgs[Sector.UPPER_TIER_COUNCIL].name in item.detail
     assert "delegated nothing" in item.detail
+
+
+def test_an_individual_director_needs_limits_and_a_body_above_them(design):
+    design.response.proposed_option_set = "2+4"
+    design.response.save()
+    icb = design.orgs[Sector.ICB]
+    assert one(design.check(), "director").status == FAIL  # option 4 proposed, no director
+    director = DelegateRoleFactory(
+        organisation=icb, title="Director of Place", place=design.place, is_individual_director=True
+    )
+    contracts = MatterCategoryFactory(system=design.place.system, name="Contract award")
+    DelegationFactory(
+        scheme=design.schemes[icb.pk], matter=contracts, delegate_role=director,
+        limit_to=Decimal(500_000), place=design.place,
+    )  # fmt: skip
+    gap = one(design.check(), "director_routes")
+    assert gap.status == FAIL
+    assert "Contract award over £500,000 has no body of Ashford to go to" in gap.detail
+    DelegationFactory(
+        scheme=design.schemes[icb.pk], matter=contracts, delegate_committee=design.committee,
+        limit_from=Decimal(500_000), limit_to=Decimal(2_000_000), place=design.place,
+    )  # fmt: skip
+    assert one(design.check(), "director_routes").status == PASS
+    DelegationFactory(
+        scheme=design.schemes[icb.pk], matter=design.matter, delegate_role=director,
+        place=design.place,
+    )  # fmt: skip
+    unlimited = one(design.check(), "director")
+    assert unlimited.status == FAIL and "with no upper limit" in unlimited.detail
 
 
 def test_a_committee_without_an_independent_chair_is_a_warning(design):
@@ -223,47 +367,62 @@ def test_a_committee_without_an_independent_chair_is_a_warning(design):
 
 
 def test_a_quorum_that_cannot_be_met_fails(design):
-    design.board.quorum_minimum = 5
-    design.board.quorum_sectors = [Sector.ICB, Sector.HEALTHWATCH]
-    design.board.save()
-    item = one(design.check(), "quorum", "Ashford partnership board")
+    design.committee.quorum_minimum = 5
+    design.committee.quorum_sectors = [Sector.ICB, Sector.HEALTHWATCH]
+    design.committee.save()
+    item = one(design.check(), "quorum", "Ashford place committee")
     assert item.status == FAIL
-    assert "needs 5 voting members but there are 2" in item.detail
+    assert "needs 5 voting members but there are 3" in item.detail
     assert "healthwatch" in item.detail.lower()
 
 
-def test_a_single_partner_veto_fails_and_unanimity_warns(design):
-    design.board.single_partner_veto = True
-    design.board.save()
-    assert one(design.check(), "veto", "Ashford partnership board").status == FAIL
-    design.board.single_partner_veto = False
-    design.board.decision_rule = DecisionRule.UNANIMOUS
-    design.board.save()
-    assert one(design.check(), "veto", "Ashford partnership board").status == WARNING
+def test_a_single_partner_veto_fails_naming_the_partners_and_unanimity_warns(design):
+    design.joint.single_partner_veto = True
+    design.joint.save()
+    item = one(design.check(), "veto", "Ashford joint committee")
+    assert item.status == FAIL
+    assert design.orgs[Sector.ACUTE_TRUST].name in item.detail
+    design.joint.single_partner_veto = False
+    design.joint.decision_rule = DecisionRule.UNANIMOUS
+    design.joint.save()
+    item = one(design.check(), "veto", "Ashford joint committee")
+    assert item.status == WARNING and design.orgs[Sector.UPPER_TIER_COUNCIL].name in item.detail
 
 
 def test_a_committee_without_voting_members_fails(design):
-    design.board.members.update(voting=False)
-    item = one(design.check(), "voting_members", "Ashford partnership board")
-    assert item.status == FAIL and item.detail == "Ashford partnership board has no voting members."
+    design.committee.members.update(voting=False)
+    item = one(design.check(), "voting_members", "Ashford place committee")
+    assert item.status == FAIL
+    assert item.detail == "Ashford place committee has no voting members. Add its members' seats."
 
 
 def test_an_active_committee_needs_approved_terms_of_reference(design):
-    design.board.terms_of_reference.update(status=TorStatus.SUPERSEDED)
-    item = one(design.check(), "terms_of_reference", "Ashford partnership board")
+    design.committee.terms_of_reference.update(status=TorStatus.SUPERSEDED)
+    item = one(design.check(), "terms_of_reference", "Ashford place committee")
     assert item.status == FAIL
-    design.board.is_active = False
-    design.board.save()
+    design.committee.is_active = False
+    design.committee.save()
     assert items(design.check(), "terms_of_reference")[0].subject == "Ashford joint committee"
 
 
+def test_terms_of_reference_past_their_review_date_warn(design):
+    tor = design.committee.terms_of_reference.get()
+    tor.review_date = timezone.localdate() - timedelta(days=1)
+    tor.save()
+    item = one(design.check(), "tor_review", "Ashford place committee")
+    assert item.status == WARNING and item.fix_url.name == "committees:tor_new"
+    tor.review_date = timezone.localdate()
+    tor.save()
+    assert items(design.check(), "tor_review") == []
+
+
 def test_a_delegation_to_an_inactive_or_unaccountable_body_has_no_route(design):
-    design.joint.accountable_to_organisation = None
-    design.joint.save()
+    design.committee.accountable_to_organisation = None
+    design.committee.save()
     item = one(design.check(), "delegation_routes")
     assert item.status == FAIL and "answers to no one" in item.detail
-    design.joint.is_active = False
-    design.joint.save()
+    design.committee.is_active = False
+    design.committee.save()
     assert "not active" in one(design.check(), "delegation_routes").detail
 
 
@@ -275,8 +434,8 @@ def test_the_validator_reads_a_fixed_number_of_queries(design):
     for n in range(10):
         committee = CommitteeFactory(
             place=design.place,
-            kind=CommitteeKind.ICB_COMMITTEE,
-            accountable_to_committee=design.board,
+            kind=CommitteeKind.SUB_COMMITTEE,
+            accountable_to_committee=design.committee,
         )
         CommitteeMemberFactory(committee=committee, organisation=design.orgs[Sector.ICB])
         TermsOfReferenceFactory(committee=committee, status=TorStatus.APPROVED)

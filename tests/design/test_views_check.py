@@ -209,10 +209,10 @@ def test_the_router_page_reads_a_flat_number_of_queries(client, world, ashford):
 def test_the_check_links_a_failing_item_to_the_page_that_fixes_it(client, world, ashford):
     client.force_login(world.lead_a)
     html = client.get(reverse("design:check", args=[world.place_a.pk])).content.decode()
-    committee_url = reverse(
-        "committees:committee", args=[world.place_a.pk, ashford["committee"].pk]
+    add_seat_url = reverse(
+        "committees:member_add", args=[world.place_a.pk, ashford["committee"].pk]
     )
-    assert f'href="{committee_url}"' in html  # it has no voting members
+    assert f'href="{add_seat_url}"' in html  # it has no voting members: add a seat
     assert "Fix this" in html
     # The partners are set in the console, which only the ICB admins may use.
     assert "/console/" not in html
@@ -247,3 +247,17 @@ def test_values_are_read_as_people_write_them(typed, pounds):
 def test_amounts_that_are_not_pounds_are_refused(typed):
     with pytest.raises(ValueError):
         parse_pounds(typed)
+
+
+def test_the_check_shows_the_proposal_and_the_recorded_arrangement_side_by_side(
+    client, world, ashford
+):
+    client.force_login(world.lead_a)
+    html = client.get(reverse("design:check", args=[world.place_a.pk])).content.decode()
+    assert "Proposed and recorded" in html
+    assert "No proposal submitted" in html
+    assert "Ashford place committee" in html  # what makes the recorded option 2
+    assert "Source: " in html  # each rule that restates the framework cites its passage
+    fail = html.index("nhsuk-tag--red\">Fail")
+    passed = html.index("nhsuk-tag--green\">Pass")
+    assert fail < passed  # failures first

@@ -31,6 +31,12 @@ class CommitteeFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Committee {n}")
     kind = CommitteeKind.PARTNERSHIP_BOARD
 
+    @factory.post_generation
+    def parties(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """`parties=[…]`: the organisations that form a joint committee."""
+        if create and extracted:
+            self.parties.set(extracted)
+
 
 class CommitteeMemberFactory(DjangoModelFactory):
     class Meta:

@@ -14,6 +14,7 @@ from governance.structures import committees as svc
 from governance.structures import selectors, terms_of_reference
 from governance.structures.models import (
     TOR_SECTIONS,
+    Committee,
     CommitteeKind,
     MemberPosition,
     TermsOfReference,
@@ -74,7 +75,7 @@ def test_a_name_is_unique_within_a_place_but_not_across_places(world):
         board(world, name="ashford partnership board ")
     assert "already has a body called" in error_fields(excinfo)["name"]
     svc.committee_create(
-        actor=None, place=world.place_b, name="Ashford Partnership Board", kind="icb_committee"
+        actor=None, place=world.place_b, name="Ashford Partnership Board", kind="partnership_board"
     )
 
 
@@ -330,7 +331,8 @@ def test_the_list_selector_reads_chair_members_and_approved_version_in_few_queri
         CommitteeMemberFactory(committee=committee)
         TermsOfReferenceFactory(committee=committee, number=1, status=TorStatus.APPROVED)
         TermsOfReferenceFactory(committee=committee, number=2, status=TorStatus.DRAFT)
-    with django_assert_max_num_queries(3):
+    # Bodies, their seats, their terms and a joint committee's parties: four, however many.
+    with django_assert_max_num_queries(4):
         rows = selectors.committees_for_place(place=world.place_a)
         summary = [
             (
@@ -416,3 +418,70 @@ def test_place_partner_model_is_what_the_rule_reads(world):
     PlacePartner.objects.filter(organisation=organisation).delete()
     with pytest.raises(ValidationError):
         seat(committee, organisation, "X")
+
+
+# What a body's framework option lets it be --------------------------------------------------
+
+
+def joint(world, parties, name="Ashford Joint Committee"):
+    return board(world, name=name, kind=CommitteeKind.JOINT_COMMITTEE, parties=parties)
+
+
+def test_a_joint_committee_is_formed_by_the_icb_and_a_statutory_provider(world):
+    icb = partner_in(world.place_a, name="NHS Ashford ICB", sector=Sector.ICB)
+    trust = partner_in(world.place_a, name="Ashford Hospital NHS Trust", sector=Sector.ACUTE_TRUST)
+    council = partner_in(
+        world.place_a, name="Ashford County Council", sector=Sector.UPPER_TIER_COUNCIL
+    )
+    committee = joint(world, [icb, trust, council])
+    assert set(committee.parties.all()) == {icb, trust, council}
+    with pytest.raises(ValidationError) as excinfo:
+        joint(world, [trust, council], "Another joint committee")
+    assert "add the ICB" in error_fields(excinfo)["parties"]
+    assert "Appendix A" in error_fields(excinfo)["parties"]  # the source passage is named
+    with pytest.raises(ValidationError) as excinfo:
+        joint(world, [icb, council], "A third joint committee")
+    assert "statutory provider" in error_fields(excinfo)["parties"]
+
+
+def test_only_statutory_partners_can_form_a_joint_committee_and_only_they_vote(world):
+    icb = partner_in(world.place_a, name="NHS Ashford ICB", sector=Sector.ICB)
+    trust = partner_in(world.place_a, name="Ashford Hospital NHS Trust", sector=Sector.ACUTE_TRUST)
+    healthwatch = partner_in(world.place_a, name="Healthwatch Ashford", sector=Sector.HEALTHWATCH)
+    with pytest.raises(ValidationError) as excinfo:
+        joint(world, [icb, trust, healthwatch])
+    assert "Healthwatch Ashford is not" in error_fields(excinfo)["parties"]
+    assert not Committee.objects.filter(name="Ashford Joint Committee").exists()
+    committee = joint(world, [icb, trust])
+    with pytest.raises(ValidationError) as excinfo:
+        seat(committee, healthwatch, "Healthwatch Representative")
+    assert "Make the seat non-voting" in error_fields(excinfo)["voting"]
+    assert seat(committee, healthwatch, "Healthwatch Representative", voting=False).pk
+
+
+def test_a_committee_of_the_icb_answers_to_the_icbs_board(world):
+    icb = partner_in(world.place_a, name="NHS Ashford ICB", sector=Sector.ICB)
+    council = partner_in(
+        world.place_a, name="Ashford County Council", sector=Sector.UPPER_TIER_COUNCIL
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        board(world, name="Ashford Place Committee", kind=CommitteeKind.ICB_COMMITTEE,
+              accountable_to_organisation=council)  # fmt: skip
+    assert "answers to the ICB's board" in error_fields(excinfo)["accountable_to_organisation"]
+    assert board(world, name="Ashford Place Committee", kind=CommitteeKind.ICB_COMMITTEE,
+                 accountable_to_organisation=icb).pk  # fmt: skip
+
+
+def test_a_lead_providers_board_belongs_to_a_statutory_organisation(world):
+    federation = partner_in(
+        world.place_a, name="Ashford GP Federation", sector=Sector.GP_FEDERATION
+    )
+    trust = partner_in(world.place_a, name="Ashford Hospital NHS Trust", sector=Sector.ACUTE_TRUST)
+    with pytest.raises(ValidationError) as excinfo:
+        board(world, name="Lead provider board", kind=CommitteeKind.LEAD_PROVIDER_BOARD,
+              accountable_to_organisation=federation)  # fmt: skip
+    assert (
+        "must be a statutory organisation" in error_fields(excinfo)["accountable_to_organisation"]
+    )
+    assert board(world, name="Lead provider board", kind=CommitteeKind.LEAD_PROVIDER_BOARD,
+                 accountable_to_organisation=trust).pk  # fmt: skip
