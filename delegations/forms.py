@@ -244,6 +244,12 @@ class MatterForm(NHSForm):
     parent = forms.TypedChoiceField(
         label="Beneath (optional)", coerce=int, required=False, empty_value=None, choices=()
     )
+    is_budget = forms.BooleanField(
+        label="Delegating it hands over a budget or a pooled fund",
+        required=False,
+        help_text="Such as a section 75 pooled budget. Only a body that may hold budgets can "
+        "be delegated it.",
+    )
 
     def __init__(self, *args: Any, matters: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -253,6 +259,9 @@ class MatterForm(NHSForm):
 class MatterRenameForm(NHSForm):
     name = forms.CharField(max_length=200)
     code = forms.SlugField(max_length=60)
+    is_budget = forms.BooleanField(
+        label="Delegating it hands over a budget or a pooled fund", required=False
+    )
 
 
 class RoleForm(NHSForm):

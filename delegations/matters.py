@@ -20,7 +20,7 @@ from delegations.models import MatterCategory
 from partners.audit import audit
 from partners.models import System, User
 
-MATTER_FIELDS = frozenset({"name", "code", "description", "order", "parent"})
+MATTER_FIELDS = frozenset({"name", "code", "description", "order", "parent", "is_budget"})
 
 # The matters of the default tree whose delegation hands over a budget or a pooled fund.
 BUDGET_MATTERS = frozenset(
@@ -210,6 +210,7 @@ def matter_add(
     parent: MatterCategory | None = None,
     description: str = "",
     order: int | None = None,
+    is_budget: bool = False,
 ) -> MatterCategory:
     if order is None:
         highest = MatterCategory.objects.filter(system=system, parent=parent).aggregate(
@@ -223,6 +224,7 @@ def matter_add(
         code=code.strip().lower(),
         description=description.strip(),
         order=order,
+        is_budget=is_budget,
     )
     _check_parent(matter, parent)
     save_validated(matter)

@@ -66,6 +66,7 @@ def matter_add(request: HttpRequest, system: System) -> HttpResponse:
             name=data["name"],
             code=data["code"],
             parent=MatterCategory.objects.filter(system=system, pk=data["parent"]).first(),
+            is_budget=data["is_budget"],
         )
 
     return form_sent(
@@ -83,13 +84,19 @@ def matter_add(request: HttpRequest, system: System) -> HttpResponse:
 def matter_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     matter = get_object_or_404(MatterCategory, system=system, pk=pk)
     form = MatterRenameForm(
-        posted(request), prefix="matter", initial={"name": matter.name, "code": matter.code}
+        posted(request),
+        prefix="matter",
+        initial={"name": matter.name, "code": matter.code, "is_budget": matter.is_budget},
     )
     return form_on_page(
         request,
         form,
         save=lambda data: matter_tree.matter_update(
-            actor=signed_in_user(request), matter=matter, name=data["name"], code=data["code"]
+            actor=signed_in_user(request),
+            matter=matter,
+            name=data["name"],
+            code=data["code"],
+            is_budget=data["is_budget"],
         ),
         message=lambda _: f"Saved the matter {form.cleaned_data['name']}.",
         done_url=_matters_url(system),

@@ -14,7 +14,8 @@ from demo.build.delegations import default_matter_trees_bulk
 from demo.build.rows import bulk_insert
 from demo.national.world import World
 from governance.structures.models import Committee, CommitteeKind
-from partners.models import Place
+from partners.legal_forms import LegalForm
+from partners.models import Organisation, Place
 
 ORGANISATION_ROLES = {
     "large": ("Chief Executive", "Director of Finance", "Chief Operating Officer"),
@@ -27,6 +28,36 @@ def generate_matters(world: World) -> None:
     for matter in leaves:
         world.leaves_by_system.setdefault(matter.system_id, []).append(matter)
     world.counts["matter_categories"] = len(roots) + len(leaves)
+
+
+def _body_it_may_delegate_to(
+    organisation: Organisation, bodies: list[Committee], parties: dict[int, set[int]]
+) -> Committee | None:
+    """The place's body that the organisation's scheme may delegate to, as the framework's
+    options allow (governance.structures.options): the ICB to its committee, a joint committee
+    to which it is a party or a lead provider it contracts with; another organisation to a
+    joint committee it is a party to, or to its own lead provider board. A partnership board
+    holds no delegated authority."""
+    is_icb = organisation.legal_form == LegalForm.ICB
+    for kind in (
+        CommitteeKind.ICB_COMMITTEE,
+        CommitteeKind.JOINT_COMMITTEE,
+        CommitteeKind.LEAD_PROVIDER_BOARD,
+    ):
+        for body in bodies:
+            if body.kind != kind:
+                continue
+            if kind == CommitteeKind.ICB_COMMITTEE and is_icb:
+                return body
+            if kind == CommitteeKind.JOINT_COMMITTEE and organisation.pk in parties.get(
+                body.pk, set()
+            ):
+                return body
+            if kind == CommitteeKind.LEAD_PROVIDER_BOARD and (
+                is_icb or body.accountable_to_organisation_id == organisation.pk
+            ):
+                return body
+    return None
 
 
 def generate_schemes(world: World) -> None:
@@ -97,8 +128,10 @@ def generate_schemes(world: World) -> None:
             # Below `low`: the bodies of each of its places (or its own director there).
             for place in places_of.get(organisation.pk, [])[:3]:
                 director = director_of.get((organisation.pk, place.pk))
-                bodies = bodies_of_place.get(place.pk, [])
-                if director is None and not bodies:
+                body = _body_it_may_delegate_to(
+                    organisation, bodies_of_place.get(place.pk, []), world.parties
+                )
+                if director is None and body is None:
                     continue
                 line = matter_line(
                     limit_to=low,
@@ -108,7 +141,7 @@ def generate_schemes(world: World) -> None:
                 if director is not None:
                     line.delegate_role_id = director.pk
                 else:
-                    line.delegate_committee_id = (bodies[-1] if statutory else bodies[0]).pk
+                    line.delegate_committee_id = body.pk  # type: ignore[union-attr]
                 lines.append(line)
             # From `low` to `high`: one of its own roles, everywhere.
             if own_roles:

@@ -1,11 +1,14 @@
-"""The national data set's bodies: for every place a partnership board and one or two
-other bodies (a committee of the ICB, a joint committee or a lead provider board, sometimes
-with a sub-committee), their seats and an approved version of their terms of reference;
-and for some places an individual director of the ICB instead of a second body."""
+"""The national data set's bodies, each place an arrangement the 2021 framework allows: a
+partnership board with an individual director of the ICB (1+4), a committee of the ICB with a
+director (2+4) or with a joint committee (2+3), a joint committee alone (3) or a lead
+provider's board (5); a decision-making body sometimes has a sub-committee. Each has its seats
+and an approved version of its terms of reference. A joint committee is formed by the ICB, the
+council and the place's acute or combined trusts, and only they vote on it."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from delegations.models import DelegateRole
 from demo.build.rows import bulk_insert
@@ -21,7 +24,7 @@ from governance.structures.models import (
     TermsOfReference,
     TorStatus,
 )
-from partners.models import Organisation, Sector
+from partners.models import Organisation, Place, Sector
 
 TRUST_SECTORS = frozenset(
     {
@@ -51,11 +54,69 @@ TOR_TEXT = {
 }
 
 
+def _arrangement(
+    place: Place,
+    icb: Organisation,
+    council: Organisation | None,
+    providers: list[Organisation],
+    roll: float,
+    choose: Any,
+) -> tuple[list[Committee], list[Organisation], bool]:
+    """A place's bodies for one allowed arrangement, a joint committee's parties, and whether
+    an individual director of the ICB completes it."""
+    board = Committee(
+        place=place,
+        name=f"{place.name} Place Partnership Board",
+        kind=CommitteeKind.PARTNERSHIP_BOARD,
+        accountable_to_organisation=council or icb,
+        frequency=Frequency.BIMONTHLY,
+        meets_in_public=True,
+        quorum_minimum=4,
+        quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
+    )
+    icb_committee = Committee(
+        place=place,
+        name=f"{place.name} Place Committee of the ICB",
+        kind=CommitteeKind.ICB_COMMITTEE,
+        accountable_to_organisation=icb,
+        decision_rule=DecisionRule.MAJORITY,
+        quorum_minimum=4,
+        quorum_sectors=[Sector.ICB],
+    )
+    joint = Committee(
+        place=place,
+        name=f"{place.name} Joint Committee",
+        kind=CommitteeKind.JOINT_COMMITTEE,
+        decision_rule=DecisionRule.TWO_THIRDS,
+        quorum_minimum=3,
+        quorum_sectors=[Sector.ICB],
+    )
+    parties = [icb, *([council] if council else []), *providers]
+    if roll < 0.2 or (not providers and roll < 0.5):
+        return [board], [], True
+    if roll < 0.45 or not providers:
+        return [icb_committee], [], True
+    if roll < 0.7:
+        return [icb_committee, joint], parties, False
+    if roll < 0.85:
+        return [joint], parties, False
+    lead_provider = Committee(
+        place=place,
+        name=f"{place.name} Lead Provider Board",
+        kind=CommitteeKind.LEAD_PROVIDER_BOARD,
+        accountable_to_organisation=choose(providers),
+        decision_rule=DecisionRule.MAJORITY,
+        quorum_minimum=3,
+    )
+    return [lead_provider], [], False
+
+
 def generate_committees(world: World) -> None:
     """Every place's bodies, and the individual directors that stand in for a second body."""
     rng = world.rng
     committees: list[Committee] = []
     directors: list[DelegateRole] = []
+    parties_of: dict[int, list[Organisation]] = {}  # by id() of the unsaved committee
     for place in world.places:
         partners = world.partners_by_place.get(place.pk, [])
         by_sector: dict[str, list[Organisation]] = {}
@@ -65,20 +126,16 @@ def generate_committees(world: World) -> None:
         councils = by_sector.get(Sector.UPPER_TIER_COUNCIL, [])
         council = councils[0] if councils else None
         providers = by_sector.get(Sector.ACUTE_TRUST, []) + by_sector.get(Sector.COMBINED_TRUST, [])
-        committees.append(
-            Committee(
-                place=place,
-                name=f"{place.name} Place Partnership Board",
-                kind=CommitteeKind.PARTNERSHIP_BOARD,
-                accountable_to_organisation=council or icb,
-                frequency=Frequency.BIMONTHLY,
-                meets_in_public=True,
-                quorum_minimum=4,
-                quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
-            )
+        if icb is None:
+            continue
+        bodies, parties, has_director = _arrangement(
+            place, icb, council, providers, rng.random(), rng.choice
         )
-        roll = rng.random()
-        if roll < 0.15 and icb is not None:
+        for body in bodies:
+            committees.append(body)
+            if body.kind == CommitteeKind.JOINT_COMMITTEE:
+                parties_of[id(body)] = parties
+        if has_director:
             directors.append(
                 DelegateRole(
                     organisation=icb,
@@ -87,38 +144,22 @@ def generate_committees(world: World) -> None:
                     is_individual_director=True,
                 )
             )
-            continue
-        if roll < 0.55 or not providers:
-            main = Committee(
-                place=place,
-                name=f"{place.name} Place Committee of the ICB",
-                kind=CommitteeKind.ICB_COMMITTEE,
-                accountable_to_organisation=icb,
-                decision_rule=DecisionRule.MAJORITY,
-                quorum_minimum=4,
-                quorum_sectors=[Sector.ICB],
-            )
-        elif roll < 0.8:
-            main = Committee(
-                place=place,
-                name=f"{place.name} Joint Committee",
-                kind=CommitteeKind.JOINT_COMMITTEE,
-                accountable_to_organisation=icb,
-                single_partner_veto=True,
-                quorum_minimum=4,
-                quorum_sectors=[Sector.ICB, Sector.UPPER_TIER_COUNCIL],
-            )
-        else:
-            main = Committee(
-                place=place,
-                name=f"{place.name} Lead Provider Board",
-                kind=CommitteeKind.LEAD_PROVIDER_BOARD,
-                accountable_to_organisation=rng.choice(providers),
-                decision_rule=DecisionRule.MAJORITY,
-                quorum_minimum=3,
-            )
-        committees.append(main)
+    saved_parties = [parties_of.get(id(c), []) for c in committees]
     committees = bulk_insert(Committee, committees)
+    through = Committee.parties.through
+    bulk_insert(
+        through,
+        (
+            through(committee_id=committee.pk, organisation_id=organisation.pk)
+            for committee, parties in zip(committees, saved_parties, strict=True)
+            for organisation in parties
+        ),
+    )
+    world.parties = {
+        committee.pk: {o.pk for o in parties}
+        for committee, parties in zip(committees, saved_parties, strict=True)
+        if parties
+    }
     # Sub-committees, for about one place in three with a decision-making body.
     subs = []
     for committee in committees:
@@ -173,6 +214,8 @@ def generate_seats_and_terms(world: World) -> None:
                         committee,
                         trust,
                         rng.choice(["Chief Operating Officer", "Director of Strategy"]),
+                        voting=committee.kind != CommitteeKind.JOINT_COMMITTEE
+                        or trust.pk in world.parties.get(committee.pk, set()),
                     )
                     for trust in trusts[:2]
                 ),

@@ -58,6 +58,7 @@ class World:
     ods_codes: set[str] = field(default_factory=set)
     committees: list[Committee] = field(default_factory=list)
     directors: list[DelegateRole] = field(default_factory=list)
+    parties: dict[int, set[int]] = field(default_factory=dict)  # a joint committee's, by pk
     leaves_by_system: dict[int, list[MatterCategory]] = field(default_factory=dict)
 
     def days_ago(self, low: int, high: int) -> datetime:

@@ -258,6 +258,6 @@ def test_the_check_shows_the_proposal_and_the_recorded_arrangement_side_by_side(
     assert "No proposal submitted" in html
     assert "Ashford place committee" in html  # what makes the recorded option 2
     assert "Source: " in html  # each rule that restates the framework cites its passage
-    fail = html.index("nhsuk-tag--red\">Fail")
-    passed = html.index("nhsuk-tag--green\">Pass")
+    fail = html.index('nhsuk-tag--red">Fail')
+    passed = html.index('nhsuk-tag--green">Pass')
     assert fail < passed  # failures first
