@@ -247,18 +247,19 @@ def body_powers(design: Design) -> list[CheckItem]:
                 )
             )
         else:
-            held = (
-                "delegated authority"
+            detail = (
+                f"{committee.name} holds only delegations option {option.number} allows, from "
+                "organisations that may delegate to it."
                 if option.holds_delegated_authority
-                else "no delegated authority"
+                else f"{committee.name} holds no delegated authority, as option "
+                f"{option.number} requires: its members decide within their own schemes."
             )
             items.append(
                 CheckItem(
                     "body_powers",
                     title,
                     PASS,
-                    f"As option {option.number} allows, {committee.name} holds {held} from "
-                    "the right organisations.",
+                    detail,
                     subject=committee.name,
                     source=(option.sources or {}).get("authority", ""),
                 )
