@@ -6,7 +6,7 @@ import pytest
 
 from delegations.matters import matter_tree_ensure
 from delegations.models import MatterCategory
-from governance.structures.models import Committee
+from governance.structures.models import Committee, CommitteeKind
 from partners.models import Organisation
 from tests.conftest import World
 from tests.factories import CommitteeFactory
@@ -21,6 +21,17 @@ def board(world: World) -> Committee:
 @pytest.fixture
 def council(world: World) -> Organisation:
     return partner(world)
+
+
+@pytest.fixture
+def joint_committee(world: World, council: Organisation) -> Committee:
+    """A body the council may delegate to: a joint committee the council is a party of."""
+    return CommitteeFactory(
+        place=world.place_a,
+        name="Ashford Joint Committee",
+        kind=CommitteeKind.JOINT_COMMITTEE,
+        parties=[council],
+    )
 
 
 @pytest.fixture

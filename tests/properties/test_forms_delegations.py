@@ -370,7 +370,7 @@ def test_a_spreadsheet_imported_with_any_text_exports_without_formulas(
     client: Client,
     world: World,
     council: Organisation,
-    board: Committee,
+    joint_committee: Committee,
     conditions: str,
     reference: str,
     matters: dict[str, MatterCategory],
@@ -378,8 +378,9 @@ def test_a_spreadsheet_imported_with_any_text_exports_without_formulas(
     with rolled_back():
         scheme = SchemeFactory(organisation=council, status=SchemeStatus.DRAFT)
         client.force_login(world.icb_admin)
+        body = joint_committee.name
         file = scheme_workbook(
-            [reference, "contract-award", "", "committee", board.name, "", 0, 5, conditions]
+            [reference, "contract-award", "", "committee", body, "", 0, 5, conditions]
         )
         response = client.post(
             console_url("scheme_upload", world, scheme.pk),
