@@ -19,14 +19,14 @@ pytestmark = pytest.mark.browser
 
 
 def add_organisation(
-    page: Page, name: str, sector: str, statutory: str, *, aliases: str | None = None
+    page: Page, name: str, sector: str, legal_form: str, *, aliases: str | None = None
 ) -> None:
     """Open the organisations page's add form, fill it in and send it."""
     page.get_by_role("button", name="Add an organisation").click()
     add = page.get_by_role("group", name="Add an organisation")
     add.get_by_label("Name", exact=True).fill(name)
     add.get_by_label("Sector").select_option(label=sector)
-    add.get_by_role("radio", name=statutory).check()
+    add.get_by_label("Legal form").select_option(label=legal_form)
     if aliases is not None:
         add.get_by_label("Aliases and abbreviations (optional)").fill(aliases)
     page.get_by_role("button", name="Add organisation").click()
@@ -42,13 +42,18 @@ def test_admin_adds_an_organisation_with_aliases_without_a_reload(
     mark_document(page)
 
     add_organisation(
-        page, "Riverside Hospitals NHS Trust", "Acute trust", "Yes", aliases="RHT\nthe hospital"
+        page,
+        "Riverside Hospitals NHS Trust",
+        "Acute trust",
+        "NHS trust",
+        aliases="RHT\nthe hospital",
     )
 
     row = page.locator("tr", has_text="Riverside Hospitals NHS Trust")
     expect(row).to_be_visible()
     expect(row).to_contain_text("RHT")
     expect(row).to_contain_text("the hospital")
+    expect(row).to_contain_text("Statutory body")  # it follows from the legal form
     assert_same_document(page)
     organisation = Organisation.objects.get(name="Riverside Hospitals NHS Trust")
     assert sorted(organisation.aliases.values_list("alias", flat=True)) == ["RHT", "the hospital"]
@@ -80,7 +85,7 @@ def test_a_duplicate_organisation_name_is_refused_on_the_form(
     sign_in(page, live_server, world.icb_admin)
     page.goto(live_server.url + reverse("console:organisations", args=[world.system.slug]))
     mark_document(page)
-    add_organisation(page, "ashford council", "Other", "No")
+    add_organisation(page, "ashford council", "Other", "Another kind of organisation")
     expect(page.locator(".nhsuk-error-message").first).to_contain_text(
         "already used by Ashford Council"
     )
