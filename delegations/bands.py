@@ -1,9 +1,23 @@
 """Amounts of money and value bands, as schemes of delegation write them.
 
-A band holds the values above its "from" (or from nothing, when it starts at £0) up to and
-including its "up to": "up to £250,000" includes £250,000, so the next band, "£250,000 to
-£1m", starts just above it. Adjacent bands therefore never share a value; the router's
-`band_contains` and the scheme editor's overlap rule (`bands_overlap`) both follow it."""
+The rule, decided by `band_contains` and followed by the decision router and the scheme
+editor's overlap check (`bands_overlap`): a band holds the values over its "from" up to and
+including its "up to"; a band whose "from" is £0 also holds £0. Its "up to" is inside the
+band and a non-zero "from" is outside it, so adjacent bands (from £0 up to £250,000, and from
+£250,000 up to £1,000,000) never share a value: £250,000 is in the first.
+
+`band_text` is the one wording of a band, used by every page, file and message that shows
+one, so a reader can always tell which side of a boundary a value falls:
+
+    from      up to        wording
+    £0        (none)       any value
+    £0        £500,000     up to and including £500,000
+    £500,000  (none)       over £500,000
+    £500,000  £1,000,000   over £500,000 up to and including £1,000,000
+    £500,000  £500,000     no value (over £500,000 up to and including £500,000)
+
+"over" says the "from" itself is not in the band; "up to and including" says the "up to"
+is."""
 
 from __future__ import annotations
 
@@ -44,29 +58,29 @@ def parse_pounds(text: str) -> Decimal:
 
 
 def band_text(limit_from: Decimal, limit_to: Decimal | None) -> str:
-    """£0 to £250,000, or £1,000,000 with no upper limit."""
-    if limit_to is None:
-        return f"{money(limit_from)} with no upper limit"
-    return f"{money(limit_from)} to {money(limit_to)}"
-
-
-def short_band(limit_from: Decimal, limit_to: Decimal | None) -> str:
-    """£0–£250,000, or £1,000,000–no limit: a band inside a sentence."""
-    return f"{money(limit_from)}–{money(limit_to) if limit_to is not None else 'no limit'}"
-
-
-def band_label(limit_from: Decimal, limit_to: Decimal | None) -> str:
-    """A band as the router's answer says it: any value, up to £250,000, from £1,000,000."""
-    if limit_to is None:
-        return "any value" if limit_from <= 0 else f"from {money(limit_from)}"
+    """The band in words (see the table above): "any value", "up to and including
+    £250,000", "over £250,000", "over £250,000 up to and including £1,000,000"."""
     if limit_from <= 0:
-        return f"up to {money(limit_to)}"
-    return f"{money(limit_from)} to {money(limit_to)}"
+        return "any value" if limit_to is None else f"up to and including {money(limit_to)}"
+    over = f"over {money(limit_from)}"
+    if limit_to is None:
+        return over
+    text = f"{over} up to and including {money(limit_to)}"
+    # A band whose "up to" equals its non-zero "from" holds nothing; say so rather than let
+    # the words suggest it holds that one amount.
+    return f"no value ({text})" if limit_to <= limit_from else text
+
+
+def band_values(limit_from: Decimal, limit_to: Decimal | None) -> str:
+    """The band as what a line covers, inside a sentence: "any value", "values over
+    £250,000 up to and including £1,000,000"."""
+    words = band_text(limit_from, limit_to)
+    return words if words == "any value" or words.startswith("no value") else f"values {words}"
 
 
 def band_contains(limit_from: Decimal, limit_to: Decimal | None, value: Decimal) -> bool:
-    """Whether a value falls in a band: above its "from" (or from nothing, when it starts at
-    £0) up to and including its "up to"."""
+    """Whether a value falls in a band: over its "from" (or from nothing, when it starts at
+    £0) up to and including its "up to". The rule every other function here follows."""
     above_floor = value > limit_from or limit_from <= 0
     return above_floor and (limit_to is None or value <= limit_to)
 
@@ -74,8 +88,13 @@ def band_contains(limit_from: Decimal, limit_to: Decimal | None, value: Decimal)
 def bands_overlap(
     a_from: Decimal, a_to: Decimal | None, b_from: Decimal, b_to: Decimal | None
 ) -> bool:
-    """Whether two bands share a value: £0–£250,000 and £250,000–£1,000,000 follow on
-    without overlapping."""
-    a_below_b_end = b_to is None or a_from < b_to
-    b_below_a_end = a_to is None or b_from < a_to
-    return a_below_b_end and b_below_a_end
+    """Whether two bands share a value, by `band_contains`'s rule: up to and including
+    £250,000 and over £250,000 follow on without overlapping."""
+    lowest = max(a_from, b_from)
+    ceilings = [to for to in (a_to, b_to) if to is not None]
+    if not ceilings:
+        return True
+    highest = min(ceilings)
+    # Past the shared floor, they share the values up to the lower ceiling; at £0 both bands
+    # start from nothing and so both hold £0 itself.
+    return lowest < highest or lowest <= 0 <= highest

@@ -130,14 +130,16 @@ class LineForm(NHSForm):
     limit_from = PoundsField(
         label="From (£)",
         initial=Decimal(0),
-        help_text="For example 0, 250,000 or 1m.",
+        help_text="The line covers values over this amount; with 0 it covers £0 too. For "
+        "example 0, 250,000 or 1m.",
         error_messages={"required": "Enter the amount the band starts from: 0 for any amount."},
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
     )
     limit_to = PoundsField(
         label="Up to (£)",
         required=False,
-        help_text="Empty for no upper limit.",
+        help_text="The line covers values up to and including this amount. Empty for no "
+        "upper limit.",
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
     )
     place = forms.ModelChoiceField(

@@ -229,7 +229,8 @@ class Delegation(models.Model):
 
     @property
     def band(self) -> str:
-        """£0 to £250,000, or £1,000,000 with no upper limit."""
+        """The values the line covers, in words: "up to and including £250,000", "over
+        £1,000,000", "any value" (delegations.bands)."""
         return band_text(self.limit_from, self.limit_to)
 
     @property

@@ -38,7 +38,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from delegations.bands import band_contains, band_label, money
+from delegations.bands import band_contains, band_text, money
 from delegations.matters import MatterTree
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
 from governance.structures.models import Committee
@@ -83,7 +83,7 @@ class Line:
 
     @property
     def band(self) -> str:
-        return band_label(self.limit_from, self.limit_to)
+        return band_text(self.limit_from, self.limit_to)
 
     @property
     def citation(self) -> str:
@@ -118,8 +118,9 @@ class Gap:
     @property
     def sentence(self) -> str:
         return (
-            f"{money(self.value)} falls in a gap between {self.below.band} "
-            f"({self.below.delegate_label}) and {self.above.band} ({self.above.delegate_label})."
+            f"{money(self.value)} falls in a gap between the band {self.below.band} "
+            f"({self.below.delegate_label}) and the band {self.above.band} "
+            f"({self.above.delegate_label})."
         )
 
 
@@ -322,10 +323,8 @@ def decide(
     elif not ceilings:
         reason = "There is no delegation for this matter: the scheme reserves it."
     else:
-        lowest = min(line.limit_from for line in applicable)
-        reason = (
-            f"{money(value)} is below the lowest delegated band, which starts at {money(lowest)}."
-        )
+        lowest = min(applicable, key=lambda line: (line.limit_from, line.ceiling_rank, line.pk))
+        reason = f"No delegated band covers {money(value)}: the lowest is {lowest.band}."
     return OrganisationOutcome(
         organisation,
         scheme,

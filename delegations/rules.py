@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from delegations.bands import bands_overlap, money, short_band
+from delegations.bands import band_text, band_values, bands_overlap, money
 from delegations.matters import MatterTree
 from delegations.models import DelegateRole, Delegation, SchemeOfDelegation
 from governance.catalogue.models import GovernanceOption
@@ -167,9 +167,13 @@ def line_problems(
             continue
         if not _overlap(line, other):
             continue
-        band = short_band(other.limit_from, other.limit_to)
+        band = band_values(other.limit_from, other.limit_to)
         if other.matter_id == line.matter_id and other.reserved == line.reserved:
-            add("limit_from", f"{label(other)} already covers {band} for this matter.")
+            add(
+                "limit_from",
+                f"{label(other)} already covers {band} for this matter. Change the From or "
+                "Up to amount so the two lines share no value.",
+            )
         elif other.reserved != line.reserved:
             # A delegation of a matter within a reserved one contradicts the reservation.
             reservation, delegation = (other, line) if other.reserved else (line, other)
@@ -181,6 +185,6 @@ def line_problems(
             add(
                 "reserved",
                 f"This contradicts {named[0].lower()}{named[1:]}, which {does} "
-                f"{other.matter.name} ({band}) to {to}.",
+                f"{other.matter.name} ({band_text(other.limit_from, other.limit_to)}) to {to}.",
             )
     return errors

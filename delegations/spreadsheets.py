@@ -39,6 +39,10 @@ COLUMNS = (
     "Conditions",
 )
 REFERENCE, MATTER_CODE, MATTER, DELEGATE_TYPE, DELEGATE, PLACE, FROM, UP_TO, CONDITIONS = COLUMNS
+# For reading only, like Matter: the line's band in the words every page uses. The import
+# reads COLUMNS by their headings, so it never reads this one.
+BAND = "Band"
+SHEET_COLUMNS = (*COLUMNS, BAND)
 DELEGATE_TYPES = ("committee", "role", "reserved")
 # A line's field → the column that shows its problem.
 FIELD_COLUMNS = {
@@ -65,8 +69,12 @@ INSTRUCTIONS = (
     "partner) or the title of one of the organisation's delegate roles.",
     "Place: the place the line is for, or empty for every place.",
     "From (£) and Up to (£): whole pounds, like 250000. Leave Up to empty for no upper limit. "
-    "A band runs up to, not beyond, its Up to value, so 0 to 250000 and 250000 to 1000000 "
-    "follow on.",
+    "A line covers the values over its From amount (with 0, from nothing) up to and "
+    "including its Up to amount. So 0 to 250000 is up to and including £250,000, and "
+    "250000 to 1000000 is over £250,000 up to and including £1,000,000: the two follow on, "
+    "and £250,000 falls in the first.",
+    "Band: the values each exported line covers, in words. It is for reading only: the "
+    "import ignores it.",
     "Two lines for the same matter and place cannot cover the same values, and a matter "
     "reserved to the board cannot also be delegated.",
     "Upload the file to a draft scheme. If any row has a problem nothing is saved, and every "
@@ -115,7 +123,7 @@ def _workbook(rows: Iterable[list[Any]], matters: list[MatterCategory]) -> bytes
     sheet = book.active
     assert sheet is not None
     sheet.title = LINES
-    sheet.append(list(COLUMNS))
+    sheet.append(list(SHEET_COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -123,7 +131,8 @@ def _workbook(rows: Iterable[list[Any]], matters: list[MatterCategory]) -> bytes
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-    for letter, width in zip("ABCDEFGHI", (12, 22, 36, 22, 40, 22, 14, 14, 50), strict=True):
+    widths = (12, 22, 36, 22, 40, 22, 14, 14, 50, 40)
+    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     kinds = DataValidation(
         type="list",
@@ -210,6 +219,7 @@ def scheme_export_xlsx(scheme: SchemeOfDelegation) -> bytes:
                 _amount(line.limit_from),
                 _amount(line.limit_to),
                 line.conditions,
+                bands.band_text(line.limit_from, line.limit_to),
             )
         ]
         for line in scheme_lines(scheme=scheme)

@@ -8,7 +8,10 @@ answers to (a body answering to a board, or to no one recorded, sits on row 1). 
   role to its committee or, failing one, to its own organisation's board;
 - delegation (dashed): an organisation's board to a committee or role of the place, from
   the lines of that organisation's scheme of delegation in force today that apply to this
-  place (lines for every place, or for this one), labelled with the matters and top limit.
+  place (lines for every place, or for this one), labelled with its matters and their value
+  bands in the words of delegations.bands ("4 matters: Contracts up to and including
+  £1,000,000; 3 with any value"). The diagram's label and the text equivalent are the same
+  string, so the picture never says more or less than the text.
 
 Three queries, whatever the number of bodies and lines."""
 
@@ -24,7 +27,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from delegations.bands import money as delegation_money
+from delegations.bands import band_text
 from delegations.models import DelegateRole, Delegation, SchemeStatus
 from governance.structures.models import Committee, CommitteeKind
 from partners.models import Organisation, Place, Sector
@@ -38,6 +41,8 @@ MARGIN = 16
 LINE_CHARS = 26
 NAME_LINES = 3
 ATTACH_OFFSET = 18  # accountability lines attach left of centre, delegation lines right
+LABEL_CHARS = 34  # a delegation label's line, before it wraps
+LABEL_LINE = 15  # the height of one line of a delegation label
 
 SHORT_KINDS: dict[str, str] = {
     CommitteeKind.PARTNERSHIP_BOARD: "Partnership board",
@@ -59,16 +64,6 @@ SECTOR_ORDER: dict[str, int] = {
 }
 
 
-def money(value: Decimal) -> str:
-    """A short amount for a label: £500k, £1m, £2.5m, £750."""
-    amount = Decimal(value)
-    if amount >= 1_000_000:
-        return f"£{(amount / 1_000_000).normalize():f}m"
-    if amount >= 1_000:
-        return f"£{(amount / 1_000).normalize():f}k"
-    return f"£{amount.normalize():f}"
-
-
 @dataclass
 class Node:
     key: str
@@ -87,13 +82,53 @@ class Node:
         return self.x + BOX_W // 2
 
 
+Band = tuple[Decimal, Decimal | None]  # (from, up to), as a scheme line holds them
+
+
+def merged_bands(bands: list[Band]) -> tuple[Band, ...]:
+    """The bands as few as say the same values: a band that starts at or below where the
+    previous one ends continues it (up to and including £250,000 and over £250,000 up to and
+    including £1,000,000 are up to and including £1,000,000)."""
+    merged: list[Band] = []
+    for start, end in sorted(bands, key=lambda band: band[0]):
+        if merged:
+            previous_start, previous_end = merged[-1]
+            if previous_end is None or start <= previous_end:
+                top = None if previous_end is None or end is None else max(previous_end, end)
+                merged[-1] = (previous_start, top)
+                continue
+        merged.append((start, end))
+    return tuple(merged)
+
+
+@dataclass(frozen=True)
+class MatterBands:
+    """One matter a delegation line of the map carries, with the values delegated."""
+
+    name: str
+    bands: tuple[Band, ...]
+
+    @property
+    def band_words(self) -> str:
+        return " and ".join(band_text(start, end) for start, end in self.bands)
+
+    @property
+    def text(self) -> str:
+        return f"{self.name}: {self.band_words}"
+
+
+def _with(words: str) -> str:
+    """Band words after a count or a name: "3 with any value", "Contracts over £500,000"."""
+    return f"with {words}" if words == "any value" else words
+
+
 @dataclass
 class Line:
     source: str
     target: str
     delegation: bool
-    # For delegation lines: each matter's name and its highest limit (None: no upper limit).
-    details: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    # For delegation lines: each matter with the bands delegated for it, in the tree's order.
+    details: list[MatterBands] = field(default_factory=list)
 
     @property
     def matters(self) -> int:
@@ -104,36 +139,33 @@ class Line:
         return f"{self.matters} matter{'' if self.matters == 1 else 's'}"
 
     @property
-    def top_limit(self) -> Decimal | None:
-        """The highest limit of its matters; None when any has no upper limit."""
-        limits = [limit for _name, limit in self.details]
-        if not limits or any(limit is None for limit in limits):
-            return None
-        return max(limit for limit in limits if limit is not None)
+    def label_parts(self) -> list[str]:
+        """The label in parts, punctuation included: the count, then each distinct band with
+        the matter it applies to (or how many, when several share it), in the matters'
+        order. The diagram puts each part on a line of its own."""
+        if not self.delegation:
+            return []
+        by_words: dict[str, list[str]] = {}
+        for matter in self.details:
+            by_words.setdefault(matter.band_words, []).append(matter.name)
+        if len(by_words) == 1:
+            (words,) = by_words
+            return [f"{self.matters_text} {_with(words)}"]
+        parts = [
+            f"{names[0] if len(names) == 1 else len(names)} {_with(words)}"
+            for words, names in by_words.items()
+        ]
+        return [f"{self.matters_text}:", *(f"{part};" for part in parts[:-1]), parts[-1]]
 
     @property
     def label(self) -> str:
-        if not self.delegation:
-            return ""
-        limit = "no limit" if self.top_limit is None else f"to {money(self.top_limit)}"
-        return f"{self.matters_text}, {limit}"
-
-    @property
-    def limit_text(self) -> str:
-        finite = [limit for _name, limit in self.details if limit is not None]
-        if not finite:
-            return "with no upper limit"
-        text = f"up to {delegation_money(max(finite))}"
-        if len(finite) < len(self.details):
-            text += ", and with no upper limit for some"
-        return text
+        """ "4 matters with any value", or "4 matters: Contracts up to and including
+        £1,000,000; 3 with any value": what the diagram and the text both say."""
+        return " ".join(self.label_parts)
 
     @property
     def detail_texts(self) -> list[str]:
-        return [
-            f"{name}: {'no upper limit' if limit is None else 'up to ' + delegation_money(limit)}"
-            for name, limit in self.details
-        ]
+        return [matter.text for matter in self.details]
 
 
 @dataclass
@@ -190,8 +222,7 @@ class GovernanceMap:
                     entry.sentences.append(
                         Sentence(
                             f"{node.name} holds delegated authority from "
-                            f"{by_key[line.source].name} for {line.matters_text} "
-                            f"{line.limit_text}.",
+                            f"{by_key[line.source].name} for {line.label}.",
                             line.detail_texts,
                         )
                     )
@@ -241,6 +272,7 @@ def governance_map(*, place: Place, on: date | None = None) -> GovernanceMap:
             "matter__name",
             "matter__order",
             "matter__parent__order",
+            "limit_from",
             "limit_to",
             "delegate_committee_id",
             "delegate_role_id",
@@ -307,8 +339,7 @@ def governance_map(*, place: Place, on: date | None = None) -> GovernanceMap:
         nodes[key].parent_key = parent_key
         lines.append(Line(source=key, target=parent_key, delegation=False))
 
-    grouped: dict[tuple[str, str], dict[int, tuple[tuple[int, int], str, list[Decimal | None]]]]
-    grouped = {}
+    grouped: dict[tuple[str, str], dict[int, tuple[tuple[int, int], str, list[Band]]]] = {}
     for delegation in delegations:
         target = (
             f"committee-{delegation.delegate_committee_id}"
@@ -322,22 +353,26 @@ def governance_map(*, place: Place, on: date | None = None) -> GovernanceMap:
         by_matter = grouped.setdefault((source, target), {})
         # In the tree's order: a matter beneath its parent.
         order = (matter.parent.order, matter.order) if matter.parent else (matter.order, 0)
-        by_matter.setdefault(matter.pk, (order, matter.name, []))[2].append(delegation.limit_to)
+        band = (delegation.limit_from, delegation.limit_to)
+        by_matter.setdefault(matter.pk, (order, matter.name, []))[2].append(band)
     for (source, target), by_matter in grouped.items():
-        details: list[tuple[str, Decimal | None]] = []
-        for _order, name, limits in sorted(by_matter.values(), key=lambda m: (m[0], m[1])):
-            finite = [limit for limit in limits if limit is not None]
-            details.append((name, None if len(finite) < len(limits) else max(finite)))
+        details = [
+            MatterBands(name, merged_bands(bands))
+            for _order, name, bands in sorted(by_matter.values(), key=lambda m: (m[0], m[1]))
+        ]
         lines.append(Line(source=source, target=target, delegation=True, details=details))
 
-    ordered = _layout(nodes, boards)
+    # Rows sit far enough apart for the tallest delegation label between them.
+    label_rows = max((len(_label_rows(line)) for line in lines if line.delegation), default=0)
+    gap_y = max(GAP_Y, (label_rows + 2) * LABEL_LINE)
+    ordered = _layout(nodes, boards, gap_y)
     width = max((node.x + BOX_W for node in ordered), default=0) + MARGIN
     height = max((node.y + BOX_H for node in ordered), default=0) + MARGIN
     lines.sort(key=lambda line: (line.delegation, line.source, line.target))
     return GovernanceMap(place=place, nodes=ordered, lines=lines, width=width, height=height, on=on)
 
 
-def _layout(nodes: dict[str, Node], boards: dict[str, Organisation]) -> list[Node]:
+def _layout(nodes: dict[str, Node], boards: dict[str, Organisation], gap_y: int) -> list[Node]:
     """Rows by depth of accountability; within a row, bodies sit in the order of what they
     answer to, then by name; every row is centred on the widest."""
 
@@ -375,7 +410,7 @@ def _layout(nodes: dict[str, Node], boards: dict[str, Organisation]) -> list[Nod
         left = MARGIN + (full - span) // 2
         for node in members:
             node.x = left + node.col * (BOX_W + GAP_X)
-            node.y = MARGIN + row * (BOX_H + GAP_Y)
+            node.y = MARGIN + row * (BOX_H + gap_y)
     return ordered
 
 
@@ -389,6 +424,24 @@ def _name_lines(name: str) -> list[str]:
 
 def _short(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _label_rows(line: Line) -> list[str]:
+    """A delegation line's label as the diagram draws it: each part on lines of its own,
+    wrapped to fit; the same words as the text equivalent."""
+    return [row for part in line.label_parts for row in textwrap.wrap(part, LABEL_CHARS)]
+
+
+def _label_svg(line: Line, x: int, y: int) -> str:
+    """A delegation line's label, centred on the line's middle."""
+    rows = _label_rows(line)
+    top = y - (len(rows) - 1) * LABEL_LINE // 2
+    spans = "".join(
+        f'<tspan x="{x}" {"y" if i == 0 else "dy"}="{top if i == 0 else LABEL_LINE}">'
+        f"{escape(row)}</tspan>"
+        for i, row in enumerate(rows)
+    )
+    return f'<text class="app-map__label" x="{x}" y="{top}" text-anchor="middle">{spans}</text>'
 
 
 def render_svg(gmap: GovernanceMap) -> str:
@@ -438,11 +491,7 @@ def render_svg(gmap: GovernanceMap) -> str:
             f'marker-end="url(#{marker})"/></g>'
         )
         if line.delegation:
-            lx, ly = (x1 + x2) // 2, (y1 + y2) // 2
-            labels.append(
-                f'<text class="app-map__label" x="{lx}" y="{ly}" text-anchor="middle">'
-                f"{escape(line.label)}</text>"
-            )
+            labels.append(_label_svg(line, (x1 + x2) // 2, (y1 + y2) // 2))
     for node in gmap.nodes:
         name_lines = _name_lines(node.name)
         texts = "".join(

@@ -1,5 +1,6 @@
 """Places: the list (search, add, edit and deactivate in place) and a place's page with its
-partner organisations and people."""
+partner organisations, people, and how many of its bodies' terms of reference are overdue for
+review (the console lists no bodies itself, so it links to the place's own pages)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from console.replies import form_sent, page_or_partial, row_action
 from core.htmx import change_done, htmx_target, reply_with_partial
 from core.pagination import PEOPLE_PER_PAGE, paginate
 from core.requests import signed_in_user
+from governance.structures.selectors import overdue_reviews
 from partners import selectors, services
 from partners.forms import PlaceForm, PlacePartnerAddForm
 from partners.models import Organisation, Place, PlacePartner, System, User
@@ -77,6 +79,19 @@ def _people_context(request: HttpRequest, system: System, place: Place) -> dict[
     }
 
 
+def _page_context(
+    request: HttpRequest, system: System, place: Place, form: PlacePartnerAddForm | None = None
+) -> dict[str, Any]:
+    """Everything the whole page shows."""
+    return _partners_context(
+        system,
+        place,
+        form,
+        overdue_reviews=overdue_reviews(place=place),
+        **_people_context(request, system, place),
+    )
+
+
 def _partners_reply(
     request: HttpRequest, system: System, place: Place, message: str = "", **extra: Any
 ) -> HttpResponse:
@@ -87,7 +102,7 @@ def _partners_reply(
 @console_view("GET")
 def place_detail(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     place = selectors.console_place(system=system, pk=pk)
-    context = _partners_context(system, place, **_people_context(request, system, place))
+    context = _page_context(request, system, place)
     if htmx_target(request) == "place-people":
         return render(request, "partners/place_people.html", context)
     return page_or_partial(request, PLACE, "place-partners", context)
@@ -118,7 +133,7 @@ def place_partner_add(request: HttpRequest, system: System, pk: int) -> HttpResp
         )
 
     def again() -> HttpResponse:
-        context = _partners_context(system, place, form, **_people_context(request, system, place))
+        context = _page_context(request, system, place, form)
         return page_or_partial(request, PLACE, "place-partners", context)
 
     return form_sent(request, form, save=save, done=added, again=again)

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from core.forms import NHSForm
-from governance.structures import committees, terms_of_reference
+from governance.structures import committees, terms_of_reference, tor_sections
 from governance.structures.models import (
     TOR_SECTIONS,
     Committee,
@@ -187,6 +187,20 @@ class MemberForm(NHSForm):
         )
 
 
+def _note_hint(key: str, label: str, written: tor_sections.Written) -> str:
+    """What the version already says for a written section, so a note does not say it
+    again."""
+    # Every written paragraph ends in a full stop, so the quotation closes the sentence.
+    said = "“" + " ".join(written.paragraphs) + "”"
+    if written.items:
+        said += ", then a list of the seats."
+    return (
+        f"{label} is written from the body's record: {said} To change it, change the "
+        f"body's details or members. Add here only what it does not say, such as "
+        f"{tor_sections.NOTE_EXAMPLES[key]}."
+    )
+
+
 class TorEditForm(VersionedForm):
     review_date = forms.DateField(
         label="Review date", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -199,10 +213,19 @@ class TorEditForm(VersionedForm):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.tor = tor
+        written = tor_sections.written_sections(tor.committee)
         for key, label in TOR_SECTIONS:
-            self.fields[key] = forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 6})
-            )
+            if key in written:
+                self.fields[key] = forms.CharField(
+                    label=f"{tor_sections.NOTE_LABELS[key]} (optional)",
+                    required=False,
+                    help_text=_note_hint(key, label, written[key]),
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+            else:
+                self.fields[key] = forms.CharField(
+                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 6})
+                )
         # Sections first, then the review date.
         self.order_fields([key for key, _ in TOR_SECTIONS] + ["review_date"])
         self.style_fields()
@@ -218,7 +241,7 @@ class TorEditForm(VersionedForm):
         """The sections where what was typed differs from the version saved meanwhile."""
         return [
             {
-                "label": label,
+                "label": tor_sections.NOTE_LABELS.get(key, label),
                 "theirs": getattr(theirs, key),
                 "yours": self.cleaned_data.get(key, ""),
             }

@@ -1,23 +1,31 @@
 """Reading a place's bodies for its pages: each body with its seats and the versions of its
-terms of reference, fetched up front, and the committee rules put into words."""
+terms of reference, fetched up front; and whether a body's terms of reference are overdue for
+review (`review_overdue`, the one rule every page, the console and the design check ask).
+
+The committee rules in words (quorum, decisions) are in governance.structures.tor_sections."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import models
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
+from core.uk_time import UK
 from governance.structures.models import (
+    TOR_SECTIONS,
     Committee,
     CommitteeMember,
-    DecisionRule,
     MemberPosition,
     TermsOfReference,
     TorStatus,
 )
-from governance.structures.terms_of_reference import SECTION_KEYS
-from partners.models import Place, Sector
+from partners.models import Place
+
+# What a list of versions never shows: their text, and the sections kept when approved.
+_VERSION_DETAIL = (*(key for key, _ in TOR_SECTIONS), "generated_sections")
 
 
 def _with_details(queryset: models.QuerySet[Committee]) -> models.QuerySet[Committee]:
@@ -35,7 +43,7 @@ def _with_details(queryset: models.QuerySet[Committee]) -> models.QuerySet[Commi
             "parties",
             Prefetch(
                 "terms_of_reference",
-                queryset=TermsOfReference.objects.order_by("-number").defer(*SECTION_KEYS),
+                queryset=TermsOfReference.objects.order_by("-number").defer(*_VERSION_DETAIL),
                 to_attr="tor_versions",
             ),
         )
@@ -86,6 +94,51 @@ def committee_open_tor(committee: Committee) -> TermsOfReference | None:
     return next((v for v in committee_versions(committee) if v.status in open_statuses), None)
 
 
+# Reviews -----------------------------------------------------------------------------------
+
+
+def uk_today() -> date:
+    return timezone.localdate(timezone=UK)
+
+
+def review_overdue(tor: TermsOfReference | None, *, today: date | None = None) -> bool:
+    """Whether a version is overdue for review: it is the approved one and its review date
+    is before today in the UK (on the review date itself it is not yet overdue). The one
+    rule of "review overdue"; `today` is for tests and for a caller that asks many times."""
+    if tor is None or tor.status != TorStatus.APPROVED or tor.review_date is None:
+        return False
+    return tor.review_date < (today or uk_today())
+
+
+def committee_review_overdue(committee: Committee, *, today: date | None = None) -> bool:
+    """Whether an active body's approved terms of reference are overdue for review (an
+    inactive body is not reviewed)."""
+    return committee.is_active and review_overdue(committee_approved_tor(committee), today=today)
+
+
+@dataclass(frozen=True)
+class OverdueReview:
+    committee: Committee
+    tor: TermsOfReference
+
+
+def overdue_reviews(*, place: Place, today: date | None = None) -> list[OverdueReview]:
+    """The place's active bodies whose approved terms of reference are overdue for review,
+    by name: one query."""
+    today = today or uk_today()
+    approved = (
+        TermsOfReference.objects.filter(
+            committee__place=place, committee__is_active=True, status=TorStatus.APPROVED
+        )
+        .select_related("committee")
+        .only("number", "status", "review_date", "committee", "committee__name")
+        .order_by("committee__name")
+    )
+    return [
+        OverdueReview(tor.committee, tor) for tor in approved if review_overdue(tor, today=today)
+    ]
+
+
 @dataclass(frozen=True)
 class CommitteeRow:
     """A body as the list of a place's bodies shows it."""
@@ -94,42 +147,19 @@ class CommitteeRow:
     chair_seat: CommitteeMember | None
     approved_tor: TermsOfReference | None
     open_tor: TermsOfReference | None
+    review_overdue: bool = False
 
 
 def committee_rows(*, place: Place) -> list[CommitteeRow]:
     """The place's bodies for its list: three queries whatever the number of bodies."""
+    today = uk_today()
     return [
         CommitteeRow(
             committee=committee,
             chair_seat=committee_chair(committee),
             approved_tor=committee_approved_tor(committee),
             open_tor=committee_open_tor(committee),
+            review_overdue=committee_review_overdue(committee, today=today),
         )
         for committee in committees_for_place(place=place)
     ]
-
-
-def quorum_in_words(committee: Committee) -> str:
-    count = committee.quorum_minimum
-    text = f"At least {count} voting member{'s' if count != 1 else ''} present"
-    sectors = [Sector(s).label for s in committee.quorum_sectors or [] if s in Sector.values]
-    if sectors:
-        if len(sectors) == 1:
-            listed = sectors[0]
-        else:
-            listed = ", ".join(sectors[:-1]) + " and " + sectors[-1]
-        text += f", including at least one voting member from each of: {listed}"
-    return text + "."
-
-
-def decision_rule_in_words(committee: Committee) -> str:
-    rule = {
-        DecisionRule.CONSENSUS: "Decisions are made by consensus of the members present.",
-        DecisionRule.MAJORITY: "Decisions need a simple majority of the voting members present.",
-        DecisionRule.TWO_THIRDS: "Decisions need two-thirds of the voting members present to "
-        "agree.",
-        DecisionRule.UNANIMOUS: "Decisions need every voting member present to agree.",
-    }.get(DecisionRule(committee.decision_rule), committee.get_decision_rule_display())
-    if committee.single_partner_veto:
-        rule += " Any single partner organisation can veto a decision."
-    return rule

@@ -1,7 +1,9 @@
 """The rules for the terms of reference of a place's bodies: numbered versions that move
 draft → for approval → approved. Approving a version supersedes the one approved before it,
-in the same transaction; only a draft can be edited, and a new version starts as a draft
-copied from the latest.
+in the same transaction, and keeps the sections written from the body's record (membership,
+chair, quorum, decision-making; governance.structures.tor_sections) with the version, so it
+goes on saying what was approved; only a draft can be edited, and a new version starts as a
+draft copied from the latest (its written sections follow the body until it is approved).
 
 A version carries an integer `version` (its edit counter); a save from a stale one is refused
 with core.locking.ConcurrentEditError rather than overwriting someone's work."""
@@ -24,7 +26,14 @@ from governance.structures.committees import (
     lock_committee,
     save_with_history,
 )
-from governance.structures.models import TOR_SECTIONS, Committee, TermsOfReference, TorStatus
+from governance.structures.models import (
+    TOR_SECTIONS,
+    Committee,
+    CommitteeMember,
+    TermsOfReference,
+    TorStatus,
+)
+from governance.structures.tor_sections import kept_sections, tor_sections
 from partners.models import User
 
 SECTION_KEYS: tuple[str, ...] = tuple(key for key, _ in TOR_SECTIONS)
@@ -168,8 +177,11 @@ def tor_return_to_draft(*, actor: User | None, tor: TermsOfReference) -> TermsOf
 def tor_approve(
     *, actor: User | None, tor: TermsOfReference, approved_by: str, approved_on: date | None
 ) -> TermsOfReference:
-    """Approve a version for approval; the version approved before it is superseded."""
-    lock_committee(tor.committee)
+    """Approve a version for approval; the version approved before it is superseded, and the
+    sections written from the body's record are kept with the approved one."""
+    # The body's row is locked first: every change to its seats locks it too, so the
+    # sections kept below are the body exactly as it stands at approval.
+    committee = lock_committee(tor.committee)
     tor = _lock_tor(tor)
     errors: dict[str, list[str]] = {}
     approved_by = (approved_by or "").strip()
@@ -196,6 +208,8 @@ def tor_approve(
         _tor_audit(actor, previous, "supersede", "superseded")
     tor.approved_by = approved_by
     tor.approved_on = approved_on
+    seats = CommitteeMember.objects.filter(committee=committee).select_related("organisation")
+    tor.generated_sections = kept_sections(committee, seats, on=timezone.localdate())
     save_with_history(tor, actor)
     _tor_audit(actor, tor, "approve", f"recorded the approval by {approved_by} of")
     return tor
@@ -211,20 +225,40 @@ def tor_download_record(*, actor: User | None, tor: TermsOfReference, fmt: str) 
     audit(actor, committee, "tor.download", tor, summary, {"format": fmt})
 
 
+Segments = list[tuple[str, str]]  # ("equal" | "delete" | "insert", text)
+
+
 @dataclass(frozen=True)
 class SectionDiff:
+    """One section's changes: of its typed text (for a written section, its "anything
+    else" note, labelled `note_label`), and of its written text (None if it has none)."""
+
     key: str
     label: str
-    segments: list[tuple[str, str]]  # ("equal" | "delete" | "insert", text)
+    segments: Segments
+    written: Segments | None = None
+    note_label: str = ""
 
     @property
     def changed(self) -> bool:
-        return any(op != "equal" for op, _ in self.segments)
+        segments = [*self.segments, *(self.written or [])]
+        return any(op != "equal" for op, _ in segments)
 
 
 def tor_diff(*, old: TermsOfReference, new: TermsOfReference) -> list[SectionDiff]:
-    """Each section's word-level changes from `old` to `new`."""
+    """Each section's word-level changes from `old` to `new`, as each version shows it: a
+    written section as kept with an approved version, or as the body is now for the open
+    one."""
+    before, after = tor_sections(old).sections, tor_sections(new).sections
     return [
-        SectionDiff(key, label, text_diff(getattr(old, key), getattr(new, key)))
-        for key, label in TOR_SECTIONS
+        SectionDiff(
+            was.key,
+            was.label,
+            text_diff(was.note, now.note),
+            text_diff(was.written.text, now.written.text)
+            if was.written is not None and now.written is not None
+            else None,
+            was.note_label,
+        )
+        for was, now in zip(before, after, strict=True)
     ]

@@ -21,6 +21,7 @@ from core.requests import signed_in_user
 from governance.structures import access, committees, selectors
 from governance.structures.forms import CommitteeForm, MemberForm
 from governance.structures.models import Committee
+from governance.structures.tor_sections import decision_sentences, quorum_sentence
 from partners.models import Place
 
 LIST = "governance/committees/list.html"
@@ -56,9 +57,11 @@ def committee_context(
         "committee": committee,
         "seats": selectors.committee_seats(committee),
         "versions": selectors.committee_versions(committee),
-        "quorum_words": selectors.quorum_in_words(committee),
-        "decision_words": selectors.decision_rule_in_words(committee),
+        "quorum_words": quorum_sentence(committee),
+        "decision_words": " ".join(decision_sentences(committee)),
         "open_tor": selectors.committee_open_tor(committee),
+        "approved_tor": selectors.committee_approved_tor(committee),
+        "review_overdue": selectors.committee_review_overdue(committee),
         "can_edit": editable,
         "urls": access.page_urls(place, committee),
     }

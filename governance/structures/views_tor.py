@@ -25,6 +25,7 @@ from governance.structures import access, selectors, terms_of_reference, tor_doc
 from governance.structures.access import VersionPage, version_to_read
 from governance.structures.forms import TorApproveForm, TorEditForm
 from governance.structures.models import TermsOfReference, TorStatus
+from governance.structures.tor_sections import tor_sections
 
 TOR = "governance/committees/tor.html"
 TOR_EDIT = "governance/committees/tor_edit.html"
@@ -76,7 +77,8 @@ def tor_page(request: HttpRequest, place_pk: int, pk: int, number: int) -> HttpR
         TOR,
         {
             **_context(page),
-            "sections": tor_documents.document_sections(tor),
+            "content": tor_sections(tor),
+            "review_overdue": selectors.review_overdue(tor),
             "previous": next((v for v in versions if v.number < tor.number), None),
             "open_tor": selectors.committee_open_tor(page.committee),
             "can_edit": access.can_edit(request, page.place),

@@ -60,10 +60,17 @@ PURPOSE = (
     "To agree how the health and care budget delegated to Ashford is spent and to oversee "
     "delivery of the Ashford place plan."
 )
+# What the lead adds to the sections written from the committee's record, and the field
+# each goes in.
 SECTIONS = {
-    "Membership": "One voting seat for each statutory partner of Ashford.",
-    "Chair": "The ICB's place director chairs the committee.",
-    "Quorum": "Three voting members, one of them from the ICB.",
+    "Membership": "Each partner's chief executive appoints its member.",
+    "Chair": "The vice-chair presides when the chair has a conflict of interest.",
+    "Quorum": "A named deputy counts towards the quorum.",
+}
+NOTE_FIELDS = {
+    "Membership": "Anything else about membership (optional)",
+    "Chair": "Anything else about the chair (optional)",
+    "Quorum": "Anything else about the quorum (optional)",
 }
 
 SMALL_COMMITTEE = "Ashford place committee"
@@ -167,7 +174,7 @@ def test_the_place_lead_records_a_committee_and_approves_its_terms_of_reference(
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit terms of reference, version 1")
     page.get_by_label(section_label("Purpose")).fill(PURPOSE)
     for label, text in SECTIONS.items():
-        page.get_by_label(section_label(label)).fill(text)
+        page.get_by_label(section_label(NOTE_FIELDS[label])).fill(text)
     page.get_by_role("button", name="Save draft").click()
 
     heading = page.get_by_role("heading", level=1)
@@ -207,7 +214,15 @@ def test_the_place_lead_records_a_committee_and_approves_its_terms_of_reference(
         assert text in texts
     assert "Purpose" in headings
     assert headings.index("Purpose") < headings.index("Membership") < headings.index("Quorum")
-    assert "Place director" in texts  # the members table
+    # The sections written from the committee's record, each note under its own heading.
+    assert f"Place director, {ICB}: chair; voting; may send a deputy." in texts
+    assert f"Chair: Place director, {ICB} (not independent)." in texts
+    assert (
+        "Quorate when 3 voting members are present, including at least one from the "
+        "integrated care board." in texts
+    )
+    notes = [text for style, text in paragraphs if style == "Heading 2"]
+    assert "Anything else about the quorum" in notes
 
     # Back on the list, the committee shows its chair and its approved terms.
     page.get_by_role("link", name=COMMITTEE).first.click()
@@ -289,7 +304,7 @@ def test_the_decision_router_answers_in_place_and_its_link_shows_the_same_answer
         expect(icb.locator(".nhsuk-tag")).to_have_text("Delegated")
         authority = icb.locator(".nhsuk-summary-list__row", has_text="Who may decide")
         expect(authority.locator("dd strong")).to_have_text(LARGE_COMMITTEE)
-        expect(authority).to_contain_text("up to £5,000,000")
+        expect(authority).to_contain_text("up to and including £5,000,000")
         expect(authority).to_contain_text("line 4.2 of scheme version 3")
         expect(icb).not_to_contain_text(SMALL_COMMITTEE)
         council = result.locator(".app-route", has_text=COUNCIL)

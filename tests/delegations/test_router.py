@@ -163,7 +163,10 @@ def test_a_gap_between_bands_is_reported(setup):
     assert council.back_to_own_governance
     assert len(council.gaps) == 1
     assert council.gaps[0].below.reference == "4.2"
-    assert "£1,500,000 falls in a gap between up to £500,000" in council.reason
+    assert council.reason == (
+        "£1,500,000 falls in a gap between the band up to and including £500,000 "
+        f"({council.gaps[0].below.delegate_label}) and the band over £2,000,000 (Chief executive)."
+    )
 
 
 def test_a_conflict_between_two_lines_is_reported(setup):
@@ -389,3 +392,20 @@ def test_an_accountability_chain_deeper_than_the_joined_levels_is_followed(setup
         "ICB audit committee",
         "North Shire ICB board",
     ]
+
+
+@pytest.mark.parametrize(("value", "decided"), [(500_000, False), ("500000.01", True)])
+def test_a_value_at_a_bands_from_is_outside_it_and_the_answer_says_so(setup, value, decided):
+    """A band "over £500,000" starts just above £500,000, so £500,000 itself is left out."""
+    setup["council_scheme"].delegations.all().delete()
+    role = DelegateRoleFactory(organisation=setup["council"], title="Chief executive")
+    add_line(setup, delegate_role=role, limit_from=Decimal(500_000), limit_to=2 * M)
+    council = by_name(route(setup, value), setup["council"])
+    assert (council.authority is not None) is decided
+    if decided:
+        assert council.authority.band == "over £500,000 up to and including £2,000,000"
+    else:
+        assert council.reason == (
+            "No delegated band covers £500,000: the lowest is over £500,000 up to and "
+            "including £2,000,000."
+        )

@@ -277,7 +277,10 @@ def test_overlapping_bands_for_the_same_matter_are_refused(setup):
         limit_from=Decimal("100000"),
         limit_to=Decimal("500000"),
     )
-    assert message == "Line 4.1 already covers £0–£250,000 for this matter."
+    assert message == (
+        "Line 4.1 already covers values up to and including £250,000 for this matter. Change "
+        "the From or Up to amount so the two lines share no value."
+    )
     # A band that follows on is fine, and so is the same band for another matter.
     assert add(setup, delegate_role=setup.role, limit_from=Decimal("250000")).pk
     assert add(setup, matter=setup.finance, limit_to=Decimal("250000")).pk

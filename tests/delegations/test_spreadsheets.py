@@ -29,7 +29,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-HEADER = list(spreadsheets.COLUMNS)
+HEADER = list(spreadsheets.SHEET_COLUMNS)
 
 
 @pytest.fixture
@@ -108,7 +108,9 @@ def test_an_import_replaces_the_drafts_lines_or_adds_to_them(scheme):
     # Adding a line the scheme already has overlaps it.
     clash = do_import(scheme, scheme_workbook(GOOD[1]), replace=False)
     assert [str(e) for e in clash.errors] == [
-        "Row 2, From (£): Line 1.2 already covers £250,000–£1,000,000 for this matter."
+        "Row 2, From (£): Line 1.2 already covers values over £250,000 up to and including "
+        "£1,000,000 for this matter. Change the From or Up to amount so the two lines share "
+        "no value."
     ]
 
 
@@ -141,7 +143,10 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row(scheme):
         m.startswith("Row 7, Up to (£): The 'up to' value must be at least") for m in messages
     )
     assert "Row 8, Delegate type: enter committee, role or reserved" in messages
-    assert "Row 9, From (£): Row 2 already covers £0–£250,000 for this matter." in messages
+    assert (
+        "Row 9, From (£): Row 2 already covers values up to and including £250,000 for this "
+        "matter. Change the From or Up to amount so the two lines share no value." in messages
+    )
     # Nothing saved: the draft keeps its one line from before.
     assert list(scheme.delegations.values_list("reference", flat=True)) == ["1.1"]
 
@@ -190,6 +195,13 @@ def test_export_then_import_gives_the_same_lines(scheme):
     sheet = load_workbook(io.BytesIO(exported))["Lines"]
     assert [c.value for c in sheet[1]] == HEADER
     assert sheet.max_row == 4
+    # The Band column says in words what each line covers; the import reads past it.
+    bands = {row[0]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert bands == {
+        "1.1": "up to and including £250,000",
+        "1.2": "over £250,000 up to and including £1,000,000",
+        "2.1": "any value",
+    }
     second = services.scheme_create(
         actor=None,
         organisation=scheme.organisation,

@@ -137,8 +137,8 @@ def test_the_scheme_page_groups_lines_by_matter_with_their_bands(admin, records)
     DelegationFactory(scheme=records.scheme, matter=records.finance, reserved=True)
     page = admin.get(records.url("scheme", records.scheme.pk)).content.decode()
     assert "Contracts: Awarding a contract" in page
-    assert "£0 to £250,000" in page and "Within budget" in page
-    assert "Reserved to the board" in page and "£0 with no upper limit" in page
+    assert "Up to and including £250,000" in page and "Within budget" in page
+    assert "Reserved to the board" in page and "Any value" in page
     assert "Bring into force" in page and "Add a line" in page
     # In the tree's order: Contracts (and the matters beneath it) before Finance.
     DelegationFactory(
@@ -208,7 +208,10 @@ def test_a_refused_line_shows_its_error_in_place(admin, records, htmx_headers):
     page = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in page and 'id="scheme-lines"' in page
-    assert "Line 3.0 already covers £0–£500,000 for this matter." in page
+    assert (
+        "Line 3.0 already covers values up to and including £500,000 for this matter. Change "
+        "the From or Up to amount so the two lines share no value." in page
+    )
     assert Delegation.objects.count() == 1
 
 
@@ -455,7 +458,7 @@ def test_place_readers_see_the_in_force_lines_that_apply_to_their_place(client, 
     for role in ("member_a", "lead_a", "icb_admin"):
         client.force_login(getattr(world, role))
         page = client.get(url).content.decode()
-        assert "Ashford Council" in page and "£0 to £250,000" in page
+        assert "Ashford Council" in page and "Up to and including £250,000" in page
         assert "Ashford Joint Committee" in page
         assert "Brookfield Joint Committee" not in page and "Draft only" not in page
     for role in ("member_b", "advisory", "other_icb_admin"):

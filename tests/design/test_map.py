@@ -3,14 +3,16 @@ in names stays text, and the page's query count does not grow with the bodies.""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from delegations.models import SchemeStatus
-from design.map import governance_map, money
+from design.map import Line, MatterBands, board_name, governance_map, merged_bands
 from governance.structures.models import CommitteeKind
 from partners.models import Sector
 from tests.conftest import World
@@ -29,6 +31,12 @@ pytestmark = pytest.mark.django_db
 
 def map_url(world: World) -> str:
     return reverse("map:place_map", kwargs={"place_pk": world.place_a.pk})
+
+
+def diagram_labels(svg: str) -> list[str]:
+    """Each delegation label of the diagram as one line of text, its wrapped rows joined."""
+    labels = re.findall(r'<text class="app-map__label"[^>]*>(.*?)</text>', svg)
+    return [unescape(" ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", label))) for label in labels]
 
 
 def build(world: World) -> dict[str, object]:
@@ -105,19 +113,22 @@ def test_the_map_names_every_body_and_line(client, world) -> None:
     # Two solid lines to the board, one from the board to the ICB; two dashed lines.
     assert svg.count('class="app-map__line"') == 3
     assert svg.count("app-map__line--delegation") == 2
-    assert "2 matters, to £1m" in svg
-    assert "1 matter, no limit" in svg
+    board_label = (
+        "2 matters: Contract award up to and including £1,000,000; Investment up to and "
+        "including £250,000"
+    )
+    assert sorted(diagram_labels(svg)) == sorted([board_label, "1 matter with any value"])
     text = page[page.index("The map as text") :]
     for sentence in (
         "Ashford Partnership Board answers to North Shire ICB board.",
         "Ashford Finance Sub-committee answers to Ashford Partnership Board.",
         "Director of Place, Ashford Council answers to Ashford Partnership Board.",
         "Ashford Partnership Board holds delegated authority from North Shire ICB board "
-        "for 2 matters up to £1,000,000.",
-        "Contract award: up to £1,000,000",
-        "Investment: up to £250,000",
+        f"for {board_label}.",
+        "Contract award: up to and including £1,000,000",
+        "Investment: up to and including £250,000",
         "Director of Place, Ashford Council holds delegated authority from Ashford Council "
-        "board for 1 matter with no upper limit.",
+        "board for 1 matter with any value.",
     ):
         assert sentence in text, sentence
     # The line for place B only and the superseded scheme's line are not on the map.
@@ -196,29 +207,86 @@ def test_query_count_is_flat(client, world) -> None:
     assert queries() == before
 
 
-def test_money_labels() -> None:
-    assert money(Decimal("500000")) == "£500k"
-    assert money(Decimal("2500000.00")) == "£2.5m"
-    assert money(Decimal("1000000")) == "£1m"
-    assert money(Decimal("750")) == "£750"
+def test_a_label_with_mixed_limits_says_exactly_what_the_text_says(client, world) -> None:
+    """Four matters, only contracts capped: the label says so, in the diagram and the text."""
+    icb = OrganisationFactory(system=world.system, name="North Shire ICB", sector=Sector.ICB)
+    committee = CommitteeFactory(
+        place=world.place_a, name="Ashford Place Committee", accountable_to_organisation=icb
+    )
+    scheme = SchemeFactory(organisation=icb, status=SchemeStatus.IN_FORCE)
+    for order, name in enumerate(("Contracts", "Estates", "Workforce", "Quality")):
+        matter = MatterCategoryFactory(system=world.system, name=name, order=order)
+        if name == "Contracts":
+            # Two lines that follow on read as one band.
+            DelegationFactory(
+                scheme=scheme, matter=matter, delegate_committee=committee, limit_to=250_000
+            )
+            DelegationFactory(
+                scheme=scheme,
+                matter=matter,
+                delegate_committee=committee,
+                limit_from=250_000,
+                limit_to=1_000_000,
+            )
+        else:
+            DelegationFactory(scheme=scheme, matter=matter, delegate_committee=committee)
+    client.force_login(world.member_a)
+    page = client.get(map_url(world)).content.decode()
+    label = "4 matters: Contracts up to and including £1,000,000; 3 with any value"
+    assert diagram_labels(page) == [label]
+    assert "no limit" not in page
+    text = unescape(page[page.index("The map as text") :])
+    assert (
+        "Ashford Place Committee holds delegated authority from North Shire ICB board for "
+        f"{label}." in text
+    )
+    for detail in (
+        "Contracts: up to and including £1,000,000",
+        "Estates: any value",
+        "Workforce: any value",
+        "Quality: any value",
+    ):
+        assert detail in text, detail
 
 
 def test_limits_in_words() -> None:
-    from design.map import Line, board_name
+    def line(*details: MatterBands) -> Line:
+        return Line(source="a", target="b", delegation=True, details=list(details))
 
-    mixed = Line(
-        source="a",
-        target="b",
-        delegation=True,
-        details=[("Awarding a contract", Decimal("1000000")), ("Minor service change", None)],
+    capped = MatterBands("Awarding a contract", ((Decimal(0), Decimal("1000000")),))
+    unlimited = MatterBands("Minor service change", ((Decimal(0), None),))
+    above = MatterBands("Estates", ((Decimal("500000"), None),))
+    mixed = line(capped, unlimited)
+    assert mixed.label == (
+        "2 matters: Awarding a contract up to and including £1,000,000; Minor service change "
+        "with any value"
     )
-    assert mixed.label == "2 matters, no limit"
-    assert mixed.limit_text == "up to £1,000,000, and with no upper limit for some"
     assert mixed.detail_texts == [
-        "Awarding a contract: up to £1,000,000",
-        "Minor service change: no upper limit",
+        "Awarding a contract: up to and including £1,000,000",
+        "Minor service change: any value",
     ]
+    assert line(unlimited).label == "1 matter with any value"
+    assert line(capped, capped).label == "2 matters up to and including £1,000,000"
+    assert line(above).label == "1 matter over £500,000"
+    assert line(capped, above, above).label == (
+        "3 matters: Awarding a contract up to and including £1,000,000; 2 over £500,000"
+    )
+    # The diagram wraps the label's parts; the words are the same.
+    assert " ".join(mixed.label_parts) == mixed.label
+    assert Line(source="a", target="b", delegation=False).label == ""
     assert board_name(OrganisationFactory.build(name="NHS Vale Integrated Care Board")) == (
         "NHS Vale Integrated Care Board"
     )
     assert board_name(OrganisationFactory.build(name="Vale Council")) == "Vale Council board"
+
+
+def test_bands_of_a_matter_merge_only_where_they_follow_on() -> None:
+    k = Decimal(1000)
+    assert merged_bands([(250 * k, 1000 * k), (Decimal(0), 250 * k)]) == ((Decimal(0), 1000 * k),)
+    assert merged_bands([(Decimal(0), 250 * k), (1000 * k, None)]) == (
+        (Decimal(0), 250 * k),
+        (1000 * k, None),
+    )
+    assert merged_bands([(Decimal(0), None), (500 * k, 900 * k)]) == ((Decimal(0), None),)
+    split = MatterBands("Contracts", merged_bands([(Decimal(0), 250 * k), (1000 * k, None)]))
+    assert split.text == "Contracts: up to and including £250,000 and over £1,000,000"

@@ -28,6 +28,7 @@ from governance.structures.models import (
     TermsOfReference,
     TorStatus,
 )
+from governance.structures.tor_sections import written_sections
 from partners.models import Organisation, Sector
 from tests.conftest import World
 from tests.factories import (
@@ -199,13 +200,16 @@ def test_any_approving_body_shows_as_text(
 
 
 class DiffReader(HTMLParser):
-    """Reads the compare page back: each section's old text (unchanged and removed words) and
-    new text (unchanged and added words), without the words only screen readers hear."""
+    """Reads the compare page back: each section's old typed text (unchanged and removed
+    words) and new typed text (unchanged and added words), without the words only screen
+    readers hear; and, apart, the old and new text of the sections written from the body."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.old: list[str] = []
-        self.new: list[str] = []
+        self.typed: tuple[list[str], list[str]] = ([], [])
+        self.written: tuple[list[str], list[str]] = ([], [])
+        self.old: list[str] = self.typed[0]
+        self.new: list[str] = self.typed[1]
         self.in_diff = False
         self.op = "equal"
         self.hidden = False
@@ -214,6 +218,7 @@ class DiffReader(HTMLParser):
         classes = (dict(attrs).get("class") or "").split()
         if tag == "p" and "app-diff" in classes:
             self.in_diff = True
+            self.old, self.new = self.written if "app-diff--written" in classes else self.typed
             self.old.append("")
             self.new.append("")
         elif self.in_diff and tag in ("ins", "del"):
@@ -260,8 +265,11 @@ def test_the_compare_page_shows_removed_and_added_text_as_text(
         html = page(client.get(address, {"old": 1, "new": 2}))
         reader = DiffReader()
         reader.feed(html)
-        assert reader.old == [getattr(versions[1], key) for key in SECTION_KEYS]
-        assert reader.new == [getattr(versions[2], key) for key in SECTION_KEYS]
+        assert reader.typed[0] == [getattr(versions[1], key) for key in SECTION_KEYS]
+        assert reader.typed[1] == [getattr(versions[2], key) for key in SECTION_KEYS]
+        # Neither version is kept as approved, so both show the body as it is now.
+        written = [section.text for section in written_sections(board).values()]
+        assert reader.written == (written, written)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.locking import ConcurrentEditError
 from governance.structures import committees as svc
-from governance.structures import selectors, terms_of_reference
+from governance.structures import selectors, terms_of_reference, tor_sections
 from governance.structures.models import (
     TOR_SECTIONS,
     Committee,
@@ -319,6 +319,31 @@ def test_diff_marks_word_level_changes_per_section(world):
     assert diff["quorum"].changed and not diff["chair"].changed
 
 
+def test_diff_shows_a_change_of_the_written_quorum_apart_from_the_note(world):
+    committee = board(world, quorum_minimum=4)
+    first = terms_of_reference.tor_create_draft(actor=None, committee=committee)
+    first = terms_of_reference.tor_update(
+        actor=None, tor=first, version=first.version, purpose="Why", quorum="Deputies count."
+    )
+    first = terms_of_reference.tor_approve(
+        actor=None,
+        tor=terms_of_reference.tor_submit(actor=None, tor=first),
+        approved_by="ICB board",
+        approved_on=date(2025, 4, 1),
+    )
+    committee = svc.committee_update(
+        actor=None, committee=committee, version=committee.version, quorum_minimum=6
+    )
+    second = terms_of_reference.tor_create_draft(actor=None, committee=committee)
+    diff = {section.key: section for section in terms_of_reference.tor_diff(old=first, new=second)}
+    quorum = diff["quorum"]
+    assert quorum.changed and quorum.note_label == "Anything else about the quorum"
+    assert ("delete", "4") in quorum.written and ("insert", "6") in quorum.written
+    assert all(op == "equal" for op, _ in quorum.segments)  # the note was copied unchanged
+    assert not diff["chair"].changed
+    assert diff["purpose"].written is None
+
+
 # Reading ---------------------------------------------------------------------------------------
 
 
@@ -355,12 +380,14 @@ def test_quorum_and_decision_rule_in_words(world):
         decision_rule="two_thirds",
         single_partner_veto=True,
     )
-    assert selectors.quorum_in_words(committee) == (
-        "At least 4 voting members present, including at least one voting member from each "
-        "of: Integrated care board and Upper-tier or unitary council."
+    assert tor_sections.quorum_sentence(committee) == (
+        "Quorate when 4 voting members are present, including at least one from the "
+        "integrated care board and one from an upper-tier or unitary council."
     )
-    assert "two-thirds" in selectors.decision_rule_in_words(committee)
-    assert "veto" in selectors.decision_rule_in_words(committee)
+    assert tor_sections.decision_sentences(committee) == (
+        "Decisions are by a two-thirds majority of voting members present.",
+        "Any single partner organisation can veto a decision.",
+    )
 
 
 # Documents -------------------------------------------------------------------------------------
@@ -396,8 +423,11 @@ def test_the_word_document_has_every_section_and_the_members(approved_tor):
     assert "Approved by: ICB board" in text and "Approved on: 1 April 2025" in text
     assert "Review date: 1 April 2026" in text
     assert "To agree the place's priorities <script>." in text
-    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert "Independent chair" in cells and "Chair" in cells
+    # The members are the Membership section's list, and the chair its own section.
+    seats = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    organisation = approved_tor.committee.members.get().organisation.name
+    assert seats == [f"Independent chair, {organisation}: chair; voting; may send a deputy."]
+    assert f"Chair: Independent chair, {organisation} (not independent)." in text
 
 
 def test_the_pdf_has_every_section(approved_tor):
@@ -409,6 +439,7 @@ def test_the_pdf_has_every_section(approved_tor):
         assert label in text
     assert "Ashford Partnership Board" in text and "Independent chair" in text
     assert "ICB board" in text
+    assert "Quorate when 3 voting members are present." in text
 
 
 def test_place_partner_model_is_what_the_rule_reads(world):

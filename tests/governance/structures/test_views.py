@@ -122,7 +122,11 @@ def test_a_lead_adds_a_committee_without_javascript(client, world, board):
     assert committee.accountable_to_committee == board and committee.quorum_sectors == ["icb"]
     page = client.get(response["Location"]).content.decode()
     assert "Added Ashford Finance Committee." in page
-    assert "Decisions need a simple majority of the voting members present." in page
+    assert "Decisions are by a simple majority of voting members present." in page
+    assert (
+        "Quorate when 3 voting members are present, including at least one from the "
+        "integrated care board." in page
+    )
 
 
 def test_a_duplicate_name_is_shown_on_the_form_with_htmx(client, world, board, htmx_headers):
@@ -361,3 +365,23 @@ def test_the_word_download_opens(client, world, board):
     response = client.get(url("tor_download", world, board.pk, 1, "docx"))
     document = Document(io.BytesIO(b"".join(response.streaming_content)))
     assert any(p.text == "Purpose" for p in document.paragraphs)
+
+
+def test_the_edit_form_asks_only_for_what_the_record_does_not_say(client, world, board):
+    TermsOfReferenceFactory(committee=board, number=1, quorum="Deputies count.")
+    client.force_login(world.lead_a)
+    page = client.get(url("tor_edit", world, board.pk, 1)).content.decode()
+    assert "Anything else about the quorum (optional)" in page
+    assert (
+        "Quorum is written from the body&#x27;s record: “Quorate when 4 voting members are "
+        "present.” To change it, change the body&#x27;s details or members." in page
+    )
+    assert (
+        "Membership is written from the body&#x27;s record: “1 seat, voting.”, then a list" in page
+    )
+    assert "Deputies count.</textarea>" in page
+    # The version's page shows the written rule, then the note under its own label.
+    page = client.get(url("tor", world, board.pk, 1)).content.decode()
+    rule = page.index("Quorate when 4 voting members are present.")
+    assert rule < page.index("Anything else about the quorum") < page.index("Deputies count.")
+    assert page.count("Quorate when") == 1
