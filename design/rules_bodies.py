@@ -18,6 +18,7 @@ from design.check_items import (
     sentence,
 )
 from governance.structures.models import Committee, CommitteeKind, DecisionRule, MemberPosition
+from governance.structures.selectors import review_overdue
 from partners.models import Sector
 
 # Section 6.3 of the 2021 paper, on both committee options.
@@ -171,9 +172,10 @@ def committee_rules(design: Design) -> list[CheckItem]:
 
 def _review(design: Design, committee: Committee) -> list[CheckItem]:
     """An approved version whose review date has passed is due for review."""
-    due = getattr(committee, "approved_review_date", None)
-    if due is None or due >= design.today:
+    tor = next(iter(getattr(committee, "approved_tors", [])), None)
+    if tor is None or not review_overdue(tor, today=design.today):
         return []
+    due = tor.review_date
     return [
         CheckItem(
             "tor_review",

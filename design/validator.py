@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from delegations.models import DelegateRole, Delegation, SchemeStatus
@@ -78,16 +78,20 @@ def _load(place: Place, today: date) -> Design:
     committees = list(
         Committee.objects.filter(place=place)
         .select_related("accountable_to_committee", "accountable_to_organisation")
-        .annotate(
-            has_approved_tor=Exists(approved),
-            approved_review_date=Subquery(approved.values("review_date")[:1]),
-        )
+        .annotate(has_approved_tor=Exists(approved))
         .prefetch_related(
             Prefetch(
                 "members",
                 queryset=CommitteeMember.objects.select_related("organisation").order_by("pk"),
             ),
             "parties",
+            Prefetch(
+                "terms_of_reference",
+                queryset=TermsOfReference.objects.filter(status=TorStatus.APPROVED).only(
+                    "committee", "number", "status", "review_date"
+                ),
+                to_attr="approved_tors",
+            ),
         )
         .order_by("name")
     )

@@ -24,6 +24,7 @@ from governance.structures.models import (
     TermsOfReference,
     TorStatus,
 )
+from governance.structures.tor_sections import kept_sections
 from partners.models import Organisation, Place, Sector
 
 TRUST_SECTORS = frozenset(
@@ -38,13 +39,11 @@ TRUST_SECTORS = frozenset(
 TOR_TEXT = {
     "purpose": "To bring the partners of {place} together to agree the place's priorities, "
     "oversee delivery of the place plan and take the decisions delegated to it.",
-    "membership": "One seat for each partner named in the schedule of members; each member "
-    "may send a named deputy.",
-    "chair": "Chaired as the schedule of members sets out; the vice-chair presides when the "
-    "chair is absent or conflicted.",
-    "quorum": "{quorum} voting members, including one from the ICB and one from the council.",
-    "decision_making": "By consensus where possible; otherwise the matter returns to each "
-    "partner's own governance.",
+    "membership": "Each member may send a named deputy.",
+    "chair": "The vice-chair presides when the chair is absent or conflicted.",
+    "quorum": "",
+    "decision_making": "Where no decision can be reached, the matter returns to each partner's "
+    "own governance.",
     "delegated_authority": "As the partners' schemes of delegation set out.",
     "conflicts_of_interest": "Interests are declared at each meeting and recorded.",
     "reporting_to_partners": "Minutes go to every partner's board after each meeting.",
@@ -187,6 +186,7 @@ def generate_seats_and_terms(world: World) -> None:
     members: list[CommitteeMember | None] = []
     terms = []
     for committee in committees:
+        first_seat = len(members)
         place = committee.place
         local: dict[str, Organisation] = {}
         for organisation in world.partners_by_place.get(place.pk, []):
@@ -248,6 +248,10 @@ def generate_seats_and_terms(world: World) -> None:
                 if committee.accountable_to_organisation
                 else answers_to,
                 approved_on=approved_on,
+                # What the approved version said of the body's record, as approving keeps it.
+                generated_sections=kept_sections(
+                    committee, [m for m in members[first_seat:] if m is not None], on=approved_on
+                ),
                 **{
                     key: text.format(
                         place=place.name, quorum=committee.quorum_minimum, answers_to=answers_to

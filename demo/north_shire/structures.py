@@ -119,16 +119,12 @@ def sections(committee: Committee, place: str, answers_to: str, authority: str) 
         "purpose": f"To bring the partners of {place} together to agree the place's "
         "priorities for health and care, oversee the delivery of the place plan and "
         "make the decisions the partners have delegated to it.",
-        "membership": "One seat for each partner organisation named in the schedule "
-        "of members, held by a director or an equivalent senior officer. Each member "
-        "may send a named deputy of similar seniority.",
-        "chair": "Chaired as the schedule of members sets out. The vice-chair "
-        "presides when the chair is absent or conflicted.",
-        "quorum": f"{committee.quorum_minimum} voting members, including at least "
-        "one from the ICB and one from the council.",
-        "decision_making": "Decisions are reached by "
-        f"{committee.get_decision_rule_display().lower()}. Where that is not possible "
-        "the matter goes back to each partner's own governance.",
+        "membership": "Seats are held by a director or an equivalent senior officer; each "
+        "member may send a named deputy of similar seniority.",
+        "chair": "The vice-chair presides when the chair is absent or conflicted.",
+        "quorum": "",
+        "decision_making": "Where no decision can be reached, the matter goes back to each "
+        "partner's own governance.",
         "delegated_authority": authority,
         "conflicts_of_interest": "Members declare interests at the start of each "
         "meeting; the chair decides how a declared interest is managed and the "
@@ -232,8 +228,8 @@ def build_icb_committees(s: Scene) -> None:
         actor=s.actor,
         committee=s.bodies["Brackenfield"],
         sections={
-            "quorum": f"{icb_text['quorum']} The Associate Director of Finance, or their "
-            "deputy, must be present for any decision with a financial value."
+            "quorum": "The Associate Director of Finance, or their deputy, must be present for "
+            "any decision with a financial value."
         },
         approved_by=ICB_BOARD,
         approved_on=date(2025, 4, 1),
