@@ -181,16 +181,17 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_an_approved_version_keeps_its_sections_after_the_body_changes(world):
+    icb = partner_in(world.place_a, name="North Shire ICB", sector=Sector.ICB)
     committee = svc.committee_create(
         actor=None,
         place=world.place_a,
         name="Ashford Place Committee",
         kind="icb_committee",
+        accountable_to_organisation=icb,
         quorum_minimum=4,
         quorum_sectors=[Sector.ICB],
         decision_rule=DecisionRule.MAJORITY,
     )
-    icb = partner_in(world.place_a, name="North Shire ICB", sector=Sector.ICB)
     chair = svc.committee_member_add(
         actor=None,
         committee=committee,
