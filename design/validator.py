@@ -70,12 +70,27 @@ def _framework(response: PlaceResponse | None) -> OptionFramework | None:
 
 
 def _load(place: Place, today: date) -> Design:
-    partners = [
+    response = (
+        PlaceResponse.objects.filter(place=place, status=ResponseStatus.SUBMITTED)
+        .select_related("round__framework")
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    framework = _framework(response)
+    design = Design(
+        place,
+        today,
+        framework,
+        options={o.number: o for o in framework.options.all()} if framework else {},
+        option_of={},
+        response=response,
+    )
+    design.partners = [
         p.organisation
         for p in PlacePartner.objects.filter(place=place).select_related("organisation")
     ]
     approved = TermsOfReference.objects.filter(committee=OuterRef("pk"), status=TorStatus.APPROVED)
-    committees = list(
+    design.committees = list(
         Committee.objects.filter(place=place)
         .select_related("accountable_to_committee", "accountable_to_organisation")
         .annotate(has_approved_tor=Exists(approved))
@@ -95,22 +110,15 @@ def _load(place: Place, today: date) -> Design:
         )
         .order_by("name")
     )
-    response = (
-        PlaceResponse.objects.filter(place=place, status=ResponseStatus.SUBMITTED)
-        .select_related("round__framework")
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
-    framework = _framework(response)
-    options = {o.number: o for o in framework.options.all()} if framework else {}
     by_kind = options_by_kind()
-    parents = {c.pk: c for c in committees}
-    lines = list(
+    parents = {c.pk: c for c in design.committees}
+    design.option_of = {c.pk: body_option(c, by_kind, parents) for c in design.committees}
+    design.lines = list(
         Delegation.objects.filter(_in_force(today), delegate_committee__place=place)
         .select_related("scheme__organisation", "matter__parent__parent")
         .order_by("pk")
     )
-    icb_lines = list(
+    design.icb_lines = list(
         Delegation.objects.filter(
             _in_force(today),
             scheme__organisation__system_id=place.system_id,
@@ -120,7 +128,7 @@ def _load(place: Place, today: date) -> Design:
         .select_related("matter__parent__parent")
         .order_by("pk")
     )
-    directors = list(
+    design.directors = list(
         DelegateRole.objects.filter(
             place=place,
             is_individual_director=True,
@@ -128,19 +136,7 @@ def _load(place: Place, today: date) -> Design:
             organisation__legal_form=LegalForm.ICB,
         ).order_by("title")
     )
-    return Design(
-        place=place,
-        today=today,
-        framework=framework,
-        options=options,
-        option_of={c.pk: body_option(c, by_kind, parents) for c in committees},
-        partners=partners,
-        committees=committees,
-        response=response,
-        lines=lines,
-        icb_lines=icb_lines,
-        directors=directors,
-    )
+    return design
 
 
 @dataclass(frozen=True)

@@ -30,125 +30,159 @@ def load_catalogue(apps, schema_editor):
     catalogue_load_all(apps=apps)
 
 
-class Migration(migrations.Migration):
+OPTION_SET_HELP = 'The option alone ("4") or the combination it is rated in ("1+4").'
+KEPT_HELP = (
+    "The sections drawn from the body's recorded structure (membership, chair, quorum, "
+    "decision-making), as they stood when this version was approved."
+)
+DELEGATORS = [
+    ("nobody", "Nobody: it holds no delegated authority"),
+    ("icb", "The ICB only"),
+    ("parties", "The statutory organisations that form it"),
+    ("icb_and_own", "The ICB (by contract) and the organisation it belongs to"),
+]
+ACCOUNTABILITY = [
+    ("partners", "Each partner, through its own governance"),
+    ("icb_board", "The ICB's board"),
+    ("parties", "Every organisation that delegates to it"),
+    ("own_board", "The board of the organisation it belongs to"),
+]
 
+# The fields added, by model: what each option may do, the framework's date, the sections an
+# approved version keeps, a joint committee's parties, a place rating's context (left blank
+# until `rated_alone` fills it).
+NEW_FIELDS = {
+    "governanceoption": {
+        "body_kinds": models.JSONField(
+            blank=True,
+            default=list,
+            help_text="The kinds of body (governance.structures.CommitteeKind) that are this "
+            "option when a place records one.",
+        ),
+        "holds_delegated_authority": models.BooleanField(
+            default=False, help_text="A body of this option may be delegated decisions."
+        ),
+        "holds_budgets": models.BooleanField(
+            default=False, help_text="A body of this option may hold a budget or a pooled fund."
+        ),
+        "delegated_by": models.CharField(
+            choices=DELEGATORS,
+            default="nobody",
+            help_text="Whose schemes of delegation may delegate to a body of this option.",
+            max_length=20,
+        ),
+        "accountable_to": models.CharField(
+            choices=ACCOUNTABILITY,
+            default="partners",
+            help_text="Whom a body of this option answers to.",
+            max_length=20,
+        ),
+        "membership_rules": models.JSONField(
+            blank=True,
+            default=list,
+            help_text="Who must, and who may, be a member (codes the design check knows).",
+        ),
+        "sources": models.JSONField(
+            blank=True,
+            default=dict,
+            help_text="For each rule, the passage of the source it restates.",
+        ),
+    },
+    "optionframework": {
+        "published_on": models.DateField(
+            blank=True,
+            null=True,
+            help_text='When the source was published: its dated advice ("by April 2022") is '
+            "shown as the framework's, not as current.",
+        ),
+    },
+    "termsofreference": {
+        "generated_sections": models.JSONField(blank=True, default=dict, help_text=KEPT_HELP)
+    },
+    "historicaltermsofreference": {
+        "generated_sections": models.JSONField(blank=True, default=dict, help_text=KEPT_HELP)
+    },
+    "committee": {
+        "parties": models.ManyToManyField(
+            blank=True,
+            help_text="For a joint committee: the statutory organisations that form it, "
+            "delegate to it and that it answers to.",
+            related_name="joint_committees",
+            to="partners.organisation",
+        )
+    },
+    "placerating": {
+        "option_set": models.CharField(default="", help_text=OPTION_SET_HELP, max_length=40)
+    },
+    "historicalplacerating": {
+        "option_set": models.CharField(default="", help_text=OPTION_SET_HELP, max_length=40)
+    },
+}
+
+
+def _ordering(model, fields):
+    return migrations.AlterModelOptions(name=model, options={"ordering": fields})
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('governance', '0001_squashed'),
-        ('partners', '0006_organisation_legal_form'),
+        ("governance", "0001_squashed"),
+        ("partners", "0006_organisation_legal_form"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AlterModelOptions(
-            name='placerating',
-            options={'ordering': ['response', 'option__number', 'option_set', 'principle__number']},
-        ),
-        migrations.AlterModelOptions(
-            name='suggestedrating',
-            options={'ordering': ['framework', 'option_set', 'option__number', 'principle__number']},
-        ),
-        migrations.RemoveConstraint(
-            model_name='placerating',
-            name='rating_one_per_cell',
-        ),
-        migrations.RemoveConstraint(
-            model_name='suggestedrating',
-            name='suggested_rating_unique',
-        ),
-        migrations.AddField(
-            model_name='committee',
-            name='parties',
-            field=models.ManyToManyField(blank=True, help_text='For a joint committee: the statutory organisations that form it, delegate to it and that it answers to.', related_name='joint_committees', to='partners.organisation'),
-        ),
-        migrations.AddField(
-            model_name='governanceoption',
-            name='accountable_to',
-            field=models.CharField(choices=[('partners', 'Each partner, through its own governance'), ('icb_board', "The ICB's board"), ('parties', 'Every organisation that delegates to it'), ('own_board', 'The board of the organisation it belongs to')], default='partners', help_text='Whom a body of this option answers to.', max_length=20),
-        ),
-        migrations.AddField(
-            model_name='governanceoption',
-            name='body_kinds',
-            field=models.JSONField(blank=True, default=list, help_text='The kinds of body (governance.structures.CommitteeKind) that are this option when a place records one.'),
-        ),
-        migrations.AddField(
-            model_name='governanceoption',
-            name='delegated_by',
-            field=models.CharField(choices=[('nobody', 'Nobody: it holds no delegated authority'), ('icb', 'The ICB only'), ('parties', 'The statutory organisations that form it'), ('icb_and_own', 'The ICB (by contract) and the organisation it belongs to')], default='nobody', help_text='Whose schemes of delegation may delegate to a body of this option.', max_length=20),
-        ),
-        migrations.AddField(
-            model_name='governanceoption',
-            name='holds_budgets',
-            field=models.BooleanField(default=False, help_text='A body of this option may hold a budget or a pooled fund.'),
-        ),
-        migrations.AddField(
-            model_name='governanceoption',
-            name='holds_delegated_authority',
-            field=models.BooleanField(default=False, help_text='A body of this option may be delegated decisions.'),
-        ),
-        migrations.AddField(
-            model_name='governanceoption',
-            name='membership_rules',
-            field=models.JSONField(blank=True, default=list, help_text='Who must, and who may, be a member (codes the design check knows).'),
-        ),
-        migrations.AddField(
-            model_name='governanceoption',
-            name='sources',
-            field=models.JSONField(blank=True, default=dict, help_text='For each rule, the passage of the source it restates.'),
-        ),
-        migrations.AddField(
-            model_name='historicalplacerating',
-            name='option_set',
-            field=models.CharField(default='', help_text='The option alone ("4") or the combination it is rated in ("1+4").', max_length=40),
-        ),
-        migrations.AddField(
-            model_name='historicaltermsofreference',
-            name='generated_sections',
-            field=models.JSONField(blank=True, default=dict, help_text="The sections drawn from the body's recorded structure (membership, chair, quorum, decision-making), as they stood when this version was approved."),
-        ),
-        migrations.AddField(
-            model_name='optionframework',
-            name='published_on',
-            field=models.DateField(blank=True, help_text='When the source was published: its dated advice ("by April 2022") is shown as the framework\'s, not as current.', null=True),
-        ),
-        migrations.AddField(
-            model_name='placerating',
-            name='option_set',
-            field=models.CharField(default='', help_text='The option alone ("4") or the combination it is rated in ("1+4").', max_length=40),
+        _ordering("placerating", ["response", "option__number", "option_set", "principle__number"]),
+        _ordering("suggestedrating", ["framework", "option_set", "option__number", "principle__number"]),
+        migrations.RemoveConstraint(model_name="placerating", name="rating_one_per_cell"),
+        migrations.RemoveConstraint(model_name="suggestedrating", name="suggested_rating_unique"),
+        *(
+            migrations.AddField(model_name=model, name=name, field=field)
+            for model, fields in NEW_FIELDS.items()
+            for name, field in fields.items()
         ),
         migrations.RunPython(empty_suggested_ratings, migrations.RunPython.noop),
         migrations.AddField(
-            model_name='suggestedrating',
-            name='option',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='suggested_ratings', to='governance.governanceoption'),
-        ),
-        migrations.AddField(
-            model_name='termsofreference',
-            name='generated_sections',
-            field=models.JSONField(blank=True, default=dict, help_text="The sections drawn from the body's recorded structure (membership, chair, quorum, decision-making), as they stood when this version was approved."),
+            model_name="suggestedrating",
+            name="option",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="suggested_ratings",
+                to="governance.governanceoption",
+            ),
         ),
         migrations.RunPython(rated_alone, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name='placerating',
-            name='option_set',
-            field=models.CharField(help_text='The option alone ("4") or the combination it is rated in ("1+4").', max_length=40),
-        ),
-        migrations.AlterField(
-            model_name='historicalplacerating',
-            name='option_set',
-            field=models.CharField(help_text='The option alone ("4") or the combination it is rated in ("1+4").', max_length=40),
+        *(
+            migrations.AlterField(
+                model_name=model,
+                name="option_set",
+                field=models.CharField(help_text=OPTION_SET_HELP, max_length=40),
+            )
+            for model in ("placerating", "historicalplacerating")
         ),
         migrations.RunPython(load_catalogue, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='suggestedrating',
-            name='option',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggested_ratings', to='governance.governanceoption'),
+            model_name="suggestedrating",
+            name="option",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="suggested_ratings",
+                to="governance.governanceoption",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='placerating',
-            constraint=models.UniqueConstraint(fields=('response', 'option', 'option_set', 'principle'), name='rating_one_per_cell_in_context'),
+            model_name="placerating",
+            constraint=models.UniqueConstraint(
+                fields=("response", "option", "option_set", "principle"),
+                name="rating_one_per_cell_in_context",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestedrating',
-            constraint=models.UniqueConstraint(fields=('framework', 'option', 'option_set', 'principle'), name='suggested_rating_unique_in_context'),
+            model_name="suggestedrating",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "option", "option_set", "principle"),
+                name="suggested_rating_unique_in_context",
+            ),
         ),
     ]
