@@ -76,19 +76,57 @@ class AllowedCombinationForm(OptionSetForm):
 
 
 class SuggestedRatingForm(OptionSetForm):
+    """A rating of one option in the context of an option set: the option alone, or with
+    its partners in a combination the framework allows."""
+
     option_set_field = "option_set"
     combined = False
 
     class Meta:
         model = SuggestedRating
-        fields = ["framework", "option_set", "principle", "band", "qualifier", "rationale"]
+        fields = [
+            "framework",
+            "option",
+            "option_set",
+            "principle",
+            "band",
+            "qualifier",
+            "rationale",
+        ]
+        help_texts = {
+            "option": "The option this rating is of.",
+            "option_set": 'The context it is rated in: the option alone ("4") or a '
+            'combination that includes it ("1+4").',
+        }
 
     def clean(self) -> dict:
         cleaned = super().clean()
         principle = cleaned.get("principle")
+        option = cleaned.get("option")
         framework = cleaned.get("framework")
         if principle and framework and principle.framework_id != framework.pk:
             self.add_error("principle", "Choose a principle of the same framework.")
+        if option and framework and option.framework_id != framework.pk:
+            self.add_error("option", "Choose an option of the same framework.")
+        key = cleaned.get("option_set")
+        if option and key and "option_set" not in self.errors:
+            numbers = option_set_numbers(key)
+            if option.number not in numbers:
+                self.add_error(
+                    "option_set",
+                    f"Option {option.number} is not in {key}: write the option alone "
+                    f'("{option.number}") or a combination that includes it.',
+                )
+            elif (
+                len(numbers) > 1
+                and framework is not None
+                and not framework.combinations.filter(key=key).exists()
+            ):
+                self.add_error(
+                    "option_set",
+                    f"{key} is not an allowed combination of this framework: add it to the "
+                    "framework's combinations first.",
+                )
         return cleaned
 
 
@@ -134,9 +172,9 @@ class AllowedCombinationAdmin(AuditedAdmin):
 @admin.register(SuggestedRating)
 class SuggestedRatingAdmin(AuditedAdmin):
     form = SuggestedRatingForm
-    list_display = ("option_set", "principle", "band", "qualifier", "framework")
-    list_filter = ("framework", "band", "principle__number")
-    list_select_related = ("principle", "framework")
+    list_display = ("option", "option_set", "principle", "band", "qualifier", "framework")
+    list_filter = ("framework", "option_set", "band", "principle__number")
+    list_select_related = ("option", "principle", "framework")
 
 
 @admin.register(DeliveryModel)

@@ -55,13 +55,16 @@ def rating_write(
     principle: Any,
     rating: RatingText,
     expected_version: int = 0,
+    option_set: str = "",
 ) -> Any:
-    """One cell of the ratings grid; a new cell is at version 0."""
+    """One cell of the ratings grid, the option alone or (`option_set`) in a combination the
+    framework rates it in; a new cell is at version 0."""
     return rating_save(
         actor=actor,
         response=response,
         option=option,
         principle=principle,
+        option_set=option_set,
         expected_version=expected_version,
         **asdict(rating),
     )
@@ -73,9 +76,12 @@ def response_fill(
     response: PlaceResponse,
     answer_for: Callable[[Any], tuple[str, str | None]],
     rating_for: Callable[[Any, Any], RatingText],
+    in_context_for: Callable[[Any, Any], RatingText | None] | None = None,
 ) -> None:
     """Answer every question (`answer_for(question)` gives the text and the fixed answer)
-    and rate every option against every principle, each at the version it has now."""
+    and rate every option against every principle, each at the version it has now; with
+    `in_context_for(context, principle)`, also the optional cells of an option in a
+    combination (a RatingContext) it gives a rating for."""
     sheet = responses.response_sheet(round=response.round, response=response)
     for question in sheet.questions:
         text, choice = answer_for(question)
@@ -90,13 +96,28 @@ def response_fill(
         )
     for option in sheet.options:
         for principle in sheet.principles:
-            rated = sheet.ratings.get((option.pk, principle.pk))
+            rated = sheet.rating(option, principle)
             rating_write(
                 actor=actor,
                 response=response,
                 option=option,
                 principle=principle,
                 rating=rating_for(option, principle),
+                expected_version=rated.version if rated else 0,
+            )
+    for context in sheet.contexts if in_context_for else []:
+        for principle in context.principles:
+            said = in_context_for(context, principle) if in_context_for else None
+            if said is None:
+                continue
+            rated = sheet.rating(context.option, principle, context.option_set)
+            rating_write(
+                actor=actor,
+                response=response,
+                option=context.option,
+                principle=principle,
+                option_set=context.option_set,
+                rating=said,
                 expected_version=rated.version if rated else 0,
             )
 

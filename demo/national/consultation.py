@@ -38,6 +38,7 @@ from governance.catalogue.models import (
     SuggestedRating,
 )
 from governance.catalogue.rules import FrameworkRules, allowed_option_sets, option_set_numbers
+from governance.catalogue.selectors import RatingContext, framework_catalogue
 from governance.consultation.models import (
     Agreement,
     Answer,
@@ -126,7 +127,10 @@ class _Setting:
     principles: list[Principle]
     option_sets: list[str]  # the sets a place may propose
     weights: list[int]  # how often each is proposed
-    suggested: dict[tuple[str, int], str]  # the framework's band, by option set and principle
+    # The framework's band of an option against a principle in an option set (the option
+    # alone, or in a combination), by (option pk, option set, principle pk).
+    suggested: dict[tuple[int, str, int], str]
+    contexts: list[RatingContext]  # the options in combinations the framework rates
     authors_of: dict[int, _Authors]
     hour: datetime  # the hour the data set was made in
     opens_at: datetime
@@ -161,9 +165,10 @@ def _setting(world: World) -> _Setting:
         option_sets=option_sets,
         weights=[PROPOSAL_WEIGHTS.get(key, 1) for key in option_sets],
         suggested={
-            (rating.option_set, rating.principle_id): rating.band
+            (rating.option_id, rating.option_set, rating.principle_id): rating.band
             for rating in SuggestedRating.objects.filter(framework=framework)
         },
+        contexts=list(framework_catalogue(framework=framework).contexts),
         authors_of=_authors_by_place(world),
         hour=hour,
         opens_at=hour - timedelta(days=21),
@@ -260,6 +265,55 @@ def _plan_responses(world: World, s: _Setting) -> tuple[list[_Plan], list[Deadli
     return plans, extensions
 
 
+def _rating(
+    world: World,
+    s: _Setting,
+    response: PlaceResponse,
+    option: GovernanceOption,
+    key: str,
+    principle: Principle,
+    words: dict[str, str],
+    team: list[User],
+) -> tuple[PlaceRating, User]:
+    """A place's rating of one cell, near the framework's suggestion for it, and who wrote
+    it."""
+    rng = world.rng
+    usual = s.suggested.get((option.pk, key, principle.pk))
+    if usual is None:
+        band, agreement = rng.choice(BANDS), Agreement.PARTLY
+    else:
+        shift = rng.choices((-2, -1, 0, 1, 2), weights=(1, 3, 8, 3, 1))[0]
+        band = BANDS[min(max(BANDS.index(usual) + shift, 0), len(BANDS) - 1)]
+        distance = abs(BANDS.index(band) - BANDS.index(usual))
+        agreement = (
+            Agreement.AGREE
+            if distance == 0
+            else Agreement.DISAGREE
+            if distance > 1 or rng.random() < 0.3
+            else Agreement.PARTLY
+        )
+    author = rng.choice(team)
+    rating = PlaceRating(
+        response=response,
+        option=option,
+        option_set=key,
+        principle=principle,
+        band=band,
+        qualifier=rng.choice(QUALIFIERS) if rng.random() < 0.15 else "",
+        reasons=rng.choice(REASONS).format(
+            **words,
+            option=option.number,
+            word=BAND_WORDS[band],
+            principle=principle.short_name.lower(),
+            clause=rng.choice(CLAUSES),
+        ),
+        agreement=agreement,
+        missing_from_analysis=rng.choice(MISSING) if rng.random() < 0.2 else "",
+        updated_by=author,
+    )
+    return rating, author
+
+
 def _answers_and_ratings(
     world: World, s: _Setting, plans: list[_Plan]
 ) -> tuple[list[Answer], list[PlaceRating], list[Any], list[Any]]:
@@ -299,43 +353,23 @@ def _answers_and_ratings(
                 drafts.append((answer, drafted_at, rng.choice(team), opening))
             answers.append(answer)
             moments.append((answer, at, author))
-        for option in s.options:
-            for principle in s.principles:
-                usual = s.suggested.get((str(option.number), principle.pk))
-                if usual is None:
-                    band, agreement = rng.choice(BANDS), Agreement.PARTLY
-                else:
-                    shift = rng.choices((-2, -1, 0, 1, 2), weights=(1, 3, 8, 3, 1))[0]
-                    band = BANDS[min(max(BANDS.index(usual) + shift, 0), len(BANDS) - 1)]
-                    distance = abs(BANDS.index(band) - BANDS.index(usual))
-                    agreement = (
-                        Agreement.AGREE
-                        if distance == 0
-                        else Agreement.DISAGREE
-                        if distance > 1 or rng.random() < 0.3
-                        else Agreement.PARTLY
-                    )
-                author = rng.choice(team)
-                rating = PlaceRating(
-                    response=response,
-                    option=option,
-                    option_set=str(option.number),
-                    principle=principle,
-                    band=band,
-                    qualifier=rng.choice(QUALIFIERS) if rng.random() < 0.15 else "",
-                    reasons=rng.choice(REASONS).format(
-                        **words,
-                        option=option.number,
-                        word=BAND_WORDS[band],
-                        principle=principle.short_name.lower(),
-                        clause=rng.choice(CLAUSES),
-                    ),
-                    agreement=agreement,
-                    missing_from_analysis=rng.choice(MISSING) if rng.random() < 0.2 else "",
-                    updated_by=author,
-                )
-                ratings.append(rating)
-                moments.append((rating, _between(world, plan.started, last), author))
+        # Every option alone; and, where the place proposes a combination, each of its
+        # options in that combination wherever the framework rates it there.
+        cells = [
+            (option, str(option.number), principle)
+            for option in s.options
+            for principle in s.principles
+        ]
+        cells += [
+            (context.option, context.option_set, principle)
+            for context in s.contexts
+            if context.option_set == response.proposed_option_set
+            for principle in context.principles
+        ]
+        for option, key, principle in cells:
+            rating, author = _rating(world, s, response, option, key, principle, words, team)
+            ratings.append(rating)
+            moments.append((rating, _between(world, plan.started, last), author))
     return answers, ratings, drafts, moments
 
 

@@ -18,6 +18,8 @@ from demo.build.consultation import (
 )
 from demo.north_shire.sign_ins import demo_user
 from governance.catalogue.models import GovernanceOption, OptionFramework, Principle
+from governance.catalogue.rules import option_set_numbers
+from governance.catalogue.selectors import RatingContext
 from governance.consultation import feedback, feedback_review, rounds
 from governance.consultation.models import PlaceResponse, Question, RedactionKind
 from governance.consultation.responses import response_get_or_create, response_sheet
@@ -86,6 +88,20 @@ def build_open_round(system: System, places: dict[str, Place], framework: Option
                 principle=principle,
                 rating=_our_view(option, principle, "medium"),
             )
+    # And, as it proposes 1+4, a start on the board's rating in that combination.
+    rating_write(
+        actor=member(ashworth.place, 3),
+        response=ashworth,
+        option=sheet.options[0],
+        principle=sheet.principles[0],
+        option_set="1+4",
+        rating=RatingText(
+            band="medium_high",
+            reasons="With a director holding the budget, the board decides what is beyond "
+            "their limits.",
+            agreement="partly",
+        ),
+    )
 
     # Brackenfield: only a start on the questions.
     brackenfield = response_get_or_create(round=consultation, place=places["Brackenfield"])
@@ -139,6 +155,27 @@ def _last_years_view(
             missing_from_analysis=(
                 f"How {place_name} Healthwatch would be heard." if principle.number == 3 else ""
             ),
+        )
+
+    return view
+
+
+def _last_years_view_in_context(
+    proposal: list[int], index: int, partner_names: list[str]
+) -> Callable[[RatingContext, Principle], RatingText | None]:
+    """How the `index`th place rated an option in a combination: only in the combinations
+    that hold every option it proposed (the optional cells it had a view on)."""
+
+    def view(context: RatingContext, principle: Principle) -> RatingText | None:
+        if not set(proposal) <= set(option_set_numbers(context.option_set)):
+            return None
+        number = context.option.number
+        band = BANDS[(number + principle.number + index + 1) % len(BANDS)]
+        return RatingText(
+            band=band,
+            reasons=f"{partner_names[index % 3]} sees option {number} used in "
+            f"{context.option_set} this way for {principle.short_name.lower()}.",
+            agreement="agree" if band in {"medium", "medium_high"} else "disagree",
         )
 
     return view
@@ -212,6 +249,9 @@ def build_closed_round(
             response=response,
             answer_for=lambda question: answers[question.pk],  # noqa: B023 - used at once
             rating_for=_last_years_view(place_name, index, partner_names),
+            in_context_for=_last_years_view_in_context(
+                LAST_YEARS_PROPOSALS[place_name], index, partner_names
+            ),
         )
         proposal_write(
             actor=writer,

@@ -2,7 +2,7 @@
 
 `catalogue_load(path=…)` is idempotent: every record is written with update_or_create on its
 natural key (framework slug; framework + number for principles and options; framework + key
-for combinations; framework + option set + principle for suggested ratings; slug for
+for combinations; framework + option + option set + principle for suggested ratings; slug for
 delivery models), so loading a file twice leaves the database as loading it once. The data
 migration and `manage.py load_catalogue` both call it; the migration passes its historical
 app registry as `apps`.

@@ -66,6 +66,16 @@ class OptionFramework(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def published_month(self) -> str:
+        """ "June 2021", or "" when the date is not known."""
+        return f"{self.published_on:%B %Y}" if self.published_on else ""
+
+    @property
+    def published_label(self) -> str:
+        """ "Published June 2021", or "" when the date is not known."""
+        return f"Published {self.published_month}" if self.published_on else ""
+
 
 class Principle(models.Model):
     framework = models.ForeignKey(

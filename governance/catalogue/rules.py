@@ -34,6 +34,24 @@ def option_set_label(key: str) -> str:
     return "Options " + " + ".join(str(n) for n in numbers)
 
 
+def option_in_context_label(number: int, key: str) -> str:
+    """How a rating of option `number` in the context of the set `key` is named: "Option 4
+    alone", "Option 4 with option 1", "Option 4 with options 2 and 3"."""
+    others = [n for n in option_set_numbers(key) if n != number]
+    if not others:
+        return f"Option {number} alone"
+    if len(others) == 1:
+        return f"Option {number} with option {others[0]}"
+    listed = ", ".join(str(n) for n in others[:-1]) + f" and {others[-1]}"
+    return f"Option {number} with options {listed}"
+
+
+def option_rated_label(number: int, key: str) -> str:
+    """What a rating cell is of: "Option 4" for the option alone (the usual cell, named as
+    it always was), "Option 4 with option 1" in a combination."""
+    return option_in_context_label(number, key) if "+" in key else f"Option {number}"
+
+
 @dataclass(frozen=True)
 class FrameworkRules:
     """What a framework allows, loaded once so that checking many sets costs no queries."""

@@ -1,17 +1,21 @@
 """What the catalogue pages show, read in a fixed, small number of queries whatever the size
-of the framework. Combination rules always come from governance.catalogue.rules."""
+of the framework: the suggested ratings come from the per-process copy of the framework
+(`framework_catalogue`). Combination rules always come from governance.catalogue.rules.
+
+The source rates each option of a combination separately, in the context of its partners, so
+a rating is always of one option in one option set: a page shows "Option 1 with option 4"
+and "Option 4 with option 1" as two ratings, each for the option it rates."""
 
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
+from governance.catalogue.dating import framework_notes
 from governance.catalogue.models import (
     AllowedCombination,
     DeliveryModel,
@@ -25,6 +29,7 @@ from governance.catalogue.rules import (
     FrameworkRules,
     Verdict,
     allowed_option_sets,
+    option_in_context_label,
     option_set_numbers,
     option_set_verdict,
 )
@@ -74,6 +79,30 @@ class Catalogue:
         )
 
 
+@dataclass(frozen=True)
+class OptionCard:
+    """An option with its notes as the pages show them: a note that carries a date is marked
+    as the framework's (governance.catalogue.dating)."""
+
+    option: GovernanceOption
+    readiness: list[str]
+    benefits: list[str]
+    risks: list[str]
+
+
+def option_card(option: GovernanceOption, framework: OptionFramework) -> OptionCard:
+    return OptionCard(
+        option=option,
+        readiness=framework_notes(option.readiness_notes, framework=framework),
+        benefits=framework_notes(option.benefits, framework=framework),
+        risks=framework_notes(option.risks, framework=framework),
+    )
+
+
+def option_cards(catalogue: Catalogue) -> list[OptionCard]:
+    return [option_card(option, catalogue.framework) for option in catalogue.options]
+
+
 @dataclass
 class Cell:
     principle: Principle
@@ -82,30 +111,59 @@ class Cell:
 
 @dataclass
 class Row:
-    key: str
+    """One option rated against every principle in the context of one option set: the
+    option alone, or with its partners in a combination."""
+
+    number: int  # the option rated
+    key: str  # the option set it is rated in
     label: str
     cells: list[Cell]
+    set_label: str = ""  # a combination's options by name
     summary: str = ""
 
+    @property
+    def rated(self) -> bool:
+        return any(cell.rating for cell in self.cells)
 
-def _rows(catalogue: Catalogue, keys: Iterable[str], principles: list[Principle]) -> list[Row]:
-    keys = list(keys)
-    ratings = {
-        (r.option_set, r.principle_id): r
-        for r in SuggestedRating.objects.filter(framework=catalogue.framework, option_set__in=keys)
-    }
-    rows = []
-    for key in keys:
-        combination = catalogue.combinations.get(key)
-        rows.append(
-            Row(
-                key=key,
-                label=catalogue.set_label(key),
-                cells=[Cell(p, ratings.get((key, p.pk))) for p in principles],
-                summary=combination.summary if combination else "",
-            )
-        )
-    return rows
+    @property
+    def none_text(self) -> str:
+        """What a row without a single suggested rating says instead of a table."""
+        return f"{NO_RATING} for {self.label[:1].lower()}{self.label[1:]}."
+
+
+def _row(
+    catalogue: Catalogue,
+    ratings: FrameworkCatalogue,
+    number: int,
+    key: str,
+    *,
+    label: str = "",
+    summary: str = "",
+) -> Row:
+    option = catalogue.by_number[number]
+    combined = "+" in key
+    return Row(
+        number=number,
+        key=key,
+        label=label or option_in_context_label(number, key),
+        cells=[Cell(p, ratings.suggested.get((option.pk, key, p.pk))) for p in ratings.principles],
+        set_label=catalogue.set_label(key) if combined else "",
+        summary=summary,
+    )
+
+
+def _combination_rows(
+    catalogue: Catalogue, ratings: FrameworkCatalogue, key: str, numbers: Iterable[int]
+) -> list[Row]:
+    """The rows of the options `numbers`, each rated in the combination `key`; the
+    combination's notes go with the first."""
+    combination = catalogue.combinations.get(key)
+    summary = combination.summary if combination else ""
+    known = catalogue.by_number
+    return [
+        _row(catalogue, ratings, number, key, summary=summary if index == 0 else "")
+        for index, number in enumerate(n for n in numbers if n in known)
+    ]
 
 
 @dataclass
@@ -116,20 +174,26 @@ class Matrix:
 
 
 def ratings_matrix(catalogue: Catalogue) -> Matrix:
-    """Every allowed set (each option alone, then the combinations) × every principle."""
-    principles = list(catalogue.framework.principles.all())
-    keys = allowed_option_sets(catalogue.rules)
-    rows = _rows(catalogue, keys, principles)
-    return Matrix(
-        principles=principles,
-        alone=[row for row in rows if "+" not in row.key],
-        combined=[row for row in rows if "+" in row.key],
-    )
+    """Each option alone, then each allowed combination as one row per option in it (the
+    source rates each option in the context of its partners) × every principle."""
+    ratings = framework_catalogue(framework=catalogue.framework)
+    alone = [
+        _row(catalogue, ratings, o.number, str(o.number), label=catalogue.set_label(str(o.number)))
+        for o in catalogue.options
+    ]
+    combined = [
+        row
+        for key in allowed_option_sets(catalogue.rules)
+        if "+" in key
+        for row in _combination_rows(catalogue, ratings, key, option_set_numbers(key))
+    ]
+    return Matrix(principles=list(ratings.principles), alone=alone, combined=combined)
 
 
 @dataclass
 class OptionDetail:
     option: GovernanceOption
+    card: OptionCard
     principles: list[Principle]
     alone: Row
     combined: list[Row]
@@ -145,22 +209,25 @@ class OptionDetail:
 
 
 def option_detail(catalogue: Catalogue, number: int) -> OptionDetail:
+    """An option and its own suggested ratings: alone, and in each combination it may be part
+    of, as the source rates this option there (its partners' ratings are on their pages)."""
     option = catalogue.by_number.get(number)
     if option is None:
         raise Http404("No such option.")
-    principles = list(catalogue.framework.principles.all())
-    keys = [str(number)] + [
-        key
+    ratings = framework_catalogue(framework=catalogue.framework)
+    combined = [
+        row
         for key in allowed_option_sets(catalogue.rules)
         if "+" in key and number in option_set_numbers(key)
+        for row in _combination_rows(catalogue, ratings, key, [number])
     ]
-    rows = _rows(catalogue, keys, principles)
     by_number = catalogue.by_number
     return OptionDetail(
         option=option,
-        principles=principles,
-        alone=rows[0],
-        combined=rows[1:],
+        card=option_card(option, catalogue.framework),
+        principles=list(ratings.principles),
+        alone=_row(catalogue, ratings, number, str(number)),
+        combined=combined,
         partners=[by_number[n] for n in catalogue.rules.partners_of(number)],
     )
 
@@ -170,15 +237,15 @@ class Exploration:
     numbers: list[int]
     verdict: Verdict | None
     label: str = ""
-    cells: list[Cell] = field(default_factory=list)
-    options: list[GovernanceOption] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # each chosen option, rated in the set
+    options: list[OptionCard] = field(default_factory=list)
     combination: AllowedCombination | None = None
 
 
 def explore(catalogue: Catalogue, numbers: Iterable[int]) -> Exploration:
-    """Whether a set of options may be used together (and why not), its suggested rating
-    against each principle, and the risks to weigh. One query beyond the catalogue: the
-    principles, each annotated with the set's rating."""
+    """Whether a set of options may be used together (and why not), how the source rates
+    each of them in that set against each principle, and the risks to weigh. The ratings come
+    from the per-process copy of the framework, so this reads nothing beyond the catalogue."""
     chosen = sorted(set(numbers))
     if not chosen:
         return Exploration(numbers=[], verdict=None)
@@ -186,34 +253,11 @@ def explore(catalogue: Catalogue, numbers: Iterable[int]) -> Exploration:
     exploration = Exploration(numbers=chosen, verdict=verdict)
     if not verdict.allowed:
         return exploration
-    ratings = SuggestedRating.objects.filter(
-        framework=catalogue.framework, option_set=verdict.key, principle=OuterRef("pk")
-    )
-    principles = Principle.objects.filter(framework=catalogue.framework).annotate(
-        rating_band=Subquery(ratings.values("band")[:1]),
-        rating_qualifier=Subquery(ratings.values("qualifier")[:1]),
-        rating_rationale=Subquery(ratings.values("rationale")[:1]),
-    )
-    cells = []
-    for principle in principles:
-        rating = None
-        if principle.rating_band:
-            rationale = principle.rating_rationale
-            if isinstance(rationale, str):  # some backends return JSON from a subquery as text
-                rationale = json.loads(rationale)
-            rating = SuggestedRating(
-                framework=catalogue.framework,
-                option_set=verdict.key,
-                principle=principle,
-                band=principle.rating_band,
-                qualifier=principle.rating_qualifier,
-                rationale=rationale,
-            )
-        cells.append(Cell(principle, rating))
+    ratings = framework_catalogue(framework=catalogue.framework)
     by_number = catalogue.by_number
     exploration.label = catalogue.set_label(verdict.key)
-    exploration.cells = cells
-    exploration.options = [by_number[n] for n in chosen]
+    exploration.rows = [_row(catalogue, ratings, n, verdict.key) for n in chosen]
+    exploration.options = [option_card(by_number[n], catalogue.framework) for n in chosen]
     exploration.combination = catalogue.combinations.get(verdict.key)
     return exploration
 
@@ -230,6 +274,17 @@ def group_delivery_models(models: Iterable[DeliveryModel]) -> dict[str, list[Del
 
 
 @dataclass(frozen=True)
+class RatingContext:
+    """An option in a combination with the principles the framework rates it against there:
+    the cells a place may rate in that context besides the option alone."""
+
+    option: GovernanceOption
+    option_set: str
+    label: str  # "Option 1 with option 4"
+    principles: tuple[Principle, ...]
+
+
+@dataclass(frozen=True)
 class FrameworkCatalogue:
     """A framework's options, principles, allowed combinations and suggested ratings: what
     every response page reads and nobody changes while a round runs."""
@@ -237,7 +292,16 @@ class FrameworkCatalogue:
     options: tuple[GovernanceOption, ...]
     principles: tuple[Principle, ...]
     combinations: tuple[str, ...]
-    suggested: dict[tuple[str, int], SuggestedRating]  # (option set, principle pk) →
+    # (option pk, option set, principle pk) → the rating of that option in that set
+    suggested: dict[tuple[int, str, int], SuggestedRating]
+    contexts: tuple[RatingContext, ...] = ()  # by option, then set
+
+    def suggestion(
+        self, option: GovernanceOption, principle: Principle, option_set: str = ""
+    ) -> SuggestedRating | None:
+        """The suggested rating of `option` against `principle` in `option_set` (by default
+        the option alone), or None where the source gives none."""
+        return self.suggested.get((option.pk, option_set or str(option.number), principle.pk))
 
 
 def framework_catalogue(*, framework: OptionFramework) -> FrameworkCatalogue:
@@ -247,18 +311,40 @@ def framework_catalogue(*, framework: OptionFramework) -> FrameworkCatalogue:
     return _catalogue(framework.pk, framework.updated_at)
 
 
+def _contexts(
+    options: tuple[GovernanceOption, ...],
+    principles: tuple[Principle, ...],
+    combinations: tuple[str, ...],
+    suggested: dict[tuple[int, str, int], SuggestedRating],
+) -> tuple[RatingContext, ...]:
+    keys = sorted(combinations, key=lambda k: (len(option_set_numbers(k)), option_set_numbers(k)))
+    contexts = []
+    for option in options:
+        for key in keys:
+            if option.number not in option_set_numbers(key):
+                continue
+            rated = tuple(p for p in principles if (option.pk, key, p.pk) in suggested)
+            if rated:
+                label = option_in_context_label(option.number, key)
+                contexts.append(RatingContext(option, key, label, rated))
+    return tuple(contexts)
+
+
 @functools.lru_cache(maxsize=32)
 def _catalogue(framework_id: int, version: datetime) -> FrameworkCatalogue:
+    options = tuple(GovernanceOption.objects.filter(framework_id=framework_id))
+    principles = tuple(Principle.objects.filter(framework_id=framework_id))
+    combinations = tuple(
+        AllowedCombination.objects.filter(framework_id=framework_id).values_list("key", flat=True)
+    )
+    suggested = {
+        (s.option_id, s.option_set, s.principle_id): s
+        for s in SuggestedRating.objects.filter(framework_id=framework_id)
+    }
     return FrameworkCatalogue(
-        options=tuple(GovernanceOption.objects.filter(framework_id=framework_id)),
-        principles=tuple(Principle.objects.filter(framework_id=framework_id)),
-        combinations=tuple(
-            AllowedCombination.objects.filter(framework_id=framework_id).values_list(
-                "key", flat=True
-            )
-        ),
-        suggested={
-            (s.option_set, s.principle_id): s
-            for s in SuggestedRating.objects.filter(framework_id=framework_id)
-        },
+        options=options,
+        principles=principles,
+        combinations=combinations,
+        suggested=suggested,
+        contexts=_contexts(options, principles, combinations, suggested),
     )

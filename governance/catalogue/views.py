@@ -30,7 +30,8 @@ def _catalogue(request: HttpRequest) -> tuple[Catalogue, dict[str, object]]:
 @login_required
 @require_GET
 def options(request: HttpRequest) -> HttpResponse:
-    _, context = _catalogue(request)
+    catalogue, context = _catalogue(request)
+    context["cards"] = selectors.option_cards(catalogue)
     return render(request, "governance/catalogue/options.html", context)
 
 

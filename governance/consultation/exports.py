@@ -32,7 +32,7 @@ import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -41,7 +41,6 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -57,10 +56,25 @@ from core.documents import (
     xlsx_table_sheet,
     xml_text,
 )
-from core.uk_time import UK, uk_datetime
-from governance.consultation.models import RemovedText
-
-Content = Mapping[str, Any]
+from core.uk_time import UK
+from governance.consultation.summary_reading import (
+    RATING_HEADER,
+    Content,
+    answer_text,
+    commented,
+    distribution_text,
+    framework_text,
+    heat_rows,
+    modal_text,
+    question_heading,
+    rating_rows,
+    redaction_rows,
+    response_table,
+    set_words,
+    summary_title,
+    uk_moment,
+    uk_time,
+)
 
 SECTION_TITLES: Final = (
     "High-level summary",
@@ -84,62 +98,6 @@ PDF_FULL_TEXT_LIMIT: Final = 30_000
 _ENTRY_COST: Final = 15
 
 
-# ---------------------------------------------------------------------------------------------
-# Shared reading of the content
-
-
-def _uk_time(raw: object) -> datetime | None:
-    """An ISO date and time from the content in UK time (a naive one is taken as UK time)."""
-    if not raw:
-        return None
-    try:
-        moment = parse_datetime(str(raw))
-    except ValueError:
-        return None
-    if moment is None:
-        return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, UK)
-    return timezone.localtime(moment, UK)
-
-
-def _uk_moment(raw: object) -> str:
-    """17:00 on Friday 3 October 2025 (UK time), or "" for a missing or unreadable time."""
-    local = _uk_time(raw)
-    return uk_datetime(local) if local is not None else ""
-
-
-def _title(content: Content) -> str:
-    return plain_text(content.get("round", {}).get("title")) or "Consultation round"
-
-
-def _question_heading(question: Mapping[str, Any]) -> str:
-    return f"Q{question.get('order')}. {plain_text(question.get('text'))}"
-
-
-def _answer_text(choice: object, text: object) -> str:
-    """A choice, then a blank line and the free text if there is any."""
-    parts = [part for part in (plain_text(choice), plain_text(text)) if part]
-    return "\n\n".join(parts)
-
-
-def _distribution_text(cell: Mapping[str, Any]) -> str:
-    """'LOW 1 · MEDIUM fewer than 3': the bands places chose, with how many chose each."""
-    shares = [
-        f"{share.get('label')} {share.get('count')}"
-        for share in cell.get("distribution", [])
-        if share.get("count") != 0
-    ]
-    return " · ".join(shares)
-
-
-def _modal_text(cell: Mapping[str, Any]) -> str:
-    modal = cell.get("modal_label")
-    if modal:
-        return f"Most often {modal}"
-    return "No single most common rating" if cell.get("rated") else "Not rated"
-
-
 def _modal_band(cell: Mapping[str, Any]) -> str:
     """The band code of the rating places gave most often ('' when none)."""
     if cell.get("modal") in band_colours():
@@ -153,79 +111,6 @@ def _modal_band(cell: Mapping[str, Any]) -> str:
     return ""
 
 
-def _redaction_rows(content: Content) -> list[tuple[str, str, object]]:
-    counts = content.get("redactions", {}).get("counts", {})
-    rows = []
-    for kind, count in counts.items():
-        known = kind in RemovedText.values
-        name = RemovedText(kind).label if known else str(kind).capitalize()
-        marker = RemovedText(kind).marker if known else f"[{kind}]"
-        rows.append((name, marker, count))
-    return rows
-
-
-def _response_table(content: Content) -> tuple[list[str], list[list[str]]]:
-    """The header and rows of one anonymised response per label: place, proposal, case and
-    one column per question, in question order."""
-    detailed = content.get("detailed", {})
-    questions = sorted(detailed.get("questions", []), key=lambda q: q.get("order") or 0)
-    proposals = {p.get("label"): p for p in detailed.get("proposals", [])}
-    answers = [
-        {a.get("label"): _answer_text(a.get("choice"), a.get("text")) for a in q.get("answers", [])}
-        for q in questions
-    ]
-    header = [
-        "Place",
-        "Proposed option set",
-        "Case for the proposal",
-        *(_question_heading(q) for q in questions),
-    ]
-    rows = []
-    for label in content.get("labels", []):
-        proposal = proposals.get(label, {})
-        rows.append(
-            [
-                plain_text(label),
-                plain_text(proposal.get("option_set_label") or proposal.get("option_set")),
-                plain_text(proposal.get("case")),
-                *(by_label.get(label, "") for by_label in answers),
-            ]
-        )
-    return header, rows
-
-
-def _rating_rows(content: Content) -> list[list[str]]:
-    rows = []
-    for option in content.get("detailed", {}).get("options", []):
-        option_name = f"{option.get('number')}. {plain_text(option.get('name'))}"
-        for principle in option.get("principles", []):
-            principle_name = f"{principle.get('number')}. {plain_text(principle.get('name'))}"
-            for comment in principle.get("comments", []):
-                rows.append(
-                    [
-                        plain_text(comment.get("label")),
-                        option_name,
-                        principle_name,
-                        plain_text(comment.get("band_label")),
-                        plain_text(comment.get("agreement_label")),
-                        plain_text(comment.get("reasons")),
-                        plain_text(comment.get("missing")),
-                    ]
-                )
-    return rows
-
-
-RATING_HEADER: Final = [
-    "Place",
-    "Option",
-    "Principle",
-    "Band",
-    "Agreement",
-    "Reasons",
-    "What is missing",
-]
-
-
 # ---------------------------------------------------------------------------------------------
 # PDF
 
@@ -237,10 +122,11 @@ def pdf_text_cost(content: Content) -> int:
     texts: list[object] = []
     entries = 0
     for option in detailed.get("options", []):
-        for principle in option.get("principles", []):
-            for comment in principle.get("comments", []):
-                texts += (comment.get("reasons"), comment.get("missing"))
-                entries += 1
+        for _, principles in commented(option):
+            for principle in principles:
+                for comment in principle.get("comments", []):
+                    texts += (comment.get("reasons"), comment.get("missing"))
+                    entries += 1
     for proposal in detailed.get("proposals", []):
         texts.append(proposal.get("case"))
         entries += 1
@@ -258,26 +144,41 @@ def pdf_is_condensed(content: Content) -> bool:
 
 
 def _condensed_options(content: Content) -> list[dict[str, Any]]:
-    """Per option and principle, the heat map's figures (for the condensed PDF)."""
+    """Per option, alone and in each combination, and principle: the heat map's figures (for
+    the condensed PDF)."""
     cells = {
-        (row.get("option"), cell.get("principle")): cell
-        for row in content.get("heatmap", [])
+        (row.get("option"), row.get("option_set"), cell.get("principle")): cell
+        for row in heat_rows(content)
         for cell in row.get("cells", [])
     }
+
+    def figures(number: object, key: object) -> list[dict[str, Any]]:
+        found = []
+        for principle in content.get("principles", []):
+            cell = cells.get((number, key, principle.get("number")), {})
+            found.append(
+                {
+                    "number": principle.get("number"),
+                    "name": principle.get("name"),
+                    "cell": cell,
+                    "distribution": distribution_text(cell),
+                }
+            )
+        return found
+
     return [
         {
             "number": option.get("number"),
             "name": option.get("name"),
-            "principles": [
+            "principles": figures(option.get("number"), str(option.get("number"))),
+            "contexts": [
                 {
-                    "number": principle.get("number"),
-                    "name": principle.get("name"),
-                    "cell": cells.get((option.get("number"), principle.get("number")), {}),
-                    "distribution": _distribution_text(
-                        cells.get((option.get("number"), principle.get("number")), {})
-                    ),
+                    "label": row.get("label"),
+                    "principles": figures(row.get("option"), row.get("option_set")),
                 }
-                for principle in content.get("principles", [])
+                for row in content.get("heatmap_in_context", [])
+                if row.get("option") == option.get("number")
+                and any(cell.get("rated") for cell in row.get("cells", []))
             ],
         }
         for option in content.get("options", [])
@@ -293,8 +194,8 @@ def render_html(content: Content, *, condensed: bool | None = None) -> str:
         "governance/feedback/document.html",
         {
             "content": content,
-            "compiled_display": _uk_moment(content.get("compiled_at")),
-            "closes_display": _uk_moment(content.get("round", {}).get("closes_at")),
+            "compiled_display": uk_moment(content.get("compiled_at")),
+            "closes_display": uk_moment(content.get("round", {}).get("closes_at")),
             "condensed": condensed,
             "condensed_options": _condensed_options(content) if condensed else [],
             "band_styles": _band_styles(),
@@ -353,12 +254,12 @@ def render_docx(content: Content) -> bytes:
     round_ = content.get("round", {})
     detailed = content.get("detailed", {})
     threshold = content.get("threshold")
-    heading(f"Feedback summary: {_title(content)}", 0)
+    heading(f"Feedback summary: {summary_title(content)}", 0)
     paragraph(plain_text(round_.get("system")), bold_lead="System: ")
-    paragraph(plain_text(content.get("framework", {}).get("name")), bold_lead="Framework: ")
-    if closes := _uk_moment(round_.get("closes_at")):
+    paragraph(framework_text(content), bold_lead="Framework: ")
+    if closes := uk_moment(round_.get("closes_at")):
         paragraph(closes, bold_lead="Round closed: ")
-    paragraph(_uk_moment(content.get("compiled_at")), bold_lead="Compiled: ")
+    paragraph(uk_moment(content.get("compiled_at")), bold_lead="Compiled: ")
     paragraph(
         f"{content.get('response_count')} of {content.get('invited_count')} invited places "
         "responded",
@@ -404,65 +305,87 @@ def render_docx(content: Content) -> bytes:
     )
     principles = content.get("principles", [])
     column = 13 / max(len(principles), 1)
-    heat_rows: list[list[object]] = []
-    heat_fills: list[list[str]] = []
-    for row in content.get("heatmap", []):
-        cells: list[object] = [
-            [[Run(f"{row.get('option')}. {plain_text(row.get('option_name'))}", bold=True)]]
-        ]
-        fills = [""]
-        for cell in row.get("cells", []):
-            fill, ink = band_colours().get(_modal_band(cell), band_colours()[""])
-            lines = [f"Suggested {cell.get('suggested_label') or 'none'}"]
-            if cell.get("rated"):
-                lines.append(_distribution_text(cell))
-            if cell.get("verdict_text"):
-                lines.append(plain_text(cell.get("verdict_text")))
-            cells.append(
-                [
-                    [Run(_modal_text(cell), bold=True, colour=ink)],
-                    *([Run(line, colour=ink, half_points=16)] for line in lines),
-                ]
-            )
-            fills.append(fill)
-        heat_rows.append(cells)
-        heat_fills.append(fills)
-    docx_table(
-        document,
-        ["Option", *(f"{p.get('number')}. {plain_text(p.get('name'))}" for p in principles)],
-        heat_rows,
-        (4, *([column] * len(principles))),
-        fills=heat_fills,
-    )
+
+    def heat_table(rows: list[Mapping[str, Any]]) -> None:
+        heat_rows: list[list[object]] = []
+        heat_fills: list[list[str]] = []
+        for row in rows:
+            name = f"{row.get('option')}. {plain_text(row.get('option_name'))}"
+            if "+" in plain_text(row.get("option_set")):
+                name = plain_text(row.get("label"))
+            cells: list[object] = [[[Run(name, bold=True)]]]
+            fills = [""]
+            for cell in row.get("cells", []):
+                fill, ink = band_colours().get(_modal_band(cell), band_colours()[""])
+                lines = [f"Suggested {cell.get('suggested_label') or 'none'}"]
+                if cell.get("rated"):
+                    lines.append(distribution_text(cell))
+                if cell.get("verdict_text"):
+                    lines.append(plain_text(cell.get("verdict_text")))
+                cells.append(
+                    [
+                        [Run(modal_text(cell), bold=True, colour=ink)],
+                        *([Run(line, colour=ink, half_points=16)] for line in lines),
+                    ]
+                )
+                fills.append(fill)
+            heat_rows.append(cells)
+            heat_fills.append(fills)
+        docx_table(
+            document,
+            ["Option", *(f"{p.get('number')}. {plain_text(p.get('name'))}" for p in principles)],
+            heat_rows,
+            (4, *([column] * len(principles))),
+            fills=heat_fills,
+        )
+
+    heat_table(content.get("heatmap", []))
+    if content.get("heatmap_in_context"):
+        heading("Ratings in the context of a combination", 2)
+        paragraph(
+            "The framework rates some options separately in the context of a combination "
+            "(“Option 1 with option 4” is option 1 used with option 4); places could rate "
+            "these too, if they wished."
+        )
+        heat_table(content.get("heatmap_in_context", []))
 
     heading(SECTION_TITLES[1], 1)
     for option in detailed.get("options", []):
         heading(f"Option {option.get('number')}: {plain_text(option.get('name'))}", 2)
-        for principle in option.get("principles", []):
-            heading(f"Principle {principle.get('number')}: {plain_text(principle.get('name'))}", 3)
-            paragraph(
-                plain_text(principle.get("suggested_label")) or "none",
-                bold_lead="Suggested rating: ",
-            )
-            comments = principle.get("comments", [])
-            if not comments:
-                paragraph("No place commented on this.")
-                continue
-            docx_table(
-                document,
-                ["Place", "Rating", "Agreement", "Reasons", "What is missing"],
-                [
-                    (
-                        comment.get("label"),
-                        comment.get("band_label") or "Not rated",
-                        comment.get("agreement_label"),
-                        comment.get("reasons"),
-                        comment.get("missing"),
-                    )
-                    for comment in comments
-                ],
-                (2, 2.2, 2.3, 5.25, 5.25),
-            )
+        contexts = [("", option.get("principles", []))] + [
+            (plain_text(c.get("label")), c.get("principles", []))
+            for c in option.get("contexts", [])
+        ]
+        for context, reviewed in contexts:
+            if context:
+                heading(context, 2)
+            for principle in reviewed:
+                heading(
+                    f"Principle {principle.get('number')}: {plain_text(principle.get('name'))}", 3
+                )
+                paragraph(
+                    plain_text(principle.get("suggested_label")) or "none",
+                    bold_lead="Suggested rating: ",
+                )
+                comments = principle.get("comments", [])
+                if not comments:
+                    paragraph("No place commented on this.")
+                    continue
+                docx_table(
+                    document,
+                    ["Place", "Rating", "Agreement", "Reasons", "What is missing"],
+                    [
+                        (
+                            comment.get("label"),
+                            comment.get("band_label") or "Not rated",
+                            comment.get("agreement_label"),
+                            comment.get("reasons"),
+                            comment.get("missing"),
+                        )
+                        for comment in comments
+                    ],
+                    (2, 2.2, 2.3, 5.25, 5.25),
+                )
 
     heading(SECTION_TITLES[2], 1)
     if proposals := detailed.get("proposals", []):
@@ -485,7 +408,7 @@ def render_docx(content: Content) -> bytes:
             docx_table(
                 document,
                 ["Place", "Answer"],
-                [(a.get("label"), _answer_text(a.get("choice"), a.get("text"))) for a in answers],
+                [(a.get("label"), answer_text(a.get("choice"), a.get("text"))) for a in answers],
                 (2.2, 14.8),
             )
         else:
@@ -501,7 +424,7 @@ def render_docx(content: Content) -> bytes:
         document,
         ["Removed", "Shown as", "Number"],
         [
-            *_redaction_rows(content),
+            *redaction_rows(content),
             ([[Run("Total", bold=True)]], "", [[Run(plain_text(total), bold=True)]]),
         ],
         (8, 5, 4),
@@ -516,7 +439,7 @@ def render_docx(content: Content) -> bytes:
 
 def render_csv(content: Content) -> bytes:
     """One row per anonymised response, UTF-8 with a byte order mark so Excel reads it right."""
-    header, rows = _response_table(content)
+    header, rows = response_table(content)
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     # Control characters go first, so that "\x00=cmd" cannot slip a formula past safe_cell.
@@ -534,11 +457,11 @@ def render_xlsx(content: Content) -> bytes:
     responses = workbook.active
     assert responses is not None
     responses.title = "Responses"
-    header, rows = _response_table(content)
+    header, rows = response_table(content)
     xlsx_table_sheet(responses, header, rows, [12, 24, 60, *([60] * (len(header) - 3))])
 
     ratings = workbook.create_sheet("Ratings")
-    xlsx_table_sheet(ratings, RATING_HEADER, _rating_rows(content), [12, 30, 30, 14, 16, 60, 60])
+    xlsx_table_sheet(ratings, RATING_HEADER, rating_rows(content), [12, 30, 18, 30, 14, 16, 60, 60])
 
     summary = workbook.create_sheet("Summary")
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -551,10 +474,10 @@ def render_xlsx(content: Content) -> bytes:
             xlsx_put(summary, line, column, value, bold=bold).alignment = wrap
 
     round_ = content.get("round", {})
-    put_row(f"Feedback summary: {_title(content)}", bold=True)
+    put_row(f"Feedback summary: {summary_title(content)}", bold=True)
     put_row("System", round_.get("system"))
-    put_row("Framework", content.get("framework", {}).get("name"))
-    put_row("Compiled", _uk_moment(content.get("compiled_at")))
+    put_row("Framework", framework_text(content))
+    put_row("Compiled", uk_moment(content.get("compiled_at")))
     put_row("Places invited", content.get("invited_count"))
     put_row("Places that responded", content.get("response_count"))
     put_row(ANONYMISED_NOTE)
@@ -568,31 +491,39 @@ def render_xlsx(content: Content) -> bytes:
         )
     for question in content.get("choice_questions", []):
         line += 1
-        put_row(_question_heading(question), bold=True)
+        put_row(question_heading(question), bold=True)
         put_row("Answer", "Places", bold=True)
         for row in question.get("counts", []):
             put_row(row.get("choice"), row.get("count"))
     line += 1
     put_row(
-        "Option", "Principle", "Suggested", "Most often", "Places' ratings", "Verdict", bold=True
+        "Option",
+        "In the context of",
+        "Principle",
+        "Suggested",
+        "Most often",
+        "Places' ratings",
+        "Verdict",
+        bold=True,
     )
     names = {p.get("number"): plain_text(p.get("name")) for p in content.get("principles", [])}
-    for heat_row in content.get("heatmap", []):
+    for heat_row in heat_rows(content):
         for cell in heat_row.get("cells", []):
             put_row(
                 f"{heat_row.get('option')}. {plain_text(heat_row.get('option_name'))}",
+                set_words(heat_row.get("option_set")),
                 f"{cell.get('principle')}. {names.get(cell.get('principle'), '')}",
                 cell.get("suggested_label") or "none",
-                cell.get("modal_label") or _modal_text(cell),
-                _distribution_text(cell),
+                cell.get("modal_label") or modal_text(cell),
+                distribution_text(cell),
                 cell.get("verdict_text"),
             )
     line += 1
     put_row("Redactions", "Shown as", "Number", bold=True)
-    for name, marker, count in _redaction_rows(content):
+    for name, marker, count in redaction_rows(content):
         put_row(name, marker, count)
     put_row("Total", "", content.get("redactions", {}).get("total"), bold=True)
-    for letter, width in zip("ABCDEF", (48, 36, 14, 14, 30, 40), strict=True):
+    for letter, width in zip("ABCDEFG", (48, 18, 36, 14, 14, 30, 40), strict=True):
         summary.column_dimensions[letter].width = width
 
     buffer = io.BytesIO()
@@ -629,7 +560,7 @@ EXPORTS: Final[Mapping[str, ExportSpec]] = {
 
 def export_filename(content: Content, fmt: str) -> str:
     """feedback-summary-{round title}-{date compiled}.{extension}"""
-    slug = slugify(_title(content))[:80].strip("-") or "round"
-    compiled = _uk_time(content.get("compiled_at"))
+    slug = slugify(summary_title(content))[:80].strip("-") or "round"
+    compiled = uk_time(content.get("compiled_at"))
     day: date = compiled.date() if compiled else timezone.localdate(timezone=UK)
     return f"feedback-summary-{slug}-{day:%Y-%m-%d}.{EXPORTS[fmt].extension}"

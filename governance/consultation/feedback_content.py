@@ -11,14 +11,17 @@ from typing import Any, NamedTuple
 
 from django.utils import timezone
 
-from governance.catalogue.models import Band, SuggestedRating
+from governance.catalogue.models import Band, GovernanceOption, Principle
 from governance.catalogue.rules import FrameworkRules, option_set_label, option_set_numbers
+from governance.catalogue.selectors import framework_catalogue
 from governance.consultation import anonymise
 from governance.consultation.feedback_review import redaction_decisions, redaction_fingerprint
 from governance.consultation.models import Agreement, Answer, ConsultationRound, PlaceRating
 from governance.consultation.selectors import submitted_responses
 
-SCHEMA_VERSION = 1
+# 2: ratings in context (heat map rows of an option in a combination, and the detailed
+# review's contexts); the framework's publication.
+SCHEMA_VERSION = 2
 
 
 def _count(counter: Counter[str], key: str, threshold: int) -> int | str:
@@ -47,6 +50,38 @@ def _verdict(bands: list[str], suggested: str) -> str:
     return "mixed"
 
 
+def _heat_cell(
+    bands: list[str], suggested: str, principle: Principle, threshold: int
+) -> dict[str, Any]:
+    """One cell of the heat map: how many places gave each band (small counts suppressed),
+    the most common band, the suggestion and whether the places agree with it."""
+    band_labels = dict(Band.choices)
+    band_counts = Counter(bands)
+    # The most common band, if one band is more common than every other; a tie at the top
+    # has no single answer, and picking one would mislead.
+    ranked = band_counts.most_common()
+    modal = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
+    verdict = _verdict(bands, suggested)
+    return {
+        "principle": principle.number,
+        "suggested": suggested,
+        "suggested_label": band_labels.get(suggested, ""),
+        "distribution": [
+            {
+                "band": band.value,
+                "label": band.label,
+                "count": _count(band_counts, band.value, threshold),
+            }
+            for band in Band
+        ],
+        "rated": len(bands),
+        "modal": modal,
+        "modal_label": band_labels.get(modal, ""),
+        "verdict": verdict,
+        "verdict_text": _VERDICTS[verdict],
+    }
+
+
 class CompiledContent(NamedTuple):
     """A compiled summary: its content, what was removed from the places' text (counts by
     kind), the review choices it was built with, and how many responses it summarises."""
@@ -67,17 +102,18 @@ def build_content(
     by kind, the fingerprint of the review choices used, number of responses)."""
     framework = round.framework
     threshold = round.suppression_threshold
-    options = list(framework.options.order_by("number"))
-    principles = list(framework.principles.order_by("number"))
+    catalogue = framework_catalogue(framework=framework)
+    options = sorted(catalogue.options, key=lambda o: o.number)
+    principles = sorted(catalogue.principles, key=lambda p: p.number)
     questions = list(round.questions.order_by("order"))
     rules = FrameworkRules.from_rows(
-        [(o.number, o.short_name, o.stands_alone) for o in options],
-        framework.combinations.values_list("key", flat=True),
+        [(o.number, o.short_name, o.stands_alone) for o in options], catalogue.combinations
     )
-    suggested = {
-        (row.option_set, row.principle_id): row.band
-        for row in SuggestedRating.objects.filter(framework=framework)
-    }
+    # Each cell: an option against a principle, alone or in the context of a combination the
+    # framework rates it in; the places' ratings of a cell are compared with its suggestion.
+    rated_cells = [(o, str(o.number), principles, f"Option {o.number}") for o in options] + [
+        (c.option, c.option_set, list(c.principles), c.label) for c in catalogue.contexts
+    ]
     responses = list(submitted_responses(round=round).select_related("place"))
     labels = anonymise.place_labels(
         place_ids=[r.place_id for r in responses], seed=label_seed or anonymise.new_label_seed()
@@ -101,8 +137,8 @@ def build_content(
     answers: dict[tuple[int, int], Answer] = {
         (a.response_id, a.question_id): a for a in Answer.objects.filter(response__in=responses)
     }
-    ratings: dict[tuple[int, int, int], PlaceRating] = {
-        (r.response_id, r.option_id, r.principle_id): r
+    ratings: dict[tuple[int, int, str, int], PlaceRating] = {
+        (r.response_id, r.option_id, r.option_set, r.principle_id): r
         for r in PlaceRating.objects.filter(response__in=responses)
     }
 
@@ -149,46 +185,29 @@ def build_content(
         )
 
     band_labels = dict(Band.choices)
-    heatmap = []
-    for option in options:
+
+    def suggestion(option: GovernanceOption, key: str, principle: Principle) -> str:
+        found = catalogue.suggestion(option, principle, key)
+        return found.band if found else ""
+
+    def heat_row(option: GovernanceOption, key: str, label: str) -> dict[str, Any]:
         cells = []
         for principle in principles:
-            bands = [
-                ratings[(r.pk, option.pk, principle.pk)].band
-                for r in responses
-                if (r.pk, option.pk, principle.pk) in ratings
-                and ratings[(r.pk, option.pk, principle.pk)].band
-            ]
-            band_counts = Counter(bands)
-            suggestion = suggested.get((str(option.number), principle.pk), "")
-            # The most common band, if one band is more common than every other; a tie at
-            # the top has no single answer, and picking one would mislead.
-            ranked = band_counts.most_common()
-            modal = (
-                ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
-            )
-            verdict = _verdict(bands, suggestion)
+            rated = (ratings.get((r.pk, option.pk, key, principle.pk)) for r in responses)
+            bands = [rating.band for rating in rated if rating is not None and rating.band]
             cells.append(
-                {
-                    "principle": principle.number,
-                    "suggested": suggestion,
-                    "suggested_label": band_labels.get(suggestion, ""),
-                    "distribution": [
-                        {
-                            "band": band.value,
-                            "label": band.label,
-                            "count": _count(band_counts, band.value, threshold),
-                        }
-                        for band in Band
-                    ],
-                    "rated": len(bands),
-                    "modal": modal,
-                    "modal_label": band_labels.get(modal, ""),
-                    "verdict": verdict,
-                    "verdict_text": _VERDICTS[verdict],
-                }
+                _heat_cell(bands, suggestion(option, key, principle), principle, threshold)
             )
-        heatmap.append({"option": option.number, "option_name": option.name, "cells": cells})
+        return {
+            "option": option.number,
+            "option_name": option.name,
+            "option_set": key,
+            "label": label,
+            "cells": cells,
+        }
+
+    heatmap = [heat_row(o, key, label) for o, key, _, label in rated_cells if "+" not in key]
+    heatmap_in_context = [heat_row(o, key, label) for o, key, _, label in rated_cells if "+" in key]
 
     # Detailed ------------------------------------------------------------------------------
     on_stage("Writing the detailed review", 45)
@@ -202,13 +221,15 @@ def build_content(
         }
         for r in ordered
     ]
-    detailed_options = []
-    for option in options:
-        detailed_principles = []
-        for principle in principles:
+
+    def detailed_principles(
+        option: GovernanceOption, key: str, asked: list[Principle]
+    ) -> list[dict[str, Any]]:
+        found = []
+        for principle in asked:
             comments = []
             for r in ordered:
-                rating = ratings.get((r.pk, option.pk, principle.pk))
+                rating = ratings.get((r.pk, option.pk, key, principle.pk))
                 if rating is None:
                     continue
                 comments.append(
@@ -220,17 +241,34 @@ def build_content(
                         "missing": clean(rating.missing_from_analysis),
                     }
                 )
-            suggestion = suggested.get((str(option.number), principle.pk), "")
-            detailed_principles.append(
+            found.append(
                 {
                     "number": principle.number,
                     "name": principle.name,
-                    "suggested_label": band_labels.get(suggestion, ""),
+                    "suggested_label": band_labels.get(suggestion(option, key, principle), ""),
                     "comments": comments,
                 }
             )
+        return found
+
+    detailed_options = []
+    for option in options:
+        contexts = []
+        for context_option, key, asked, label in rated_cells:
+            if context_option.pk != option.pk or "+" not in key:
+                continue
+            in_context = detailed_principles(option, key, asked)
+            # A combination no place rated this option in is left out of the detailed
+            # review; the heat map still shows its suggestion.
+            if any(principle["comments"] for principle in in_context):
+                contexts.append({"option_set": key, "label": label, "principles": in_context})
         detailed_options.append(
-            {"number": option.number, "name": option.name, "principles": detailed_principles}
+            {
+                "number": option.number,
+                "name": option.name,
+                "principles": detailed_principles(option, str(option.number), principles),
+                "contexts": contexts,
+            }
         )
     detailed_questions = []
     for question in questions:
@@ -260,7 +298,7 @@ def build_content(
             "closes_at": round.closes_at.isoformat(),
             "system": round.system.name,
         },
-        "framework": {"name": framework.name},
+        "framework": {"name": framework.name, "published": framework.published_month},
         "compiled_at": timezone.now().isoformat(),
         "threshold": threshold,
         "invited_count": round.invited_places.count(),
@@ -276,6 +314,7 @@ def build_content(
         "option_sets": option_sets,
         "choice_questions": choice_questions,
         "heatmap": heatmap,
+        "heatmap_in_context": heatmap_in_context,
         "detailed": {
             "proposals": proposals,
             "options": detailed_options,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from governance.catalogue.rules import option_rated_label
 from governance.consultation import anonymise
 from governance.consultation.models import (
     Answer,
@@ -224,10 +225,11 @@ def _sources(round: ConsultationRound, *, place_id: int | None = None) -> list[_
     ratings = (
         PlaceRating.objects.filter(response__in=responses_list)
         .select_related("option", "principle")
-        .order_by("option__number", "principle__number")
+        .order_by("option__number", "option_set", "principle__number")
     )
     for rating in ratings:
-        cell = f"Option {rating.option.number} × principle {rating.principle.number}"
+        rated = option_rated_label(rating.option.number, rating.option_set)
+        cell = f"{rated} × principle {rating.principle.number}"
         for field_label, text in (
             ("reasons", rating.reasons),
             ("what is missing", rating.missing_from_analysis),

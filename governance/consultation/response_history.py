@@ -13,7 +13,7 @@ from django.db import models
 
 from core.text_diff import text_diff
 from governance.catalogue.models import Band, GovernanceOption, Principle
-from governance.catalogue.rules import option_set_label
+from governance.catalogue.rules import option_rated_label, option_set_label
 from governance.consultation.models import (
     Agreement,
     Answer,
@@ -56,6 +56,14 @@ def save_with_history(instance: models.Model, actor: User | None, *, coalesce: b
 
 
 RATING_FIELDS = ("band", "qualifier", "reasons", "agreement", "missing_from_analysis")
+
+
+def rating_anchor(option_id: int, principle_id: int, option_set: str) -> str:
+    """The id of a rating cell on the response page, and the prefix of its form fields:
+    "rating-<option>-<principle>" for the option alone, with "-in-1-4" after it for the option
+    in the combination 1+4 (a "+" would end a CSS selector)."""
+    anchor = f"rating-{option_id}-{principle_id}"
+    return f"{anchor}-in-{option_set.replace('+', '-')}" if "+" in option_set else anchor
 
 
 RATING_LABELS = {
@@ -137,6 +145,11 @@ def _changes_of(
     return changes
 
 
+def _rating_cell(option: GovernanceOption, option_set: str, principle: Principle) -> str:
+    """ "Option 4 against Decision-making", or "Option 4 with option 1 against …" in context."""
+    return f"{option_rated_label(option.number, option_set)} against {principle.short_name}"
+
+
 def response_history(*, response: PlaceResponse) -> list[Change]:
     """Who changed what and when, newest first: the proposal and status, every answer and
     every rating, with a word-level diff of each text."""
@@ -176,10 +189,8 @@ def response_history(*, response: PlaceResponse) -> list[Change]:
         .order_by(*order),
         "id",
         RATING_LABELS,
-        lambda r: (
-            f"Option {options[r.option_id].number} against {principles[r.principle_id].short_name}"
-        ),
-        lambda r: f"rating-{r.option_id}-{r.principle_id}",
+        lambda r: _rating_cell(options[r.option_id], r.option_set, principles[r.principle_id]),
+        lambda r: rating_anchor(r.option_id, r.principle_id, r.option_set),
     )
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes

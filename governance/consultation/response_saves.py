@@ -16,7 +16,13 @@ from django.db import transaction
 from core.locking import ConcurrentEditError
 from core.uk_time import uk_time
 from governance.catalogue.models import Band, GovernanceOption, Principle
-from governance.catalogue.rules import FrameworkRules, option_set_label, option_set_verdict
+from governance.catalogue.rules import (
+    FrameworkRules,
+    option_rated_label,
+    option_set_label,
+    option_set_verdict,
+)
+from governance.catalogue.selectors import framework_catalogue
 from governance.consultation.models import (
     Agreement,
     Answer,
@@ -31,7 +37,7 @@ from governance.consultation.response_history import (
     rating_display,
     save_with_history,
 )
-from governance.consultation.responses import lock_response, require_editable
+from governance.consultation.responses import lock_response, may_rate, require_editable
 from partners.audit import audit_by
 from partners.models import User
 
@@ -204,13 +210,21 @@ def rating_save(
     option_set: str = "",
 ) -> PlaceRating:
     """The place's rating of `option` against `principle`, in the context of `option_set`
-    (by default the option alone)."""
+    (by default the option alone; in a combination, only where the framework rates it, see
+    `responses.may_rate`)."""
     option_set = option_set or str(option.number)
     response = lock_response(response)
     require_editable(response)
     framework_id = response.round.framework_id
     if option.framework_id != framework_id or principle.framework_id != framework_id:
         raise ValidationError("That option or principle is not part of this round's framework.")
+    catalogue = framework_catalogue(framework=response.round.framework)
+    if not may_rate(catalogue, option, principle, option_set):
+        raise ValidationError(
+            f"This round does not ask for a rating of option {option.number} against "
+            f"principle {principle.number} in the context of options {option_set[:40]}: "
+            "rate the cells shown on the response page."
+        )
     values = {
         "band": band or "",
         "qualifier": _clean_text(qualifier),
@@ -264,7 +278,8 @@ def rating_save(
     for name, value in values.items():
         setattr(rating, name, value)
     _save_next_version(rating, actor)
-    what = f"rating of option {option.number} against principle {principle.number}"
+    rated = option_rated_label(option.number, option_set).lower()
+    what = f"rating of {rated} against principle {principle.number}"
     _audit_save(actor, response, "rating_save", rating, f"{what} (version {rating.version})")
     return rating
 

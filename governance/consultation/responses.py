@@ -19,7 +19,11 @@ from django.utils import timezone
 from core.outbox import enqueue_on_commit_or_keep
 from core.uk_time import uk_datetime
 from governance.catalogue.models import GovernanceOption, Principle
-from governance.catalogue.selectors import framework_catalogue
+from governance.catalogue.selectors import (
+    FrameworkCatalogue,
+    RatingContext,
+    framework_catalogue,
+)
 from governance.consultation.models import (
     Answer,
     ConsultationRound,
@@ -129,32 +133,59 @@ class MissingItem:
     anchor: str  # an element id on the response page
 
 
+def may_rate(
+    catalogue: FrameworkCatalogue, option: GovernanceOption, principle: Principle, option_set: str
+) -> bool:
+    """Whether a place rates `option` against `principle` in the context of `option_set`:
+    every option alone (required), and an option in an allowed combination wherever the
+    framework suggests a rating of it there (optional), so that each place rating can be set
+    beside the framework's."""
+    if option_set == str(option.number):
+        return True
+    return (
+        option_set in catalogue.combinations
+        and (option.pk, option_set, principle.pk) in catalogue.suggested
+    )
+
+
 @dataclass
 class ResponseSheet:
-    """Everything the response page and the completeness check read, loaded once."""
+    """Everything the response page and the completeness check read, loaded once: the cells
+    of each option alone (required) and the in-context cells the framework rates
+    (`contexts`, optional)."""
 
     round: ConsultationRound
     questions: list[Question]
     options: list[GovernanceOption]
     principles: list[Principle]
+    contexts: list[RatingContext] = field(default_factory=list)
     answers: dict[int, Answer] = field(default_factory=dict)  # question pk →
-    ratings: dict[tuple[int, int], PlaceRating] = field(default_factory=dict)  # (opt, prin) →
+    # (option pk, option set, principle pk) →
+    ratings: dict[tuple[int, str, int], PlaceRating] = field(default_factory=dict)
+
+    def rating(
+        self, option: GovernanceOption, principle: Principle, option_set: str = ""
+    ) -> PlaceRating | None:
+        """The place's rating of a cell (by default the option alone), if it has one."""
+        return self.ratings.get((option.pk, option_set or str(option.number), principle.pk))
 
 
 def response_sheet(*, round: ConsultationRound, response: PlaceResponse | None) -> ResponseSheet:
     """A fixed number of queries, however many questions and ratings there are; the
-    framework's options and principles come from the per-process catalogue."""
+    framework's options, principles and rated contexts come from the per-process catalogue."""
     catalogue = framework_catalogue(framework=round.framework)
     sheet = ResponseSheet(
         round=round,
         questions=list(round.questions.all()),
         options=list(catalogue.options),
         principles=list(catalogue.principles),
+        contexts=list(catalogue.contexts),
     )
     if response is not None and response.pk:
         sheet.answers = {a.question_id: a for a in response.answers.select_related("updated_by")}
         sheet.ratings = {
-            (r.option_id, r.principle_id): r for r in response.ratings.select_related("updated_by")
+            (r.option_id, r.option_set, r.principle_id): r
+            for r in response.ratings.select_related("updated_by")
         }
     return sheet
 
@@ -162,7 +193,8 @@ def response_sheet(*, round: ConsultationRound, response: PlaceResponse | None) 
 def response_missing_items(
     *, response: PlaceResponse, sheet: ResponseSheet | None = None
 ) -> list[MissingItem]:
-    """Every required item still missing, in page order, with the id of where to fix it."""
+    """Every required item still missing, in page order, with the id of where to fix it.
+    Each option alone must be rated; its cells in a combination are optional."""
     sheet = sheet or response_sheet(round=response.round, response=response)
     missing = []
     if not response.proposed_option_set:
@@ -171,7 +203,7 @@ def response_missing_items(
         missing.append(MissingItem("Make the case for your proposal", "proposal-case"))
     for option in sheet.options:
         for principle in sheet.principles:
-            rating = sheet.ratings.get((option.pk, principle.pk))
+            rating = sheet.rating(option, principle)
             needs = [
                 what
                 for what, present in (

@@ -24,7 +24,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from core.htmx import render_page_or_partial, wants_partial
 from core.requests import signed_in_user
 from core.uk_time import uk_datetime, uk_time
 from governance.catalogue.models import Band, GovernanceOption, Principle, SuggestedRating
-from governance.catalogue.rules import option_set_numbers
+from governance.catalogue.rules import option_rated_label, option_set_numbers
 from governance.catalogue.selectors import framework_catalogue
 from governance.consultation import response_saves, responses
 from governance.consultation.models import (
@@ -45,7 +45,11 @@ from governance.consultation.models import (
     PlaceResponse,
     Question,
 )
-from governance.consultation.response_history import RATING_FIELDS, response_history
+from governance.consultation.response_history import (
+    RATING_FIELDS,
+    rating_anchor,
+    response_history,
+)
 from governance.consultation.response_saves import EditConflict
 from governance.consultation.responses import IncompleteResponse, ResponseSheet
 from partners.access import get_place_for, has_object_permission, require_object_permission
@@ -216,30 +220,46 @@ def _rating_unit(
     ctx: Context,
     option: GovernanceOption,
     principle: Principle,
+    option_set: str = "",
     sheet: ResponseSheet | None = None,
     suggested: SuggestedRating | None = None,
 ) -> Unit:
+    """One rating cell: `option` against `principle`, alone or in the context of a
+    combination `option_set`."""
+    option_set = option_set or str(option.number)
     if sheet is not None:
-        rating = sheet.ratings.get((option.pk, principle.pk))
+        rating = sheet.rating(option, principle, option_set)
     elif ctx.response.pk:
         rating = (
             ctx.response.ratings.select_related("updated_by")
-            .filter(option=option, principle=principle)
+            .filter(option=option, option_set=option_set, principle=principle)
             .first()
         )
     else:
         rating = None
-    key = f"rating-{option.pk}-{principle.pk}"
+    key = rating_anchor(option.pk, principle.pk, option_set)
+    in_context = "+" in option_set
     return Unit(
         key=key,
-        url=ctx.url("rating", option.pk, principle.pk),
+        url=(
+            ctx.url("rating_in_context", option.pk, principle.pk, option_set)
+            if in_context
+            else ctx.url("rating", option.pk, principle.pk)
+        ),
         page_url=ctx.url("response") + f"#{key}",
         version=rating.version if rating else 0,
         values={f: getattr(rating, f) if rating else "" for f in RATING_FIELDS},
         updated_by=rating.updated_by if rating else None,
         updated_at=rating.updated_at if rating else None,
         editable=ctx.editable,
-        extra={"option": option, "principle": principle, "suggested": suggested},
+        extra={
+            "option": option,
+            "principle": principle,
+            "option_set": option_set,
+            "rated": option_rated_label(option.number, option_set),
+            "optional": in_context,
+            "suggested": suggested,
+        },
     )
 
 
@@ -327,6 +347,7 @@ def _save_unit(request: HttpRequest, ctx: Context, unit: Unit) -> Unit:
                 response=response,
                 option=unit.extra["option"],
                 principle=unit.extra["principle"],
+                option_set=unit.extra["option_set"],
                 expected_version=expected,
                 **typed,
             )
@@ -377,19 +398,30 @@ def answer(request: HttpRequest, place_pk: int, round_pk: int, question_pk: int)
 @login_required
 @require_http_methods(["GET", "POST"])
 def rating(
-    request: HttpRequest, place_pk: int, round_pk: int, option_pk: int, principle_pk: int
+    request: HttpRequest,
+    place_pk: int,
+    round_pk: int,
+    option_pk: int,
+    principle_pk: int,
+    option_set: str = "",
 ) -> HttpResponse:
+    """One rating cell: the option alone, or (`option_set`) in a combination the framework
+    rates it in; any other cell is not found."""
     ctx = (
         _load_for_edit(request, place_pk, round_pk)
         if request.method == "POST"
         else _load(request, place_pk, round_pk)
     )
-    option = get_object_or_404(GovernanceOption, pk=option_pk, framework_id=ctx.round.framework_id)
-    principle = get_object_or_404(Principle, pk=principle_pk, framework_id=ctx.round.framework_id)
-    suggested = SuggestedRating.objects.filter(
-        framework_id=ctx.round.framework_id, option_set=str(option.number), principle=principle
-    ).first()
-    unit = _rating_unit(ctx, option, principle, suggested=suggested)
+    catalogue = framework_catalogue(framework=ctx.round.framework)
+    option = next((o for o in catalogue.options if o.pk == option_pk), None)
+    principle = next((p for p in catalogue.principles if p.pk == principle_pk), None)
+    if option is None or principle is None:
+        raise Http404("No such option or principle in this round's framework.")
+    option_set = option_set or str(option.number)
+    if not responses.may_rate(catalogue, option, principle, option_set):
+        raise Http404("This round asks for no rating of that option in that context.")
+    suggested = catalogue.suggestion(option, principle, option_set)
+    unit = _rating_unit(ctx, option, principle, option_set, suggested=suggested)
     if request.method == "POST":
         unit = _save_unit(request, ctx, unit)
     return _unit_reply(request, ctx, unit, "rating")
@@ -428,22 +460,37 @@ def _page(
 ) -> HttpResponse:
     overrides = overrides or {}
     sheet = responses.response_sheet(round=ctx.round, response=ctx.response)
-    suggested = framework_catalogue(framework=ctx.round.framework).suggested
+    catalogue = framework_catalogue(framework=ctx.round.framework)
     combinations = _combinations(ctx)
     proposal_unit = overrides.get("proposal") or _proposal_unit(ctx, sheet.options)
     proposal_unit.extra["options"] = sheet.options
     proposal_unit.extra["combinations"] = combinations
-    rating_blocks = []
-    for option in sheet.options:
-        cells = []
-        for principle in sheet.principles:
-            key = f"rating-{option.pk}-{principle.pk}"
-            unit = overrides.get(key) or _rating_unit(
-                ctx, option, principle, sheet, suggested.get((str(option.number), principle.pk))
-            )
-            unit.extra["suggested"] = suggested.get((str(option.number), principle.pk))
-            cells.append(unit)
-        rating_blocks.append({"option": option, "cells": cells})
+
+    def cell(option: GovernanceOption, principle: Principle, option_set: str = "") -> Unit:
+        suggested = catalogue.suggestion(option, principle, option_set)
+        key = rating_anchor(option.pk, principle.pk, option_set or str(option.number))
+        unit = overrides.get(key) or _rating_unit(ctx, option, principle, option_set, sheet)
+        unit.extra["suggested"] = suggested
+        return unit
+
+    # Each option: its cells alone (required), then its cells in each combination the
+    # framework rates it in (optional).
+    rating_blocks = [
+        {
+            "option": option,
+            "cells": [cell(option, principle) for principle in sheet.principles],
+            "contexts": [
+                {
+                    "label": context.label,
+                    "option_set": context.option_set,
+                    "cells": [cell(option, p, context.option_set) for p in context.principles],
+                }
+                for context in sheet.contexts
+                if context.option.pk == option.pk
+            ],
+        }
+        for option in sheet.options
+    ]
     answer_units = [
         overrides.get(f"answer-{q.pk}") or _answer_unit(ctx, q, sheet) for q in sheet.questions
     ]
@@ -488,12 +535,12 @@ def response_page(request: HttpRequest, place_pk: int, round_pk: int) -> HttpRes
         ]
     elif section == "ratings":
         catalogue = framework_catalogue(framework=ctx.round.framework)
-        options, principles = catalogue.options, catalogue.principles
+        cells = [(o, p, str(o.number)) for o in catalogue.options for p in catalogue.principles]
+        cells += [(c.option, p, c.option_set) for c in catalogue.contexts for p in c.principles]
         units = [
-            _rating_unit(ctx, o, p)
-            for o in options
-            for p in principles
-            if f"rating-{o.pk}-{p.pk}-version" in request.POST
+            _rating_unit(ctx, o, p, key)
+            for o, p, key in cells
+            if f"{rating_anchor(o.pk, p.pk, key)}-version" in request.POST
         ]
     problems = {}
     for unit in units:

@@ -35,8 +35,14 @@ def test_ticking_options_updates_the_verdict_without_a_reload(
     page.get_by_label("Option 4: Individual director with delegated authority").check()
     expect(result).to_contain_text("1. Partnership board with 4. Individual director")
     expect(result).to_contain_text("Allowed")
-    expect(result.locator("table")).to_contain_text("Collective decision-making")
-    expect(result).to_contain_text("the source's columns differ")
+    # Each option of the combination rated in the context of the other, by the source.
+    tables = result.locator("table")
+    expect(tables).to_have_count(2)
+    expect(tables.nth(0)).to_contain_text("Suggested ratings: Option 1 with option 4")
+    expect(tables.nth(0)).to_contain_text("Collective decision-making")
+    expect(tables.nth(0)).to_contain_text("MEDIUM")
+    expect(tables.nth(1)).to_contain_text("Suggested ratings: Option 4 with option 1")
+    expect(tables.nth(1)).to_contain_text("LOW/MEDIUM")
     expect(result).to_contain_text("Risks to weigh")
     assert page.url.endswith("?options=1&options=4")
 

@@ -157,16 +157,22 @@ def test_place_lead_writes_and_submits_the_response_by_keyboard(
     page.keyboard.type(CASE)
     expect(page.locator("#proposal-status")).to_contain_text("Saved at")
 
-    # Every rating cell: a band from the list, reasons, and whether the suggestion is right.
-    cells = page.locator(".app-rating")
-    cell_count = cells.count()
-    assert cell_count == 15
-    for index in range(cell_count):
+    # Every required rating cell (each option alone): a band from the list, reasons, and
+    # whether the suggestion is right. Of the optional cells (options 1 and 4 in the context
+    # of 1+4), the first is rated too, on the way past; the others are left blank.
+    assert page.locator(".app-rating:not(.app-rating--optional)").count() == 15
+    assert page.locator(".app-rating--optional").count() == 6
+    optional = page.locator(".app-rating--optional").first.get_attribute("id")
+    cells = page.locator(f".app-rating:not(.app-rating--optional), #{optional}")
+    for index in range(cells.count()):
         cell_id = cells.nth(index).get_attribute("id")
+        down, band = (
+            (BANDS_DOWN + 1, "medium_high") if cell_id == optional else (BANDS_DOWN, "medium")
+        )
         tab_to(page, f"#{cell_id}-band")
-        for _ in range(BANDS_DOWN):
+        for _ in range(down):
             page.keyboard.press("ArrowDown")
-        expect(page.locator(f"#{cell_id}-band")).to_have_value("medium")
+        expect(page.locator(f"#{cell_id}-band")).to_have_value(band)
         tab_to(page, f"#{cell_id}-reasons")
         page.keyboard.type(f"Reason {index + 1}.")
         tab_to(page, f"#{cell_id}-agreement")
@@ -185,7 +191,10 @@ def test_place_lead_writes_and_submits_the_response_by_keyboard(
 
     # Leaving the last field saves it; every unit says so.
     tab_to(page, "a", text="Check again")
-    statuses = page.locator(".app-autosave__status")
+    # Every unit but the optional cells left blank, and the optional last question.
+    statuses = page.locator(
+        f".app-autosave:not(.app-rating--optional) .app-autosave__status, #{optional}-status"
+    )
     for index in range(statuses.count() - 1):  # the optional last question was left blank
         expect(statuses.nth(index)).to_contain_text("Saved at")
     response = PlaceResponse.objects.get(round=consultation, place=world.place_a)
@@ -195,6 +204,8 @@ def test_place_lead_writes_and_submits_the_response_by_keyboard(
         PlaceRating.objects.filter(response=response, band="medium", agreement="agree").count()
         == 15
     )
+    in_context = PlaceRating.objects.get(response=response, option_set="1+4")
+    assert (in_context.option.number, in_context.band) == (1, "medium_high")
     assert Answer.objects.get(question=questions[0]).choice == SAME_MODEL_CHOICES[1]
 
     # "Check again" swaps the section in place; the focus stays on the link.

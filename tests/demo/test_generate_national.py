@@ -153,6 +153,7 @@ def test_every_place_has_submitted_a_complete_response() -> None:
     output = generate(places=6, organisations=60)
     assert "place_responses_submitted: 6" in output
     assert ConsultationRound.objects.count() == partners.System.objects.count()
+    in_context_rated = 0
     for consultation in ConsultationRound.objects.select_related("framework", "system"):
         assert consultation.is_open()
         places = set(partners.Place.objects.filter(system=consultation.system, is_active=True))
@@ -189,8 +190,18 @@ def test_every_place_has_submitted_a_complete_response() -> None:
                 if question.choices:
                     assert answer.choice in question.choices
                 assert answer.updated_at <= response.submitted_at
-            cells = {(r.option_id, r.principle_id): r for r in response.ratings.all()}
-            assert set(cells) == {(o.pk, p.pk) for o in sheet.options for p in sheet.principles}
+            cells = {(r.option_id, r.option_set, r.principle_id): r for r in response.ratings.all()}
+            # Every option alone; and a place that proposes a combination also rates each of
+            # its options there, wherever the framework does.
+            alone = {(o.pk, str(o.number), p.pk) for o in sheet.options for p in sheet.principles}
+            in_context = {
+                (c.option.pk, c.option_set, p.pk)
+                for c in sheet.contexts
+                if c.option_set == response.proposed_option_set
+                for p in c.principles
+            }
+            assert set(cells) == alone | in_context
+            in_context_rated += len(in_context)
             for rating in cells.values():
                 assert rating.band and rating.agreement and rating.reasons.strip()
                 assert len(rating.reasons.split()) < 40  # short reasons
@@ -205,7 +216,7 @@ def test_every_place_has_submitted_a_complete_response() -> None:
         board = selectors.round_progress(round=consultation)
         assert [row.place for row in board] == sorted(places, key=lambda p: (p.name, p.pk))
         assert all(row.has_submitted and row.who is not None for row in board)
-    assert PlaceRating.objects.count() == 6 * 15
+    assert PlaceRating.objects.count() == 6 * 15 + in_context_rated
     assert Answer.objects.count() == 6 * 7
     assert partners.AuditEvent.objects.filter(action="response.submit").count() == 6
 
@@ -240,7 +251,12 @@ def responses_snapshot() -> list[tuple[object, ...]]:
                 "response__place__name", "question__order", "choice", "text"
             ),
             *PlaceRating.objects.values_list(
-                "response__place__name", "option__number", "principle__number", "band", "reasons"
+                "response__place__name",
+                "option__number",
+                "option_set",
+                "principle__number",
+                "band",
+                "reasons",
             ),
         ],
         key=repr,

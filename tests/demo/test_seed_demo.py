@@ -106,3 +106,58 @@ def test_demo_has_a_closed_round_whose_anonymised_summary_is_released():
     assert "the only coastal place" not in detail and "[redacted]" in detail
     assert "the Royal College of Nursing" in detail
     assert SummaryExport.objects.filter(summary=summary).count() == 4
+
+
+def test_the_demo_rounds_rate_in_context_and_never_present_dated_advice_as_current(client):
+    """Places of the demo rated options in the context of the combinations they propose,
+    and the summary compares those ratings with the framework's; and no page of the demo's
+    2024/25 and 2025/26 rounds, nor the catalogue they consult on, gives the framework's
+    "ready for April 2022" as current advice."""
+    import re
+
+    from django.urls import reverse
+
+    from governance.consultation.models import ConsultationRound, PlaceRating
+
+    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    closed = ConsultationRound.objects.get(title="Place governance options 2024/25")
+    current = ConsultationRound.objects.get(title="Place governance options 2025/26")
+    in_context = PlaceRating.objects.filter(response__round=closed, option_set="1+4")
+    assert set(in_context.values_list("response__place__name", flat=True)) == {
+        "Ashworth",
+        "Dunmore Coast",
+    }
+    assert PlaceRating.objects.filter(response__round=current, option_set="1+4").exists()
+    rows = {row["label"]: row for row in closed.feedback_summary.content["heatmap_in_context"]}
+    cell = rows["Option 1 with option 4"]["cells"][0]
+    assert cell["suggested_label"] == "MEDIUM" and cell["rated"] == 2
+    assert {d["count"] for d in cell["distribution"]} <= {0, "fewer than 3"}
+
+    ashworth = Place.objects.get(name="Ashworth")
+    system = ashworth.system
+    pages = [
+        (
+            "lead.ashworth",
+            reverse("proposal:response", args=[ashworth.pk, consultation.pk]),
+        )
+        for consultation in (closed, current)
+    ]
+    pages += [
+        ("icb.admin", reverse("console:round", args=[system.slug, c.pk])) for c in (closed, current)
+    ]
+    pages += [
+        ("icb.admin", reverse("console:summary", args=[system.slug, closed.pk])),
+        ("advisory1", reverse("feedback:summary", args=[system.slug, closed.pk])),
+    ]
+    pages += [("member1.ashworth", reverse("governance:options"))]
+    pages += [
+        ("member1.ashworth", reverse("governance:option_detail", args=[n])) for n in range(1, 6)
+    ]
+    for who, url in pages:
+        client.force_login(User.objects.get(email=f"{who}@north-shire.example"))
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        for found in re.finditer(r"April 2022", page):
+            said = page[max(0, found.start() - 200) : found.start()]
+            assert "In the 2021 framework: " in said.rsplit(">", 1)[-1], (url, said)

@@ -4,7 +4,7 @@ Rounds and responses are made through the services, so their rules apply."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -29,10 +29,12 @@ from partners.models import Place, Role, System, User
 
 def make_framework(*, slug: str = "test-framework") -> Any:
     """A small option framework shaped like the 2021 one: five options, three principles,
-    the allowed combinations 1+4, 2+3, 2+4, 3+4, 2+3+4, option 5 alone, and a suggested
-    rating for every single option against every principle."""
+    the allowed combinations 1+4, 2+3, 2+4, 3+4, 2+3+4, option 5 alone, a suggested rating
+    for every single option against every principle, and both in-context cells of 1+4 (as
+    the source has them): option 1 with option 4 MEDIUM, option 4 with option 1 LOW/MEDIUM,
+    against every principle."""
     framework = OptionFramework.objects.create(
-        slug=slug, name=f"Framework {slug}", source="Test fixture"
+        slug=slug, name=f"Framework {slug}", source="Test fixture", published_on=date(2021, 6, 1)
     )
     options = [
         GovernanceOption.objects.create(
@@ -64,6 +66,16 @@ def make_framework(*, slug: str = "test-framework") -> Any:
                 principle=principle,
                 band=bands[(number + principle.number) % len(bands)],
                 rationale=["A reason from the framework."],
+            )
+    for option, band in ((options[0], Band.MEDIUM), (options[3], Band.LOW_MEDIUM)):
+        for principle in principles:
+            SuggestedRating.objects.create(
+                framework=framework,
+                option=option,
+                option_set="1+4",
+                principle=principle,
+                band=band,
+                rationale=[f"Option {option.number} with its partner in 1+4."],
             )
     return framework
 

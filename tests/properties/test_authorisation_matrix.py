@@ -302,6 +302,13 @@ MATRIX: dict[str, Entry] = {
             "principle_pk": t.round.framework.principles.first().pk,
         }
     ),
+    "proposal:rating_in_context": proposal(
+        lambda t: {
+            "option_pk": t.round.framework.options.get(number=1).pk,
+            "principle_pk": t.round.framework.principles.first().pk,
+            "option_set": "1+4",
+        }
+    ),
     "proposal:completeness": proposal(),
     "proposal:submit": proposal(allowed=frozenset({"lead_a"})),
     "proposal:withdraw": proposal(allowed=frozenset({"lead_a"})),

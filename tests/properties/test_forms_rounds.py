@@ -48,6 +48,7 @@ from tests.properties.text_checks import (
     page,
     posted,
     proposal_url,
+    rating_prefix,
 )
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +307,49 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
         assert_shows_as_text(page(client, url("response")), *stored)
         assert_shows_as_text(page(client, url("history")), *stored)
         assert_shows_as_text(page(client, url("answer", written.pk), **HX), written_answer.text)
+
+
+@fewer_examples
+@given(texts=hostile_texts(3), htmx=st.booleans())
+def test_anything_a_place_writes_in_a_rating_in_context_shows_as_text_on_every_page_of_it(
+    client: Client, world: World, open_round: ConsultationRound, texts: list[str], htmx: bool
+) -> None:
+    """The optional rows of the ratings grid (an option in the context of a combination), as
+    htmx autosaves them and as the section form sends them without JavaScript."""
+    qualifier, reasons, missing = texts
+    consultation = open_round
+    option = GovernanceOption.objects.get(framework=consultation.framework, number=4)
+    principle = Principle.objects.get(framework=consultation.framework, number=2)
+    cell = (option, principle)
+    fields = {
+        "band": "medium",
+        "qualifier": qualifier,
+        "reasons": reasons,
+        "agreement": "disagree",
+        "missing_from_analysis": missing,
+    }
+    url = lambda name, *args: proposal_url(world, consultation, name, *args)  # noqa: E731
+    with rolled_back():
+        client.force_login(world.member_a)
+        if htmx:
+            autosave_rating(
+                client, world, consultation, cell, version=0, option_set="1+4", **fields
+            )
+        else:
+            prefix = rating_prefix(cell, "1+4")
+            data = {f"{prefix}-{name}": value for name, value in fields.items()}
+            sent = posted(
+                client, url("response"), {"section": "ratings", f"{prefix}-version": "0", **data}
+            )
+            if sent.status_code == 200:  # refused (too long): the page says why, with the text
+                assert_shows_as_text(sent.content.decode(), qualifier, reasons, missing)
+                return
+            assert sent.status_code == 302
+        rating = PlaceRating.objects.get(option=option, principle=principle, option_set="1+4")
+        stored = (rating.qualifier, rating.reasons, rating.missing_from_analysis)
+        in_context = url("rating_in_context", option.pk, principle.pk, "1+4")
+        for reader in (world.member_a, world.icb_admin):
+            client.force_login(reader)
+            assert_shows_as_text(page(client, url("response")), *stored)
+            assert_shows_as_text(page(client, url("history")), *stored)
+            assert_shows_as_text(page(client, in_context, **HX), *stored)

@@ -128,12 +128,24 @@ def autosave_rating(
     cell: tuple[Any, Any],
     *,
     version: int,
+    option_set: str = "",
     **fields: str,
 ) -> str:
-    """Place A's rating of one (option, principle) cell, saved as htmx sends it."""
+    """Place A's rating of one (option, principle) cell, saved as htmx sends it: the option
+    alone, or in the context of the combination `option_set`."""
+    option, principle = cell
+    data = {f"{rating_prefix(cell, option_set)}-{name}": value for name, value in fields.items()}
+    data[f"{rating_prefix(cell, option_set)}-version"] = str(version)
+    url = (
+        proposal_url(world, consultation, "rating_in_context", option.pk, principle.pk, option_set)
+        if option_set
+        else proposal_url(world, consultation, "rating", option.pk, principle.pk)
+    )
+    return saved_html(client.post(url, data, **HX))
+
+
+def rating_prefix(cell: tuple[Any, Any], option_set: str = "") -> str:
+    """The id of a rating cell on the response page, the prefix of its fields."""
     option, principle = cell
     prefix = f"rating-{option.pk}-{principle.pk}"
-    data = {f"{prefix}-{name}": value for name, value in fields.items()}
-    data[f"{prefix}-version"] = str(version)
-    url = proposal_url(world, consultation, "rating", option.pk, principle.pk)
-    return saved_html(client.post(url, data, **HX))
+    return f"{prefix}-in-{option_set.replace('+', '-')}" if option_set else prefix

@@ -3,14 +3,27 @@ the 2021 ICS paper on place governance options), the combination rules, and the 
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
 
 import pytest
 from django.core.management import call_command
 
 from governance.catalogue import models as catalogue
-from governance.catalogue.loader import DEFAULT_FILES, catalogue_load, catalogue_load_all
-from governance.catalogue.rules import FrameworkRules, option_set_key, option_set_verdict
+from governance.catalogue.loader import (
+    CATALOGUE_DIR,
+    DEFAULT_FILES,
+    catalogue_load,
+    catalogue_load_all,
+    rating_cells,
+)
+from governance.catalogue.rules import (
+    FrameworkRules,
+    option_in_context_label,
+    option_set_key,
+    option_set_numbers,
+    option_set_verdict,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,37 +76,6 @@ SOURCE_CELLS: dict[tuple[int, str, int], tuple[str, str]] = {
     (5, "5", 2): (LM, LEAD),
     (5, "5", 3): (LM, LEAD),
 }
-BAND_WORDS = {L: "LOW", LM: "LOW/MEDIUM", M: "MEDIUM", MH: "MEDIUM/HIGH"}
-
-# The rating each set gets once columns are merged (see the loader's docstring): where the
-# columns agree, their band; for 1+4, where they disagree, the weaker band.
-EXPECTED_RATINGS: dict[tuple[str, int], tuple[str, str]] = {
-    **{(s, p): cell for (c, s, p), cell in SOURCE_CELLS.items() if "+" not in s},
-    ("2+4", 1): (MH, DELEGATIONS),
-    ("2+4", 2): (MH, DELEGATIONS),
-    ("2+4", 3): (MH, ""),
-    ("3+4", 1): (MH, DELEGATIONS),
-    ("3+4", 2): (MH, DELEGATIONS),
-    ("3+4", 3): (MH, ""),
-    (
-        "1+4",
-        1,
-    ): (
-        LM,
-        "the source's columns differ: option 1's gives MEDIUM; option 4's gives LOW/MEDIUM "
-        "(depending on delegations and strength of partnership)",
-    ),
-    ("1+4", 2): (
-        LM,
-        "the source's columns differ: option 1's gives MEDIUM; option 4's gives LOW/MEDIUM "
-        "(depending on strength of partnership)",
-    ),
-    ("1+4", 3): (
-        LM,
-        "the source's columns differ: option 1's gives MEDIUM; option 4's gives LOW/MEDIUM "
-        "(depending on strength of partnership)",
-    ),
-}
 ALLOWED = {"1", "2", "3", "4", "5", "1+4", "2+3", "2+4", "3+4", "2+3+4"}
 
 
@@ -105,11 +87,12 @@ def framework() -> catalogue.OptionFramework:
 
 def ratings_of(
     framework: catalogue.OptionFramework,
-) -> dict[tuple[str, int], catalogue.SuggestedRating]:
+) -> dict[tuple[int, str, int], catalogue.SuggestedRating]:
+    """The loaded ratings by (option number, option set, principle number): one per cell."""
     return {
-        (r.option_set, r.principle.number): r
+        (r.option.number, r.option_set, r.principle.number): r
         for r in catalogue.SuggestedRating.objects.filter(framework=framework).select_related(
-            "principle"
+            "option", "principle"
         )
     }
 
@@ -129,41 +112,73 @@ def test_the_framework_has_five_options_and_three_principles(framework):
 
 
 def test_every_source_cell_is_in_the_catalogue(framework):
-    """Cell by cell: every rating the source gives, alone or 'with option N', can be read
-    back from the loaded catalogue with its band and qualifier."""
-    ratings = ratings_of(framework)
-    for (column, key, principle), (band, qualifier) in SOURCE_CELLS.items():
-        said = f"option {column}'s column, set {key}, principle {principle}"
-        rating = ratings.get((key, principle))
-        assert rating is not None, said
-        if "+" not in key:
-            assert (rating.band, rating.qualifier) == (band, qualifier), said
-        else:
-            lead = f"Option {column}'s column: {BAND_WORDS[band]}" + (
-                f" ({qualifier})." if qualifier else "."
-            )
-            assert any(point.startswith(lead) for point in rating.rationale), (
-                said,
-                rating.rationale,
-            )
+    """Cell by cell: the catalogue holds exactly the source's ratings, each option rated
+    alone and in the context of its partners, with the band and qualifier the source gives.
+    Nothing is merged (1+4 keeps option 1's MEDIUM and option 4's LOW/MEDIUM) or invented."""
+    loaded = {cell: (r.band, r.qualifier) for cell, r in ratings_of(framework).items()}
+    assert loaded == SOURCE_CELLS
 
 
-def test_each_set_rating_matches_the_source_table(framework):
+def test_the_loaded_cells_equal_the_json_cell_by_cell(framework):
+    """Every cell the framework's JSON lists, as the loader reads it, is one row with its
+    option, set, principle, band, qualifier and points; and there is no other row."""
+    data = json.loads((CATALOGUE_DIR / "design_framework_2021.json").read_text("utf-8"))
+    cells = rating_cells(data["rating_cells"])
     ratings = ratings_of(framework)
-    assert set(ratings) == set(EXPECTED_RATINGS), "a rating was invented or lost"
-    for cell, (band, qualifier) in EXPECTED_RATINGS.items():
-        assert (ratings[cell].band, ratings[cell].qualifier) == (band, qualifier), cell
+    assert set(ratings) == set(cells)
+    for (number, key, principle), cell in cells.items():
+        rating = ratings[(number, key, principle)]
+        said = f"option {number} in {key} against principle {principle}"
+        assert rating.option.number == number and number in option_set_numbers(key), said
+        assert (rating.band, rating.qualifier, rating.rationale) == (
+            cell["band"],
+            cell["qualifier"],
+            cell["rationale"],
+        ), said
+    # Option 4's "with options 2 or 3" cell rates option 4 in both sets, alike.
+    for principle in (1, 2, 3):
+        assert ratings[(4, "2+4", principle)].band == ratings[(4, "3+4", principle)].band
+
+
+def test_a_combination_keeps_each_options_cell(framework):
+    ratings = ratings_of(framework)
+    for principle in (1, 2, 3):
+        assert ratings[(1, "1+4", principle)].band == M
+        assert ratings[(4, "1+4", principle)].band == LM
 
 
 def test_sets_the_source_does_not_rate_have_no_rating(framework):
     ratings = ratings_of(framework)
     for key in ("2+3", "2+3+4"):
-        assert not any(k == key for k, _ in ratings), key
+        assert not any(k == key for _, k, _ in ratings), key
     # Columns 2 and 3 give no "with option 4" rating for the third principle; only option
     # 4's column rates 2+4 and 3+4 there.
-    for key in ("2+4", "3+4"):
-        assert len(ratings[(key, 3)].rationale) == 1
-        assert ratings[(key, 3)].rationale[0].startswith("Option 4's column")
+    assert (2, "2+4", 3) not in ratings and (3, "3+4", 3) not in ratings
+    assert (4, "2+4", 3) in ratings and (4, "3+4", 3) in ratings
+
+
+def test_the_cached_catalogue_lists_the_contexts_a_place_may_rate(framework):
+    from governance.catalogue.selectors import framework_catalogue
+
+    contexts = [
+        (c.label, c.option_set, [p.number for p in c.principles])
+        for c in framework_catalogue(framework=framework).contexts
+    ]
+    assert contexts == [
+        ("Option 1 with option 4", "1+4", [1, 2, 3]),
+        ("Option 2 with option 4", "2+4", [1, 2]),
+        ("Option 3 with option 4", "3+4", [1, 2]),
+        ("Option 4 with option 1", "1+4", [1, 2, 3]),
+        ("Option 4 with option 2", "2+4", [1, 2, 3]),
+        ("Option 4 with option 3", "3+4", [1, 2, 3]),
+    ]
+
+
+def test_an_option_in_context_is_named_by_its_partners():
+    assert option_in_context_label(4, "4") == "Option 4 alone"
+    assert option_in_context_label(1, "1+4") == "Option 1 with option 4"
+    assert option_in_context_label(4, "1+4") == "Option 4 with option 1"
+    assert option_in_context_label(4, "2+3+4") == "Option 4 with options 2 and 3"
 
 
 def test_the_validator_allows_exactly_the_ten_sets(framework):
@@ -211,7 +226,13 @@ def test_the_loader_is_idempotent(framework):
             list(catalogue.AllowedCombination.objects.values_list("pk", "key", "summary")),
             list(
                 catalogue.SuggestedRating.objects.order_by("pk").values_list(
-                    "pk", "option_set", "principle_id", "band", "qualifier", "rationale"
+                    "pk",
+                    "option_id",
+                    "option_set",
+                    "principle_id",
+                    "band",
+                    "qualifier",
+                    "rationale",
                 )
             ),
             list(
@@ -230,12 +251,16 @@ def test_the_loader_restores_edited_content_and_drops_stale_rows(framework):
     catalogue.SuggestedRating.objects.filter(option_set="4").update(band="high")
     principle = framework.principles.get(number=1)
     catalogue.SuggestedRating.objects.create(
-        framework=framework, option_set="2+3", principle=principle, band="high"
+        framework=framework,
+        option=framework.options.get(number=2),
+        option_set="2+3",
+        principle=principle,
+        band="high",
     )
     catalogue_load_all()
     ratings = ratings_of(framework)
-    assert ratings[("4", 1)].band == L
-    assert ("2+3", 1) not in ratings
+    assert ratings[(4, "4", 1)].band == L
+    assert (2, "2+3", 1) not in ratings
 
 
 def test_delivery_models(framework):

@@ -115,10 +115,39 @@ def summary_content(labels: list[str] | None = None, *, long_text: str = "") -> 
                     ],
                 }
             )
-        heatmap.append({"option": option_number, "option_name": option_name, "cells": cells})
-        detailed_options.append(
-            {"number": option_number, "name": option_name, "principles": principles}
+        heatmap.append(
+            {
+                "option": option_number,
+                "option_name": option_name,
+                "option_set": str(option_number),
+                "label": f"Option {option_number}",
+                "cells": cells,
+            }
         )
+        detailed_options.append(
+            {"number": option_number, "name": option_name, "principles": principles, "contexts": []}
+        )
+    # Option 1 rated in the context of 1+4 too: the places' view beside the framework's.
+    heatmap_in_context = [
+        {**heatmap[0], "option_set": "1+4", "label": "Option 1 with option 4"},
+        {**heatmap[3], "option_set": "1+4", "label": "Option 4 with option 1"},
+    ]
+    detailed_options[0]["contexts"] = [
+        {
+            "option_set": "1+4",
+            "label": "Option 1 with option 4",
+            "principles": [
+                {
+                    **principle,
+                    "comments": [
+                        {**comment, "reasons": f"In context: {comment['reasons']}"}
+                        for comment in principle["comments"]
+                    ],
+                }
+                for principle in detailed_options[0]["principles"]
+            ],
+        }
+    ]
     questions = [
         {
             "order": 1,
@@ -167,14 +196,17 @@ def summary_content(labels: list[str] | None = None, *, long_text: str = "") -> 
         },
     ]
     return {
-        "schema": 1,
+        "schema": 2,
         "round": {
             "title": "Place governance options 2025/26",
             "purpose": "Choose how each place is governed from April.",
             "closes_at": "2025-10-03T16:00:00+00:00",
             "system": "North Shire Integrated Care System",
         },
-        "framework": {"name": "ICS design framework (2021): place governance arrangements"},
+        "framework": {
+            "name": "ICS design framework (2021): place governance arrangements",
+            "published": "June 2021",
+        },
         "compiled_at": "2025-10-06T09:30:00+00:00",
         "threshold": 3,
         "invited_count": len(labels) + 1,
@@ -203,6 +235,7 @@ def summary_content(labels: list[str] | None = None, *, long_text: str = "") -> 
             }
         ],
         "heatmap": heatmap,
+        "heatmap_in_context": heatmap_in_context,
         "detailed": {
             "proposals": [
                 {
@@ -279,9 +312,36 @@ def test_summary_body_escapes_text_and_uses_no_style_attributes() -> None:
     assert "LOW fewer than 3" in html
 
 
+def test_the_summary_shows_ratings_in_context_and_reads_old_summaries_too() -> None:
+    html = render_to_string(
+        "governance/feedback/_summary_body.html", {"content": summary_content()}
+    )
+    assert "Ratings in the context of a combination" in html
+    assert 'scope="row">Option 1 with option 4</th>' in html
+    assert 'scope="row">Option 4 with option 1</th>' in html
+    assert '<h3 class="app-summary__subheading">Option 1 with option 4</h3>' in html
+    assert "Suggested rating of option 1 with option 4: MEDIUM" in html
+    # A summary compiled before ratings in context still renders, without that section.
+    old = summary_content()
+    del old["heatmap_in_context"]
+    for option in old["detailed"]["options"]:
+        del option["contexts"]
+    for row in old["heatmap"]:
+        del row["option_set"], row["label"]
+    html = render_to_string("governance/feedback/_summary_body.html", {"content": old})
+    assert "in the context of a combination" not in html
+    assert 'scope="row">1. Place partnership board (consultative forum)</th>' in html
+    for spec in EXPORTS.values():
+        if spec.extension != "pdf":
+            assert spec.render(old)
+
+
 def test_document_has_title_page_and_no_remote_references() -> None:
     html = render_html(summary_content())
     assert "Feedback summary: Place governance options 2025/26" in html
+    assert "ICS design framework (2021): place governance arrangements (published June 2021)" in (
+        html
+    )
     assert "North Shire Integrated Care System" in html
     assert "anonymous labels" in html and "redacted" in html
     assert "4 of 5 invited places responded" in html
@@ -362,6 +422,8 @@ def test_docx_has_real_headings_tables_and_answers() -> None:
         assert headings[title] == "Heading 1"
     assert headings["Option 1: Place partnership board (consultative forum)"] == "Heading 2"
     assert headings["Principle 1: Collective ownership and accountability"] == "Heading 3"
+    assert headings["Ratings in the context of a combination"] == "Heading 2"
+    assert headings["Option 1 with option 4"] == "Heading 2"
     cell_text = "\n".join(
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
@@ -369,6 +431,8 @@ def test_docx_has_real_headings_tables_and_answers() -> None:
     assert "<script>alert(1)</script> and {{ secret }}" in cell_text
     assert "Most often MEDIUM" in cell_text
     assert "LOW fewer than 3" in cell_text
+    assert "Option 4 with option 1" in cell_text  # a row of the heat map in context
+    assert "In context: Place A reasons for option 1" in cell_text
     # Every table starts with a header row.
     assert all(table.rows[0].cells[0].text for table in document.tables)
     assert document.tables[0].rows[0].cells[0].text == "Option set"
@@ -447,9 +511,20 @@ def test_xlsx_sheets_and_formula_text_stays_text() -> None:
     ratings = workbook["Ratings"]
     headings = [cell.value for cell in ratings[1]]
     assert " | ".join(headings) == (
-        "Place | Option | Principle | Band | Agreement | Reasons | What is missing"
+        "Place | Option | In the context of | Principle | Band | Agreement | Reasons | "
+        "What is missing"
     )
-    assert ratings.max_row == 1 + len(LABELS) * len(OPTIONS) * len(PRINCIPLES)
+    # Every place's rating of every option alone, then of option 1 with option 4.
+    assert ratings.max_row == 1 + len(LABELS) * (len(OPTIONS) + 1) * len(PRINCIPLES)
+    contexts = [row[2].value for row in ratings.iter_rows(min_row=2)]
+    assert contexts.count("On its own") == len(LABELS) * len(OPTIONS) * len(PRINCIPLES)
+    assert contexts.count("Options 1 + 4") == len(LABELS) * len(PRINCIPLES)
+    in_context = next(row for row in ratings.iter_rows(min_row=2) if row[2].value != "On its own")
+    assert in_context[1].value.startswith("1. ") and in_context[6].value.startswith("In context:")
+    summary_rows = [[c.value for c in row] for row in workbook["Summary"].iter_rows()]
+    heading_row = next(row for row in summary_rows if row[0] == "Option")
+    assert heading_row[:3] == ["Option", "In the context of", "Principle"]
+    assert any(row[1] == "Options 1 + 4" and row[3] == "MEDIUM" for row in summary_rows)
     summary_values = [cell.value for row in workbook["Summary"].iter_rows() for cell in row]
     assert "fewer than 3" in summary_values
     assert "Options 2 and 4" in summary_values

@@ -40,6 +40,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+# How the canary's first three places rate option 1 in the context of 1+4.
+IN_CONTEXT_BANDS = ["medium", "medium", "high"]
+
+
 class Canary:
     """A system whose places wrote what real places write: names of places, partner
     organisations (and their nicknames), people, and their contact details."""
@@ -122,11 +126,25 @@ class Canary:
                     PlaceRating.objects.create(
                         response=response,
                         option=option,
+                        option_set=str(option.number),
                         principle=principle,
                         band=["low", "medium", "high", "medium"][index % 4],
                         agreement="partly",
                         reasons=self.text(index),
                         missing_from_analysis=f"Nothing about {place.name}.",
+                    )
+            # Three places also rate option 1 in the context of 1+4, as they may.
+            if index < 3:
+                for principle in framework.principles.all():
+                    PlaceRating.objects.create(
+                        response=response,
+                        option=framework.options.get(number=1),
+                        option_set="1+4",
+                        principle=principle,
+                        band=IN_CONTEXT_BANDS[index],
+                        agreement="agree",
+                        reasons=f"With the director: {self.text(index)}",
+                        missing_from_analysis=f"Nothing about {place.name} either.",
                     )
             responses.append(response)
         return responses
@@ -220,6 +238,41 @@ def test_ratings_are_summarised_beside_the_suggested_rating(canary: Canary) -> N
     }
     assert cell["modal_label"] == "MEDIUM"
     assert cell["verdict"] in {"agree", "diverge", "mixed"} and cell["verdict_text"]
+
+
+def test_ratings_in_context_are_compared_with_the_suggested_ones(canary: Canary) -> None:
+    """Each cell of an option in a combination sets the places' bands beside the framework's
+    suggestion for that option there, with the same suppression of small counts."""
+    canary.submit_all()
+    canary.close()
+    content = compiled(canary).content
+    rows = {row["label"]: row for row in content["heatmap_in_context"]}
+    assert list(rows) == ["Option 1 with option 4", "Option 4 with option 1"]
+    option_1 = rows["Option 1 with option 4"]
+    assert option_1["option"] == 1 and option_1["option_set"] == "1+4"
+    for cell in option_1["cells"]:
+        assert (cell["suggested"], cell["suggested_label"]) == ("medium", "MEDIUM")
+        assert cell["rated"] == 3
+        distribution = {d["band"]: d["count"] for d in cell["distribution"]}
+        # 2 MEDIUM and 1 HIGH: below the round's threshold of 3, so neither is exact.
+        assert distribution["medium"] == "fewer than 3" and distribution["high"] == "fewer than 3"
+        assert distribution["low"] == 0
+        assert cell["modal_label"] == "MEDIUM" and cell["verdict"] == "agree"
+    # Nobody rated option 4 with option 1: its suggestion is shown, and that no place rated it.
+    for cell in rows["Option 4 with option 1"]["cells"]:
+        assert cell["suggested_label"] == "LOW/MEDIUM" and cell["rated"] == 0
+        assert cell["verdict"] == "none"
+    # The detailed review has option 1's comments in that context, anonymised.
+    option = content["detailed"]["options"][0]
+    assert [c["label"] for c in option["contexts"]] == ["Option 1 with option 4"]
+    comments = option["contexts"][0]["principles"][0]["comments"]
+    assert len(comments) == 3 and all(
+        c["reasons"].startswith("With the director: In [place]") for c in comments
+    )
+    assert content["detailed"]["options"][3]["contexts"] == []  # option 4: nobody rated it
+    html = render_to_string("governance/feedback/_summary_body.html", {"content": content})
+    assert "Ratings in the context of a combination" in html
+    assert "Suggested rating of option 1 with option 4: MEDIUM" in html
 
 
 def test_labels_are_shuffled_for_every_compilation_and_follow_no_place_attribute(

@@ -77,7 +77,11 @@ def test_the_response_page_shows_every_section_and_the_suggested_ratings(
     assert response.status_code == 200
     assert "<html" in page
     assert "Your proposal" in page and "Your ratings" in page and "Questions" in page
-    assert page.count('class="app-rating app-autosave"') == 15
+    # Every option alone against every principle (required), then option 1 with option 4
+    # and option 4 with option 1 against every principle (optional).
+    assert page.count('class="app-rating app-autosave') == 15 + 6
+    assert page.count('class="app-rating app-autosave app-rating--optional"') == 6
+    assert page.count("(optional)</legend>") == 6
     assert "Suggested rating:" in page
     assert 'hx-trigger="input delay:800ms, app:save-now"' in page
     # A member sees who can submit, not the submit button.
@@ -234,13 +238,16 @@ def fill(world, consultation, ratings: int) -> None:
     sheet = response_sheet(round=consultation, response=response)
     for question in sheet.questions:
         save_answer(world.member_a, response, question, "An answer")
-    cells = [(o, p) for o in sheet.options for p in sheet.principles][:ratings]
-    for option, principle in cells:
+    cells = [(o, p, "") for o in sheet.options for p in sheet.principles][:ratings]
+    if ratings >= len(sheet.options) * len(sheet.principles):  # the optional ones too
+        cells += [(c.option, p, c.option_set) for c in sheet.contexts for p in c.principles]
+    for option, principle, option_set in cells:
         rating_write(
             actor=world.lead_a,
             response=response,
             option=option,
             principle=principle,
+            option_set=option_set,
             rating=RatingText(band="high", reasons="Reasons", agreement="agree"),
         )
 
@@ -268,6 +275,8 @@ def test_response_page_queries_stay_flat(client, world, rows, django_assert_max_
     assert page.count("An answer") == rows
     assert page.count('class="app-timeline__title"') == rows + 2
     assert page.count('type="radio"') == 2 * (rows // 2)
+    # In the larger case every cell is rated, the optional ones in context too.
+    assert page.count('value="high" selected') == (2 if rows == 2 else 15 + 6)
 
 
 # Fixed answers ----------------------------------------------------------------------------------
@@ -412,6 +421,7 @@ def proposal_urls(place, consultation) -> list[str]:
         reverse("proposal:proposal", args=args),
         reverse("proposal:answer", args=[*args, question.pk]),
         reverse("proposal:rating", args=[*args, option.pk, principle.pk]),
+        reverse("proposal:rating_in_context", args=[*args, option.pk, principle.pk, "1+4"]),
         reverse("proposal:completeness", args=args),
         reverse("proposal:submit", args=args),
         reverse("proposal:withdraw", args=args),
