@@ -79,6 +79,15 @@ class Design:
         """The framework's option whose membership rules include `rule`."""
         return next((o for o in self.options.values() if rule in (o.membership_rules or [])), None)
 
+    def body_lines(self) -> list[tuple[Delegation, Committee]]:
+        """Each line in force to one of the place's bodies, with the body."""
+        by_pk = {c.pk: c for c in self.committees}
+        return [
+            (line, by_pk[line.delegate_committee_id])
+            for line in self.lines
+            if line.delegate_committee_id in by_pk
+        ]
+
     def director_lines(self, director: DelegateRole) -> list[Delegation]:
         return [line for line in self.icb_lines if line.delegate_role_id == director.pk]
 

@@ -210,11 +210,7 @@ def body_powers(design: Design) -> list[CheckItem]:
     whom); lines recorded before these rules were enforced are caught here."""
     problems: dict[int, list[str]] = {}
     sources: dict[int, str] = {}
-    by_pk = {c.pk: c for c in design.committees}
-    for line in design.lines:
-        committee = by_pk.get(line.delegate_committee_id or 0)
-        if committee is None:
-            continue
+    for line, committee in design.body_lines():
         refusal = delegation_refusal(
             committee=committee,
             option=design.option_of.get(committee.pk),

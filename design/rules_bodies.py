@@ -5,18 +5,7 @@ every delegated matter."""
 
 from __future__ import annotations
 
-from design.check_items import (
-    FAIL,
-    PASS,
-    WARNING,
-    CheckItem,
-    Design,
-    Fix,
-    committee_edit_fix,
-    committee_fix,
-    names,
-    sentence,
-)
+from design import check_items as check
 from governance.structures.models import Committee, CommitteeKind, DecisionRule, MemberPosition
 from governance.structures.selectors import review_overdue
 from partners.models import Sector
@@ -29,7 +18,7 @@ VETO_SOURCE = (
 CHAIR_SOURCE = "Section 6.3: good governance suggests a non-executive chair."
 
 
-def independent_chair(design: Design) -> list[CheckItem]:
+def independent_chair(design: check.Design) -> list[check.CheckItem]:
     items = []
     for committee in design.active:
         if committee.kind not in (CommitteeKind.ICB_COMMITTEE, CommitteeKind.JOINT_COMMITTEE):
@@ -40,10 +29,10 @@ def independent_chair(design: Design) -> list[CheckItem]:
         title = f"{committee.name}: independent chair"
         if chair is not None and chair.independent:
             items.append(
-                CheckItem(
+                check.CheckItem(
                     "independent_chair",
                     title,
-                    PASS,
+                    check.PASS,
                     f"Chaired by {chair.role_title}, an independent or non-executive member.",
                     subject=committee.name,
                     source=CHAIR_SOURCE,
@@ -57,12 +46,12 @@ def independent_chair(design: Design) -> list[CheckItem]:
                 "independent or non-executive chair."
             )
             items.append(
-                CheckItem(
+                check.CheckItem(
                     "independent_chair",
                     title,
-                    WARNING,
+                    check.WARNING,
                     detail + " Make the chair's seat an independent one.",
-                    committee_fix(design.place, committee, "members"),
+                    check.committee_fix(design.place, committee, "members"),
                     committee.name,
                     CHAIR_SOURCE,
                 )
@@ -70,19 +59,19 @@ def independent_chair(design: Design) -> list[CheckItem]:
     return items
 
 
-def committee_rules(design: Design) -> list[CheckItem]:
+def committee_rules(design: check.Design) -> list[check.CheckItem]:
     items = []
     sector_names = dict(Sector.choices)
     for committee in design.committees:
         voters = [m for m in design.members(committee) if m.voting]
-        fix = Fix("committees:member_add", (design.place.pk, committee.pk))
+        fix = check.Fix("committees:member_add", (design.place.pk, committee.pk))
         name = committee.name
         if not voters:
             items.append(
-                CheckItem(
+                check.CheckItem(
                     "voting_members",
                     f"{name}: voting members",
-                    FAIL,
+                    check.FAIL,
                     f"{name} has no voting members. Add its members' seats.",
                     fix,
                     name,
@@ -90,10 +79,10 @@ def committee_rules(design: Design) -> list[CheckItem]:
             )
         else:
             items.append(
-                CheckItem(
+                check.CheckItem(
                     "voting_members",
                     f"{name}: voting members",
-                    PASS,
+                    check.PASS,
                     f"{name} has {len(voters)} voting member{'s' if len(voters) != 1 else ''}.",
                     subject=name,
                 )
@@ -109,44 +98,46 @@ def committee_rules(design: Design) -> list[CheckItem]:
         if absent:
             problems.append(
                 "no voting member comes from "
-                + names(sector_names.get(s, s).lower() for s in absent)
+                + check.names(sector_names.get(s, s).lower() for s in absent)
                 + ", which the quorum requires"
             )
         items.append(
-            CheckItem(
+            check.CheckItem(
                 "quorum",
                 f"{name}: the quorum can be met",
-                FAIL if problems else PASS,
-                (sentence("; ".join(problems)) + ". Add voting seats or lower the quorum.")
+                check.FAIL if problems else check.PASS,
+                (check.sentence("; ".join(problems)) + ". Add voting seats or lower the quorum.")
                 if problems
                 else f"A quorum of {committee.quorum_minimum} can be met by its voting members.",
-                committee_edit_fix(design.place, committee) if problems else None,
+                check.committee_edit_fix(design.place, committee) if problems else None,
                 name,
             )
         )
         partners = sorted({m.organisation.name for m in voters})
         if committee.single_partner_veto:
             veto = (
-                FAIL,
+                check.FAIL,
                 f"Any single partner can veto decisions of {name}: "
-                f"{names(partners) or 'any organisation that joins it'}. Remove the veto from "
+                f"{check.names(partners) or 'any organisation that joins it'}. Remove the veto from "
                 "how it decides.",
             )
         elif committee.decision_rule == DecisionRule.UNANIMOUS:
             veto = (
-                WARNING,
-                f"{name} decides unanimously, so any one of {names(partners)} can block a "
+                check.WARNING,
+                f"{name} decides unanimously, so any one of {check.names(partners)} can block a "
                 "decision. Consider a majority rule.",
             )
         else:
-            veto = (PASS, f"No single partner can block decisions of {name}.")
+            veto = (check.PASS, f"No single partner can block decisions of {name}.")
         items.append(
-            CheckItem(
+            check.CheckItem(
                 "veto",
                 f"{name}: no single partner veto",
                 veto[0],
                 veto[1],
-                committee_edit_fix(design.place, committee) if veto[0] != PASS else None,
+                check.committee_edit_fix(design.place, committee)
+                if veto[0] != check.PASS
+                else None,
                 name,
                 VETO_SOURCE,
             )
@@ -155,70 +146,66 @@ def committee_rules(design: Design) -> list[CheckItem]:
             items += _review(design, committee)
             approved = bool(getattr(committee, "has_approved_tor", False))
             items.append(
-                CheckItem(
+                check.CheckItem(
                     "terms_of_reference",
                     f"{name}: approved terms of reference",
-                    PASS if approved else FAIL,
+                    check.PASS if approved else check.FAIL,
                     f"{name} has approved terms of reference."
                     if approved
                     else f"{name} is active but has no approved terms of reference. Take a "
                     "version for approval.",
-                    None if approved else committee_fix(design.place, committee, "terms"),
+                    None if approved else check.committee_fix(design.place, committee, "terms"),
                     name,
                 )
             )
     return items
 
 
-def _review(design: Design, committee: Committee) -> list[CheckItem]:
+def _review(design: check.Design, committee: Committee) -> list[check.CheckItem]:
     """An approved version whose review date has passed is due for review."""
     tor = next(iter(getattr(committee, "approved_tors", [])), None)
     if tor is None or not review_overdue(tor, today=design.today):
         return []
     due = tor.review_date
     return [
-        CheckItem(
+        check.CheckItem(
             "tor_review",
             f"{committee.name}: terms of reference reviewed on time",
-            WARNING,
+            check.WARNING,
             f"The approved terms of reference of {committee.name} were due for review on "
             f"{due:%-d %B %Y}. Start a new version and take it for approval.",
-            Fix("committees:tor_new", (design.place.pk, committee.pk)),
+            check.Fix("committees:tor_new", (design.place.pk, committee.pk)),
             committee.name,
         )
     ]
 
 
-def delegation_routes(design: Design) -> list[CheckItem]:
+def delegation_routes(design: check.Design) -> list[check.CheckItem]:
     title = "Every delegated matter has a route"
     if not design.lines:
         held_by_director = any(design.director_lines(d) for d in design.directors)
         if held_by_director:
             return [
-                CheckItem(
+                check.CheckItem(
                     "delegation_routes",
                     title,
-                    PASS,
+                    check.PASS,
                     "The ICB's delegations for the place go to its individual director; its "
                     "bodies hold none, as their options allow.",
                 )
             ]
         return [
-            CheckItem(
+            check.CheckItem(
                 "delegation_routes",
                 title,
-                WARNING,
+                check.WARNING,
                 "No scheme of delegation in force delegates anything to the place's bodies "
                 "yet. Record the lines of the partners' schemes that delegate to them.",
-                Fix("delegations_place:delegations", (design.place.pk,)),
+                check.Fix("delegations_place:delegations", (design.place.pk,)),
             )
         ]
     problems: dict[str, str] = {}
-    by_pk = {c.pk: c for c in design.committees}
-    for line in design.lines:
-        committee = by_pk.get(line.delegate_committee_id or 0)
-        if committee is None:
-            continue
+    for line, committee in design.body_lines():
         label = f"{line.matter.name} ({line.scheme.organisation.name})"
         if not committee.is_active:
             problems.setdefault(
@@ -234,19 +221,19 @@ def delegation_routes(design: Design) -> list[CheckItem]:
             )
     if problems:
         return [
-            CheckItem(
+            check.CheckItem(
                 "delegation_routes",
                 title,
-                FAIL,
-                sentence("; ".join(problems.values())) + ".",
-                Fix("delegations_place:delegations", (design.place.pk,)),
+                check.FAIL,
+                check.sentence("; ".join(problems.values())) + ".",
+                check.Fix("delegations_place:delegations", (design.place.pk,)),
             )
         ]
     return [
-        CheckItem(
+        check.CheckItem(
             "delegation_routes",
             title,
-            PASS,
+            check.PASS,
             f"All {len(design.lines)} delegation lines in force go to active bodies with a line "
             "of accountability.",
         )

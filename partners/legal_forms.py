@@ -20,25 +20,9 @@ the delegation rules read:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
-
-
-class LegalForm(models.TextChoices):
-    ICB = "icb", "Integrated care board"
-    NHS_TRUST = "nhs_trust", "NHS trust"
-    NHS_FOUNDATION_TRUST = "nhs_foundation_trust", "NHS foundation trust"
-    COUNTY_COUNCIL = "county_council", "County council"
-    UNITARY_COUNCIL = "unitary_council", "Unitary, metropolitan or London borough council"
-    DISTRICT_COUNCIL = "district_council", "District council"
-    OTHER_STATUTORY = "other_statutory", "Another statutory body"
-    GP_PRACTICE = "gp_practice", "GP practice (a partnership or company)"
-    PRIMARY_CARE_NETWORK = "primary_care_network", "Primary care network (not a legal body)"
-    GP_FEDERATION = "gp_federation", "GP federation (a company owned by practices)"
-    VCSE = "vcse", "Charity, community interest company or voluntary organisation"
-    HEALTHWATCH = "healthwatch", "Local Healthwatch (an organisation the council commissions)"
-    INDEPENDENT_PROVIDER = "independent_provider", "Independent provider (a company)"
-    OTHER = "other", "Another kind of organisation"
 
 
 @dataclass(frozen=True)
@@ -51,6 +35,15 @@ class LegalFormFacts:
     nhs_body: bool = False
 
 
+@dataclass(frozen=True)
+class _Form:
+    """One legal form: its code, what the pages call it, and what follows from it."""
+
+    value: str
+    label: str
+    facts: LegalFormFacts = LegalFormFacts()
+
+
 _NHS_PROVIDER = LegalFormFacts(
     statutory=True, statutory_provider=True, may_hold_nhs_functions=True, nhs_body=True
 )
@@ -58,24 +51,41 @@ _SOCIAL_CARE_COUNCIL = LegalFormFacts(
     statutory=True, may_hold_nhs_functions=True, local_authority=True, public_health=True
 )
 
-FACTS: dict[str, LegalFormFacts] = {
-    LegalForm.ICB: LegalFormFacts(statutory=True, may_hold_nhs_functions=True, nhs_body=True),
-    LegalForm.NHS_TRUST: _NHS_PROVIDER,
-    LegalForm.NHS_FOUNDATION_TRUST: _NHS_PROVIDER,
-    LegalForm.COUNTY_COUNCIL: _SOCIAL_CARE_COUNCIL,
-    LegalForm.UNITARY_COUNCIL: _SOCIAL_CARE_COUNCIL,
-    LegalForm.DISTRICT_COUNCIL: LegalFormFacts(
-        statutory=True, may_hold_nhs_functions=True, local_authority=True
+# Every legal form, in the order forms offer them.
+FORMS = (
+    _Form(
+        "icb",
+        "Integrated care board",
+        LegalFormFacts(statutory=True, may_hold_nhs_functions=True, nhs_body=True),
     ),
-    LegalForm.OTHER_STATUTORY: LegalFormFacts(statutory=True),
-    LegalForm.GP_PRACTICE: LegalFormFacts(),
-    LegalForm.PRIMARY_CARE_NETWORK: LegalFormFacts(),
-    LegalForm.GP_FEDERATION: LegalFormFacts(),
-    LegalForm.VCSE: LegalFormFacts(),
-    LegalForm.HEALTHWATCH: LegalFormFacts(),
-    LegalForm.INDEPENDENT_PROVIDER: LegalFormFacts(),
-    LegalForm.OTHER: LegalFormFacts(),
-}
+    _Form("nhs_trust", "NHS trust", _NHS_PROVIDER),
+    _Form("nhs_foundation_trust", "NHS foundation trust", _NHS_PROVIDER),
+    _Form("county_council", "County council", _SOCIAL_CARE_COUNCIL),
+    _Form(
+        "unitary_council", "Unitary, metropolitan or London borough council", _SOCIAL_CARE_COUNCIL
+    ),
+    _Form(
+        "district_council",
+        "District council",
+        LegalFormFacts(statutory=True, may_hold_nhs_functions=True, local_authority=True),
+    ),
+    _Form("other_statutory", "Another statutory body", LegalFormFacts(statutory=True)),
+    _Form("gp_practice", "GP practice (a partnership or company)"),
+    _Form("primary_care_network", "Primary care network (not a legal body)"),
+    _Form("gp_federation", "GP federation (a company owned by practices)"),
+    _Form("vcse", "Charity, community interest company or voluntary organisation"),
+    _Form("healthwatch", "Local Healthwatch (an organisation the council commissions)"),
+    _Form("independent_provider", "Independent provider (a company)"),
+    _Form("other", "Another kind of organisation"),
+)
+
+# The choices, built from the table so that a form is written once (LegalForm.ICB == "icb").
+# (The stubs know only the class form of TextChoices, hence Any.)
+_make_choices: Any = models.TextChoices
+LegalForm: Any = _make_choices(
+    "LegalForm", [(form.value.upper(), (form.value, form.label)) for form in FORMS]
+)
+FACTS: dict[str, LegalFormFacts] = {form.value: form.facts for form in FORMS}
 
 STATUTORY_FORMS = frozenset(form for form, facts in FACTS.items() if facts.statutory)
 

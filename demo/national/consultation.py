@@ -340,11 +340,7 @@ def _answers_and_ratings(
             text = " ".join([opening, *_sentences(world, rng.randint(2, 5), words)])
             author = rng.choice(team)
             answer = Answer(
-                response=response,
-                question=question,
-                choice=choice,
-                text=text,
-                updated_by=author,
+                response=response, question=question, choice=choice, text=text, updated_by=author
             )
             at = _between(world, plan.started, last)
             if rng.random() < 0.3:  # an earlier, shorter draft by someone else

@@ -10,6 +10,8 @@ Option sets are written as canonical keys, the option numbers ascending and join
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 
@@ -26,22 +28,31 @@ class Band(models.TextChoices):
 BAND_ORDER = {band.value: position for position, band in enumerate(Band)}
 
 
-class Delegators(models.TextChoices):
-    """Whose schemes of delegation may delegate to a body of an option."""
-
-    NOBODY = "nobody", "Nobody: it holds no delegated authority"
-    ICB = "icb", "The ICB only"
-    PARTIES = "parties", "The statutory organisations that form it"
-    ICB_AND_OWN = "icb_and_own", "The ICB (by contract) and the organisation it belongs to"
-
-
-class Accountability(models.TextChoices):
-    """Whom a body of an option answers to."""
-
-    PARTNERS = "partners", "Each partner, through its own governance"
-    ICB_BOARD = "icb_board", "The ICB's board"
-    PARTIES = "parties", "Every organisation that delegates to it"
-    OWN_BOARD = "own_board", "The board of the organisation it belongs to"
+# What an option lets its bodies do, as the framework files name it: whose schemes of
+# delegation may delegate to a body of the option, and whom such a body answers to. (Built
+# from rows, as partners.legal_forms.LegalForm is; the stubs know only the class form.)
+_make_choices: Any = models.TextChoices
+Delegators: Any = _make_choices(
+    "Delegators",
+    [
+        ("NOBODY", ("nobody", "Nobody: it holds no delegated authority")),
+        ("ICB", ("icb", "The ICB only")),
+        ("PARTIES", ("parties", "The statutory organisations that form it")),
+        (
+            "ICB_AND_OWN",
+            ("icb_and_own", "The ICB (by contract) and the organisation it belongs to"),
+        ),
+    ],
+)
+Accountability: Any = _make_choices(
+    "Accountability",
+    [
+        ("PARTNERS", ("partners", "Each partner, through its own governance")),
+        ("ICB_BOARD", ("icb_board", "The ICB's board")),
+        ("PARTIES", ("parties", "Every organisation that delegates to it")),
+        ("OWN_BOARD", ("own_board", "The board of the organisation it belongs to")),
+    ],
+)
 
 
 class OptionFramework(models.Model):

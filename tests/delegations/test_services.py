@@ -14,10 +14,8 @@ from django.core.exceptions import ValidationError
 from delegations import matters as matter_tree
 from delegations import roles, services
 from delegations.models import Delegation, MatterCategory, SchemeStatus
-from governance.structures.models import CommitteeKind
 from partners.models import AuditEvent
 from tests.factories import (
-    CommitteeFactory,
     DelegateRoleFactory,
     DelegationFactory,
     OrganisationFactory,
@@ -25,6 +23,7 @@ from tests.factories import (
     PlacePartnerFactory,
     SchemeFactory,
     UserFactory,
+    joint_committee_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,17 +58,9 @@ def setup() -> Setup:
         organisation=organisation,
         place=place,
         other_place=other_place,
-        committee=CommitteeFactory(
-            place=place,
-            name="Ashford Joint Committee",
-            kind=CommitteeKind.JOINT_COMMITTEE,
-            parties=[organisation],
-        ),
-        other_committee=CommitteeFactory(
-            place=other_place,
-            name="Brookfield Joint Committee",
-            kind=CommitteeKind.JOINT_COMMITTEE,
-            parties=[organisation],
+        committee=joint_committee_of(place, organisation, name="Ashford Joint Committee"),
+        other_committee=joint_committee_of(
+            other_place, organisation, name="Brookfield Joint Committee"
         ),
         role=DelegateRoleFactory(organisation=organisation, title="Place Director"),
         scheme=SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1),

@@ -14,16 +14,15 @@ from openpyxl import Workbook, load_workbook
 from delegations import matters as matter_tree
 from delegations import services, spreadsheets
 from delegations.models import Delegation, MatterCategory, SchemeStatus
-from governance.structures.models import CommitteeKind
 from partners.models import AuditEvent
 from tests.factories import (
-    CommitteeFactory,
     DelegateRoleFactory,
     OrganisationFactory,
     PlaceFactory,
     PlacePartnerFactory,
     SchemeFactory,
     UserFactory,
+    joint_committee_of,
     scheme_workbook,
 )
 
@@ -37,12 +36,7 @@ def scheme() -> Any:
     organisation = OrganisationFactory(name="Ashford Council")
     place = PlaceFactory(system=organisation.system, name="Ashford")
     PlacePartnerFactory(place=place, organisation=organisation)
-    CommitteeFactory(
-        place=place,
-        name="Ashford Joint Committee",
-        kind=CommitteeKind.JOINT_COMMITTEE,
-        parties=[organisation],
-    )
+    joint_committee_of(place, organisation, name="Ashford Joint Committee")
     DelegateRoleFactory(organisation=organisation, title="Director of Place")
     matter_tree.matter_tree_ensure(system=organisation.system)
     return SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1)
@@ -153,12 +147,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row(scheme):
 
 def test_a_delegate_outside_the_place_is_named_by_row(scheme):
     elsewhere = PlaceFactory(system=scheme.organisation.system, name="Brookfield")
-    CommitteeFactory(
-        place=elsewhere,
-        name="Brookfield Joint Committee",
-        kind=CommitteeKind.JOINT_COMMITTEE,
-        parties=[scheme.organisation],
-    )
+    joint_committee_of(elsewhere, scheme.organisation, name="Brookfield Joint Committee")
     result = do_import(
         scheme,
         scheme_workbook(

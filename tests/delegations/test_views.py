@@ -15,15 +15,14 @@ from openpyxl import load_workbook
 from delegations import matters as matter_tree
 from delegations import services, spreadsheets
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeStatus
-from governance.structures.models import CommitteeKind
 from tests.conftest import World
 from tests.factories import (
-    CommitteeFactory,
     DelegateRoleFactory,
     DelegationFactory,
     OrganisationFactory,
     PlacePartnerFactory,
     SchemeFactory,
+    joint_committee_of,
     scheme_workbook,
 )
 from tests.queries import page_query_count
@@ -54,12 +53,7 @@ def records(world: World) -> Records:
     return Records(
         world=world,
         organisation=organisation,
-        committee=CommitteeFactory(
-            place=world.place_a,
-            name="Ashford Joint Committee",
-            kind=CommitteeKind.JOINT_COMMITTEE,
-            parties=[organisation],
-        ),
+        committee=joint_committee_of(world.place_a, organisation, name="Ashford Joint Committee"),
         role=DelegateRoleFactory(organisation=organisation, title="Director of Place"),
         scheme=SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1),
         award=matters["contract-award"],
@@ -443,11 +437,8 @@ def test_place_readers_see_the_in_force_lines_that_apply_to_their_place(client, 
     DelegationFactory(
         scheme=records.scheme,
         matter=records.finance,
-        delegate_committee=CommitteeFactory(
-            place=world.place_b,
-            name="Brookfield Joint Committee",
-            kind=CommitteeKind.JOINT_COMMITTEE,
-            parties=[records.organisation],
+        delegate_committee=joint_committee_of(
+            world.place_b, records.organisation, name="Brookfield Joint Committee"
         ),
         place=world.place_b,
     )

@@ -37,6 +37,7 @@ from tests.factories.structures import (
     SchemeFactory,
     TermsOfReferenceFactory,
     contract_matters,
+    joint_committee_of,
     scheme_workbook,
 )
 
@@ -62,6 +63,7 @@ __all__ = [
     "complete_response",
     "contract_matters",
     "current_code",
+    "joint_committee_of",
     "make_framework",
     "make_member",
     "make_response",

@@ -109,6 +109,14 @@ class DelegationFactory(DjangoModelFactory):
     delegate_role = None
 
 
+def joint_committee_of(place: Any, *parties: Any, name: str = "Ashford Joint Committee") -> Any:
+    """A joint committee of the place formed by `parties`, to which their schemes may
+    delegate."""
+    return CommitteeFactory(
+        place=place, name=name, kind=CommitteeKind.JOINT_COMMITTEE, parties=list(parties)
+    )
+
+
 def contract_matters(system: Any) -> tuple[Any, Any]:
     """The matters "Contracts" and, under it, "Contract award" (code `award`): the matter the
     decision-router tests ask about."""
