@@ -20,7 +20,8 @@ def empty_suggested_ratings(apps, schema_editor):
 def rated_alone(apps, schema_editor):
     for name in ("PlaceRating", "HistoricalPlaceRating"):
         model = apps.get_model("governance", name)
-        for number in model.objects.values_list("option__number", flat=True).distinct():
+        numbers = model.objects.order_by().values_list("option__number", flat=True).distinct()
+        for number in list(numbers):
             model.objects.filter(option__number=number).update(option_set=str(number))
 
 
@@ -125,6 +126,11 @@ def _ordering(model, fields):
 
 
 class Migration(migrations.Migration):
+    # Rows are deleted and loaded between changes to the same tables, and PostgreSQL will not
+    # alter a table with foreign-key checks still pending in the transaction: each step commits
+    # on its own (each data step is atomic by itself).
+    atomic = False
+
     dependencies = [
         ("governance", "0001_squashed"),
         ("partners", "0006_organisation_legal_form"),
