@@ -159,15 +159,21 @@ def generate_committees(world: World) -> None:
         for committee, parties in zip(committees, saved_parties, strict=True)
         if parties
     }
-    # Sub-committees, for about one place in three with a decision-making body.
+    # Sub-committees, for about one place in three with a decision-making body; a place with
+    # two such bodies never has two sub-committees of the same name.
     subs = []
+    named: set[tuple[int, str]] = set()
     for committee in committees:
         if committee.kind != CommitteeKind.PARTNERSHIP_BOARD and rng.random() < 0.35:
             topic = rng.choice(["Primary Care", "Finance and Investment", "Quality"])
+            name = f"{committee.place.name} {topic} Sub-committee"
+            if (committee.place_id, name) in named:
+                continue
+            named.add((committee.place_id, name))
             subs.append(
                 Committee(
                     place=committee.place,
-                    name=f"{committee.place.name} {topic} Sub-committee",
+                    name=name,
                     kind=CommitteeKind.SUB_COMMITTEE,
                     accountable_to_committee=committee,
                     frequency=Frequency.QUARTERLY,
