@@ -126,11 +126,6 @@ def _ordering(model, fields):
 
 
 class Migration(migrations.Migration):
-    # Rows are deleted and loaded between changes to the same tables, and PostgreSQL will not
-    # alter a table with foreign-key checks still pending in the transaction: each step commits
-    # on its own (each data step is atomic by itself).
-    atomic = False
-
     dependencies = [
         ("governance", "0001_squashed"),
         ("partners", "0006_organisation_legal_form"),
@@ -192,3 +187,8 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
+
+    # Rows are deleted and loaded between changes to the same tables, and PostgreSQL will not
+    # alter a table with foreign-key checks still pending in the transaction: each step commits
+    # on its own (each data step is atomic by itself).
+    atomic = False
