@@ -196,13 +196,18 @@ def proposal_matches(design: Design, proposed: list[int]) -> list[CheckItem]:
     ]
 
 
-def _budget_matter(line: Delegation) -> bool:
+def _lineage(line: Delegation) -> list[MatterCategory]:
+    """The line's matter and the matters above it (read with the line, two levels deep)."""
+    found: list[MatterCategory] = []
     matter: MatterCategory | None = line.matter
-    while matter is not None:
-        if matter.is_budget:
-            return True
+    while matter is not None and matter not in found:
+        found.append(matter)
         matter = matter.parent
-    return False
+    return found
+
+
+def _budget_matter(line: Delegation) -> bool:
+    return any(matter.is_budget for matter in _lineage(line))
 
 
 def body_powers(design: Design) -> list[CheckItem]:
@@ -489,7 +494,7 @@ def _gap_above(design: Design, arrangement: Arrangement, line: Delegation) -> st
         option = design.option_of.get(committee.pk) if committee else None
         if option is None or not option.holds_delegated_authority:
             continue
-        covers_matter = other.matter_id == line.matter_id or other.matter_id in _ancestors(line)
+        covers_matter = other.matter_id in {matter.pk for matter in _lineage(line)}
         if (
             covers_matter
             and other.limit_from <= limit
@@ -503,12 +508,3 @@ def _gap_above(design: Design, arrangement: Arrangement, line: Delegation) -> st
         if any(m.organisation.legal_form == LegalForm.ICB for m in design.members(board)):
             return ""
     return f"{line.matter.name} over {money(limit)} has no body of {design.place.name} to go to"
-
-
-def _ancestors(line: Delegation) -> set[int]:
-    found = set()
-    matter = line.matter.parent
-    while matter is not None and matter.pk not in found:
-        found.add(matter.pk)
-        matter = matter.parent
-    return found
