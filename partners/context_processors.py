@@ -20,8 +20,9 @@ class Navigation:
 
     @cached_property
     def advisory_systems(self) -> list:
-        """Systems whose released feedback summaries this person reads (advisory group)."""
-        from partners.models import Membership, Role, System
+        """Systems whose released feedback summaries this person reads (an advisory or
+        oversight group member)."""
+        from partners.models import AUDIENCE_ROLES, Membership, System
 
         user = self.request.user
         if not user.is_authenticated:
@@ -29,7 +30,7 @@ class Navigation:
         return list(
             System.objects.filter(
                 pk__in=Membership.objects.current()
-                .filter(user=user, role=Role.ADVISORY_MEMBER)
+                .filter(user=user, role__in=AUDIENCE_ROLES.values())
                 .values("system_id")
             ).order_by("name")
         )

@@ -106,7 +106,10 @@ class System(models.Model):
         ordering = ["name"]
         permissions = [
             ("administer_system", "Administer the system (ICB governance admin)"),
-            ("read_released_summaries", "Read released, anonymised summaries (advisory group)"),
+            (
+                "read_released_summaries",
+                "Read released, anonymised summaries (advisory and oversight groups)",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,6 +166,28 @@ class Neighbourhood(models.Model):
         constraints = [
             models.UniqueConstraint(
                 Lower("name"), "place", name="neighbourhood_unique_name_per_place"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    """A building an organisation runs (a hospital, a clinic, a council office), by the name
+    people write: "Ashworth General", "Elm Street Surgery". Kept so that anonymised feedback
+    can remove site names, which identify a place as surely as its own name."""
+
+    organisation = models.ForeignKey(
+        "partners.Organisation", on_delete=models.CASCADE, related_name="sites"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "organisation", name="site_unique_name_per_organisation"
             ),
         ]
 
@@ -327,10 +352,27 @@ class Role(models.TextChoices):
     PLACE_LEAD = "place_lead", "Place lead"
     ICB_ADMIN = "icb_admin", "ICB governance admin"
     ADVISORY_MEMBER = "advisory_member", "Advisory group member"
+    OVERSIGHT_MEMBER = "oversight_member", "Oversight group member"
 
 
 PLACE_ROLES = frozenset({Role.PLACE_MEMBER, Role.PLACE_LEAD})
-SYSTEM_ROLES = frozenset({Role.ICB_ADMIN, Role.ADVISORY_MEMBER})
+SYSTEM_ROLES = frozenset({Role.ICB_ADMIN, Role.ADVISORY_MEMBER, Role.OVERSIGHT_MEMBER})
+
+
+class Audience(models.TextChoices):
+    """A group a feedback summary's parts are released to. Each is the people holding one
+    system role: the advisory group reviews the options in detail, the oversight group sees
+    the high-level picture."""
+
+    ADVISORY = "advisory", "Advisory group"
+    OVERSIGHT = "oversight", "Oversight group"
+
+
+# Who belongs to each audience: the holders of this role in the system.
+AUDIENCE_ROLES: dict[str, str] = {
+    Audience.ADVISORY: Role.ADVISORY_MEMBER,
+    Audience.OVERSIGHT: Role.OVERSIGHT_MEMBER,
+}
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from guardian.models import UserObjectPermission
 
-from partners.models import PLACE_ROLES, Membership, Place, Role, System, User
+from partners.models import AUDIENCE_ROLES, PLACE_ROLES, Membership, Place, Role, System, User
 
 VIEW_PLACE = "partners.view_place"
 LEAD_PLACE = "partners.lead_place"
@@ -20,6 +20,10 @@ ADMINISTER_SYSTEM = "partners.administer_system"
 READ_RELEASED_SUMMARIES = "partners.read_released_summaries"
 
 MANAGED_PERMISSIONS = (VIEW_PLACE, LEAD_PLACE, ADMINISTER_SYSTEM, READ_RELEASED_SUMMARIES)
+
+# The members of a summary's audiences read released summaries; which parts each may read
+# follows from the round's audiences (governance.consultation.selectors).
+READER_ROLES = frozenset(AUDIENCE_ROLES.values())
 
 Grant = tuple[int, int, str]  # (permission id, content type id, object pk)
 
@@ -57,7 +61,7 @@ def _desired_grants(user: User, permission_ids: dict[str, int]) -> set[Grant]:
         elif role == Role.ICB_ADMIN:
             grants.add((permission_ids[ADMINISTER_SYSTEM], system_ct, str(system_id)))
             admin_system_ids.append(system_id)
-        elif role == Role.ADVISORY_MEMBER:
+        elif role in READER_ROLES:
             grants.add((permission_ids[READ_RELEASED_SUMMARIES], system_ct, str(system_id)))
     # An ICB governance admin sees every place of their system.
     for place_id in Place.objects.filter(system_id__in=admin_system_ids).values_list(
@@ -173,7 +177,7 @@ def _desired_grants_all(permission_ids: dict[str, int]) -> set[tuple[int, int, i
         if leads_now:
             grants.add((user_id, permission_ids[LEAD_PLACE], place_ct, str(place_id)))
     system_rows = (
-        current.filter(role__in=[Role.ICB_ADMIN, Role.ADVISORY_MEMBER])
+        current.filter(role__in=[Role.ICB_ADMIN, *READER_ROLES])
         .values_list("user_id", "system_id", "role")
         .distinct()
     )

@@ -311,15 +311,22 @@ class Span:
     kind: str
 
 
+# Not a redaction: text left as written that may still be a name (a near miss, a surname
+# alone), flagged for the reviewer.
+POSSIBLE: Final = "possible"
+
+
 @dataclass(frozen=True)
 class ScrubResult:
     """The scrubbed text, counts of redactions by kind (only kinds that occurred) and their
-    spans on the original text. The removed words are deliberately not kept: the redaction
-    log stores counts only."""
+    spans on the original text, and the spans of possible names left in the text for a
+    reviewer to judge (kind POSSIBLE). The removed words are deliberately not kept: the
+    redaction log stores counts only."""
 
     text: str
     counts: Mapping[str, int]
     spans: tuple[Span, ...]
+    flags: tuple[Span, ...] = ()
 
     @property
     def total(self) -> int:

@@ -57,7 +57,9 @@ STALE_JOB_MINUTES = 30
 
 def summary_for_round(*, round: ConsultationRound) -> FeedbackSummary | None:
     return (
-        FeedbackSummary.objects.select_related("requested_by", "released_by")
+        FeedbackSummary.objects.select_related(
+            "requested_by", "high_level_released_by", "detailed_released_by", "approved_by"
+        )
         .filter(round=round)
         .first()
     )
@@ -136,8 +138,8 @@ def summary_request_compile(*, actor: User | None, round: ConsultationRound) -> 
     summary.requested_at = now
     summary.started_at = None
     summary.finished_at = None
-    summary.released_at = None
-    summary.released_by = None
+    summary.high_level_released_at = summary.detailed_released_at = None
+    summary.high_level_released_by = summary.detailed_released_by = None
     summary.save()
     audit(
         actor,
@@ -180,9 +182,11 @@ def summary_release(*, actor: User | None, summary: FeedbackSummary) -> Feedback
         raise ValidationError(refusal)
     if summary.is_released:
         return summary
-    summary.released_at = timezone.now()
-    summary.released_by = actor if actor and actor.pk else None
-    summary.save(update_fields=["released_at", "released_by"])
+    summary.high_level_released_at = summary.detailed_released_at = timezone.now()
+    summary.high_level_released_by = summary.detailed_released_by = (
+        actor if actor and actor.pk else None
+    )
+    summary.save()
     audit(
         actor,
         "summary.release",
@@ -197,9 +201,9 @@ def summary_withdraw(*, actor: User | None, summary: FeedbackSummary) -> Feedbac
     summary = _lock_summary(summary.pk)
     if not summary.is_released:
         return summary
-    summary.released_at = None
-    summary.released_by = None
-    summary.save(update_fields=["released_at", "released_by"])
+    summary.high_level_released_at = summary.detailed_released_at = None
+    summary.high_level_released_by = summary.detailed_released_by = None
+    summary.save()
     audit(
         actor,
         "summary.withdraw",

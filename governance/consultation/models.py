@@ -21,9 +21,26 @@ from simple_history.models import HistoricalRecords
 
 from core.locking import VersionedModel
 from governance.catalogue.models import Band, GovernanceOption, OptionFramework, Principle
-from partners.models import Place, System
+from partners.models import Audience, Place, System
 
 # Consultation rounds and place responses ------------------------------------------------
+
+
+class SummaryPart(models.TextChoices):
+    """The two parts of a feedback summary, each released on its own to its own audiences."""
+
+    HIGH_LEVEL = "high_level", "High-level summary"
+    DETAILED = "detailed", "Detailed review"
+
+
+def default_high_level_audiences() -> list[str]:
+    """The high-level summary goes to the advisory group and the oversight group."""
+    return [Audience.ADVISORY.value, Audience.OVERSIGHT.value]
+
+
+def default_detailed_audiences() -> list[str]:
+    """The option-by-option detailed review goes to the advisory group."""
+    return [Audience.ADVISORY.value]
 
 
 class RoundStatus(models.TextChoices):
@@ -102,6 +119,9 @@ class ConsultationRound(models.Model):
         help_text="Counts below this are shown as 'fewer than' in summaries, and a summary "
         "cannot be released unless at least this many places responded.",
     )
+    # Who receives each part of the summary once it is released (Audience values).
+    high_level_audiences = models.JSONField(default=default_high_level_audiences)
+    detailed_audiences = models.JSONField(default=default_detailed_audiences)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -128,6 +148,12 @@ class ConsultationRound(models.Model):
         now = at or timezone.now()
         return self.opens_at <= now < self.closes_at
 
+    def audiences_of(self, part: str) -> list[str]:
+        """Who receives `part` of the summary (SummaryPart), as Audience values."""
+        if part == SummaryPart.HIGH_LEVEL:
+            return list(self.high_level_audiences or [])
+        return list(self.detailed_audiences or [])
+
     def status_save(self, status: RoundStatus) -> None:
         """Record that the round is now `status`, writing only that column (and the time)."""
         self.status = status
@@ -144,9 +170,19 @@ class Milestone(models.Model):
     title = models.CharField(max_length=200)
     description = models.CharField(max_length=500, blank=True)
     due_on = models.DateField()
+    # The part of the feedback summary due to be released at this milestone, if any.
+    releases = models.CharField("releases", max_length=20, choices=SummaryPart.choices, blank=True)
 
     class Meta:
         ordering = ["round", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "releases"],
+                condition=~Q(releases=""),
+                name="milestone_one_release_per_part",
+                violation_error_message="Another milestone already releases that part.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.due_on:%d %b %Y})"
@@ -337,10 +373,12 @@ class JobState(models.TextChoices):
 
 class FeedbackSummaryQuerySet(QuerySet["FeedbackSummary"]):
     def released(self) -> FeedbackSummaryQuerySet:
-        """Summaries the advisory group may read: released, and complete with content (see
+        """Summaries with at least one part released, complete with content (see
         `FeedbackSummary.is_released`)."""
         return self.filter(
-            released_at__isnull=False, state=JobState.COMPLETE, compiled_generation__gt=0
+            Q(high_level_released_at__isnull=False) | Q(detailed_released_at__isnull=False),
+            state=JobState.COMPLETE,
+            compiled_generation__gt=0,
         )
 
 
@@ -375,10 +413,22 @@ class FeedbackSummary(models.Model):
     redaction_fingerprint = models.CharField(max_length=64, blank=True)
     redaction_counts = models.JSONField(default=dict, blank=True)
     response_count = models.PositiveIntegerField(default=0)
-    released_at = models.DateTimeField(null=True, blank=True)
-    released_by = models.ForeignKey(
+    # Each part is released on its own (SummaryPart), to the round's audiences for it.
+    high_level_released_at = models.DateTimeField(null=True, blank=True)
+    high_level_released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    detailed_released_at = models.DateTimeField(null=True, blank=True)
+    detailed_released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A second ICB admin's approval of a compilation built with review choices (kept names or
+    # manual redactions): the generation approved, by whom and when.
+    approved_generation = models.PositiveIntegerField(default=0)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     objects = FeedbackSummaryQuerySet.as_manager()
 
@@ -392,14 +442,28 @@ class FeedbackSummary(models.Model):
     def has_content(self) -> bool:
         return self.compiled_generation > 0
 
+    def released_at_of(self, part: str) -> datetime | None:
+        """When `part` (SummaryPart) was released, if it is released now."""
+        if not (self.state == JobState.COMPLETE and self.compiled_generation > 0):
+            return None
+        if part == SummaryPart.HIGH_LEVEL:
+            return self.high_level_released_at
+        return self.detailed_released_at
+
+    @property
+    def released_parts(self) -> list[str]:
+        """The parts released now, in reading order."""
+        return [part.value for part in SummaryPart if self.released_at_of(part) is not None]
+
     @property
     def is_released(self) -> bool:
         """The rule of `FeedbackSummary.objects.released()`, for a summary already read."""
-        return (
-            self.released_at is not None
-            and self.state == JobState.COMPLETE
-            and self.compiled_generation > 0
-        )
+        return bool(self.released_parts)
+
+    @property
+    def is_approved(self) -> bool:
+        """A second ICB admin approved the current compilation."""
+        return self.compiled_generation > 0 and self.approved_generation == self.compiled_generation
 
     @property
     def is_busy(self) -> bool:
@@ -418,6 +482,9 @@ class SummaryExport(models.Model):
     process sees the same files, and served only through a permission-checked view."""
 
     summary = models.ForeignKey(FeedbackSummary, on_delete=models.CASCADE, related_name="exports")
+    part = models.CharField(
+        max_length=20, choices=SummaryPart.choices, default=SummaryPart.HIGH_LEVEL
+    )
     format = models.CharField(max_length=10, choices=ExportFormat.choices)
     generation = models.PositiveIntegerField()
     filename = models.CharField(max_length=200)
@@ -427,9 +494,11 @@ class SummaryExport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["summary", "format"]
+        ordering = ["summary", "part", "format"]
         constraints = [
-            models.UniqueConstraint(fields=["summary", "format"], name="export_one_per_format")
+            models.UniqueConstraint(
+                fields=["summary", "part", "format"], name="export_one_per_part_and_format"
+            )
         ]
 
     def __str__(self) -> str:
@@ -515,3 +584,35 @@ class RedactionDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.phrase}"
+
+
+class ReviewText(models.Model):
+    """One piece of a place's free text in a compiled summary's redaction review: where it
+    came from, and what the scrubber found in it when the summary was compiled. The review page
+    filters and pages these rows instead of scrubbing every text of the round on each request;
+    it never stores the text itself, which stays in the response it points to."""
+
+    class Source(models.TextChoices):
+        CASE = "case", "The case for the proposal"
+        ANSWER = "answer", "An answer"
+        REASONS = "reasons", "The reasons for a rating"
+        MISSING = "missing", "What is missing from the analysis"
+
+    summary = models.ForeignKey(
+        FeedbackSummary, on_delete=models.CASCADE, related_name="review_texts"
+    )
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveIntegerField()
+    where = models.CharField(max_length=300)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    # The PlaceResponse (case), Answer or PlaceRating the text belongs to.
+    source_id = models.PositiveBigIntegerField()
+    removed = models.PositiveIntegerField(default=0)
+    possible = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["summary", "order"]
+        indexes = [models.Index(fields=["summary", "place", "order"], name="review_text_place")]
+
+    def __str__(self) -> str:
+        return self.where

@@ -81,7 +81,7 @@ def summaries(request: HttpRequest, system_slug: str) -> HttpResponse:
         .filter(round__system=system)
         .select_related("round")
         .defer("content", "redaction_counts")
-        .order_by("-released_at")
+        .order_by("-high_level_released_at")
     )
     return render(request, SUMMARIES, {"system": system, "summaries": list(rows)})
 

@@ -123,7 +123,8 @@ def released_summary(round: Any) -> tuple[Any, Any]:
         redaction_fingerprint=fingerprint,
         response_count=responses,
         compiled_at=timezone.now(),
-        released_at=timezone.now(),
+        high_level_released_at=timezone.now(),
+        detailed_released_at=timezone.now(),
     )
     for fmt in ExportFormat.values:
         SummaryExport.objects.create(
