@@ -88,9 +88,16 @@ urlpatterns = [
     path(SUMMARY, summaries.summary_page, name="summary"),
     path(f"{SUMMARY}progress/", summaries.summary_progress, name="summary_progress"),
     path(f"{SUMMARY}compile/", summaries.summary_compile, name="summary_compile"),
-    path(f"{SUMMARY}release/", summaries.summary_release, name="summary_release"),
-    path(f"{SUMMARY}withdraw/", summaries.summary_withdraw, name="summary_withdraw"),
-    path(f"{SUMMARY}download/<str:fmt>/", summaries.summary_download, name="summary_download"),
+    path(f"{SUMMARY}approve/", summaries.summary_approve, name="summary_approve"),
+    path(f"{SUMMARY}release/<str:part>/", summaries.summary_release_part, name="summary_release"),
+    path(
+        f"{SUMMARY}withdraw/<str:part>/", summaries.summary_withdraw_part, name="summary_withdraw"
+    ),
+    path(
+        f"{SUMMARY}download/<str:part>/<str:fmt>/",
+        summaries.summary_download,
+        name="summary_download",
+    ),
     path(f"{SUMMARY}review/", redactions.summary_review, name="summary_review"),
     path(f"{SUMMARY}redactions/add/", redactions.redaction_add, name="redaction_add"),
     path(

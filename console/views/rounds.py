@@ -35,7 +35,12 @@ from governance.consultation.forms import (
     question_specs,
     round_form_initial,
 )
-from governance.consultation.models import ConsultationRound, DeadlineExtension, RoundStatus
+from governance.consultation.models import (
+    MILESTONE_FIELDS,
+    ConsultationRound,
+    DeadlineExtension,
+    RoundStatus,
+)
 from governance.consultation.questions import DEFAULT_QUESTIONS
 from governance.consultation.round_setup import round_setup
 from partners.models import System
@@ -103,6 +108,7 @@ def _milestone_changes(slots: list[MilestoneForm]) -> list[dict[str, Any]]:
             "title": slot.cleaned_data.get("title", ""),
             "due_on": slot.cleaned_data.get("due_on"),
             "description": slot.cleaned_data.get("description", ""),
+            "releases": slot.cleaned_data.get("releases", ""),
         }
         for slot in slots
         if slot.milestone is not None or not slot.is_blank
@@ -123,7 +129,7 @@ def round_add(request: HttpRequest, system: System) -> HttpResponse:
                 **form.settings(),
                 questions=_question_list(questions),
                 milestones=[
-                    {key: change[key] for key in ("title", "due_on", "description")}
+                    {key: change[key] for key in MILESTONE_FIELDS}
                     for change in _milestone_changes(milestones)
                 ],
             )
@@ -329,6 +335,18 @@ def round_extend(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     )
 
 
+def _closing_foresight(consultation: ConsultationRound) -> dict[str, Any]:
+    """What closing now means for the summary: the places that have not submitted, and
+    whether too few have for a summary ever to be released."""
+    progress = selectors.round_progress(round=consultation)
+    submitted = sum(row.has_submitted for row in progress)
+    return {
+        "not_submitted": [row.place for row in progress if not row.has_submitted],
+        "submitted_count": submitted,
+        "release_impossible": submitted < consultation.suppression_threshold,
+    }
+
+
 @console_view("GET", "POST")
 def round_close(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     """GET asks for confirmation (a page of its own, no JavaScript needed); POST closes."""
@@ -365,9 +383,7 @@ def round_close(request: HttpRequest, system: System, pk: int) -> HttpResponse:
             "round": consultation,
             "form": form,
             "refusal": refusal,
-            "not_submitted": sum(
-                not row.has_submitted for row in selectors.round_progress(round=consultation)
-            ),
+            **_closing_foresight(consultation),
             "round_url": round_url,
         },
     )

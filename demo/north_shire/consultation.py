@@ -20,8 +20,8 @@ from demo.north_shire.sign_ins import demo_user
 from governance.catalogue.models import GovernanceOption, OptionFramework, Principle
 from governance.catalogue.rules import option_set_numbers
 from governance.catalogue.selectors import RatingContext
-from governance.consultation import feedback, feedback_review, rounds
-from governance.consultation.models import PlaceResponse, Question, RedactionKind
+from governance.consultation import feedback, feedback_review, rounds, summary_release
+from governance.consultation.models import PlaceResponse, Question, RedactionKind, SummaryPart
 from governance.consultation.responses import response_get_or_create, response_sheet
 from governance.consultation.round_setup import round_create
 from partners.models import Place, System, User
@@ -187,7 +187,8 @@ def build_closed_round(
     """Last year's round, closed: every place submitted a full response whose free text
     names places, partner organisations and people (as real responses do), and its
     anonymised summary was compiled, reviewed (one phrase redacted by hand, one false
-    positive kept) and released to the advisory group."""
+    positive kept), approved by a second admin, and released part by part: the high-level
+    summary to the advisory and oversight groups, the detailed review to the advisory group."""
     now = timezone.now()
     icb_admin = demo_user("icb.admin")
     today = date.today()
@@ -204,11 +205,13 @@ def build_closed_round(
                 "title": "High-level summary to the oversight group",
                 "due_on": today - timedelta(days=20),
                 "description": "Counts of the options proposed and the ratings.",
+                "releases": SummaryPart.HIGH_LEVEL,
             },
             {
                 "title": "Detailed review at the advisory group",
                 "due_on": today - timedelta(days=6),
                 "description": "Option by option, with every place's comments.",
+                "releases": SummaryPart.DETAILED,
             },
             {"title": "Extraordinary meeting", "due_on": today + timedelta(days=10)},
             {"title": "Proposals to the board", "due_on": today + timedelta(days=30)},
@@ -282,4 +285,8 @@ def build_closed_round(
     # finds the work done and does nothing.
     feedback.summary_compile(summary_id=summary.pk, generation=summary.generation)
     summary.refresh_from_db()
-    feedback.summary_release(actor=icb_admin, summary=summary)
+    # A name was kept, so a second admin checked the choices before anything was released;
+    # each part was then released at its own milestone.
+    summary_release.summary_approve(actor=demo_user("icb.admin2"), summary=summary)
+    for part in SummaryPart:
+        summary_release.summary_release(actor=icb_admin, summary=summary, part=part)

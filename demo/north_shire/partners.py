@@ -243,8 +243,8 @@ def build_system() -> tuple[System, dict[str, Place]]:
 
 
 def build_people(system: System, places: dict[str, Place]) -> None:
-    """The superuser, three ICB admins and six advisory members of the system, and a lead
-    and nine members in each place. Everyone shares the demo password; the admins and the
+    """The superuser, three ICB admins, six advisory and three oversight group members of the
+    system, and a lead and nine members in each place. Everyone shares the demo password; the admins and the
     superuser share the demo authenticator key."""
     rng = random.Random(20211)
     password_hash = make_password(DEMO_PASSWORD)
@@ -306,3 +306,7 @@ def build_people(system: System, places: dict[str, Place]) -> None:
                 place=place,
                 organisation=organisations[(n - 1) % len(organisations)],
             )
+    # Added after everyone else so that the names drawn for the people above stay the same.
+    for n in range(1, 4):
+        user = person(f"oversight{n}", "Oversight group member")
+        role_give(actor=superuser, user=user, system=system, role=Role.OVERSIGHT_MEMBER)

@@ -1,5 +1,5 @@
-"""Anonymised feedback: compiling a closed round's submitted responses into a summary the
-advisory group may read, the ICB admin's redaction review, and release.
+"""Anonymised feedback: compiling a closed round's submitted responses into a summary its
+audiences may read once it is released (governance.consultation.summary_release).
 
 The compilation runs as a Celery job (governance.consultation.tasks.compile_feedback_summary) that calls
 `summary_compile`. It is built to survive being run twice or being killed half way:
@@ -33,10 +33,8 @@ from django.utils import timezone
 
 from core.outbox import enqueue_on_commit
 from core.uk_time import uk_datetime
-from governance.consultation import anonymise
 from governance.consultation.exports import EXPORTS, export_filename
 from governance.consultation.feedback_content import CompiledContent, build_content
-from governance.consultation.feedback_review import summary_is_stale
 from governance.consultation.models import (
     ConsultationRound,
     FeedbackSummary,
@@ -79,27 +77,7 @@ def compile_refusal(*, round: ConsultationRound, now: datetime | None = None) ->
     return None
 
 
-def release_refusal(summary: FeedbackSummary) -> str | None:
-    if summary.state != JobState.COMPLETE or not summary.has_content:
-        return "The summary has not been compiled yet."
-    if summary_is_stale(summary):
-        return (
-            "Redactions changed after the summary was compiled. Recompile it so the summary "
-            "and its files reflect them, then release."
-        )
-    if not anonymise.can_release(
-        response_count=summary.response_count, threshold=summary.round.suppression_threshold
-    ):
-        return (
-            f"Only {summary.response_count} place{'s' if summary.response_count != 1 else ''} "
-            f"responded. A summary can be released only when at least "
-            f"{summary.round.suppression_threshold} places have responded, or the places "
-            "could be recognised."
-        )
-    return None
-
-
-# Requesting, releasing ----------------------------------------------------------------------
+# Requesting ----------------------------------------------------------------------------------
 
 
 def _lock_summary(summary_id: int) -> FeedbackSummary:
@@ -174,45 +152,6 @@ def summary_request_compile(*, actor: User | None, round: ConsultationRound) -> 
     return summary
 
 
-@transaction.atomic
-def summary_release(*, actor: User | None, summary: FeedbackSummary) -> FeedbackSummary:
-    summary = _lock_summary(summary.pk)
-    refusal = release_refusal(summary)
-    if refusal:
-        raise ValidationError(refusal)
-    if summary.is_released:
-        return summary
-    summary.high_level_released_at = summary.detailed_released_at = timezone.now()
-    summary.high_level_released_by = summary.detailed_released_by = (
-        actor if actor and actor.pk else None
-    )
-    summary.save()
-    audit(
-        actor,
-        "summary.release",
-        summary,
-        f"Released the feedback summary of {summary.round.title} to the advisory group",
-    )
-    return summary
-
-
-@transaction.atomic
-def summary_withdraw(*, actor: User | None, summary: FeedbackSummary) -> FeedbackSummary:
-    summary = _lock_summary(summary.pk)
-    if not summary.is_released:
-        return summary
-    summary.high_level_released_at = summary.detailed_released_at = None
-    summary.high_level_released_by = summary.detailed_released_by = None
-    summary.save()
-    audit(
-        actor,
-        "summary.withdraw",
-        summary,
-        f"Withdrew the feedback summary of {summary.round.title} from the advisory group",
-    )
-    return summary
-
-
 def export_download_record(*, actor: User | None, export: SummaryExport) -> None:
     """Every download of a summary file is audited, with who and which file."""
     summary = export.summary
@@ -220,9 +159,9 @@ def export_download_record(*, actor: User | None, export: SummaryExport) -> None
         actor,
         "summary.download",
         export,
-        f"Downloaded {export.get_format_display()} of the feedback summary of "
-        f"{summary.round.title}",
-        {"format": export.format, "generation": export.generation},
+        f"Downloaded {export.get_format_display()} of the {export.get_part_display().lower()} "
+        f"of the feedback summary of {summary.round.title}",
+        {"part": export.part, "format": export.format, "generation": export.generation},
         system=summary.round.system,
     )
 

@@ -15,16 +15,26 @@ from django.utils import timezone
 from core.forms import NHSForm, add_service_errors
 from core.uk_time import UK
 from governance.catalogue.models import OptionFramework
-from governance.consultation.models import ROUND_SETTINGS, ConsultationRound, Milestone, Question
-from partners.models import Place, System
+from governance.consultation.models import (
+    MILESTONE_FIELDS,
+    ROUND_SETTINGS,
+    ConsultationRound,
+    Milestone,
+    Question,
+    SummaryPart,
+    default_detailed_audiences,
+    default_high_level_audiences,
+)
+from partners.models import Audience, Place, System
 
 EXTRA_QUESTION_SLOTS = 3
 NEW_MILESTONE_SLOTS = 4
+# A blank milestone slot's suggested title, and the summary part it would release.
 MILESTONE_SUGGESTIONS = [
-    "High-level summary to the oversight group",
-    "Detailed review at the advisory group",
-    "Extraordinary meeting",
-    "Proposals to the board",
+    ("High-level summary to the oversight group", SummaryPart.HIGH_LEVEL.value),
+    ("Detailed review at the advisory group", SummaryPart.DETAILED.value),
+    ("Extraordinary meeting", ""),
+    ("Proposals to the board", ""),
 ]
 TIME_HINT = "UK time, 24-hour clock, for example 17:00."
 
@@ -113,6 +123,22 @@ class RoundForm(NHSForm):
         help_text="Counts below this are shown as “fewer than”, and a summary cannot be "
         "released unless at least this many places responded.",
     )
+    high_level_audiences = forms.MultipleChoiceField(
+        label="Who receives the high-level summary",
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The counts of what places proposed and how they rated the options. It is "
+        "released on its own, when you choose.",
+    )
+    detailed_audiences = forms.MultipleChoiceField(
+        label="Who receives the detailed review",
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each place’s anonymised reasons, option by option. It is released on its "
+        "own, when you choose.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
@@ -187,6 +213,8 @@ def round_form_initial(consultation: ConsultationRound) -> dict[str, Any]:
         "closes_time": closes_time,
         "reminder_days": consultation.reminder_days,
         "suppression_threshold": consultation.suppression_threshold,
+        "high_level_audiences": list(consultation.high_level_audiences),
+        "detailed_audiences": list(consultation.detailed_audiences),
         "version": consultation.version,
     }
 
@@ -204,6 +232,8 @@ def new_round_initial(*, system: System) -> dict[str, Any]:
         "closes_time": time(17, 0),
         "reminder_days": 7,
         "suppression_threshold": 3,
+        "high_level_audiences": default_high_level_audiences(),
+        "detailed_audiences": default_detailed_audiences(),
     }
 
 
@@ -284,6 +314,11 @@ class MilestoneForm(NHSForm):
     title = forms.CharField(label="Milestone", max_length=200, required=False)
     due_on = forms.DateField(label="Date", required=False, widget=DateInput())
     description = forms.CharField(label="Description (optional)", max_length=500, required=False)
+    releases = forms.ChoiceField(
+        label="Summary part due for release at this milestone",
+        choices=[("", "None"), *SummaryPart.choices],
+        required=False,
+    )
     remove = forms.BooleanField(label="Remove this milestone", required=False)
 
     def __init__(
@@ -317,21 +352,26 @@ class MilestoneForm(NHSForm):
 def milestone_forms(
     data: Any, milestones: Iterable[Milestone], new_slots: int
 ) -> list[MilestoneForm]:
+    milestones = list(milestones)
+    # A new slot suggests releasing a part only if no milestone releases it yet.
+    taken = {m.releases for m in milestones}
     forms_: list[MilestoneForm] = [
         MilestoneForm(
             data,
             prefix=f"milestone-{m.pk}",
             milestone=m,
-            initial={"title": m.title, "due_on": m.due_on, "description": m.description},
+            initial={name: getattr(m, name) for name in MILESTONE_FIELDS},
         )
         for m in milestones
     ]
     for number in range(1, new_slots + 1):
+        title, releases = MILESTONE_SUGGESTIONS[(number - 1) % len(MILESTONE_SUGGESTIONS)]
         forms_.append(
             MilestoneForm(
                 data,
                 prefix=f"m{number}",
-                suggestion=MILESTONE_SUGGESTIONS[(number - 1) % len(MILESTONE_SUGGESTIONS)],
+                suggestion=title,
+                initial={"releases": "" if releases in taken else releases},
             )
         )
     return forms_

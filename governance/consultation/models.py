@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -31,6 +32,16 @@ class SummaryPart(models.TextChoices):
 
     HIGH_LEVEL = "high_level", "High-level summary"
     DETAILED = "detailed", "Detailed review"
+
+
+def audiences_problem(audiences: object) -> str | None:
+    """Why a part's audiences are not a list of known groups, or None. An empty list is
+    allowed: that part is then not released to anyone until an audience is chosen."""
+    if not isinstance(audiences, list) or any(a not in Audience.values for a in audiences):
+        return "Choose the groups from the list."
+    if len(set(audiences)) != len(audiences):
+        return "Choose each group once."
+    return None
 
 
 def default_high_level_audiences() -> list[str]:
@@ -64,7 +75,12 @@ ROUND_SETTINGS = (
     "closes_at",
     "reminder_days",
     "suppression_threshold",
+    "high_level_audiences",
+    "detailed_audiences",
 )
+
+# What a milestone is made of, as the round services take it.
+MILESTONE_FIELDS = ("title", "due_on", "description", "releases")
 
 
 class ConsultationRoundQuerySet(QuerySet["ConsultationRound"]):
@@ -147,6 +163,16 @@ class ConsultationRound(models.Model):
     def is_open(self, at: datetime | None = None) -> bool:
         now = at or timezone.now()
         return self.opens_at <= now < self.closes_at
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {
+            name: [problem]
+            for name in ("high_level_audiences", "detailed_audiences")
+            if (problem := audiences_problem(getattr(self, name)))
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def audiences_of(self, part: str) -> list[str]:
         """Who receives `part` of the summary (SummaryPart), as Audience values."""

@@ -17,7 +17,13 @@ from django.utils import timezone
 from core.outbox import enqueue_on_commit_or_keep
 from core.uk_time import uk_datetime
 from governance.catalogue.models import OptionFramework
-from governance.consultation.models import ConsultationRound, Milestone, RoundStatus
+from governance.consultation.models import (
+    ConsultationRound,
+    Milestone,
+    RoundStatus,
+    default_detailed_audiences,
+    default_high_level_audiences,
+)
 from governance.consultation.questions import DEFAULT_QUESTIONS, question_build, questions_check
 from governance.consultation.tasks import round_open_email_task
 from partners.audit import audit
@@ -66,12 +72,16 @@ def round_create(
     milestones: Iterable[dict[str, Any]] = (),
     reminder_days: int = 7,
     suppression_threshold: int = 3,
+    high_level_audiences: list[str] | None = None,
+    detailed_audiences: list[str] | None = None,
     closing_must_be_ahead: bool = False,
     announce: bool = True,
 ) -> ConsultationRound:
     """A consultation round with its questions (the default seven unless given), the places
-    it consults (as chosen, or every active place of the system) and its milestones (title,
-    due_on and optionally description).
+    it consults (as chosen, or every active place of the system), who receives each part of
+    its summary (the advisory and oversight groups the high-level summary, the advisory group
+    the detailed review, unless given) and its milestones (title, due_on and optionally
+    description and the summary part it releases).
 
     Everything is checked before anything is saved. `closing_must_be_ahead` also refuses a
     closing time already past (the console sets up rounds to come; data loads may record old
@@ -103,6 +113,14 @@ def round_create(
         closes_at=closes_at,
         reminder_days=reminder_days,
         suppression_threshold=suppression_threshold,
+        high_level_audiences=(
+            default_high_level_audiences()
+            if high_level_audiences is None
+            else list(high_level_audiences)
+        ),
+        detailed_audiences=(
+            default_detailed_audiences() if detailed_audiences is None else list(detailed_audiences)
+        ),
         status=_status_at(now, opens_at, closes_at),
         created_by=actor if actor and actor.pk else None,
     )
@@ -117,8 +135,9 @@ def round_create(
             title=(spec.get("title") or "").strip(),
             description=(spec.get("description") or "").strip(),
             due_on=spec["due_on"],
+            releases=spec.get("releases") or "",
         )
-        milestone.full_clean(exclude=["round"])
+        milestone.full_clean()
         milestone.save()
     audit(
         actor,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.locking import check_version
 from core.uk_time import uk_datetime
 from governance.consultation.models import (
+    MILESTONE_FIELDS,
     ROUND_SETTINGS,
     Answer,
     ConsultationRound,
@@ -81,6 +82,8 @@ def round_update(
     reminder_days: int,
     suppression_threshold: int,
     invited_places: Iterable[Place],
+    high_level_audiences: list[str] | None = None,
+    detailed_audiences: list[str] | None = None,
 ) -> ConsultationRound:
     """Change a round's settings. Refused if someone saved it since `version` was read. Once
     the round has opened its opening time stays, and a place that has started a response
@@ -132,6 +135,10 @@ def round_update(
     consultation.closes_at = closes_at
     consultation.reminder_days = reminder_days
     consultation.suppression_threshold = suppression_threshold
+    if high_level_audiences is not None:
+        consultation.high_level_audiences = list(high_level_audiences)
+    if detailed_audiences is not None:
+        consultation.detailed_audiences = list(detailed_audiences)
     try:
         consultation.full_clean(exclude=["system", "framework", "created_by"])
     except ValidationError as error:
@@ -202,12 +209,13 @@ def round_questions_replace(
 
 
 def _milestone_save(
-    milestone: Milestone, title: str, due_on: date | None, description: str
+    milestone: Milestone, title: str, due_on: date | None, description: str, releases: str
 ) -> None:
     milestone.title = (title or "").strip()
     milestone.description = (description or "").strip()
     milestone.due_on = due_on  # type: ignore[assignment]
-    milestone.full_clean(exclude=["round"])
+    milestone.releases = releases or ""
+    milestone.full_clean()
     milestone.save()
 
 
@@ -219,9 +227,10 @@ def milestone_add(
     title: str,
     due_on: date | None,
     description: str = "",
+    releases: str = "",
 ) -> Milestone:
     milestone = Milestone(round=round)
-    _milestone_save(milestone, title, due_on, description)
+    _milestone_save(milestone, title, due_on, description, releases)
     audit_by(
         actor,
         "round.milestone_add",
@@ -239,13 +248,14 @@ def milestone_update(
     title: str,
     due_on: date | None,
     description: str = "",
+    releases: str = "",
 ) -> Milestone:
     milestone = (
         Milestone.objects.select_for_update().select_related("round__system").get(pk=milestone.pk)
     )
-    before = (milestone.title, milestone.due_on, milestone.description)
-    _milestone_save(milestone, title, due_on, description)
-    if before != (milestone.title, milestone.due_on, milestone.description):
+    before = [getattr(milestone, name) for name in MILESTONE_FIELDS]
+    _milestone_save(milestone, title, due_on, description, releases)
+    if before != [getattr(milestone, name) for name in MILESTONE_FIELDS]:
         audit_by(
             actor,
             "round.milestone_update",
@@ -378,13 +388,14 @@ def round_revise(
 ) -> ConsultationRound:
     """Change a round's settings (`round_update`'s fields), its questions (None once it has
     opened) and its milestones, all or nothing. Each milestone change names the `milestone`
-    it changes (None for a new one), its `title`, `due_on` and `description`, or `remove`."""
+    it changes (None for a new one), its `title`, `due_on`, `description` and the summary part
+    it `releases` (if any), or `remove`."""
     consultation = round_update(actor=actor, round=round, **settings)
     if questions is not None:
         round_questions_replace(actor=actor, round=round, questions=questions)
     for change in milestones:
         milestone = change.get("milestone")
-        fields = {k: change.get(k, "") for k in ("title", "due_on", "description")}
+        fields = {k: change.get(k, "") for k in MILESTONE_FIELDS}
         try:
             if milestone is not None and change.get("remove"):
                 milestone_remove(actor=actor, milestone=milestone)

@@ -27,13 +27,14 @@ from governance.consultation.models import (
     ConsultationRound,
     ConsultationRoundQuerySet,
     DeadlineExtension,
+    FeedbackSummary,
     PlaceRating,
     PlaceResponse,
     ResponseStatus,
     RoundStatus,
     later_deadline,
 )
-from partners.models import Place, System, User
+from partners.models import AUDIENCE_ROLES, Membership, Place, System, User
 
 
 def rounds_for_place(*, place: Place) -> QuerySet[ConsultationRound]:
@@ -211,3 +212,26 @@ def round_progress(*, round: ConsultationRound) -> list[ProgressRow]:
             )
         )
     return rows
+
+
+def reader_audiences(*, user: User, system: System) -> set[str]:
+    """The summary audiences (Audience values) `user` belongs to in `system`, from their
+    current roles there."""
+    roles = set(
+        Membership.objects.current()
+        .filter(user=user, system=system, place__isnull=True)
+        .values_list("role", flat=True)
+    )
+    return {audience for audience, role in AUDIENCE_ROLES.items() if role in roles}
+
+
+def readable_parts(
+    summary: FeedbackSummary, *, audiences: set[str], is_admin: bool = False
+) -> list[str]:
+    """The released parts of `summary` a reader may read: those released to one of their
+    audiences. An ICB admin of the system reads every released part."""
+    return [
+        part
+        for part in summary.released_parts
+        if is_admin or audiences & set(summary.round.audiences_of(part))
+    ]

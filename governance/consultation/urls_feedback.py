@@ -1,5 +1,5 @@
-"""The advisory group's pages: a system's released, anonymised feedback summaries, under
-/feedback/."""
+"""The readers' pages (advisory and oversight groups): a system's released, anonymised
+feedback summaries, under /feedback/."""
 
 from django.urls import path
 
@@ -10,5 +10,9 @@ app_name = "feedback"
 urlpatterns = [
     path("<slug:system_slug>/", views.summaries, name="summaries"),
     path("<slug:system_slug>/<int:round_pk>/", views.summary, name="summary"),
-    path("<slug:system_slug>/<int:round_pk>/download/<str:fmt>/", views.download, name="download"),
+    path(
+        "<slug:system_slug>/<int:round_pk>/download/<str:part>/<str:fmt>/",
+        views.download,
+        name="download",
+    ),
 ]

@@ -20,8 +20,18 @@ from tests.factories import make_round
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS = "anonymous"
-ROLES = [ANONYMOUS, "member_a", "member_b", "lead_a", "icb_admin", "other_icb_admin", "advisory"]
+ROLES = [
+    ANONYMOUS,
+    "member_a",
+    "member_b",
+    "lead_a",
+    "icb_admin",
+    "other_icb_admin",
+    "advisory",
+    "oversight",
+]
 EVERYONE_SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
+ICB_ADMINS = frozenset({"icb_admin"})
 
 
 @dataclass
@@ -56,7 +66,7 @@ def console(extra: Callable[[Targets], dict[str, Any]] | None = None) -> Entry:
     def kwargs(t: Targets) -> dict[str, Any]:
         return {**system_kwargs(t), **(extra(t) if extra else {})}
 
-    return Entry(kwargs=kwargs, allowed=frozenset({"icb_admin"}))
+    return Entry(kwargs=kwargs, allowed=ICB_ADMINS)
 
 
 place_pk = lambda t: {"pk": t.world.place_a.pk}  # noqa: E731
@@ -64,7 +74,7 @@ organisation_pk = lambda t: {"pk": t.organisation.pk}  # noqa: E731
 person_pk = lambda t: {"pk": t.world.member_a.pk}  # noqa: E731
 membership_pk = lambda t: {"pk": t.membership.pk}  # noqa: E731
 
-PLACE_A_READERS = frozenset({"member_a", "lead_a", "icb_admin"})
+PLACE_A_READERS = frozenset({"member_a", "lead_a"}) | ICB_ADMINS
 PLACE_A_EDITORS = frozenset({"member_a", "lead_a"})
 
 
@@ -81,17 +91,23 @@ def proposal(extra: Callable[[Targets], dict[str, Any]] | None = None, **entry: 
 
 
 summary_round = lambda t: {"round_pk": t.round.pk}  # noqa: E731
-SUMMARY_READERS = frozenset({"advisory", "icb_admin"})
+# The round's high-level summary goes to the advisory and oversight groups, its detailed
+# review to the advisory group only (the defaults); the ICB admins read both.
+SUMMARY_READERS = frozenset({"advisory", "oversight"}) | ICB_ADMINS
+DETAILED_READERS = frozenset({"advisory"}) | ICB_ADMINS
 
 
-def summary_reader(extra: Callable[[Targets], dict[str, Any]] | None = None) -> Entry:
-    """A page of released feedback summaries: read-only, for the advisory group and the
+def summary_reader(
+    extra: Callable[[Targets], dict[str, Any]] | None = None,
+    allowed: frozenset[str] = SUMMARY_READERS,
+) -> Entry:
+    """A page of released feedback summaries: read-only, for the summary's audiences and the
     ICB admins of the system."""
 
     def kwargs(t: Targets) -> dict[str, Any]:
         return {**system_kwargs(t), **(extra(t) if extra else {})}
 
-    return Entry(kwargs=kwargs, allowed=SUMMARY_READERS, post_allowed=frozenset())
+    return Entry(kwargs=kwargs, allowed=allowed, post_allowed=frozenset())
 
 
 def released_summary(round: Any) -> tuple[Any, Any]:
@@ -107,6 +123,7 @@ def released_summary(round: Any) -> tuple[Any, Any]:
         RedactionDecision,
         RedactionKind,
         SummaryExport,
+        SummaryPart,
     )
 
     decision = RedactionDecision.objects.create(
@@ -126,20 +143,22 @@ def released_summary(round: Any) -> tuple[Any, Any]:
         high_level_released_at=timezone.now(),
         detailed_released_at=timezone.now(),
     )
-    for fmt in ExportFormat.values:
-        SummaryExport.objects.create(
-            summary=summary,
-            format=fmt,
-            generation=1,
-            filename=f"summary.{fmt}",
-            content_type="application/octet-stream",
-            data=b"file",
-            size=4,
-        )
+    for part in SummaryPart.values:
+        for fmt in ExportFormat.values:
+            SummaryExport.objects.create(
+                summary=summary,
+                part=part,
+                format=fmt,
+                generation=1,
+                filename=f"{part}.{fmt}",
+                content_type="application/octet-stream",
+                data=b"file",
+                size=4,
+            )
     return summary, decision
 
 
-COMMITTEE_EDITORS = frozenset({"lead_a", "icb_admin"})
+COMMITTEE_EDITORS = frozenset({"lead_a"}) | ICB_ADMINS
 
 
 def committee_records(t: Targets) -> Any:
@@ -213,7 +232,7 @@ MATRIX: dict[str, Entry] = {
     "home": Entry(allowed=EVERYONE_SIGNED_IN),
     "place_detail": Entry(
         kwargs=lambda t: {"place_pk": t.world.place_a.pk},
-        allowed=frozenset({"member_a", "lead_a", "icb_admin"}),
+        allowed=PLACE_A_READERS,
     ),
     "accessibility": Entry(public=True),
     "invitation_accept": Entry(kwargs=lambda t: {"token": "made-up"}, public=True),
@@ -280,20 +299,27 @@ MATRIX: dict[str, Entry] = {
     "console:round_edit": console(lambda t: {"pk": t.round.pk}),
     "console:round_extend": console(lambda t: {"pk": t.round.pk}),
     "console:round_close": console(lambda t: {"pk": t.round.pk}),
-    # Feedback summaries: compiled, reviewed and released in the console by the ICB admins of
-    # the system; read (released only) by its advisory group and its ICB admins.
+    # Feedback summaries: compiled, reviewed, approved and released in the console by the ICB
+    # admins of the system; each released part read by its audiences and the ICB admins.
     "console:summary": console(summary_round),
     "console:summary_progress": console(summary_round),
     "console:summary_compile": console(summary_round),
-    "console:summary_release": console(summary_round),
-    "console:summary_withdraw": console(summary_round),
+    "console:summary_approve": console(summary_round),
+    "console:summary_release": console(lambda t: {"round_pk": t.round.pk, "part": "detailed"}),
+    "console:summary_withdraw": console(lambda t: {"round_pk": t.round.pk, "part": "detailed"}),
     "console:summary_review": console(summary_round),
     "console:redaction_add": console(summary_round),
     "console:redaction_remove": console(lambda t: {"round_pk": t.round.pk, "pk": t.decision.pk}),
-    "console:summary_download": console(lambda t: {"round_pk": t.round.pk, "fmt": "pdf"}),
+    "console:summary_download": console(
+        lambda t: {"round_pk": t.round.pk, "part": "detailed", "fmt": "pdf"}
+    ),
     "feedback:summaries": summary_reader(),
     "feedback:summary": summary_reader(summary_round),
-    "feedback:download": summary_reader(lambda t: {"round_pk": t.round.pk, "fmt": "pdf"}),
+    # The detailed review's files: the oversight group, not its audience, does not find them.
+    "feedback:download": summary_reader(
+        lambda t: {"round_pk": t.round.pk, "part": "detailed", "fmt": "pdf"},
+        allowed=DETAILED_READERS,
+    ),
     "proposal:response": proposal(),
     "proposal:proposal": proposal(),
     "proposal:answer": proposal(lambda t: {"question_pk": t.round.questions.first().pk}),

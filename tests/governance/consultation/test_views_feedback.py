@@ -1,6 +1,6 @@
 """The feedback summary pages: an ICB admin compiles, reviews and releases a round's
-anonymised summary in the console; the advisory group reads and downloads it once released,
-and never sees a place's name or what a place wrote as written."""
+anonymised summary in the console; its audiences read and download each part once released,
+and never see a place's name or what a place wrote as written."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 
 ORGANISATION = "Marlow Valley Healthcare Trust"
 FORMATS = ["pdf", "docx", "csv", "xlsx"]
+PARTS = ["high_level", "detailed"]
 
 
 class Consultation:
@@ -101,18 +102,20 @@ def admin(client, world):
 
 
 def compile_now(client, consultation, capture, **headers: Any):
-    """Compile through the page; with no broker the job runs as soon as the request's
-    transaction commits."""
+    """Compile (or recompile, confirmed) through the page; with no broker the job runs as
+    soon as the request's transaction commits."""
     with capture(execute=True):
-        response = client.post(consultation.url("summary_compile"), **headers)
+        response = client.post(consultation.url("summary_compile"), {"confirmed": "1"}, **headers)
     assert consultation.summary.state == JobState.COMPLETE, consultation.summary.error
     return response
 
 
-def release_now(client, consultation):
-    response = client.post(consultation.url("summary_release"))
-    assert response.status_code == 302
-    assert consultation.summary.is_released
+def release_now(client, consultation, parts: tuple[str, ...] = tuple(PARTS)):
+    """Release each of `parts` through its confirmation page's button."""
+    for part in parts:
+        response = client.post(consultation.url("summary_release", part))
+        assert response.status_code == 302
+        assert consultation.summary.released_at_of(part) is not None
 
 
 def test_a_round_not_compiled_yet_offers_to_compile_it(admin, consultation):
@@ -133,13 +136,15 @@ def test_compiling_through_the_page_shows_a_complete_anonymised_preview(
     assert "Not released" in page
     assert "3 submitted responses" in page
     assert "Place names" in page and "Organisation names" in page
-    assert "Preview: what the advisory group will read" in page
+    assert "Preview: what the readers will read" in page
     assert "Place A" in page and "Place C" in page
     assert "[place]" in page and "[organisation]" in page and "[person]" in page
     for name in consultation.names:
         assert name not in page, name
-    for fmt in FORMATS:
-        assert consultation.url("summary_download", fmt) in page
+    for part in PARTS:
+        assert consultation.url("summary_release", part) in page
+        for fmt in FORMATS:
+            assert consultation.url("summary_download", part, fmt) in page
     assert consultation.url("summary_review") in page
     assert "hx-trigger" not in page  # complete: nothing polls
 
@@ -165,14 +170,14 @@ def test_release_is_refused_below_the_threshold_with_the_reason(
 
     page = admin.get(consultation.url("summary")).content.decode()
     assert "Only 2 places responded" in page
-    assert 'disabled aria-disabled="true" aria-describedby="release-refusal"' in page
+    assert consultation.url("summary_release", "high_level") not in page
 
-    page = admin.post(consultation.url("summary_release"), follow=True).content.decode()
-    assert "There is a problem" in page and "Only 2 places responded" in page
-    partial = admin.post(
-        consultation.url("summary_release"), HTTP_HX_REQUEST="true"
+    confirm = admin.get(consultation.url("summary_release", "high_level")).content.decode()
+    assert "Only 2 places responded" in confirm and "<button" not in confirm.split("<main")[1]
+    page = admin.post(
+        consultation.url("summary_release", "high_level"), follow=True
     ).content.decode()
-    assert "<html" not in partial and "Only 2 places responded" in partial
+    assert "There is a problem" in page and "Only 2 places responded" in page
     assert not consultation.summary.is_released
 
 
@@ -197,20 +202,24 @@ def test_an_advisory_member_reads_and_downloads_a_released_summary(
         assert name not in page, name
     assert "summary_admin" not in page and "/console/" not in page
 
-    for fmt in FORMATS:
-        export = SummaryExport.objects.get(summary=consultation.summary, format=fmt)
-        response = client.get(consultation.feedback_url("download", fmt))
-        assert response.status_code == 200
-        assert response["Content-Type"] == export.content_type
-        assert response["Content-Disposition"].startswith("attachment;")
-        assert export.filename in response["Content-Disposition"]
-        assert response["Cache-Control"] == "private, no-store"
-        assert response["X-Content-Type-Options"] == "nosniff"
-        assert b"".join(response.streaming_content) == bytes(export.data)
+    for part in PARTS:
+        for fmt in FORMATS:
+            export = SummaryExport.objects.get(summary=consultation.summary, part=part, format=fmt)
+            response = client.get(consultation.feedback_url("download", part, fmt))
+            assert response.status_code == 200
+            assert response["Content-Type"] == export.content_type
+            assert response["Content-Disposition"].startswith("attachment;")
+            assert export.filename in response["Content-Disposition"]
+            assert response["Cache-Control"] == "private, no-store"
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert b"".join(response.streaming_content) == bytes(export.data)
     downloads = AuditEvent.objects.filter(action="summary.download", actor=world.advisory)
-    assert sorted(event.details["format"] for event in downloads) == sorted(FORMATS)
+    assert sorted((e.details["part"], e.details["format"]) for e in downloads) == sorted(
+        (part, fmt) for part in PARTS for fmt in FORMATS
+    )
 
-    assert client.get(consultation.feedback_url("download", "exe")).status_code == 404
+    assert client.get(consultation.feedback_url("download", "detailed", "exe")).status_code == 404
+    assert client.get(consultation.feedback_url("download", "whole", "pdf")).status_code == 404
 
     home = client.get(reverse("home")).content.decode()
     assert reverse("feedback:summaries", args=[world.system.slug]) in home
@@ -220,12 +229,12 @@ def test_the_admin_downloads_from_the_console_and_each_download_is_audited(
     admin, world, consultation, django_capture_on_commit_callbacks
 ):
     compile_now(admin, consultation, django_capture_on_commit_callbacks)
-    response = admin.get(consultation.url("summary_download", "csv"))
+    response = admin.get(consultation.url("summary_download", "detailed", "csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
     assert AuditEvent.objects.filter(action="summary.download", actor=world.icb_admin).count() == 1
-    assert admin.get(consultation.url("summary_download", "txt")).status_code == 404
+    assert admin.get(consultation.url("summary_download", "detailed", "txt")).status_code == 404
 
 
 def test_an_unreleased_summary_and_the_console_are_not_found_for_the_advisory_group(
@@ -236,19 +245,20 @@ def test_an_unreleased_summary_and_the_console_are_not_found_for_the_advisory_gr
 
     client.force_login(world.advisory)
     listing = client.get(reverse("feedback:summaries", args=[world.system.slug])).content.decode()
-    assert "No summary has been released yet" in listing
+    assert "No summary has been released to you yet" in listing
     assert client.get(consultation.feedback_url("summary")).status_code == 404
-    assert client.get(consultation.feedback_url("download", "pdf")).status_code == 404
+    assert client.get(consultation.feedback_url("download", "high_level", "pdf")).status_code == 404
     for name in ("summary", "summary_progress", "summary_review"):
         assert client.get(consultation.url(name)).status_code == 404, name
-    assert client.get(consultation.url("summary_download", "pdf")).status_code == 404
-    assert client.post(consultation.url("summary_release")).status_code == 404
+    assert client.get(consultation.url("summary_download", "high_level", "pdf")).status_code == 404
+    assert client.post(consultation.url("summary_release", "high_level")).status_code == 404
     assert not consultation.summary.is_released
 
     # A released summary, once withdrawn, is gone again.
     client.force_login(world.icb_admin)
     release_now(client, consultation)
-    client.post(consultation.url("summary_withdraw"))
+    for part in PARTS:
+        client.post(consultation.url("summary_withdraw", part))
     client.force_login(world.advisory)
     assert client.get(consultation.feedback_url("summary")).status_code == 404
 
@@ -294,16 +304,19 @@ def test_a_redaction_makes_the_summary_stale_until_it_is_recompiled(
 
     page = admin.get(consultation.url("summary")).content.decode()
     assert "Recompile before releasing" in page
-    assert "Redactions changed after the summary was compiled" in page
-    admin.post(consultation.url("summary_release"))
+    assert "Review choices changed after the summary was compiled" in page
+    admin.post(consultation.url("summary_release", "high_level"))
     assert not consultation.summary.is_released
 
     compile_now(admin, consultation, django_capture_on_commit_callbacks)
     content = json.dumps(consultation.summary.content)
     assert "old mill" not in content and "[redacted]" in content
-    assert (
-        "Recompile before releasing" not in admin.get(consultation.url("summary")).content.decode()
-    )
+    page = admin.get(consultation.url("summary")).content.decode()
+    assert "Recompile before releasing" not in page
+    # A phrase redacted by hand: a second admin approves before anything is released.
+    assert "another ICB governance admin must approve" in page
+    admin.force_login(consultation.world.second_icb_admin)
+    assert admin.post(consultation.url("summary_approve")).status_code == 302
     release_now(admin, consultation)
 
 
@@ -379,7 +392,7 @@ def test_the_progress_panel_polls_while_busy_and_stops_when_complete(
     assert f'hx-get="{consultation.url("summary_progress")}" hx-trigger="every 2s"' in html
     assert '<progress id="summary-progress"' in html and 'value="60"' in html
     assert '<label class="nhsuk-label" for="summary-progress">Writing the PDF file</label>' in html
-    assert "Release to the advisory group" not in html
+    assert "Release the high-level summary" not in html
     page = admin.get(consultation.url("summary")).content.decode()
     assert "Refresh" in page and 'hx-trigger="every 2s"' in page
 
@@ -388,7 +401,7 @@ def test_the_progress_panel_polls_while_busy_and_stops_when_complete(
     )
     html = admin.get(consultation.url("summary_progress"), HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in html
-    assert "Release to the advisory group" in html
+    assert "Release the high-level summary" in html
 
     FeedbackSummary.objects.filter(round=consultation.round).update(
         state=JobState.FAILED, error="RuntimeError: the disk is full"
