@@ -19,6 +19,7 @@ from partners.models import (
     OrganisationAlias,
     Place,
     PlacePartner,
+    Site,
     System,
     User,
 )
@@ -98,12 +99,18 @@ class AliasInline(admin.TabularInline):
     fields = ["alias"]
 
 
+class SiteInline(admin.TabularInline):
+    model = Site
+    extra = 1
+    fields = ["name"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(VersionedRecordAdmin):
     list_display = ["name", "system", "sector", "legal_form", "ods_code", "is_active"]
     list_filter = ["system", "sector", "legal_form", "is_active"]
     search_fields = ["name", "ods_code", "aliases__alias"]
-    inlines = [AliasInline]
+    inlines = [AliasInline, SiteInline]
 
 
 @admin.register(PlacePartner)

@@ -229,8 +229,13 @@ def build_closed_round(
         story = (
             f"In {place_name}, {partner_names[0]} and {partner_names[1]} already share a "
             f"budget for intermediate care. {lead.full_name} chairs the partnership and "
-            f"{writer.full_name} ({writer.email}, 01632 960{100 + index}) leads the work. "
-            f"We learnt from {neighbour} that a joint committee needs every partner's "
+            f"{writer.full_name} ({writer.email}, 01632 960{100 + index}) leads the work"
+            + (
+                ", and the discharge team at Kingsmead General Hospital is part of it. "
+                if place_name == "Ashworth"
+                else ". "
+            )
+            + f"We learnt from {neighbour} that a joint committee needs every partner's "
             "scheme of delegation to line up first, as the Royal College of Nursing "
             "guidance says."
         )

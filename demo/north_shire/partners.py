@@ -17,7 +17,7 @@ from demo.build.partners import (
 )
 from demo.north_shire.sign_ins import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_KEY, SYSTEM_SLUG
 from partners.legal_forms import LegalForm, usual_legal_form
-from partners.models import Organisation, Place, Role, Sector, System, User
+from partners.models import Neighbourhood, Organisation, Place, Role, Sector, Site, System, User
 
 PLACES = [
     # name, population, council, council abbreviation
@@ -221,6 +221,18 @@ def all_organisations() -> list[tuple[str, str, str, list[str], list[str]]]:
     return SYSTEM_ORGANISATIONS + local
 
 
+# Buildings the trusts run, by the names people write; and each place's neighbourhoods. Both
+# identify a place as surely as its name, so the scrubber knows them.
+SITES = {
+    "Ashworth and Brackenfield Hospitals NHS Trust": ["Kingsmead General Hospital"],
+    "Royal Coldharbour Hospital NHS Foundation Trust": ["St Cuthbert's Hospital"],
+}
+NEIGHBOURHOODS = {
+    "Ashworth": ["Millbrook", "Harrowgate"],
+    "Dunmore Coast": ["Saltby", "Fennick Bay"],
+}
+
+
 def build_system() -> tuple[System, dict[str, Place]]:
     """The system, its places and their partner organisations; returns the places by name."""
     system = system_add(
@@ -238,6 +250,13 @@ def build_system() -> tuple[System, dict[str, Place]]:
             legal_form=legal_form,
             aliases=aliases,
             places=places.values() if served == ["*"] else [places[n] for n in served],
+        )
+    for organisation_name, site_names in SITES.items():
+        organisation = Organisation.objects.get(system=system, name=organisation_name)
+        Site.objects.bulk_create(Site(organisation=organisation, name=n) for n in site_names)
+    for place_name, neighbourhood_names in NEIGHBOURHOODS.items():
+        Neighbourhood.objects.bulk_create(
+            Neighbourhood(place=places[place_name], name=n) for n in neighbourhood_names
         )
     return system, places
 

@@ -1,4 +1,5 @@
-"""E-mails about consultation rounds to place leads and ICB governance admins. Rendering and
+"""E-mails about consultation rounds to place leads and ICB governance admins, and about
+released feedback summaries to their readers. Rendering and
 sending live here; tasks only call these. Links are built from settings.SITE_URL (a task has no
 request).
 
@@ -18,13 +19,15 @@ from django.utils import timezone
 from core.uk_time import uk_datetime
 from governance.consultation.models import (
     ConsultationRound,
+    FeedbackSummary,
     PlaceResponse,
     ReminderSent,
     ResponseStatus,
     RoundStatus,
+    SummaryPart,
 )
 from governance.consultation.responses import response_deadline, response_missing_items
-from partners.models import Membership, Place, Role, User
+from partners.models import AUDIENCE_ROLES, Membership, Place, Role, User
 from partners.selectors import current_place_leads
 
 MISSING_ITEMS_LISTED = 10
@@ -201,3 +204,33 @@ def response_submitted_emails_send(*, response_id: int, submitted_at: str) -> in
         if lead.pk not in told
     ]
     return _send(messages)
+
+
+def summary_released_emails_send(*, summary_id: int, part: str, released_at: str) -> int:
+    """Tell the current members of the audiences of `part` of a feedback summary that it has
+    been released, with the link to read it. `released_at` names the release: nothing is sent
+    once that part has been withdrawn (or withdrawn and released again, which has its own
+    e-mail). Returns how many e-mails went out."""
+    summary = FeedbackSummary.objects.select_related("round__system").filter(pk=summary_id).first()
+    if summary is None or summary.released_at_of(part) != datetime.fromisoformat(released_at):
+        return 0
+    consultation = summary.round
+    roles = [AUDIENCE_ROLES[a] for a in consultation.audiences_of(part) if a in AUDIENCE_ROLES]
+    readers = User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.current()
+        .filter(system_id=consultation.system_id, place__isnull=True, role__in=roles)
+        .values("user_id"),
+    ).order_by("full_name", "pk")
+    part_label = str(SummaryPart(part).label)
+    context: dict[str, object] = {
+        "round": consultation,
+        "part": part_label.lower(),
+        "link": settings.SITE_URL
+        + reverse(
+            "feedback:summary",
+            kwargs={"system_slug": consultation.system.slug, "round_pk": consultation.pk},
+        ),
+    }
+    subject = f"{part_label} of {consultation.title} is ready to read"
+    return _send([_message(subject, "emails/summary_released", context, u) for u in readers])

@@ -8,7 +8,8 @@ only after another ICB admin, who made none of the choices, has approved that co
 Recompiling draws new labels and may change the text, so an approval is for one compilation
 (`FeedbackSummary.approved_generation`) and a new compilation needs a new one.
 
-Every step is audited with who and when; the audit row names the part and its audiences,
+Releasing a part e-mails its readers once the release commits. Every step is audited with
+who and when; the audit row names the part and its audiences,
 never a phrase (a phrase may itself identify a place)."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.outbox import enqueue_on_commit_or_keep
 from governance.consultation import anonymise
 from governance.consultation.feedback_review import summary_is_stale
 from governance.consultation.models import (
@@ -29,6 +31,7 @@ from governance.consultation.models import (
     RedactionKind,
     SummaryPart,
 )
+from governance.consultation.tasks import summary_released_email_task
 from partners.audit import audit
 from partners.models import Audience, User
 
@@ -182,7 +185,8 @@ def summary_release(
         raise ValidationError(refusal)
     if summary.released_at_of(part) is not None:
         return summary
-    _set_release(summary, part, at=timezone.now(), by=actor if actor and actor.pk else None)
+    released_at = timezone.now()
+    _set_release(summary, part, at=released_at, by=actor if actor and actor.pk else None)
     audiences = summary.round.audiences_of(part)
     milestone = release_milestone(summary, part)
     audit(
@@ -198,6 +202,12 @@ def summary_release(
             "milestone_due_on": milestone.due_on.isoformat() if milestone else None,
         },
         system=summary.round.system,
+    )
+    enqueue_on_commit_or_keep(
+        summary_released_email_task,
+        summary_id=summary.pk,
+        part=part.value,
+        released_at=released_at.isoformat(),
     )
     return summary
 

@@ -73,3 +73,10 @@ def response_submitted_email_task(*, response_id: int, submitted_at: str) -> int
     from governance.consultation.emails import response_submitted_emails_send
 
     return response_submitted_emails_send(response_id=response_id, submitted_at=submitted_at)
+
+
+@_email_task("summary_released_email_task")
+def summary_released_email_task(*, summary_id: int, part: str, released_at: str) -> int:
+    from governance.consultation.emails import summary_released_emails_send
+
+    return summary_released_emails_send(summary_id=summary_id, part=part, released_at=released_at)

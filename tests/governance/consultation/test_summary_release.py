@@ -293,3 +293,35 @@ def test_closing_names_the_places_yet_to_submit_and_warns_when_release_is_imposs
     assert world.place_a.name not in page.split('id="not-submitted"')[1].split("</ul>")[0]
     assert "The summary could never be released" in page
     assert "Only 1 place has submitted" in page
+
+
+def test_each_release_emails_the_readers_of_that_part_only(
+    client, world, compiled, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        release_now(client, compiled, parts=("high_level",))
+    told = sorted(message.to[0] for message in mailoutbox)
+    assert told == sorted([world.advisory.email, world.oversight.email])
+    message = mailoutbox[0]
+    assert "High-level summary of" in message.subject
+    assert compiled.feedback_url("summary") in message.body
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        release_now(client, compiled, parts=("detailed",))
+    assert [message.to[0] for message in mailoutbox] == [world.advisory.email]
+
+    # A release withdrawn before its e-mail goes out sends nothing.
+    client.post(compiled.url("summary_withdraw", "detailed"))
+    mailoutbox.clear()
+    from governance.consultation.emails import summary_released_emails_send
+
+    assert (
+        summary_released_emails_send(
+            summary_id=compiled.summary.pk,
+            part="detailed",
+            released_at=timezone.now().isoformat(),
+        )
+        == 0
+    )
+    assert not mailoutbox
