@@ -8,13 +8,16 @@ those of another.
 
 How names are matched
 ---------------------
-The system knows every place, organisation (and alias) and person name, so scrubbing is a
-dictionary look-up rather than guesswork: no NLP model is used. Text is split into word tokens
-and each token is normalised the way `partners.models.normalise_name` folds names: case,
-accents and apostrophes ("St. Mary's" = "st marys"), with runs of spaces, hyphens, full stops
-and other punctuation acting only as separators. Initialisms written with full stops ("A.B.H.")
-are one token ("abh"), so they match the alias "ABH". A possessive ("Ashworth's", "RHT's")
-matches the name with or without its "'s", since "St Mary's" must still match "st marys".
+The system knows every place, neighbourhood, organisation (with its aliases and sites),
+committee and person name (partners.names gathers them), so scrubbing is a dictionary look-up
+rather than guesswork: no NLP model is used. Invisible characters (zero-width spaces, soft
+hyphens, bidirectional controls…) are first removed from the text, and from the output too.
+Text is then split into word tokens and each token is normalised the way
+`partners.models.normalise_name` folds names: case, accents and apostrophes ("St. Mary's" =
+"st marys"), with runs of spaces, hyphens, full stops and other punctuation acting only as
+separators; compatibility forms ("Ａｓｈ") and look-alike letters from other scripts (a Cyrillic
+"А") are read as the letters they imitate (`text_folding`). Initialisms written with full stops
+("A.B.H.") are one token ("abh"), so they match the alias "ABH".
 
 Names are kept in a trie over normalised tokens (a token-level dictionary automaton). At each
 token the trie is walked as far as the text allows, which finds every name starting there, on
@@ -22,280 +25,113 @@ word boundaries by construction ("ABC" cannot match inside "ABCD": they are diff
 Among overlapping matches a small dynamic programme chooses the set that covers the most tokens,
 then the fewest matches, so "Ashworth Borough Council" is one organisation, not the place
 "Ashworth" followed by words. Covering the most tokens also guarantees that no complete name is
-left in the output: one left behind could have been added to the cover.
+left in the output: one left behind could have been added to the cover. A compiled alternation
+regex was the alternative; it is leftmost-first, not longest-cover, slow to compile with
+5,000 names, and cannot share the normalisation rule with the rest of the project.
 
-A compiled alternation regex sorted longest first was the alternative. It is leftmost-first, not
-longest-cover; folding punctuation and initialisms into 5,000 patterns makes it large and slow
-to compile; and it cannot share the normalisation rule with the rest of the project. The trie
-does a dictionary look-up per token, so the cost is linear in the text and barely depends on the
-number of names.
+Every written form of a name is matched (`name_forms` builds them):
+- a possessive ("Ashworth's", "RHT's"), with or without its "'s";
+- a name split or joined by spaces or hyphens ("Ash worth", "Ash-worth", "Bracken-field",
+  "DunmoreCoast"), for names of five letters or more, in up to four pieces. Pieces split by a
+  space must start with a capital ("a new port" is not "Newport");
+- digits written for letters ("Brackenfie1d", "Dunm0re": 0 o, 1 l or i, 3 e, 4 a, 5 s, 7 t,
+  8 b) when the reading is exactly a name: a word mixing letters and digits that spells a name
+  is a disguise, not an ordinary word, so it is scrubbed;
+- for places (and neighbourhoods) only, a plural or demonym: -s, -es, -ian(s), -ite(s),
+  -er(s), with a dropped final e or y ("Ashworths", "Ashworthian", "Coventrian");
+- for people, besides the full name in any case: a title and the surname ("Dr Brennan",
+  "Cllr Frost", "Councillor Frost"; `name_forms.TITLES`), a title with a first name or
+  initials ("Ms N Brennan"), initials and surname ("N. Brennan", "N Brennan", "N.J.
+  Brennan"), and surname first ("Brennan, Nadia"). These short forms match only when every word
+  after the title begins with a capital, and a lone "A" or "I" is an initial only with its full
+  stop, so "a frost" and "I Frost" stay as written.
 
-Measured (this module, CPython 3.11.7, a shared two-core development machine, cold cache): a
-gazetteer of 5,000 distinct names (1,500 one-word places, 2,000 organisations, 1,500 people)
-builds in about 0.13 s, and scrubbing 200 answers of 300 words (60,000 words; 3% of words are
-names, 1% e-mails, phones, postcodes, URLs or NHS numbers) takes 0.65-1.0 s in total, 3-5 ms per
-answer; about a third of that is the pattern search, not the names.
+Possible names are flagged, not scrubbed (ScrubResult.flags, kind POSSIBLE): they stay in the
+text, for the review to show a reviewer, who redacts or leaves each. Flags never overlap spans.
+- A known person's surname alone, when written with a capital, anywhere in a sentence
+  ("Brennan agreed", "Frost said"): a surname alone is how people are most often named, but
+  "Frost", "Hale" and "Grant" are also words, so scrubbing them blindly would damage every
+  place's text. Lower case ("a hard frost") is never flagged; nor is a first name alone.
+- A near miss: a word one letter off (substituted, inserted, deleted or two swapped) a place,
+  a one-word organisation name or a surname of seven letters or more ("Ashwroth",
+  "Brackenfeld"), also after reading its digits as letters. Shorter names are too close to
+  ordinary words. Found through the names' deletion neighbourhoods (`name_forms.NearMisses`).
 
-What is not in the gazetteer
-----------------------------
-People are matched by their full name only. A surname on its own (even of four letters or more)
-and a first name on their own are NOT included: "Hale", "Frost", "Grant", "Will" and "Joyce" are
-also ordinary words, and scrubbing them would damage the text for every place while hiding
-little; a reviewer sees the remaining mentions and adds a manual redaction where one identifies
-someone. Single-word place names ("Reading", "Bath") are included, because a place's name is the
-thing most likely to identify it; a false positive is undone with a "keep" phrase.
+Measured (CPython 3.11, a shared two-core machine, random names and words): a gazetteer of
+5,000 distinct names (1,500 places, 2,000 organisations, 1,500 people) builds in about 0.08 s,
+and scrubbing 200 answers of 300 words (60,000 words; 3% of words are names, 1% e-mails,
+phones, postcodes or URLs) takes about 0.24 s, 0.27 s on a first pass while the per-word
+caches fill: about a third more than before the written forms and flags (0.025 s and 0.18 s).
+The cost stays linear in the text and barely depends on the number of names.
 
-Other identifiers are found by pattern: e-mail addresses, URLs (http, https, www. and bare
-domains under common UK and generic suffixes), NHS numbers (10 digits, only with a valid
-modulus 11 check digit), UK telephone numbers (01, 02, 03 and 07 numbers, +44 and 0044 forms,
-with spaces, hyphens and brackets) and full UK postcodes ("SW1A 1AA", "M1 1AE"; an outward
-code alone such as "SW1A" is left, because it names a district, not an address).
-
-Markers already in a text ("[place]", "[email]"…) are left alone, so scrubbing twice gives the
-same text as scrubbing once.
+Other identifiers are found by pattern (`identifier_patterns`): e-mail addresses, URLs, NHS
+numbers, UK telephone numbers and full UK postcodes. Markers already in a text ("[place]",
+"[email]"…) are left alone, so scrubbing twice gives the same text as scrubbing once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final
 
+from governance.consultation.gazetteer import (
+    END,
+    KEEP,
+    MAX_PIECES,
+    NAME_KINDS,
+    NO_READINGS,
+    ORGANISATION,
+    PERSON,
+    PLACE,
+    POSSESSIVE_RE,
+    PRIORITY,
+    REDACTED,
+    SHORT,
+    TOKEN_RE,
+    Gazetteer,
+    build_trie,
+    gazetteer_for_system,
+    phrase_tokens,
+)
+from governance.consultation.identifier_patterns import pattern_spans
 from governance.consultation.models import RemovedText
+from governance.consultation.name_forms import NEAR_MISS_MIN_LENGTH, SURNAME_PARTICLES, TITLES
+from governance.consultation.text_folding import (
+    leet_readings,
+    normalise_token,
+    visible_with_origins,
+)
 
-PLACE: Final = RemovedText.PLACE.value
-ORGANISATION: Final = RemovedText.ORGANISATION.value
-PERSON: Final = RemovedText.PERSON.value
-EMAIL: Final = RemovedText.EMAIL.value
-PHONE: Final = RemovedText.PHONE.value
-POSTCODE: Final = RemovedText.POSTCODE.value
-URL: Final = RemovedText.URL.value
-NHS_NUMBER: Final = RemovedText.NHS_NUMBER.value
-REDACTED: Final = RemovedText.REDACTED.value
-# Not a redaction: a phrase an admin has marked as a false positive.
-_KEEP: Final = "keep"
-
-NAME_KINDS: Final = (PLACE, ORGANISATION, PERSON)
+# Also the engine's interface: callers reach the gazetteer and tokens through this module.
+__all__ = [
+    "MARKERS",
+    "NAME_KINDS",
+    "ORGANISATION",
+    "PERSON",
+    "PLACE",
+    "POSSIBLE",
+    "Gazetteer",
+    "ScrubResult",
+    "Span",
+    "can_release",
+    "gazetteer_for_system",
+    "new_label_seed",
+    "normalise_token",
+    "phrase_tokens",
+    "place_labels",
+    "scrub",
+    "suppress_small_counts",
+]
 
 MARKERS: Final[Mapping[str, str]] = MappingProxyType(
     {kind.value: kind.marker for kind in RemovedText}
 )
-
-# When the same normalised phrase is listed under two kinds, the higher priority wins: an
-# admin's "keep" overrides everything, a manual redaction overrides a gazetteer kind, and among
-# names the more sensitive kind wins. Fixed here so the result never depends on input order.
-_PRIORITY: Final[Mapping[str, int]] = MappingProxyType(
-    {_KEEP: 5, REDACTED: 4, PERSON: 3, ORGANISATION: 2, PLACE: 1}
-)
-
-
-# Tokens ----------------------------------------------------------------------------------
-
-# A word character, or a combining accent typed after its letter (decomposed text).
-_CH = r"(?:[^\W_]|[\u0300-\u036f])"
-_TOKEN_RE: Final = re.compile(
-    # An initialism with full stops: "A.B.H." or "A.B.H" (single characters only, so that
-    # "St.Mary" and "end.Next" stay two words).
-    rf"{_CH}(?:\.{_CH})+\.?(?!{_CH})"
-    # A word, possibly with apostrophes inside ("Mary's", "O’Neill").
-    rf"|{_CH}+(?:['’`]{_CH}+)*"
-    # "&" reads as "and", so "Barts & the London" matches "Barts and the London".
-    r"|&"
-)
-_POSSESSIVE_RE: Final = re.compile(r"\w['’`][sS]$")
 _MARKER_RE: Final = re.compile("|".join(re.escape(marker) for marker in MARKERS.values()))
-
-
-_ASCII_PUNCTUATION: Final = str.maketrans("", "", ".'`")
-
-
-@lru_cache(maxsize=65536)
-def normalise_token(word: str) -> str:
-    """Fold one token as `normalise_name` folds a name: accents, case, apostrophes and full
-    stops go. Only letters and digits remain. Cached: answers reuse the same words."""
-    if word == "&":
-        return "and"
-    if word.isascii():
-        return word.translate(_ASCII_PUNCTUATION).lower()
-    decomposed = unicodedata.normalize("NFKD", word)
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
-
-
-def phrase_tokens(phrase: str) -> tuple[str, ...]:
-    """The normalised tokens of a name or phrase, as the matcher sees them."""
-    tokens = (normalise_token(match.group()) for match in _TOKEN_RE.finditer(phrase))
-    return tuple(token for token in tokens if token)
-
-
-# The gazetteer ---------------------------------------------------------------------------
-
-_END: Final = ""  # the trie key for "a phrase ends here"; normalised tokens are never empty
-
-
-def _build_trie(entries: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], int]:
-    root: dict[str, Any] = {}
-    count = 0
-    for text, kind in entries:
-        if kind not in _PRIORITY:
-            raise ValueError(f"Unknown kind of name: {kind!r}.")
-        tokens = phrase_tokens(text)
-        if not tokens:
-            continue
-        node = root
-        for token in tokens:
-            node = node.setdefault(token, {})
-        existing = node.get(_END)
-        if existing is None:
-            count += 1
-        if existing is None or _PRIORITY[kind] > _PRIORITY[existing]:
-            node[_END] = kind
-    return root, count
-
-
-@dataclass(frozen=True, eq=False)
-class Gazetteer:
-    """Every name the scrubber removes, with its kind (place, organisation or person). Build
-    it once per summary with `gazetteer_for_system`, or from a list in tests."""
-
-    _trie: dict[str, Any] = field(repr=False)
-    size: int
-
-    @classmethod
-    def from_entries(cls, entries: Iterable[tuple[str, str]]) -> Gazetteer:
-        """Entries are (text, kind) pairs. Names that normalise to nothing are skipped; the
-        same name under two kinds keeps the more sensitive kind (person > organisation >
-        place)."""
-        entries = list(entries)
-        for _text, kind in entries:
-            if kind not in NAME_KINDS:
-                raise ValueError(f"A gazetteer kind is one of {NAME_KINDS}, not {kind!r}.")
-        trie, size = _build_trie(entries)
-        return cls(_trie=trie, size=size)
-
-    def __len__(self) -> int:
-        return self.size
-
-
-def gazetteer_for_system(*, system: Any) -> Gazetteer:
-    """All the names that could identify a place of `system`, in four queries whatever its
-    size: its places (active or not: an old name still identifies), its organisations and
-    their aliases, and the full names of everyone who has or had a membership in it (people
-    who left are still named in older answers). Surnames and first names on their own are
-    deliberately not included: see the module docstring."""
-    from partners.models import Organisation, OrganisationAlias, Place, User
-
-    entries: list[tuple[str, str]] = []
-    entries += [
-        (name, PLACE) for name in Place.objects.filter(system=system).values_list("name", flat=True)
-    ]
-    entries += [
-        (name, ORGANISATION)
-        for name in Organisation.objects.filter(system=system).values_list("name", flat=True)
-    ]
-    entries += [
-        (alias, ORGANISATION)
-        for alias in OrganisationAlias.objects.filter(system=system).values_list("alias", flat=True)
-    ]
-    people = (
-        User.objects.filter(memberships__system=system)
-        .order_by()
-        .values_list("full_name", flat=True)
-        .distinct()
-    )
-    entries += [(name, PERSON) for name in people if name]
-    return Gazetteer.from_entries(entries)
-
-
-# Patterns --------------------------------------------------------------------------------
-
-_EMAIL_RE: Final = re.compile(
-    r"(?<![\w.+'-])[\w.+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?![\w@-])", re.ASCII
-)
-_URL_RE: Final = re.compile(
-    r"(?<![\w@/.-])(?:https?://|www\.)[^\s<>\"'\[\]]+"
-    # A bare domain with a common suffix: "ashworth.gov.uk/consultation".
-    r"|(?<![\w@/.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-    r"\.(?:nhs\.uk|gov\.uk|org\.uk|co\.uk|ac\.uk|com|org|net)(?![\w-])(?:/[^\s<>\"'\[\]]*)?",
-    re.IGNORECASE,
-)
-_URL_TRAILING = ".,;:!?)"
-_URL_HINT_RE: Final = re.compile(
-    r"https?://|www\.|\.(?:uk|com|org|net)(?![A-Za-z0-9-])", re.IGNORECASE
-)
-_DIGIT_RE: Final = re.compile(r"\d")
-_NHS_NUMBER_RE: Final = re.compile(r"(?<![\w+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\w])", re.ASCII)
-_PHONE_RE: Final = re.compile(
-    r"(?<![\w+(])"
-    r"(?:(?:\+44|0044)[ -]?(?:\(0\)[ -]?)?\(?|\(?0)"
-    r"[1237](?:[ \-()]{0,2}\d){8,9}(?!\d)",
-    re.ASCII,
-)
-_POSTCODE_RE: Final = re.compile(
-    r"(?<![\w])[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?![\w])",
-    re.IGNORECASE | re.ASCII,
-)
-
-
-def nhs_number_is_valid(digits: str) -> bool:
-    """The NHS number's modulus 11 check: weights 10 to 2 on the first nine digits; the check
-    digit is 11 minus the remainder (11 becomes 0; 10 means the number is invalid)."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    total = sum(
-        int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True)
-    )
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
-
-
-def _phone_is_plausible(text: str) -> bool:
-    digits = re.sub(r"\D", "", text)
-    if digits.startswith("0044"):
-        digits = "0" + digits[4:]
-    elif digits.startswith("44"):
-        digits = "0" + digits[2:]
-    if digits.startswith("00"):  # "+44 (0)20 …": the (0) is written but not dialled
-        digits = digits[1:]
-    return len(digits) in (10, 11) and digits[1] in "1237"
-
-
-def _pattern_spans(text: str) -> list[tuple[int, int, str]]:
-    """E-mails, URLs, NHS numbers, phones and postcodes, in that order of precedence: an
-    e-mail's domain is not also a URL, a valid NHS number is not also a phone number."""
-    found: list[tuple[int, int, str]] = []
-
-    def add(start: int, end: int, kind: str) -> None:
-        if start < end and not any(start < e and end > s for s, e, _ in found):
-            found.append((start, end, kind))
-
-    # Each pattern is tried only where the text has what it needs: most answers have no
-    # "@", no domain and no digits, and these checks are far cheaper than the patterns.
-    if "@" in text:
-        for match in _EMAIL_RE.finditer(text):
-            add(match.start(), match.end(), EMAIL)
-    if _URL_HINT_RE.search(text):
-        for match in _URL_RE.finditer(text):
-            value = match.group().rstrip(_URL_TRAILING)
-            add(match.start(), match.start() + len(value), URL)
-    if _DIGIT_RE.search(text):
-        for match in _NHS_NUMBER_RE.finditer(text):
-            if nhs_number_is_valid("".join(match.groups())):
-                add(match.start(), match.end(), NHS_NUMBER)
-        for match in _PHONE_RE.finditer(text):
-            if _phone_is_plausible(match.group()):
-                add(match.start(), match.end(), PHONE)
-        for match in _POSTCODE_RE.finditer(text):
-            add(match.start(), match.end(), POSTCODE)
-    return found
 
 
 # Scrubbing -------------------------------------------------------------------------------
@@ -333,51 +169,190 @@ class ScrubResult:
         return sum(self.counts.values())
 
 
-def _best_cover(
-    tokens: list[str | None], possessives: dict[int, str], tries: list[dict[str, Any]]
-) -> list[tuple[int, int, str]]:
-    """Matches (first token, token count, kind) that cover the most tokens, then use the
-    fewest matches, taking the leftmost and longest on a tie. None is a barrier no name
-    crosses (an existing marker or an e-mail, phone…)."""
-    n = len(tokens)
-    candidates: list[list[tuple[int, str]]] = [[] for _ in range(n)]
+@dataclass
+class _Words:
+    """The tokens of a text as the matcher reads them. A token is its match on the text (its
+    span is read only for the few tokens that start or end a name) and its normalised form,
+    or None for a barrier no name crosses (a marker, an e-mail, a phone number…)."""
+
+    text: str
+    matches: list[re.Match[str] | None] = field(default_factory=list)
+    tokens: list[str | None] = field(default_factory=list)
+    # Other readings of a token, usable anywhere in a name: without its "'s", or with its
+    # digits read as letters.
+    forms: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # Readings usable only as the end of a place's name: without a plural or demonym suffix.
+    endings: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def written_as_name(self, first: int, last: int) -> bool:
+        """Whether tokens first..last all begin with a capital, as a short form of a person's
+        name must ("N. Brennan", not "a frost"). A lone "A" or "I" counts as an initial only
+        with its full stop ("A. Frost"), being also a word; "van" and "de" stay lower case."""
+        text = self.text
+        for k in range(first, last + 1):
+            match = self.matches[k]
+            assert match is not None
+            word = match.group()
+            if not word[0].isupper() and word not in SURNAME_PARTICLES:
+                return False
+            if word in ("A", "I") and not text.startswith(".", match.end()):
+                return False
+        return True
+
+    def split_as_name(self, first: int, last: int) -> bool:
+        """Whether tokens first..last may be read as one name split into pieces: only
+        spaces and hyphens between them, and with a space only when the first piece begins
+        with a capital ("Ash worth"; "a new port" is not "Newport")."""
+        text = self.text
+        spaced = False
+        for k in range(first, last):
+            before, after = self.matches[k], self.matches[k + 1]
+            assert before is not None and after is not None
+            gap = text[before.end() : after.start()]
+            if not _SPLIT_GAP_RE.fullmatch(gap):
+                return False
+            spaced = spaced or any(ch.isspace() for ch in gap)
+        opening = self.matches[first]
+        assert opening is not None
+        return not spaced or opening.group()[0].isupper()
+
+
+_HYPHENS: Final = "-‐‑‒–—"
+_SPLIT_GAP_RE: Final = re.compile(rf"[\s{re.escape(_HYPHENS)}]*")
+
+
+def _read_words(text: str, barriers: list[tuple[int, int]], gazetteer: Gazetteer) -> _Words:
+    # This loop runs once per word of every answer, so it is kept lean: what a token could
+    # also be read as depends on the token alone and is cached on the gazetteer.
+    words = _Words(text)
+    token_matches, tokens, forms, endings = words.matches, words.tokens, words.forms, words.endings
+    normalise = normalise_token
+    readings_of = gazetteer.readings_of
+    barrier_count = len(barriers)
+    b = 0
+    for match in TOKEN_RE.finditer(text):
+        if barrier_count:
+            start, end = match.span()
+            while b < barrier_count and barriers[b][1] <= start:
+                b += 1
+            if b < barrier_count and barriers[b][0] < end:
+                if tokens and tokens[-1] is not None:
+                    token_matches.append(None)
+                    tokens.append(None)
+                continue
+        word = match.group()
+        normalised = normalise(word)
+        if not normalised:
+            continue
+        index = len(tokens)
+        token_matches.append(match)
+        tokens.append(normalised)
+        readings = readings_of(normalised)
+        if ("'" in word or "’" in word or "`" in word) and POSSESSIVE_RE.search(word):
+            bare = normalised[:-1]
+            bare_readings = readings_of(bare)
+            readings = ((bare, *bare_readings[0]), readings[1] + bare_readings[1])
+        if readings is not NO_READINGS:
+            if readings[0]:
+                forms[index] = readings[0]
+            if readings[1]:
+                endings[index] = readings[1]
+    return words
+
+
+def _candidates(
+    words: _Words, gazetteer: Gazetteer, extra_trie: dict[str, Any]
+) -> list[list[tuple[int, str]]] | None:
+    """For each token, the names that start there: (token count, kind), longest first. None
+    when no token starts a name."""
+    tokens, forms, endings = words.tokens, words.forms, words.endings
+    trie, prefixes = gazetteer.trie, gazetteer.joined_prefixes
+    candidates: list[list[tuple[int, str]]] = [[] for _ in tokens]
     any_candidate = False
-    first_trie = tries[0]
-    other_tries = tries[1:]
-    for i in range(n):
-        token = tokens[i]
+    for i, token in enumerate(tokens):
         if token is None:
             continue
         # Most words start no name: skip them without walking the tries.
-        if token not in first_trie and i not in possessives and not other_tries:
-            continue
-        if not any(token in trie or possessives.get(i, _END) in trie for trie in tries):
+        named = token in trie or token in TITLES or i in forms or i in endings
+        if not (named or token in prefixes or (extra_trie and token in extra_trie)):
             continue
         found: dict[int, str] = {}
-        # Depth-first: a possessive token ("Ashworth's") is tried as written and without "'s".
-        stack = [(trie, i) for trie in tries]
-        while stack:
-            node, j = stack.pop()
-            if j >= n:
-                continue
-            token = tokens[j]
-            if token is None:
-                continue
-            for form in (token, possessives.get(j)):
-                if form is None or form not in node:
-                    continue
-                child = node[form]
-                kind = child.get(_END)
-                if kind is not None:
-                    length = j + 1 - i
-                    if length not in found or _PRIORITY[kind] > _PRIORITY[found[length]]:
-                        found[length] = kind
-                stack.append((child, j + 1))
-        candidates[i] = sorted(found.items(), reverse=True)
-        any_candidate = any_candidate or bool(found)
-    if not any_candidate:
-        return []
+        if named or extra_trie:
+            _walk_tries(words, gazetteer, extra_trie, i, found)
+        if token in prefixes or i in forms or i in endings:
+            _walk_joined(words, gazetteer, i, found)
+        if found:
+            candidates[i] = sorted(found.items(), reverse=True)
+            any_candidate = True
+    return candidates if any_candidate else None
 
+
+def _walk_tries(
+    words: _Words, gazetteer: Gazetteer, extra_trie: dict[str, Any], i: int, found: dict[int, str]
+) -> None:
+    """Names starting at token i, token by token through the tries, each token as written and
+    in its other readings; a plural or demonym only at the end of a place. A title ("Dr",
+    "Cllr") starts a walk of the forms that may follow one."""
+    tokens, forms, endings = words.tokens, words.forms, words.endings
+    n = len(tokens)
+    # (trie node, first token that must be written as a name, next token, main gazetteer?)
+    stack: list[tuple[dict[str, Any], int, int, bool]] = [(gazetteer.trie, i, i, True)]
+    if extra_trie:
+        stack.append((extra_trie, i, i, False))
+    if tokens[i] in TITLES:
+        stack.append((gazetteer.titled, i + 1, i + 1, False))
+    while stack:
+        node, first, j, main = stack.pop()
+        token = tokens[j] if j < n else None
+        if token is None:
+            continue
+        for form in (token, *forms.get(j, ())):
+            child = node.get(form)
+            if child is None:
+                continue
+            kind = child.get(END)
+            if kind is not None and (SHORT not in child or words.written_as_name(first, j)):
+                _add_candidate(found, j + 1 - i, kind)
+            stack.append((child, first, j + 1, main))
+        if main:
+            for stem in endings.get(j, ()):
+                child = node.get(stem)
+                if child is not None and child.get(END) == PLACE:
+                    _add_candidate(found, j + 1 - i, PLACE)
+
+
+def _walk_joined(words: _Words, gazetteer: Gazetteer, i: int, found: dict[int, str]) -> None:
+    """Names starting at token i split or joined otherwise than they are written in the
+    gazetteer ("Ash worth", "Bracken-field", "DunmoreCoast"): the pieces are joined and looked
+    up whole, while the joined text is still the start of some name."""
+    tokens, forms, endings = words.tokens, words.forms, words.endings
+    joined, prefixes = gazetteer.joined, gazetteer.joined_prefixes
+    glued = ""
+    for j in range(i, min(len(tokens), i + MAX_PIECES)):
+        token = tokens[j]
+        if token is None:
+            return
+        stems = endings.get(j, ())
+        for form in (token, *forms.get(j, ()), *stems):
+            kind = joined.get(glued + form)
+            if kind is None or (kind != PLACE and form in stems):
+                continue
+            if j == i or words.split_as_name(i, j):
+                _add_candidate(found, j + 1 - i, kind)
+        glued += token
+        if glued not in prefixes:
+            return
+
+
+def _add_candidate(found: dict[int, str], length: int, kind: str) -> None:
+    if length not in found or PRIORITY[kind] > PRIORITY[found[length]]:
+        found[length] = kind
+
+
+def _best_cover(candidates: list[list[tuple[int, str]]]) -> list[tuple[int, int, str]]:
+    """Matches (first token, token count, kind) that cover the most tokens, then use the
+    fewest matches, taking the leftmost and longest on a tie."""
+    n = len(candidates)
     # best[i] = (tokens covered, -matches) for tokens[i:]; choice[i] = (length, kind) or None.
     best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
     choice: list[tuple[int, str] | None] = [None] * (n + 1)
@@ -402,6 +377,67 @@ def _best_cover(
     return matches
 
 
+def _possible_names(
+    words: _Words, covered: list[bool], gazetteer: Gazetteer
+) -> list[tuple[int, int]]:
+    """Tokens left in the text that may still be names, as (first, last) token indices: a
+    known person's surname alone, written with a capital, and words one edit from a long name
+    (see the module docstring)."""
+    tokens, forms = words.tokens, words.forms
+    surnames, near_misses = gazetteer.surnames, gazetteer.near_misses
+    shortest_near_miss = NEAR_MISS_MIN_LENGTH - 1 if near_misses else 1_000_000
+    near = near_misses.near
+    flagged: list[tuple[int, int]] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        token = tokens[i]
+        if token is None or covered[i]:
+            i += 1
+            continue
+        others = forms.get(i, ())
+        if token in surnames or others:
+            last = _longest_surname(tokens, forms, covered, surnames, i)
+            if last is not None and words.written_as_name(i, i):
+                flagged.append((i, last))
+                i = last + 1
+                continue
+        if len(token) >= shortest_near_miss and (
+            near(token) or any(near(other) for other in others or _digits_read(token))
+        ):
+            flagged.append((i, i))
+        i += 1
+    return flagged
+
+
+def _digits_read(token: str) -> tuple[str, ...]:
+    """A near miss may also have digits for letters ("Brack3nfeld")."""
+    return () if token.isalpha() else leet_readings(token)
+
+
+def _longest_surname(
+    tokens: list[str | None],
+    forms: dict[int, tuple[str, ...]],
+    covered: list[bool],
+    surnames: dict[str, Any],
+    first: int,
+) -> int | None:
+    last: int | None = None
+    stack = [(surnames, first)]
+    while stack:
+        node, j = stack.pop()
+        token = tokens[j] if j < len(tokens) and not covered[j] else None
+        if token is None:
+            continue
+        for form in (token, *forms.get(j, ())):
+            child = node.get(form)
+            if child is not None:
+                if END in child and (last is None or j > last):
+                    last = j
+                stack.append((child, j + 1))
+    return last
+
+
 def scrub(
     text: str,
     *,
@@ -409,74 +445,65 @@ def scrub(
     redact: Iterable[str] = (),
     keep: Iterable[str] = (),
 ) -> ScrubResult:
-    """Replace every name in `gazetteer`, every phrase in `redact` (an admin's manual
-    redactions, matched like names) and every e-mail, URL, NHS number, phone number and
-    postcode with a typed marker. Phrases in `keep` (false positives an admin undid) are left
-    as written wherever they occur, even when they contain a name; they do not protect
-    e-mails, phones and the like, which have no false positives worth keeping."""
-    extra_trie, _ = _build_trie(
-        [(phrase, REDACTED) for phrase in redact] + [(phrase, _KEEP) for phrase in keep]
+    """Replace every name in `gazetteer` (in any of its forms), every phrase in `redact` (an
+    admin's manual redactions, matched like names) and every e-mail, URL, NHS number, phone
+    number and postcode with a typed marker, and flag the possible names left (a surname
+    alone, a near miss). Phrases in `keep` (false positives an admin undid) are left as
+    written wherever they occur, even when they contain a name; they do not protect e-mails,
+    phones and the like, which have no false positives worth keeping. Invisible characters are
+    removed from the whole text; spans and flags are offsets into `text` as given."""
+    extra_trie = build_trie(
+        [(phrase, REDACTED) for phrase in redact] + [(phrase, KEEP) for phrase in keep]
     )
-    tries = [gazetteer._trie, extra_trie] if extra_trie else [gazetteer._trie]
+    visible, origins = visible_with_origins(text)
 
-    protected = [(m.start(), m.end()) for m in _MARKER_RE.finditer(text)]
+    protected = [(m.start(), m.end()) for m in _MARKER_RE.finditer(visible)]
     patterns = [
         (start, end, kind)
-        for start, end, kind in _pattern_spans(text)
+        for start, end, kind in pattern_spans(visible)
         if not any(start < e and end > s for s, e in protected)
     ]
     barriers = sorted(protected + [(start, end) for start, end, _ in patterns])
-
-    # The token list holds a match object per token (its span is read only for the few
-    # tokens that start or end a name) or None for a barrier. This loop runs once per word
-    # of every answer, so it is kept lean.
-    token_matches: list[re.Match[str] | None] = []
-    tokens: list[str | None] = []
-    possessives: dict[int, str] = {}  # token index → the token without its "'s"
-    normalise = normalise_token
-    barrier_count = len(barriers)
-    b = 0
-    for match in _TOKEN_RE.finditer(text):
-        if barrier_count:
-            start, end = match.span()
-            while b < barrier_count and barriers[b][1] <= start:
-                b += 1
-            if b < barrier_count and barriers[b][0] < end:
-                if tokens and tokens[-1] is not None:
-                    token_matches.append(None)
-                    tokens.append(None)
-                continue
-        word = match.group()
-        normalised = normalise(word)
-        if normalised:
-            if ("'" in word or "’" in word or "`" in word) and _POSSESSIVE_RE.search(word):
-                possessives[len(tokens)] = normalised[:-1]
-            token_matches.append(match)
-            tokens.append(normalised)
+    words = _read_words(visible, barriers, gazetteer)
+    candidates = _candidates(words, gazetteer, extra_trie)
+    covered = [token is None for token in words.tokens]
 
     spans = []
-    for first, length, kind in _best_cover(tokens, possessives, tries):
-        if kind == _KEEP:
+    for first, length, kind in _best_cover(candidates) if candidates else ():
+        covered[first : first + length] = [True] * length
+        if kind == KEEP:
             continue
-        opening, closing = token_matches[first], token_matches[first + length - 1]
+        opening, closing = words.matches[first], words.matches[first + length - 1]
         assert opening is not None and closing is not None  # names never span a barrier
         spans.append(Span(opening.start(), closing.end(), kind))
     spans += [Span(start, end, kind) for start, end, kind in patterns]
     spans.sort(key=lambda span: span.start)
+    flags = []
+    for first, last in _possible_names(words, covered, gazetteer):
+        opening, closing = words.matches[first], words.matches[last]
+        assert opening is not None and closing is not None
+        flags.append(Span(opening.start(), closing.end(), POSSIBLE))
 
     pieces: list[str] = []
     position = 0
     for span in spans:
-        pieces.append(text[position : span.start])
+        pieces.append(visible[position : span.start])
         pieces.append(MARKERS[span.kind])
         position = span.end
-    pieces.append(text[position:])
+    pieces.append(visible[position:])
     counts = Counter(span.kind for span in spans)
     return ScrubResult(
         text="".join(pieces),
         counts=MappingProxyType(dict(sorted(counts.items()))),
-        spans=tuple(spans),
+        spans=tuple(_on_original(span, origins) for span in spans),
+        flags=tuple(_on_original(span, origins) for span in flags),
     )
+
+
+def _on_original(span: Span, origins: list[int] | None) -> Span:
+    if origins is None:
+        return span
+    return Span(origins[span.start], origins[span.end - 1] + 1, span.kind)
 
 
 # Place labels and small counts -----------------------------------------------------------

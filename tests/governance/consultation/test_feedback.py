@@ -3,7 +3,7 @@ identifies a place gets through, in the summary or in any of its files."""
 
 from __future__ import annotations
 
-import csv
+import html as html_lib
 import io
 import re
 from datetime import timedelta
@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from governance.consultation import feedback, feedback_content, feedback_review
@@ -27,12 +28,15 @@ from governance.consultation.models import (
     ResponseStatus,
     SummaryExport,
 )
-from partners.models import AuditEvent, Place, Role, Sector
+from governance.consultation.text_folding import fold_letters
+from partners.models import AuditEvent, Neighbourhood, Place, Role, Sector, Site
 from tests.conftest import World
 from tests.factories import (
+    CommitteeFactory,
     OrganisationAliasFactory,
     OrganisationFactory,
     PlaceFactory,
+    UserFactory,
     make_member,
     make_round,
 )
@@ -42,6 +46,31 @@ pytestmark = pytest.mark.django_db
 
 # How the canary's first three places rate option 1 in the context of 1+4.
 IN_CONTEXT_BANDS = ["medium", "medium", "high"]
+
+# Names written the way people disguise them, or just write them: with invisible characters,
+# look-alike letters, split, joined, hyphenated, with digits for letters, as plurals and
+# demonyms; people with titles and initials, surname first. Each must be scrubbed.
+DISGUISED_FORMS = [
+    "Ash\u200bworth",
+    "Ash\u00adworth",
+    "\u0410shworth",
+    "Ash-worth",
+    "Ash worth",
+    "DunmoreCoast",
+    "Bracken-field",
+    "Brackenfie1d",
+    "Ashworths",
+    "Ashworthian",
+    "Dr Brennan",
+    "Cllr Frost",
+    "Councillor Frost",
+    "N. Brennan",
+    "Ms N Brennan",
+    "Brennan, Nadia",
+    "D. Usman",
+    "DR. BRENNAN",
+    "Kett\u200blewell Green",
+]
 
 
 class Canary:
@@ -75,12 +104,33 @@ class Canary:
             make_member(place=self.places[2], role=Role.PLACE_LEAD).full_name,
             make_member(place=self.places[3]).full_name,
         ]
+        # Places that did not respond, people, a neighbourhood, a site and a committee, all
+        # named in the answers in disguised forms (DISGUISED_FORMS).
+        self.other_places = [
+            PlaceFactory(system=system, name=name)
+            for name in ["Ashworth", "Brackenfield", "Dunmore Coast"]
+        ]
+        self.other_people = [
+            make_member(place=self.places[index], user=UserFactory(full_name=name)).full_name
+            for index, name in enumerate(["Nadia Brennan", "Eleanor Frost", "Dawud Usman"])
+        ]
+        self.neighbourhood = Neighbourhood.objects.create(
+            place=self.places[2], name="Kettlewell Green"
+        )
+        self.site = Site.objects.create(
+            organisation=self.organisations[1], name="Harbourside Clinic"
+        )
+        self.committee = CommitteeFactory(place=self.places[3], name="Marrowby Partnership Board")
         self.round = make_round(system=system)
         self.identifying = (
-            [p.name for p in self.places]
+            [p.name for p in self.places + self.other_places]
             + [o.name for o in self.organisations]
             + [a.alias for a in self.aliases]
             + self.people
+            + self.other_people
+            + ["Brennan", "Frost", "Usman"]  # written only in forms that are scrubbed
+            + [self.neighbourhood.name, self.site.name, self.committee.name]
+            + DISGUISED_FORMS
             + [
                 "jo.bloggs@ashford.gov.uk",
                 "01632 960 123",
@@ -97,7 +147,9 @@ class Canary:
             f"{self.organisations[1].name} ({self.aliases[0].alias}) and "
             f"{self.organisations[2].name}. {self.people[0]} and {self.people[1]} lead it, "
             f"unlike {other}. Contact jo.bloggs@ashford.gov.uk or 01632 960 123, "
-            "LS1 4AP; see https://brookfield.nhs.uk/plan."
+            "LS1 4AP; see https://brookfield.nhs.uk/plan. "
+            f"They also name {', '.join(DISGUISED_FORMS)}, the {self.site.name} and the "
+            f"{self.committee.name}."
         )
 
     def submit_all(self, count: int | None = None) -> list[PlaceResponse]:
@@ -170,9 +222,17 @@ def compiled(canary: Canary, actor: Any = None) -> FeedbackSummary:
 
 
 def assert_no_leak(text: str, canary: Canary) -> None:
-    folded = " ".join(text.split()).lower()
+    """No identifying name or form in `text`, read the hostile way: invisible characters
+    removed and look-alike letters read as letters (a name hidden by a zero-width space
+    still leaks), and, for long names, with spaces, hyphens and punctuation removed too."""
+    folded = " ".join(fold_letters(text).split())
+    letters_only = re.sub(r"[^0-9a-z]", "", folded)
     for name in canary.identifying:
-        assert name.lower() not in folded, f"{name!r} leaked"
+        wanted = " ".join(fold_letters(name).split())
+        assert wanted not in folded, f"{name!r} leaked"
+        joined = re.sub(r"[^0-9a-z]", "", wanted)
+        if len(joined) >= 7:
+            assert joined not in letters_only, f"{name!r} leaked"
 
 
 # Compiling ----------------------------------------------------------------------------------
@@ -318,11 +378,9 @@ def test_withdrawn_and_draft_responses_are_left_out(canary: Canary) -> None:
 # The leak canary ----------------------------------------------------------------------------
 
 
-def test_no_name_or_contact_detail_reaches_the_summary_or_any_file(canary: Canary) -> None:
-    from docx import Document
-    from openpyxl import load_workbook
-    from pypdf import PdfReader
-
+def test_no_name_or_contact_detail_reaches_the_summary_or_any_file(
+    canary: Canary, client: Any
+) -> None:
     canary.submit_all()
     canary.close()
     summary = compiled(canary)
@@ -330,39 +388,71 @@ def test_no_name_or_contact_detail_reaches_the_summary_or_any_file(canary: Canar
     counts = content["redactions"]["counts"]
     for kind in ("place", "organisation", "person", "email", "phone", "postcode", "url"):
         assert counts[kind] > 0, kind
+    assert "They also name [place], [place], [place], [place], [place], [place]" in str(content)
+    assert_no_leak(str(content), canary)
 
     html = render_to_string("governance/feedback/_summary_body.html", {"content": content})
     assert "[organisation]" in html and "[person]" in html and "[email]" in html
-    assert_no_leak(re.sub(r"<[^>]+>", " ", html), canary)
+    assert_no_leak(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)), canary)
 
-    files = {e.format: bytes(e.data) for e in SummaryExport.objects.filter(summary=summary)}
-    pdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(files["pdf"])).pages)
-    assert "[organisation]" in pdf_text
-    assert_no_leak(pdf_text, canary)
+    # The released summary as the advisory group reads it.
+    feedback.summary_release(actor=canary.world.icb_admin, summary=summary)
+    client.force_login(canary.world.advisory)
+    page = client.get(reverse("feedback:summary", args=[canary.world.system.slug, canary.round.pk]))
+    assert page.status_code == 200
+    page_text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "[person]" in page_text
+    assert_no_leak(page_text, canary)
 
-    document = Document(io.BytesIO(files["docx"]))
-    docx_text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
-        cell.text for table in document.tables for row in table.rows for cell in row.cells
-    )
-    assert "[organisation]" in docx_text
-    assert_no_leak(docx_text, canary)
+    # Every file of the summary, whatever part of it the file holds.
+    exports = list(SummaryExport.objects.filter(summary=summary))
+    scrubbed_in = set()
+    for export in exports:
+        text = _export_text(export.format, bytes(export.data))
+        assert_no_leak(text, canary)
+        if "[organisation]" in text and "[person]" in text:
+            scrubbed_in.add(export.format)
+    assert scrubbed_in == {"pdf", "docx", "csv", "xlsx"}
 
-    csv_text = files["csv"].decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(csv_text)))
-    assert len(rows) == 1 + 4
-    assert "[organisation]" in csv_text
-    assert_no_leak(csv_text, canary)
 
-    workbook = load_workbook(io.BytesIO(files["xlsx"]))
-    xlsx_text = "\n".join(
+def test_the_leak_check_finds_a_name_however_it_is_hidden(canary: Canary) -> None:
+    for hidden in [
+        "Nadia\u200b Brennan",
+        "Ash\u200bworth",
+        "Ａｓｈｗｏｒｔｈ",
+        "\u0410SHWORTH",
+        "Dunmore\u00ad Coast",
+        "Kettle-well Green",
+        "brackenfie1d",
+    ]:
+        with pytest.raises(AssertionError, match="leaked"):
+            assert_no_leak(f"The text names {hidden} here.", canary)
+    assert_no_leak("The text names [place] and [person] here.", canary)
+
+
+def _export_text(fmt: str, data: bytes) -> str:
+    from docx import Document
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    if fmt == "pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    if fmt == "docx":
+        document = Document(io.BytesIO(data))
+        return "\n".join(p.text for p in document.paragraphs) + "\n".join(
+            cell.text for table in document.tables for row in table.rows for cell in row.cells
+        )
+    if fmt == "csv":
+        return data.decode("utf-8-sig")
+    assert fmt == "xlsx", fmt
+    workbook = load_workbook(io.BytesIO(data))
+    return "\n".join(
         str(value)
         for sheet in workbook.worksheets
         for row in sheet.iter_rows(values_only=True)
         for value in row
         if value is not None
     )
-    assert "[organisation]" in xlsx_text
-    assert_no_leak(xlsx_text, canary)
 
 
 def test_the_redaction_log_counts_without_keeping_the_removed_words(canary: Canary) -> None:
