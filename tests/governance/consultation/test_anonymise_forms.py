@@ -435,3 +435,12 @@ def test_neighbourhoods_sites_and_committees_are_in_the_gazetteer(
         "Farfield, Yonder Clinic, Yonder Board."
     )
     assert dict(result.counts) == {"organisation": 2, "person": 1, "place": 1}
+
+
+def test_a_committee_named_only_with_governance_words_is_not_a_name():
+    from governance.structures.names import is_identifying_committee_name
+
+    assert not is_identifying_committee_name("Finance Committee")
+    assert not is_identifying_committee_name("Quality and Performance Sub-Committee")
+    assert is_identifying_committee_name("Kingsmead Forum")
+    assert is_identifying_committee_name("Ashworth Partnership Board")

@@ -16,7 +16,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.consultation import feedback, feedback_content, feedback_review
+from governance.consultation import feedback, feedback_content, feedback_review, summary_release
 from governance.consultation.models import (
     Answer,
     ConsultationRound,
@@ -27,6 +27,7 @@ from governance.consultation.models import (
     RedactionKind,
     ResponseStatus,
     SummaryExport,
+    SummaryPart,
 )
 from governance.consultation.text_folding import fold_letters
 from partners.models import AuditEvent, Neighbourhood, Place, Role, Sector, Site
@@ -395,8 +396,9 @@ def test_no_name_or_contact_detail_reaches_the_summary_or_any_file(
     assert "[organisation]" in html and "[person]" in html and "[email]" in html
     assert_no_leak(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)), canary)
 
-    # The released summary as the advisory group reads it.
-    feedback.summary_release(actor=canary.world.icb_admin, summary=summary)
+    # The released summary (both parts) as the advisory group reads it.
+    for part in SummaryPart:
+        summary_release.summary_release(actor=canary.world.icb_admin, summary=summary, part=part)
     client.force_login(canary.world.advisory)
     page = client.get(reverse("feedback:summary", args=[canary.world.system.slug, canary.round.pk]))
     assert page.status_code == 200
@@ -480,11 +482,15 @@ def test_a_manual_redaction_applies_after_recompiling_and_blocks_release_until_t
     summary.refresh_from_db()
     assert feedback_review.summary_is_stale(summary)
     with pytest.raises(ValidationError, match="Recompile"):
-        feedback.summary_release(actor=admin, summary=summary)
+        summary_release.summary_release(actor=admin, summary=summary)
     summary = compiled(canary, admin)
     assert "lead it" not in str(summary.content["detailed"])
     assert "[redacted]" in str(summary.content["detailed"])
-    feedback.summary_release(actor=admin, summary=summary)
+    # A phrase redacted by hand is a review choice: a second admin approves it first.
+    with pytest.raises(ValidationError, match="must approve"):
+        summary_release.summary_release(actor=admin, summary=summary)
+    summary_release.summary_approve(actor=canary.world.second_icb_admin, summary=summary)
+    summary_release.summary_release(actor=admin, summary=summary)
     summary.refresh_from_db()
     assert summary.is_released
 
@@ -515,14 +521,14 @@ def test_release_needs_enough_responses(canary: Canary) -> None:
     summary = compiled(canary)
     assert summary.content["releasable"] is False
     with pytest.raises(ValidationError, match="at least 3 places"):
-        feedback.summary_release(actor=canary.world.icb_admin, summary=summary)
+        summary_release.summary_release(actor=canary.world.icb_admin, summary=summary)
 
 
 def test_recompiling_withdraws_a_released_summary(canary: Canary) -> None:
     canary.submit_all()
     canary.close()
     admin = canary.world.icb_admin
-    summary = feedback.summary_release(actor=admin, summary=compiled(canary, admin))
+    summary = summary_release.summary_release(actor=admin, summary=compiled(canary, admin))
     assert summary.is_released
     summary = compiled(canary, admin)
     assert not summary.is_released
