@@ -10,23 +10,36 @@ from django.http import FileResponse, Http404, HttpRequest
 
 from core.requests import signed_in_user
 from governance.consultation import feedback
-from governance.consultation.models import ExportFormat, FeedbackSummary, SummaryExport
+from governance.consultation.models import (
+    ExportFormat,
+    FeedbackSummary,
+    SummaryExport,
+    SummaryPart,
+)
 
 FORMAT_ORDER = [choice.value for choice in ExportFormat]
 
 
-def summary_exports(summary: FeedbackSummary) -> list[SummaryExport]:
-    """The summary's files without their bytes, in the order the formats are listed."""
-    rows = list(SummaryExport.objects.filter(summary=summary).defer("data"))
+def summary_exports(
+    summary: FeedbackSummary, part: str = SummaryPart.HIGH_LEVEL
+) -> list[SummaryExport]:
+    """The files of `part` of the summary without their bytes, in the order the formats are
+    listed (the high-level summary's unless the caller says which part)."""
+    rows = list(SummaryExport.objects.filter(summary=summary, part=part).defer("data"))
     return sorted(rows, key=lambda row: FORMAT_ORDER.index(row.format))
 
 
-def summary_export_or_404(summary: FeedbackSummary, fmt: str) -> SummaryExport:
-    if fmt not in ExportFormat.values:
+def summary_export_or_404(
+    summary: FeedbackSummary, fmt: str, part: str = SummaryPart.HIGH_LEVEL
+) -> SummaryExport:
+    """The file of `part` in format `fmt`. Each part has its own files for its own audiences,
+    so a caller that does not say which part gets the high-level summary's, never the
+    detailed review's."""
+    if fmt not in ExportFormat.values or part not in SummaryPart.values:
         raise Http404("No such format.")
     export = (
         SummaryExport.objects.select_related("summary__round__system")
-        .filter(summary=summary, format=fmt)
+        .filter(summary=summary, format=fmt, part=part)
         .first()
     )
     if export is None:
