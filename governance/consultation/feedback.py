@@ -40,6 +40,7 @@ from governance.consultation.models import (
     FeedbackSummary,
     JobState,
     SummaryExport,
+    SummaryPart,
 )
 from governance.consultation.selectors import round_final_deadline, submitted_responses
 from governance.consultation.tasks import compile_feedback_summary
@@ -271,17 +272,22 @@ def _store(
 def _render_exports(
     content: dict[str, Any], *, on_stage: Callable[[str, int], None]
 ) -> list[SummaryExport]:
-    """The summary's files, not yet saved: `_store` gives them their summary and generation."""
+    """The summary's files, one per part and format, not yet saved: `_store` gives them their
+    summary and generation. Each part is released to its own audiences, so each has its own
+    files and neither part's files hold the other's."""
     files: list[SummaryExport] = []
-    steps = list(EXPORTS.items())
-    for index, (fmt, exporter) in enumerate(steps):
-        on_stage(f"Writing the {fmt.upper()} file", 60 + int(35 * index / len(steps)))
-        data = exporter.render(content)
-        filename = export_filename(content, fmt)
+    steps = [(part, fmt, exporter) for part in SummaryPart for fmt, exporter in EXPORTS.items()]
+    for index, (part, fmt, exporter) in enumerate(steps):
+        on_stage(
+            f"Writing the {fmt.upper()} file of the {part.label.lower()}",
+            60 + int(35 * index / len(steps)),
+        )
+        data = exporter.render(content, part=part.value)
         files.append(
             SummaryExport(
+                part=part.value,
                 format=fmt,
-                filename=filename,
+                filename=export_filename(content, fmt, part.value),
                 content_type=exporter.content_type,
                 data=data,
                 size=len(data),

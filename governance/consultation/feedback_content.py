@@ -18,14 +18,86 @@ from governance.consultation import anonymise
 from governance.consultation.feedback_review import redaction_decisions, redaction_fingerprint
 from governance.consultation.models import Agreement, Answer, ConsultationRound, PlaceRating
 from governance.consultation.selectors import submitted_responses
+from governance.consultation.suppression import Hidden, SuppressedRow, suppress_row
 
 # 2: ratings in context (heat map rows of an option in a combination, and the detailed
 # review's contexts); the framework's publication.
-SCHEMA_VERSION = 2
+# 3: one suppression rule for every table (governance.consultation.suppression): "not shown"
+# counts, tables withheld as a sentence ("withheld"), the most common rating and the verdict
+# withheld where they would give a hidden count away ("modal_hidden", verdict "withheld"), and
+# each place's value generalised wherever its count is hidden.
+SCHEMA_VERSION = 3
 
 
-def _count(counter: Counter[str], key: str, threshold: int) -> int | str:
-    return anonymise.suppress_small_counts({key: counter[key]}, threshold=threshold)[key]
+class _Wording(NamedTuple):
+    """How a table and a place's value read when counts are hidden: the sentence of a table
+    withheld as a whole, and the words standing for a place's value whose count is hidden,
+    each for counts too small to show and for counts hidden to protect them."""
+
+    withheld_small: str
+    withheld_protected: str
+    value_small: str
+    value_protected: str
+
+    def withheld(self, row: SuppressedRow, threshold: int) -> str:
+        if not row.withheld:
+            return ""
+        text = self.withheld_small if row.wording == Hidden.SMALL else self.withheld_protected
+        return text.format(threshold=threshold)
+
+    def value(self, row: SuppressedRow, threshold: int) -> str:
+        text = self.value_small if row.wording == Hidden.SMALL else self.value_protected
+        return text.format(threshold=threshold)
+
+
+OPTION_SET_WORDING = _Wording(
+    "No option set was proposed by {threshold} or more places, so the counts are not shown.",
+    "The counts of option sets are not shown: they would reveal how few places proposed some.",
+    "An option set proposed by fewer than {threshold} places",
+    "An option set not shown, to protect places that proposed rare ones",
+)
+ANSWER_WORDING = _Wording(
+    "No answer was given by {threshold} or more places, so the counts for this question are "
+    "not shown.",
+    "The counts for this question are not shown: they would reveal how few places gave some "
+    "answers.",
+    "An answer given by fewer than {threshold} places",
+    "An answer not shown, to protect places that gave rare answers",
+)
+RATING_WORDING = _Wording(
+    "No rating was given by {threshold} or more places, so the counts are not shown.",
+    "The counts are not shown: they would reveal how few places gave some ratings.",
+    "A rating given by fewer than {threshold} places",
+    "A rating not shown, to protect places that gave rare ratings",
+)
+
+
+class _CountedRow(NamedTuple):
+    """A table's row of counts, by key, as suppressed: what each key reads, and what a place
+    whose value is that key is shown as (its value, or the generalised words)."""
+
+    counts: dict[str, int | str]
+    row: SuppressedRow
+    hidden_keys: frozenset[str]
+    generalised: str
+    withheld: str
+
+    def value_of(self, key: str) -> str:
+        """A place's value as it may be shown: itself, unless its count is hidden."""
+        return self.generalised if key in self.hidden_keys else key
+
+
+def _counted_row(
+    keys: list[str], counter: Counter[str], threshold: int, wording: _Wording
+) -> _CountedRow:
+    row = suppress_row([counter[key] for key in keys], threshold=threshold)
+    return _CountedRow(
+        counts=dict(zip(keys, row.counts, strict=True)),
+        row=row,
+        hidden_keys=frozenset(key for key, hidden in zip(keys, row.hidden, strict=True) if hidden),
+        generalised=wording.value(row, threshold),
+        withheld=wording.withheld(row, threshold),
+    )
 
 
 _VERDICTS = {
@@ -33,6 +105,8 @@ _VERDICTS = {
     "diverge": "Most places rate it differently from the suggestion",
     "mixed": "Places are divided",
     "none": "No place rated this",
+    "withheld": "How far places agree with the suggested rating is not shown, to protect "
+    "places that gave rare ratings",
 }
 
 
@@ -52,34 +126,43 @@ def _verdict(bands: list[str], suggested: str) -> str:
 
 def _heat_cell(
     bands: list[str], suggested: str, principle: Principle, threshold: int
-) -> dict[str, Any]:
-    """One cell of the heat map: how many places gave each band (small counts suppressed),
-    the most common band, the suggestion and whether the places agree with it."""
+) -> tuple[dict[str, Any], _CountedRow]:
+    """One cell of the heat map: how many places gave each band (suppressed by the one rule,
+    against the number that rated it), the most common band, the suggestion and whether the
+    places agree with it; with the suppressed row, for the places' bands in the detailed
+    review. The most common band and the verdict are withheld when the count they rest on is
+    hidden: "most often LOW" or "most places disagree" would bound it."""
     band_labels = dict(Band.choices)
     band_counts = Counter(bands)
+    counted = _counted_row(list(Band.values), band_counts, threshold, RATING_WORDING)
     # The most common band, if one band is more common than every other; a tie at the top
     # has no single answer, and picking one would mislead.
     ranked = band_counts.most_common()
+    top_hidden = bool(ranked) and ranked[0][0] in counted.hidden_keys
     modal = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
+    if top_hidden:
+        modal = ""
     verdict = _verdict(bands, suggested)
-    return {
+    basis_hidden = suggested in counted.hidden_keys if suggested else top_hidden
+    if bands and basis_hidden:
+        verdict = "withheld"
+    cell = {
         "principle": principle.number,
         "suggested": suggested,
         "suggested_label": band_labels.get(suggested, ""),
         "distribution": [
-            {
-                "band": band.value,
-                "label": band.label,
-                "count": _count(band_counts, band.value, threshold),
-            }
+            {"band": band.value, "label": band.label, "count": counted.counts[band.value]}
             for band in Band
         ],
+        "withheld": counted.withheld,
         "rated": len(bands),
         "modal": modal,
         "modal_label": band_labels.get(modal, ""),
+        "modal_hidden": top_hidden,
         "verdict": verdict,
         "verdict_text": _VERDICTS[verdict],
     }
+    return cell, counted
 
 
 class CompiledContent(NamedTuple):
@@ -148,39 +231,47 @@ def build_content(
     allowed_keys = [str(n) for n in sorted(rules.options)] + sorted(
         rules.allowed, key=lambda key: (len(option_set_numbers(key)), option_set_numbers(key))
     )
+    proposed_elsewhere = [key for key in sorted(set_counts) if key not in allowed_keys]
+    sets_counted = _counted_row(
+        allowed_keys + proposed_elsewhere, set_counts, threshold, OPTION_SET_WORDING
+    )
     option_sets = [
         {
             "key": key,
             "label": option_set_label(key),
-            "count": _count(set_counts, key, threshold),
-            "allowed": True,
+            "count": sets_counted.counts[key],
+            "allowed": key in allowed_keys,
         }
-        for key in allowed_keys
-    ] + [
-        {
-            "key": key,
-            "label": option_set_label(key),
-            "count": _count(set_counts, key, threshold),
-            "allowed": False,
-        }
-        for key in sorted(set_counts)
-        if key not in allowed_keys
+        for key in allowed_keys + proposed_elsewhere
+        # A withheld table keeps only the framework's own option sets: listing one it does
+        # not permit would say that some place proposed it.
+        if key in allowed_keys or not sets_counted.withheld
     ]
     choice_questions = []
+    answers_counted: dict[int, _CountedRow] = {}
     for question in questions:
         if not question.choices:
             continue
         chosen = Counter(
-            answers[(r.pk, question.pk)].choice for r in responses if (r.pk, question.pk) in answers
+            answers[(r.pk, question.pk)].choice
+            for r in responses
+            if (r.pk, question.pk) in answers and answers[(r.pk, question.pk)].choice
+        )
+        # An answer no longer among the question's choices is still an answer a place gave.
+        choices = list(question.choices) + sorted(set(chosen) - set(question.choices))
+        counted = answers_counted[question.pk] = _counted_row(
+            choices, chosen, threshold, ANSWER_WORDING
         )
         choice_questions.append(
             {
                 "order": question.order,
                 "text": question.text,
                 "counts": [
-                    {"choice": choice, "count": _count(chosen, choice, threshold)}
-                    for choice in question.choices
+                    {"choice": choice, "count": counted.counts[choice]}
+                    for choice in choices
+                    if choice in question.choices or not counted.withheld
                 ],
+                "withheld": counted.withheld,
             }
         )
 
@@ -190,14 +281,18 @@ def build_content(
         found = catalogue.suggestion(option, principle, key)
         return found.band if found else ""
 
+    rated_cells_counted: dict[tuple[int, str, int], _CountedRow] = {}
+
     def heat_row(option: GovernanceOption, key: str, label: str) -> dict[str, Any]:
         cells = []
         for principle in principles:
             rated = (ratings.get((r.pk, option.pk, key, principle.pk)) for r in responses)
             bands = [rating.band for rating in rated if rating is not None and rating.band]
-            cells.append(
-                _heat_cell(bands, suggestion(option, key, principle), principle, threshold)
+            cell, counted = _heat_cell(
+                bands, suggestion(option, key, principle), principle, threshold
             )
+            cells.append(cell)
+            rated_cells_counted[(option.pk, key, principle.pk)] = counted
         return {
             "option": option.number,
             "option_name": option.name,
@@ -212,15 +307,20 @@ def build_content(
     # Detailed ------------------------------------------------------------------------------
     on_stage("Writing the detailed review", 45)
     agreement_labels = dict(Agreement.choices)
-    proposals = [
-        {
-            "label": label_of[r.pk],
-            "option_set": r.proposed_option_set,
-            "option_set_label": option_set_label(r.proposed_option_set),
-            "case": clean(r.proposal_case),
-        }
-        for r in ordered
-    ]
+    # Each place's value follows its count: where the count is hidden, so is the value.
+    proposals = []
+    for r in ordered:
+        hidden = r.proposed_option_set in sets_counted.hidden_keys
+        proposals.append(
+            {
+                "label": label_of[r.pk],
+                "option_set": "" if hidden else r.proposed_option_set,
+                "option_set_label": sets_counted.generalised
+                if hidden
+                else option_set_label(r.proposed_option_set),
+                "case": clean(r.proposal_case),
+            }
+        )
 
     def detailed_principles(
         option: GovernanceOption, key: str, asked: list[Principle]
@@ -232,11 +332,19 @@ def build_content(
                 rating = ratings.get((r.pk, option.pk, key, principle.pk))
                 if rating is None:
                     continue
+                counted = rated_cells_counted[(option.pk, key, principle.pk)]
+                # Agreeing with the suggested rating would tell the hidden band, so it goes
+                # with it.
+                hidden = rating.band in counted.hidden_keys
                 comments.append(
                     {
                         "label": label_of[r.pk],
-                        "band_label": band_labels.get(rating.band, ""),
-                        "agreement_label": agreement_labels.get(rating.agreement, ""),
+                        "band_label": counted.generalised
+                        if hidden
+                        else band_labels.get(rating.band, ""),
+                        "agreement_label": ""
+                        if hidden
+                        else agreement_labels.get(rating.agreement, ""),
                         "reasons": clean(rating.reasons),
                         "missing": clean(rating.missing_from_analysis),
                     }
@@ -277,8 +385,11 @@ def build_content(
             answer = answers.get((r.pk, question.pk))
             if answer is None or not (answer.choice or answer.text.strip()):
                 continue
+            choice = answer.choice
+            if choice and question.pk in answers_counted:
+                choice = answers_counted[question.pk].value_of(choice)
             question_answers.append(
-                {"label": label_of[r.pk], "choice": answer.choice, "text": clean(answer.text)}
+                {"label": label_of[r.pk], "choice": choice, "text": clean(answer.text)}
             )
         detailed_questions.append(
             {
@@ -312,6 +423,7 @@ def build_content(
             for m in round.milestones.all()
         ],
         "option_sets": option_sets,
+        "option_sets_withheld": sets_counted.withheld,
         "choice_questions": choice_questions,
         "heatmap": heatmap,
         "heatmap_in_context": heatmap_in_context,

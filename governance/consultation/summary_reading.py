@@ -15,9 +15,25 @@ from django.utils.dateparse import parse_datetime
 from core.documents import plain_text
 from core.uk_time import UK, uk_datetime
 from governance.catalogue.rules import option_set_label
-from governance.consultation.models import RemovedText
+from governance.consultation.models import RemovedText, SummaryPart
 
 Content = Mapping[str, Any]
+
+# The first schema whose every table follows governance.consultation.suppression, with each
+# place's value generalised where its count is hidden. An older summary still reads (its
+# fields are a subset), but it should be recompiled before it is released again.
+SUPPRESSION_SCHEMA: Final = 3
+
+
+def holds_suppression(content: Content) -> bool:
+    """Whether the content was compiled under the one suppression rule (schema 3 or later)."""
+    schema = content.get("schema")
+    return isinstance(schema, int) and schema >= SUPPRESSION_SCHEMA
+
+
+def part_name(part: str) -> str:
+    """ "High-level summary" or "Detailed review"."""
+    return str(SummaryPart(part).label)
 
 
 def uk_time(raw: object) -> datetime | None:
@@ -63,7 +79,10 @@ def answer_text(choice: object, text: object) -> str:
 
 
 def distribution_text(cell: Mapping[str, Any]) -> str:
-    """'LOW 1 · MEDIUM fewer than 3': the bands places chose, with how many chose each."""
+    """'LOW 3 · MEDIUM fewer than 3': the bands places chose, with how many chose each; or
+    the sentence that stands for them when they are withheld."""
+    if cell.get("withheld"):
+        return plain_text(cell.get("withheld"))
     shares = [
         f"{share.get('label')} {share.get('count')}"
         for share in cell.get("distribution", [])
@@ -76,6 +95,8 @@ def modal_text(cell: Mapping[str, Any]) -> str:
     modal = cell.get("modal_label")
     if modal:
         return f"Most often {modal}"
+    if cell.get("modal_hidden"):
+        return "Most common rating not shown"
     return "No single most common rating" if cell.get("rated") else "Not rated"
 
 
@@ -182,3 +203,68 @@ RATING_HEADER: Final = [
 def heat_rows(content: Content) -> list[Mapping[str, Any]]:
     """Every heat map row: each option alone, then each option in a combination."""
     return [*content.get("heatmap", []), *content.get("heatmap_in_context", [])]
+
+
+HIGH_LEVEL_HEADER: Final = [
+    "Table",
+    "Item",
+    "In the context of",
+    "Principle",
+    "Suggested",
+    "Most often",
+    "Places",
+    "Verdict",
+]
+
+
+def high_level_table(content: Content) -> list[list[object]]:
+    """The high-level summary as one table (the CSV's rows, under HIGH_LEVEL_HEADER): each
+    count of option sets and of answers, each heat map cell, and the redaction log. A withheld
+    table is one row with its sentence in place of an item."""
+
+    def counts(table: str, withheld: object, rows: list[tuple[str, object]]) -> list[list[object]]:
+        if withheld:
+            return [[table, plain_text(withheld), "", "", "", "", "", ""]]
+        return [[table, item, "", "", "", "", count, ""] for item, count in rows]
+
+    table = counts(
+        "Option sets the places proposed",
+        content.get("option_sets_withheld"),
+        [
+            (
+                plain_text(option_set.get("label"))
+                + ("" if option_set.get("allowed", True) else " (not a permitted combination)"),
+                option_set.get("count"),
+            )
+            for option_set in content.get("option_sets", [])
+        ],
+    )
+    for question in content.get("choice_questions", []):
+        table += counts(
+            question_heading(question),
+            question.get("withheld"),
+            [
+                (plain_text(row.get("choice")), row.get("count"))
+                for row in question.get("counts", [])
+            ],
+        )
+    names = {p.get("number"): plain_text(p.get("name")) for p in content.get("principles", [])}
+    for row in heat_rows(content):
+        for cell in row.get("cells", []):
+            table.append(
+                [
+                    "Ratings",
+                    f"{row.get('option')}. {plain_text(row.get('option_name'))}",
+                    set_words(row.get("option_set")),
+                    f"{cell.get('principle')}. {names.get(cell.get('principle'), '')}",
+                    plain_text(cell.get("suggested_label")) or "none",
+                    modal_text(cell),
+                    distribution_text(cell),
+                    plain_text(cell.get("verdict_text")),
+                ]
+            )
+    for name, marker, count in redaction_rows(content):
+        table.append(["Redaction log", f"{name} {marker}", "", "", "", "", count, ""])
+    total = content.get("redactions", {}).get("total")
+    table.append(["Redaction log", "Total", "", "", "", "", total, ""])
+    return table

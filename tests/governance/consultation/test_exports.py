@@ -22,6 +22,7 @@ from governance.consultation.exports import (
     EXPORTS,
     PDF_FULL_TEXT_LIMIT,
     SECTION_TITLES,
+    SECTIONS_OF_PART,
     export_filename,
     pdf_is_condensed,
     pdf_text_cost,
@@ -31,7 +32,7 @@ from governance.consultation.exports import (
     render_pdf,
     render_xlsx,
 )
-from governance.consultation.models import ExportFormat
+from governance.consultation.models import ExportFormat, SummaryPart
 
 LABELS = ["Place A", "Place B", "Place C", "Place D"]
 OPTIONS = [
@@ -333,12 +334,15 @@ def test_the_summary_shows_ratings_in_context_and_reads_old_summaries_too() -> N
     assert 'scope="row">1. Place partnership board (consultative forum)</th>' in html
     for spec in EXPORTS.values():
         if spec.extension != "pdf":
-            assert spec.render(old)
+            for part in SummaryPart.values:
+                assert spec.render(old, part=part)
 
 
 def test_document_has_title_page_and_no_remote_references() -> None:
     html = render_html(summary_content())
-    assert "Feedback summary: Place governance options 2025/26" in html
+    assert "High-level summary: Place governance options 2025/26" in html
+    detailed = render_html(summary_content(), part=SummaryPart.DETAILED)
+    assert "Detailed review: Place governance options 2025/26" in detailed
     assert "ICS design framework (2021): place governance arrangements (published June 2021)" in (
         html
     )
@@ -360,13 +364,19 @@ def test_not_releasable_summary_says_so() -> None:
 
 
 def test_pdf_has_sections_labels_and_markers() -> None:
-    pdf = render_pdf(summary_content())
-    assert pdf.startswith(b"%PDF")
+    high_level = render_pdf(summary_content())
+    assert high_level.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(high_level))
+    flat = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for title in SECTION_TITLES:
+        assert (title in flat) == (title in SECTIONS_OF_PART[SummaryPart.HIGH_LEVEL]), title
+    assert "Place D" not in flat and "Partly agree" not in flat
+    pdf = render_pdf(summary_content(), part=SummaryPart.DETAILED)
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
     flat = " ".join(text.split())
     for title in SECTION_TITLES:
-        assert title in flat
+        assert (title in flat) == (title in SECTIONS_OF_PART[SummaryPart.DETAILED]), title
     for label in LABELS:
         assert label in flat
     assert "[organisation]" in flat
@@ -384,19 +394,28 @@ def test_large_round_gets_a_condensed_pdf_that_points_to_the_other_files() -> No
     )
     assert pdf_text_cost(large) > PDF_FULL_TEXT_LIMIT
     assert pdf_is_condensed(large)
-    html = render_html(large)
+    html = render_html(large, part=SummaryPart.DETAILED)
     assert "in the Word, Excel and CSV files" in html
     assert "Principle 3: Empowered to act, with clear assurance" in html
     assert "Most often MEDIUM" in html
     assert "[organisation] would chair" not in html  # no place's own words
     assert "Place Z" not in html
-    for title in SECTION_TITLES:
+    for title in SECTIONS_OF_PART[SummaryPart.DETAILED]:
         assert title in html
     # The summary pages always show everything.
     body = render_to_string("governance/feedback/_summary_body.html", {"content": large})
     assert "Place Z" in body and "[organisation] would chair" in body
+    # ... of the parts they are given: a reader of the high-level summary sees no place.
+    body = render_to_string(
+        "governance/feedback/_summary_body.html", {"content": large, "parts": ["high_level"]}
+    )
+    assert "Place Z" not in body and "Redaction log" in body and "Proposals" not in body
+    body = render_to_string(
+        "governance/feedback/_summary_body.html", {"content": large, "parts": []}
+    )
+    assert "High-level summary" not in body and "Place Z" not in body
 
-    reader = PdfReader(io.BytesIO(render_pdf(small, condensed=True)))
+    reader = PdfReader(io.BytesIO(render_pdf(small, part=SummaryPart.DETAILED, condensed=True)))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Detailed review option by option" in text
     assert "Place D" not in text
@@ -414,9 +433,13 @@ def test_pdf_fetches_nothing() -> None:
 
 
 def test_docx_has_real_headings_tables_and_answers() -> None:
-    document = Document(io.BytesIO(render_docx(summary_content())))
+    high_level = Document(io.BytesIO(render_docx(summary_content())))
+    document = Document(io.BytesIO(render_docx(summary_content(), part=SummaryPart.DETAILED)))
     headings = {
-        p.text: p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")
+        p.text: p.style.name
+        for doc in (high_level, document)
+        for p in doc.paragraphs
+        if p.style.name.startswith("Heading")
     }
     for title in SECTION_TITLES:
         assert headings[title] == "Heading 1"
@@ -425,8 +448,16 @@ def test_docx_has_real_headings_tables_and_answers() -> None:
     assert headings["Ratings in the context of a combination"] == "Heading 2"
     assert headings["Option 1 with option 4"] == "Heading 2"
     cell_text = "\n".join(
-        cell.text for table in document.tables for row in table.rows for cell in row.cells
+        cell.text
+        for doc in (high_level, document)
+        for table in doc.tables
+        for row in table.rows
+        for cell in row.cells
     )
+    high_level_text = "\n".join(
+        cell.text for table in high_level.tables for row in table.rows for cell in row.cells
+    )
+    assert "Place A" not in high_level_text and "In context:" not in high_level_text
     assert '=HYPERLINK("http://x")' in cell_text
     assert "<script>alert(1)</script> and {{ secret }}" in cell_text
     assert "Most often MEDIUM" in cell_text
@@ -435,7 +466,7 @@ def test_docx_has_real_headings_tables_and_answers() -> None:
     assert "In context: Place A reasons for option 1" in cell_text
     # Every table starts with a header row.
     assert all(table.rows[0].cells[0].text for table in document.tables)
-    assert document.tables[0].rows[0].cells[0].text == "Option set"
+    assert high_level.tables[0].rows[0].cells[0].text == "Option set"
     xml = zipfile.ZipFile(io.BytesIO(render_docx(summary_content()))).read("word/document.xml")
     assert b"w:shd" in xml
     assert b"w:tblHeader" in xml
@@ -457,7 +488,7 @@ def test_a_band_has_the_pages_colours_in_the_pdf_and_the_word_file() -> None:
 
 
 def test_csv_one_row_per_place_one_column_per_question() -> None:
-    data = render_csv(summary_content())
+    data = render_csv(summary_content(), part=SummaryPart.DETAILED)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]
@@ -484,12 +515,42 @@ def test_csv_one_row_per_place_one_column_per_question() -> None:
             assert not cell.startswith(FORMULA_STARTS)
 
 
+def test_the_high_level_csv_has_the_counts_and_no_place() -> None:
+    rows = list(csv.reader(io.StringIO(render_csv(summary_content()).decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Table", "Item"]
+    assert ["Option sets the places proposed", "Option 5", "", "", "", "", "fewer than 3", ""] in (
+        rows
+    )
+    assert any(row[0] == "Ratings" and row[2] == "Options 1 + 4" for row in rows)
+    assert ["Redaction log", "Total", "", "", "", "", "17", ""] in rows
+    assert not any("Place A" in cell for row in rows for cell in row)
+
+
+def test_a_withheld_table_is_one_sentence_in_every_format() -> None:
+    content = summary_content()
+    sentence = (
+        "No answer was given by 3 or more places, so the counts for this question are not shown."
+    )
+    content["choice_questions"][0]["withheld"] = sentence
+    content["heatmap"][0]["cells"][0]["withheld"] = "No rating was given by 3 or more places."
+    html = render_to_string("governance/feedback/_summary_body.html", {"content": content})
+    assert sentence in html and "No rating was given by 3 or more places." in html
+    assert "Yes, the same model for every place" not in html
+    assert sentence in render_csv(content).decode("utf-8-sig")
+    document = Document(io.BytesIO(render_docx(content)))
+    assert sentence in [p.text for p in document.paragraphs]
+    summary = load_workbook(io.BytesIO(render_xlsx(content)))["Summary"]
+    assert sentence in [row[0] for row in summary.iter_rows(values_only=True)]
+
+
 # --- Excel -----------------------------------------------------------------------------------
 
 
 def test_xlsx_sheets_and_formula_text_stays_text() -> None:
-    workbook = load_workbook(io.BytesIO(render_xlsx(summary_content())))
-    assert workbook.sheetnames == ["Responses", "Ratings", "Summary"]
+    high_level = load_workbook(io.BytesIO(render_xlsx(summary_content())))
+    assert high_level.sheetnames == ["Summary"]
+    workbook = load_workbook(io.BytesIO(render_xlsx(summary_content(), part=SummaryPart.DETAILED)))
+    assert workbook.sheetnames == ["About", "Responses", "Ratings"]
     responses = workbook["Responses"]
     assert responses.freeze_panes == "A2"
     assert responses["A1"].font.bold
@@ -521,11 +582,11 @@ def test_xlsx_sheets_and_formula_text_stays_text() -> None:
     assert contexts.count("Options 1 + 4") == len(LABELS) * len(PRINCIPLES)
     in_context = next(row for row in ratings.iter_rows(min_row=2) if row[2].value != "On its own")
     assert in_context[1].value.startswith("1. ") and in_context[6].value.startswith("In context:")
-    summary_rows = [[c.value for c in row] for row in workbook["Summary"].iter_rows()]
+    summary_rows = [[c.value for c in row] for row in high_level["Summary"].iter_rows()]
     heading_row = next(row for row in summary_rows if row[0] == "Option")
     assert heading_row[:3] == ["Option", "In the context of", "Principle"]
     assert any(row[1] == "Options 1 + 4" and row[3] == "MEDIUM" for row in summary_rows)
-    summary_values = [cell.value for row in workbook["Summary"].iter_rows() for cell in row]
+    summary_values = [cell.value for row in high_level["Summary"].iter_rows() for cell in row]
     assert "fewer than 3" in summary_values
     assert "Options 2 and 4" in summary_values
     assert 17 in summary_values
@@ -538,10 +599,11 @@ def test_control_characters_do_not_break_the_office_formats() -> None:
     content = summary_content()
     content["detailed"]["questions"][1]["answers"][0]["text"] = "bell\x07 and null\x00 here"
     content["detailed"]["questions"][1]["answers"][1]["text"] = "\x00=1+1"
-    Document(io.BytesIO(render_docx(content)))
-    rows = list(csv.reader(io.StringIO(render_csv(content).decode("utf-8-sig"))))
+    detailed = SummaryPart.DETAILED
+    Document(io.BytesIO(render_docx(content, part=detailed)))
+    rows = list(csv.reader(io.StringIO(render_csv(content, part=detailed).decode("utf-8-sig"))))
     assert rows[2][4] == "'=1+1"
-    workbook = load_workbook(io.BytesIO(render_xlsx(content)))
+    workbook = load_workbook(io.BytesIO(render_xlsx(content, part=detailed)))
     assert workbook["Responses"]["E2"].value == "bell and null here"
 
 
@@ -551,8 +613,12 @@ def test_exports_registry_matches_export_formats() -> None:
     assert EXPORTS["xlsx"].extension == "xlsx"
     assert EXPORTS["csv"].content_type.startswith("text/csv")
     assert (
-        export_filename(summary_content(), "docx")
-        == "feedback-summary-place-governance-options-202526-2025-10-06.docx"
+        export_filename(summary_content(), "docx", SummaryPart.HIGH_LEVEL)
+        == "feedback-summary-place-governance-options-202526-high-level-summary-2025-10-06.docx"
+    )
+    assert (
+        export_filename(summary_content(), "csv", SummaryPart.DETAILED)
+        == "feedback-summary-place-governance-options-202526-detailed-review-2025-10-06.csv"
     )
 
 
@@ -561,4 +627,5 @@ def test_empty_summary_still_renders_every_format() -> None:
     content["option_sets"] = []
     for spec in EXPORTS.values():
         if spec.extension != "pdf":
-            assert spec.render(content)
+            for part in SummaryPart.values:
+                assert spec.render(content, part=part)

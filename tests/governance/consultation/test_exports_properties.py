@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from governance.consultation.exports import render_csv, render_xlsx
+from governance.consultation.models import SummaryPart
 from tests.governance.consultation.test_exports import summary_content
 from tests.hostile import FORMULA_STARTS, HOSTILE_SAMPLES
 
@@ -52,12 +53,15 @@ def test_any_answer_is_escaped_on_the_summary_page(answer: str, reason: str) -> 
 @given(answer=hostile, reason=hostile)
 def test_no_spreadsheet_cell_can_be_a_formula(answer: str, reason: str) -> None:
     content = content_with(answer, reason)
-    rows = list(csv.reader(io.StringIO(render_csv(content).decode("utf-8-sig"))))
+    rows = []
+    sheets = []
+    for part in SummaryPart.values:
+        rows += csv.reader(io.StringIO(render_csv(content, part=part).decode("utf-8-sig")))
+        sheets += load_workbook(io.BytesIO(render_xlsx(content, part=part))).worksheets
     for row in rows:
         for cell in row:
             assert not cell.startswith(FORMULA_STARTS), cell
-    workbook = load_workbook(io.BytesIO(render_xlsx(content)))
-    for sheet in workbook.worksheets:
+    for sheet in sheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f"

@@ -262,11 +262,9 @@ def test_compiling_produces_the_summary_and_all_four_files_in_one_go(canary: Can
     content = summary.content
     assert content["labels"] == ["Place A", "Place B", "Place C", "Place D"]
     assert content["response_count"] == 4 and content["releasable"] is True
-    assert sorted(summary.exports.values_list("format", flat=True)) == [
-        "csv",
-        "docx",
-        "pdf",
-        "xlsx",
+    # One file per part and format: each part is released to its own audiences.
+    assert sorted(summary.exports.values_list("part", "format")) == [
+        (part, fmt) for part in ("detailed", "high_level") for fmt in ("csv", "docx", "pdf", "xlsx")
     ]
     assert AuditEvent.objects.filter(action="summary.compiled").count() == 1
 
@@ -276,27 +274,25 @@ def test_the_same_model_question_is_counted_and_small_counts_are_suppressed(cana
     canary.close()
     content = compiled(canary).content
     same_model = content["choice_questions"][0]
-    # 4 places over 3 choices: 2, 1, 1; the threshold is 3, so no count is shown exactly.
-    assert [c["count"] for c in same_model["counts"]] == ["fewer than 3"] * 3
+    # 4 places over 3 choices: 2, 1, 1; the threshold is 3, so no count is shown: the table
+    # is withheld as one sentence.
+    assert [c["count"] for c in same_model["counts"]] == ["not shown"] * 3
+    assert same_model["withheld"].startswith("No answer was given by 3 or more places")
     sets = {row["key"]: row["count"] for row in content["option_sets"]}
-    assert sets["2"] == "fewer than 3" and sets["1+4"] == "fewer than 3" and sets["4"] == 0
+    assert sets["2"] == sets["1+4"] == sets["4"] == "not shown"
+    assert content["option_sets_withheld"]
 
 
 def test_ratings_are_summarised_beside_the_suggested_rating(canary: Canary) -> None:
     canary.submit_all()
     canary.close()
-    ConsultationRound.objects.filter(pk=canary.round.pk).update(suppression_threshold=2)
+    # No suppression here (governance.consultation.suppression has its own tests).
+    ConsultationRound.objects.filter(pk=canary.round.pk).update(suppression_threshold=1)
     content = compiled(canary).content
     cell = content["heatmap"][0]["cells"][0]
     assert cell["rated"] == 4
     distribution = {d["band"]: d["count"] for d in cell["distribution"]}
-    assert distribution == {
-        "low": "fewer than 2",
-        "low_medium": 0,
-        "medium": 2,
-        "high": "fewer than 2",
-        "medium_high": 0,
-    }
+    assert distribution == {"low": 1, "low_medium": 0, "medium": 2, "high": 1, "medium_high": 0}
     assert cell["modal_label"] == "MEDIUM"
     assert cell["verdict"] in {"agree", "diverge", "mixed"} and cell["verdict_text"]
 
@@ -315,10 +311,11 @@ def test_ratings_in_context_are_compared_with_the_suggested_ones(canary: Canary)
         assert (cell["suggested"], cell["suggested_label"]) == ("medium", "MEDIUM")
         assert cell["rated"] == 3
         distribution = {d["band"]: d["count"] for d in cell["distribution"]}
-        # 2 MEDIUM and 1 HIGH: below the round's threshold of 3, so neither is exact.
-        assert distribution["medium"] == "fewer than 3" and distribution["high"] == "fewer than 3"
-        assert distribution["low"] == 0
-        assert cell["modal_label"] == "MEDIUM" and cell["verdict"] == "agree"
+        # 2 MEDIUM and 1 HIGH: below the round's threshold of 3, so no count is shown, nor
+        # the most common band or the verdict, which would bound them.
+        assert set(distribution.values()) == {"not shown"} and cell["withheld"]
+        assert cell["modal_label"] == "" and cell["modal_hidden"]
+        assert cell["verdict"] == "withheld"
     # Nobody rated option 4 with option 1: its suggestion is shown, and that no place rated it.
     for cell in rows["Option 4 with option 1"]["cells"]:
         assert cell["suggested_label"] == "LOW/MEDIUM" and cell["rated"] == 0
@@ -330,6 +327,8 @@ def test_ratings_in_context_are_compared_with_the_suggested_ones(canary: Canary)
     assert len(comments) == 3 and all(
         c["reasons"].startswith("With the director: In [place]") for c in comments
     )
+    # Each place's band follows its hidden count.
+    assert {c["band_label"] for c in comments} == {"A rating given by fewer than 3 places"}
     assert content["detailed"]["options"][3]["contexts"] == []  # option 4: nobody rated it
     html = render_to_string("governance/feedback/_summary_body.html", {"content": content})
     assert "Ratings in the context of a combination" in html
@@ -341,6 +340,9 @@ def test_labels_are_shuffled_for_every_compilation_and_follow_no_place_attribute
 ) -> None:
     canary.submit_all()
     canary.close()
+    # Each place's option set tells the order; suppressed, every one would read alike.
+    ConsultationRound.objects.filter(pk=canary.round.pk).update(suppression_threshold=1)
+    canary.round.refresh_from_db()
     orders = set()
     for _ in range(12):
         content, *_ = feedback_content.build_content(round=canary.round)
@@ -405,6 +407,10 @@ def test_no_name_or_contact_detail_reaches_the_summary_or_any_file(
     page_text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page.content.decode()))
     assert "[person]" in page_text
     assert_no_leak(page_text, canary)
+
+    # The high-level files hold none of the places' own text.
+    for export in SummaryExport.objects.filter(summary=summary, part="high_level"):
+        assert "we work with" not in _export_text(export.format, bytes(export.data))
 
     # Every file of the summary, whatever part of it the file holds.
     exports = list(SummaryExport.objects.filter(summary=summary))
@@ -535,7 +541,7 @@ def test_recompiling_withdraws_a_released_summary(canary: Canary) -> None:
     assert summary.generation == 2
     # One summary row, one set of files.
     assert FeedbackSummary.objects.count() == 1
-    assert SummaryExport.objects.filter(summary=summary).count() == 4
+    assert SummaryExport.objects.filter(summary=summary).count() == 8
     assert set(SummaryExport.objects.values_list("generation", flat=True)) == {2}
 
 
@@ -562,7 +568,7 @@ def test_a_job_killed_half_way_completes_once_when_it_runs_again(canary: Canary)
     assert feedback.summary_compile(summary_id=summary.pk, generation=1) is True
     summary.refresh_from_db()
     assert summary.state == JobState.COMPLETE and summary.attempts == 1
-    assert SummaryExport.objects.filter(summary=summary).count() == 4
+    assert SummaryExport.objects.filter(summary=summary).count() == 8
 
 
 def test_a_superseded_job_writes_nothing(canary: Canary) -> None:
