@@ -34,7 +34,6 @@ class World:
     member_b: User
     lead_a: User
     icb_admin: User
-    second_icb_admin: User
     other_icb_admin: User
     advisory: User
     oversight: User
@@ -56,12 +55,17 @@ def world(db: None) -> World:
         member_b=make_member(place=place_b),
         lead_a=make_member(place=place_a, role=Role.PLACE_LEAD),
         icb_admin=make_member(system=system, role=Role.ICB_ADMIN),
-        second_icb_admin=make_member(system=system, role=Role.ICB_ADMIN),
         other_icb_admin=make_member(system=other_system, role=Role.ICB_ADMIN),
         advisory=make_member(system=system, role=Role.ADVISORY_MEMBER),
         oversight=make_member(system=system, role=Role.OVERSIGHT_MEMBER),
         outsider=UserFactory(),
     )
+
+
+@pytest.fixture
+def second_icb_admin(world: World) -> User:
+    """Another ICB governance admin of system one: the second pair of eyes."""
+    return make_member(system=world.system, role=Role.ICB_ADMIN)
 
 
 @pytest.fixture

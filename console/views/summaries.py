@@ -142,7 +142,7 @@ def _panel_context(
         "error": error,
         "compile_refusal": None,
         "stale": False,
-        "parts": [],
+        "part_rows": [],
         "exports": [],
         "redaction_counts": [],
         "decision_count": 0,
@@ -152,7 +152,7 @@ def _panel_context(
     if summary is not None and summary.state == JobState.COMPLETE and summary.has_content:
         counts = summary.redaction_counts or {}
         context["stale"] = summary_is_stale(summary)
-        context["parts"] = _part_rows(pages, summary)
+        context["part_rows"] = _part_rows(pages, summary)
         context["approval"] = _approval(summary, user)
         context["redaction_counts"] = [
             (COUNT_LABELS.get(kind, kind), count) for kind, count in counts.items() if count

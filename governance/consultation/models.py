@@ -136,8 +136,8 @@ class ConsultationRound(models.Model):
         "cannot be released unless at least this many places responded.",
     )
     # Who receives each part of the summary once it is released (Audience values).
-    high_level_audiences = models.JSONField(default=default_high_level_audiences)
-    detailed_audiences = models.JSONField(default=default_detailed_audiences)
+    high_level_audiences = models.JSONField(default=default_high_level_audiences, blank=True)
+    detailed_audiences = models.JSONField(default=default_detailed_audiences, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -60,12 +60,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='consultationround',
             name='detailed_audiences',
-            field=models.JSONField(default=governance.consultation.models.default_detailed_audiences),
+            field=models.JSONField(blank=True, default=governance.consultation.models.default_detailed_audiences),
         ),
         migrations.AddField(
             model_name='consultationround',
             name='high_level_audiences',
-            field=models.JSONField(default=governance.consultation.models.default_high_level_audiences),
+            field=models.JSONField(blank=True, default=governance.consultation.models.default_high_level_audiences),
         ),
         migrations.AddField(
             model_name='feedbacksummary',

@@ -53,7 +53,7 @@ def test_dashboard_shows_counts_and_recent_changes_with_their_actor(admin_client
     assert response.context["counts"] == {
         "places": 3,
         "organisations": 0,
-        "people": 5,
+        "people": 6,  # the world's members, lead, admin, advisory and oversight members
         "pending_invitations": 0,
     }
     assert "Added place Cresswell" in body

@@ -323,7 +323,9 @@ def test_closing_now_asks_for_confirmation_then_closes(admin_client, world, cons
     close_url = url("round_close", world, consultation.pk)
     confirm = admin_client.get(close_url).content.decode()
     assert "nhsuk-warning-callout" in confirm and "This cannot be undone" in confirm
-    assert "2 invited places have not submitted" in confirm
+    assert "2 places have not submitted" in confirm
+    assert world.place_a.name in confirm and world.place_b.name in confirm
+    assert "The summary could never be released" in confirm
     consultation.refresh_from_db()
     assert consultation.status == RoundStatus.OPEN
 

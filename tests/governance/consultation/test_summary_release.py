@@ -55,7 +55,7 @@ def test_a_summary_without_review_choices_needs_no_second_admin(client, compiled
 
 
 def test_a_kept_name_needs_a_second_admin_who_did_not_keep_it(
-    client, world, compiled, django_capture_on_commit_callbacks
+    client, world, compiled, second_icb_admin, django_capture_on_commit_callbacks
 ):
     keep_with_reason(client, compiled)
     compile_now(client, compiled, django_capture_on_commit_callbacks)
@@ -75,15 +75,15 @@ def test_a_kept_name_needs_a_second_admin_who_did_not_keep_it(
     assert not compiled.summary.is_released
 
     # A second admin checks and approves; the approval is audited, the phrase is not.
-    client.force_login(world.second_icb_admin)
+    client.force_login(second_icb_admin)
     approve_page = client.get(compiled.url("summary_approve")).content.decode()
     assert "Approve these choices" in approve_page
     response = client.post(compiled.url("summary_approve"))
     assert response.status_code == 302
     summary = compiled.summary
-    assert summary.is_approved and summary.approved_by == world.second_icb_admin
+    assert summary.is_approved and summary.approved_by == second_icb_admin
     event = AuditEvent.objects.get(action="summary.approve")
-    assert event.actor == world.second_icb_admin and event.details["kept"] == 1
+    assert event.actor == second_icb_admin and event.details["kept"] == 1
     assert ORGANISATION not in event.summary and ORGANISATION not in str(event.details)
 
     client.force_login(world.icb_admin)
