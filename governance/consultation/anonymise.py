@@ -184,11 +184,17 @@ class Gazetteer:
 
 
 def gazetteer_for_system(*, system: Any) -> Gazetteer:
-    """All the names that could identify a place of `system`, in four queries whatever its
-    size: its places (active or not: an old name still identifies), its organisations and
-    their aliases, and the full names of everyone who has or had a membership in it (people
-    who left are still named in older answers). Surnames and first names on their own are
-    deliberately not included: see the module docstring."""
+    """All the names that could identify a place of `system` (`gazetteer_entries`)."""
+    return Gazetteer.from_entries(gazetteer_entries(system=system))
+
+
+def gazetteer_entries(*, system: Any) -> list[tuple[str, str]]:
+    """The (name, kind) pairs of `system`'s gazetteer, in four queries whatever its size: its
+    places (active or not: an old name still identifies), its organisations and their
+    aliases, and the full names of everyone who has or had a membership in it (people who left
+    are still named in older answers). Surnames and first names on their own are deliberately
+    not included: see the module docstring. Read apart from building the trie so that a
+    caller can tell whether the names changed before building it again."""
     from partners.models import Organisation, OrganisationAlias, Place, User
 
     entries: list[tuple[str, str]] = []
@@ -210,7 +216,7 @@ def gazetteer_for_system(*, system: Any) -> Gazetteer:
         .distinct()
     )
     entries += [(name, PERSON) for name in people if name]
-    return Gazetteer.from_entries(entries)
+    return entries
 
 
 # Patterns --------------------------------------------------------------------------------

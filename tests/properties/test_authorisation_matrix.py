@@ -289,6 +289,7 @@ MATRIX: dict[str, Entry] = {
     "console:summary_withdraw": console(summary_round),
     "console:summary_review": console(summary_round),
     "console:redaction_add": console(summary_round),
+    "console:redaction_keep": console(summary_round),
     "console:redaction_remove": console(lambda t: {"round_pk": t.round.pk, "pk": t.decision.pk}),
     "console:summary_download": console(lambda t: {"round_pk": t.round.pk, "fmt": "pdf"}),
     "feedback:summaries": summary_reader(),
