@@ -6,7 +6,8 @@ their aliases and 2,000 people, and a closed round in which every place submitte
 response: seven answers of about 300 words and fifteen rating cells with reasons, all
 mentioning places, organisations, people and contact details the way real answers do. Then
 compiles its anonymised summary with all four exports, as the Celery job does, and reports
-the time of each stage and in total. Goal: 30 s or less on two cores.
+the time of each stage and in total. Goal: 30 s or less on two cores. Then times each action
+of the summary's redaction review as an ICB admin (bench/review.py; goal: 200 ms or less).
 
 Runs against DATABASE_URL (PostgreSQL for figures worth quoting; SQLite works). Prints a JSON
 report and writes bench-results/compile-latest.json."""
@@ -273,6 +274,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--places", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument(
+        "--review-requests",
+        type=int,
+        default=10,
+        help="requests per redaction review action after compiling (0: none)",
+    )
     args = parser.parse_args()
     setup_django()
     from django.core.management import call_command
@@ -288,6 +295,10 @@ def main() -> None:
         "data_set_build_seconds": round(build_seconds, 1),
         **measure(consultation),
     }
+    if args.review_requests > 0:
+        from bench.review import measure_review
+
+        report["review"] = measure_review(consultation, requests=args.review_requests)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "compile-latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))

@@ -100,6 +100,7 @@ urlpatterns = [
     ),
     path(f"{SUMMARY}review/", redactions.summary_review, name="summary_review"),
     path(f"{SUMMARY}redactions/add/", redactions.redaction_add, name="redaction_add"),
+    path(f"{SUMMARY}redactions/keep/", redactions.redaction_keep, name="redaction_keep"),
     path(
         f"{SUMMARY}redactions/<int:pk>/remove/",
         redactions.redaction_remove,

@@ -1,99 +1,206 @@
-"""The redaction review of a round's feedback summary: every submitted text as written beside
-its anonymised form; a phrase to redact everywhere, or a false positive to keep."""
+"""The redaction review of a round's feedback summary: the places' texts, a page at a time
+(filtered by place, and by whether something was removed or may still be a name), each as
+written beside its anonymised form; a phrase to redact everywhere; and, on a page of its own,
+a name to keep as written, with the reason why.
+
+Every action returns the reviewer to the place, filter and page they were on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from console.decorators import console_view
-from console.forms import RedactionForm
+from console.forms import KeepForm, RedactionForm
 from console.replies import form_sent
 from console.views.summaries import SummaryPages, summary_pages
 from core.htmx import change_done, render_page_or_partial, reply_with_partial, wants_partial
 from core.requests import signed_in_user
-from governance.consultation import feedback_review
+from governance.consultation import anonymise, feedback_review
 from governance.consultation.models import (
+    FeedbackSummary,
     RedactionDecision,
     RedactionKind,
     RemovedText,
-    ResponseStatus,
+    ReviewText,
 )
 from partners.models import Place, System
 
 REVIEW = "console/summaries/review.html"
+KEEP = "console/summaries/keep.html"
 
-# What each kind of removed text is, in words (the colour of a highlight repeats it; it is
-# never the only cue).
-KIND_LABELS = {kind.value: kind.label_one for kind in RemovedText}
+# What each kind of highlighted text is, in words (the colour of a highlight repeats it; it
+# is never the only cue).
+KIND_LABELS = {kind.value: kind.label_one for kind in RemovedText} | {
+    anonymise.POSSIBLE: "possible name"
+}
 KEEPABLE_KINDS = frozenset(kind.value for kind in RemovedText if kind.keepable)
 
 
-def _place_filter(request: HttpRequest, pages: SummaryPages) -> tuple[list[Place], Place | None]:
-    """The places that submitted a response (the review's filter) and the one chosen."""
-    places = list(
-        Place.objects.filter(
-            responses__round=pages.round, responses__status=ResponseStatus.SUBMITTED
-        ).order_by("name")
-    )
-    raw = request.POST.get("place") if request.method == "POST" else request.GET.get("place")
-    chosen = next((place for place in places if str(place.pk) == (raw or "")), None)
-    return places, chosen
+@dataclass(frozen=True)
+class ReviewState:
+    """Where the reviewer is: one place or all, the filter, the page."""
 
+    place_id: int | None = None
+    show: str = feedback_review.SHOW_EVERY
+    page: int = 1
 
-def _review_items(pages: SummaryPages, place: Place | None) -> list[dict[str, Any]]:
-    return [
-        {
-            "place_name": item.place_name,
-            "where": item.where,
-            "scrubbed": item.scrubbed,
-            "removed": len(item.spans),
-            "pieces": [
-                {
-                    "kind": kind,
-                    "text": text,
-                    "label": KIND_LABELS.get(kind, kind),
-                    "keepable": kind in KEEPABLE_KINDS,
-                }
-                for kind, text in item.pieces
-            ],
-        }
-        for item in feedback_review.review_items(
-            round=pages.round, place_id=place.pk if place else None
+    @classmethod
+    def of(cls, data: QueryDict) -> ReviewState:
+        place, page = data.get("place", ""), data.get("page", "")
+        show = data.get("show", "")
+        return cls(
+            place_id=int(place) if place.isdigit() else None,
+            show=show if show in feedback_review.SHOW_CHOICES else feedback_review.SHOW_EVERY,
+            page=max(int(page), 1) if page.isdigit() else 1,
         )
-    ]
+
+    @property
+    def fields(self) -> list[tuple[str, str]]:
+        """What a form posts to come back here: what differs from the first page of every
+        text."""
+        return self._without_defaults(
+            {"place": self.place_id or "", "show": self.show, "page": self.page}
+        )
+
+    def query(self, **changes: Any) -> str:
+        fields = self._without_defaults(dict(self.fields) | changes)
+        return f"?{urlencode(fields)}" if fields else ""
+
+    @staticmethod
+    def _without_defaults(values: dict[str, Any]) -> list[tuple[str, str]]:
+        return [
+            (name, str(value))
+            for name, value in values.items()
+            if value and not (name == "page" and str(value) == "1")
+        ]
+
+
+def _urls(pages: SummaryPages) -> dict[str, str]:
+    keep = reverse("console:redaction_keep", args=[pages.system.slug, pages.round.pk])
+    return {**pages.urls, "redaction_keep": keep}
+
+
+def _places(summary: FeedbackSummary) -> list[Place]:
+    """The places whose texts are in the review (the filter's choices)."""
+    indexed = ReviewText.objects.filter(summary=summary).values("place_id")
+    return list(Place.objects.filter(pk__in=indexed).only("pk", "name").order_by("name"))
+
+
+def _piece(kind: str, text: str, *, keep_url: str, state: ReviewState) -> dict[str, Any]:
+    """One piece of a text, for the template; a removed name links to its keep confirmation,
+    which brings the reviewer back to this page."""
+    return {
+        "kind": kind,
+        "text": text,
+        "label": KIND_LABELS.get(kind, kind),
+        "possible": kind == anonymise.POSSIBLE,
+        "keep_url": (
+            keep_url + "?" + urlencode({"phrase": text, **dict(state.fields)})
+            if kind in KEEPABLE_KINDS
+            else ""
+        ),
+    }
+
+
+def _page_links(page: Page[ReviewText], state: ReviewState, review_url: str) -> dict[str, Any]:
+    """The NHS numbered pagination's links, each keeping the place and the filter."""
+
+    def link(number: int) -> str:
+        return review_url + state.query(page=number)
+
+    return {
+        "page_links": [
+            {"number": number, "url": link(number)} if isinstance(number, int) else {}
+            for number in page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            )
+        ],
+        "previous_url": link(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": link(page.next_page_number()) if page.has_next() else "",
+    }
+
+
+def _texts_context(
+    pages: SummaryPages,
+    summary: FeedbackSummary,
+    state: ReviewState,
+    choices: tuple[list[str], list[str]],
+) -> dict[str, Any]:
+    """One page of the summary's indexed texts, scrubbed live with the current choices."""
+    places = _places(summary)
+    chosen = next((place for place in places if place.pk == state.place_id), None)
+    state = ReviewState(chosen.pk if chosen else None, state.show, state.page)
+    rows = feedback_review.review_texts(summary=summary, place_id=state.place_id, show=state.show)
+    page = Paginator(rows, feedback_review.REVIEW_PAGE_SIZE).get_page(state.page)
+    state = ReviewState(state.place_id, state.show, page.number)
+    counts = feedback_review.review_counts(summary=summary, place_id=state.place_id)
+    redact, keep = choices
+    items = feedback_review.review_items(
+        round=pages.round, rows=list(page.object_list), redact=redact, keep=keep
+    )
+    keep_url = _urls(pages)["redaction_keep"]
+    return {
+        "state": state,
+        "places": places,
+        "chosen_place": chosen,
+        "show_options": [
+            {"value": value, "label": label, "count": counts[value]}
+            for value, label in feedback_review.SHOW_CHOICES.items()
+        ],
+        "show_label": feedback_review.SHOW_CHOICES[state.show],
+        "page_obj": page,
+        **_page_links(page, state, pages.urls["review"]),
+        "items": [
+            {
+                "place_name": item.place_name,
+                "where": item.where,
+                "scrubbed": item.scrubbed,
+                "removed": len(item.spans),
+                "pieces": [
+                    _piece(kind, text, keep_url=keep_url, state=state) for kind, text in item.pieces
+                ],
+            }
+            for item in items
+        ],
+    }
 
 
 def _review_context(
-    request: HttpRequest,
-    pages: SummaryPages,
-    *,
-    form: RedactionForm | None = None,
-    keep_error: str = "",
+    pages: SummaryPages, state: ReviewState, *, form: RedactionForm | None = None
 ) -> dict[str, Any]:
-    places, chosen = _place_filter(request, pages)
-    summary = pages.summary()
+    summary = feedback_review.summary_for_review(round=pages.round)
     decisions = list(
         RedactionDecision.objects.filter(round=pages.round)
         .select_related("created_by")
         .order_by("kind", "phrase")
     )
-    return {
+    choices = feedback_review.choices_of((d.kind, d.phrase) for d in decisions)
+    context: dict[str, Any] = {
         "system": pages.system,
         "round": pages.round,
-        "urls": pages.urls,
+        "urls": _urls(pages),
         "summary": summary,
-        "stale": bool(summary and feedback_review.summary_is_stale(summary)),
-        "places": places,
-        "chosen_place": chosen,
-        "items": _review_items(pages, chosen),
+        "compiled": bool(summary and summary.has_content),
+        "stale": False,
+        "state": state,
+        "page_size": feedback_review.REVIEW_PAGE_SIZE,
         "redactions": [d for d in decisions if d.kind == RedactionKind.REDACT],
         "keeps": [d for d in decisions if d.kind == RedactionKind.KEEP],
-        "form": form or RedactionForm(initial={"kind": RedactionKind.REDACT}),
-        "keep_error": keep_error,
+        "form": form or RedactionForm(),
     }
+    if summary is not None and context["compiled"]:
+        context["stale"] = feedback_review.fingerprint_of(*choices) != (
+            summary.redaction_fingerprint
+        )
+        context |= _texts_context(pages, summary, state, choices)
+    return context
 
 
 def _review(request: HttpRequest, context: dict[str, Any], message: str = "") -> HttpResponse:
@@ -106,43 +213,81 @@ def _review(request: HttpRequest, context: dict[str, Any], message: str = "") ->
     )
 
 
-def _changed(request: HttpRequest, pages: SummaryPages, message: str) -> HttpResponse:
+def _changed(
+    request: HttpRequest, pages: SummaryPages, state: ReviewState, message: str
+) -> HttpResponse:
     """After a review choice was added or removed: the body again, or the page it was on."""
-    place = _place_filter(request, pages)[1]
-    back = pages.urls["review"] + (f"?place={place.pk}" if place else "")
     return change_done(
-        request, message, back, lambda: _review(request, _review_context(request, pages), message)
+        request,
+        message,
+        pages.urls["review"] + state.query(),
+        lambda: _review(request, _review_context(pages, state), message),
     )
 
 
 @console_view("GET")
 def summary_review(request: HttpRequest, system: System, round_pk: int) -> HttpResponse:
     pages = summary_pages(system, round_pk)
-    return _review(request, _review_context(request, pages))
+    return _review(request, _review_context(pages, ReviewState.of(request.GET)))
 
 
 @console_view("POST")
 def redaction_add(request: HttpRequest, system: System, round_pk: int) -> HttpResponse:
+    """Redact a phrase everywhere: typed into the form, or a possible name's "Redact this"."""
     pages = summary_pages(system, round_pk)
+    state = ReviewState.of(request.POST)
     form = RedactionForm(request.POST)
-    keeping = request.POST.get("kind") == RedactionKind.KEEP
+    return form_sent(
+        request,
+        form,
+        save=lambda data: feedback_review.redaction_add(
+            actor=signed_in_user(request),
+            round=pages.round,
+            kind=RedactionKind.REDACT,
+            phrase=data["phrase"],
+            note=data["note"],
+        ),
+        done=lambda decision: _changed(
+            request,
+            pages,
+            state,
+            f"“{decision.phrase}” will be redacted everywhere. "
+            "Recompile the summary for this to take effect.",
+        ),
+        again=lambda: _review(request, _review_context(pages, state, form=form)),
+    )
 
-    def added(_: object) -> HttpResponse:
-        phrase = " ".join(form.cleaned_data["phrase"].split())
-        if keeping:
-            outcome = f"“{phrase}” will be kept as written."
-        else:
-            outcome = f"“{phrase}” will be redacted everywhere."
-        return _changed(request, pages, f"{outcome} Recompile the summary for this to take effect.")
+
+@console_view("GET", "POST")
+def redaction_keep(request: HttpRequest, system: System, round_pk: int) -> HttpResponse:
+    """Keep a removed name as written: GET asks to confirm, with what it is, how often it
+    occurs and why it matters; POST, with a reason, keeps it."""
+    pages = summary_pages(system, round_pk)
+    data = request.POST if request.method == "POST" else request.GET
+    state = ReviewState.of(data)
+    back = pages.urls["review"] + state.query()
+    phrase = feedback_review.clean_phrase(data.get("phrase", ""))
+    if not phrase:
+        return redirect(back)
+    form = KeepForm(request.POST if request.method == "POST" else None)
 
     def again() -> HttpResponse:
-        if keeping:
-            # A "Keep this" button has no visible field: say what went wrong above the texts,
-            # and leave the redaction form as it was.
-            problems = [text for errors in form.errors.values() for text in errors]
-            context = _review_context(request, pages, keep_error=" ".join(problems))
-            return _review(request, context)
-        return _review(request, _review_context(request, pages, form=form))
+        kind = feedback_review.phrase_kind(system=system, phrase=phrase)
+        return render(
+            request,
+            KEEP,
+            {
+                "system": system,
+                "round": pages.round,
+                "urls": _urls(pages),
+                "back_url": back,
+                "state": state,
+                "phrase": phrase,
+                "kind_label": KIND_LABELS.get(kind, ""),
+                "text_count": feedback_review.texts_with_phrase(round=pages.round, phrase=phrase),
+                "form": form,
+            },
+        )
 
     return form_sent(
         request,
@@ -150,11 +295,16 @@ def redaction_add(request: HttpRequest, system: System, round_pk: int) -> HttpRe
         save=lambda data: feedback_review.redaction_add(
             actor=signed_in_user(request),
             round=pages.round,
-            kind=data["kind"],
-            phrase=data["phrase"],
+            kind=RedactionKind.KEEP,
+            phrase=phrase,
             note=data["note"],
         ),
-        done=added,
+        done=lambda decision: change_done(
+            request,
+            f"“{decision.phrase}” will be kept as written. Recompile the summary for this to "
+            "take effect; another ICB admin must then approve it before it is released.",
+            back,
+        ),
         again=again,
     )
 
@@ -168,6 +318,7 @@ def redaction_remove(request: HttpRequest, system: System, round_pk: int, pk: in
     return _changed(
         request,
         pages,
+        ReviewState.of(request.POST),
         f"“{phrase}” is no longer "
         f"{'redacted by hand' if kind == RedactionKind.REDACT else 'kept as written'}. "
         "Recompile the summary for this to take effect.",

@@ -95,6 +95,7 @@ from governance.consultation.gazetteer import (
     TOKEN_RE,
     Gazetteer,
     build_trie,
+    gazetteer_entries,
     gazetteer_for_system,
     phrase_tokens,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "ScrubResult",
     "Span",
     "can_release",
+    "gazetteer_entries",
     "gazetteer_for_system",
     "new_label_seed",
     "normalise_token",

@@ -35,10 +35,12 @@ from core.outbox import enqueue_on_commit
 from core.uk_time import uk_datetime
 from governance.consultation.exports import EXPORTS, export_filename
 from governance.consultation.feedback_content import CompiledContent, build_content
+from governance.consultation.feedback_review import review_index_build, review_index_rows
 from governance.consultation.models import (
     ConsultationRound,
     FeedbackSummary,
     JobState,
+    ReviewText,
     SummaryExport,
     SummaryPart,
 )
@@ -215,6 +217,8 @@ def summary_compile(*, summary_id: int, generation: int) -> bool:
 
     try:
         compiled = build_content(round=summary.round, on_stage=report)
+        report("Indexing the texts for the redaction review", 55)
+        review_rows = review_index_rows(round=summary.round)
         files = _render_exports(compiled.content, on_stage=report)
     except _Superseded:
         return False
@@ -227,7 +231,13 @@ def summary_compile(*, summary_id: int, generation: int) -> bool:
             finished_at=timezone.now(),
         )
         return False
-    return _store(summary_id=summary_id, generation=generation, compiled=compiled, files=files)
+    return _store(
+        summary_id=summary_id,
+        generation=generation,
+        compiled=compiled,
+        files=files,
+        review_rows=review_rows,
+    )
 
 
 @transaction.atomic
@@ -237,10 +247,12 @@ def _store(
     generation: int,
     compiled: CompiledContent,
     files: list[SummaryExport],
+    review_rows: list[ReviewText],
 ) -> bool:
     summary = _lock_summary(summary_id)
     if summary.generation != generation or summary.compiled_generation == generation:
         return False
+    review_index_build(summary=summary, rows=review_rows)
     SummaryExport.objects.filter(summary=summary).delete()
     for file in files:
         file.summary, file.generation = summary, generation

@@ -211,11 +211,16 @@ class Gazetteer:
         return readings
 
 
-def gazetteer_for_system(*, system: Any) -> Gazetteer:
-    """All the names that could identify a place of `system`, from every source registered
-    with partners.names: places and neighbourhoods, organisations with their aliases and
-    sites, everyone who has or had a membership in it, committees. A few queries whatever the
-    system's size."""
+def gazetteer_entries(*, system: Any) -> list[tuple[str, str]]:
+    """All the names that could identify a place of `system`, as (text, kind), from every
+    source registered with partners.names: places and neighbourhoods, organisations with their
+    aliases and sites, everyone who has or had a membership in it, committees. A few queries
+    whatever the system's size."""
     from partners import names
 
-    return Gazetteer.from_entries(names.names_of_system(system))
+    return list(names.names_of_system(system))
+
+
+def gazetteer_for_system(*, system: Any) -> Gazetteer:
+    """The gazetteer of `gazetteer_entries`."""
+    return Gazetteer.from_entries(gazetteer_entries(system=system))

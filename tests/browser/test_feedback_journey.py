@@ -192,6 +192,10 @@ def test_admin_closes_compiles_redacts_and_releases_and_the_advisory_group_reads
     # The review: the give-away phrase is redacted everywhere; the summary must be recompiled.
     page.get_by_role("link", name="Review what was removed").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review what was removed")
+    # The review pages through the texts: show the place that wrote the give-away.
+    page.get_by_label("Place", exact=True).select_option(label=consultation.places[-1].name)
+    page.get_by_role("button", name="Show texts").click()
+    expect(page.get_by_role("heading", level=2, name=consultation.places[-1].name)).to_be_visible()
     mark_document(page)
     page.get_by_label("Phrase to redact").fill(GIVEAWAY)
     page.get_by_label("Why (optional)").fill("Only one place is on the coast.")

@@ -125,7 +125,8 @@ ALL_NAMES = [
 
 
 # The feedback summary's pages and the delegation pages have their own access tests
-# (tests/governance/consultation/test_views_feedback.py, tests/delegations/test_views.py).
+# (tests/governance/consultation/test_views_feedback.py, tests/console/test_review_page.py,
+# tests/delegations/test_views.py).
 TESTED_WITH_THEIR_PAGES = {
     "summary",
     "summary_progress",
@@ -135,6 +136,7 @@ TESTED_WITH_THEIR_PAGES = {
     "summary_download",
     "summary_review",
     "redaction_add",
+    "redaction_keep",
     "redaction_remove",
     "schemes",
     "scheme_add",

@@ -309,6 +309,7 @@ MATRIX: dict[str, Entry] = {
     "console:summary_withdraw": console(lambda t: {"round_pk": t.round.pk, "part": "detailed"}),
     "console:summary_review": console(summary_round),
     "console:redaction_add": console(summary_round),
+    "console:redaction_keep": console(summary_round),
     "console:redaction_remove": console(lambda t: {"round_pk": t.round.pk, "pk": t.decision.pk}),
     "console:summary_download": console(
         lambda t: {"round_pk": t.round.pk, "part": "detailed", "fmt": "pdf"}

@@ -508,7 +508,11 @@ def test_keeping_a_false_positive_leaves_the_phrase_in_the_summary(canary: Canar
     canary.close()
     admin = canary.world.icb_admin
     feedback_review.redaction_add(
-        actor=admin, round=canary.round, kind=RedactionKind.KEEP, phrase="Coldharbour"
+        actor=admin,
+        round=canary.round,
+        kind=RedactionKind.KEEP,
+        phrase="Coldharbour",
+        note="A street name here, not the place",
     )
     summary = compiled(canary, admin)
     assert "Coldharbour" in str(summary.content["detailed"])

@@ -5,6 +5,7 @@ and never see a place's name or what a place wrote as written."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -268,8 +269,9 @@ def test_an_unreleased_summary_and_the_console_are_not_found_for_the_advisory_gr
 
 
 def test_the_review_page_shows_both_texts_and_highlights_what_is_removed(
-    admin, world, consultation
+    admin, world, consultation, django_capture_on_commit_callbacks
 ):
+    compile_now(admin, consultation, django_capture_on_commit_callbacks)
     page = admin.get(consultation.url("summary_review")).content.decode()
     assert "As written" in page and "In the summary" in page
     assert '<mark class="app-redaction app-redaction--place">' in page
@@ -278,14 +280,14 @@ def test_the_review_page_shows_both_texts_and_highlights_what_is_removed(
     assert "[removed (place name): </span>" in page
     assert "We meet at the old mill." in page
     assert "In [place] we work with [organisation] and [person]" in page
-    assert 'name="kind" value="keep"' in page
-    assert f'name="phrase" value="{world.place_b.name}"' in page
-    everyone = page.count('class="app-review-item"')
+    # "Keep this" leads to a confirmation page; it keeps nothing by itself.
+    assert f'href="{consultation.url("redaction_keep")}?phrase={world.place_b.name}"' in page
+    everyone = int(re.search(r"Texts 1 to \d+ of (\d+)", page).group(1))
 
     filtered = admin.get(
         consultation.url("summary_review"), {"place": world.place_b.pk}
     ).content.decode()
-    assert 0 < filtered.count('class="app-review-item"') < everyone
+    assert 0 < int(re.search(r"Texts 1 to \d+ of (\d+)", filtered).group(1)) < everyone
     assert f"{world.place_a.name} <span" not in filtered
     assert f'<option value="{world.place_b.pk}" selected>' in filtered
 
@@ -325,7 +327,10 @@ def test_keeping_a_false_positive_puts_the_phrase_back_after_recompiling(
 ):
     compile_now(admin, consultation, django_capture_on_commit_callbacks)
     assert ORGANISATION not in json.dumps(consultation.summary.content)
-    admin.post(consultation.url("redaction_add"), {"kind": "keep", "phrase": ORGANISATION})
+    admin.post(
+        consultation.url("redaction_keep"),
+        {"phrase": ORGANISATION, "note": "The trust covers the whole system"},
+    )
     assert ORGANISATION not in json.dumps(consultation.summary.content)
 
     compile_now(admin, consultation, django_capture_on_commit_callbacks)
@@ -333,8 +338,9 @@ def test_keeping_a_false_positive_puts_the_phrase_back_after_recompiling(
 
 
 def test_review_choices_through_htmx_reply_with_the_review_body_only(
-    admin, world, consultation, htmx_headers
+    admin, world, consultation, htmx_headers, django_capture_on_commit_callbacks
 ):
+    compile_now(admin, consultation, django_capture_on_commit_callbacks)
     response = admin.post(
         consultation.url("redaction_add"), {"kind": "redact", "phrase": "old mill"}, **htmx_headers
     )
@@ -363,11 +369,10 @@ def test_review_choices_through_htmx_reply_with_the_review_body_only(
     ).content.decode()
     assert "does not appear in any submitted response" in html
     assert 'value="a phrase nobody wrote"' in html
-    admin.post(consultation.url("redaction_add"), {"kind": "keep", "phrase": ORGANISATION})
-    html = admin.post(
-        consultation.url("redaction_add"), {"kind": "keep", "phrase": ORGANISATION}, **htmx_headers
-    ).content.decode()
-    assert "The phrase was not kept" in html and "already on the list" in html
+    keep = {"phrase": ORGANISATION, "note": "Not a place"}
+    admin.post(consultation.url("redaction_keep"), keep)
+    html = admin.post(consultation.url("redaction_keep"), keep).content.decode()
+    assert "There is a problem" in html and "already on the list" in html
     assert RedactionDecision.objects.count() == 1
 
     # Without JavaScript a refused phrase shows the whole page with the error.
