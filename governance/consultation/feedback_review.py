@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from governance.consultation.models import (
     ReviewText,
 )
 from governance.consultation.selectors import submitted_responses
+from governance.consultation.text_folding import fold_letters
 from partners.audit import audit
 from partners.models import System, User
 
@@ -169,8 +169,10 @@ def _folded(text: str) -> str:
     text = text.replace("&", "and")
     if text.isascii():
         return text.encode().translate(None, _ASCII_NOT_LETTER_OR_DIGIT).lower().decode()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return _NOT_LETTER_OR_DIGIT.sub("", _NOT_LETTER_OR_DIGIT.sub("", decomposed).casefold())
+    # The folding the matcher applies to each token (look-alikes, compatibility forms), on
+    # the whole text at once. What separates tokens goes first, so that a separator that
+    # looks like a letter ("×" like "x") cannot join two tokens into one.
+    return _NOT_LETTER_OR_DIGIT.sub("", fold_letters(_NOT_LETTER_OR_DIGIT.sub("", text)))
 
 
 def _contains_tokens(text: str, wanted: tuple[str, ...]) -> bool:

@@ -125,12 +125,14 @@ ALL_NAMES = [
 
 
 # The feedback summary's pages and the delegation pages have their own access tests
-# (tests/governance/consultation/test_views_feedback.py, tests/console/test_review_page.py,
+# (tests/governance/consultation/test_views_feedback.py, test_summary_release.py,
+# tests/console/test_review_page.py,
 # tests/delegations/test_views.py).
 TESTED_WITH_THEIR_PAGES = {
     "summary",
     "summary_progress",
     "summary_compile",
+    "summary_approve",
     "summary_release",
     "summary_withdraw",
     "summary_download",

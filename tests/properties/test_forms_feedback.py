@@ -207,7 +207,8 @@ def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_f
             assert posted(client, summary_url("summary_compile"), {}).status_code == 302
         summary = FeedbackSummary.objects.get(round=consultation)
         assert summary.state == JobState.COMPLETE, summary.error
-        assert posted(client, summary_url("summary_release"), {}).status_code == 302
+        for part in ("high_level", "detailed"):
+            assert posted(client, summary_url("summary_release", part), {}).status_code == 302
 
         # What place A wrote, as written and as the summary shows it.
         ours = {case, answer, reasons, missing}
@@ -229,7 +230,7 @@ def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_f
 
         files = {}
         for fmt in FORMATS:
-            download = client.get(summary_url("summary_download", fmt))
+            download = client.get(summary_url("summary_download", "detailed", fmt))
             assert download.status_code == 200
             files[fmt] = b"".join(download.streaming_content)
         by_place = {item.where: item.scrubbed for item in items}
@@ -248,7 +249,7 @@ def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_f
         )
         assert_shows_as_text(page(client, reader_url("summary")), *shown)
         for fmt in FORMATS:
-            download = client.get(reader_url("download", fmt))
+            download = client.get(reader_url("download", "detailed", fmt))
             assert b"".join(download.streaming_content) == files[fmt]
 
 
