@@ -1,8 +1,11 @@
 """A consultation round ends in a real browser: the ICB admin closes it early, compiles the
 anonymised feedback summary and watches its progress bar turn into the finished summary
-without a reload, redacts a phrase that still gives a place away, recompiles and releases;
-an advisory group member then reads and downloads the summary and finds no place, partner
-organisation or person named. The pages on the way meet no serious accessibility problem."""
+without a reload, redacts a phrase that still gives a place away, keeps a false positive with
+a reason and recompiles; a second ICB admin checks and approves those choices; the high-level
+summary is released to the advisory and oversight groups, then the detailed review to the
+advisory group alone. An oversight group member reads only the high-level summary; an advisory
+group member reads and downloads the detailed review and finds no place, partner organisation
+or person named. The pages on the way meet no serious accessibility problem."""
 
 from __future__ import annotations
 
@@ -15,9 +18,15 @@ from django.urls import reverse
 from playwright.sync_api import Page, Response, Route, expect
 
 from governance import tasks as governance_tasks
-from governance.consultation import feedback, rounds
-from governance.consultation.models import ConsultationRound, FeedbackSummary, JobState, RoundStatus
-from partners.models import Place
+from governance.consultation import feedback, rounds, summary_release
+from governance.consultation.models import (
+    ConsultationRound,
+    FeedbackSummary,
+    JobState,
+    RoundStatus,
+    SummaryPart,
+)
+from partners.models import Place, Role
 from tests.browser.conftest import (
     assert_accessible,
     assert_same_document,
@@ -26,6 +35,7 @@ from tests.browser.conftest import (
 )
 from tests.conftest import World
 from tests.factories import (
+    OrganisationAliasFactory,
     OrganisationFactory,
     PlaceFactory,
     make_member,
@@ -39,6 +49,10 @@ ORGANISATION = "Marlow Valley Healthcare Trust"
 TITLE = "Governance options 2026"
 # A phrase no scrubber can know identifies a place: the reviewer redacts it by hand.
 GIVEAWAY = "the only coastal place"
+# The organisation's nickname, which the scrubber also finds inside a national body's name:
+# a false positive the reviewer keeps, with a reason.
+NICKNAME = "the Royal"
+NATIONAL_BODY = "the Royal College of Nursing"
 
 
 @dataclass
@@ -74,7 +88,8 @@ def open_consultation(world: World) -> Consultation:
     system = world.system
     coldharbour = cast(Place, PlaceFactory(system=system, name="Coldharbour"))
     places = [world.place_a, world.place_b, coldharbour]
-    OrganisationFactory(system=system, name=ORGANISATION)
+    organisation = OrganisationFactory(system=system, name=ORGANISATION)
+    OrganisationAliasFactory(organisation=organisation, system=system, alias=NICKNAME)
     person = make_member(place=places[-1]).full_name
     consultation = make_round(system=system, invited_places=places, title=TITLE)
 
@@ -85,7 +100,10 @@ def open_consultation(world: World) -> Consultation:
             f"board, unlike {neighbour}."
         )
         if index == len(places) - 1:
-            text += f" As {GIVEAWAY} in the system we need our own arrangement."
+            text += (
+                f" As {GIVEAWAY} in the system we need our own arrangement, as "
+                f"{NATIONAL_BODY} advises."
+            )
         return text
 
     submit_responses(world=world, round=consultation, places=places, case=case)
@@ -211,23 +229,90 @@ def test_admin_closes_compiles_redacts_and_releases_and_the_advisory_group_reads
     )
     assert_same_document(page)
 
-    # Recompiling now lets the job run as it would with no broker, within the request.
+    # "the Royal" inside a national body's name is not the trust: keep it, with a reason.
+    page.get_by_role("link", name=NICKNAME).filter(has_text="Keep this").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Keep “{NICKNAME}” as written?")
+    page.get_by_role("button", name="Keep it as written").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter why")
+    page.get_by_label("Why does this name not identify a place or person?").fill(
+        "A national body, not the hospital trust."
+    )
+    page.get_by_role("button", name="Keep it as written").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review what was removed")
+    expect(page.locator(".app-review__decisions", has_text="Why:")).to_contain_text(NICKNAME)
+
+    # Recompiling is confirmed on a page of its own; the job then runs as it would with no
+    # broker, within the request.
     monkeypatch.undo()
+    page.get_by_role("button", name="Recompile the summary").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recompile the summary")
+    expect(page.locator("#consequences")).to_contain_text("Places get new labels")
     page.get_by_role("button", name="Recompile the summary").click()
     expect(page.get_by_text("Compiled the feedback summary.")).to_be_visible()
     expect(preview).to_be_visible()
     expect(preview).to_contain_text("[redacted]")
     expect(preview).not_to_contain_text(GIVEAWAY)
+    expect(preview).to_contain_text(NATIONAL_BODY)
     expect(page.get_by_text("Recompile before releasing")).to_have_count(0)
     summary = FeedbackSummary.objects.get(round=consultation.round)
     assert summary.state == JobState.COMPLETE and summary.generation == generation + 1
 
-    page.get_by_role("button", name="Release to the advisory group").click()
-    expect(panel.get_by_text("Released", exact=True)).to_be_visible()
-    expect(page.get_by_role("button", name="Withdraw release")).to_be_visible()
-    expect(page.locator("#app-status")).to_contain_text("Released the summary.")
+    # The admin who made the choices may not release, nor approve their own choices.
+    expect(panel).to_contain_text("another ICB governance admin must approve")
+    expect(page.get_by_role("link", name="Release the high-level summary")).to_have_count(0)
+    expect(page.get_by_role("link", name="Check and approve the review choices")).to_have_count(0)
+
+    # A second ICB admin checks the choices and approves them.
+    second_admin = make_member(system=world.system, role=Role.ICB_ADMIN)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, second_admin)
+    page.goto(live_server.url + consultation.summary_url("summary"))
+    page.get_by_role("link", name="Check and approve the review choices").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approve the review choices")
+    expect(page.locator("#kept-choices")).to_contain_text(NICKNAME)
+    expect(page.locator("#kept-choices")).to_contain_text("A national body")
+    expect(page.locator("#redacted-choices")).to_contain_text(GIVEAWAY)
+    page.get_by_role("button", name="Approve these choices").click()
+    expect(page.get_by_text("Approved the review choices.")).to_be_visible()
+    expect(panel).to_contain_text(f"Approved by {second_admin.full_name}")
+
+    # Staged release: the high-level summary first, confirmed on its own page.
+    page.get_by_role("link", name="Release the high-level summary").click()
+    expect(page.locator("#consequences")).to_contain_text(
+        "The advisory group and the oversight group will be able to read"
+    )
+    page.get_by_role("button", name="Release the high-level summary").click()
+    expect(
+        page.get_by_text("Released the high-level summary to the advisory group and")
+    ).to_be_visible()
+    expect(page.locator("#part-high_level")).to_contain_text("Released")
+    expect(page.locator("#part-detailed")).to_contain_text("Not released")
     summary.refresh_from_db()
-    assert summary.is_released
+    assert summary.released_parts == ["high_level"]
+
+    # An oversight group member reads the high-level summary, and nothing of the review.
+    oversight = make_member(system=world.system, role=Role.OVERSIGHT_MEMBER)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, oversight)
+    page.goto(live_server.url + reverse("home"))
+    page.get_by_role("link", name="Read the released feedback summaries").click()
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    body = page.locator("body")
+    expect(body).to_contain_text("High-level summary")
+    expect(page.locator("#summary-detailed")).to_have_count(0)
+    expect(body).not_to_contain_text(NATIONAL_BODY)  # only the review holds the places' text
+
+    # Then the detailed review, to the advisory group alone.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, second_admin)
+    page.goto(live_server.url + consultation.summary_url("summary"))
+    page.get_by_role("link", name="Release the detailed review").click()
+    expect(page.locator("#consequences")).to_contain_text("The advisory group will be able to read")
+    page.get_by_role("button", name="Release the detailed review").click()
+    expect(page.get_by_text("Released the detailed review to the advisory group.")).to_be_visible()
+    summary.refresh_from_db()
+    assert summary.released_parts == ["high_level", "detailed"]
 
     # An advisory group member finds the summary from the home page.
     page.get_by_role("button", name="Sign out").click()
@@ -241,16 +326,18 @@ def test_admin_closes_compiles_redacts_and_releases_and_the_advisory_group_reads
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     body = page.locator("body")
+    expect(page.locator("#summary-detailed")).to_be_visible()
     expect(body).to_contain_text("Place A")
     expect(body).to_contain_text("[organisation]")
     expect(body).to_contain_text("[redacted]")
+    expect(body).to_contain_text(NATIONAL_BODY)
     for name in consultation.names:
         expect(body).not_to_contain_text(name)
     expect(body).not_to_contain_text(GIVEAWAY)
     expect(page.get_by_role("link", name="Manage this summary")).to_have_count(0)
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Word (DOCX)").click()
+        page.get_by_role("link", name="Word (DOCX) file of the detailed review").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".docx")
     path = download.path()
@@ -275,7 +362,8 @@ def compiled_consultation(world: World) -> Consultation:
     summary = feedback.summary_request_compile(actor=world.icb_admin, round=consultation.round)
     summary.refresh_from_db()
     assert summary.state == JobState.COMPLETE, summary.error
-    feedback.summary_release(actor=world.icb_admin, summary=summary)
+    for part in SummaryPart:
+        summary_release.summary_release(actor=world.icb_admin, summary=summary, part=part)
     return consultation
 
 
@@ -286,6 +374,14 @@ PAGES: list[tuple[str, str, Any]] = [
     ("round set-up form", "admin", lambda c: reverse("console:round_add", args=[c.slug])),
     ("summary panel (complete)", "admin", lambda c: c.summary_url("summary")),
     ("redaction review", "admin", lambda c: c.summary_url("summary_review")),
+    ("approval", "admin", lambda c: c.summary_url("summary_approve")),
+    (
+        "release confirmation",
+        "admin",
+        lambda c: reverse("console:summary_withdraw", args=[c.slug, c.round.pk, "detailed"]),
+    ),
+    ("recompile confirmation", "admin", lambda c: c.summary_url("summary_compile")),
+    ("closing confirmation", "admin", lambda c: c.console_url("console:round_close")),
     ("advisory summaries list", "advisory", lambda c: reverse("feedback:summaries", args=[c.slug])),
     (
         "advisory summary",
