@@ -12,6 +12,7 @@ nothing, starts from the summary page itself."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -286,9 +287,26 @@ def summary_approve(request: HttpRequest, system: System, round_pk: int) -> Http
         "system": pages.system,
         "round": pages.round,
         "urls": pages.urls,
-        "summary": summary,
-        "kept": [c for c in choices if c.kind == RedactionKind.KEEP],
-        "redacted": [c for c in choices if c.kind == RedactionKind.REDACT],
+        "heading": "Approve the review choices",
+        "choice_groups": [
+            {
+                "heading": heading,
+                "id": f"{kind}-choices",
+                "by": by,
+                "choices": [c for c in choices if c.kind == kind],
+            }
+            for kind, heading, by in (
+                (RedactionKind.KEEP, "Names kept as written", "Kept by"),
+                (RedactionKind.REDACT, "Phrases redacted by hand", "Redacted by"),
+            )
+        ],
+        "consequences": [
+            "Your approval is recorded in the audit trail with your name.",
+            "The summary can then be released, part by part.",
+            "If it is recompiled, it will need approving again.",
+        ],
+        "action": pages.urls["approve"],
+        "button": "Approve these choices",
         "refusal": summary_release.approval_refusal(summary, actor=user),
     }
     return render(request, APPROVE, context)
@@ -307,82 +325,103 @@ def _compiled_summary_or_404(pages: SummaryPages) -> FeedbackSummary:
     return summary
 
 
+def _release_page(summary: FeedbackSummary, part: SummaryPart, audiences: str) -> dict[str, Any]:
+    """What releasing a part will do, or why it cannot be released now."""
+    consequences = [
+        f"{audiences.capitalize()} will be able to read {part_name(part)} and download its files.",
+        "Every download is recorded with who and when.",
+        "You can withdraw it later, but not from anyone who has already downloaded it.",
+    ]
+    if milestone := summary_release.release_milestone(summary, part):
+        consequences.insert(
+            0, f"It is due at the milestone “{milestone.title}” on {milestone.due_on:%-d %B %Y}."
+        )
+    if summary.released_at_of(part) is not None:
+        refusal: str | None = f"{part_name(part).capitalize()} is already released."
+    else:
+        refusal = summary_release.release_refusal(summary, part)
+    return {"consequences": consequences, "refusal": refusal}
+
+
+def _withdraw_page(summary: FeedbackSummary, part: SummaryPart, audiences: str) -> dict[str, Any]:
+    """What withdrawing a part will do, or why there is nothing to withdraw."""
+    return {
+        "consequences": [
+            f"{audiences.capitalize()} will no longer be able to read {part_name(part)} or "
+            "download its files.",
+            "Copies already downloaded cannot be taken back.",
+            "You can release it again later.",
+        ],
+        "refusal": None
+        if summary.released_at_of(part)
+        else f"{part_name(part).capitalize()} is not released.",
+        "warning": True,
+    }
+
+
+@dataclass(frozen=True)
+class PartAction:
+    """Releasing or withdrawing one part of a summary: its page, its change, what is said."""
+
+    verb: str
+    change: Callable[..., FeedbackSummary]
+    page: Callable[[FeedbackSummary, SummaryPart, str], dict[str, Any]]
+    done: Callable[[str, str], str]  # (the part, its readers) → the message
+
+
+RELEASE = PartAction(
+    "release",
+    summary_release.summary_release,
+    _release_page,
+    lambda part, readers: f"Released {part} to {readers}.",
+)
+WITHDRAW = PartAction(
+    "withdraw",
+    summary_release.summary_withdraw,
+    _withdraw_page,
+    lambda part, readers: f"Withdrew {part}. {readers.capitalize()} can no longer read it.",
+)
+
+
+def _part_action(
+    request: HttpRequest, system: System, round_pk: int, part: str, action: PartAction
+) -> HttpResponse:
+    """GET: the page that says what `action` will do to the part; POST: do it."""
+    pages = summary_pages(system, round_pk)
+    chosen = _part_or_404(part)
+    summary = _compiled_summary_or_404(pages)
+    readers = audiences_in_words(pages.round.audiences_of(chosen))
+    if request.method == "POST":
+        user = signed_in_user(request)
+        return _acted(
+            request,
+            pages,
+            lambda: action.change(actor=user, summary=summary, part=chosen),
+            action.done(part_name(chosen), readers),
+        )
+    title = f"{action.verb.capitalize()} {part_name(chosen)}"
+    return _confirm(
+        request,
+        pages,
+        heading=title,
+        action=pages.part_url(action.verb, chosen),
+        button=title,
+        **action.page(summary, chosen, readers),
+    )
+
+
 @console_view("GET", "POST")
 def summary_release_part(
     request: HttpRequest, system: System, round_pk: int, part: str
 ) -> HttpResponse:
-    pages = summary_pages(system, round_pk)
-    chosen = _part_or_404(part)
-    summary = _compiled_summary_or_404(pages)
-    audiences = audiences_in_words(pages.round.audiences_of(chosen))
-    if request.method == "POST":
-        return _acted(
-            request,
-            pages,
-            lambda: summary_release.summary_release(
-                actor=signed_in_user(request), summary=summary, part=chosen
-            ),
-            f"Released {part_name(chosen)} to {audiences}.",
-        )
-    milestone = summary_release.release_milestone(summary, chosen)
-    consequences = [
-        f"{audiences.capitalize()} will be able to read {part_name(chosen)} and download its "
-        "files.",
-        "Every download is recorded with who and when.",
-        "You can withdraw it later, but not from anyone who has already downloaded it.",
-    ]
-    if milestone:
-        consequences.insert(
-            0, f"It is due at the milestone “{milestone.title}” on {milestone.due_on:%-d %B %Y}."
-        )
-    already = summary.released_at_of(chosen) is not None
-    return _confirm(
-        request,
-        pages,
-        refusal=f"{part_name(chosen).capitalize()} is already released."
-        if already
-        else summary_release.release_refusal(summary, chosen),
-        heading=f"Release {part_name(chosen)}",
-        consequences=consequences,
-        action=pages.part_url("release", chosen),
-        button=f"Release {part_name(chosen)}",
-    )
+    return _part_action(request, system, round_pk, part, RELEASE)
 
 
 @console_view("GET", "POST")
 def summary_withdraw_part(
     request: HttpRequest, system: System, round_pk: int, part: str
 ) -> HttpResponse:
-    pages = summary_pages(system, round_pk)
-    chosen = _part_or_404(part)
-    summary = _compiled_summary_or_404(pages)
-    audiences = audiences_in_words(pages.round.audiences_of(chosen))
-    if request.method == "POST":
-        return _acted(
-            request,
-            pages,
-            lambda: summary_release.summary_withdraw(
-                actor=signed_in_user(request), summary=summary, part=chosen
-            ),
-            f"Withdrew {part_name(chosen)}. {audiences.capitalize()} can no longer read it.",
-        )
-    return _confirm(
-        request,
-        pages,
-        refusal=None
-        if summary.released_at_of(chosen)
-        else f"{part_name(chosen).capitalize()} is not released.",
-        heading=f"Withdraw {part_name(chosen)}",
-        consequences=[
-            f"{audiences.capitalize()} will no longer be able to read {part_name(chosen)} or "
-            "download its files.",
-            "Copies already downloaded cannot be taken back.",
-            "You can release it again later.",
-        ],
-        action=pages.part_url("withdraw", chosen),
-        button=f"Withdraw {part_name(chosen)}",
-        warning=True,
-    )
+    return _part_action(request, system, round_pk, part, WITHDRAW)
 
 
 @console_view("GET")

@@ -83,7 +83,7 @@ def compile_refusal(*, round: ConsultationRound, now: datetime | None = None) ->
 # Requesting ----------------------------------------------------------------------------------
 
 
-def _lock_summary(summary_id: int) -> FeedbackSummary:
+def summary_locked(summary_id: int) -> FeedbackSummary:
     """The summary, locked for this transaction, with its round and system."""
     return (
         FeedbackSummary.objects.select_for_update()
@@ -249,7 +249,7 @@ def _store(
     files: list[SummaryExport],
     review_rows: list[ReviewText],
 ) -> bool:
-    summary = _lock_summary(summary_id)
+    summary = summary_locked(summary_id)
     if summary.generation != generation or summary.compiled_generation == generation:
         return False
     review_index_build(summary=summary, rows=review_rows)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from core.outbox import enqueue_on_commit_or_keep
 from governance.consultation import anonymise
+from governance.consultation.feedback import summary_locked
 from governance.consultation.feedback_review import summary_is_stale
 from governance.consultation.models import (
     FeedbackSummary,
@@ -105,7 +106,7 @@ def approval_refusal(summary: FeedbackSummary, *, actor: User | None) -> str | N
 @transaction.atomic
 def summary_approve(*, actor: User, summary: FeedbackSummary) -> FeedbackSummary:
     """A second admin approves the review choices of the current compilation."""
-    summary = _lock_summary(summary.pk)
+    summary = summary_locked(summary.pk)
     if refusal := approval_refusal(summary, actor=actor):
         raise ValidationError(refusal)
     choices = review_choices(summary)
@@ -153,14 +154,6 @@ def release_refusal(summary: FeedbackSummary, part: str = SummaryPart.HIGH_LEVEL
     return None
 
 
-def _lock_summary(summary_id: int) -> FeedbackSummary:
-    return (
-        FeedbackSummary.objects.select_for_update()
-        .select_related("round__system")
-        .get(pk=summary_id)
-    )
-
-
 def _set_release(
     summary: FeedbackSummary, part: str, *, at: datetime | None, by: User | None
 ) -> None:
@@ -180,7 +173,7 @@ def summary_release(
 ) -> FeedbackSummary:
     """Release one part of the summary to the round's audiences for it."""
     part = SummaryPart(part)
-    summary = _lock_summary(summary.pk)
+    summary = summary_locked(summary.pk)
     if refusal := release_refusal(summary, part):
         raise ValidationError(refusal)
     if summary.released_at_of(part) is not None:
@@ -218,7 +211,7 @@ def summary_withdraw(
 ) -> FeedbackSummary:
     """Take one part of the summary back from its audiences."""
     part = SummaryPart(part)
-    summary = _lock_summary(summary.pk)
+    summary = summary_locked(summary.pk)
     if summary.released_at_of(part) is None:
         return summary
     _set_release(summary, part, at=None, by=None)
