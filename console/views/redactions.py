@@ -231,6 +231,15 @@ def summary_review(request: HttpRequest, system: System, round_pk: int) -> HttpR
     return _review(request, _review_context(pages, ReviewState.of(request.GET)))
 
 
+def _decide(
+    request: HttpRequest, pages: SummaryPages, kind: RedactionKind, phrase: str, note: str
+) -> RedactionDecision:
+    """The signed-in admin's review choice on a phrase, for the whole round: redact or keep."""
+    return feedback_review.redaction_add(
+        actor=signed_in_user(request), round=pages.round, kind=kind, phrase=phrase, note=note
+    )
+
+
 @console_view("POST")
 def redaction_add(request: HttpRequest, system: System, round_pk: int) -> HttpResponse:
     """Redact a phrase everywhere: typed into the form, or a possible name's "Redact this"."""
@@ -240,12 +249,8 @@ def redaction_add(request: HttpRequest, system: System, round_pk: int) -> HttpRe
     return form_sent(
         request,
         form,
-        save=lambda data: feedback_review.redaction_add(
-            actor=signed_in_user(request),
-            round=pages.round,
-            kind=RedactionKind.REDACT,
-            phrase=data["phrase"],
-            note=data["note"],
+        save=lambda data: _decide(
+            request, pages, RedactionKind.REDACT, data["phrase"], data["note"]
         ),
         done=lambda decision: _changed(
             request,
@@ -292,13 +297,8 @@ def redaction_keep(request: HttpRequest, system: System, round_pk: int) -> HttpR
     return form_sent(
         request,
         form,
-        save=lambda data: feedback_review.redaction_add(
-            actor=signed_in_user(request),
-            round=pages.round,
-            kind=RedactionKind.KEEP,
-            phrase=phrase,
-            note=data["note"],
-        ),
+        # The phrase as cleaned above, the one the page showed; the form only carries it back.
+        save=lambda data: _decide(request, pages, RedactionKind.KEEP, phrase, data["note"]),
         done=lambda decision: change_done(
             request,
             f"“{decision.phrase}” will be kept as written. Recompile the summary for this to "

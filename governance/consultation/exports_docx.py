@@ -22,6 +22,7 @@ from governance.consultation.summary_reading import (
     distribution_text,
     framework_text,
     modal_text,
+    option_set_counts,
     part_name,
     redaction_rows,
     summary_title,
@@ -118,14 +119,7 @@ def _high_level(writer: _Writer, content: Content) -> None:
         "Option sets the places proposed",
         "Option set",
         content.get("option_sets_withheld"),
-        [
-            (
-                plain_text(option_set.get("label"))
-                + ("" if option_set.get("allowed", True) else " (not a permitted combination)"),
-                option_set.get("count"),
-            )
-            for option_set in content.get("option_sets", [])
-        ],
+        option_set_counts(content),
     )
     for question in content.get("choice_questions", []):
         writer.counts(
@@ -134,21 +128,25 @@ def _high_level(writer: _Writer, content: Content) -> None:
             question.get("withheld"),
             [(row.get("choice"), row.get("count")) for row in question.get("counts", [])],
         )
-    writer.heading("Ratings: each option against each principle", 2)
-    writer.paragraph(
+    _heat_section(
+        writer,
+        content,
+        "Ratings: each option against each principle",
         "Each cell names the rating places gave most often and is shaded in its colour; it also "
         "gives the suggested rating, how many places gave each rating, and whether places "
-        "agree with the suggestion."
+        "agree with the suggestion.",
+        content.get("heatmap", []),
     )
-    _heat_table(writer, content, content.get("heatmap", []))
     if content.get("heatmap_in_context"):
-        writer.heading("Ratings in the context of a combination", 2)
-        writer.paragraph(
+        _heat_section(
+            writer,
+            content,
+            "Ratings in the context of a combination",
             "The framework rates some options separately in the context of a combination "
             "(“Option 1 with option 4” is option 1 used with option 4); places could rate "
-            "these too, if they wished."
+            "these too, if they wished.",
+            content.get("heatmap_in_context", []),
         )
-        _heat_table(writer, content, content.get("heatmap_in_context", []))
 
     writer.heading("Redaction log", 1)
     writer.paragraph(
@@ -167,7 +165,16 @@ def _high_level(writer: _Writer, content: Content) -> None:
     )
 
 
-def _heat_table(writer: _Writer, content: Content, rows: list[Mapping[str, Any]]) -> None:
+def _heat_section(
+    writer: _Writer,
+    content: Content,
+    heading: str,
+    explanation: str,
+    rows: list[Mapping[str, Any]],
+) -> None:
+    """A heat map under its heading, after the sentence that says how to read it."""
+    writer.heading(heading, 2)
+    writer.paragraph(explanation)
     principles = content.get("principles", [])
     column = 13 / max(len(principles), 1)
     table: list[list[object]] = []

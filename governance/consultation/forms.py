@@ -81,6 +81,18 @@ def add_round_errors(form: forms.BaseForm, error: ValidationError) -> None:
     add_service_errors(form, error)
 
 
+def audience_field(label: str, help_text: str) -> forms.MultipleChoiceField:
+    """Who receives one part of the summary: each part is released on its own, to audiences
+    chosen the same way. None need be ticked; the part then goes to no one when released."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
 class RoundForm(NHSForm):
     """A round's settings. `framework` is asked only when creating."""
 
@@ -123,21 +135,15 @@ class RoundForm(NHSForm):
         help_text="Counts below this are shown as “fewer than”, and a summary cannot be "
         "released unless at least this many places responded.",
     )
-    high_level_audiences = forms.MultipleChoiceField(
-        label="Who receives the high-level summary",
-        choices=Audience.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="The counts of what places proposed and how they rated the options. It is "
-        "released on its own, when you choose.",
+    high_level_audiences = audience_field(
+        "Who receives the high-level summary",
+        "The counts of what places proposed and how they rated the options. It is released on "
+        "its own, when you choose.",
     )
-    detailed_audiences = forms.MultipleChoiceField(
-        label="Who receives the detailed review",
-        choices=Audience.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Each place’s anonymised reasons, option by option. It is released on its "
-        "own, when you choose.",
+    detailed_audiences = audience_field(
+        "Who receives the detailed review",
+        "Each place’s anonymised reasons, option by option. It is released on its own, when "
+        "you choose.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -237,19 +243,25 @@ def new_round_initial(*, system: System) -> dict[str, Any]:
     }
 
 
+def slot_text(label: str, *, rows: int, help_text: str = "") -> forms.CharField:
+    """A text box of a question slot. No box is required on its own: a slot left blank is
+    ignored, and QuestionForm.clean asks for the question once anything else is written."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
 class QuestionForm(NHSForm):
     """One question slot; a slot left blank is ignored."""
 
-    text = forms.CharField(
-        label="Question", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    hint = forms.CharField(
-        label="Hint (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    choices = forms.CharField(
-        label="Fixed answers (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    text = slot_text("Question", rows=3)
+    hint = slot_text("Hint (optional)", rows=2)
+    choices = slot_text(
+        "Fixed answers (optional)",
+        rows=3,
         help_text="One per line, for example Yes, No, Not sure. Places can still explain in "
         "words. Leave blank for a written answer only.",
     )

@@ -171,7 +171,9 @@ class Gazetteer:
                 _insert(surnames, forms.surname, PERSON, short=False)
                 if len(forms.surname) == 1:
                     long_names.append(forms.surname[0])
-        prefixes = {glued[:end] for glued in joined for end in range(1, len(glued) + 1)}
+        # Every start of a joined name, so that the matcher can stop gluing tokens as soon as
+        # what it has glued can no longer become one.
+        prefixes = frozenset(glued[:end] for glued in joined for end in range(1, len(glued) + 1))
         vocabulary = {token for name in names for token in name}
         return cls(
             size=len(names),
@@ -179,7 +181,7 @@ class Gazetteer:
             titled=titled,
             surnames=surnames,
             joined=joined,
-            joined_prefixes=frozenset(prefixes),
+            joined_prefixes=prefixes,
             place_endings=frozenset(place_endings),
             vocabulary=frozenset(vocabulary | set(joined)),
             near_misses=NearMisses(long_names),

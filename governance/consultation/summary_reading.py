@@ -217,6 +217,19 @@ HIGH_LEVEL_HEADER: Final = [
 ]
 
 
+def option_set_counts(content: Content) -> list[tuple[str, object]]:
+    """Each option set the places proposed with how many proposed it, its label marked where
+    the framework does not permit the combination: the rows every format's table shows."""
+    return [
+        (
+            plain_text(option_set.get("label"))
+            + ("" if option_set.get("allowed", True) else " (not a permitted combination)"),
+            option_set.get("count"),
+        )
+        for option_set in content.get("option_sets", [])
+    ]
+
+
 def high_level_table(content: Content) -> list[list[object]]:
     """The high-level summary as one table (the CSV's rows, under HIGH_LEVEL_HEADER): each
     count of option sets and of answers, each heat map cell, and the redaction log. A withheld
@@ -230,14 +243,7 @@ def high_level_table(content: Content) -> list[list[object]]:
     table = counts(
         "Option sets the places proposed",
         content.get("option_sets_withheld"),
-        [
-            (
-                plain_text(option_set.get("label"))
-                + ("" if option_set.get("allowed", True) else " (not a permitted combination)"),
-                option_set.get("count"),
-            )
-            for option_set in content.get("option_sets", [])
-        ],
+        option_set_counts(content),
     )
     for question in content.get("choice_questions", []):
         table += counts(
