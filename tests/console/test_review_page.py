@@ -21,19 +21,7 @@ from hypothesis import strategies as st
 from console.views.redactions import ReviewState
 from governance.catalogue.models import GovernanceOption, Principle
 from governance.consultation import anonymise, feedback, feedback_review
-from governance.consultation.models import (
-    Answer,
-    ConsultationRound,
-    FeedbackSummary,
-    JobState,
-    PlaceRating,
-    PlaceResponse,
-    RedactionDecision,
-    RedactionKind,
-    ResponseStatus,
-    ReviewText,
-    RoundStatus,
-)
+from governance.consultation import models as consultation
 from partners.models import AuditEvent, Place
 from tests.factories import OrganisationFactory, PlaceFactory, make_round
 from tests.queries import page_query_count, queries_run_by
@@ -85,17 +73,17 @@ class Review:
         principle = Principle.objects.filter(framework=framework).order_by("number").first()
         now = timezone.now()
         for index, place in enumerate(self.places):
-            response = PlaceResponse.objects.create(
+            response = consultation.PlaceResponse.objects.create(
                 round=self.round,
                 place=place,
-                status=ResponseStatus.SUBMITTED,
+                status=consultation.ResponseStatus.SUBMITTED,
                 submitted_at=now,
                 proposal_case=f"In {place.name} we work with {ORGANISATION} at the old mill.",
             )
-            Answer.objects.create(
+            consultation.Answer.objects.create(
                 response=response, question=question, text=f"The board of {place.name} meets."
             )
-            PlaceRating.objects.create(
+            consultation.PlaceRating.objects.create(
                 response=response,
                 option=option,
                 option_set=str(option.number),
@@ -105,16 +93,16 @@ class Review:
                     f"Mrs {POSSIBLE} chairs it." if index % 3 == 0 else "The budget is small."
                 ),
             )
-        ConsultationRound.objects.filter(pk=self.round.pk).update(
-            closes_at=now - timedelta(hours=1), status=RoundStatus.CLOSED
+        consultation.ConsultationRound.objects.filter(pk=self.round.pk).update(
+            closes_at=now - timedelta(hours=1), status=consultation.RoundStatus.CLOSED
         )
         with capture(execute=True):
             feedback.summary_request_compile(actor=world.icb_admin, round=self.round)
-        assert self.summary.state == JobState.COMPLETE, self.summary.error
+        assert self.summary.state == consultation.JobState.COMPLETE, self.summary.error
 
     @property
-    def summary(self) -> FeedbackSummary:
-        return FeedbackSummary.objects.get(round=self.round)
+    def summary(self) -> consultation.FeedbackSummary:
+        return consultation.FeedbackSummary.objects.get(round=self.round)
 
     def url(self, name: str, *args: Any) -> str:
         return reverse(f"console:{name}", args=[self.world.system.slug, self.round.pk, *args])
@@ -138,7 +126,7 @@ def texts_of(page: str) -> str:
 
 
 def test_compiling_indexes_every_non_empty_text_with_what_was_found(review):
-    rows = list(ReviewText.objects.filter(summary=review.summary).order_by("order"))
+    rows = list(consultation.ReviewText.objects.filter(summary=review.summary).order_by("order"))
     assert len(rows) == 12 * 3  # the empty "what is missing" of each rating is left out
     assert [row.order for row in rows] == list(range(36))
     first = rows[:3]
@@ -152,7 +140,7 @@ def test_compiling_indexes_every_non_empty_text_with_what_was_found(review):
 def test_recompiling_replaces_the_index(review, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         feedback.summary_request_compile(actor=None, round=review.round)
-    assert ReviewText.objects.filter(summary=review.summary).count() == 36
+    assert consultation.ReviewText.objects.filter(summary=review.summary).count() == 36
 
 
 def test_the_cached_gazetteer_is_rebuilt_as_soon_as_a_name_changes(world):
@@ -186,7 +174,7 @@ def test_a_phrase_a_text_holds_is_always_in_its_fold(text):
     ],
 )
 def test_a_phrase_is_found_however_it_is_written(world, review, written, phrase):
-    PlaceResponse.objects.filter(round=review.round, place=world.place_b).update(
+    consultation.PlaceResponse.objects.filter(round=review.round, place=world.place_b).update(
         proposal_case=written
     )
     assert feedback_review.texts_with_phrase(round=review.round, phrase=phrase) == 1
@@ -197,11 +185,11 @@ def test_a_phrase_is_found_however_it_is_written(world, review, written, phrase)
 
 
 def test_a_round_not_compiled_yet_says_so_and_links_to_compile(admin_client, world):
-    consultation = make_round(system=world.system)
-    url = reverse("console:summary_review", args=[world.system.slug, consultation.pk])
+    uncompiled = make_round(system=world.system)
+    url = reverse("console:summary_review", args=[world.system.slug, uncompiled.pk])
     page = admin_client.get(url).content.decode()
     assert "The summary has not been compiled yet" in page
-    assert reverse("console:summary", args=[world.system.slug, consultation.pk]) in page
+    assert reverse("console:summary", args=[world.system.slug, uncompiled.pk]) in page
     assert "app-review-item" not in page
 
 
@@ -278,8 +266,8 @@ def test_redact_this_on_a_possible_name_redacts_it_and_comes_back_to_the_page(
         review.url("redaction_add"), {"phrase": POSSIBLE, "show": "possible"}
     )
     assert response.status_code == 302 and response["Location"] == f"{url}?show=possible"
-    decision = RedactionDecision.objects.get(round=review.round)
-    assert (decision.kind, decision.phrase) == (RedactionKind.REDACT, POSSIBLE)
+    decision = consultation.RedactionDecision.objects.get(round=review.round)
+    assert (decision.kind, decision.phrase) == (consultation.RedactionKind.REDACT, POSSIBLE)
 
     page = admin_client.get(url, {"show": "possible"}).content.decode()
     assert '<mark class="app-redaction app-redaction--redacted">' in page
@@ -307,7 +295,7 @@ def test_keep_this_leads_to_a_confirmation_page_that_keeps_nothing(admin_client,
     page = admin_client.get(review.url("summary_review"), {"page": 2}).content.decode()
     link = keep_url(review, "Upton 09", page=2)
     assert f'href="{escape(link)}"' in page
-    assert not RedactionDecision.objects.exists()
+    assert not consultation.RedactionDecision.objects.exists()
 
     confirmation = admin_client.get(link).content.decode()
     assert "Keep “Upton 09” as written?" in confirmation
@@ -317,7 +305,7 @@ def test_keep_this_leads_to_a_confirmation_page_that_keeps_nothing(admin_client,
     assert "A second ICB admin must approve the summary" in confirmation
     assert '<input type="hidden" name="page" value="2">' in confirmation
     assert f'href="{review.url("summary_review")}?page=2"' in confirmation  # back, and cancel
-    assert not RedactionDecision.objects.exists()
+    assert not consultation.RedactionDecision.objects.exists()
 
     organisation = admin_client.get(keep_url(review, ORGANISATION)).content.decode()
     assert "Organisation name" in organisation and "12 texts of this round" in organisation
@@ -333,19 +321,22 @@ def test_keeping_needs_a_reason(admin_client, review):
     assert "Enter why this name does not identify a place or person" in page
     assert 'href="#id_note"' in page  # the error summary links to the field
     assert '<input type="hidden" name="phrase" value="Upton 09">' in page
-    assert not RedactionDecision.objects.exists()
+    assert not consultation.RedactionDecision.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="redaction").exists()
 
 
 def test_the_service_refuses_a_keep_without_a_reason(world, review):
     with pytest.raises(ValidationError) as refused:
         feedback_review.redaction_add(
-            actor=world.icb_admin, round=review.round, kind=RedactionKind.KEEP, phrase="Upton 09"
+            actor=world.icb_admin,
+            round=review.round,
+            kind=consultation.RedactionKind.KEEP,
+            phrase="Upton 09",
         )
     assert refused.value.message_dict == {
         "note": ["Enter why this name does not identify a place or person"]
     }
-    assert not RedactionDecision.objects.exists()
+    assert not consultation.RedactionDecision.objects.exists()
 
 
 def test_keeping_with_a_reason_saves_it_and_returns_to_the_page(admin_client, world, review):
@@ -356,9 +347,9 @@ def test_keeping_with_a_reason_saves_it_and_returns_to_the_page(admin_client, wo
     )
     back = review.url("summary_review") + "?show=removed&page=2"
     assert response.status_code == 302 and response["Location"] == back
-    decision = RedactionDecision.objects.get(round=review.round)
+    decision = consultation.RedactionDecision.objects.get(round=review.round)
     assert (decision.kind, decision.phrase, decision.note) == (
-        RedactionKind.KEEP,
+        consultation.RedactionKind.KEEP,
         "Upton 09",
         reason,
     )
@@ -397,7 +388,7 @@ def test_only_the_systems_icb_admins_reach_the_review(client, world, review, who
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 404, url
-    assert not RedactionDecision.objects.exists()
+    assert not consultation.RedactionDecision.objects.exists()
     assert not AuditEvent.objects.filter(actor=getattr(world, who)).exists()
 
 
@@ -444,7 +435,7 @@ def test_the_review_reads_as_many_queries_for_thirty_places_as_for_five(
             assert response.status_code == 302
 
         result += [queries_run_by(redact), queries_run_by(keep)]
-        decision = RedactionDecision.objects.filter(round=review.round).first()
+        decision = consultation.RedactionDecision.objects.filter(round=review.round).first()
         result.append(
             queries_run_by(lambda: admin_client.post(review.url("redaction_remove", decision.pk)))
         )

@@ -15,13 +15,8 @@ from governance.consultation.models import RemovedText
 from governance.consultation.text_folding import fold_letters, leet_readings, without_invisible
 from partners import names
 from partners.models import Neighbourhood, Site
-from tests.factories import (
-    CommitteeFactory,
-    OrganisationFactory,
-    PlaceFactory,
-    UserFactory,
-    make_member,
-)
+from tests import factories
+from tests.governance.consultation.disguises import PERSON_DISGUISES, PLACE_DISGUISES
 
 GAZETTEER = Gazetteer.from_entries(
     [
@@ -336,23 +331,10 @@ def test_flags_and_spans_are_offsets_into_the_original_text() -> None:
 # Idempotence and the output ------------------------------------------------------------------
 
 DISGUISES = [
-    "Ash\u200bworth",
-    "Ash\u00adworth",
-    "\u0410shworth",
-    "Ash-worth",
-    "Ash worth",
-    "DunmoreCoast",
-    "Bracken-field",
-    "Brackenfie1d",
-    "Ashworths",
+    *PLACE_DISGUISES,
     "the Ashworthian view",
     "D. Usman",
-    "Dr Brennan",
-    "Cllr Frost",
-    "Councillor Frost",
-    "N. Brennan",
-    "Ms N Brennan",
-    "Brennan, Nadia",
+    *PERSON_DISGUISES,
     "Brennan",
     "Ashwroth",
     "frost",
@@ -409,18 +391,18 @@ def test_the_kinds_of_partners_names_are_the_scrubbers() -> None:
 def test_neighbourhoods_sites_and_committees_are_in_the_gazetteer(
     world, django_assert_max_num_queries
 ) -> None:
-    place = PlaceFactory(system=world.system, name="Dunmore Coast")
+    place = factories.PlaceFactory(system=world.system, name="Dunmore Coast")
     Neighbourhood.objects.create(place=place, name="Kettlewell Green")
-    organisation = OrganisationFactory(system=world.system, name="Coastal Care Trust")
+    organisation = factories.OrganisationFactory(system=world.system, name="Coastal Care Trust")
     Site.objects.create(organisation=organisation, name="Harbourside Clinic")
-    CommitteeFactory(place=place, name="Dunmore Coast Partnership Board")
-    make_member(place=place, user=UserFactory(full_name="Nadia Brennan"))
+    factories.CommitteeFactory(place=place, name="Dunmore Coast Partnership Board")
+    factories.make_member(place=place, user=factories.UserFactory(full_name="Nadia Brennan"))
     # Another system's names stay.
-    other_place = PlaceFactory(system=world.other_system, name="Elsewhere")
+    other_place = factories.PlaceFactory(system=world.other_system, name="Elsewhere")
     Neighbourhood.objects.create(place=other_place, name="Farfield")
-    other = OrganisationFactory(system=world.other_system, name="Elsewhere Trust")
+    other = factories.OrganisationFactory(system=world.other_system, name="Elsewhere Trust")
     Site.objects.create(organisation=other, name="Yonder Clinic")
-    CommitteeFactory(place=other_place, name="Yonder Board")
+    factories.CommitteeFactory(place=other_place, name="Yonder Board")
 
     with django_assert_max_num_queries(4):
         gazetteer = gazetteer_for_system(system=world.system)

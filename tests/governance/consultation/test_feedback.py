@@ -41,6 +41,7 @@ from tests.factories import (
     make_member,
     make_round,
 )
+from tests.governance.consultation.disguises import PERSON_DISGUISES, PLACE_DISGUISES
 
 pytestmark = pytest.mark.django_db
 
@@ -48,26 +49,13 @@ pytestmark = pytest.mark.django_db
 # How the canary's first three places rate option 1 in the context of 1+4.
 IN_CONTEXT_BANDS = ["medium", "medium", "high"]
 
-# Names written the way people disguise them, or just write them: with invisible characters,
-# look-alike letters, split, joined, hyphenated, with digits for letters, as plurals and
-# demonyms; people with titles and initials, surname first. Each must be scrubbed.
+# Names written the way people disguise them, or just write them (disguises.py), with a
+# demonym, an initial, in capitals, and a neighbourhood split by an invisible character. Each
+# must be scrubbed.
 DISGUISED_FORMS = [
-    "Ash\u200bworth",
-    "Ash\u00adworth",
-    "\u0410shworth",
-    "Ash-worth",
-    "Ash worth",
-    "DunmoreCoast",
-    "Bracken-field",
-    "Brackenfie1d",
-    "Ashworths",
+    *PLACE_DISGUISES,
     "Ashworthian",
-    "Dr Brennan",
-    "Cllr Frost",
-    "Councillor Frost",
-    "N. Brennan",
-    "Ms N Brennan",
-    "Brennan, Nadia",
+    *PERSON_DISGUISES,
     "D. Usman",
     "DR. BRENNAN",
     "Kett\u200blewell Green",

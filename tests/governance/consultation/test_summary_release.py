@@ -4,13 +4,15 @@ of the summary reaches its own audiences, released on its own."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from governance.consultation import summary_release
-from governance.consultation.models import Milestone, RedactionKind
+from governance.consultation.models import ConsultationRound, Milestone, RedactionKind
 from governance.consultation.round_setup import round_create
 from partners.models import AuditEvent
 from tests.conftest import World
@@ -207,18 +209,25 @@ def test_the_detailed_review_alone_can_go_to_the_oversight_group_too(client, wor
 def test_a_round_names_its_audiences_and_the_milestone_releasing_each_part(world):
     framework = make_framework(slug="staged")
     now = timezone.now()
-    consultation = round_create(
-        actor=None,
-        system=world.system,
-        framework=framework,
-        title="Round with staged release",
-        opens_at=now,
-        closes_at=now + timezone.timedelta(days=10),
+
+    def create(title: str, **fields: Any) -> ConsultationRound:
+        return round_create(
+            actor=None,
+            system=world.system,
+            framework=framework,
+            title=title,
+            opens_at=now,
+            closes_at=now + timezone.timedelta(days=10),
+            **fields,
+        )
+
+    def releasing(*parts: tuple[str, str]) -> list[dict[str, Any]]:
+        return [{"title": title, "due_on": now.date(), "releases": part} for title, part in parts]
+
+    consultation = create(
+        "Round with staged release",
         detailed_audiences=["advisory", "oversight"],
-        milestones=[
-            {"title": "Oversight group", "due_on": now.date(), "releases": "high_level"},
-            {"title": "Advisory group", "due_on": now.date(), "releases": "detailed"},
-        ],
+        milestones=releasing(("Oversight group", "high_level"), ("Advisory group", "detailed")),
     )
     assert consultation.high_level_audiences == ["advisory", "oversight"]
     assert consultation.detailed_audiences == ["advisory", "oversight"]
@@ -227,27 +236,11 @@ def test_a_round_names_its_audiences_and_the_milestone_releasing_each_part(world
         "high_level",
     ]
     with pytest.raises(ValidationError, match="Choose the groups from the list"):
-        round_create(
-            actor=None,
-            system=world.system,
-            framework=framework,
-            title="Bad audiences",
-            opens_at=now,
-            closes_at=now + timezone.timedelta(days=10),
-            high_level_audiences=["board"],
-        )
+        create("Bad audiences", high_level_audiences=["board"])
     with pytest.raises(ValidationError, match="already releases that part"):
-        round_create(
-            actor=None,
-            system=world.system,
-            framework=framework,
-            title="Two milestones for one part",
-            opens_at=now,
-            closes_at=now + timezone.timedelta(days=10),
-            milestones=[
-                {"title": "One", "due_on": now.date(), "releases": "detailed"},
-                {"title": "Two", "due_on": now.date(), "releases": "detailed"},
-            ],
+        create(
+            "Two milestones for one part",
+            milestones=releasing(("One", "detailed"), ("Two", "detailed")),
         )
 
 
