@@ -217,12 +217,8 @@ def _changed(
     request: HttpRequest, pages: SummaryPages, state: ReviewState, message: str
 ) -> HttpResponse:
     """After a review choice was added or removed: the body again, or the page it was on."""
-    return change_done(
-        request,
-        message,
-        pages.urls["review"] + state.query(),
-        lambda: _review(request, _review_context(pages, state), message),
-    )
+    body_again = lambda: _review(request, _review_context(pages, state), message)  # noqa: E731
+    return change_done(request, message, pages.urls["review"] + state.query(), body_again)
 
 
 @console_view("GET")

@@ -96,6 +96,20 @@ def audience_field(label: str, help_text: str) -> forms.MultipleChoiceField:
 class RoundForm(NHSForm):
     """A round's settings. `framework` is asked only when creating."""
 
+    # The settings asked in groups of their own, after the title, purpose and places.
+    FIELDSETS = (
+        ("When it runs", ("opens_on", "opens_time", "closes_on", "closes_time")),
+        (
+            "Reminders and summaries",
+            (
+                "reminder_days",
+                "suppression_threshold",
+                "high_level_audiences",
+                "detailed_audiences",
+            ),
+        ),
+    )
+
     title = forms.CharField(max_length=200, help_text="For example: Place governance options 2025.")
     purpose = forms.CharField(
         label="Purpose (optional)",
@@ -172,6 +186,10 @@ class RoundForm(NHSForm):
             for name in ("opens_on", "opens_time"):
                 self.fields[name].disabled = True
             self.fields["opens_on"].help_text = "The round has opened, so this cannot change."
+
+    @property
+    def fieldsets(self) -> list[tuple[str, list[Any]]]:
+        return [(heading, [self[name] for name in names]) for heading, names in self.FIELDSETS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,13 +11,14 @@ carried out."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.changes import refuse_unknown
 from core.locking import check_version
 from core.uk_time import uk_datetime
 from governance.consultation.models import (
@@ -208,29 +209,23 @@ def round_questions_replace(
     return built
 
 
-def _milestone_save(
-    milestone: Milestone, title: str, due_on: date | None, description: str, releases: str
-) -> None:
-    milestone.title = (title or "").strip()
-    milestone.description = (description or "").strip()
-    milestone.due_on = due_on  # type: ignore[assignment]
-    milestone.releases = releases or ""
+def _milestone_save(milestone: Milestone, fields: dict[str, Any], doing: str) -> None:
+    """Set a milestone's MILESTONE_FIELDS (its `title` and `due_on`; its `description` and the
+    summary part it `releases`, blank when not given), check and save it."""
+    refuse_unknown(fields, allowed=MILESTONE_FIELDS, doing=doing)
+    milestone.title = (fields.get("title") or "").strip()
+    milestone.description = (fields.get("description") or "").strip()
+    milestone.due_on = fields.get("due_on")  # type: ignore[assignment]
+    milestone.releases = fields.get("releases") or ""
     milestone.full_clean()
     milestone.save()
 
 
 @transaction.atomic
-def milestone_add(
-    *,
-    actor: User | None,
-    round: ConsultationRound,
-    title: str,
-    due_on: date | None,
-    description: str = "",
-    releases: str = "",
-) -> Milestone:
+def milestone_add(*, actor: User | None, round: ConsultationRound, **fields: Any) -> Milestone:
+    """A new milestone of the round, from its MILESTONE_FIELDS."""
     milestone = Milestone(round=round)
-    _milestone_save(milestone, title, due_on, description, releases)
+    _milestone_save(milestone, fields, "milestone_add")
     audit_by(
         actor,
         "round.milestone_add",
@@ -241,20 +236,13 @@ def milestone_add(
 
 
 @transaction.atomic
-def milestone_update(
-    *,
-    actor: User | None,
-    milestone: Milestone,
-    title: str,
-    due_on: date | None,
-    description: str = "",
-    releases: str = "",
-) -> Milestone:
+def milestone_update(*, actor: User | None, milestone: Milestone, **fields: Any) -> Milestone:
+    """Change a milestone's MILESTONE_FIELDS; audited only if something changed."""
     milestone = (
         Milestone.objects.select_for_update().select_related("round__system").get(pk=milestone.pk)
     )
     before = [getattr(milestone, name) for name in MILESTONE_FIELDS]
-    _milestone_save(milestone, title, due_on, description, releases)
+    _milestone_save(milestone, fields, "milestone_update")
     if before != [getattr(milestone, name) for name in MILESTONE_FIELDS]:
         audit_by(
             actor,

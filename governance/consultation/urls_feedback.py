@@ -7,12 +7,11 @@ from governance.consultation import views_feedback as views
 
 app_name = "feedback"
 
+SYSTEM = "<slug:system_slug>/"
+SUMMARY = f"{SYSTEM}<int:round_pk>/"
+
 urlpatterns = [
-    path("<slug:system_slug>/", views.summaries, name="summaries"),
-    path("<slug:system_slug>/<int:round_pk>/", views.summary, name="summary"),
-    path(
-        "<slug:system_slug>/<int:round_pk>/download/<str:part>/<str:fmt>/",
-        views.download,
-        name="download",
-    ),
+    path(SYSTEM, views.summaries, name="summaries"),
+    path(SUMMARY, views.summary, name="summary"),
+    path(f"{SUMMARY}download/<str:part>/<str:fmt>/", views.download, name="download"),
 ]
