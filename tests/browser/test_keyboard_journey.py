@@ -60,6 +60,10 @@ FOCUS_STATE = """([selector, text]) => {
 }"""
 
 
+# A file of the detailed review, which holds each place's anonymised words.
+DETAILED_FILE = 'a[download][href*="/download/detailed/"]'
+
+
 def tab_to(
     page: Page, selector: str, *, text: str | None = None, backwards: bool = False, limit: int = 150
 ) -> None:
@@ -258,9 +262,10 @@ def test_advisory_member_downloads_a_released_summary_by_keyboard(
     expect(page.get_by_role("heading", level=1)).to_have_text(consultation.round.title)
     assert_accessible(page)
 
-    # The CSV: past the summary's heading, straight to the download links.
+    # The detailed review's CSV: past the summary's heading and the high-level summary's
+    # files, straight to it.
     skip_to_main_content(page)
-    tab_to(page, "a[download]", text="CSV")
+    tab_to(page, DETAILED_FILE, text="CSV")
     with page.expect_download() as download_info:
         page.keyboard.press("Enter")
     download = download_info.value
@@ -272,8 +277,8 @@ def test_advisory_member_downloads_a_released_summary_by_keyboard(
     for name in consultation.names:
         assert name not in text, f"the CSV file names {name!r}"
 
-    # The Word file is listed just before the CSV: Shift+Tab back to it.
-    tab_to(page, "a[download]", text="Word (DOCX)", backwards=True)
+    # Its Word file is listed just before the CSV: Shift+Tab back to it.
+    tab_to(page, DETAILED_FILE, text="Word (DOCX)", backwards=True)
     with page.expect_download() as download_info:
         page.keyboard.press("Enter")
     download = download_info.value
@@ -286,5 +291,5 @@ def test_advisory_member_downloads_a_released_summary_by_keyboard(
 
     # Still on the summary page, the focus on the link that was used.
     expect(page.get_by_role("heading", level=1)).to_have_text(consultation.round.title)
-    expect(page.locator("a[download]", has_text="Word (DOCX)")).to_be_focused()
+    expect(page.locator(DETAILED_FILE, has_text="Word (DOCX)")).to_be_focused()
     assert page.console_errors == []  # type: ignore[attr-defined]

@@ -209,6 +209,11 @@ def test_inline_rows_added_and_deleted_are_recorded_against_their_parent(
         "aliases-1-id": "",
         "aliases-1-organisation": organisation.pk,
         "aliases-1-alias": "the hospital",
+        # The organisation's sites: none, and none added.
+        "sites-TOTAL_FORMS": "0",
+        "sites-INITIAL_FORMS": "0",
+        "sites-MIN_NUM_FORMS": "0",
+        "sites-MAX_NUM_FORMS": "1000",
     }
     response = admin_site_client.post(
         reverse("admin:partners_organisation_change", args=[organisation.pk]), data
