@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from guardian.models import UserObjectPermission
 
 from partners.models import AUDIENCE_ROLES, PLACE_ROLES, Membership, Place, Role, System, User
@@ -93,48 +93,71 @@ def permissions_sync_for_user(*, user: User) -> tuple[int, int]:
             for perm, ct, object_pk in to_grant
         ]
     )
-    catalogue_editor_sync_for_user(user=user)
+    catalogue_access_sync_for_user(user=user)
     return len(to_grant), len(to_revoke)
 
 
-# The governance catalogue is content ICB governance admins look after; they edit it in the
-# Django admin (raw data), so they are staff with exactly these model permissions.
+# The governance catalogue (frameworks, options, principles, combinations, suggested ratings,
+# delivery models) is shared by every system, so no one system's admin may change it: ICB
+# governance admins read it in the Django admin; the members of one national group, named
+# below and given its members by a superuser, edit it for everyone, as superusers may.
+CATALOGUE_MODELS = (
+    "optionframework",
+    "principle",
+    "governanceoption",
+    "allowedcombination",
+    "suggestedrating",
+    "deliverymodel",
+)
+CATALOGUE_READER_PERMISSIONS = tuple(f"governance.view_{model}" for model in CATALOGUE_MODELS)
 CATALOGUE_EDITOR_PERMISSIONS = tuple(
     f"governance.{action}_{model}"
-    for model in (
-        "optionframework",
-        "principle",
-        "governanceoption",
-        "allowedcombination",
-        "suggestedrating",
-        "deliverymodel",
-    )
+    for model in CATALOGUE_MODELS
     for action in ("view", "add", "change")
 )
+CATALOGUE_EDITORS_GROUP = "National catalogue editors"
+
+
+def _catalogue_permissions(names: Iterable[str]) -> QuerySet[Permission]:
+    return Permission.objects.filter(
+        content_type__app_label="governance", codename__in=[n.split(".", 1)[1] for n in names]
+    )
+
+
+def catalogue_editors_group() -> Group:
+    """The national group whose members edit the shared catalogue, with exactly its
+    permissions; made when the database is migrated (partners.apps)."""
+    group, _ = Group.objects.get_or_create(name=CATALOGUE_EDITORS_GROUP)
+    group.permissions.set(_catalogue_permissions(CATALOGUE_EDITOR_PERMISSIONS))
+    return group
+
+
+def may_edit_catalogue(user: User) -> bool:
+    """A superuser, or a member of the national catalogue editors."""
+    return user.is_active and (
+        user.is_superuser or user.groups.filter(name=CATALOGUE_EDITORS_GROUP).exists()
+    )
 
 
 @transaction.atomic
-def catalogue_editor_sync_for_user(*, user: User) -> bool:
-    """Give current ICB governance admins staff access and the catalogue's model permissions;
-    take both away when they stop being one. Superusers keep staff access regardless.
-    Returns whether the person may now edit the catalogue."""
-    is_editor = (
+def catalogue_access_sync_for_user(*, user: User) -> bool:
+    """Give current ICB governance admins staff access and read-only permissions on the
+    catalogue; take them away when they stop being one. Editing comes only from the national
+    group (or being a superuser), never from a role in one system, so any permission to change
+    the catalogue a person holds on their own is removed. Returns whether the person reads the
+    catalogue in the Django admin."""
+    is_admin = (
         user.is_active
         and Membership.objects.current().filter(user=user, role=Role.ICB_ADMIN).exists()
     )
-    permissions = Permission.objects.filter(
-        content_type__app_label="governance",
-        codename__in=[name.split(".", 1)[1] for name in CATALOGUE_EDITOR_PERMISSIONS],
-    )
-    if is_editor:
-        user.user_permissions.add(*permissions)
-    else:
-        user.user_permissions.remove(*permissions)
-    staff = is_editor or user.is_superuser
+    user.user_permissions.remove(*_catalogue_permissions(CATALOGUE_EDITOR_PERMISSIONS))
+    if is_admin:
+        user.user_permissions.add(*_catalogue_permissions(CATALOGUE_READER_PERMISSIONS))
+    staff = is_admin or may_edit_catalogue(user)
     if user.is_staff != staff:
         user.is_staff = staff
         user.save(update_fields=["is_staff"])
-    return is_editor
+    return is_admin
 
 
 def permissions_sync_for_users(*, users: Iterable[User]) -> tuple[int, int]:

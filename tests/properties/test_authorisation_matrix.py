@@ -13,9 +13,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partners import services
-from partners.models import Membership, Sector
+from partners.models import Membership, Role, Sector
 from tests.conftest import World
-from tests.factories import make_round
+from tests.factories import make_member, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,9 @@ ROLES = [
     "other_icb_admin",
     "advisory",
     "oversight",
+    # People of the other system, who must find nothing of system one.
+    "other_member",
+    "other_advisory",
 ]
 EVERYONE_SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
 ICB_ADMINS = frozenset({"icb_admin"})
@@ -46,6 +49,11 @@ class Targets:
     round: Any = None
     summary: Any = None  # the round's feedback summary, compiled and released
     decision: Any = None  # a review choice of the round's summary
+    # People of the other system, by role name (the world holds its admin).
+    others: dict[str, Any] = field(default_factory=dict)
+
+    def person(self, role: str) -> Any:
+        return self.others.get(role) or getattr(self.world, role)
 
 
 @dataclass(frozen=True)
@@ -447,12 +455,17 @@ def targets(world: World) -> Targets:
         round=make_round(system=world.system),
     )
     found.summary, found.decision = released_summary(found.round)
+    far_place = services.place_create(actor=None, system=world.other_system, name="Farther Vale")
+    found.others = {
+        "other_member": make_member(place=far_place, role=Role.PLACE_LEAD),
+        "other_advisory": make_member(system=world.other_system, role=Role.ADVISORY_MEMBER),
+    }
     return found
 
 
-def request_as(client, world: World, role: str, method: str, url: str, htmx: bool):
+def request_as(client, targets: Targets, role: str, method: str, url: str, htmx: bool):
     if role != ANONYMOUS:
-        client.force_login(getattr(world, role))
+        client.force_login(targets.person(role))
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return getattr(client, method)(url, **headers)
 
@@ -467,7 +480,7 @@ def check_role(client, targets: Targets, name: str, role: str) -> None:
     consumed = False  # an allowed POST may delete the record the next request points at
     client.logout()
     for method, htmx in REQUESTS:
-        response = request_as(client, targets.world, role, method, url, htmx)
+        response = request_as(client, targets, role, method, url, htmx)
         status = response.status_code
         said = f"{'htmx ' if htmx else ''}{method} {url} as {role}: {status}"
         if entry.public:
@@ -573,6 +586,46 @@ def test_the_django_admin_holds_raw_data_for_superusers_and_the_catalogue_for_ic
     assert client.get(reverse("admin:partners_organisation_changelist")).status_code == 200
 
 
+def test_the_shared_catalogue_is_read_by_icb_admins_and_edited_only_nationally(client, world):
+    """Every system reads the same catalogue, so one system's ICB admin may not change it; the
+    national catalogue editors (and superusers) may."""
+    from partners.permissions import (
+        CATALOGUE_EDITORS_GROUP,
+        catalogue_access_sync_for_user,
+        catalogue_editors_group,
+    )
+    from tests.factories import UserFactory, make_framework
+
+    option = make_framework(slug="shared").options.get(number=1)
+    change = reverse("admin:governance_governanceoption_change", args=[option.pk])
+    add = reverse("admin:governance_governanceoption_add")
+    for admin in (world.icb_admin, world.other_icb_admin):
+        client.force_login(admin)
+        page = client.get(change)
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+        assert client.post(change, {"name": "Changed by one system"}).status_code == 403
+        assert client.get(add).status_code == 403
+    option.refresh_from_db()
+    assert option.name != "Changed by one system"
+
+    # Permissions an admin was once given on their own to change it are taken away.
+    world.icb_admin.user_permissions.add(*catalogue_editors_group().permissions.all())
+    catalogue_access_sync_for_user(user=world.icb_admin)
+    assert not world.icb_admin.has_perm("governance.change_governanceoption")
+
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(catalogue_editors_group())
+    assert CATALOGUE_EDITORS_GROUP in editor.groups.values_list("name", flat=True)
+    client.force_login(editor)
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="_save"' in page.content.decode()
+    assert client.get(add).status_code == 200
+    assert client.get(reverse("admin:partners_organisation_changelist")).status_code == 403
+    assert catalogue_access_sync_for_user(user=editor) is False  # not an ICB admin
+    editor.refresh_from_db()
+    assert editor.is_staff  # the national group keeps its members in the Django admin
+
+
 def test_an_icb_admin_who_steps_down_loses_the_catalogue(world):
     from partners import services
     from partners.models import Membership
@@ -581,4 +634,4 @@ def test_an_icb_admin_who_steps_down_loses_the_catalogue(world):
     services.membership_end(actor=None, membership=membership)
     world.icb_admin.refresh_from_db()
     assert not world.icb_admin.is_staff
-    assert not world.icb_admin.has_perm("governance.change_governanceoption")
+    assert not world.icb_admin.has_perm("governance.view_governanceoption")
