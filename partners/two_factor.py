@@ -9,10 +9,11 @@ every administrator check goes through `require_verified_admin`."""
 
 from __future__ import annotations
 
-import math
 import secrets
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.requests import signed_in_user
 from partners.audit import audit
 from partners.models import Membership, Role, System, User
+from partners.throttling import wait_text
 
 # Kept in the session at sign-in: whether this session must pass the second factor.
 REQUIRED_SESSION_KEY = "two_factor_required"
@@ -116,9 +118,7 @@ def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str)
     user = signed_in_user(request)
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
     if not device.verify_token(_clean(token)):
-        raise ValidationError(
-            {"token": "That code did not match. Enter the 6-digit code your app shows now."}
-        )
+        raise ValidationError({"token": NO_MATCH})
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -130,14 +130,40 @@ def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str)
     return codes
 
 
-def _wait_message(why: dict[str, Any] | None) -> str:
-    """Each wrong code doubles the wait before the next try (django-otp's throttling)."""
-    locked_until = (why or {}).get("locked_until")
-    seconds = (
-        max(1, math.ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 1
+NO_MATCH = "That code did not match. Enter the 6-digit code your app shows now."
+
+
+def _wait_message(seconds: float) -> str:
+    return (
+        f"Too many wrong codes. Wait {wait_text(seconds)}, then enter the code your app shows now."
     )
-    unit = "second" if seconds == 1 else "seconds"
-    return f"Too many wrong codes. Wait {seconds} {unit}, then enter the code your app shows now."
+
+
+def _device_wait(why: dict[str, Any] | None) -> float:
+    """Each wrong code doubles the wait before the next try on that device (django-otp's
+    throttling)."""
+    locked_until = (why or {}).get("locked_until")
+    return (locked_until - timezone.now()).total_seconds() if locked_until else 1
+
+
+def _account_wait(user: User) -> float:
+    """Seconds before this person may enter another code, once their wrong codes since
+    their last right one reach TWO_FACTOR_FAILURE_LIMIT: then code entry pauses for
+    TWO_FACTOR_LOCKOUT_MINUTES after the latest, and each wrong code after the pause starts
+    a new one. Counted from the devices' own rows (django-otp's failure count and time), so
+    every session of the account, on any server process, sees the same count; summed over
+    the app and the backup codes, so switching between them gives no extra guesses."""
+    failures = 0
+    latest = None
+    for device in devices_for_user(user, confirmed=True):
+        failures += getattr(device, "throttling_failure_count", 0) or 0
+        failed_at = getattr(device, "throttling_failure_timestamp", None)
+        if failed_at is not None and (latest is None or failed_at > latest):
+            latest = failed_at
+    if latest is None or failures < settings.TWO_FACTOR_FAILURE_LIMIT:
+        return 0
+    paused_until = latest + timedelta(minutes=settings.TWO_FACTOR_LOCKOUT_MINUTES)
+    return max(0.0, (paused_until - timezone.now()).total_seconds())
 
 
 def _clean(token: str) -> str:
@@ -152,34 +178,52 @@ def _sign_in_with(request: HttpRequest, device: Device) -> None:
     request.session[REQUIRED_SESSION_KEY] = True
 
 
-def second_factor_verify(*, request: HttpRequest, token: str) -> Device:
-    """Checks a code from the app or a backup code against the person's confirmed devices
-    (django-otp throttles each device after failures) and marks the session verified."""
-    user = signed_in_user(request)
-    token = _clean(token)
+def _check_code(user: User, token: str) -> tuple[Device | None, str]:
+    """The device the code is right for, or None and why not. Call in a transaction."""
+    # One person's code checks take turns (a lock on their row), so sessions side by side
+    # cannot each slip a guess past the account's count.
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    if wait := _account_wait(user):
+        return None, _wait_message(wait)
     # A six-digit code is from the app; anything else can only be a backup code. Trying a
     # backup code on the app would count as a wrong code and slow the next try down.
     kind = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
     for device in devices_for_user(user, confirmed=True):
         if not isinstance(device, kind):
             continue
-        with transaction.atomic():
-            locked = type(device).objects.select_for_update().get(pk=device.pk)
-            allowed, why = locked.verify_is_allowed()
-            if allowed and locked.verify_token(token):
-                _sign_in_with(request, locked)
-                if isinstance(locked, StaticDevice):
-                    _audit_own_sign_in(
-                        user,
-                        "two_factor.backup_code_used",
-                        f"{user} signed in with a backup code ({locked.token_set.count()} left)",
-                    )
-                return locked
-            if not allowed:
-                raise ValidationError({"token": _wait_message(why)})
-    raise ValidationError(
-        {"token": "That code did not match. Enter the 6-digit code your app shows now."}
-    )
+        allowed, why = device.verify_is_allowed()
+        if not allowed:
+            return None, _wait_message(_device_wait(why))
+        if device.verify_token(token):
+            return device, ""
+    # Say so on the wrong code that reaches the limit, not only at the next try.
+    wait = _account_wait(user)
+    return None, _wait_message(wait) if wait else NO_MATCH
+
+
+def second_factor_verify(*, request: HttpRequest, token: str) -> Device:
+    """Checks a code from the app or a backup code against the person's confirmed devices
+    (django-otp throttles each device after failures; _account_wait limits the account) and
+    marks the session verified."""
+    user = signed_in_user(request)
+    with transaction.atomic():
+        device, refusal = _check_code(user, _clean(token))
+        if device is not None:
+            _sign_in_with(request, device)
+            # A right code forgives the wrong ones on every device, not only this one.
+            for other in devices_for_user(user, confirmed=True):
+                if getattr(other, "throttling_failure_count", 0):
+                    other.throttle_reset()
+            if isinstance(device, StaticDevice):
+                _audit_own_sign_in(
+                    user,
+                    "two_factor.backup_code_used",
+                    f"{user} signed in with a backup code ({device.token_set.count()} left)",
+                )
+            return device
+    # Raised after the transaction, so the wrong code's count (django-otp's failure count
+    # on the device) is kept.
+    raise ValidationError({"token": refusal})
 
 
 @transaction.atomic

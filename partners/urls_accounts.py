@@ -6,8 +6,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partners import views as partner_views
-from partners import views_two_factor
-from partners.forms import NHSPasswordResetForm, NHSSetPasswordForm, SignInForm
+from partners import views_password_reset, views_two_factor
+from partners.forms import NHSSetPasswordForm, SignInForm
 
 urlpatterns = [
     path("invitation/<str:token>/", partner_views.invitation_accept_view, name="invitation_accept"),
@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=NHSPasswordResetForm),
+        views_password_reset.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

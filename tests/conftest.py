@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -107,3 +108,12 @@ def _force_login_past_the_second_factor(
 @pytest.fixture(autouse=True)
 def _signed_in_sessions_pass_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Client, "force_login", _force_login_past_the_second_factor)
+
+
+@pytest.fixture(autouse=True)
+def _throttles_start_empty() -> Iterator[None]:
+    """The throttles count in the cache (partners.throttling), which outlives a test's
+    database transaction: every test starts with no counts."""
+    cache.clear()
+    yield
+    cache.clear()

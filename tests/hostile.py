@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.core.cache import cache
 from django.db import transaction
 from hypothesis import strategies as st
 
@@ -50,9 +51,11 @@ def assert_no_injected_markup(html: str) -> None:
 @contextmanager
 def rolled_back() -> Iterator[None]:
     """One example's records, undone when it ends, however it ends: hypothesis reuses the
-    test's fixtures for every example, so nothing one example adds may be seen by the next."""
+    test's fixtures for every example, so nothing one example adds may be seen by the next.
+    That includes the throttles' counts in the cache (partners.throttling)."""
     with transaction.atomic():
         try:
             yield
         finally:
             transaction.set_rollback(True)
+            cache.clear()

@@ -141,7 +141,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The sign-in form posts the e-mail address in the field Django calls "username".
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures count against the address as stored (trimmed, lower case), not as typed: one
+# count per account whatever its spelling. The lockout page says how long to wait.
+AXES_USERNAME_CALLABLE = "partners.throttling.axes_username"
+AXES_LOCKOUT_CALLABLE = "partners.throttling.sign_in_locked_out"
+
+# Password reset requests (partners.throttling): this many per normalised address and per
+# client address in each window, then a page saying how long to wait.
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "20"))
+PASSWORD_RESET_THROTTLE_WINDOW_MINUTES = int(
+    os.environ.get("PASSWORD_RESET_THROTTLE_WINDOW_MINUTES", "15")
+)
+# Two-factor codes (partners.two_factor): this many wrong codes for one account since its
+# last right one pause code entry for the window after the last wrong one, in every session.
+TWO_FACTOR_FAILURE_LIMIT = int(os.environ.get("TWO_FACTOR_FAILURE_LIMIT", "5"))
+TWO_FACTOR_LOCKOUT_MINUTES = int(os.environ.get("TWO_FACTOR_LOCKOUT_MINUTES", "15"))
 
 # Two-factor sign-in (partners.two_factor): the name authenticator apps show for the account.
 OTP_TOTP_ISSUER = "Place Governance Designer"
