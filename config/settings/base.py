@@ -196,6 +196,18 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # The address people follow from e-mails; tasks have no request to build it from.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The cache every server process shares, where the password-reset throttle counts: Redis when
+# CACHE_URL is set (docker compose sets it); otherwise each process keeps its own, which is
+# right for the one process of `make run`.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Celery: with no broker configured, tasks run eagerly in-process (first run on a bare machine).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
