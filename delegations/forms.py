@@ -217,8 +217,8 @@ def line_initial(line: Any) -> dict[str, Any]:
 class UploadForm(NHSForm):
     file = forms.FileField(
         label="Upload a spreadsheet (.xlsx)",
-        help_text="Start from the template. Up to 2 MB. If any row has a problem, nothing is "
-        "saved and every problem is listed.",
+        help_text="Start from the template. Up to 2 MB and 5,000 lines. If any row has a "
+        "problem, nothing is saved and every problem is listed.",
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

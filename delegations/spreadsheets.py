@@ -9,8 +9,7 @@ formula is taken off again."""
 from __future__ import annotations
 
 import io
-import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -19,12 +18,13 @@ from django.core.exceptions import ValidationError
 
 from core.documents import xlsx_text
 from delegations import bands, rules, services
+from delegations import workbook_limits as limits
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeOfDelegation
 from delegations.selectors import matter_tree, scheme_lines
+from delegations.workbook_limits import MAX_UPLOAD_BYTES, ImportRefused
 from governance.structures.models import Committee
 from partners.models import Place, User
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINES = "Lines"
 COLUMNS = (
@@ -82,10 +82,6 @@ INSTRUCTIONS = (
 )
 
 
-class ImportRefused(ValidationError):
-    """The file itself cannot be read (too big, not a workbook, no Lines sheet)."""
-
-
 @dataclass(frozen=True)
 class RowError:
     row: int
@@ -108,7 +104,10 @@ class ImportResult:
 
     @property
     def messages(self) -> list[str]:
-        return [self.problem] if self.problem else [str(error) for error in self.errors]
+        """What the page lists: the first problems, then how many more."""
+        if self.problem:
+            return [self.problem]
+        return limits.capped([str(error) for error in self.errors])
 
 
 # Writing ----------------------------------------------------------------------------------
@@ -302,31 +301,27 @@ def _pick(
         here = [c for c in candidates if c.place_id == place.pk]
         if len(here) == 1:
             return here[0], ""
-    return None, f"more than one {kind} is called {name}: name the place in the Place column"
+    return (
+        None,
+        f"more than one {kind} is called {limits.shown(name)}: name the place in the Place column",
+    )
 
 
-def _read_rows(file: IO[bytes] | Any) -> list[tuple[int, dict[str, Any]]]:
-    from openpyxl import load_workbook
-
+def _upload_bytes(file: IO[bytes] | Any) -> bytes:
     size = getattr(file, "size", None)
     data = b"" if size is not None and size > MAX_UPLOAD_BYTES else file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES or (size is not None and size > MAX_UPLOAD_BYTES):
         raise ImportRefused("The file is larger than 2 MB. Upload a smaller file.")
-    if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportRefused("The file must be an Excel workbook (.xlsx). Start from the template.")
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportRefused(
-            "The file could not be read as an Excel workbook (.xlsx). Start from the template."
-        ) from error
-    if LINES not in book.sheetnames:
-        raise ImportRefused("The workbook has no sheet called Lines. Start from the template.")
-    sheet = book[LINES]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise ImportRefused("The Lines sheet is empty. Start from the template.")
+    if not data.startswith(b"PK"):
+        raise ImportRefused(limits.NOT_A_WORKBOOK)
+    return data
+
+
+def _positions(header: tuple[Any, ...]) -> dict[str, int]:
+    """Where each of COLUMNS is, found by its heading."""
+    for index, heading in enumerate(header):
+        if isinstance(heading, str) and len(heading) > limits.MAX_CELL_CHARS:
+            raise limits.heading_too_long(index + 1)
     positions: dict[str, int] = {}
     names = [_norm(_text(h)) for h in header]
     for column in COLUMNS:
@@ -342,17 +337,85 @@ def _read_rows(file: IO[bytes] | Any) -> list[tuple[int, dict[str, Any]]]:
             "The Lines sheet has no column headed " + ", ".join(missing) + ". Start from the "
             "template."
         )
-    found = []
+    return positions
+
+
+Row = tuple[int, dict[str, Any]]
+
+
+def _lines(rows: Iterator[tuple[Any, ...]]) -> tuple[list[Row], list[RowError]]:
+    """The sheet's lines below its heading, streamed, and the cells too long to read. Stops
+    at the first row past a limit."""
+    header = next(rows, None)
+    if header is None:
+        raise ImportRefused("The Lines sheet is empty. Start from the template.")
+    if len(header) > limits.MAX_COLUMNS and any(header[limits.MAX_COLUMNS :]):
+        raise limits.too_many_columns()
+    positions = _positions(header)
+    found: list[Row] = []
+    too_long: list[RowError] = []
+    lines = 0
     for number, row in enumerate(rows, start=2):
+        if number > limits.MAX_SHEET_ROWS:
+            raise limits.too_many_rows()
+        if len(row) > limits.MAX_COLUMNS and any(row[limits.MAX_COLUMNS :]):
+            raise limits.too_many_columns()
+        long = [
+            (index, len(value))
+            for index, value in enumerate(row)
+            if isinstance(value, str) and len(value) > limits.MAX_CELL_CHARS
+        ]
         values = {
             column: (row[index] if index < len(row) else None)
             for column, index in positions.items()
         }
-        if all(_text(v) == "" for v in values.values()):
+        if not long and all(_text(v) == "" for v in values.values()):
             continue
-        found.append((number, values))
-    book.close()
-    return found
+        lines += 1
+        if lines > limits.MAX_LINES:
+            raise limits.too_many_lines()
+        if long:
+            names = {index: column for column, index in positions.items()}
+            too_long.extend(
+                RowError(number, names.get(index, f"column {index + 1}"), limits.cell_too_long(n))
+                for index, n in long
+            )
+        else:
+            found.append((number, values))
+    return found, too_long
+
+
+def _read_rows(file: IO[bytes] | Any) -> tuple[list[Row], list[RowError]]:
+    """The Lines sheet's rows, read within the limits of `workbook_limits`."""
+    from openpyxl import load_workbook
+
+    data = _upload_bytes(file)
+    limits.check_archive(data)
+    try:
+        # Not data_only: a formula cell is read as its text, never as a value the file's
+        # author cached for it (see the module's docstring).
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportRefused(
+            "The file could not be read as an Excel workbook (.xlsx). Start from the template."
+        ) from error
+    try:
+        if LINES not in book.sheetnames:
+            raise ImportRefused("The workbook has no sheet called Lines. Start from the template.")
+        # One row and one column past each limit is read, to tell that a limit is passed.
+        rows = book[LINES].iter_rows(
+            max_row=limits.MAX_SHEET_ROWS + 1, max_col=limits.MAX_COLUMNS + 1, values_only=True
+        )
+        return _lines(rows)
+    except ValidationError:
+        raise
+    except Exception as error:  # a sheet damaged part of the way through
+        raise ImportRefused(
+            "The Lines sheet could not be read: the file may be damaged. Copy the lines into "
+            "a new workbook made from the template and upload that."
+        ) from error
+    finally:
+        book.close()
 
 
 def scheme_import_xlsx(
@@ -362,14 +425,14 @@ def scheme_import_xlsx(
     or added to them when `replace` is False) only if every row is good."""
     try:
         services.require_draft(scheme)
-        rows = _read_rows(file)
+        rows, too_long = _read_rows(file)
     except ValidationError as error:
         return ImportResult(problem=error.messages[0])
-    if not rows:
+    if not rows and not too_long:
         return ImportResult(problem="The Lines sheet has no lines. Add at least one row.")
     lookups = _Lookups(scheme)
     context = rules.SchemeContext.load(scheme)
-    errors: list[RowError] = []
+    errors: list[RowError] = too_long
     good: list[tuple[int, Delegation]] = []
     existing = [] if replace else scheme_lines(scheme=scheme)
     row_of: dict[int, int] = {}
@@ -389,7 +452,7 @@ def scheme_import_xlsx(
             problems.append(
                 (
                     MATTER_CODE,
-                    f"there is no matter with the code {code}: use one from the Matters sheet",
+                    f"there is no matter with the code {limits.shown(code)}: use one from the Matters sheet",
                 )
             )
         place = None
@@ -397,7 +460,7 @@ def scheme_import_xlsx(
         if place_name:
             place = lookups.places.get(_norm(place_name))
             if place is None:
-                problems.append((PLACE, f"there is no place called {place_name}"))
+                problems.append((PLACE, f"there is no place called {limits.shown(place_name)}"))
         amounts: dict[str, Decimal | None] = {}
         for column in (FROM, UP_TO):
             try:
@@ -432,7 +495,7 @@ def scheme_import_xlsx(
                     (
                         DELEGATE,
                         why
-                        or f"there is no committee called {delegate_name} in a place "
+                        or f"there is no committee called {limits.shown(delegate_name)} in a place "
                         f"where {scheme.organisation.name} is a partner",
                     )
                 )
@@ -446,7 +509,7 @@ def scheme_import_xlsx(
                         DELEGATE,
                         why
                         or f"{scheme.organisation.name} has no delegate role called "
-                        f"{delegate_name}",
+                        f"{limits.shown(delegate_name)}",
                     )
                 )
         if problems:
@@ -475,6 +538,7 @@ def scheme_import_xlsx(
         row_of[id(line)] = number
         good.append((number, line))
     if errors:
+        errors.sort(key=lambda error: error.row)
         return ImportResult(errors=errors)
     try:
         count = services.delegation_replace_all(
