@@ -14,15 +14,25 @@ from core.requests import signed_in_user
 from governance.consultation.selectors import rounds_for_place
 from partners.access import get_place_for, has_object_permission
 from partners.permissions import LEAD_PLACE
-from partners.selectors import place_partners_by_sector, place_people, places_for_home
+from partners.selectors import (
+    offers_waiting_for,
+    place_partners_by_sector,
+    place_people,
+    places_for_home,
+)
 
 PLACE = "partners/place_detail.html"
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    places = places_for_home(user=signed_in_user(request))
-    return render(request, "partners/home.html", {"places": places})
+    user = signed_in_user(request)
+    context = {
+        "places": places_for_home(user=user),
+        # Roles other systems have offered the person, waiting for their answer.
+        "offers": list(offers_waiting_for(user=user)),
+    }
+    return render(request, "partners/home.html", context)
 
 
 @login_required

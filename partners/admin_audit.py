@@ -17,7 +17,7 @@ from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 
 from core.requests import user_or_none
-from partners.audit import actor_name, audit_record, record_system
+from partners.audit import actor_name, audit_record, audit_systems, record_system
 from partners.models import User
 
 ADMIN_ADD = "admin.add"
@@ -71,15 +71,17 @@ def audit_admin_save(
     details: dict[str, Any] = {"fields": changed}
     if parent is not None:
         details["parent"] = {"type": parent._meta.label, "id": str(parent.pk)}
-    audit_record(
-        actor=actor,
-        system=record_system(record),
-        action=ADMIN_ADD if added else ADMIN_CHANGE,
-        target=record,
-        summary=f"{actor_name(actor)} {verb} {_describe(record)}{within} in the Django admin"
-        f"{fields}",
-        details=details,
-    )
+    # A person's account is told to every system they belong to (`audit_systems`).
+    for system in audit_systems(record):
+        audit_record(
+            actor=actor,
+            system=system,
+            action=ADMIN_ADD if added else ADMIN_CHANGE,
+            target=record,
+            summary=f"{actor_name(actor)} {verb} {_describe(record)}{within} in the Django "
+            f"admin{fields}",
+            details=details,
+        )
 
 
 def audit_admin_delete(
@@ -87,22 +89,23 @@ def audit_admin_delete(
 ) -> None:
     """Record a record about to be deleted in the admin; called inside the deletion's
     transaction, before it, while the record still has its primary key and relations."""
-    system = record_system(record)
-    if system is not None and system == record:
+    systems = audit_systems(record)
+    if record_system(record) == record:
         # A system's own deletion cannot be filed under it: the audit row would outlive it.
-        system = None
+        systems = [None]
     within = f" of {_describe(parent)}" if parent is not None else ""
     details: dict[str, Any] = {"record": str(record), "also_deleted": _also_deleted(record)}
     if parent is not None:
         details["parent"] = {"type": parent._meta.label, "id": str(parent.pk)}
-    audit_record(
-        actor=actor,
-        system=system,
-        action=ADMIN_DELETE,
-        target=record,
-        summary=f"{actor_name(actor)} deleted {_describe(record)}{within} in the Django admin",
-        details=details,
-    )
+    for system in systems:
+        audit_record(
+            actor=actor,
+            system=system,
+            action=ADMIN_DELETE,
+            target=record,
+            summary=f"{actor_name(actor)} deleted {_describe(record)}{within} in the Django admin",
+            details=details,
+        )
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -33,6 +33,30 @@ def record_system(record: models.Model, *, depth: int = 0) -> System | None:
     return None
 
 
+def person_systems(user: User) -> list[System]:
+    """The systems a person belongs to now: those where they hold a current role."""
+    return list(
+        System.objects.filter(memberships__user=user, memberships__ended_at__isnull=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def audit_systems(record: models.Model, system: System | None = None) -> list[System | None]:
+    """Every system whose audit trail a change to the record belongs in. A person's account
+    (or a record of their own, such as a two-factor device) belongs to every system they are
+    in, so a change to it is told to each of them; anything else to the one system it belongs
+    to (`system` if given), or to none."""
+    own = record_system(record)
+    system = system if system is not None else own
+    person = record if isinstance(record, User) else getattr(record, "user", None)
+    if own is not None or not isinstance(person, User) or not person.pk:
+        return [system]
+    systems: list[System | None] = [system] if system is not None else []
+    systems += [other for other in person_systems(person) if other != system]
+    return systems or [None]
+
+
 def actor_name(user: User | None) -> str:
     """How an audit summary names who acted: a scheduled job or a data load has no user."""
     return str(user) if user is not None and user.pk else "The system"
@@ -69,15 +93,21 @@ def audit(
 ) -> AuditEvent:
     """Record a service's change as a sentence: `actor` did `action` to `target`, told by
     `summary` (and `details` for what a sentence cannot hold), in the system the target
-    belongs to unless `system` names it (a person belongs to no one system)."""
-    return audit_record(
-        actor=actor,
-        system=system if system is not None else record_system(target),
-        action=action,
-        target=target,
-        summary=summary,
-        details=details,
-    )
+    belongs to unless `system` names it. A person belongs to no one system: a change to their
+    account is recorded in `system` and in every other system they are in, one row each
+    (`audit_systems`); the row in `system` is returned."""
+    rows = [
+        audit_record(
+            actor=actor,
+            system=each,
+            action=action,
+            target=target,
+            summary=summary,
+            details=details,
+        )
+        for each in audit_systems(target, system)
+    ]
+    return rows[0]
 
 
 def audit_by(

@@ -7,7 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from partners.models import Invitation
+from partners.models import Invitation, MembershipOffer, OfferStatus
 from partners.services.people import invitation_mark_sent
 
 
@@ -17,7 +17,8 @@ def invitation_email_send(*, invitation_id: int, token: str) -> bool:
     invitation = (
         Invitation.objects.select_related("user", "invited_by").filter(pk=invitation_id).first()
     )
-    if invitation is None or invitation.accepted_at is not None:
+    if invitation is None or invitation.accepted_at is not None or invitation.is_expired:
+        # Used, or replaced by a newer invitation (whose e-mail carries the only live link).
         return False
     memberships = invitation.user.memberships.current().select_related("place", "system")
     context = {
@@ -35,4 +36,31 @@ def invitation_email_send(*, invitation_id: int, token: str) -> bool:
     message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
     message.send()
     invitation_mark_sent(invitation_id=invitation.pk)
+    return True
+
+
+def membership_offer_email_send(*, offer_id: int) -> bool:
+    """Tell someone with an account that a system has offered them a role, and where to accept
+    or decline it (after signing in). Not sent once they have answered."""
+    offer = (
+        MembershipOffer.objects.select_related("user", "system", "place", "invited_by")
+        .filter(pk=offer_id, status=OfferStatus.WAITING)
+        .first()
+    )
+    if offer is None:
+        return False
+    context = {
+        "offer": offer,
+        "user": offer.user,
+        "link": settings.SITE_URL + reverse("membership_offer", kwargs={"pk": offer.pk}),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"You have been invited to join {offer.system.name}",
+        body=render_to_string("emails/membership_offer.txt", context),
+        to=[offer.user.email],
+    )
+    message.attach_alternative(
+        render_to_string("emails/membership_offer.html", context), "text/html"
+    )
+    message.send()
     return True

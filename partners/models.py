@@ -462,6 +462,51 @@ class Membership(models.Model):
         return self.ended_at is None
 
 
+class OfferStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for them to accept"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class MembershipOffer(models.Model):
+    """A role in a system offered to someone whose account already exists and who holds no
+    role in that system yet. It becomes a membership only when they accept it: until then the
+    system sees just the e-mail address it typed, and the offer grants nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_offers"
+    )
+    system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="membership_offers")
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The address the system typed: all it sees of the person until they accept.
+    email = models.EmailField("e-mail address")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    status = models.CharField(
+        max_length=10, choices=OfferStatus.choices, default=OfferStatus.WAITING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "status"]),
+            models.Index(fields=["system", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.place or self.system
+        return f"{self.get_role_display()}, {scope}, offered to {self.email}"
+
+
 class Invitation(models.Model):
     """An invitation to set a password. Only a hash of the token is stored."""
 

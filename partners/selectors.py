@@ -24,6 +24,8 @@ from partners.models import (
     AuditEvent,
     Invitation,
     Membership,
+    MembershipOffer,
+    OfferStatus,
     Organisation,
     OrganisationAlias,
     Place,
@@ -164,9 +166,17 @@ def console_people(*, system: System, search: str = "", role: str = "") -> Query
     return people.order_by("full_name", "email")
 
 
+def account_shared_elsewhere(system: System) -> Exists:
+    """Whether a person's account also belongs to a system other than `system` (they hold a
+    current role there), asked of each person (`pk`). Only a superuser changes such an
+    account (partners.services.people.account_change_refusal)."""
+    return Exists(Membership.objects.current().filter(user=OuterRef("pk")).exclude(system=system))
+
+
 def _console_people_rows(people: QuerySet[User], system: System) -> QuerySet[User]:
     """People as the console shows them: each with their current roles in the system
-    (`system_memberships`) and whether they use two-factor sign-in (`uses_two_factor`)."""
+    (`system_memberships`), whether they use two-factor sign-in (`uses_two_factor`) and
+    whether their account also belongs to another system (`shared_elsewhere`)."""
     return people.prefetch_related(
         Prefetch(
             "memberships",
@@ -177,7 +187,39 @@ def _console_people_rows(people: QuerySet[User], system: System) -> QuerySet[Use
             to_attr="system_memberships",
         )
     ).annotate(
-        uses_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        uses_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        shared_elsewhere=account_shared_elsewhere(system),
+    )
+
+
+def console_offers_waiting(*, system: System) -> QuerySet[MembershipOffer]:
+    """Roles the system has offered to people with an account who have not answered yet:
+    shown by the address the system typed, nothing else of the person's."""
+    return (
+        MembershipOffer.objects.filter(system=system, status=OfferStatus.WAITING)
+        .select_related("place")
+        .only("email", "role", "place__name", "created_at", "system_id")
+        .order_by("email", "pk")
+    )
+
+
+def offers_waiting_for(*, user: User) -> QuerySet[MembershipOffer]:
+    """Roles in systems offered to the person, waiting for their answer (for their home
+    page)."""
+    return (
+        MembershipOffer.objects.filter(user=user, status=OfferStatus.WAITING)
+        .select_related("system", "place")
+        .order_by("created_at", "pk")
+    )
+
+
+def offer_for(*, user: User, pk: int) -> MembershipOffer:
+    """One role offered to the person (404 if it was offered to someone else)."""
+    return get_object_or_404(
+        MembershipOffer.objects.filter(user=user).select_related(
+            "system", "place", "organisation", "invited_by"
+        ),
+        pk=pk,
     )
 
 

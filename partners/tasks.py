@@ -2,7 +2,7 @@
 
 from celery import Task, shared_task
 
-from partners.emails import invitation_email_send
+from partners.emails import invitation_email_send, membership_offer_email_send
 
 
 @shared_task(
@@ -14,6 +14,17 @@ from partners.emails import invitation_email_send
 )
 def send_invitation_email(self: Task, *, invitation_id: int, token: str) -> None:
     invitation_email_send(invitation_id=invitation_id, token=token)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+)
+def send_membership_offer_email(self: Task, *, offer_id: int) -> None:
+    membership_offer_email_send(offer_id=offer_id)
 
 
 @shared_task

@@ -11,6 +11,7 @@ from partners.forms import NHSSetPasswordForm, SignInForm
 
 urlpatterns = [
     path("invitation/<str:token>/", partner_views.invitation_accept_view, name="invitation_accept"),
+    path("invitations/<int:pk>/", partner_views.membership_offer_view, name="membership_offer"),
     path(
         "login/",
         auth_views.LoginView.as_view(

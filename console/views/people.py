@@ -15,9 +15,9 @@ from console.lists import EditableList
 from console.replies import posted, row_action, row_alone
 from core.htmx import reply_with_partial
 from core.requests import signed_in_user
-from partners import selectors, services, two_factor
+from partners import selectors, services
 from partners.forms import MembershipAddForm, MembershipChangeForm, PersonInviteForm
-from partners.models import Membership, Role, System, User
+from partners.models import Membership, MembershipOffer, Role, System, User
 
 
 def _role_text(membership: Membership, preposition: str) -> str:
@@ -26,14 +26,29 @@ def _role_text(membership: Membership, preposition: str) -> str:
     return f"{membership.get_role_display().lower()}{place}"
 
 
-def _invited(membership: Membership) -> str:
+def _invited(membership: Membership | MembershipOffer) -> str:
+    if isinstance(membership, MembershipOffer):
+        # Someone with an account: nothing of theirs shows until they accept.
+        return (
+            f"Invited {membership.email}: they already have an account, so they will be added "
+            "once they accept. Until then you see only their e-mail address."
+        )
     person = membership.user
     if person.has_usable_password():
         return f"Added {person} as {membership.get_role_display().lower()}."
     return f"Invited {person}: an e-mail is on its way to {person.email}."
 
 
-PEOPLE = EditableList(
+class PeopleList(EditableList):
+    """The people of the system, and below them the roles offered to people with an account
+    who have not answered yet (by e-mail address only)."""
+
+    def context(self, request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
+        offers = list(selectors.console_offers_waiting(system=system))
+        return super().context(request, system, offers_waiting=offers, **extra)
+
+
+PEOPLE = PeopleList(
     template="console/people/list.html",
     url_name="console:people",
     rows=selectors.console_people,
@@ -46,7 +61,7 @@ PEOPLE = EditableList(
     choice_filter=("role", Role.choices),
 )
 people = PEOPLE.page_view()
-person_invite = PEOPLE.add_view(message=_invited, highlight=lambda membership: membership.user.pk)
+person_invite = PEOPLE.add_view(message=_invited, highlight=lambda membership: membership.user_id)
 person_row = PEOPLE.row_view()
 
 
@@ -120,7 +135,7 @@ person_deactivate = _person_action(
     lambda person: f"Deactivated {person}: they can no longer sign in.",
 )
 person_two_factor_reset = _person_action(
-    two_factor.two_factor_reset,
+    services.person_two_factor_reset,
     lambda person: (
         f"Reset the two-factor sign-in of {person}: they set up a new "
         "authenticator app when they next sign in."

@@ -8,6 +8,8 @@ and `people` (memberships, invitations, people leaving). Both are listed here so
 callers can say `services.place_create` without knowing which room holds it."""
 
 from partners.services.people import (
+    account_change_check,
+    account_change_refusal,
     invitation_accept,
     invitation_find,
     invitation_mark_sent,
@@ -15,10 +17,13 @@ from partners.services.people import (
     invitations_retry_unsent,
     membership_create,
     membership_end,
+    membership_offer_answer,
+    membership_offer_create,
     membership_update,
     person_deactivate_in_system,
     person_invitation_resend,
     person_invite,
+    person_two_factor_reset,
     user_deactivate,
 )
 from partners.services.places import (
@@ -34,6 +39,8 @@ from partners.services.places import (
 )
 
 __all__ = [
+    "account_change_check",
+    "account_change_refusal",
     "invitation_accept",
     "invitation_find",
     "invitation_mark_sent",
@@ -41,6 +48,8 @@ __all__ = [
     "invitations_retry_unsent",
     "membership_create",
     "membership_end",
+    "membership_offer_answer",
+    "membership_offer_create",
     "membership_update",
     "organisation_alias_add",
     "organisation_alias_remove",
@@ -50,6 +59,7 @@ __all__ = [
     "person_deactivate_in_system",
     "person_invitation_resend",
     "person_invite",
+    "person_two_factor_reset",
     "place_create",
     "place_partner_add",
     "place_partner_remove",

@@ -19,6 +19,8 @@ from partners.models import (
     SYSTEM_ROLES,
     Invitation,
     Membership,
+    MembershipOffer,
+    OfferStatus,
     Organisation,
     Place,
     Role,
@@ -26,6 +28,7 @@ from partners.models import (
     User,
 )
 from partners.permissions import permissions_sync_for_user
+from partners.selectors import account_shared_elsewhere
 
 # Memberships ------------------------------------------------------------------------------
 
@@ -145,18 +148,59 @@ def membership_end(*, actor: User | None, membership: Membership) -> Membership:
     return _membership_changed(actor, "membership.end", membership, summary)
 
 
+# Whose account a system may change --------------------------------------------------------
+
+
+def account_change_refusal(*, actor: User | None, system: System, user: User) -> str:
+    """Why an admin of `system` may not change the person's account ("" if they may). The one
+    rule, asked by every service that changes an account from a system's console (resetting
+    two-factor sign-in, deactivating, sending a new invitation) and by the console, which
+    does not offer those actions when it would be refused: an account that also belongs to
+    another system (holds a current role there) is changed only by a superuser (in the
+    Django admin). Its roles in this system stay this system's to change."""
+    if actor is not None and actor.is_superuser:
+        return ""
+    if not User.objects.filter(pk=user.pk).filter(account_shared_elsewhere(system)).exists():
+        return ""
+    return (
+        f"{user} also has roles in another system, so {system.name} cannot change their "
+        "account: only a superuser can reset their two-factor sign-in, deactivate them or "
+        "send them a new invitation. You can still change or remove their roles here."
+    )
+
+
+def account_change_check(*, actor: User | None, system: System, user: User) -> None:
+    """`account_change_refusal`, raised as a ValidationError."""
+    refusal = account_change_refusal(actor=actor, system=system, user=user)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def person_two_factor_reset(*, actor: User, system: System, user: User) -> None:
+    """An ICB admin resets the two-factor sign-in of a person of their system (see
+    `two_factor.two_factor_reset`), unless the person's account is shared with another system.
+    The reset is audited in every system the person belongs to."""
+    from partners.two_factor import two_factor_reset
+
+    with transaction.atomic():
+        account_change_check(actor=actor, system=system, user=user)
+        two_factor_reset(actor=actor, system=system, user=user)
+
+
 # People leaving ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def user_deactivate(*, actor: User | None, user: User) -> User:
+def user_deactivate(*, actor: User | None, user: User, system: System | None = None) -> User:
     """A person leaves: end every membership (refusing if they are a place's last lead) and
-    stop them signing in. Their name stays on the records they took part in."""
+    stop them signing in. Their name stays on the records they took part in. Recorded in
+    `system` and every system they belonged to."""
+    # Audited while they still belong to their systems, so that each is told.
+    audit(actor, "user.deactivate", user, f"Deactivated {user}", system=system)
     for membership in Membership.objects.current().filter(user=user).select_related("place"):
         membership_end(actor=actor, membership=membership)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit(actor, "user.deactivate", user, f"Deactivated {user}")
     permissions_sync_for_user(user=user)
     return user
 
@@ -164,20 +208,14 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
 @transaction.atomic
 def person_deactivate_in_system(*, actor: User | None, system: System, user: User) -> User:
     """An ICB governance admin deactivates a person of their own system. Refused for their own
-    account, and for people who also hold roles in another system (that system still needs
-    them): end their roles in this system instead."""
+    account, and for people who also hold roles in another system (`account_change_check`:
+    that system still needs them): end their roles in this system instead."""
     if actor is not None and actor.pk == user.pk:
         raise ValidationError(
             "You cannot deactivate your own account. Ask another ICB governance admin to do it."
         )
-    if Membership.objects.current().filter(user=user).exclude(system=system).exists():
-        raise ValidationError(
-            f"{user} also has roles in another system, so their account cannot be deactivated "
-            f"from {system.name}. Remove their roles here instead."
-        )
-    user_deactivate(actor=actor, user=user)
-    audit(actor, "user.deactivate", user, f"Deactivated {user}", system=system)
-    return user
+    account_change_check(actor=actor, system=system, user=user)
+    return user_deactivate(actor=actor, user=user, system=system)
 
 
 # Invitations ------------------------------------------------------------------------------
@@ -202,7 +240,11 @@ def _send_invitation_on_commit(invitation: Invitation, token: str) -> None:
 
 
 def invitation_create(*, actor: User | None, user: User) -> tuple[Invitation, str]:
-    """Create an invitation and return it with its raw token (which is never stored)."""
+    """Create an invitation and return it with its raw token (which is never stored). Only the
+    newest link works: the person's earlier unused invitations expire now."""
+    Invitation.objects.filter(
+        user=user, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(expires_at=timezone.now())
     invitation = Invitation(
         user=user,
         invited_by=actor if actor and actor.pk else None,
@@ -224,11 +266,28 @@ def person_invite(
     place: Place | None = None,
     organisation: Organisation | None = None,
     job_title: str = "",
-) -> Membership:
+) -> Membership | MembershipOffer:
     """Add a person (or find them by e-mail), give them a role, and e-mail them a link to set
-    their password. The e-mail is sent by a Celery task once this has committed."""
+    their password. The e-mail is sent by a Celery task once this has committed.
+
+    An address that already has an account, and holds no role in this system yet, belongs to
+    a person who may be in other systems: the role is only offered
+    (`membership_offer_create`), and starts when they accept it."""
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
+    if (
+        user is not None
+        and not Membership.objects.current().filter(user=user, system=system).exists()
+    ):
+        return membership_offer_create(
+            actor=actor,
+            system=system,
+            user=user,
+            email=email,
+            role=role,
+            place=place,
+            organisation=organisation,
+        )
     is_new = user is None
     if user is None:
         user = User(email=email, full_name=full_name.strip(), job_title=job_title.strip())
@@ -237,7 +296,10 @@ def person_invite(
     membership = membership_create(
         actor=actor, user=user, system=system, role=role, place=place, organisation=organisation
     )
-    if is_new or not user.has_usable_password():
+    if is_new or (
+        not user.has_usable_password()
+        and not account_change_refusal(actor=actor, system=system, user=user)
+    ):
         invitation, token = invitation_create(actor=actor, user=user)
         audit(actor, "user.invite", user, f"Invited {user} ({user.email})", system=system)
         _send_invitation_on_commit(invitation, token)
@@ -254,11 +316,13 @@ def invitation_resend(*, actor: User | None, user: User) -> Invitation:
 
 
 def person_invitation_resend(*, actor: User | None, system: System, user: User) -> Invitation:
-    """Send a person of the system a fresh invitation link (only if they are still active and
-    have not set a password), and record it in the system's audit trail."""
+    """Send a person of the system a fresh invitation link (only if they are still active,
+    have not set a password and belong to no other system), and record it in the audit
+    trail. The earlier links stop working."""
     if not user.is_active:
         raise ValidationError(f"{user} has been deactivated, so they cannot be invited again.")
     with transaction.atomic():
+        account_change_check(actor=actor, system=system, user=user)
         invitation = invitation_resend(actor=actor, user=user)
         audit(
             actor,
@@ -282,6 +346,15 @@ def invitation_find(*, token: str) -> Invitation:
     if invitation.accepted_at is not None:
         raise ValidationError(
             "This invitation has already been used. Sign in with your password, or reset it."
+        )
+    if invitation.is_expired and (
+        Invitation.objects.filter(user=invitation.user, created_at__gt=invitation.created_at)
+        .exclude(pk=invitation.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            "This invitation link has been replaced by a newer one. Use the link in the most "
+            "recent invitation e-mail we sent you."
         )
     if invitation.is_expired:
         raise ValidationError(
@@ -346,3 +419,84 @@ def invitations_retry_unsent(*, now: datetime | None = None) -> int:
             _send_invitation_on_commit(invitation, token)
             queued += 1
     return queued
+
+
+# Roles offered to people who already have an account ---------------------------------------
+
+
+def _offer_text(offer: MembershipOffer) -> str:
+    """e.g. "place member in Ashford", or "ICB governance admin in North Shire ICS"."""
+    return f"{offer.get_role_display().lower()} in {offer.place or offer.system}"
+
+
+@transaction.atomic
+def membership_offer_create(
+    *,
+    actor: User | None,
+    system: System,
+    user: User,
+    email: str,
+    role: str,
+    place: Place | None = None,
+    organisation: Organisation | None = None,
+) -> MembershipOffer:
+    """Offer a role in the system to someone who already has an account. Nothing of theirs
+    shows in the system and the offer grants nothing until they accept it; the system's audit
+    trail names them by the address it typed. They are e-mailed once this commits."""
+    _validate_membership_scope(system=system, role=role, place=place, organisation=organisation)
+    waiting = MembershipOffer.objects.filter(
+        user=user, system=system, role=role, place=place, status=OfferStatus.WAITING
+    )
+    if waiting.exists():
+        raise ValidationError(
+            f"{email} has already been invited to that role and has not answered yet."
+        )
+    offer = MembershipOffer(
+        user=user,
+        system=system,
+        role=role,
+        place=place,
+        organisation=organisation,
+        email=email,
+        invited_by=actor if actor and actor.pk else None,
+    )
+    save_validated(offer)
+    summary = f"Invited {email} to be {_offer_text(offer)}: waiting for them to accept"
+    audit(actor, "membership.offer", offer, summary)
+    from partners.tasks import send_membership_offer_email
+
+    enqueue_on_commit(send_membership_offer_email, offer_id=offer.pk)
+    return offer
+
+
+@transaction.atomic
+def membership_offer_answer(*, user: User, offer: MembershipOffer, accept: bool) -> MembershipOffer:
+    """The person accepts the role offered (it becomes a membership, and the system sees who
+    they are) or declines it (the system sees only that its address declined)."""
+    offer = (
+        MembershipOffer.objects.select_for_update(of=("self",))
+        .select_related("system", "place", "organisation")
+        .get(pk=offer.pk, user=user)
+    )
+    if offer.status != OfferStatus.WAITING:
+        raise ValidationError(
+            f"You have already {offer.get_status_display().lower()} this invitation."
+        )
+    offer.status = OfferStatus.ACCEPTED if accept else OfferStatus.DECLINED
+    offer.answered_at = timezone.now()
+    offer.save(update_fields=["status", "answered_at"])
+    if accept:
+        membership_create(
+            actor=user,
+            user=user,
+            system=offer.system,
+            role=offer.role,
+            place=offer.place,
+            organisation=offer.organisation,
+        )
+        summary = f"{user} ({offer.email}) accepted the invitation to be {_offer_text(offer)}"
+        audit(user, "membership.offer_accept", offer, summary)
+    else:
+        summary = f"{offer.email} declined the invitation to be {_offer_text(offer)}"
+        audit(None, "membership.offer_decline", offer, summary)
+    return offer

@@ -244,6 +244,22 @@ MATRIX: dict[str, Entry] = {
     ),
     "accessibility": Entry(public=True),
     "invitation_accept": Entry(kwargs=lambda t: {"token": "made-up"}, public=True),
+    # A role another system offers someone with an account: only they see and answer it.
+    "membership_offer": Entry(
+        kwargs=lambda t: {
+            "pk": (
+                t.world.member_a.membership_offers.first()
+                or services.person_invite(
+                    actor=None,
+                    system=t.world.other_system,
+                    email=t.world.member_a.email,
+                    full_name="",
+                    role="advisory_member",
+                )
+            ).pk
+        },
+        allowed=frozenset({"member_a"}),
+    ),
     "login": Entry(public=True),
     "logout": Entry(public=True),
     "password_change": Entry(allowed=EVERYONE_SIGNED_IN),
