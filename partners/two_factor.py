@@ -265,8 +265,12 @@ def two_factor_reset(*, actor: User, system: System, user: User) -> None:
     removes their app, and they set up a new one at their next sign-in. Another admin's or a
     superuser's second factor guards the whole system, so only a superuser resets those (in
     the Django admin, under OTP devices)."""
+    from partners.services.people import account_change_check
+
     if actor.pk == user.pk:
         raise ValidationError("Change your own two-factor sign-in on your account security page.")
+    # An account that also belongs to another system is not this system's to change.
+    account_change_check(actor=actor, system=system, user=user)
     if not actor.is_superuser and two_factor_required(user=user):
         raise ValidationError(
             f"{user} is an ICB governance admin or a superuser: ask a superuser to reset their "

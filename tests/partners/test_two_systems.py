@@ -366,3 +366,14 @@ def test_an_account_already_in_the_system_is_given_the_role_at_once(world):
     )
     assert isinstance(membership, Membership) and membership.is_current
     assert not MembershipOffer.objects.exists()
+
+
+def test_the_two_factor_reset_itself_refuses_an_account_of_another_system_too(world):
+    """Whatever calls it, the reset keeps to the rule, not only the console's service."""
+    from partners.two_factor import two_factor_reset
+
+    shared = make_member(place=world.place_a)
+    make_member(system=world.other_system, role=Role.ADVISORY_MEMBER, user=shared)
+    AuthenticatorAppFactory(user=shared)
+    with pytest.raises(ValidationError, match="also has roles in another system"):
+        two_factor_reset(actor=world.icb_admin, system=world.system, user=shared)
