@@ -17,7 +17,7 @@ from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest
 
 from core.requests import user_or_none
-from partners.audit import actor_name, audit_record, audit_systems, record_system
+from partners.audit import actor_name, audit_records, audit_systems, record_system
 from partners.models import User
 
 ADMIN_ADD = "admin.add"
@@ -72,16 +72,15 @@ def audit_admin_save(
     if parent is not None:
         details["parent"] = {"type": parent._meta.label, "id": str(parent.pk)}
     # A person's account is told to every system they belong to (`audit_systems`).
-    for system in audit_systems(record):
-        audit_record(
-            actor=actor,
-            system=system,
-            action=ADMIN_ADD if added else ADMIN_CHANGE,
-            target=record,
-            summary=f"{actor_name(actor)} {verb} {_describe(record)}{within} in the Django "
-            f"admin{fields}",
-            details=details,
-        )
+    audit_records(
+        actor=actor,
+        systems=audit_systems(record),
+        action=ADMIN_ADD if added else ADMIN_CHANGE,
+        target=record,
+        summary=f"{actor_name(actor)} {verb} {_describe(record)}{within} in the Django "
+        f"admin{fields}",
+        details=details,
+    )
 
 
 def audit_admin_delete(
@@ -97,15 +96,14 @@ def audit_admin_delete(
     details: dict[str, Any] = {"record": str(record), "also_deleted": _also_deleted(record)}
     if parent is not None:
         details["parent"] = {"type": parent._meta.label, "id": str(parent.pk)}
-    for system in systems:
-        audit_record(
-            actor=actor,
-            system=system,
-            action=ADMIN_DELETE,
-            target=record,
-            summary=f"{actor_name(actor)} deleted {_describe(record)}{within} in the Django admin",
-            details=details,
-        )
+    audit_records(
+        actor=actor,
+        systems=systems,
+        action=ADMIN_DELETE,
+        target=record,
+        summary=f"{actor_name(actor)} deleted {_describe(record)}{within} in the Django admin",
+        details=details,
+    )
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -3,6 +3,7 @@ own transaction, so a change and its audit row land or fail together."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -62,24 +63,25 @@ def actor_name(user: User | None) -> str:
     return str(user) if user is not None and user.pk else "The system"
 
 
-def audit_record(
+def audit_records(
     *,
     actor: User | None,
-    system: System | None,
+    systems: Iterable[System | None],
     action: str,
     target: models.Model,
     summary: str,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor if actor and actor.pk else None,
-        system=system,
-        action=action,
-        target_type=target._meta.label,
-        target_id=str(target.pk),
-        summary=summary[:500],
-        details=details or {},
-    )
+) -> list[AuditEvent]:
+    """One audit row in each of `systems`, alike but for the system, in that order."""
+    event = {
+        "actor": actor if actor and actor.pk else None,
+        "action": action,
+        "target_type": target._meta.label,
+        "target_id": str(target.pk),
+        "summary": summary[:500],
+        "details": details or {},
+    }
+    return [AuditEvent.objects.create(system=system, **event) for system in systems]
 
 
 def audit(
@@ -96,17 +98,10 @@ def audit(
     belongs to unless `system` names it. A person belongs to no one system: a change to their
     account is recorded in `system` and in every other system they are in, one row each
     (`audit_systems`); the row in `system` is returned."""
-    rows = [
-        audit_record(
-            actor=actor,
-            system=each,
-            action=action,
-            target=target,
-            summary=summary,
-            details=details,
-        )
-        for each in audit_systems(target, system)
-    ]
+    systems = audit_systems(target, system)
+    rows = audit_records(
+        actor=actor, systems=systems, action=action, target=target, summary=summary, details=details
+    )
     return rows[0]
 
 

@@ -473,9 +473,16 @@ class MembershipOffer(models.Model):
     role in that system yet. It becomes a membership only when they accept it: until then the
     system sees just the e-mail address it typed, and the offer grants nothing."""
 
+    # Whom it is offered to, and by whom. The address is the one the system typed: all it sees
+    # of the person until they accept.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_offers"
     )
+    email = models.EmailField("e-mail address")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The role offered: the terms its membership will have (partners.services.RoleTerms).
     system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="membership_offers")
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -484,11 +491,7 @@ class MembershipOffer(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    # The address the system typed: all it sees of the person until they accept.
-    email = models.EmailField("e-mail address")
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    # Their answer.
     status = models.CharField(
         max_length=10, choices=OfferStatus.choices, default=OfferStatus.WAITING
     )

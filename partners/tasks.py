@@ -1,29 +1,29 @@
 """Celery tasks stay thin: they load what they need and call a service."""
 
-from celery import Task, shared_task
+from typing import Any
+
+from celery import shared_task
 
 from partners.emails import invitation_email_send, membership_offer_email_send
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-)
-def send_invitation_email(self: Task, *, invitation_id: int, token: str) -> None:
+def _email_task() -> Any:
+    """An e-mail task: retried with backoff while the mail server does not answer."""
+    return shared_task(
+        acks_late=True,
+        autoretry_for=(OSError,),
+        retry_backoff=True,
+        retry_kwargs={"max_retries": 5},
+    )
+
+
+@_email_task()
+def send_invitation_email(*, invitation_id: int, token: str) -> None:
     invitation_email_send(invitation_id=invitation_id, token=token)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-)
-def send_membership_offer_email(self: Task, *, offer_id: int) -> None:
+@_email_task()
+def send_membership_offer_email(*, offer_id: int) -> None:
     membership_offer_email_send(offer_id=offer_id)
 
 

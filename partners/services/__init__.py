@@ -8,6 +8,7 @@ and `people` (memberships, invitations, people leaving). Both are listed here so
 callers can say `services.place_create` without knowing which room holds it."""
 
 from partners.services.people import (
+    RoleTerms,
     account_change_check,
     account_change_refusal,
     invitation_accept,
@@ -39,6 +40,7 @@ from partners.services.places import (
 )
 
 __all__ = [
+    "RoleTerms",
     "account_change_check",
     "account_change_refusal",
     "invitation_accept",

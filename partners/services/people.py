@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,6 +68,34 @@ def _validate_membership_scope(
         raise ValidationError({"organisation": ["That organisation belongs to another system."]})
 
 
+@dataclass(frozen=True)
+class RoleTerms:
+    """The terms of a role, held (a membership) or offered (a membership offer): the system,
+    the role, and the place and organisation it is held in and for. A system role has no
+    place."""
+
+    system: System
+    role: str
+    place: Place | None = None
+    organisation: Organisation | None = None
+
+    @classmethod
+    def of(cls, held: Membership | MembershipOffer) -> RoleTerms:
+        return cls(held.system, held.role, held.place, held.organisation)
+
+    def field_values(self) -> dict[str, Any]:
+        """As the field values of a membership or an offer."""
+        return {
+            "system": self.system,
+            "role": self.role,
+            "place": self.place,
+            "organisation": self.organisation,
+        }
+
+    def validate(self) -> None:
+        _validate_membership_scope(**self.field_values())
+
+
 def _locked_membership(membership: Membership) -> Membership:
     # Only the membership's row is locked: its place may be empty (an outer join), and
     # PostgreSQL locks no row on the empty side of one.
@@ -95,10 +125,9 @@ def membership_create(
     place: Place | None = None,
     organisation: Organisation | None = None,
 ) -> Membership:
-    _validate_membership_scope(system=system, role=role, place=place, organisation=organisation)
-    membership = Membership(
-        user=user, system=system, role=role, place=place, organisation=organisation
-    )
+    terms = RoleTerms(system, role, place, organisation)
+    terms.validate()
+    membership = Membership(user=user, **terms.field_values())
     save_validated(membership)
     summary = f"{user} joined {place or system} as {membership.get_role_display()}"
     return _membership_changed(actor, "membership.create", membership, summary)
@@ -274,28 +303,19 @@ def person_invite(
     a person who may be in other systems: the role is only offered
     (`membership_offer_create`), and starts when they accept it."""
     email = email.strip().lower()
+    terms = RoleTerms(system, role, place, organisation)
     user = User.objects.filter(email__iexact=email).first()
     if (
         user is not None
         and not Membership.objects.current().filter(user=user, system=system).exists()
     ):
-        return membership_offer_create(
-            actor=actor,
-            system=system,
-            user=user,
-            email=email,
-            role=role,
-            place=place,
-            organisation=organisation,
-        )
+        return membership_offer_create(actor=actor, user=user, email=email, terms=terms)
     is_new = user is None
     if user is None:
         user = User(email=email, full_name=full_name.strip(), job_title=job_title.strip())
         user.set_unusable_password()
         save_validated(user)
-    membership = membership_create(
-        actor=actor, user=user, system=system, role=role, place=place, organisation=organisation
-    )
+    membership = membership_create(actor=actor, user=user, **terms.field_values())
     if is_new or (
         not user.has_usable_password()
         and not account_change_refusal(actor=actor, system=system, user=user)
@@ -431,35 +451,25 @@ def _offer_text(offer: MembershipOffer) -> str:
 
 @transaction.atomic
 def membership_offer_create(
-    *,
-    actor: User | None,
-    system: System,
-    user: User,
-    email: str,
-    role: str,
-    place: Place | None = None,
-    organisation: Organisation | None = None,
+    *, actor: User | None, user: User, email: str, terms: RoleTerms
 ) -> MembershipOffer:
-    """Offer a role in the system to someone who already has an account. Nothing of theirs
-    shows in the system and the offer grants nothing until they accept it; the system's audit
-    trail names them by the address it typed. They are e-mailed once this commits."""
-    _validate_membership_scope(system=system, role=role, place=place, organisation=organisation)
+    """Offer a role (`terms`) in a system to someone who already has an account. Nothing of
+    theirs shows in the system and the offer grants nothing until they accept it; the system's
+    audit trail names them by the address it typed. They are e-mailed once this commits."""
+    terms.validate()
     waiting = MembershipOffer.objects.filter(
-        user=user, system=system, role=role, place=place, status=OfferStatus.WAITING
+        user=user,
+        system=terms.system,
+        role=terms.role,
+        place=terms.place,
+        status=OfferStatus.WAITING,
     )
     if waiting.exists():
         raise ValidationError(
             f"{email} has already been invited to that role and has not answered yet."
         )
-    offer = MembershipOffer(
-        user=user,
-        system=system,
-        role=role,
-        place=place,
-        organisation=organisation,
-        email=email,
-        invited_by=actor if actor and actor.pk else None,
-    )
+    invited_by = actor if actor and actor.pk else None
+    offer = MembershipOffer(user=user, email=email, invited_by=invited_by, **terms.field_values())
     save_validated(offer)
     summary = f"Invited {email} to be {_offer_text(offer)}: waiting for them to accept"
     audit(actor, "membership.offer", offer, summary)
@@ -486,14 +496,7 @@ def membership_offer_answer(*, user: User, offer: MembershipOffer, accept: bool)
     offer.answered_at = timezone.now()
     offer.save(update_fields=["status", "answered_at"])
     if accept:
-        membership_create(
-            actor=user,
-            user=user,
-            system=offer.system,
-            role=offer.role,
-            place=offer.place,
-            organisation=offer.organisation,
-        )
+        membership_create(actor=user, user=user, **RoleTerms.of(offer).field_values())
         summary = f"{user} ({offer.email}) accepted the invitation to be {_offer_text(offer)}"
         audit(user, "membership.offer_accept", offer, summary)
     else:

@@ -17,18 +17,12 @@ from xml.sax.saxutils import escape
 import pytest
 from django.urls import reverse
 
-from delegations import matters as matter_tree
 from delegations import spreadsheets
 from delegations import workbook_limits as limits
-from delegations.models import Delegation, SchemeStatus
+from delegations.models import Delegation
 from tests.conftest import World
-from tests.factories import (
-    OrganisationFactory,
-    PlacePartnerFactory,
-    SchemeFactory,
-    joint_committee_of,
-    scheme_workbook,
-)
+from tests.delegations.conftest import Council
+from tests.factories import scheme_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -146,18 +140,9 @@ def one_huge_shared_string(size: int) -> io.BytesIO:
 
 
 @pytest.fixture
-def scheme(world: World) -> Any:
-    organisation = OrganisationFactory(system=world.system, name="Ashford Council")
-    PlacePartnerFactory(place=world.place_a, organisation=organisation)
-    joint_committee_of(world.place_a, organisation, name="Ashford Joint Committee")
-    matter_tree.matter_tree_ensure(system=world.system)
-    return SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1)
-
-
-@pytest.fixture
-def upload(client: Any, world: World, scheme: Any) -> Any:
+def upload(client: Any, world: World, council: Council) -> Any:
     client.force_login(world.icb_admin)
-    url = reverse("console:scheme_upload", args=[world.system.slug, scheme.pk])
+    url = reverse("console:scheme_upload", args=[world.system.slug, council.scheme.pk])
 
     def send(file: io.BytesIO, *, traced: bool = True) -> tuple[str, int, float, int]:
         """The page, its size in bytes, the seconds taken and the peak memory traced (when

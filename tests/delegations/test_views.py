@@ -12,10 +12,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from delegations import matters as matter_tree
 from delegations import services, spreadsheets
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeStatus
 from tests.conftest import World
+from tests.delegations.conftest import Council
 from tests.factories import (
     DelegateRoleFactory,
     DelegationFactory,
@@ -45,17 +45,14 @@ class Records:
 
 
 @pytest.fixture
-def records(world: World) -> Records:
-    organisation = OrganisationFactory(system=world.system, name="Ashford Council")
-    PlacePartnerFactory(place=world.place_a, organisation=organisation)
-    matter_tree.matter_tree_ensure(system=world.system)
+def records(world: World, council: Council) -> Records:
     matters = {m.code: m for m in MatterCategory.objects.filter(system=world.system)}
     return Records(
         world=world,
-        organisation=organisation,
-        committee=joint_committee_of(world.place_a, organisation, name="Ashford Joint Committee"),
-        role=DelegateRoleFactory(organisation=organisation, title="Director of Place"),
-        scheme=SchemeFactory(organisation=organisation, status=SchemeStatus.DRAFT, number=1),
+        organisation=council.organisation,
+        committee=council.committee,
+        role=DelegateRoleFactory(organisation=council.organisation, title="Director of Place"),
+        scheme=council.scheme,
         award=matters["contract-award"],
         finance=matters["finance"],
     )

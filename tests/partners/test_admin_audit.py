@@ -305,7 +305,7 @@ def test_a_change_whose_audit_row_fails_is_not_saved(
     def refuse(**kwargs: Any) -> None:
         raise RuntimeError("the audit trail is unavailable")
 
-    monkeypatch.setattr(admin_audit, "audit_record", refuse)
+    monkeypatch.setattr(admin_audit, "audit_records", refuse)
     with pytest.raises(RuntimeError):
         admin_site_client.post(
             reverse("admin:partners_place_change", args=[world.place_a.pk]),

@@ -8,8 +8,6 @@ link replaces the earlier ones."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -29,6 +27,7 @@ from partners.models import (
 )
 from partners.permissions import VIEW_PLACE
 from tests.factories import AuthenticatorAppFactory, make_member
+from tests.partners.test_invitations import invite, link_path
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +74,29 @@ def invite_from_other_system(client, world, far_place, email: str, captured) -> 
     return response.content.decode()
 
 
-def offer_link(message) -> str:
-    match = re.search(r"https?://[^/\s]+(/accounts/invitations/\d+/)", message.body)
-    assert match, message.body
-    return match.group(1)
+def offer_from_other_system(world, far_place, person) -> MembershipOffer:
+    """The other system's ICB admin offers the person a place role there, through the service."""
+    offer = services.person_invite(
+        actor=world.other_icb_admin,
+        system=world.other_system,
+        email=person.email,
+        full_name="",
+        role=Role.PLACE_MEMBER,
+        place=far_place,
+    )
+    assert isinstance(offer, MembershipOffer)
+    return offer
+
+
+@pytest.fixture
+def offer_to_answer(client, world, far_place, person, django_capture_on_commit_callbacks):
+    """The offer the other system's admin made through the console, and the person signed in
+    to answer it."""
+    invite_from_other_system(
+        client, world, far_place, person.email, django_capture_on_commit_callbacks
+    )
+    client.force_login(person)
+    return MembershipOffer.objects.get(user=person)
 
 
 # Inviting someone who already has an account ---------------------------------------------
@@ -115,34 +133,21 @@ def test_inviting_an_account_of_another_system_shows_nothing_of_theirs_and_grant
     (message,) = mail.outbox
     assert message.to == [person.email]
     assert "accept or decline" in message.body
-    assert offer_link(message) == reverse("membership_offer", args=[offer.pk])
+    assert link_path(message, r"/accounts/invitations/\d+/") == reverse(
+        "membership_offer", args=[offer.pk]
+    )
 
 
 def test_inviting_the_same_account_again_before_they_answer_is_refused(world, far_place, person):
-    def invite() -> object:
-        return services.person_invite(
-            actor=world.other_icb_admin,
-            system=world.other_system,
-            email=person.email,
-            full_name="",
-            role=Role.PLACE_MEMBER,
-            place=far_place,
-        )
-
-    invite()
+    offer_from_other_system(world, far_place, person)
     with pytest.raises(ValidationError, match="has not answered yet"):
-        invite()
+        offer_from_other_system(world, far_place, person)
 
 
 def test_once_they_accept_the_system_sees_them_and_their_role_works(
-    client, world, far_place, person, django_capture_on_commit_callbacks
+    client, world, far_place, person, offer_to_answer
 ):
-    invite_from_other_system(
-        client, world, far_place, person.email, django_capture_on_commit_callbacks
-    )
-    offer = MembershipOffer.objects.get(user=person)
-
-    client.force_login(person)
+    offer = offer_to_answer
     home = client.get(reverse("home")).content.decode()
     assert reverse("membership_offer", args=[offer.pk]) in home
     question = client.get(reverse("membership_offer", args=[offer.pk]))
@@ -165,13 +170,9 @@ def test_once_they_accept_the_system_sees_them_and_their_role_works(
 
 
 def test_declining_leaves_the_system_knowing_only_the_address(
-    client, world, far_place, person, django_capture_on_commit_callbacks
+    client, world, person, offer_to_answer
 ):
-    invite_from_other_system(
-        client, world, far_place, person.email, django_capture_on_commit_callbacks
-    )
-    offer = MembershipOffer.objects.get(user=person)
-    client.force_login(person)
+    offer = offer_to_answer
     client.post(reverse("membership_offer", args=[offer.pk]), {"answer": "decline"})
     offer.refresh_from_db()
     assert offer.status == OfferStatus.DECLINED
@@ -184,14 +185,7 @@ def test_declining_leaves_the_system_knowing_only_the_address(
 
 
 def test_someone_else_cannot_answer_the_offer(client, world, far_place, person):
-    offer = services.person_invite(
-        actor=world.other_icb_admin,
-        system=world.other_system,
-        email=person.email,
-        full_name="",
-        role=Role.PLACE_MEMBER,
-        place=far_place,
-    )
+    offer = offer_from_other_system(world, far_place, person)
     client.force_login(world.member_b)
     url = reverse("membership_offer", args=[offer.pk])
     assert client.get(url).status_code == 404
@@ -206,14 +200,7 @@ def test_someone_else_cannot_answer_the_offer(client, world, far_place, person):
 def shared(world, far_place, person) -> User:
     """The person, who has accepted a role in the other system too, uses an authenticator
     app, and (for the resend) has not set a password."""
-    offer = services.person_invite(
-        actor=world.other_icb_admin,
-        system=world.other_system,
-        email=person.email,
-        full_name="",
-        role=Role.PLACE_MEMBER,
-        place=far_place,
-    )
+    offer = offer_from_other_system(world, far_place, person)
     services.membership_offer_answer(user=person, offer=offer, accept=True)
     AuthenticatorAppFactory(user=person)
     person.set_unusable_password()
@@ -315,24 +302,10 @@ def test_an_admin_of_the_only_system_still_may(world, person):
 def test_resending_an_invitation_revokes_the_earlier_link(
     client, world, django_capture_on_commit_callbacks
 ):
-    def link(message) -> str:
-        match = re.search(r"https?://[^/\s]+(/accounts/invitation/[^\s/]+/)", message.body)
-        assert match, message.body
-        return match.group(1)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        services.person_invite(
-            actor=world.icb_admin,
-            system=world.system,
-            email="nia.okafor@example.nhs.uk",
-            full_name="Nia Okafor",
-            role=Role.PLACE_MEMBER,
-            place=world.place_a,
-        )
-    user = User.objects.get(email="nia.okafor@example.nhs.uk")
+    user = invite(world, django_capture_on_commit_callbacks, email="nia.okafor@example.nhs.uk")
     with django_capture_on_commit_callbacks(execute=True):
         services.person_invitation_resend(actor=world.icb_admin, system=world.system, user=user)
-    first, newest = (link(message) for message in mail.outbox)
+    first, newest = (link_path(message) for message in mail.outbox)
 
     old = client.get(first)
     assert old.status_code == 410
