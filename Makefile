@@ -71,4 +71,4 @@ bench: install ## National-scale benchmark; needs DATABASE_URL=postgres://… (P
 
 .PHONY: clean
 clean: ## Remove the virtualenv, caches and the local SQLite database
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3 staticfiles
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -13,21 +13,23 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from typing import Any, Final
 from xml.sax.saxutils import escape as xml_escape
 
+from core.text_input import UNSTORABLE
+
 NHS_BLUE: Final = "005EB8"
 
 # Spreadsheet programs treat a cell starting with one of these as a formula (OWASP, "CSV
 # injection"); tab and carriage return because some programs strip them and read what follows.
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 cannot hold (python-docx and openpyxl refuse them); tab, newline and
-# carriage return are allowed.
-_XML_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Characters XML 1.0 cannot hold (python-docx and openpyxl refuse them): the same set that
+# no request lets in (core.text_input), dropped here from text stored before that rule or
+# written by code rather than typed.
+_XML_ILLEGAL: Final = UNSTORABLE
 # Excel's limit on the text in one cell.
 _EXCEL_CELL_LIMIT: Final = 32_767
 _TRUNCATED: Final = " … [cut: longer than a spreadsheet cell can hold]"

@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db import transaction
 from hypothesis import strategies as st
 
+from core.text_input import clean_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # A tag no template of ours writes: if it reaches a page unescaped, markup got through.
@@ -30,11 +32,13 @@ HOSTILE_SAMPLES = [
     "Ashford &amp; <b>bold</b>",
 ]
 
+# Something must be left once the rule for text a request may bring (core/text_input.py) has
+# taken out what cannot be stored. NUL stays out: some tests hand the text straight to services.
 hostile_text = st.one_of(
     st.text(min_size=1, max_size=60),
     st.sampled_from(HOSTILE_SAMPLES),
     st.tuples(st.sampled_from(HOSTILE_SAMPLES), st.text(max_size=20)).map("".join),
-).filter(lambda text: text.strip() != "" and "\x00" not in text)
+).filter(lambda text: clean_text(text).strip() != "" and "\x00" not in text)
 
 
 def hostile_texts(count: int) -> st.SearchStrategy[list[str]]:

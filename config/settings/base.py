@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later middleware and view sees text with nothing unstorable in it.
+    "core.text_input.UnstorableTextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +109,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (`make run`, `make test`) has one writer at a time. Without these, people
+    # autosaving at once got 500 "database is locked": a transaction that read first cannot
+    # wait for the write lock. BEGIN IMMEDIATE takes that lock at the start of every
+    # transaction, so the others wait for it up to `timeout` seconds; WAL lets pages be read
+    # while someone writes. synchronous=NORMAL is safe with WAL and much faster.
+    # (tests/core/test_concurrent_autosave.py)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
