@@ -375,7 +375,9 @@ def test_gazetteer_for_system_holds_places_organisations_aliases_and_people(
     other_organisation = OrganisationFactory(system=world.other_system, name="Elsewhere Trust")
     OrganisationAliasFactory(organisation=other_organisation, alias="ELT")
     named = make_member(place=world.place_a, user=UserFactory(full_name="Farah Hale"))
-    stranger = UserFactory(full_name="Gwen Frost")  # no membership in this system
+    # No membership in this system; a name the user factory never makes, so no person of
+    # this system can share it.
+    stranger = UserFactory(full_name="Quentin Marsh")
     make_member(system=world.other_system, role=Role.ICB_ADMIN, user=stranger)
 
     with django_assert_max_num_queries(4):
@@ -383,11 +385,11 @@ def test_gazetteer_for_system_holds_places_organisations_aliases_and_people(
 
     text = (
         "Ashford, Brookfield, Riverside Hospitals NHS Trust (RHT), Farah Hale, Hale, "
-        f"{world.member_a.full_name}, Elsewhere Trust, ELT, Gwen Frost."
+        f"{world.member_a.full_name}, Elsewhere Trust, ELT, Quentin Marsh."
     )
     assert scrub(text, gazetteer=gazetteer).text == (
         "[place], [place], [organisation] ([organisation]), [person], Hale, [person], "
-        "Elsewhere Trust, ELT, Gwen Frost."
+        "Elsewhere Trust, ELT, Quentin Marsh."
     )
     assert named.full_name == "Farah Hale"
 
