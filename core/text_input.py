@@ -62,14 +62,17 @@ class UnstorableTextMiddleware:
 
     First in MIDDLEWARE, so the session, CSRF, htmx, axes (which stores the user agent and
     the sign-in name) and every view see only the cleaned text. Uploaded files are the
-    uploading code's to check. A path with such characters names no page of ours, so it is
-    not found, before a view could look a record up by it."""
+    uploading code's to check. A path with such characters (or with bytes that are not UTF-8)
+    names no page of ours, so it is not found, before a view could look a record up by it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_storable(request.path_info):
+        # Django re-percent-encodes path bytes that are not UTF-8 (a lone surrogate sent as
+        # its bytes), so a "%" left in the decoded path is such text, or a literal "%": no
+        # address of ours holds either.
+        if not is_storable(request.path_info) or "%" in request.path_info:
             raise Http404("No page has that address.")
         for key, value in list(request.META.items()):
             if key.startswith("HTTP_") and isinstance(value, str) and not is_storable(value):

@@ -384,12 +384,15 @@ def test_gazetteer_for_system_holds_places_organisations_aliases_and_people(
         gazetteer = gazetteer_for_system(system=world.system)
 
     text = (
-        "Ashford, Brookfield, Riverside Hospitals NHS Trust (RHT), Farah Hale, Hale, "
-        f"{world.member_a.full_name}, Elsewhere Trust, ELT, Quentin Marsh."
+        # The member's name comes straight after a place: after "Hale", a first name the
+        # factory gave someone of this system ("Hale Hari") would read as that person written
+        # surname first.
+        f"Ashford; Brookfield; {world.member_a.full_name}; Riverside Hospitals NHS Trust (RHT); "
+        "Farah Hale; Hale; Elsewhere Trust; ELT; Quentin Marsh."
     )
     assert scrub(text, gazetteer=gazetteer).text == (
-        "[place], [place], [organisation] ([organisation]), [person], Hale, [person], "
-        "Elsewhere Trust, ELT, Quentin Marsh."
+        "[place]; [place]; [person]; [organisation] ([organisation]); [person]; Hale; "
+        "Elsewhere Trust; ELT; Quentin Marsh."
     )
     assert named.full_name == "Farah Hale"
 
