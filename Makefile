@@ -7,6 +7,8 @@ PORT ?= 8000
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed
+# Mutants tested side by side by `make mutate`.
+MUTATE_CHILDREN ?= 2
 
 .DEFAULT_GOAL := help
 
@@ -69,6 +71,11 @@ test-fast: install ## The test suite without linters or browser tests
 bench: install ## National-scale benchmark; needs DATABASE_URL=postgres://… (PostgreSQL only); BENCH_ARGS=--quick
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+.PHONY: mutate
+mutate: install ## Mutation testing of the rule modules (mutmut), with the kill rate per module; not in CI
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) || true
+	$(BIN)/python scripts/mutation_report.py
+
 .PHONY: clean
 clean: ## Remove the virtualenv, caches and the local SQLite database
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+	rm -rf $(VENV) mutants .pytest_cache .mypy_cache .ruff_cache db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
