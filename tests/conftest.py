@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import Place, Role, System, User
 from partners.two_factor import REQUIRED_SESSION_KEY
+from tests.browser_marks import misplaced_browser_marks
 from tests.factories import (
     AuthenticatorAppFactory,
     PlaceFactory,
@@ -117,3 +118,22 @@ def _throttles_start_empty() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    """A module whose tests break the `browser` marker rules (tests/browser_marks.py) fails
+    to collect, so the run stops with the reason, under `-m` or not, with or without xdist."""
+    report = yield
+    if report.passed:
+        tests = [node for node in report.result if isinstance(node, pytest.Item)]
+        problems = misplaced_browser_marks(tests)
+        if problems:
+            report.outcome = "failed"
+            report.result = []
+            report.longrepr = "The `browser` marker does not match these tests:\n  " + (
+                "\n  ".join(problems)
+            )
+    return report

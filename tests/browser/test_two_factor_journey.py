@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -14,6 +15,8 @@ from tests.factories import PASSWORD, AuthenticatorAppFactory, current_code
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
 
 
 def type_password(page: Page, live_server, user) -> None:

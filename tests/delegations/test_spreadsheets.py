@@ -28,7 +28,19 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-HEADER = list(spreadsheets.SHEET_COLUMNS)
+# The Lines sheet's columns as people see them in the template and the export.
+HEADER = [
+    "Reference",
+    "Matter code",
+    "Matter",
+    "Delegate type",
+    "Delegate",
+    "Place",
+    "From (£)",
+    "Up to (£)",
+    "Conditions",
+    "Band",
+]
 
 
 @pytest.fixture
@@ -184,13 +196,47 @@ def test_export_then_import_gives_the_same_lines(scheme):
     sheet = load_workbook(io.BytesIO(exported))["Lines"]
     assert [c.value for c in sheet[1]] == HEADER
     assert sheet.max_row == 4
-    # The Band column says in words what each line covers; the import reads past it.
-    bands = {row[0]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert bands == {
-        "1.1": "up to and including £250,000",
-        "1.2": "over £250,000 up to and including £1,000,000",
-        "2.1": "any value",
-    }
+    # The three lines of GOOD as a person reads them back: the matter named beside its code,
+    # "250k" and "£1m" written out in pounds, and the Band column saying in words what each
+    # line covers (the import reads past it). Empty cells stay empty.
+    assert [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        [
+            "1.1",
+            "contract-award",
+            "Awarding a contract",
+            "committee",
+            "Ashford Joint Committee",
+            "Ashford",
+            "0",
+            "250000",
+            "Within the agreed budget",
+            "up to and including £250,000",
+        ],
+        [
+            "1.2",
+            "contract-award",
+            "Awarding a contract",
+            "role",
+            "Director of Place",
+            None,
+            "250000",
+            "1000000",
+            None,
+            "over £250,000 up to and including £1,000,000",
+        ],
+        [
+            "2.1",
+            "section-75",
+            "Section 75 pooled budget arrangements",
+            "reserved",
+            None,
+            None,
+            "0",
+            None,
+            "The board agrees every pooled budget",
+            "any value",
+        ],
+    ]
     second = services.scheme_create(
         actor=None,
         organisation=scheme.organisation,

@@ -285,7 +285,10 @@ def test_the_files_state_the_quorum_once_and_the_note_apart(world):
     document = Document(io.BytesIO(tor_docx(tor)))
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
     texts = [text for _, text in paragraphs]
-    sentence = quorum_sentence(committee)
+    sentence = (
+        "Quorate when 4 voting members are present, including at least one from the "
+        "integrated care board and one from an acute trust."
+    )
     # One Quorum heading, the written rule once under it, then the note under its own label;
     # no "Quorum:" fact restates it.
     assert [text for style, text in paragraphs if text == "Quorum"] == ["Quorum"]
