@@ -26,6 +26,7 @@ from tests.factories import (
     contract_matters,
 )
 from tests.queries import queries_run_by
+from tests.reach import Reach
 
 ON = date(2025, 6, 1)
 M = Decimal(1_000_000)
@@ -244,10 +245,17 @@ def test_the_query_count_does_not_grow_with_the_schemes(setup):
 
 
 # Properties of the pure decision ------------------------------------------------------------
+#
+# Each property is about schemes and values that meet its premise ("a value some band
+# delegates", "a value no delegate may decide"), so the strategies build those and nothing
+# else, and each test checks that its examples reach its assertions (tests/reach.py).
 
 ORG = Organisation(name="Test ICB", sector=Sector.ICB, legal_form="icb")
 SCHEME = SchemeCitation(pk=1, number=1, effective_from=ON, effective_to=None)
+PENNY = Decimal("0.01")
 amounts = st.integers(min_value=0, max_value=10_000).map(lambda n: Decimal(n) * 1000)
+# How far above its "from" an open-ended band's values are drawn.
+SPREAD = Decimal(10) * M
 
 
 def make_line(pk, *, limit_from, limit_to, delegate, reserved=False, depth=0):
@@ -268,17 +276,58 @@ def make_line(pk, *, limit_from, limit_to, delegate, reserved=False, depth=0):
     )
 
 
+def pounds_between(low, high):
+    """Whole pennies from `low` to `high`, both included, and those two most often: the
+    edges are where a band's rule shows."""
+    pennies = st.integers(int(low * 100), int(high * 100)).map(lambda p: Decimal(p) / 100)
+    return st.one_of(st.sampled_from([low, high]), pennies)
+
+
+def inside(limit_from, limit_to):
+    """A value the band holds: over its "from" (from £0 itself, for a band starting there)
+    up to and including its "up to"."""
+    lowest = Decimal(0) if limit_from <= 0 else limit_from + PENNY
+    return pounds_between(lowest, limit_from + SPREAD if limit_to is None else limit_to)
+
+
 @st.composite
-def tiered_lines(draw):
+def band_holding(draw, value):
+    """A band, from £0 or from below the value, up to the value or beyond, or open-ended."""
+    limit_from = draw(pounds_between(Decimal(0), max(value - PENNY, Decimal(0))))
+    if value == 0:
+        limit_from = Decimal(0)
+    limit_to = draw(st.one_of(st.none(), pounds_between(value, value + SPREAD)))
+    return limit_from, limit_to
+
+
+@st.composite
+def band_leaving_out(draw, value):
+    """A band wholly below the value (its "up to" under it) or wholly above it (its "from"
+    at or over it, and not £0)."""
+    if value > 0 and draw(st.booleans()):
+        limit_to = draw(pounds_between(Decimal(0), value - PENNY))
+        return draw(pounds_between(Decimal(0), limit_to)), limit_to
+    limit_from = draw(pounds_between(max(value, PENNY), value + SPREAD))
+    limit_to = draw(st.one_of(st.none(), pounds_between(limit_from, limit_from + SPREAD)))
+    return limit_from, limit_to
+
+
+@st.composite
+def any_band(draw):
+    start = draw(amounts)
+    return start, draw(st.one_of(st.none(), amounts.map(lambda a: start + a)))
+
+
+@st.composite
+def tiered_lines(draw, *, open_ended=None):
     """A well-formed tiered scheme: each tier from zero up to a ceiling, the top one possibly
-    unbounded."""
+    (or, with `open_ended`, certainly or never) without an upper limit."""
     ceilings = sorted(set(draw(st.lists(amounts, min_size=1, max_size=6))))
-    unbounded = draw(st.booleans())
     lines = [
         make_line(i, limit_from=Decimal(0), limit_to=c, delegate=draw(st.integers(1, 4)))
         for i, c in enumerate(ceilings, start=1)
     ]
-    if unbounded:
+    if draw(st.booleans()) if open_ended is None else open_ended:
         lines.append(make_line(99, limit_from=Decimal(0), limit_to=None, delegate=5))
     return lines
 
@@ -287,8 +336,7 @@ def tiered_lines(draw):
 def any_lines(draw):
     lines = []
     for pk in range(1, draw(st.integers(0, 8)) + 1):
-        start = draw(amounts)
-        end = draw(st.one_of(st.none(), amounts.map(lambda a, s=start: s + a)))
+        start, end = draw(any_band())
         lines.append(
             make_line(
                 pk,
@@ -300,6 +348,66 @@ def any_lines(draw):
             )
         )
     return lines
+
+
+@st.composite
+def tiers_and_two_values(draw):
+    """A tiered scheme and two values, the higher one inside a tier: a value some band
+    delegates, and one no higher."""
+    lines = draw(tiered_lines())
+    tier = draw(st.sampled_from(lines))
+    high = draw(inside(tier.limit_from, tier.limit_to))
+    ceilings = [line.limit_to for line in lines if line.limit_to is not None]
+    edges = [Decimal(0), *(c for c in ceilings if c <= high)]
+    low = draw(st.one_of(st.sampled_from(edges), pounds_between(Decimal(0), high)))
+    return lines, low, high
+
+
+@st.composite
+def undecided(draw):
+    """A value, and a scheme with at least one delegation that gives no delegate the value:
+    either a reserved band holds it, and the delegated bands are anything, or no band holds
+    it. (Every delegate is active, so these are all such schemes.)"""
+    value = draw(amounts)
+    reservation_holds = draw(st.booleans())
+    band = any_band() if reservation_holds else band_leaving_out(value)
+    lines = []
+    for pk in range(1, draw(st.integers(1, 8)) + 1):
+        limit_from, limit_to = draw(band)
+        reserved = draw(st.booleans()) if pk > 1 else False
+        lines.append(
+            make_line(
+                pk,
+                limit_from=limit_from,
+                limit_to=limit_to,
+                delegate=draw(st.integers(1, 4)),
+                reserved=reserved,
+                depth=draw(st.integers(0, 2)),
+            )
+        )
+    if reservation_holds:
+        limit_from, limit_to = draw(band_holding(value))
+        lines.append(
+            make_line(
+                100,
+                limit_from=limit_from,
+                limit_to=limit_to,
+                delegate=0,
+                reserved=True,
+                depth=draw(st.integers(0, 2)),
+            )
+        )
+    return draw(st.permutations(lines)), value
+
+
+@st.composite
+def reserved_above_the_top_tier(draw):
+    """A tiered scheme with an upper limit, everything over it reserved, and a value over
+    it."""
+    lines = draw(tiered_lines(open_ended=False))
+    top = max(line.limit_to for line in lines)
+    reservation = make_line(100, limit_from=top, limit_to=None, delegate=0, reserved=True)
+    return [*lines, reservation], draw(pounds_between(top + PENNY, top + SPREAD))
 
 
 def decided(lines, value):
@@ -317,53 +425,79 @@ def rank(outcome):
     return outcome.authority.ceiling_rank if outcome.authority else None
 
 
-@settings(max_examples=200, deadline=None)
-@given(lines=tiered_lines(), a=amounts, b=amounts)
-def test_a_larger_value_never_routes_to_a_lower_level(lines, a, b):
-    low, high = sorted((a, b))
-    first = decided(lines, low)
-    second = decided(lines, high)
-    if second.authority is not None:
+def test_a_larger_value_never_routes_to_a_lower_level():
+    reach = Reach()
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=tiers_and_two_values())
+    def check(case):
+        reach.example()
+        lines, low, high = case
+        first = decided(lines, low)
+        second = decided(lines, high)
+        reach.assertion()
+        assert second.authority is not None, "a value inside a tier is delegated"
         assert first.authority is not None
         assert rank(second) >= rank(first)
 
-
-@settings(max_examples=200, deadline=None)
-@given(lines=any_lines(), value=amounts)
-def test_a_reserved_matter_never_routes_below_the_board(lines, value):
-    reservation = make_line(100, limit_from=Decimal(0), limit_to=None, delegate=0, reserved=True)
-    outcome = decided([*lines, reservation], value)
-    assert outcome.authority is None and outcome.back_to_own_governance
-    assert "reserved to the board" in outcome.reason
+    check()
+    reach.assert_most_reached()
 
 
-@settings(max_examples=300, deadline=None)
-@given(lines=any_lines(), value=amounts, data=st.data())
-def test_removing_a_delegation_never_grants_authority(lines, value, data):
-    before = decided(lines, value)
-    delegations = [line for line in lines if not line.reserved]
-    if before.authority is not None or not delegations:
-        return
-    after = decided(without_one_of(delegations, lines, data), value)
-    assert after.authority is None
+def test_a_reserved_matter_never_routes_below_the_board():
+    reach = Reach()
+
+    @settings(max_examples=200, deadline=None)
+    @given(lines=any_lines(), value=amounts)
+    def check(lines, value):
+        reach.example()
+        reservation = make_line(
+            100, limit_from=Decimal(0), limit_to=None, delegate=0, reserved=True
+        )
+        outcome = decided([*lines, reservation], value)
+        reach.assertion()
+        assert outcome.authority is None and outcome.back_to_own_governance
+        assert "reserved to the board" in outcome.reason
+
+    check()
+    reach.assert_most_reached()
 
 
-@settings(max_examples=200, deadline=None)
-@given(lines=tiered_lines(), value=amounts, data=st.data())
-def test_removing_any_line_of_a_tiered_scheme_never_grants_authority(lines, value, data):
-    top = max((line.limit_to for line in lines if line.limit_to is not None), default=None)
-    if top is not None and all(line.limit_to is not None for line in lines):
-        lines = [
-            *lines,
-            make_line(
-                100, limit_from=top + Decimal("0.01"), limit_to=None, delegate=0, reserved=True
-            ),
-        ]
-    before = decided(lines, value)
-    if before.authority is not None:
-        return
-    after = decided(without_one_of(lines, lines, data), value)
-    assert after.authority is None
+def test_removing_a_delegation_never_grants_authority():
+    reach = Reach()
+
+    @settings(max_examples=300, deadline=None)
+    @given(case=undecided(), data=st.data())
+    def check(case, data):
+        lines, value = case
+        assert decided(lines, value).authority is None
+        delegations = [line for line in lines if not line.reserved]
+        fewer = without_one_of(delegations, lines, data)
+        reach.example()  # after the last draw: hypothesis may drop an example while drawing
+        after = decided(fewer, value)
+        reach.assertion()
+        assert after.authority is None
+
+    check()
+    reach.assert_most_reached()
+
+
+def test_removing_any_line_of_a_tiered_scheme_never_grants_authority():
+    reach = Reach()
+
+    @settings(max_examples=200, deadline=None)
+    @given(case=reserved_above_the_top_tier(), data=st.data())
+    def check(case, data):
+        lines, value = case
+        assert decided(lines, value).authority is None
+        fewer = without_one_of(lines, lines, data)
+        reach.example()  # after the last draw: hypothesis may drop an example while drawing
+        after = decided(fewer, value)
+        reach.assertion()
+        assert after.authority is None
+
+    check()
+    reach.assert_most_reached()
 
 
 def test_an_accountability_chain_deeper_than_the_joined_levels_is_followed(setup):

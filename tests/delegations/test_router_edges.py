@@ -1,0 +1,352 @@
+"""The decision router at every edge of every band.
+
+A band holds the values over its "from" up to and including its "up to", so a value exactly at
+an edge belongs to the band below it. These tests route a value at each edge of realistic
+schemes, and one penny either side, and check who answers as the router page would show it:
+a penny the wrong way sends a contract award to the wrong body, or back to a board that need
+not have seen it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from delegations.models import MatterCategory
+from delegations.router import OrganisationOutcome, RouteResult, route_decision
+from governance.structures.models import CommitteeKind
+from partners.models import Organisation, Place, Sector
+from tests.conftest import World
+from tests.factories import (
+    CommitteeFactory,
+    DelegateRoleFactory,
+    DelegationFactory,
+    PlaceFactory,
+    SchemeFactory,
+    contract_matters,
+    partner_in,
+)
+
+ON = date(2025, 6, 1)
+LARGEST = "999999999999.99"  # the largest value a decision may have
+
+ICB = "North Shire ICB"
+COUNCIL = "Ashford County Council"
+TRUST = "Ashford Community NHS Trust"
+
+TAKEN_AT_PLACE = "The decision can be taken at place under delegated authority."
+
+
+@dataclass
+class Schemes:
+    place: Place
+    award: MatterCategory
+    organisations: dict[str, Organisation]
+
+
+def ashford_schemes(place: Place) -> Schemes:
+    """Three partners of the place and their schemes for contract awards, in force from
+    1 April 2025:
+
+    - North Shire ICB (version 4), consecutive bands: up to and including £250,000 to the
+      Ashford place committee (A1), over £250,000 up to and including £1,000,000 to the ICB
+      finance and investment committee (A2), anything over £1,000,000 reserved to the board
+      (A3). The place committee answers to the ICB strategic commissioning committee.
+    - Ashford County Council (version 2), with a gap: up to and including £100,000 to the
+      Director of adult social care (4.1), over £500,000 up to and including £2,000,000 to the
+      Cabinet member for adults (4.2); nothing between, nothing above.
+    - Ashford Community NHS Trust (version 7): up to and including £50,000 to the Chief
+      operating officer (2.1), anything over £50,000 to the Chief executive (2.2)."""
+    _, award = contract_matters(place.system)
+    icb = partner_in(place, name=ICB, sector=Sector.ICB)
+    council = partner_in(place, name=COUNCIL, sector=Sector.UPPER_TIER_COUNCIL)
+    trust = partner_in(place, name=TRUST, sector=Sector.COMMUNITY_TRUST)
+
+    def icb_committee(name: str, **answers_to: object) -> object:
+        return CommitteeFactory(
+            place=place, name=name, kind=CommitteeKind.ICB_COMMITTEE, **answers_to
+        )
+
+    strategic = icb_committee(
+        "ICB strategic commissioning committee", accountable_to_organisation=icb
+    )
+    place_committee = icb_committee("Ashford place committee", accountable_to_committee=strategic)
+    finance = icb_committee("ICB finance and investment committee", accountable_to_organisation=icb)
+
+    def line(scheme: object, reference: str, **terms: object) -> None:
+        DelegationFactory(scheme=scheme, matter=award, reference=reference, **terms)
+
+    icb_scheme = SchemeFactory(organisation=icb, number=4)
+    line(icb_scheme, "A1", delegate_committee=place_committee, limit_to=Decimal(250_000))
+    line(
+        icb_scheme,
+        "A2",
+        delegate_committee=finance,
+        limit_from=Decimal(250_000),
+        limit_to=Decimal(1_000_000),
+    )
+    line(icb_scheme, "A3", reserved=True, limit_from=Decimal(1_000_000))
+
+    def role(organisation: Organisation, title: str) -> object:
+        return DelegateRoleFactory(organisation=organisation, title=title)
+
+    council_scheme = SchemeFactory(organisation=council, number=2)
+    line(
+        council_scheme,
+        "4.1",
+        delegate_role=role(council, "Director of adult social care"),
+        limit_to=Decimal(100_000),
+    )
+    line(
+        council_scheme,
+        "4.2",
+        delegate_role=role(council, "Cabinet member for adults"),
+        limit_from=Decimal(500_000),
+        limit_to=Decimal(2_000_000),
+    )
+
+    trust_scheme = SchemeFactory(organisation=trust, number=7)
+    line(
+        trust_scheme,
+        "2.1",
+        delegate_role=role(trust, "Chief operating officer"),
+        limit_to=Decimal(50_000),
+    )
+    line(
+        trust_scheme,
+        "2.2",
+        delegate_role=role(trust, "Chief executive"),
+        limit_from=Decimal(50_000),
+    )
+    return Schemes(place, award, {ICB: icb, COUNCIL: council, TRUST: trust})
+
+
+@pytest.fixture
+def schemes(db: None) -> Schemes:
+    return ashford_schemes(PlaceFactory.create(name="Ashford"))
+
+
+def route(
+    schemes: Schemes, organisation: str, value: str
+) -> tuple[RouteResult, OrganisationOutcome]:
+    """The router's answer for one organisation, on 1 June 2025."""
+    result = route_decision(
+        place=schemes.place,
+        matter=schemes.award,
+        value=Decimal(value),
+        organisations=[schemes.organisations[organisation]],
+        on=ON,
+    )
+    (outcome,) = result.outcomes
+    return result, outcome
+
+
+def delegated(who: str, band: str, *escalation: str) -> dict[str, object]:
+    """The expected answer when a delegate may decide: who, the band of the line the page
+    cites, and the escalation route it lists."""
+    return {"who": who, "band": band, "escalation": list(escalation)}
+
+
+def back(reason: str) -> dict[str, object]:
+    """The expected answer when the organisation must take the decision through its own
+    governance, with the reason the page gives."""
+    return {"reason": reason}
+
+
+def assert_answer(
+    result: RouteResult, outcome: OrganisationOutcome, expected: dict[str, object]
+) -> None:
+    """The answer is the expected one, and no edge is claimed by two lines at once."""
+    assert outcome.conflicts == ()
+    if "who" in expected:
+        assert outcome.authority is not None, outcome.reason
+        assert outcome.authority.delegate_label == expected["who"]
+        assert outcome.authority.band == expected["band"]
+        assert [step.label for step in outcome.escalation] == expected["escalation"]
+        assert outcome.gaps == ()
+        assert result.joint_route == TAKEN_AT_PLACE
+    else:
+        assert outcome.authority is None, outcome.authority.delegate_label
+        assert outcome.back_to_own_governance
+        assert outcome.reason == expected["reason"]
+        name = str(outcome.organisation)
+        assert result.joint_route == f"{name} must take the decision through its own governance."
+
+
+PLACE_COMMITTEE = delegated(
+    "Ashford place committee",
+    "up to and including £250,000",
+    "ICB strategic commissioning committee",
+    "North Shire ICB board",
+)
+FINANCE_COMMITTEE = delegated(
+    "ICB finance and investment committee",
+    "over £250,000 up to and including £1,000,000",
+    "North Shire ICB board",
+)
+ICB_BOARD = back(
+    "This decision is reserved to the board (Contract award, over £1,000,000: line A3 of "
+    "scheme version 4, in force from 1 April 2025)."
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("0", PLACE_COMMITTEE, id="0, the first band's from"),
+        pytest.param("0.01", PLACE_COMMITTEE, id="a penny over 0"),
+        pytest.param("249999.99", PLACE_COMMITTEE, id="a penny under 250,000"),
+        pytest.param("250000", PLACE_COMMITTEE, id="250,000, A1's up to and A2's from"),
+        pytest.param("250000.01", FINANCE_COMMITTEE, id="a penny over 250,000"),
+        pytest.param("999999.99", FINANCE_COMMITTEE, id="a penny under 1,000,000"),
+        pytest.param("1000000", FINANCE_COMMITTEE, id="1,000,000, A2's up to and A3's from"),
+        pytest.param("1000000.01", ICB_BOARD, id="a penny over 1,000,000"),
+        pytest.param(LARGEST, ICB_BOARD, id="the largest value, in the open-ended band"),
+    ],
+)
+def test_consecutive_bands_give_each_edge_to_the_band_below_it(schemes, value, expected):
+    """£250,000 is the place committee's, £250,000.01 the finance committee's; £1,000,000
+    is still the finance committee's and a penny more is the board's."""
+    assert_answer(*route(schemes, ICB, value), expected)
+
+
+DIRECTOR = delegated(
+    "Director of adult social care", "up to and including £100,000", "Ashford County Council board"
+)
+CABINET_MEMBER = delegated(
+    "Cabinet member for adults",
+    "over £500,000 up to and including £2,000,000",
+    "Ashford County Council board",
+)
+
+
+def in_the_gap(value: str) -> dict[str, object]:
+    return back(
+        f"{value} falls in a gap between the band up to and including £100,000 (Director of "
+        "adult social care) and the band over £500,000 up to and including £2,000,000 "
+        "(Cabinet member for adults)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("0", DIRECTOR, id="0, the first band's from"),
+        pytest.param("0.01", DIRECTOR, id="a penny over 0"),
+        pytest.param("99999.99", DIRECTOR, id="a penny under 100,000"),
+        pytest.param("100000", DIRECTOR, id="100,000, 4.1's up to"),
+        pytest.param("100000.01", in_the_gap("£100,000.01"), id="a penny over 100,000"),
+        pytest.param("499999.99", in_the_gap("£499,999.99"), id="a penny under 500,000"),
+        pytest.param("500000", in_the_gap("£500,000"), id="500,000, 4.2's from"),
+        pytest.param("500000.01", CABINET_MEMBER, id="a penny over 500,000"),
+        pytest.param("1999999.99", CABINET_MEMBER, id="a penny under 2,000,000"),
+        pytest.param("2000000", CABINET_MEMBER, id="2,000,000, 4.2's up to"),
+        pytest.param(
+            "2000000.01",
+            back("£2,000,000.01 exceeds the highest delegated limit of £2,000,000."),
+            id="a penny over 2,000,000",
+        ),
+    ],
+)
+def test_a_gap_between_bands_starts_a_penny_over_one_and_ends_at_the_next(schemes, value, expected):
+    """The council's scheme leaves out the values over £100,000 up to and including
+    £500,000: the router says so for exactly those, and the values just beyond the highest
+    limit go back to the council."""
+    result, outcome = route(schemes, COUNCIL, value)
+    assert_answer(result, outcome, expected)
+    assert [gap.sentence for gap in outcome.gaps] == (
+        [expected["reason"]] if "falls in a gap" in str(expected.get("reason")) else []
+    )
+
+
+CHIEF_OPERATING_OFFICER = delegated(
+    "Chief operating officer", "up to and including £50,000", "Ashford Community NHS Trust board"
+)
+CHIEF_EXECUTIVE = delegated("Chief executive", "over £50,000", "Ashford Community NHS Trust board")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("0", CHIEF_OPERATING_OFFICER, id="0, the first band's from"),
+        pytest.param("0.01", CHIEF_OPERATING_OFFICER, id="a penny over 0"),
+        pytest.param("49999.99", CHIEF_OPERATING_OFFICER, id="a penny under 50,000"),
+        pytest.param("50000", CHIEF_OPERATING_OFFICER, id="50,000, 2.1's up to and 2.2's from"),
+        pytest.param("50000.01", CHIEF_EXECUTIVE, id="a penny over 50,000"),
+        pytest.param(LARGEST, CHIEF_EXECUTIVE, id="the largest value, in the open-ended band"),
+    ],
+)
+def test_an_open_ended_top_band_takes_everything_over_its_from(schemes, value, expected):
+    """The trust's chief executive has no upper limit, so every value over £50,000 is theirs
+    and £50,000 itself stays with the chief operating officer, escalating only to the board."""
+    assert_answer(*route(schemes, TRUST, value), expected)
+
+
+def test_a_penny_under_the_first_bands_from_is_refused(schemes):
+    """£0 is the lowest value a decision can have; below it there is no band to look in."""
+    with pytest.raises(ValueError, match="cannot be negative"):
+        route(schemes, ICB, "-0.01")
+
+
+# Through the page -----------------------------------------------------------------------------
+
+
+def shown(response) -> str:
+    """The page's words, as a reader sees them."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+@pytest.mark.parametrize(
+    ("typed", "decides", "cited", "not_named"),
+    [
+        pytest.param(
+            "249,999.99",
+            "Ashford place committee",
+            "Contract award, up to and including £250,000: line A1 of scheme version 4",
+            "ICB finance and investment committee",
+            id="a penny under 250,000",
+        ),
+        pytest.param(
+            "£250,000",
+            "Ashford place committee",
+            "Contract award, up to and including £250,000: line A1 of scheme version 4",
+            "ICB finance and investment committee",
+            id="250,000",
+        ),
+        pytest.param(
+            "250000.01",
+            "ICB finance and investment committee",
+            "Contract award, over £250,000 up to and including £1,000,000: line A2 of scheme "
+            "version 4",
+            "Ashford place committee",
+            id="a penny over 250,000",
+        ),
+    ],
+)
+def test_the_router_page_shows_which_side_of_250k_a_value_falls(
+    client, world: World, htmx_headers, typed, decides, cited, not_named
+):
+    """A reader typing a value at or next to the edge sees the body that may decide and the
+    band it holds in words that put £250,000 itself on the place committee's side."""
+    schemes = ashford_schemes(world.place_a)
+    client.force_login(world.member_a)
+    response = client.get(
+        reverse("design:decide", args=[world.place_a.pk]),
+        {
+            "matter": schemes.award.pk,
+            "value": typed,
+            "organisations": [schemes.organisations[ICB].pk],
+        },
+        **htmx_headers,
+    )
+    assert response.status_code == 200
+    page = shown(response)
+    assert f"Who may decide {decides} {cited}" in page
+    assert not_named not in page
+    assert "Can be taken at place" in page
+    assert "Conflict" not in page
