@@ -259,11 +259,24 @@ CELERY_BEAT_SCHEDULE = {
 # A message a worker took but never acknowledged (the worker was killed) goes back on the
 # queue after this many seconds. It must exceed the longest job (a compilation takes well
 # under a minute), or a slow job would be run twice; jobs are idempotent either way.
+#
+# Tasks are published inside a person's request. A Redis that stops answering without
+# closing the connection (a frozen server, a dropped network) would hold that request for as
+# long as it stays silent: the socket timeouts make publishing fail within seconds instead,
+# and core.outbox keeps the message. The read timeout stays above the one-second wait (BRPOP)
+# a worker polls the queue with.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
     "unacked_restore_interval": 1 if os.environ.get("CELERY_VISIBILITY_TIMEOUT") else 10,
     "unacked_restore_throttle": 1 if os.environ.get("CELERY_VISIBILITY_TIMEOUT") else 10,
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
 }
+# One attempt per publish: each retry waits out the timeouts again (a hung Redis held a
+# request 10 s with Celery's default three retries), redis-py already reconnects a pooled
+# connection Redis dropped, and what the broker does not take is kept by core.outbox or
+# retried by the scheduler.
+CELERY_TASK_PUBLISH_RETRY = False
 
 LOGGING = {
     "version": 1,
