@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from delegations.bands import band_contains, band_text, band_values, bands_overlap
+from tests.reach import Reach
 
 K = Decimal(1_000)
 M = Decimal(1_000_000)
@@ -104,12 +105,20 @@ def bands(draw: st.DrawFn) -> tuple[Decimal, Decimal | None]:
     return limit_from, limit_to
 
 
-@settings(max_examples=200, deadline=None)
-@given(band=bands(), other=bands())
-def test_the_words_and_the_overlap_rule_agree_with_band_contains(band, other):
-    reads = read_words(band_text(*band))
-    values = boundary_values(*band) + boundary_values(*other)
-    for value in values:
-        assert reads(value) == band_contains(*band, value), value
-    shared = any(band_contains(*band, v) and band_contains(*other, v) for v in values)
-    assert bands_overlap(*band, *other) == shared
+def test_the_words_and_the_overlap_rule_agree_with_band_contains():
+    reach = Reach()
+
+    @settings(max_examples=200, deadline=None)
+    @given(band=bands(), other=bands())
+    def check(band, other) -> None:
+        reach.example()
+        reads = read_words(band_text(*band))
+        values = boundary_values(*band) + boundary_values(*other)
+        reach.assertion()
+        for value in values:
+            assert reads(value) == band_contains(*band, value), value
+        shared = any(band_contains(*band, v) and band_contains(*other, v) for v in values)
+        assert bands_overlap(*band, *other) == shared
+
+    check()
+    reach.assert_most_reached()

@@ -63,6 +63,7 @@ from tests.properties.structures_checks import (
     pdf_text,
     saved,
 )
+from tests.reach import Reach
 
 pytestmark = pytest.mark.django_db
 
@@ -70,134 +71,168 @@ pytestmark = pytest.mark.django_db
 # Committees ----------------------------------------------------------------------------------
 
 
-@examples(15)
-@given(name=hostile_text, htmx=st.booleans())
 def test_any_committee_name_shows_as_text_on_the_committee_pages(
-    client: Client, world: World, name: str, htmx: bool
+    client: Client, world: World
 ) -> None:
-    with rolled_back():
-        client.force_login(world.lead_a)
-        response = client.post(
-            committees_url("add", world), committee_form(name), **(HTMX if htmx else {})
-        )
-        if not saved(response):
-            assert_shown(page(response), name)  # refused: what was typed is shown back
-            return
-        committee = Committee.objects.get(place=world.place_a)
-        assert committee.name == clean_text(name).strip()
-        for address, headers in (
-            (committees_url("list", world), {}),
-            (committees_url("list", world), HTMX),
-            (committees_url("committee", world, committee.pk), {}),
-            (committees_url("committee", world, committee.pk), HTMX),
-            (committees_url("edit", world, committee.pk), {}),
-            (committees_url("edit", world, committee.pk), HTMX),
-        ):
-            assert_shown(page(client.get(address, **headers)), committee.name)
+    reach = Reach()
+
+    @examples(15)
+    @given(name=hostile_text, htmx=st.booleans())
+    def check(name: str, htmx: bool) -> None:
+        reach.example()
+        with rolled_back():
+            client.force_login(world.lead_a)
+            response = client.post(
+                committees_url("add", world), committee_form(name), **(HTMX if htmx else {})
+            )
+            if not saved(response):
+                assert_shown(page(response), name)  # refused: what was typed is shown back
+                return
+            reach.assertion()
+            committee = Committee.objects.get(place=world.place_a)
+            assert committee.name == clean_text(name).strip()
+            for address, headers in (
+                (committees_url("list", world), {}),
+                (committees_url("list", world), HTMX),
+                (committees_url("committee", world, committee.pk), {}),
+                (committees_url("committee", world, committee.pk), HTMX),
+                (committees_url("edit", world, committee.pk), {}),
+                (committees_url("edit", world, committee.pk), HTMX),
+            ):
+                assert_shown(page(client.get(address, **headers)), committee.name)
+
+    check()
+    reach.assert_most_reached()
 
 
-@examples(10)
-@given(name=hostile_text, htmx=st.booleans())
 def test_a_refused_committee_form_shows_the_typed_name_back_as_text(
-    client: Client, world: World, name: str, htmx: bool
+    client: Client, world: World
 ) -> None:
-    with rolled_back():
-        client.force_login(world.icb_admin)
-        response = client.post(
-            committees_url("add", world),
-            committee_form(name, quorum_minimum="0"),
-            **(HTMX if htmx else {}),
-        )
-        assert response.status_code == 200
-        assert_shown(page(response), name)
-        assert not Committee.objects.filter(place=world.place_a).exists()
+    reach = Reach()
+
+    @examples(10)
+    @given(name=hostile_text, htmx=st.booleans())
+    def check(name: str, htmx: bool) -> None:
+        reach.example()
+        with rolled_back():
+            client.force_login(world.icb_admin)
+            response = client.post(
+                committees_url("add", world),
+                committee_form(name, quorum_minimum="0"),
+                **(HTMX if htmx else {}),
+            )
+            reach.assertion()
+            assert response.status_code == 200
+            assert_shown(page(response), name)
+            assert not Committee.objects.filter(place=world.place_a).exists()
+
+    check()
+    reach.assert_most_reached()
 
 
-@examples(12)
-@given(role_title=hostile_text, person_name=hostile_text, htmx=st.booleans())
 def test_any_role_title_and_person_show_as_text_on_the_committee_page(
-    client: Client,
-    world: World,
-    board: Committee,
-    council: Organisation,
-    role_title: str,
-    person_name: str,
-    htmx: bool,
+    client: Client, world: World, board: Committee, council: Organisation
 ) -> None:
-    with rolled_back():
-        person = make_member(place=world.place_a, user=UserFactory(full_name=person_name))
-        client.force_login(world.lead_a)
-        headers = HTMX if htmx else {}
-        form = member_form("new", council, role_title=role_title, person=person.pk)
-        response = client.post(committees_url("member_add", world, board.pk), form, **headers)
-        html = page(response)
-        seat = CommitteeMember.objects.filter(committee=board).first()
-        if seat is None:
-            assert_shown(html, role_title)
-            return
-        shown = (seat.role_title, str(seat.person))
-        if htmx:
-            assert_shown(html, *shown)
-        for address, extra in (
-            (committees_url("committee", world, board.pk), {}),
-            (committees_url("member_edit", world, board.pk, seat.pk), {}),
-            (committees_url("member_edit", world, board.pk, seat.pk), HTMX),
-        ):
-            assert_shown(page(client.get(address, **extra)), *shown)
-        # A refused change shows what was typed.
-        refused = member_form(f"seat-{seat.pk}", council, role_title=role_title, position="?")
-        response = client.post(
-            committees_url("member_edit", world, board.pk, seat.pk), refused, **headers
-        )
-        assert_shown(page(response), role_title)
+    reach = Reach()
+
+    @examples(12)
+    @given(role_title=hostile_text, person_name=hostile_text, htmx=st.booleans())
+    def check(role_title: str, person_name: str, htmx: bool) -> None:
+        reach.example()
+        with rolled_back():
+            person = make_member(place=world.place_a, user=UserFactory(full_name=person_name))
+            client.force_login(world.lead_a)
+            headers = HTMX if htmx else {}
+            form = member_form("new", council, role_title=role_title, person=person.pk)
+            response = client.post(committees_url("member_add", world, board.pk), form, **headers)
+            html = page(response)
+            seat = CommitteeMember.objects.filter(committee=board).first()
+            if seat is None:
+                assert_shown(html, role_title)
+                return
+            reach.assertion()
+            shown = (seat.role_title, str(seat.person))
+            if htmx:
+                assert_shown(html, *shown)
+            for address, extra in (
+                (committees_url("committee", world, board.pk), {}),
+                (committees_url("member_edit", world, board.pk, seat.pk), {}),
+                (committees_url("member_edit", world, board.pk, seat.pk), HTMX),
+            ):
+                assert_shown(page(client.get(address, **extra)), *shown)
+            # A refused change shows what was typed.
+            refused = member_form(f"seat-{seat.pk}", council, role_title=role_title, position="?")
+            response = client.post(
+                committees_url("member_edit", world, board.pk, seat.pk), refused, **headers
+            )
+            assert_shown(page(response), role_title)
+
+    check()
+    reach.assert_most_reached()
 
 
 sections = st.fixed_dictionaries(dict.fromkeys(SECTION_KEYS, hostile_text))
 
 
-@examples(10)
-@given(texts=sections)
 def test_every_terms_of_reference_section_shows_as_text(
-    client: Client, world: World, board: Committee, texts: dict[str, str]
+    client: Client, world: World, board: Committee
 ) -> None:
-    with rolled_back():
-        tor = TermsOfReferenceFactory(committee=board, number=1)
-        client.force_login(world.lead_a)
-        # A refused save (a date that is not one) shows every section as typed.
-        edit = committees_url("tor_edit", world, board.pk, 1)
-        refused = {**texts, "version": str(tor.version), "review_date": "soon"}
-        response = client.post(edit, refused)
-        assert response.status_code == 200
-        assert_shown(page(response), *texts.values())
+    reach = Reach()
 
-        response = client.post(edit, {**texts, "version": str(tor.version)})
-        assert saved(response)
-        tor.refresh_from_db()
-        stored = [getattr(tor, key) for key in SECTION_KEYS]
-        assert_shown(page(client.get(committees_url("tor", world, board.pk, 1))), *stored)
-        assert_shown(page(client.get(edit)), *stored)
+    @examples(10)
+    @given(texts=sections)
+    def check(texts: dict[str, str]) -> None:
+        reach.example()
+        with rolled_back():
+            tor = TermsOfReferenceFactory(committee=board, number=1)
+            client.force_login(world.lead_a)
+            # A refused save (a date that is not one) shows every section as typed.
+            edit = committees_url("tor_edit", world, board.pk, 1)
+            refused = {**texts, "version": str(tor.version), "review_date": "soon"}
+            response = client.post(edit, refused)
+            reach.assertion()
+            assert response.status_code == 200
+            assert_shown(page(response), *texts.values())
+
+            response = client.post(edit, {**texts, "version": str(tor.version)})
+            assert saved(response)
+            tor.refresh_from_db()
+            stored = [getattr(tor, key) for key in SECTION_KEYS]
+            assert_shown(page(client.get(committees_url("tor", world, board.pk, 1))), *stored)
+            assert_shown(page(client.get(edit)), *stored)
+
+    check()
+    reach.assert_most_reached()
 
 
-@examples(10)
-@given(approved_by=hostile_text, htmx=st.booleans())
-def test_any_approving_body_shows_as_text(
-    client: Client, world: World, board: Committee, approved_by: str, htmx: bool
-) -> None:
-    with rolled_back():
-        TermsOfReferenceFactory(committee=board, number=1, status=TorStatus.FOR_APPROVAL)
-        client.force_login(world.icb_admin)
-        approve = committees_url("tor_approve", world, board.pk, 1)
-        headers = HTMX if htmx else {}
-        # Without a date it is refused, and the body typed is shown back.
-        response = client.post(approve, {"approve-approved_by": approved_by}, **headers)
-        assert response.status_code == 200
-        assert_shown(page(response), approved_by)
+def test_any_approving_body_shows_as_text(client: Client, world: World, board: Committee) -> None:
+    reach = Reach()
 
-        data = {"approve-approved_by": approved_by, "approve-approved_on": "2025-04-01"}
-        assert saved(client.post(approve, data, **headers))
-        tor = TermsOfReference.objects.get(committee=board, number=1)
-        assert tor.status == TorStatus.APPROVED
-        assert_shown(page(client.get(committees_url("tor", world, board.pk, 1))), tor.approved_by)
+    @examples(10)
+    @given(approved_by=hostile_text, htmx=st.booleans())
+    def check(approved_by: str, htmx: bool) -> None:
+        reach.example()
+        with rolled_back():
+            TermsOfReferenceFactory(committee=board, number=1, status=TorStatus.FOR_APPROVAL)
+            client.force_login(world.icb_admin)
+            approve = committees_url("tor_approve", world, board.pk, 1)
+            headers = HTMX if htmx else {}
+            # Without a date it is refused, and the body typed is shown back.
+            response = client.post(approve, {"approve-approved_by": approved_by}, **headers)
+            reach.assertion()
+            assert response.status_code == 200
+            assert_shown(page(response), approved_by)
+
+            data = {"approve-approved_by": approved_by, "approve-approved_on": "2025-04-01"}
+            assert saved(client.post(approve, data, **headers))
+            tor = TermsOfReference.objects.get(committee=board, number=1)
+            assert tor.status == TorStatus.APPROVED
+            assert_shown(
+                page(client.get(committees_url("tor", world, board.pk, 1))), tor.approved_by
+            )
+
+    check()
+    reach.assert_most_reached()
 
 
 class DiffReader(HTMLParser):
@@ -249,28 +284,36 @@ def edit_draft(client: Client, world: World, tor: TermsOfReference, texts: dict[
     assert saved(client.post(edit, {**texts, "version": str(tor.version)}))
 
 
-@examples(12)
-@given(old=sections, new=sections)
 def test_the_compare_page_shows_removed_and_added_text_as_text(
-    client: Client, world: World, board: Committee, old: dict[str, str], new: dict[str, str]
+    client: Client, world: World, board: Committee
 ) -> None:
-    with rolled_back():
-        client.force_login(world.lead_a)
-        edit_draft(client, world, TermsOfReferenceFactory(committee=board, number=1), old)
-        TermsOfReference.objects.filter(committee=board, number=1).update(
-            status=TorStatus.SUPERSEDED
-        )
-        edit_draft(client, world, TermsOfReferenceFactory(committee=board, number=2), new)
-        versions = {t.number: t for t in TermsOfReference.objects.filter(committee=board)}
-        address = committees_url("tor_diff", world, board.pk)
-        html = page(client.get(address, {"old": 1, "new": 2}))
-        reader = DiffReader()
-        reader.feed(html)
-        assert reader.typed[0] == [getattr(versions[1], key) for key in SECTION_KEYS]
-        assert reader.typed[1] == [getattr(versions[2], key) for key in SECTION_KEYS]
-        # Neither version is kept as approved, so both show the body as it is now.
-        written = [section.text for section in written_sections(board).values()]
-        assert reader.written == (written, written)
+    reach = Reach()
+
+    @examples(12)
+    @given(old=sections, new=sections)
+    def check(old: dict[str, str], new: dict[str, str]) -> None:
+        reach.example()
+        with rolled_back():
+            client.force_login(world.lead_a)
+            edit_draft(client, world, TermsOfReferenceFactory(committee=board, number=1), old)
+            TermsOfReference.objects.filter(committee=board, number=1).update(
+                status=TorStatus.SUPERSEDED
+            )
+            edit_draft(client, world, TermsOfReferenceFactory(committee=board, number=2), new)
+            versions = {t.number: t for t in TermsOfReference.objects.filter(committee=board)}
+            address = committees_url("tor_diff", world, board.pk)
+            html = page(client.get(address, {"old": 1, "new": 2}))
+            reader = DiffReader()
+            reader.feed(html)
+            reach.assertion()
+            assert reader.typed[0] == [getattr(versions[1], key) for key in SECTION_KEYS]
+            assert reader.typed[1] == [getattr(versions[2], key) for key in SECTION_KEYS]
+            # Neither version is kept as approved, so both show the body as it is now.
+            written = [section.text for section in written_sections(board).values()]
+            assert reader.written == (written, written)
+
+    check()
+    reach.assert_most_reached()
 
 
 @dataclass
@@ -319,19 +362,27 @@ def approved_version_file(
     return committee, as_saved, downloaded(client.get(download))
 
 
-@examples(8)
-@given(typed=typed_from(hostile_text))
 def test_the_word_file_holds_whatever_was_typed_as_text(
-    client: Client, world: World, council: Organisation, typed: Typed
+    client: Client, world: World, council: Organisation
 ) -> None:
-    with rolled_back():
-        committee, as_saved, file = approved_version_file(client, world, council, typed, "docx")
-        word = docx_text(file)
-        for first in first_lines(map(_xml_text, as_saved)):
-            assert first in word, first
-        # The PDF is laid out from escaped HTML.
-        tor = TermsOfReference.objects.get(committee=committee, number=1)
-        assert_shown(tor_documents.tor_html(tor), *as_saved)
+    reach = Reach()
+
+    @examples(8)
+    @given(typed=typed_from(hostile_text))
+    def check(typed: Typed) -> None:
+        reach.example()
+        with rolled_back():
+            committee, as_saved, file = approved_version_file(client, world, council, typed, "docx")
+            reach.assertion()
+            word = docx_text(file)
+            for first in first_lines(map(_xml_text, as_saved)):
+                assert first in word, first
+            # The PDF is laid out from escaped HTML.
+            tor = TermsOfReference.objects.get(committee=committee, number=1)
+            assert_shown(tor_documents.tor_html(tor), *as_saved)
+
+    check()
+    reach.assert_most_reached()
 
 
 # Text every font of the PDF has a glyph for, so the PDF's text can be read back; markup,
@@ -346,16 +397,24 @@ printable_text = st.one_of(
 ).filter(lambda text: text.strip() != "")
 
 
-@examples(5)
-@given(typed=typed_from(printable_text))
 def test_the_pdf_file_holds_whatever_was_typed_as_text(
-    client: Client, world: World, council: Organisation, typed: Typed
+    client: Client, world: World, council: Organisation
 ) -> None:
-    with rolled_back():
-        _committee, as_saved, file = approved_version_file(client, world, council, typed, "pdf")
-        pdf = pdf_text(file)
-        for first in first_lines(as_saved):
-            assert "".join(first.split()) in pdf, first
+    reach = Reach()
+
+    @examples(5)
+    @given(typed=typed_from(printable_text))
+    def check(typed: Typed) -> None:
+        reach.example()
+        with rolled_back():
+            _committee, as_saved, file = approved_version_file(client, world, council, typed, "pdf")
+            reach.assertion()
+            pdf = pdf_text(file)
+            for first in first_lines(as_saved):
+                assert "".join(first.split()) in pdf, first
+
+    check()
+    reach.assert_most_reached()
 
 
 # The governance map and the design check ----------------------------------------------------
@@ -367,69 +426,85 @@ def svg_and_text(html: str) -> tuple[str, str]:
     return match.group(0), html[: match.start()] + html[match.end() :]
 
 
-@examples(10)
-@given(texts=hostile_texts(4))
 def test_the_governance_map_shows_any_name_as_text_in_the_diagram_and_the_text(
-    client: Client, world: World, texts: list[str]
+    client: Client, world: World
 ) -> None:
-    committee_name, organisation_name, role_title, matter_name = texts
-    with rolled_back():
-        organisation = partner(world, name=organisation_name.strip(), sector=Sector.ICB)
-        client.force_login(world.icb_admin)
-        committee = add_committee(
-            client, world, committee_name, accountable_to_organisation=organisation.pk
-        )
-        assume(committee is not None)
-        assert committee is not None
-        role = {
-            "role-organisation": organisation.pk,
-            "role-title": role_title,
-            "role-place": world.place_a.pk,
-            "role-accountable_to_committee": committee.pk,
-        }
-        assert saved(client.post(console_url("delegate_role_add", world), role))
-        matter = {"matter-name": matter_name, "matter-code": "hostile-matter"}
-        assert saved(client.post(console_url("matter_add", world), matter))
-        DelegationFactory(
-            scheme=SchemeFactory(organisation=organisation),
-            matter=MatterCategory.objects.get(system=world.system, code="hostile-matter"),
-            delegate_committee=committee,
-            limit_to=Decimal(250_000),
-        )
-        role_row = DelegateRole.objects.get(organisation=organisation)
-        names = [
-            committee.name,
-            organisation.name,
-            f"{role_row.title}, {organisation.name}",
-        ]
-        matter_row = MatterCategory.objects.get(system=world.system, code="hostile-matter")
-        client.force_login(world.member_a)
-        for headers in ({}, HTMX):
-            html = page(client.get(reverse("map:place_map", args=[world.place_a.pk]), **headers))
-            svg, text = svg_and_text(html)
-            # Every box's tooltip holds its whole name.
-            for name in names:
-                assert escape(name) in svg
-            assert_shown(svg, *names)
-            assert_shown(text, *names, role_row.title, matter_row.name)
+    reach = Reach()
+
+    @examples(10)
+    @given(texts=hostile_texts(4))
+    def check(texts: list[str]) -> None:
+        reach.example()
+        committee_name, organisation_name, role_title, matter_name = texts
+        with rolled_back():
+            organisation = partner(world, name=organisation_name.strip(), sector=Sector.ICB)
+            client.force_login(world.icb_admin)
+            committee = add_committee(
+                client, world, committee_name, accountable_to_organisation=organisation.pk
+            )
+            assume(committee is not None)
+            assert committee is not None
+            reach.assertion()
+            role = {
+                "role-organisation": organisation.pk,
+                "role-title": role_title,
+                "role-place": world.place_a.pk,
+                "role-accountable_to_committee": committee.pk,
+            }
+            assert saved(client.post(console_url("delegate_role_add", world), role))
+            matter = {"matter-name": matter_name, "matter-code": "hostile-matter"}
+            assert saved(client.post(console_url("matter_add", world), matter))
+            DelegationFactory(
+                scheme=SchemeFactory(organisation=organisation),
+                matter=MatterCategory.objects.get(system=world.system, code="hostile-matter"),
+                delegate_committee=committee,
+                limit_to=Decimal(250_000),
+            )
+            role_row = DelegateRole.objects.get(organisation=organisation)
+            names = [
+                committee.name,
+                organisation.name,
+                f"{role_row.title}, {organisation.name}",
+            ]
+            matter_row = MatterCategory.objects.get(system=world.system, code="hostile-matter")
+            client.force_login(world.member_a)
+            for headers in ({}, HTMX):
+                html = page(
+                    client.get(reverse("map:place_map", args=[world.place_a.pk]), **headers)
+                )
+                svg, text = svg_and_text(html)
+                # Every box's tooltip holds its whole name.
+                for name in names:
+                    assert escape(name) in svg
+                assert_shown(svg, *names)
+                assert_shown(text, *names, role_row.title, matter_row.name)
+
+    check()
+    reach.assert_most_reached()
 
 
-@examples(10)
-@given(name=hostile_text, organisation_name=hostile_text)
-def test_the_design_check_shows_any_committee_name_as_text(
-    client: Client, world: World, name: str, organisation_name: str
-) -> None:
-    with rolled_back():
-        organisation = partner(world, name=organisation_name.strip(), sector=Sector.VCFSE)
-        client.force_login(world.lead_a)
-        committee = add_committee(
-            client,
-            world,
-            name,
-            kind="partnership_board",
-            accountable_to_organisation=organisation.pk,
-        )
-        assume(committee is not None)
-        assert committee is not None
-        html = page(client.get(reverse("design:check", args=[world.place_a.pk])))
-        assert_shown(html, committee.name)
+def test_the_design_check_shows_any_committee_name_as_text(client: Client, world: World) -> None:
+    reach = Reach()
+
+    @examples(10)
+    @given(name=hostile_text, organisation_name=hostile_text)
+    def check(name: str, organisation_name: str) -> None:
+        reach.example()
+        with rolled_back():
+            organisation = partner(world, name=organisation_name.strip(), sector=Sector.VCFSE)
+            client.force_login(world.lead_a)
+            committee = add_committee(
+                client,
+                world,
+                name,
+                kind="partnership_board",
+                accountable_to_organisation=organisation.pk,
+            )
+            assume(committee is not None)
+            assert committee is not None
+            reach.assertion()
+            html = page(client.get(reverse("design:check", args=[world.place_a.pk])))
+            assert_shown(html, committee.name)
+
+    check()
+    reach.assert_most_reached()

@@ -69,6 +69,7 @@ from tests.properties.text_checks import (
     slow_examples,
     squashed,
 )
+from tests.reach import Reach
 
 pytestmark = pytest.mark.django_db
 
@@ -132,128 +133,134 @@ def _assert_documents_hold_text(pdf_data: bytes, docx_data: bytes, texts: list[s
             assert _no_space(unicodedata.normalize("NFKC", line)) in pdf_text, line
 
 
-@slow_examples
-@given(
-    texts=hostile_texts(6),
-    choices=st.lists(st.sampled_from(HOSTILE_SAMPLES), min_size=2, max_size=3, unique=True),
-)
 def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_files(
-    client: Client,
-    world: World,
-    django_capture_on_commit_callbacks: Any,
-    texts: list[str],
-    choices: list[str],
+    client: Client, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    title, question, case, answer, reasons, missing = texts
-    with rolled_back():
-        framework = make_framework()
-        third = PlaceFactory(system=world.system, name="Coldharbour")
-        leads = {
-            world.place_a: world.lead_a,
-            world.place_b: make_member(place=world.place_b, role=Role.PLACE_LEAD),
-            third: make_member(place=third, role=Role.PLACE_LEAD),
-        }
-        consultation = make_round(
-            system=world.system,
-            framework=framework,
-            title=title,
-            invited_places=list(leads),
-            questions=[
-                {"text": question, "hint": "", "choices": choices, "required": True},
-                {"text": "Anything else?", "hint": "", "choices": [], "required": False},
-            ],
-        )
-        for place, lead in leads.items():
-            drafted = complete_response(
-                response=make_response(round=consultation, place=place), actor=lead
+    reach = Reach()
+
+    @slow_examples
+    @given(
+        texts=hostile_texts(6),
+        choices=st.lists(st.sampled_from(HOSTILE_SAMPLES), min_size=2, max_size=3, unique=True),
+    )
+    def check(texts: list[str], choices: list[str]) -> None:
+        reach.example()
+        title, question, case, answer, reasons, missing = texts
+        with rolled_back():
+            framework = make_framework()
+            third = PlaceFactory(system=world.system, name="Coldharbour")
+            leads = {
+                world.place_a: world.lead_a,
+                world.place_b: make_member(place=world.place_b, role=Role.PLACE_LEAD),
+                third: make_member(place=third, role=Role.PLACE_LEAD),
+            }
+            consultation = make_round(
+                system=world.system,
+                framework=framework,
+                title=title,
+                invited_places=list(leads),
+                questions=[
+                    {"text": question, "hint": "", "choices": choices, "required": True},
+                    {"text": "Anything else?", "hint": "", "choices": [], "required": False},
+                ],
             )
-            if place != world.place_a:
-                response_submit(actor=lead, response=drafted)
+            for place, lead in leads.items():
+                drafted = complete_response(
+                    response=make_response(round=consultation, place=place), actor=lead
+                )
+                if place != world.place_a:
+                    response_submit(actor=lead, response=drafted)
 
-        # Place A's member writes through the page, its lead submits.
-        response = PlaceResponse.objects.get(round=consultation, place=world.place_a)
-        written = consultation.questions.get(order=2)
-        option = GovernanceOption.objects.get(framework=framework, number=1)
-        principle = Principle.objects.get(framework=framework, number=1)
-        rating = PlaceRating.objects.get(response=response, option=option, principle=principle)
-        url = lambda name, *args: proposal_url(world, consultation, name, *args)  # noqa: E731
-        client.force_login(world.member_a)
-        autosave_proposal(client, world, consultation, case, version=response.version)
-        autosave_answer(client, world, consultation, written, answer, version=1)
-        autosave_rating(
-            client,
-            world,
-            consultation,
-            (option, principle),
-            version=rating.version,
-            band="high",
-            reasons=reasons,
-            agreement="disagree",
-            missing_from_analysis=missing,
-        )
-        client.force_login(world.lead_a)
-        assert posted(client, url("submit"), {}).status_code == 302
-        response.refresh_from_db()
-        assert response.status == ResponseStatus.SUBMITTED
+            # Place A's member writes through the page, its lead submits.
+            response = PlaceResponse.objects.get(round=consultation, place=world.place_a)
+            written = consultation.questions.get(order=2)
+            option = GovernanceOption.objects.get(framework=framework, number=1)
+            principle = Principle.objects.get(framework=framework, number=1)
+            rating = PlaceRating.objects.get(response=response, option=option, principle=principle)
+            url = lambda name, *args: proposal_url(world, consultation, name, *args)  # noqa: E731
+            client.force_login(world.member_a)
+            autosave_proposal(client, world, consultation, case, version=response.version)
+            autosave_answer(client, world, consultation, written, answer, version=1)
+            autosave_rating(
+                client,
+                world,
+                consultation,
+                (option, principle),
+                version=rating.version,
+                band="high",
+                reasons=reasons,
+                agreement="disagree",
+                missing_from_analysis=missing,
+            )
+            client.force_login(world.lead_a)
+            assert posted(client, url("submit"), {}).status_code == 302
+            response.refresh_from_db()
+            assert response.status == ResponseStatus.SUBMITTED
 
-        # The round closes; an ICB admin compiles the summary and releases it.
-        ConsultationRound.objects.filter(pk=consultation.pk).update(
-            closes_at=timezone.now() - timedelta(hours=1), status=RoundStatus.CLOSED
-        )
-        client.force_login(world.icb_admin)
-        summary_url = lambda name, *args: reverse(  # noqa: E731
-            f"console:{name}", args=[world.system.slug, consultation.pk, *args]
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            assert posted(client, summary_url("summary_compile"), {}).status_code == 302
-        summary = FeedbackSummary.objects.get(round=consultation)
-        assert summary.state == JobState.COMPLETE, summary.error
-        for part in ("high_level", "detailed"):
-            assert posted(client, summary_url("summary_release", part), {}).status_code == 302
+            # The round closes; an ICB admin compiles the summary and releases it.
+            ConsultationRound.objects.filter(pk=consultation.pk).update(
+                closes_at=timezone.now() - timedelta(hours=1), status=RoundStatus.CLOSED
+            )
+            client.force_login(world.icb_admin)
+            summary_url = lambda name, *args: reverse(  # noqa: E731
+                f"console:{name}", args=[world.system.slug, consultation.pk, *args]
+            )
+            with django_capture_on_commit_callbacks(execute=True):
+                assert posted(client, summary_url("summary_compile"), {}).status_code == 302
+            summary = FeedbackSummary.objects.get(round=consultation)
+            assert summary.state == JobState.COMPLETE, summary.error
+            for part in ("high_level", "detailed"):
+                assert posted(client, summary_url("summary_release", part), {}).status_code == 302
 
-        # What place A wrote, as written and as the summary shows it.
-        ours = {case, answer, reasons, missing}
-        # Less what no request lets in (core/text_input.py).
-        ours |= {clean_text(text) for text in ours}
-        # Stored as typed, but a browser's line endings become plain newlines.
-        ours |= {text.replace("\r\n", "\n").replace("\r", "\n") for text in ours}
-        ours |= {text.strip() for text in ours}
-        items = [
-            item
-            for item in _first_review_page(summary, world.place_a.pk)
-            if item.original in ours or item.original.strip() in ours
-        ]
-        assert len(items) >= 4
-        shown = [item.scrubbed for item in items]
+            # What place A wrote, as written and as the summary shows it.
+            ours = {case, answer, reasons, missing}
+            # Less what no request lets in (core/text_input.py).
+            ours |= {clean_text(text) for text in ours}
+            # Stored as typed, but a browser's line endings become plain newlines.
+            ours |= {text.replace("\r\n", "\n").replace("\r", "\n") for text in ours}
+            ours |= {text.strip() for text in ours}
+            items = [
+                item
+                for item in _first_review_page(summary, world.place_a.pk)
+                if item.original in ours or item.original.strip() in ours
+            ]
+            assert len(items) >= 4
+            shown = [item.scrubbed for item in items]
 
-        assert_shows_as_text(page(client, summary_url("summary")), *shown)
-        review = page(client, summary_url("summary_review") + f"?place={world.place_a.pk}")
-        assert_shows_as_text(review, *shown, *(text for item in items for _, text in item.pieces))
-        assert_audit_log_shows_as_text(client, world)
+            reach.assertion()
+            assert_shows_as_text(page(client, summary_url("summary")), *shown)
+            review = page(client, summary_url("summary_review") + f"?place={world.place_a.pk}")
+            assert_shows_as_text(
+                review, *shown, *(text for item in items for _, text in item.pieces)
+            )
+            assert_audit_log_shows_as_text(client, world)
 
-        files = {}
-        for fmt in FORMATS:
-            download = client.get(summary_url("summary_download", "detailed", fmt))
-            assert download.status_code == 200
-            files[fmt] = b"".join(download.streaming_content)
-        by_place = {item.where: item.scrubbed for item in items}
-        in_responses_table = [
-            text for where, text in by_place.items() if not where.startswith("Option")
-        ]
-        _assert_spreadsheets_hold_text_never_formulas(
-            files["csv"], files["xlsx"], in_csv=in_responses_table, in_xlsx=shown
-        )
-        _assert_documents_hold_text(files["pdf"], files["docx"], shown)
+            files = {}
+            for fmt in FORMATS:
+                download = client.get(summary_url("summary_download", "detailed", fmt))
+                assert download.status_code == 200
+                files[fmt] = b"".join(download.streaming_content)
+            by_place = {item.where: item.scrubbed for item in items}
+            in_responses_table = [
+                text for where, text in by_place.items() if not where.startswith("Option")
+            ]
+            _assert_spreadsheets_hold_text_never_formulas(
+                files["csv"], files["xlsx"], in_csv=in_responses_table, in_xlsx=shown
+            )
+            _assert_documents_hold_text(files["pdf"], files["docx"], shown)
 
-        # The advisory group reads the same summary and downloads the same files.
-        client.force_login(world.advisory)
-        reader_url = lambda name, *args: reverse(  # noqa: E731
-            f"feedback:{name}", args=[world.system.slug, consultation.pk, *args]
-        )
-        assert_shows_as_text(page(client, reader_url("summary")), *shown)
-        for fmt in FORMATS:
-            download = client.get(reader_url("download", "detailed", fmt))
-            assert b"".join(download.streaming_content) == files[fmt]
+            # The advisory group reads the same summary and downloads the same files.
+            client.force_login(world.advisory)
+            reader_url = lambda name, *args: reverse(  # noqa: E731
+                f"feedback:{name}", args=[world.system.slug, consultation.pk, *args]
+            )
+            assert_shows_as_text(page(client, reader_url("summary")), *shown)
+            for fmt in FORMATS:
+                download = client.get(reader_url("download", "detailed", fmt))
+                assert b"".join(download.streaming_content) == files[fmt]
+
+    check()
+    reach.assert_most_reached()
 
 
 # The redaction review -------------------------------------------------------------------------
@@ -282,55 +289,58 @@ def closed_round(world: World, django_capture_on_commit_callbacks: Any) -> Consu
     return consultation
 
 
-@examples
-@given(phrase=hostile_text, note=hostile_text, htmx=st.booleans())
 def test_any_phrase_to_redact_or_keep_shows_as_text_on_the_review_page(
-    client: Client,
-    world: World,
-    closed_round: ConsultationRound,
-    phrase: str,
-    note: str,
-    htmx: bool,
+    client: Client, world: World, closed_round: ConsultationRound
 ) -> None:
-    headers = HX if htmx else {}
-    review_url = reverse("console:summary_review", args=[world.system.slug, closed_round.pk])
-    review_url += f"?place={world.place_a.pk}"
-    add_url = reverse("console:redaction_add", args=[world.system.slug, closed_round.pk])
-    keep_url = reverse("console:redaction_keep", args=[world.system.slug, closed_round.pk])
-    with rolled_back():
-        # The phrase is in place A's case, so a redaction of it can be accepted.
-        PlaceResponse.objects.filter(round=closed_round, place=world.place_a).update(
-            proposal_case=clean_text(f"We meet at {phrase} every month.")
-        )
-        client.force_login(world.icb_admin)
+    reach = Reach()
 
-        # A phrase nobody wrote is refused, and the form shows it back with the reason.
-        nowhere = f"{phrase} qqzx"
-        refused = posted(client, add_url, {"kind": "redact", "phrase": nowhere, "note": note})
-        assert refused.status_code == 200
-        assert_shows_as_text(refused.content.decode(), nowhere, note)
+    @examples
+    @given(phrase=hostile_text, note=hostile_text, htmx=st.booleans())
+    def check(phrase: str, note: str, htmx: bool) -> None:
+        reach.example()
+        headers = HX if htmx else {}
+        review_url = reverse("console:summary_review", args=[world.system.slug, closed_round.pk])
+        review_url += f"?place={world.place_a.pk}"
+        add_url = reverse("console:redaction_add", args=[world.system.slug, closed_round.pk])
+        keep_url = reverse("console:redaction_keep", args=[world.system.slug, closed_round.pk])
+        with rolled_back():
+            # The phrase is in place A's case, so a redaction of it can be accepted.
+            PlaceResponse.objects.filter(round=closed_round, place=world.place_a).update(
+                proposal_case=clean_text(f"We meet at {phrase} every month.")
+            )
+            client.force_login(world.icb_admin)
 
-        for url in (add_url, keep_url):
-            reply = posted(client, url, {"phrase": phrase, "note": note}, **headers)
-            if reply.status_code == 200:  # the review body (htmx), or the page with an error
-                assert_shows_as_text(reply.content.decode())
-        # The keep confirmation shows the phrase as text.
-        confirmation = client.get(keep_url, {"phrase": phrase})
-        if confirmation.status_code == 200:
-            assert_shows_as_text(confirmation.content.decode())
-        decisions = list(RedactionDecision.objects.filter(round=closed_round))
-        review = page(client, review_url)
-        texts = [text for decision in decisions for text in (decision.phrase, decision.note)]
-        assert_shows_as_text(review, *texts)
-        items = _first_review_page(
-            FeedbackSummary.objects.get(round=closed_round), world.place_a.pk
-        )
-        assert_shows_as_text(
-            review,
-            *(item.scrubbed for item in items),
-            *(text for item in items for _, text in item.pieces),
-        )
-        summary_page = page(
-            client, reverse("console:summary", args=[world.system.slug, closed_round.pk])
-        )
-        assert_shows_as_text(summary_page)
+            # A phrase nobody wrote is refused, and the form shows it back with the reason.
+            nowhere = f"{phrase} qqzx"
+            refused = posted(client, add_url, {"kind": "redact", "phrase": nowhere, "note": note})
+            reach.assertion()
+            assert refused.status_code == 200
+            assert_shows_as_text(refused.content.decode(), nowhere, note)
+
+            for url in (add_url, keep_url):
+                reply = posted(client, url, {"phrase": phrase, "note": note}, **headers)
+                if reply.status_code == 200:  # the review body (htmx), or the page with an error
+                    assert_shows_as_text(reply.content.decode())
+            # The keep confirmation shows the phrase as text.
+            confirmation = client.get(keep_url, {"phrase": phrase})
+            if confirmation.status_code == 200:
+                assert_shows_as_text(confirmation.content.decode())
+            decisions = list(RedactionDecision.objects.filter(round=closed_round))
+            review = page(client, review_url)
+            texts = [text for decision in decisions for text in (decision.phrase, decision.note)]
+            assert_shows_as_text(review, *texts)
+            items = _first_review_page(
+                FeedbackSummary.objects.get(round=closed_round), world.place_a.pk
+            )
+            assert_shows_as_text(
+                review,
+                *(item.scrubbed for item in items),
+                *(text for item in items for _, text in item.pieces),
+            )
+            summary_page = page(
+                client, reverse("console:summary", args=[world.system.slug, closed_round.pk])
+            )
+            assert_shows_as_text(summary_page)
+
+    check()
+    reach.assert_most_reached()

@@ -37,6 +37,7 @@ from tests.properties.text_checks import (
     page,
     posted,
 )
+from tests.reach import Reach
 
 pytestmark = pytest.mark.django_db
 
@@ -44,57 +45,81 @@ pytestmark = pytest.mark.django_db
 # Signing in ----------------------------------------------------------------------------------
 
 
-@examples
-@given(email=hostile_text, password=hostile_text)
 def test_any_email_typed_at_sign_in_comes_back_as_text_beside_the_error(
-    client: Client, world: World, email: str, password: str
+    client: Client, world: World
 ) -> None:
-    with rolled_back():
-        response = posted(
-            client, reverse("login"), {"username": email, "password": password, "next": email}
-        )
-        assert response.status_code == 200
-        html = response.content.decode()
-        assert "There is a problem" in html
-        assert_shows_as_text(html, email)
+    reach = Reach()
+
+    @examples
+    @given(email=hostile_text, password=hostile_text)
+    def check(email: str, password: str) -> None:
+        reach.example()
+        with rolled_back():
+            response = posted(
+                client, reverse("login"), {"username": email, "password": password, "next": email}
+            )
+            reach.assertion()
+            assert response.status_code == 200
+            html = response.content.decode()
+            assert "There is a problem" in html
+            assert_shows_as_text(html, email)
+
+    check()
+    reach.assert_most_reached()
 
 
-@examples
-@given(email=hostile_text)
 def test_any_address_typed_to_reset_a_password_comes_back_as_text(
-    client: Client, world: World, email: str
+    client: Client, world: World
 ) -> None:
-    with rolled_back():
-        response = posted(client, reverse("password_reset"), {"email": email})
-        if response.status_code == 200:
-            assert_shows_as_text(response.content.decode(), email)
-        else:  # an address in the right shape: nothing to show back
-            assert response.status_code == 302
+    reach = Reach()
+
+    @examples
+    @given(email=hostile_text)
+    def check(email: str) -> None:
+        reach.example()
+        with rolled_back():
+            response = posted(client, reverse("password_reset"), {"email": email})
+            reach.assertion()
+            if response.status_code == 200:
+                assert_shows_as_text(response.content.decode(), email)
+            else:  # an address in the right shape: nothing to show back
+                assert response.status_code == 302
+
+    check()
+    reach.assert_most_reached()
 
 
-@examples
-@given(token=hostile_text)
 def test_any_security_code_typed_comes_back_as_text_beside_the_error(
-    client: Client, world: World, token: str
+    client: Client, world: World
 ) -> None:
-    with rolled_back():
-        # The code asked for after the password.
-        AuthenticatorAppFactory(user=world.icb_admin)
-        signed_in = client.post(
-            reverse("login"), {"username": world.icb_admin.email, "password": PASSWORD}
-        )
-        assert signed_in.status_code == 302
-        response = posted(client, reverse("two_factor_verify"), {"token": token})
-        if response.status_code == 200:
-            assert_shows_as_text(response.content.decode(), token)
+    reach = Reach()
 
-        # The code that confirms a new authenticator app.
-        client.logout()
-        client.post(reverse("login"), {"username": world.member_a.email, "password": PASSWORD})
-        assert page(client, reverse("two_factor_setup"))
-        response = posted(client, reverse("two_factor_setup"), {"token": token})
-        if response.status_code == 200:
-            assert_shows_as_text(response.content.decode(), token)
+    @examples
+    @given(token=hostile_text)
+    def check(token: str) -> None:
+        reach.example()
+        with rolled_back():
+            # The code asked for after the password.
+            AuthenticatorAppFactory(user=world.icb_admin)
+            signed_in = client.post(
+                reverse("login"), {"username": world.icb_admin.email, "password": PASSWORD}
+            )
+            assert signed_in.status_code == 302
+            response = posted(client, reverse("two_factor_verify"), {"token": token})
+            if response.status_code == 200:
+                reach.assertion()
+                assert_shows_as_text(response.content.decode(), token)
+
+            # The code that confirms a new authenticator app.
+            client.logout()
+            client.post(reverse("login"), {"username": world.member_a.email, "password": PASSWORD})
+            assert page(client, reverse("two_factor_setup"))
+            response = posted(client, reverse("two_factor_setup"), {"token": token})
+            if response.status_code == 200:
+                assert_shows_as_text(response.content.decode(), token)
+
+    check()
+    reach.assert_most_reached()
 
 
 # Places --------------------------------------------------------------------------------------
@@ -114,54 +139,64 @@ def _place_pages(client: Client, world: World, place: Place) -> list[tuple[str, 
     ]
 
 
-@examples
-@given(name=hostile_text, footprint=hostile_text, new_name=hostile_text, htmx=st.booleans())
 def test_any_place_name_and_footprint_show_as_text_on_the_console_pages(
-    client: Client, world: World, name: str, footprint: str, new_name: str, htmx: bool
+    client: Client, world: World
 ) -> None:
-    headers = HX if htmx else {}
-    with rolled_back():
-        client.force_login(world.icb_admin)
-        typed = {"new-place-name": name, "new-place-local_authority_footprint": footprint}
-        for error_headers in ({}, HX):
-            refused = posted(
-                client,
-                console("place_add", world),
-                {**typed, "new-place-population": "many"},
-                **error_headers,
+    reach = Reach()
+
+    @examples
+    @given(name=hostile_text, footprint=hostile_text, new_name=hostile_text, htmx=st.booleans())
+    def check(name: str, footprint: str, new_name: str, htmx: bool) -> None:
+        reach.example()
+        headers = HX if htmx else {}
+        with rolled_back():
+            client.force_login(world.icb_admin)
+            typed = {"new-place-name": name, "new-place-local_authority_footprint": footprint}
+            for error_headers in ({}, HX):
+                refused = posted(
+                    client,
+                    console("place_add", world),
+                    {**typed, "new-place-population": "many"},
+                    **error_headers,
+                )
+                assert refused.status_code == 200
+                assert_shows_as_text(refused.content.decode(), name, footprint)
+
+            known = set(Place.objects.values_list("pk", flat=True))
+            added = posted(client, console("place_add", world), typed, **headers)
+            place = Place.objects.exclude(pk__in=known).first()
+            if place is None:  # refused by the service: the form shows why, with the text
+                assert_shows_as_text(added.content.decode(), name, footprint)
+                return
+            reach.assertion()
+            if htmx:
+                assert_shows_as_text(added.content.decode(), place.name)
+            for html, shows_footprint in _place_pages(client, world, place):
+                assert_shows_as_text(html, place.name)
+                if shows_footprint:
+                    assert_shows_as_text(html, place.local_authority_footprint)
+            people = page(
+                client, console("place", world, place.pk), **HX, HTTP_HX_TARGET="place-people"
             )
-            assert refused.status_code == 200
-            assert_shows_as_text(refused.content.decode(), name, footprint)
+            assert_no_injected_markup(people)
 
-        known = set(Place.objects.values_list("pk", flat=True))
-        added = posted(client, console("place_add", world), typed, **headers)
-        place = Place.objects.exclude(pk__in=known).first()
-        if place is None:  # refused by the service: the form shows why, with the text
-            assert_shows_as_text(added.content.decode(), name, footprint)
-            return
-        if htmx:
-            assert_shows_as_text(added.content.decode(), place.name)
-        for html, shows_footprint in _place_pages(client, world, place):
-            assert_shows_as_text(html, place.name)
-            if shows_footprint:
-                assert_shows_as_text(html, place.local_authority_footprint)
-        people = page(
-            client, console("place", world, place.pk), **HX, HTTP_HX_TARGET="place-people"
-        )
-        assert_no_injected_markup(people)
+            prefix = f"place-{place.pk}"
+            edited = posted(
+                client,
+                console("place_edit", world, place.pk),
+                {f"{prefix}-name": new_name, f"{prefix}-local_authority_footprint": name},
+                **headers,
+            )
+            place.refresh_from_db()
+            if htmx:
+                assert_shows_as_text(edited.content.decode(), place.name)
+            assert_shows_as_text(
+                page(client, console("place_row", world, place.pk), **HX), place.name
+            )
+            assert_audit_log_shows_as_text(client, world)
 
-        prefix = f"place-{place.pk}"
-        edited = posted(
-            client,
-            console("place_edit", world, place.pk),
-            {f"{prefix}-name": new_name, f"{prefix}-local_authority_footprint": name},
-            **headers,
-        )
-        place.refresh_from_db()
-        if htmx:
-            assert_shows_as_text(edited.content.decode(), place.name)
-        assert_shows_as_text(page(client, console("place_row", world, place.pk), **HX), place.name)
-        assert_audit_log_shows_as_text(client, world)
+    check()
+    reach.assert_most_reached()
 
 
 # Organisations and their aliases --------------------------------------------------------------
@@ -181,199 +216,235 @@ def _organisation_pages(client: Client, world: World, organisation: Organisation
 short_text = hostile_text.map(lambda text: text[:10])
 
 
-@examples
-@given(
-    name=hostile_text,
-    ods_code=short_text,
-    aliases=st.lists(hostile_text, max_size=3),
-    htmx=st.booleans(),
-)
 def test_any_organisation_name_code_and_alias_show_as_text_on_the_console_pages(
-    client: Client, world: World, name: str, ods_code: str, aliases: list[str], htmx: bool
+    client: Client, world: World
 ) -> None:
-    headers = HX if htmx else {}
-    alias_lines = "\n".join(aliases)
-    typed = {
-        "new-organisation-name": name,
-        "new-organisation-legal_form": "nhs_trust",
-        "new-organisation-ods_code": ods_code,
-        "new-organisation-aliases": alias_lines,
-    }
-    with rolled_back():
-        client.force_login(world.icb_admin)
-        for error_headers in ({}, HX):
-            refused = posted(client, console("organisation_add", world), typed, **error_headers)
-            assert refused.status_code == 200  # no sector chosen
-            assert_shows_as_text(refused.content.decode(), name, ods_code, alias_lines)
+    reach = Reach()
 
-        added = posted(
-            client,
-            console("organisation_add", world),
-            {**typed, "new-organisation-sector": Sector.ACUTE_TRUST},
-            **headers,
-        )
-        organisation = Organisation.objects.filter(system=world.system).first()
-        if organisation is None:  # refused by the service: the form shows why, with the text
-            assert_shows_as_text(added.content.decode(), name, ods_code, alias_lines)
-            return
-        stored_aliases = list(organisation.aliases.values_list("alias", flat=True))
-        if htmx:
-            assert_shows_as_text(added.content.decode(), organisation.name, *stored_aliases)
-        for html in _organisation_pages(client, world, organisation):
-            assert_shows_as_text(html, organisation.name)
-        for html in _organisation_pages(client, world, organisation)[:3]:
-            assert_shows_as_text(html, organisation.ods_code, *stored_aliases)
-        assert_audit_log_shows_as_text(client, world)
+    @examples
+    @given(
+        name=hostile_text,
+        ods_code=short_text,
+        aliases=st.lists(hostile_text, max_size=3),
+        htmx=st.booleans(),
+    )
+    def check(name: str, ods_code: str, aliases: list[str], htmx: bool) -> None:
+        reach.example()
+        headers = HX if htmx else {}
+        alias_lines = "\n".join(aliases)
+        typed = {
+            "new-organisation-name": name,
+            "new-organisation-legal_form": "nhs_trust",
+            "new-organisation-ods_code": ods_code,
+            "new-organisation-aliases": alias_lines,
+        }
+        with rolled_back():
+            client.force_login(world.icb_admin)
+            for error_headers in ({}, HX):
+                refused = posted(client, console("organisation_add", world), typed, **error_headers)
+                assert refused.status_code == 200  # no sector chosen
+                assert_shows_as_text(refused.content.decode(), name, ods_code, alias_lines)
+
+            added = posted(
+                client,
+                console("organisation_add", world),
+                {**typed, "new-organisation-sector": Sector.ACUTE_TRUST},
+                **headers,
+            )
+            organisation = Organisation.objects.filter(system=world.system).first()
+            if organisation is None:  # refused by the service: the form shows why, with the text
+                assert_shows_as_text(added.content.decode(), name, ods_code, alias_lines)
+                return
+            reach.assertion()
+            stored_aliases = list(organisation.aliases.values_list("alias", flat=True))
+            if htmx:
+                assert_shows_as_text(added.content.decode(), organisation.name, *stored_aliases)
+            for html in _organisation_pages(client, world, organisation):
+                assert_shows_as_text(html, organisation.name)
+            for html in _organisation_pages(client, world, organisation)[:3]:
+                assert_shows_as_text(html, organisation.ods_code, *stored_aliases)
+            assert_audit_log_shows_as_text(client, world)
+
+    check()
+    reach.assert_most_reached()
 
 
-@examples
-@given(alias=hostile_text, htmx=st.booleans())
 def test_any_alias_shows_as_text_and_comes_back_as_text_when_refused(
-    client: Client, world: World, alias: str, htmx: bool
+    client: Client, world: World
 ) -> None:
-    headers = HX if htmx else {}
-    with rolled_back():
-        client.force_login(world.icb_admin)
-        organisation = OrganisationFactory(system=world.system, name="Ashford Borough Council")
-        url = console("organisation_alias_add", world, organisation.pk)
-        field = f"alias-{organisation.pk}-alias"
-        added = posted(client, url, {field: alias}, **headers)
-        stored = list(organisation.aliases.values_list("alias", flat=True))
-        if htmx or not stored:
-            assert_shows_as_text(added.content.decode(), *(stored or [alias]))
-        for html in _organisation_pages(client, world, organisation)[:3]:
-            assert_shows_as_text(html, *stored)
+    reach = Reach()
 
-        # The same alias again is refused, and the form shows it back beside the reason.
-        for error_headers in ({}, HX):
-            again = posted(client, url, {field: alias}, **error_headers)
-            assert again.status_code == 200
-            assert_shows_as_text(again.content.decode(), alias)
-        assert_audit_log_shows_as_text(client, world)
+    @examples
+    @given(alias=hostile_text, htmx=st.booleans())
+    def check(alias: str, htmx: bool) -> None:
+        reach.example()
+        headers = HX if htmx else {}
+        with rolled_back():
+            client.force_login(world.icb_admin)
+            organisation = OrganisationFactory(system=world.system, name="Ashford Borough Council")
+            url = console("organisation_alias_add", world, organisation.pk)
+            field = f"alias-{organisation.pk}-alias"
+            added = posted(client, url, {field: alias}, **headers)
+            stored = list(organisation.aliases.values_list("alias", flat=True))
+            reach.assertion()
+            if htmx or not stored:
+                assert_shows_as_text(added.content.decode(), *(stored or [alias]))
+            for html in _organisation_pages(client, world, organisation)[:3]:
+                assert_shows_as_text(html, *stored)
+
+            # The same alias again is refused, and the form shows it back beside the reason.
+            for error_headers in ({}, HX):
+                again = posted(client, url, {field: alias}, **error_headers)
+                assert again.status_code == 200
+                assert_shows_as_text(again.content.decode(), alias)
+            assert_audit_log_shows_as_text(client, world)
+
+    check()
+    reach.assert_most_reached()
 
 
 # People and their roles -------------------------------------------------------------------
 
 
-@examples
-@given(full_name=hostile_text, job_title=hostile_text, email=hostile_text, htmx=st.booleans())
 def test_anything_typed_about_an_invited_person_shows_as_text(
-    client: Client,
-    world: World,
-    django_capture_on_commit_callbacks: Any,
-    full_name: str,
-    job_title: str,
-    email: str,
-    htmx: bool,
+    client: Client, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    headers = HX if htmx else {}
-    typed = {
-        "invite-full_name": full_name,
-        "invite-job_title": job_title,
-        "invite-role": Role.PLACE_MEMBER,
-        "invite-place": world.place_a.pk,
-    }
-    with rolled_back():
-        client.force_login(world.icb_admin)
-        mail.outbox.clear()
-        for error_headers in ({}, HX):
-            refused = posted(
-                client,
-                console("person_invite", world),
-                {**typed, "invite-email": email},
-                **error_headers,
+    reach = Reach()
+
+    @examples
+    @given(full_name=hostile_text, job_title=hostile_text, email=hostile_text, htmx=st.booleans())
+    def check(full_name: str, job_title: str, email: str, htmx: bool) -> None:
+        reach.example()
+        headers = HX if htmx else {}
+        typed = {
+            "invite-full_name": full_name,
+            "invite-job_title": job_title,
+            "invite-role": Role.PLACE_MEMBER,
+            "invite-place": world.place_a.pk,
+        }
+        with rolled_back():
+            client.force_login(world.icb_admin)
+            mail.outbox.clear()
+            for error_headers in ({}, HX):
+                refused = posted(
+                    client,
+                    console("person_invite", world),
+                    {**typed, "invite-email": email},
+                    **error_headers,
+                )
+                if refused.status_code == 200:
+                    assert_shows_as_text(refused.content.decode(), full_name, job_title, email)
+
+            address = "new.partner@example.nhs.uk"
+            with django_capture_on_commit_callbacks(execute=True):
+                invited = posted(
+                    client,
+                    console("person_invite", world),
+                    {**typed, "invite-email": address},
+                    **headers,
+                )
+            person = User.objects.filter(email=address).first()
+            if person is None:  # refused by the service: the form shows why, with the text
+                assert_shows_as_text(invited.content.decode(), full_name, job_title)
+                return
+            reach.assertion()
+            texts = (person.full_name, person.job_title)
+            if htmx:
+                assert_shows_as_text(invited.content.decode(), person.full_name)
+            for html in (
+                page(client, console("people", world)),
+                page(client, console("people", world), **HX),
+                page(client, console("person_row", world, person.pk), **HX),
+                page(client, console("place", world, world.place_a.pk)),
+                page(
+                    client,
+                    console("place", world, world.place_a.pk),
+                    **HX,
+                    HTTP_HX_TARGET="place-people",
+                ),
+            ):
+                assert_shows_as_text(html, *texts)
+            assert_audit_log_shows_as_text(client, world)
+
+            # The invitation e-mail and the place's own page.
+            (invitation,) = mail.outbox
+            html_body = next(body for body, kind in invitation.alternatives if kind == "text/html")
+            assert_shows_as_text(str(html_body), person.full_name)
+            client.force_login(world.member_a)
+            assert_shows_as_text(
+                page(client, reverse("place_detail", args=[world.place_a.pk])), *texts
             )
-            if refused.status_code == 200:
-                assert_shows_as_text(refused.content.decode(), full_name, job_title, email)
 
-        address = "new.partner@example.nhs.uk"
-        with django_capture_on_commit_callbacks(execute=True):
-            invited = posted(
-                client,
-                console("person_invite", world),
-                {**typed, "invite-email": address},
-                **headers,
-            )
-        person = User.objects.filter(email=address).first()
-        if person is None:  # refused by the service: the form shows why, with the text
-            assert_shows_as_text(invited.content.decode(), full_name, job_title)
-            return
-        texts = (person.full_name, person.job_title)
-        if htmx:
-            assert_shows_as_text(invited.content.decode(), person.full_name)
-        for html in (
-            page(client, console("people", world)),
-            page(client, console("people", world), **HX),
-            page(client, console("person_row", world, person.pk), **HX),
-            page(client, console("place", world, world.place_a.pk)),
-            page(
-                client,
-                console("place", world, world.place_a.pk),
-                **HX,
-                HTTP_HX_TARGET="place-people",
-            ),
-        ):
-            assert_shows_as_text(html, *texts)
-        assert_audit_log_shows_as_text(client, world)
-
-        # The invitation e-mail and the place's own page.
-        (invitation,) = mail.outbox
-        html_body = next(body for body, kind in invitation.alternatives if kind == "text/html")
-        assert_shows_as_text(str(html_body), person.full_name)
-        client.force_login(world.member_a)
-        assert_shows_as_text(page(client, reverse("place_detail", args=[world.place_a.pk])), *texts)
+    check()
+    reach.assert_most_reached()
 
 
-@examples
-@given(value=hostile_text)
 def test_any_role_typed_into_the_role_forms_is_refused_and_shown_as_text(
-    client: Client, world: World, value: str
+    client: Client, world: World
 ) -> None:
     """The role forms have choices only; a value that is none of them (a crafted post) is
     named in the error, as text."""
-    person = world.member_b
-    membership = membership_of(person, world.place_b)
-    add_prefix, change_prefix = f"person-{person.pk}", f"membership-{membership.pk}"
-    with rolled_back():
-        client.force_login(world.icb_admin)
-        for headers in ({}, HX):
-            refused = posted(
-                client,
-                console("person_membership_add", world, person.pk),
-                {
-                    f"{add_prefix}-role": value,
-                    f"{add_prefix}-place": value,
-                    f"{add_prefix}-organisation": value,
-                },
-                **headers,
-            )
-            assert refused.status_code == 200
-            assert_shows_as_text(refused.content.decode(), value)
+    reach = Reach()
 
-            refused = posted(
-                client,
-                console("membership_edit", world, membership.pk),
-                {f"{change_prefix}-role": value, f"{change_prefix}-organisation": value},
-                **headers,
-            )
-            assert refused.status_code == 200
-            assert_shows_as_text(refused.content.decode(), value)
-        membership.refresh_from_db()
-        assert membership.role == Role.PLACE_MEMBER
-        assert membership_of(person, world.place_b) == membership
+    @examples
+    @given(value=hostile_text)
+    def check(value: str) -> None:
+        reach.example()
+        person = world.member_b
+        membership = membership_of(person, world.place_b)
+        add_prefix, change_prefix = f"person-{person.pk}", f"membership-{membership.pk}"
+        with rolled_back():
+            client.force_login(world.icb_admin)
+            reach.assertion()
+            for headers in ({}, HX):
+                refused = posted(
+                    client,
+                    console("person_membership_add", world, person.pk),
+                    {
+                        f"{add_prefix}-role": value,
+                        f"{add_prefix}-place": value,
+                        f"{add_prefix}-organisation": value,
+                    },
+                    **headers,
+                )
+                assert refused.status_code == 200
+                assert_shows_as_text(refused.content.decode(), value)
+
+                refused = posted(
+                    client,
+                    console("membership_edit", world, membership.pk),
+                    {f"{change_prefix}-role": value, f"{change_prefix}-organisation": value},
+                    **headers,
+                )
+                assert refused.status_code == 200
+                assert_shows_as_text(refused.content.decode(), value)
+            membership.refresh_from_db()
+            assert membership.role == Role.PLACE_MEMBER
+            assert membership_of(person, world.place_b) == membership
+
+    check()
+    reach.assert_most_reached()
 
 
 # Searching the console lists ------------------------------------------------------------------
 
 
-@examples
-@given(search=hostile_text)
 def test_any_search_typed_into_a_console_list_comes_back_as_text(
-    client: Client, world: World, search: str
+    client: Client, world: World
 ) -> None:
-    with rolled_back():
-        client.force_login(world.icb_admin)
-        for name in ("places", "organisations", "people", "audit", "rounds"):
-            for headers in ({}, HX):
-                html = page(client, console(name, world), {"q": search}, **headers)
-                assert_shows_as_text(html, search)
+    reach = Reach()
+
+    @examples
+    @given(search=hostile_text)
+    def check(search: str) -> None:
+        reach.example()
+        with rolled_back():
+            client.force_login(world.icb_admin)
+            reach.assertion()
+            for name in ("places", "organisations", "people", "audit", "rounds"):
+                for headers in ({}, HX):
+                    html = page(client, console(name, world), {"q": search}, **headers)
+                    assert_shows_as_text(html, search)
+
+    check()
+    reach.assert_most_reached()

@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
     make_member,
 )
+from tests.reach import Reach
 
 GAZETTEER = Gazetteer.from_entries(
     [
@@ -515,22 +516,36 @@ def _contains_name(text: str, name: str) -> bool:
     return False
 
 
-@settings(max_examples=300, deadline=None)
-@given(entries=names, text=texts)
-def test_no_gazetteer_name_survives_and_scrubbing_is_idempotent(
-    entries: list[tuple[str, str]], text: str
-) -> None:
-    gazetteer = Gazetteer.from_entries(entries)
-    once = scrub(text, gazetteer=gazetteer).text
-    for name, _kind in entries:
-        assert not _contains_name(once, name)
-    assert scrub(once, gazetteer=gazetteer).text == once
+def test_no_gazetteer_name_survives_and_scrubbing_is_idempotent() -> None:
+    reach = Reach()
+
+    @settings(max_examples=300, deadline=None)
+    @given(entries=names, text=texts)
+    def check(entries: list[tuple[str, str]], text: str) -> None:
+        reach.example()
+        gazetteer = Gazetteer.from_entries(entries)
+        once = scrub(text, gazetteer=gazetteer).text
+        reach.assertion()
+        for name, _kind in entries:
+            assert not _contains_name(once, name)
+        assert scrub(once, gazetteer=gazetteer).text == once
+
+    check()
+    reach.assert_most_reached()
 
 
-@settings(max_examples=300, deadline=None)
-@given(text=st.text())
-def test_any_text_scrubs_idempotently(text: str) -> None:
-    once = scrubbed(text)
-    assert scrubbed(once) == once
-    for name in ["Ashworth", "Jo Dunn", "RHT", "the council"]:
-        assert not _contains_name(once, name)
+def test_any_text_scrubs_idempotently() -> None:
+    reach = Reach()
+
+    @settings(max_examples=300, deadline=None)
+    @given(text=st.text())
+    def check(text: str) -> None:
+        reach.example()
+        once = scrubbed(text)
+        reach.assertion()
+        assert scrubbed(once) == once
+        for name in ["Ashworth", "Jo Dunn", "RHT", "the council"]:
+            assert not _contains_name(once, name)
+
+    check()
+    reach.assert_most_reached()

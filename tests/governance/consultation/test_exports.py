@@ -31,6 +31,7 @@ from governance.consultation.exports import (
     render_xlsx,
 )
 from governance.consultation.models import ExportFormat, SummaryPart
+from tests.reach import Reach
 
 LABELS = ["Place A", "Place B", "Place C", "Place D"]
 OPTIONS = [
@@ -288,14 +289,22 @@ def test_safe_cell_neutralises_formulas_only(value: object, expected: str) -> No
     assert safe_cell(value) == expected
 
 
-@given(st.one_of(st.none(), st.text(), st.integers()))
-def test_safe_cell_never_starts_a_formula_and_only_prepends(value: object) -> None:
-    result = safe_cell(value)
-    original = "" if value is None else str(value)
-    assert not result.startswith(FORMULA_STARTS)
-    assert result.endswith(original)
-    assert result in (original, "'" + original)
-    assert safe_cell(result) == result
+def test_safe_cell_never_starts_a_formula_and_only_prepends() -> None:
+    reach = Reach()
+
+    @given(st.one_of(st.none(), st.text(), st.integers()))
+    def check(value: object) -> None:
+        reach.example()
+        result = safe_cell(value)
+        original = "" if value is None else str(value)
+        reach.assertion()
+        assert not result.startswith(FORMULA_STARTS)
+        assert result.endswith(original)
+        assert result in (original, "'" + original)
+        assert safe_cell(result) == result
+
+    check()
+    reach.assert_most_reached()
 
 
 # --- HTML body -------------------------------------------------------------------------------

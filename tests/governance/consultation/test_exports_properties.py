@@ -17,6 +17,7 @@ from governance.consultation.exports import render_csv, render_xlsx
 from governance.consultation.models import SummaryPart
 from tests.governance.consultation.test_exports import summary_content
 from tests.hostile import FORMULA_STARTS, HOSTILE_SAMPLES
+from tests.reach import Reach
 
 # Text a person could type, biased towards what breaks renderers.
 hostile = st.one_of(
@@ -33,37 +34,53 @@ def content_with(answer: str, reason: str) -> dict:
     return content
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(answer=hostile, reason=hostile)
-def test_any_answer_is_escaped_on_the_summary_page(answer: str, reason: str) -> None:
-    html = render_to_string(
-        "governance/feedback/_summary_body.html", {"content": content_with(answer, reason)}
-    )
-    assert "<script>" not in html and "onerror=alert" not in html.replace(
-        "onerror=alert(1)&gt;", ""
-    )
-    # What the place wrote appears, escaped, rather than being interpreted.
-    lines = answer.strip().splitlines()
-    first = lines[0][:20].strip() if lines else ""
-    if first and first.isprintable():
-        assert escape(first) in html
+def test_any_answer_is_escaped_on_the_summary_page() -> None:
+    reach = Reach()
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(answer=hostile, reason=hostile)
+    def check(answer: str, reason: str) -> None:
+        reach.example()
+        html = render_to_string(
+            "governance/feedback/_summary_body.html", {"content": content_with(answer, reason)}
+        )
+        reach.assertion()
+        assert "<script>" not in html and "onerror=alert" not in html.replace(
+            "onerror=alert(1)&gt;", ""
+        )
+        # What the place wrote appears, escaped, rather than being interpreted.
+        lines = answer.strip().splitlines()
+        first = lines[0][:20].strip() if lines else ""
+        if first and first.isprintable():
+            assert escape(first) in html
+
+    check()
+    reach.assert_most_reached()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(answer=hostile, reason=hostile)
-def test_no_spreadsheet_cell_can_be_a_formula(answer: str, reason: str) -> None:
-    content = content_with(answer, reason)
-    rows = []
-    sheets = []
-    for part in SummaryPart.values:
-        rows += csv.reader(io.StringIO(render_csv(content, part=part).decode("utf-8-sig")))
-        sheets += load_workbook(io.BytesIO(render_xlsx(content, part=part))).worksheets
-    for row in rows:
-        for cell in row:
-            assert not cell.startswith(FORMULA_STARTS), cell
-    for sheet in sheets:
-        for row in sheet.iter_rows():
+def test_no_spreadsheet_cell_can_be_a_formula() -> None:
+    reach = Reach()
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(answer=hostile, reason=hostile)
+    def check(answer: str, reason: str) -> None:
+        reach.example()
+        content = content_with(answer, reason)
+        rows = []
+        sheets = []
+        for part in SummaryPart.values:
+            rows += csv.reader(io.StringIO(render_csv(content, part=part).decode("utf-8-sig")))
+            sheets += load_workbook(io.BytesIO(render_xlsx(content, part=part))).worksheets
+        reach.assertion()
+        for row in rows:
             for cell in row:
-                assert cell.data_type != "f"
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(FORMULA_STARTS), cell.value
+                assert not cell.startswith(FORMULA_STARTS), cell
+        for sheet in sheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f"
+                    if isinstance(cell.value, str):
+                        assert not cell.value.startswith(FORMULA_STARTS), cell.value
+
+    check()
+    reach.assert_most_reached()

@@ -18,6 +18,7 @@ from governance.consultation.suppression import (
     pinned_counts,
     suppress_row,
 )
+from tests.reach import Reach
 
 F3 = fewer_than(3)
 
@@ -111,41 +112,57 @@ def readings(row: SuppressedRow, total: int, threshold: int) -> list[range]:
     return possible
 
 
-@settings(max_examples=300, deadline=None)
-@given(rows)
-def test_no_hidden_count_can_be_worked_out(case: tuple[list[int], int]) -> None:
-    counts, threshold = case
-    row = suppress_row(counts, threshold=threshold)
-    total = sum(counts)
-    fits = [
-        vector
-        for vector in itertools.product(*readings(row, total, threshold))
-        if sum(vector) == total
-    ]
-    assert tuple(counts) in fits  # the reading is true of the real counts
-    for index, count in enumerate(counts):
-        if row.hidden[index] and count > 0:
-            assert len({vector[index] for vector in fits}) > 1, (counts, row)
+def test_no_hidden_count_can_be_worked_out() -> None:
+    reach = Reach()
+
+    @settings(max_examples=300, deadline=None)
+    @given(rows)
+    def check(case: tuple[list[int], int]) -> None:
+        reach.example()
+        counts, threshold = case
+        row = suppress_row(counts, threshold=threshold)
+        total = sum(counts)
+        fits = [
+            vector
+            for vector in itertools.product(*readings(row, total, threshold))
+            if sum(vector) == total
+        ]
+        reach.assertion()
+        assert tuple(counts) in fits  # the reading is true of the real counts
+        for index, count in enumerate(counts):
+            if row.hidden[index] and count > 0:
+                assert len({vector[index] for vector in fits}) > 1, (counts, row)
+
+    check()
+    reach.assert_most_reached()
 
 
-@settings(max_examples=300, deadline=None)
-@given(rows)
-def test_every_count_is_described_truly(case: tuple[list[int], int]) -> None:
-    counts, threshold = case
-    row = suppress_row(counts, threshold=threshold)
-    assert len(row.counts) == len(counts)
-    for count, shown, hidden in zip(counts, row.counts, row.hidden, strict=True):
-        assert hidden == (not isinstance(shown, int))
-        if not hidden:
-            assert shown == count and not 0 < count < threshold
-        elif shown == fewer_than(threshold):
-            assert 0 < count < threshold
-        else:
-            assert shown == NOT_SHOWN and (count >= threshold or row.withheld)
-    # Withheld exactly when something is hidden and no count that is not zero is left.
-    nothing_left = not any(isinstance(s, int) and s > 0 for s in row.counts)
-    assert row.withheld == (any(row.hidden) and nothing_left)
-    if row.withheld and row.wording == Hidden.SMALL:
-        assert all(count < threshold for count in counts)
-    if threshold == 1:
-        assert not any(row.hidden)
+def test_every_count_is_described_truly() -> None:
+    reach = Reach()
+
+    @settings(max_examples=300, deadline=None)
+    @given(rows)
+    def check(case: tuple[list[int], int]) -> None:
+        reach.example()
+        counts, threshold = case
+        row = suppress_row(counts, threshold=threshold)
+        reach.assertion()
+        assert len(row.counts) == len(counts)
+        for count, shown, hidden in zip(counts, row.counts, row.hidden, strict=True):
+            assert hidden == (not isinstance(shown, int))
+            if not hidden:
+                assert shown == count and not 0 < count < threshold
+            elif shown == fewer_than(threshold):
+                assert 0 < count < threshold
+            else:
+                assert shown == NOT_SHOWN and (count >= threshold or row.withheld)
+        # Withheld exactly when something is hidden and no count that is not zero is left.
+        nothing_left = not any(isinstance(s, int) and s > 0 for s in row.counts)
+        assert row.withheld == (any(row.hidden) and nothing_left)
+        if row.withheld and row.wording == Hidden.SMALL:
+            assert all(count < threshold for count in counts)
+        if threshold == 1:
+            assert not any(row.hidden)
+
+    check()
+    reach.assert_most_reached()
