@@ -330,6 +330,31 @@ def test_a_joint_committees_voting_members_are_parties_that_delegate_to_it(desig
     assert "delegated nothing" in item.detail
 
 
+def test_one_outsider_votes_and_two_outsiders_vote(design):
+    """The sentence agrees with the number of members who vote without being parties."""
+    CommitteeMemberFactory(
+        committee=design.joint,
+        organisation=OrganisationFactory(
+            system=design.place.system, name="Ashford Voluntary Action", sector=Sector.VCFSE
+        ),
+    )
+    advice = (
+        ". Give each voting party a line in its scheme of delegation, or make its seat non-voting."
+    )
+    item = one(design.check(), "joint_committee")
+    assert item.detail == "Ashford Voluntary Action votes but is not a party" + advice
+    CommitteeMemberFactory(
+        committee=design.joint,
+        organisation=OrganisationFactory(
+            system=design.place.system, name="Ashford Hospice", sector=Sector.HOSPICE
+        ),
+    )
+    item = one(design.check(), "joint_committee")
+    assert item.detail == (
+        "Ashford Hospice and Ashford Voluntary Action vote but are not parties" + advice
+    )
+
+
 def test_an_individual_director_needs_limits_and_a_body_above_them(design):
     design.response.proposed_option_set = "2+4"
     design.response.save()
@@ -363,7 +388,11 @@ def test_a_committee_without_an_independent_chair_is_a_warning(design):
     design.chair.independent = False
     design.chair.save()
     item = one(design.check(), "independent_chair", "Ashford joint committee")
-    assert item.status == WARNING and "not independent" in item.detail
+    assert item.status == WARNING
+    assert item.detail == (
+        "The chair (Independent chair) is not independent; guidance advises an independent or "
+        "non-executive chair. Make the chair's seat an independent one."
+    )
 
 
 def test_a_quorum_that_cannot_be_met_fails(design):
@@ -424,6 +453,45 @@ def test_a_delegation_to_an_inactive_or_unaccountable_body_has_no_route(design):
     design.committee.is_active = False
     design.committee.save()
     assert "not active" in one(design.check(), "delegation_routes").detail
+
+
+def test_each_matter_delegated_to_an_inactive_body_is_named(design):
+    """Every line without a route is named, so fixing one does not hide the next."""
+    DelegationFactory(
+        scheme=design.lines[0].scheme,
+        matter=MatterCategoryFactory(system=design.place.system, name="Estates"),
+        delegate_committee=design.committee,
+    )
+    design.committee.is_active = False
+    design.committee.save()
+    item = one(design.check(), "delegation_routes")
+    assert item.status == FAIL
+    assert item.detail == (
+        "Community contracts (Ashford Integrated care board) is delegated to Ashford place "
+        "committee, which is not active; Estates (Ashford Integrated care board) is delegated "
+        "to Ashford place committee, which is not active."
+    )
+
+
+def test_delegations_held_by_the_individual_director_alone_have_a_route(design):
+    """When the ICB's lines for the place go to its individual director and none to the bodies,
+    every delegated matter still has a route: the item passes rather than warning."""
+    icb = design.orgs[Sector.ICB]
+    for line in design.lines:
+        line.delete()
+    director = DelegateRoleFactory(
+        organisation=icb, title="Director of Place", place=design.place, is_individual_director=True
+    )
+    DelegationFactory(
+        scheme=design.schemes[icb.pk], matter=design.matter, delegate_role=director,
+        limit_to=Decimal(500_000), place=design.place,
+    )  # fmt: skip
+    item = one(design.check(), "delegation_routes")
+    assert item.status == PASS
+    assert item.detail == (
+        "The ICB's delegations for the place go to its individual director; its bodies hold "
+        "none, as their options allow."
+    )
 
 
 def test_the_validator_reads_a_fixed_number_of_queries(design):

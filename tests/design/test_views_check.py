@@ -8,18 +8,23 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from delegations.bands import parse_pounds
+from governance.catalogue.models import OptionFramework
+from governance.consultation.models import PlaceResponse, ResponseStatus
 from governance.structures.models import CommitteeKind
 from partners.models import Sector
 from tests.conftest import World
 from tests.factories import (
     CommitteeFactory,
+    CommitteeMemberFactory,
     DelegateRoleFactory,
     DelegationFactory,
     MatterCategoryFactory,
     SchemeFactory,
     contract_matters,
+    make_round,
     partner_in,
 )
 from tests.queries import page_query_count
@@ -261,3 +266,145 @@ def test_the_check_shows_the_proposal_and_the_recorded_arrangement_side_by_side(
     fail = html.index('nhsuk-tag--red">Fail')
     passed = html.index('nhsuk-tag--green">Pass')
     assert fail < passed  # failures first
+
+
+def check_items(response) -> dict[str, dict[str, str]]:
+    """The check page's items by title, as a reader sees each: its status, its sentence, the
+    passage it cites and where its "Fix this" link goes ("" where there is none)."""
+    html = response.content.decode()
+    found = {}
+    for row in re.findall(r'<div class="nhsuk-summary-list__row">(.*?)</div>', html, re.S):
+
+        def part(pattern: str, row: str = row) -> str:
+            match = re.search(pattern, row, re.S)
+            return unescape(match[1]).strip() if match else ""
+
+        found[part(r'summary-list__key">(.*?)</dt>')] = {
+            "status": part(r'nhsuk-tag--\w+">(\w+)</strong>'),
+            "detail": part(r'app-design-check__detail">(.*?)</p>'),
+            "source": part(r"app-design-check__source[^>]*>Source: (.*?)</p>"),
+            "fix": part(r'<a href="([^"]*)">Fix this'),
+        }
+    return found
+
+
+def check_page(client, world):
+    return check_items(client.get(reverse("design:check", args=[world.place_a.pk])))
+
+
+def propose(place, option_set: str) -> None:
+    """The place submits a proposal of `option_set` against the 2021 framework."""
+    PlaceResponse.objects.create(
+        round=make_round(
+            system=place.system,
+            framework=OptionFramework.objects.get(slug="ics-design-framework-2021"),
+        ),
+        place=place,
+        status=ResponseStatus.SUBMITTED,
+        proposed_option_set=option_set,
+        submitted_at=timezone.now(),
+    )
+
+
+def test_a_place_with_no_bodies_yet_is_sent_to_its_committee_list(client, world):
+    """With nothing recorded there is no arrangement and no seat for public health: both items
+    send the reader to the list of the place's bodies to add them."""
+    client.force_login(world.lead_a)
+    items = check_page(client, world)
+    bodies = reverse("committees:list", args=[world.place_a.pk])
+    arrangement = items["The recorded arrangement is allowed"]
+    assert arrangement["status"] == "Fail"
+    assert arrangement["fix"] == bodies
+    seat = items["Director of public health at the table"]
+    assert seat["detail"] == (
+        "The place has no bodies yet, so no seat for the director of public health."
+    )
+    assert seat["fix"] == bodies
+    assert seat["source"] == (
+        "Appendix A: a place partnership involves, at least, primary care provider leadership, "
+        "local authorities with their directors of public health, acute, community and mental "
+        "health providers, and representatives of the people who use care and support."
+    )
+
+
+def test_an_allowed_arrangement_passes_under_the_same_title(client, world, ashford):
+    client.force_login(world.lead_a)
+    assert check_page(client, world)["The recorded arrangement is allowed"]["status"] == "Pass"
+
+
+def test_passing_items_still_cite_the_passage_they_restate(client, world, ashford):
+    """A reader can see why a body passes: what its option may hold, and the veto rule."""
+    client.force_login(world.lead_a)
+    items = check_page(client, world)
+    powers = items["Ashford place committee: holds only what an ICB committee may"]
+    assert powers["status"] == "Pass"
+    assert powers["source"] == (
+        "Appendix A and section 6.3: a committee of the ICB, given authority by the ICB to "
+        "decide how the ICB's resources are used; contracts stay with the ICB as the legal entity."
+    )
+    veto = items["Ashford place committee: no single partner veto"]
+    assert veto["status"] == "Pass"
+    assert veto["source"] == (
+        "Section 6.3: shared decisions rest on terms of reference that give partners an equal "
+        "voice and do not let one partner veto a decision."
+    )
+
+
+def test_a_proposal_unlike_the_record_links_to_the_places_bodies(client, world, ashford):
+    propose(world.place_a, "2+3")
+    client.force_login(world.lead_a)
+    item = check_page(client, world)["The recorded structure is the proposed arrangement"]
+    assert item["status"] == "Warning"
+    assert item["fix"] == reverse("committees:list", args=[world.place_a.pk])
+
+
+def test_a_director_holding_no_lines_links_to_the_places_delegations(client, world, ashford):
+    """The director's lines are entered on the place's delegations page."""
+    DelegateRoleFactory(
+        organisation=ashford["icb"],
+        title="Director of Place",
+        place=world.place_a,
+        is_individual_director=True,
+    )
+    client.force_login(world.lead_a)
+    item = check_page(client, world)[
+        "The individual director holds the ICB's delegations, with limits"
+    ]
+    assert item["status"] == "Fail"
+    assert item["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
+    assert item["source"] == (
+        "Appendix A and section 6.3: an individual director of the ICB holds authority "
+        "delegated by the ICB, written into the ICB's scheme of delegation."
+    )
+
+
+def test_a_voting_outsider_on_a_joint_committee_links_to_the_places_delegations(
+    client, world, ashford
+):
+    """A voting member is put right by a line in its scheme, entered on the delegations page."""
+    joint = CommitteeFactory(
+        place=world.place_a,
+        name="Ashford joint committee",
+        kind=CommitteeKind.JOINT_COMMITTEE,
+        parties=[ashford["icb"], ashford["council"]],
+    )
+    CommitteeMemberFactory(committee=joint, organisation=ashford["hospice"], voting=True)
+    client.force_login(world.lead_a)
+    item = check_page(client, world)[
+        "Ashford joint committee: voting members are parties that delegate to it"
+    ]
+    assert item["status"] == "Fail"
+    assert item["detail"].startswith("Ashford Hospice votes but is not a party")
+    assert item["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
+    assert item["source"] == (
+        "Section 6.3 and Appendix A: it is a committee of the statutory partners that delegate "
+        "to it."
+    )
+
+
+def test_missing_partners_link_to_the_partners_of_the_place_in_the_console(client, world, ashford):
+    client.force_login(world.icb_admin)
+    item = check_page(client, world)["Minimum partnership membership"]
+    assert item["status"] == "Fail"
+    console = reverse("console:place", args=[world.system.slug, world.place_a.pk])
+    assert item["fix"] == f"{console}#partners"
