@@ -51,7 +51,7 @@ def independent_chair(design: check.Design) -> list[check.CheckItem]:
                     title,
                     check.WARNING,
                     detail + " Make the chair's seat an independent one.",
-                    check.committee_fix(design.place, committee, "members"),
+                    check.committee_fix(design.place, committee, "committee-members"),
                     committee.name,
                     CHAIR_SOURCE,
                 )
@@ -154,7 +154,7 @@ def committee_rules(design: check.Design) -> list[check.CheckItem]:
                     if approved
                     else f"{name} is active but has no approved terms of reference. Take a "
                     "version for approval.",
-                    None if approved else check.committee_fix(design.place, committee, "terms"),
+                    None if approved else check.committee_fix(design.place, committee, "committee-terms"),
                     name,
                 )
             )

@@ -79,7 +79,7 @@ def membership(design: Design) -> list[CheckItem]:
             if len(missing) == 1
             else "The partnership is missing: " + "; ".join(missing) + ". Add them as partners."
         )
-        fix = Fix("console:place", (design.place.system.slug, design.place.pk), "partners")
+        fix = Fix("console:place", (design.place.system.slug, design.place.pk), "place-partners")
         return [CheckItem("membership", title, FAIL, detail, fix, source=source)]
     return [
         CheckItem(

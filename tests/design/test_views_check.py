@@ -407,4 +407,17 @@ def test_missing_partners_link_to_the_partners_of_the_place_in_the_console(clien
     item = check_page(client, world)["Minimum partnership membership"]
     assert item["status"] == "Fail"
     console = reverse("console:place", args=[world.system.slug, world.place_a.pk])
-    assert item["fix"] == f"{console}#partners"
+    assert item["fix"] == f"{console}#place-partners"
+
+
+def test_every_fix_link_lands_on_the_part_of_the_page_it_names(client, world, ashford):
+    """A "Fix this" link with a #fragment must open its page at that section: a fragment with
+    no element of that id opens the page at the top and leaves the reader to search."""
+    client.force_login(world.icb_admin)
+    links = {item["fix"] for item in check_page(client, world).values() if "#" in item["fix"]}
+    assert links, "the check offers no link to a section of a page"
+    for link in links:
+        path, fragment = link.split("#")
+        page = client.get(path)
+        assert page.status_code == 200, link
+        assert f'id="{fragment}"' in page.content.decode(), f"{path} has no #{fragment}"
