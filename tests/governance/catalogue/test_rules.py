@@ -186,3 +186,24 @@ def test_a_refused_set_lists_the_allowed_sets_inside_it() -> None:
 
 def test_the_allowed_sets_list_each_option_then_the_combinations_smallest_first() -> None:
     assert allowed_option_sets(RULES) == ["1", "2", "3", "4", "5", "1+4", "2+4", "1+2+4"]
+
+
+def test_combinations_of_the_same_size_are_listed_in_number_order() -> None:
+    rules = FrameworkRules.from_rows(
+        [(n, f"Option {n}", False) for n in range(1, 5)],
+        ["3+4", "1+2", "2+4", "1+3", "2+3", "1+4", "1+2+3", "1+2+4"],
+    )
+    assert allowed_option_sets(rules) == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "1+2",
+        "1+3",
+        "1+4",
+        "2+3",
+        "2+4",
+        "3+4",
+        "1+2+3",
+        "1+2+4",
+    ]

@@ -5,12 +5,15 @@ covers of the same words tie. Expected values are worked out by hand in each cas
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from governance.consultation.anonymise import scrub, suppress_small_counts
 from governance.consultation.gazetteer import Gazetteer
 from governance.consultation.identifier_patterns import _phone_is_plausible, nhs_number_is_valid
 from governance.consultation.name_forms import person_forms, within_one_edit
+from governance.consultation.text_folding import _invisible_code_points
 
 
 @pytest.mark.parametrize(
@@ -50,6 +53,7 @@ def test_words_one_edit_apart_are_near_misses(a: str, b: str) -> None:
         ("abcde", "abdec"),
         ("abcd", "badc"),  # two swaps
         ("abcd", "bacx"),  # a swap and a change
+        ("abcd", "axcy"),  # the second and fourth changed
         ("ab", "abcd"),
         ("abc", "xyz"),
     ],
@@ -60,7 +64,7 @@ def test_words_further_apart_are_not_near_misses(a: str, b: str) -> None:
 
 
 def test_a_surname_keeps_its_particle() -> None:
-    """"Ludwig van Beethoven" is Mr van Beethoven, "Beethoven, Ludwig" is not how he is
+    """ "Ludwig van Beethoven" is Mr van Beethoven, "Beethoven, Ludwig" is not how he is
     written: the particle belongs to the surname."""
     forms = person_forms([("ludwig",), ("van",), ("beethoven",)])
     assert forms is not None
@@ -126,7 +130,7 @@ def test_the_small_count_rule_refuses_a_negative_count_and_names_it() -> None:
 
 
 def test_two_covers_of_the_same_words_tie_and_the_longest_first_match_wins() -> None:
-    """"Alder Brook Mill" reads as "Alder Brook" + "Mill" or as "Alder" + "Brook Mill": both
+    """ "Alder Brook Mill" reads as "Alder Brook" + "Mill" or as "Alder" + "Brook Mill": both
     cover three words with two names. The leftmost match is taken at its longest."""
     gazetteer = Gazetteer.from_entries(
         [
@@ -137,3 +141,46 @@ def test_two_covers_of_the_same_words_tie_and_the_longest_first_match_wins() -> 
         ]
     )
     assert scrub("Alder Brook Mill", gazetteer=gazetteer).text == "[place] [place]"
+
+
+def test_a_name_written_as_one_word_is_still_the_name() -> None:
+    gazetteer = Gazetteer.from_entries([("North Vale", "place")])
+    assert scrub("We met in NorthVale.", gazetteer=gazetteer).text == "We met in [place]."
+
+
+def test_a_surname_alone_written_with_a_digit_for_a_letter_is_flagged() -> None:
+    """ "Br3nnan" is Nadia Brennan's surname with a 3 for an "e": left in the text (a surname
+    alone may be a common word) but flagged for the reviewer, like "Brennan" alone."""
+    gazetteer = Gazetteer.from_entries([("Nadia Brennan", "person")])
+    for text in ("Then Br3nnan said so.", "Then Brennan said so."):
+        result = scrub(text, gazetteer=gazetteer)
+        assert result.text == text
+        assert [(flag.start, flag.end, flag.kind) for flag in result.flags] == [(5, 12, "possible")]
+
+
+@pytest.mark.parametrize(
+    "character",
+    [
+        "\u200b",  # zero width space (a format character)
+        "\u0007",  # bell (a control character)
+        "\u034f",  # combining grapheme joiner
+        "\u115f",  # Hangul choseong filler
+        "\u1160",  # Hangul jungseong filler
+        "\u17b4",
+        "\u180b",
+        "\u180f",
+        "\u3164",
+        "\ufe00",
+        "\ufe0f",
+        "\uffa0",
+        "\U000e0001",
+        "\U000e0fff",
+    ],
+)
+def test_every_default_ignorable_character_is_invisible(character: str) -> None:
+    assert re.fullmatch(f"[{_invisible_code_points()}]", character)
+
+
+@pytest.mark.parametrize("character", ["\t", "\n", "\r", " ", "a", "\u115e", "\u1161", "\u3165"])
+def test_tabs_new_lines_and_letters_beside_the_fillers_stay(character: str) -> None:
+    assert not re.fullmatch(f"[{_invisible_code_points()}]", character)
