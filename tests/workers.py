@@ -45,8 +45,14 @@ def private_redis_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         with app.connection() as conn:
             conn.default_channel.queue_delete(queue)
         # A worker narrows the app's cached queue selection to our queue; drop the cache.
-        app.amqp.__dict__.pop("queues", None)
-        app.amqp.__dict__.pop("router", None)
+        forget_cached_queues()
+
+
+def forget_cached_queues() -> None:
+    """Drop the queues the app worked out from its settings, and the publisher holding them,
+    so the next test's queue name is not published under this one's exchange."""
+    for cached in ("queues", "default_queue", "default_exchange", "router", "send_task_message"):
+        app.amqp.__dict__.pop(cached, None)
 
 
 def queued_messages(queue: str) -> int:

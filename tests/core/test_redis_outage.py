@@ -31,7 +31,7 @@ from governance.tasks import response_submitted_email_task
 from tests.conftest import World
 from tests.factories import complete_response, make_response, make_round
 from tests.services import require
-from tests.workers import queued_messages, run_worker_until
+from tests.workers import forget_cached_queues, queued_messages, run_worker_until
 
 pytestmark = [pytest.mark.celery_worker]
 
@@ -92,12 +92,6 @@ class RedisServer:
         """Still listening but never answering, like a frozen host or a dropped network."""
         assert self.process is not None
         self.process.send_signal(signal.SIGSTOP)
-
-
-def forget_cached_queues() -> None:
-    """Drop the queues the app worked out from its settings, and the publisher holding them."""
-    for cached in ("queues", "default_queue", "default_exchange", "router", "send_task_message"):
-        app.amqp.__dict__.pop(cached, None)
 
 
 @pytest.fixture
