@@ -184,3 +184,27 @@ def test_every_default_ignorable_character_is_invisible(character: str) -> None:
 @pytest.mark.parametrize("character", ["\t", "\n", "\r", " ", "a", "\u115e", "\u1161", "\u3165"])
 def test_tabs_new_lines_and_letters_beside_the_fillers_stay(character: str) -> None:
     assert not re.fullmatch(f"[{_invisible_code_points()}]", character)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("We met in Brackenfielld today.", 10, 23),  # a letter too many
+        ("We met in Brakenfield today.", 10, 21),  # a letter too few
+        ("We met in Brackenfeild today.", 10, 22),  # two letters swapped
+    ],
+)
+def test_a_word_one_edit_from_the_only_long_name_is_flagged(
+    text: str, start: int, end: int
+) -> None:
+    gazetteer = Gazetteer.from_entries([("Brackenfield", "place")])
+    result = scrub(text, gazetteer=gazetteer)
+    assert result.text == text
+    assert [(flag.start, flag.end, flag.kind) for flag in result.flags] == [
+        (start, end, "possible")
+    ]
+
+
+def test_a_possessive_written_with_a_digit_for_a_letter_is_the_name() -> None:
+    gazetteer = Gazetteer.from_entries([("Ashworth", "place")])
+    assert scrub("Ashw0rth's plan", gazetteer=gazetteer).text == "[place] plan"
