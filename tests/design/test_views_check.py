@@ -13,7 +13,7 @@ from django.utils import timezone
 from delegations.bands import parse_pounds
 from governance.catalogue.models import OptionFramework
 from governance.consultation.models import PlaceResponse, ResponseStatus
-from governance.structures.models import CommitteeKind
+from governance.structures.models import CommitteeKind, MemberPosition
 from partners.models import Sector
 from tests.conftest import World
 from tests.factories import (
@@ -371,6 +371,10 @@ def test_a_director_holding_no_lines_links_to_the_places_delegations(client, wor
         "The individual director holds the ICB's delegations, with limits"
     ]
     assert item["status"] == "Fail"
+    assert item["detail"] == (
+        "No individual director of the ICB for this place holds a line of the ICB's scheme of "
+        "delegation in force. Add the director's lines to the ICB's scheme."
+    )
     assert item["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
     assert item["source"] == (
         "Appendix A and section 6.3: an individual director of the ICB holds authority "
@@ -421,3 +425,183 @@ def test_every_fix_link_lands_on_the_part_of_the_page_it_names(client, world, as
         page = client.get(path)
         assert page.status_code == 200, link
         assert f'id="{fragment}"' in page.content.decode(), f"{path} has no #{fragment}"
+
+
+def director_of_place(ashford, place):
+    """The ICB's individual director for the place, holding no lines yet."""
+    return DelegateRoleFactory(
+        organisation=ashford["icb"],
+        title="Director of Place",
+        place=place,
+        is_individual_director=True,
+    )
+
+
+def test_a_director_line_with_no_limit_links_to_the_places_delegations(client, world, ashford):
+    """A line with no upper limit is given one on the place's delegations page."""
+    DelegationFactory(
+        scheme=ashford["scheme"],
+        matter=ashford["award"],
+        delegate_role=director_of_place(ashford, world.place_a),
+        place=world.place_a,
+    )
+    client.force_login(world.lead_a)
+    item = check_page(client, world)["Director of Place: delegations with limits"]
+    assert item["status"] == "Fail"
+    assert item["detail"].startswith("Director of Place may decide Contract award")
+    assert item["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
+
+
+def test_above_the_directors_limit_a_partnership_board_decides_if_the_icb_sits_on_it(
+    client, world, ashford
+):
+    """With a partnership board (1+4) what is above the director's limit goes to the board,
+    where the ICB decides within its own scheme: so the ICB must have a seat on it. Until it
+    does, the reader is sent to the delegations page to route the matter to a body instead."""
+    DelegationFactory(
+        scheme=ashford["scheme"],
+        matter=ashford["award"],
+        delegate_role=director_of_place(ashford, world.place_a),
+        limit_to=2 * M,  # above the place committee's £1,000,000, so only the board can take it
+        place=world.place_a,
+    )
+    board = CommitteeFactory(
+        place=world.place_a, name="Ashford partnership board", kind=CommitteeKind.PARTNERSHIP_BOARD
+    )
+    CommitteeMemberFactory(committee=board, organisation=ashford["council"])
+    client.force_login(world.lead_a)
+    title = "Director of Place: above the limits, a body of the place decides"
+    gap = check_page(client, world)[title]
+    assert gap["status"] == "Fail"
+    assert gap["detail"] == (
+        "Contract award over £2,000,000 has no body of Ashford to go to. Delegate what is above "
+        "the director's limit to a committee or joint committee of the place."
+    )
+    assert gap["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
+    assert gap["source"] == (
+        "Section 6.3: combined with option 1, 2 or 3, decisions above the director's limits go "
+        "to the place's board or committee."
+    )
+    CommitteeMemberFactory(committee=board, organisation=ashford["icb"])
+    assert check_page(client, world)[title]["status"] == "Pass"
+
+
+def test_a_body_with_a_veto_links_to_its_edit_page(client, world, ashford):
+    """How a body decides is set on its edit page, so that is where a veto is removed."""
+    ashford["committee"].single_partner_veto = True
+    ashford["committee"].save()
+    client.force_login(world.lead_a)
+    item = check_page(client, world)["Ashford place committee: no single partner veto"]
+    assert item["status"] == "Fail"
+    assert item["fix"] == reverse(
+        "committees:edit", args=[world.place_a.pk, ashford["committee"].pk]
+    )
+
+
+def test_a_committee_answering_to_the_icb_cites_the_passage_on_accountability(
+    client, world, ashford
+):
+    """A passing item shows the passage that says to whom its option answers."""
+    client.force_login(world.lead_a)
+    item = check_page(client, world)["Ashford place committee: answers to the ICB's board"]
+    assert item["status"] == "Pass"
+    assert item["detail"] == "Ashford place committee answers to the board of North Shire ICB."
+    assert item["source"] == "Section 6.3: the committee answers clearly to the ICB."
+
+
+def test_a_joint_committee_whose_voters_all_delegate_cites_the_passage_on_voting(
+    client, world, ashford
+):
+    """A passing item still shows the rule it restates: who may vote on a joint committee."""
+    joint = CommitteeFactory(
+        place=world.place_a,
+        name="Ashford joint committee",
+        kind=CommitteeKind.JOINT_COMMITTEE,
+        parties=[ashford["icb"], ashford["council"]],
+    )
+    for organisation in (ashford["icb"], ashford["council"]):
+        CommitteeMemberFactory(committee=joint, organisation=organisation)
+        DelegationFactory(
+            scheme=organisation.schemes_of_delegation.get(),
+            matter=ashford["award"],
+            delegate_committee=joint,
+        )
+    client.force_login(world.lead_a)
+    item = check_page(client, world)[
+        "Ashford joint committee: voting members are parties that delegate to it"
+    ]
+    assert item["status"] == "Pass"
+    assert item["source"] == (
+        "Section 6.3 and Appendix A: it is a committee of the statutory partners that delegate "
+        "to it."
+    )
+
+
+def test_with_no_proposal_the_check_says_there_is_nothing_to_compare(client, world, ashford):
+    """Advice, not a failure: the recorded arrangement is still checked on its own."""
+    client.force_login(world.lead_a)
+    item = check_page(client, world)["The proposed arrangement is allowed"]
+    assert item["status"] == "Warning"
+    assert item["detail"] == (
+        "The place has not submitted a proposal yet, so the proposal cannot be checked or "
+        "compared with what is recorded."
+    )
+
+
+def test_every_delegated_matter_has_a_route_when_its_body_is_active_and_answers(
+    client, world, ashford
+):
+    """The item says how many lines it looked at, so a reader knows none was skipped."""
+    client.force_login(world.lead_a)
+    item = check_page(client, world)["Every delegated matter has a route"]
+    assert item["status"] == "Pass"
+    assert item["detail"] == (
+        "All 1 delegation lines in force go to active bodies with a line of accountability."
+    )
+
+
+def test_a_committee_is_told_to_seat_an_independent_chair_until_it_has_one(client, world, ashford):
+    """The item keeps its title whether it warns or passes, so a reader can find it again."""
+    client.force_login(world.lead_a)
+    title = "Ashford place committee: independent chair"
+    item = check_page(client, world)[title]
+    assert item["status"] == "Warning"
+    assert item["detail"] == (
+        "It has no chair yet; guidance advises an independent or non-executive chair. Make the "
+        "chair's seat an independent one."
+    )
+    committee_page = reverse(
+        "committees:committee", args=[world.place_a.pk, ashford["committee"].pk]
+    )
+    assert item["fix"] == f"{committee_page}#committee-members"
+    CommitteeMemberFactory(
+        committee=ashford["committee"],
+        organisation=ashford["icb"],
+        role_title="Non-executive member",
+        position=MemberPosition.CHAIR,
+        independent=True,
+    )
+    item = check_page(client, world)[title]
+    assert item["status"] == "Pass"
+    assert (
+        item["detail"] == "Chaired by Non-executive member, an independent or non-executive member."
+    )
+
+
+def test_the_recorded_side_names_each_option_and_what_makes_it(client, world, ashford):
+    """Beside the proposal, each recorded option is named as the framework names it."""
+    client.force_login(world.lead_a)
+    html = client.get(reverse("design:check", args=[world.place_a.pk])).content.decode()
+    assert "<li>2. ICB committee: Ashford place committee</li>" in html
+
+
+def test_the_check_page_reads_a_flat_number_of_queries_however_many_partners(
+    client, world, ashford
+):
+    """Each partner's organisation is read with the partner, not one query per partner."""
+    client.force_login(world.lead_a)
+    url = reverse("design:check", args=[world.place_a.pk])
+    before = page_query_count(client, url)
+    for n in range(5):
+        partner_in(world.place_a, name=f"Ashford practice {n}", sector=Sector.GP_PRACTICE)
+    assert page_query_count(client, url) == before
