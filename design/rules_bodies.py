@@ -154,7 +154,9 @@ def committee_rules(design: check.Design) -> list[check.CheckItem]:
                     if approved
                     else f"{name} is active but has no approved terms of reference. Take a "
                     "version for approval.",
-                    None if approved else check.committee_fix(design.place, committee, "committee-terms"),
+                    None
+                    if approved
+                    else check.committee_fix(design.place, committee, "committee-terms"),
                     name,
                 )
             )
