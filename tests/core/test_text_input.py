@@ -9,16 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.text_input import UnstorableTextMiddleware, clean_query_dict, clean_text, is_storable
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 
 def test_cleaned_text_is_storable_and_keeps_everything_that_was():
-    reach = Reach()
-
-    @given(text=st.text(max_size=40))
-    @settings(max_examples=300)
-    def check(text: str) -> None:
-        reach.example()
+    @reaching(given(text=st.text(max_size=40)), settings(max_examples=300))
+    def check(reach: Reach, text: str) -> None:
         cleaned = clean_text(text)
         reach.assertion()
         assert is_storable(cleaned)
@@ -27,7 +23,6 @@ def test_cleaned_text_is_storable_and_keeps_everything_that_was():
             assert cleaned is text
 
     check()
-    reach.assert_most_reached()
 
 
 def test_what_goes_and_what_stays():

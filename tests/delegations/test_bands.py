@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from delegations.bands import band_contains, band_text, band_values, bands_overlap
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 K = Decimal(1_000)
 M = Decimal(1_000_000)
@@ -106,12 +106,8 @@ def bands(draw: st.DrawFn) -> tuple[Decimal, Decimal | None]:
 
 
 def test_the_words_and_the_overlap_rule_agree_with_band_contains():
-    reach = Reach()
-
-    @settings(max_examples=200, deadline=None)
-    @given(band=bands(), other=bands())
-    def check(band, other) -> None:
-        reach.example()
+    @reaching(settings(max_examples=200, deadline=None), given(band=bands(), other=bands()))
+    def check(reach: Reach, band, other) -> None:
         reads = read_words(band_text(*band))
         values = boundary_values(*band) + boundary_values(*other)
         reach.assertion()
@@ -121,4 +117,3 @@ def test_the_words_and_the_overlap_rule_agree_with_band_contains():
         assert bands_overlap(*band, *other) == shared
 
     check()
-    reach.assert_most_reached()

@@ -26,7 +26,7 @@ from tests.factories import (
     contract_matters,
 )
 from tests.queries import queries_run_by
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 ON = date(2025, 6, 1)
 M = Decimal(1_000_000)
@@ -426,12 +426,8 @@ def rank(outcome):
 
 
 def test_a_larger_value_never_routes_to_a_lower_level():
-    reach = Reach()
-
-    @settings(max_examples=200, deadline=None)
-    @given(case=tiers_and_two_values())
-    def check(case):
-        reach.example()
+    @reaching(settings(max_examples=200, deadline=None), given(case=tiers_and_two_values()))
+    def check(reach: Reach, case):
         lines, low, high = case
         first = decided(lines, low)
         second = decided(lines, high)
@@ -441,16 +437,11 @@ def test_a_larger_value_never_routes_to_a_lower_level():
         assert rank(second) >= rank(first)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_a_reserved_matter_never_routes_below_the_board():
-    reach = Reach()
-
-    @settings(max_examples=200, deadline=None)
-    @given(lines=any_lines(), value=amounts)
-    def check(lines, value):
-        reach.example()
+    @reaching(settings(max_examples=200, deadline=None), given(lines=any_lines(), value=amounts))
+    def check(reach: Reach, lines, value):
         reservation = make_line(
             100, limit_from=Decimal(0), limit_to=None, delegate=0, reserved=True
         )
@@ -460,44 +451,36 @@ def test_a_reserved_matter_never_routes_below_the_board():
         assert "reserved to the board" in outcome.reason
 
     check()
-    reach.assert_most_reached()
 
 
 def test_removing_a_delegation_never_grants_authority():
-    reach = Reach()
-
-    @settings(max_examples=300, deadline=None)
-    @given(case=undecided(), data=st.data())
-    def check(case, data):
+    @reaching(settings(max_examples=300, deadline=None), given(case=undecided(), data=st.data()))
+    def check(reach: Reach, case, data):
         lines, value = case
         assert decided(lines, value).authority is None
         delegations = [line for line in lines if not line.reserved]
         fewer = without_one_of(delegations, lines, data)
-        reach.example()  # after the last draw: hypothesis may drop an example while drawing
         after = decided(fewer, value)
         reach.assertion()
         assert after.authority is None
 
     check()
-    reach.assert_most_reached()
 
 
 def test_removing_any_line_of_a_tiered_scheme_never_grants_authority():
-    reach = Reach()
-
-    @settings(max_examples=200, deadline=None)
-    @given(case=reserved_above_the_top_tier(), data=st.data())
-    def check(case, data):
+    @reaching(
+        settings(max_examples=200, deadline=None),
+        given(case=reserved_above_the_top_tier(), data=st.data()),
+    )
+    def check(reach: Reach, case, data):
         lines, value = case
         assert decided(lines, value).authority is None
         fewer = without_one_of(lines, lines, data)
-        reach.example()  # after the last draw: hypothesis may drop an example while drawing
         after = decided(fewer, value)
         reach.assertion()
         assert after.authority is None
 
     check()
-    reach.assert_most_reached()
 
 
 def test_an_accountability_chain_deeper_than_the_joined_levels_is_followed(setup):

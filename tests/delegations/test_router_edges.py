@@ -9,6 +9,7 @@ not have seen it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -40,6 +41,45 @@ COUNCIL = "Ashford County Council"
 TRUST = "Ashford Community NHS Trust"
 
 TAKEN_AT_PLACE = "The decision can be taken at place under delegated authority."
+
+
+Expected = dict[str, object]
+
+
+def pounds(value: str) -> str:
+    """A value as the router's sentences write it: £100,000.01, £500,000."""
+    return f"£{Decimal(value):,}"
+
+
+def from_zero(expected: Expected) -> list:
+    """£0, the lowest value a decision can have, and a penny over it."""
+    return [
+        pytest.param("0", expected, id="0, the first band's from"),
+        pytest.param("0.01", expected, id="a penny over 0"),
+    ]
+
+
+def around(
+    edge: str,
+    edge_is: str,
+    up_to: Expected | Callable[[str], Expected],
+    over: Expected | Callable[[str], Expected],
+) -> list:
+    """A penny under `edge` and `edge` itself, which belong to the band that goes up to and
+    including it, and a penny over, which belongs to what comes next. An expected answer
+    that names the value is given as a function of it."""
+    under = str(Decimal(edge) - Decimal("0.01"))
+    above = str(Decimal(edge) + Decimal("0.01"))
+    thousands = f"{Decimal(edge):,}"
+
+    def answer(expected: Expected | Callable[[str], Expected], value: str) -> Expected:
+        return expected(value) if callable(expected) else expected
+
+    return [
+        pytest.param(under, answer(up_to, under), id=f"a penny under {thousands}"),
+        pytest.param(edge, answer(up_to, edge), id=f"{thousands}, {edge_is}"),
+        pytest.param(above, answer(over, above), id=f"a penny over {thousands}"),
+    ]
 
 
 @dataclass
@@ -198,14 +238,9 @@ ICB_BOARD = back(
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        pytest.param("0", PLACE_COMMITTEE, id="0, the first band's from"),
-        pytest.param("0.01", PLACE_COMMITTEE, id="a penny over 0"),
-        pytest.param("249999.99", PLACE_COMMITTEE, id="a penny under 250,000"),
-        pytest.param("250000", PLACE_COMMITTEE, id="250,000, A1's up to and A2's from"),
-        pytest.param("250000.01", FINANCE_COMMITTEE, id="a penny over 250,000"),
-        pytest.param("999999.99", FINANCE_COMMITTEE, id="a penny under 1,000,000"),
-        pytest.param("1000000", FINANCE_COMMITTEE, id="1,000,000, A2's up to and A3's from"),
-        pytest.param("1000000.01", ICB_BOARD, id="a penny over 1,000,000"),
+        *from_zero(PLACE_COMMITTEE),
+        *around("250000", "A1's up to and A2's from", PLACE_COMMITTEE, FINANCE_COMMITTEE),
+        *around("1000000", "A2's up to and A3's from", FINANCE_COMMITTEE, ICB_BOARD),
         pytest.param(LARGEST, ICB_BOARD, id="the largest value, in the open-ended band"),
     ],
 )
@@ -225,9 +260,9 @@ CABINET_MEMBER = delegated(
 )
 
 
-def in_the_gap(value: str) -> dict[str, object]:
+def in_the_gap(value: str) -> Expected:
     return back(
-        f"{value} falls in a gap between the band up to and including £100,000 (Director of "
+        f"{pounds(value)} falls in a gap between the band up to and including £100,000 (Director of "
         "adult social care) and the band over £500,000 up to and including £2,000,000 "
         "(Cabinet member for adults)."
     )
@@ -236,20 +271,14 @@ def in_the_gap(value: str) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        pytest.param("0", DIRECTOR, id="0, the first band's from"),
-        pytest.param("0.01", DIRECTOR, id="a penny over 0"),
-        pytest.param("99999.99", DIRECTOR, id="a penny under 100,000"),
-        pytest.param("100000", DIRECTOR, id="100,000, 4.1's up to"),
-        pytest.param("100000.01", in_the_gap("£100,000.01"), id="a penny over 100,000"),
-        pytest.param("499999.99", in_the_gap("£499,999.99"), id="a penny under 500,000"),
-        pytest.param("500000", in_the_gap("£500,000"), id="500,000, 4.2's from"),
-        pytest.param("500000.01", CABINET_MEMBER, id="a penny over 500,000"),
-        pytest.param("1999999.99", CABINET_MEMBER, id="a penny under 2,000,000"),
-        pytest.param("2000000", CABINET_MEMBER, id="2,000,000, 4.2's up to"),
-        pytest.param(
-            "2000000.01",
+        *from_zero(DIRECTOR),
+        *around("100000", "4.1's up to", DIRECTOR, in_the_gap),
+        *around("500000", "4.2's from", in_the_gap, CABINET_MEMBER),
+        *around(
+            "2000000",
+            "4.2's up to",
+            CABINET_MEMBER,
             back("£2,000,000.01 exceeds the highest delegated limit of £2,000,000."),
-            id="a penny over 2,000,000",
         ),
     ],
 )
@@ -273,11 +302,8 @@ CHIEF_EXECUTIVE = delegated("Chief executive", "over £50,000", "Ashford Communi
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        pytest.param("0", CHIEF_OPERATING_OFFICER, id="0, the first band's from"),
-        pytest.param("0.01", CHIEF_OPERATING_OFFICER, id="a penny over 0"),
-        pytest.param("49999.99", CHIEF_OPERATING_OFFICER, id="a penny under 50,000"),
-        pytest.param("50000", CHIEF_OPERATING_OFFICER, id="50,000, 2.1's up to and 2.2's from"),
-        pytest.param("50000.01", CHIEF_EXECUTIVE, id="a penny over 50,000"),
+        *from_zero(CHIEF_OPERATING_OFFICER),
+        *around("50000", "2.1's up to and 2.2's from", CHIEF_OPERATING_OFFICER, CHIEF_EXECUTIVE),
         pytest.param(LARGEST, CHIEF_EXECUTIVE, id="the largest value, in the open-ended band"),
     ],
 )

@@ -292,6 +292,22 @@ def check_page(client, world):
     return check_items(client.get(reverse("design:check", args=[world.place_a.pk])))
 
 
+def item_the_lead_sees(client, world, title: str):
+    """The check item called `title`, as the place lead sees it."""
+    client.force_login(world.lead_a)
+    return check_page(client, world)[title]
+
+
+def ashford_joint_committee(world, ashford):
+    """A joint committee of the ICB and the council at the place."""
+    return CommitteeFactory(
+        place=world.place_a,
+        name="Ashford joint committee",
+        kind=CommitteeKind.JOINT_COMMITTEE,
+        parties=[ashford["icb"], ashford["council"]],
+    )
+
+
 def propose(place, option_set: str) -> None:
     """The place submits a proposal of `option_set` against the 2021 framework."""
     PlaceResponse.objects.create(
@@ -352,8 +368,7 @@ def test_passing_items_still_cite_the_passage_they_restate(client, world, ashfor
 
 def test_a_proposal_unlike_the_record_links_to_the_places_bodies(client, world, ashford):
     propose(world.place_a, "2+3")
-    client.force_login(world.lead_a)
-    item = check_page(client, world)["The recorded structure is the proposed arrangement"]
+    item = item_the_lead_sees(client, world, "The recorded structure is the proposed arrangement")
     assert item["status"] == "Warning"
     assert item["fix"] == reverse("committees:list", args=[world.place_a.pk])
 
@@ -366,10 +381,9 @@ def test_a_director_holding_no_lines_links_to_the_places_delegations(client, wor
         place=world.place_a,
         is_individual_director=True,
     )
-    client.force_login(world.lead_a)
-    item = check_page(client, world)[
-        "The individual director holds the ICB's delegations, with limits"
-    ]
+    item = item_the_lead_sees(
+        client, world, "The individual director holds the ICB's delegations, with limits"
+    )
     assert item["status"] == "Fail"
     assert item["detail"] == (
         "No individual director of the ICB for this place holds a line of the ICB's scheme of "
@@ -386,17 +400,11 @@ def test_a_voting_outsider_on_a_joint_committee_links_to_the_places_delegations(
     client, world, ashford
 ):
     """A voting member is put right by a line in its scheme, entered on the delegations page."""
-    joint = CommitteeFactory(
-        place=world.place_a,
-        name="Ashford joint committee",
-        kind=CommitteeKind.JOINT_COMMITTEE,
-        parties=[ashford["icb"], ashford["council"]],
-    )
+    joint = ashford_joint_committee(world, ashford)
     CommitteeMemberFactory(committee=joint, organisation=ashford["hospice"], voting=True)
-    client.force_login(world.lead_a)
-    item = check_page(client, world)[
-        "Ashford joint committee: voting members are parties that delegate to it"
-    ]
+    item = item_the_lead_sees(
+        client, world, "Ashford joint committee: voting members are parties that delegate to it"
+    )
     assert item["status"] == "Fail"
     assert item["detail"].startswith("Ashford Hospice votes but is not a party")
     assert item["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
@@ -445,8 +453,7 @@ def test_a_director_line_with_no_limit_links_to_the_places_delegations(client, w
         delegate_role=director_of_place(ashford, world.place_a),
         place=world.place_a,
     )
-    client.force_login(world.lead_a)
-    item = check_page(client, world)["Director of Place: delegations with limits"]
+    item = item_the_lead_sees(client, world, "Director of Place: delegations with limits")
     assert item["status"] == "Fail"
     assert item["detail"].startswith("Director of Place may decide Contract award")
     assert item["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
@@ -490,8 +497,7 @@ def test_a_body_with_a_veto_links_to_its_edit_page(client, world, ashford):
     """How a body decides is set on its edit page, so that is where a veto is removed."""
     ashford["committee"].single_partner_veto = True
     ashford["committee"].save()
-    client.force_login(world.lead_a)
-    item = check_page(client, world)["Ashford place committee: no single partner veto"]
+    item = item_the_lead_sees(client, world, "Ashford place committee: no single partner veto")
     assert item["status"] == "Fail"
     assert item["fix"] == reverse(
         "committees:edit", args=[world.place_a.pk, ashford["committee"].pk]
@@ -502,8 +508,7 @@ def test_a_committee_answering_to_the_icb_cites_the_passage_on_accountability(
     client, world, ashford
 ):
     """A passing item shows the passage that says to whom its option answers."""
-    client.force_login(world.lead_a)
-    item = check_page(client, world)["Ashford place committee: answers to the ICB's board"]
+    item = item_the_lead_sees(client, world, "Ashford place committee: answers to the ICB's board")
     assert item["status"] == "Pass"
     assert item["detail"] == "Ashford place committee answers to the board of North Shire ICB."
     assert item["source"] == "Section 6.3: the committee answers clearly to the ICB."
@@ -513,12 +518,7 @@ def test_a_joint_committee_whose_voters_all_delegate_cites_the_passage_on_voting
     client, world, ashford
 ):
     """A passing item still shows the rule it restates: who may vote on a joint committee."""
-    joint = CommitteeFactory(
-        place=world.place_a,
-        name="Ashford joint committee",
-        kind=CommitteeKind.JOINT_COMMITTEE,
-        parties=[ashford["icb"], ashford["council"]],
-    )
+    joint = ashford_joint_committee(world, ashford)
     for organisation in (ashford["icb"], ashford["council"]):
         CommitteeMemberFactory(committee=joint, organisation=organisation)
         DelegationFactory(
@@ -526,10 +526,9 @@ def test_a_joint_committee_whose_voters_all_delegate_cites_the_passage_on_voting
             matter=ashford["award"],
             delegate_committee=joint,
         )
-    client.force_login(world.lead_a)
-    item = check_page(client, world)[
-        "Ashford joint committee: voting members are parties that delegate to it"
-    ]
+    item = item_the_lead_sees(
+        client, world, "Ashford joint committee: voting members are parties that delegate to it"
+    )
     assert item["status"] == "Pass"
     assert item["source"] == (
         "Section 6.3 and Appendix A: it is a committee of the statutory partners that delegate "
@@ -539,8 +538,7 @@ def test_a_joint_committee_whose_voters_all_delegate_cites_the_passage_on_voting
 
 def test_with_no_proposal_the_check_says_there_is_nothing_to_compare(client, world, ashford):
     """Advice, not a failure: the recorded arrangement is still checked on its own."""
-    client.force_login(world.lead_a)
-    item = check_page(client, world)["The proposed arrangement is allowed"]
+    item = item_the_lead_sees(client, world, "The proposed arrangement is allowed")
     assert item["status"] == "Warning"
     assert item["detail"] == (
         "The place has not submitted a proposal yet, so the proposal cannot be checked or "
@@ -552,8 +550,7 @@ def test_every_delegated_matter_has_a_route_when_its_body_is_active_and_answers(
     client, world, ashford
 ):
     """The item says how many lines it looked at, so a reader knows none was skipped."""
-    client.force_login(world.lead_a)
-    item = check_page(client, world)["Every delegated matter has a route"]
+    item = item_the_lead_sees(client, world, "Every delegated matter has a route")
     assert item["status"] == "Pass"
     assert item["detail"] == (
         "All 1 delegation lines in force go to active bodies with a line of accountability."

@@ -26,7 +26,7 @@ from tests.factories import (
 )
 from tests.hostile import rolled_back
 from tests.properties.structures_checks import examples
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +40,15 @@ KINDS = {
 
 
 def test_the_checks_verdict_is_the_frameworks_on_the_recorded_option_set() -> None:
-    reach = Reach()
-
-    @examples(25)
-    @given(
-        kinds=st.lists(st.sampled_from(sorted(KINDS)), max_size=5),
-        sub_committee_of=st.none() | st.sampled_from(sorted(KINDS)),
-        director=st.booleans(),
+    @reaching(
+        examples(25),
+        given(
+            kinds=st.lists(st.sampled_from(sorted(KINDS)), max_size=5),
+            sub_committee_of=st.none() | st.sampled_from(sorted(KINDS)),
+            director=st.booleans(),
+        ),
     )
-    def check(kinds: list[str], sub_committee_of: str | None, director: bool) -> None:
-        reach.example()
+    def check(reach: Reach, kinds: list[str], sub_committee_of: str | None, director: bool) -> None:
         framework = OptionFramework.objects.get(slug="ics-design-framework-2021")
         with rolled_back():
             place = PlaceFactory(name="Ashford")
@@ -90,4 +89,3 @@ def test_the_checks_verdict_is_the_frameworks_on_the_recorded_option_set() -> No
             )
 
     check()
-    reach.assert_most_reached()

@@ -63,7 +63,7 @@ from tests.properties.structures_checks import (
     pdf_text,
     saved,
 )
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 pytestmark = pytest.mark.django_db
 
@@ -74,12 +74,8 @@ pytestmark = pytest.mark.django_db
 def test_any_committee_name_shows_as_text_on_the_committee_pages(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples(15)
-    @given(name=hostile_text, htmx=st.booleans())
-    def check(name: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(examples(15), given(name=hostile_text, htmx=st.booleans()))
+    def check(reach: Reach, name: str, htmx: bool) -> None:
         with rolled_back():
             client.force_login(world.lead_a)
             response = client.post(
@@ -102,18 +98,13 @@ def test_any_committee_name_shows_as_text_on_the_committee_pages(
                 assert_shown(page(client.get(address, **headers)), committee.name)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_a_refused_committee_form_shows_the_typed_name_back_as_text(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples(10)
-    @given(name=hostile_text, htmx=st.booleans())
-    def check(name: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(examples(10), given(name=hostile_text, htmx=st.booleans()))
+    def check(reach: Reach, name: str, htmx: bool) -> None:
         with rolled_back():
             client.force_login(world.icb_admin)
             response = client.post(
@@ -127,18 +118,15 @@ def test_a_refused_committee_form_shows_the_typed_name_back_as_text(
             assert not Committee.objects.filter(place=world.place_a).exists()
 
     check()
-    reach.assert_most_reached()
 
 
 def test_any_role_title_and_person_show_as_text_on_the_committee_page(
     client: Client, world: World, board: Committee, council: Organisation
 ) -> None:
-    reach = Reach()
-
-    @examples(12)
-    @given(role_title=hostile_text, person_name=hostile_text, htmx=st.booleans())
-    def check(role_title: str, person_name: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(
+        examples(12), given(role_title=hostile_text, person_name=hostile_text, htmx=st.booleans())
+    )
+    def check(reach: Reach, role_title: str, person_name: str, htmx: bool) -> None:
         with rolled_back():
             person = make_member(place=world.place_a, user=UserFactory(full_name=person_name))
             client.force_login(world.lead_a)
@@ -168,7 +156,6 @@ def test_any_role_title_and_person_show_as_text_on_the_committee_page(
             assert_shown(page(response), role_title)
 
     check()
-    reach.assert_most_reached()
 
 
 sections = st.fixed_dictionaries(dict.fromkeys(SECTION_KEYS, hostile_text))
@@ -177,12 +164,8 @@ sections = st.fixed_dictionaries(dict.fromkeys(SECTION_KEYS, hostile_text))
 def test_every_terms_of_reference_section_shows_as_text(
     client: Client, world: World, board: Committee
 ) -> None:
-    reach = Reach()
-
-    @examples(10)
-    @given(texts=sections)
-    def check(texts: dict[str, str]) -> None:
-        reach.example()
+    @reaching(examples(10), given(texts=sections))
+    def check(reach: Reach, texts: dict[str, str]) -> None:
         with rolled_back():
             tor = TermsOfReferenceFactory(committee=board, number=1)
             client.force_login(world.lead_a)
@@ -202,16 +185,11 @@ def test_every_terms_of_reference_section_shows_as_text(
             assert_shown(page(client.get(edit)), *stored)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_any_approving_body_shows_as_text(client: Client, world: World, board: Committee) -> None:
-    reach = Reach()
-
-    @examples(10)
-    @given(approved_by=hostile_text, htmx=st.booleans())
-    def check(approved_by: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(examples(10), given(approved_by=hostile_text, htmx=st.booleans()))
+    def check(reach: Reach, approved_by: str, htmx: bool) -> None:
         with rolled_back():
             TermsOfReferenceFactory(committee=board, number=1, status=TorStatus.FOR_APPROVAL)
             client.force_login(world.icb_admin)
@@ -232,7 +210,6 @@ def test_any_approving_body_shows_as_text(client: Client, world: World, board: C
             )
 
     check()
-    reach.assert_most_reached()
 
 
 class DiffReader(HTMLParser):
@@ -287,12 +264,8 @@ def edit_draft(client: Client, world: World, tor: TermsOfReference, texts: dict[
 def test_the_compare_page_shows_removed_and_added_text_as_text(
     client: Client, world: World, board: Committee
 ) -> None:
-    reach = Reach()
-
-    @examples(12)
-    @given(old=sections, new=sections)
-    def check(old: dict[str, str], new: dict[str, str]) -> None:
-        reach.example()
+    @reaching(examples(12), given(old=sections, new=sections))
+    def check(reach: Reach, old: dict[str, str], new: dict[str, str]) -> None:
         with rolled_back():
             client.force_login(world.lead_a)
             edit_draft(client, world, TermsOfReferenceFactory(committee=board, number=1), old)
@@ -313,7 +286,6 @@ def test_the_compare_page_shows_removed_and_added_text_as_text(
             assert reader.written == (written, written)
 
     check()
-    reach.assert_most_reached()
 
 
 @dataclass
@@ -365,12 +337,8 @@ def approved_version_file(
 def test_the_word_file_holds_whatever_was_typed_as_text(
     client: Client, world: World, council: Organisation
 ) -> None:
-    reach = Reach()
-
-    @examples(8)
-    @given(typed=typed_from(hostile_text))
-    def check(typed: Typed) -> None:
-        reach.example()
+    @reaching(examples(8), given(typed=typed_from(hostile_text)))
+    def check(reach: Reach, typed: Typed) -> None:
         with rolled_back():
             committee, as_saved, file = approved_version_file(client, world, council, typed, "docx")
             reach.assertion()
@@ -382,7 +350,6 @@ def test_the_word_file_holds_whatever_was_typed_as_text(
             assert_shown(tor_documents.tor_html(tor), *as_saved)
 
     check()
-    reach.assert_most_reached()
 
 
 # Text every font of the PDF has a glyph for, so the PDF's text can be read back; markup,
@@ -400,12 +367,8 @@ printable_text = st.one_of(
 def test_the_pdf_file_holds_whatever_was_typed_as_text(
     client: Client, world: World, council: Organisation
 ) -> None:
-    reach = Reach()
-
-    @examples(5)
-    @given(typed=typed_from(printable_text))
-    def check(typed: Typed) -> None:
-        reach.example()
+    @reaching(examples(5), given(typed=typed_from(printable_text)))
+    def check(reach: Reach, typed: Typed) -> None:
         with rolled_back():
             _committee, as_saved, file = approved_version_file(client, world, council, typed, "pdf")
             reach.assertion()
@@ -414,7 +377,6 @@ def test_the_pdf_file_holds_whatever_was_typed_as_text(
                 assert "".join(first.split()) in pdf, first
 
     check()
-    reach.assert_most_reached()
 
 
 # The governance map and the design check ----------------------------------------------------
@@ -429,12 +391,8 @@ def svg_and_text(html: str) -> tuple[str, str]:
 def test_the_governance_map_shows_any_name_as_text_in_the_diagram_and_the_text(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples(10)
-    @given(texts=hostile_texts(4))
-    def check(texts: list[str]) -> None:
-        reach.example()
+    @reaching(examples(10), given(texts=hostile_texts(4)))
+    def check(reach: Reach, texts: list[str]) -> None:
         committee_name, organisation_name, role_title, matter_name = texts
         with rolled_back():
             organisation = partner(world, name=organisation_name.strip(), sector=Sector.ICB)
@@ -480,16 +438,11 @@ def test_the_governance_map_shows_any_name_as_text_in_the_diagram_and_the_text(
                 assert_shown(text, *names, role_row.title, matter_row.name)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_the_design_check_shows_any_committee_name_as_text(client: Client, world: World) -> None:
-    reach = Reach()
-
-    @examples(10)
-    @given(name=hostile_text, organisation_name=hostile_text)
-    def check(name: str, organisation_name: str) -> None:
-        reach.example()
+    @reaching(examples(10), given(name=hostile_text, organisation_name=hostile_text))
+    def check(reach: Reach, name: str, organisation_name: str) -> None:
         with rolled_back():
             organisation = partner(world, name=organisation_name.strip(), sector=Sector.VCFSE)
             client.force_login(world.lead_a)
@@ -507,4 +460,3 @@ def test_the_design_check_shows_any_committee_name_as_text(client: Client, world
             assert_shown(html, committee.name)
 
     check()
-    reach.assert_most_reached()

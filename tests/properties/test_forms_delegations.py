@@ -50,7 +50,7 @@ from tests.properties.structures_checks import (
     saved,
     spreadsheet_text,
 )
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +75,8 @@ def routed(world: World, matters: dict[str, MatterCategory]) -> dict[str, Any]:
 def test_any_typed_value_is_shown_back_as_text_on_the_decision_router(
     client: Client, world: World, routed: dict[str, Any]
 ) -> None:
-    reach = Reach()
-
-    @examples(15)
-    @given(value=hostile_text)
-    def check(value: str) -> None:
-        reach.example()
+    @reaching(examples(15), given(value=hostile_text))
+    def check(reach: Reach, value: str) -> None:
         client.force_login(world.member_a)
         query = {"matter": routed["matter"].pk, "value": value, "organisations": [routed["icb"].pk]}
         address = reverse("design:decide", args=[world.place_a.pk])
@@ -94,18 +90,13 @@ def test_any_typed_value_is_shown_back_as_text_on_the_decision_router(
             assert "Ashford place committee" in html
 
     check()
-    reach.assert_most_reached()
 
 
 def test_the_decision_router_shows_any_delegate_and_condition_as_text(
     client: Client, world: World, matters: dict[str, MatterCategory]
 ) -> None:
-    reach = Reach()
-
-    @examples(8)
-    @given(texts=hostile_texts(4))
-    def check(texts: list[str]) -> None:
-        reach.example()
+    @reaching(examples(8), given(texts=hostile_texts(4)))
+    def check(reach: Reach, texts: list[str]) -> None:
         committee_name, role_title, conditions, reference = texts
         with rolled_back():
             organisation = partner(world, name="North Shire ICB", sector=Sector.ICB)
@@ -165,7 +156,6 @@ def test_the_decision_router_shows_any_delegate_and_condition_as_text(
                 assert_shown(html, role_row.title)
 
     check()
-    reach.assert_most_reached()
 
 
 # Schemes of delegation -----------------------------------------------------------------------
@@ -178,12 +168,8 @@ def test_any_scheme_approver_and_notes_show_as_text(
     board: Committee,
     matters: dict[str, MatterCategory],
 ) -> None:
-    reach = Reach()
-
-    @examples(12)
-    @given(approved_by=hostile_text, notes=hostile_text)
-    def check(approved_by: str, notes: str) -> None:
-        reach.example()
+    @reaching(examples(12), given(approved_by=hostile_text, notes=hostile_text))
+    def check(reach: Reach, approved_by: str, notes: str) -> None:
         with rolled_back():
             client.force_login(world.icb_admin)
             typed = {"organisation": council.pk, "approved_by": approved_by, "notes": notes}
@@ -210,7 +196,6 @@ def test_any_scheme_approver_and_notes_show_as_text(
             assert_shown(page(client.get(place_page)), scheme.approved_by)
 
     check()
-    reach.assert_most_reached()
 
 
 def line_post(prefix: str, **fields: Any) -> dict[str, Any]:
@@ -224,14 +209,12 @@ def test_any_line_condition_and_reference_show_as_text_and_export_as_plain_cells
     joint_committee: Committee,
     matters: dict[str, MatterCategory],
 ) -> None:
-    reach = Reach()
-
-    @examples(15)
-    @given(conditions=hostile_text, reference=hostile_text, htmx=st.booleans())
-    # A control character no workbook can hold once made the export fail.
-    @example(conditions="Within budget\x1b", reference="=1+1", htmx=False)
-    def check(conditions: str, reference: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(
+        examples(15),
+        given(conditions=hostile_text, reference=hostile_text, htmx=st.booleans()),
+        example(conditions="Within budget\x1b", reference="=1+1", htmx=False),
+    )
+    def check(reach: Reach, conditions: str, reference: str, htmx: bool) -> None:
         with rolled_back():
             scheme = SchemeFactory(organisation=council, status=SchemeStatus.DRAFT)
             client.force_login(world.icb_admin)
@@ -283,7 +266,6 @@ def test_any_line_condition_and_reference_show_as_text_and_export_as_plain_cells
             assert_shown(page(client.get(place_page)), *shown)
 
     check()
-    reach.assert_most_reached()
 
 
 slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
@@ -292,18 +274,17 @@ slug = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
 def test_any_matter_name_and_code_show_as_text_and_export_as_plain_cells(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples(15)
-    @given(
-        name=hostile_text,
-        code=slug,  # a code the form accepts; a hostile one is typed when editing, below
-        new_name=hostile_text,
-        new_code=st.one_of(hostile_text, slug),
+    @reaching(
+        examples(15),
+        given(
+            name=hostile_text,
+            code=slug,  # a code the form accepts; a hostile one is typed when editing, below
+            new_name=hostile_text,
+            new_code=st.one_of(hostile_text, slug),
+        ),
+        example(name="Estates\x1b", code="-estates", new_name="<b>Estates</b>", new_code="estates"),
     )
-    @example(name="Estates\x1b", code="-estates", new_name="<b>Estates</b>", new_code="estates")
-    def check(name: str, code: str, new_name: str, new_code: str) -> None:
-        reach.example()
+    def check(reach: Reach, name: str, code: str, new_name: str, new_code: str) -> None:
         with rolled_back():
             client.force_login(world.icb_admin)
             typed = {"matter-name": name, "matter-code": code, "matter-parent": ""}
@@ -334,18 +315,13 @@ def test_any_matter_name_and_code_show_as_text_and_export_as_plain_cells(
                 assert_shown(page(response), new_name, new_code)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_any_delegate_role_title_shows_as_text(
     client: Client, world: World, council: Organisation
 ) -> None:
-    reach = Reach()
-
-    @examples(12)
-    @given(title=hostile_text)
-    def check(title: str) -> None:
-        reach.example()
+    @reaching(examples(12), given(title=hostile_text))
+    def check(reach: Reach, title: str) -> None:
         with rolled_back():
             client.force_login(world.icb_admin)
             typed = {"role-organisation": council.pk, "role-title": title}
@@ -365,7 +341,6 @@ def test_any_delegate_role_title_shows_as_text(
             )
 
     check()
-    reach.assert_most_reached()
 
 
 # Spreadsheet uploads -------------------------------------------------------------------------
@@ -381,12 +356,8 @@ def test_a_spreadsheet_with_any_text_in_its_cells_is_refused_with_the_rows_shown
     board: Committee,
     matters: dict[str, MatterCategory],
 ) -> None:
-    reach = Reach()
-
-    @examples(12)
-    @given(code=uploaded_text, delegate=uploaded_text, place=uploaded_text)
-    def check(code: str, delegate: str, place: str) -> None:
-        reach.example()
+    @reaching(examples(12), given(code=uploaded_text, delegate=uploaded_text, place=uploaded_text))
+    def check(reach: Reach, code: str, delegate: str, place: str) -> None:
         assume(code.strip().casefold() not in matters)
         with rolled_back():
             scheme = SchemeFactory(organisation=council, status=SchemeStatus.DRAFT)
@@ -410,7 +381,6 @@ def test_a_spreadsheet_with_any_text_in_its_cells_is_refused_with_the_rows_shown
             assert not Delegation.objects.filter(scheme=scheme).exists()
 
     check()
-    reach.assert_most_reached()
 
 
 def test_a_spreadsheet_imported_with_any_text_exports_without_formulas(
@@ -420,12 +390,8 @@ def test_a_spreadsheet_imported_with_any_text_exports_without_formulas(
     joint_committee: Committee,
     matters: dict[str, MatterCategory],
 ) -> None:
-    reach = Reach()
-
-    @examples(12)
-    @given(conditions=uploaded_text, reference=uploaded_text)
-    def check(conditions: str, reference: str) -> None:
-        reach.example()
+    @reaching(examples(12), given(conditions=uploaded_text, reference=uploaded_text))
+    def check(reach: Reach, conditions: str, reference: str) -> None:
         with rolled_back():
             scheme = SchemeFactory(organisation=council, status=SchemeStatus.DRAFT)
             client.force_login(world.icb_admin)
@@ -453,4 +419,3 @@ def test_a_spreadsheet_imported_with_any_text_exports_without_formulas(
             assert safe_cell(_xml_text(line.reference)) in values
 
     check()
-    reach.assert_most_reached()

@@ -69,7 +69,7 @@ from tests.properties.text_checks import (
     slow_examples,
     squashed,
 )
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 pytestmark = pytest.mark.django_db
 
@@ -136,15 +136,14 @@ def _assert_documents_hold_text(pdf_data: bytes, docx_data: bytes, texts: list[s
 def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_files(
     client: Client, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    reach = Reach()
-
-    @slow_examples
-    @given(
-        texts=hostile_texts(6),
-        choices=st.lists(st.sampled_from(HOSTILE_SAMPLES), min_size=2, max_size=3, unique=True),
+    @reaching(
+        slow_examples,
+        given(
+            texts=hostile_texts(6),
+            choices=st.lists(st.sampled_from(HOSTILE_SAMPLES), min_size=2, max_size=3, unique=True),
+        ),
     )
-    def check(texts: list[str], choices: list[str]) -> None:
-        reach.example()
+    def check(reach: Reach, texts: list[str], choices: list[str]) -> None:
         title, question, case, answer, reasons, missing = texts
         with rolled_back():
             framework = make_framework()
@@ -260,7 +259,6 @@ def test_anything_a_place_writes_shows_as_text_in_the_compiled_summary_and_its_f
                 assert b"".join(download.streaming_content) == files[fmt]
 
     check()
-    reach.assert_most_reached()
 
 
 # The redaction review -------------------------------------------------------------------------
@@ -292,12 +290,8 @@ def closed_round(world: World, django_capture_on_commit_callbacks: Any) -> Consu
 def test_any_phrase_to_redact_or_keep_shows_as_text_on_the_review_page(
     client: Client, world: World, closed_round: ConsultationRound
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(phrase=hostile_text, note=hostile_text, htmx=st.booleans())
-    def check(phrase: str, note: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(examples, given(phrase=hostile_text, note=hostile_text, htmx=st.booleans()))
+    def check(reach: Reach, phrase: str, note: str, htmx: bool) -> None:
         headers = HX if htmx else {}
         review_url = reverse("console:summary_review", args=[world.system.slug, closed_round.pk])
         review_url += f"?place={world.place_a.pk}"
@@ -343,4 +337,3 @@ def test_any_phrase_to_redact_or_keep_shows_as_text_on_the_review_page(
             assert_shows_as_text(summary_page)
 
     check()
-    reach.assert_most_reached()

@@ -37,7 +37,7 @@ from tests.properties.text_checks import (
     page,
     posted,
 )
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +48,8 @@ pytestmark = pytest.mark.django_db
 def test_any_email_typed_at_sign_in_comes_back_as_text_beside_the_error(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(email=hostile_text, password=hostile_text)
-    def check(email: str, password: str) -> None:
-        reach.example()
+    @reaching(examples, given(email=hostile_text, password=hostile_text))
+    def check(reach: Reach, email: str, password: str) -> None:
         with rolled_back():
             response = posted(
                 client, reverse("login"), {"username": email, "password": password, "next": email}
@@ -65,18 +61,13 @@ def test_any_email_typed_at_sign_in_comes_back_as_text_beside_the_error(
             assert_shows_as_text(html, email)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_any_address_typed_to_reset_a_password_comes_back_as_text(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(email=hostile_text)
-    def check(email: str) -> None:
-        reach.example()
+    @reaching(examples, given(email=hostile_text))
+    def check(reach: Reach, email: str) -> None:
         with rolled_back():
             response = posted(client, reverse("password_reset"), {"email": email})
             reach.assertion()
@@ -86,18 +77,13 @@ def test_any_address_typed_to_reset_a_password_comes_back_as_text(
                 assert response.status_code == 302
 
     check()
-    reach.assert_most_reached()
 
 
 def test_any_security_code_typed_comes_back_as_text_beside_the_error(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(token=hostile_text)
-    def check(token: str) -> None:
-        reach.example()
+    @reaching(examples, given(token=hostile_text))
+    def check(reach: Reach, token: str) -> None:
         with rolled_back():
             # The code asked for after the password.
             AuthenticatorAppFactory(user=world.icb_admin)
@@ -119,7 +105,6 @@ def test_any_security_code_typed_comes_back_as_text_beside_the_error(
                 assert_shows_as_text(response.content.decode(), token)
 
     check()
-    reach.assert_most_reached()
 
 
 # Places --------------------------------------------------------------------------------------
@@ -142,12 +127,11 @@ def _place_pages(client: Client, world: World, place: Place) -> list[tuple[str, 
 def test_any_place_name_and_footprint_show_as_text_on_the_console_pages(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(name=hostile_text, footprint=hostile_text, new_name=hostile_text, htmx=st.booleans())
-    def check(name: str, footprint: str, new_name: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(
+        examples,
+        given(name=hostile_text, footprint=hostile_text, new_name=hostile_text, htmx=st.booleans()),
+    )
+    def check(reach: Reach, name: str, footprint: str, new_name: str, htmx: bool) -> None:
         headers = HX if htmx else {}
         with rolled_back():
             client.force_login(world.icb_admin)
@@ -196,7 +180,6 @@ def test_any_place_name_and_footprint_show_as_text_on_the_console_pages(
             assert_audit_log_shows_as_text(client, world)
 
     check()
-    reach.assert_most_reached()
 
 
 # Organisations and their aliases --------------------------------------------------------------
@@ -219,17 +202,16 @@ short_text = hostile_text.map(lambda text: text[:10])
 def test_any_organisation_name_code_and_alias_show_as_text_on_the_console_pages(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(
-        name=hostile_text,
-        ods_code=short_text,
-        aliases=st.lists(hostile_text, max_size=3),
-        htmx=st.booleans(),
+    @reaching(
+        examples,
+        given(
+            name=hostile_text,
+            ods_code=short_text,
+            aliases=st.lists(hostile_text, max_size=3),
+            htmx=st.booleans(),
+        ),
     )
-    def check(name: str, ods_code: str, aliases: list[str], htmx: bool) -> None:
-        reach.example()
+    def check(reach: Reach, name: str, ods_code: str, aliases: list[str], htmx: bool) -> None:
         headers = HX if htmx else {}
         alias_lines = "\n".join(aliases)
         typed = {
@@ -266,18 +248,13 @@ def test_any_organisation_name_code_and_alias_show_as_text_on_the_console_pages(
             assert_audit_log_shows_as_text(client, world)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_any_alias_shows_as_text_and_comes_back_as_text_when_refused(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(alias=hostile_text, htmx=st.booleans())
-    def check(alias: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(examples, given(alias=hostile_text, htmx=st.booleans()))
+    def check(reach: Reach, alias: str, htmx: bool) -> None:
         headers = HX if htmx else {}
         with rolled_back():
             client.force_login(world.icb_admin)
@@ -300,7 +277,6 @@ def test_any_alias_shows_as_text_and_comes_back_as_text_when_refused(
             assert_audit_log_shows_as_text(client, world)
 
     check()
-    reach.assert_most_reached()
 
 
 # People and their roles -------------------------------------------------------------------
@@ -309,12 +285,13 @@ def test_any_alias_shows_as_text_and_comes_back_as_text_when_refused(
 def test_anything_typed_about_an_invited_person_shows_as_text(
     client: Client, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(full_name=hostile_text, job_title=hostile_text, email=hostile_text, htmx=st.booleans())
-    def check(full_name: str, job_title: str, email: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(
+        examples,
+        given(
+            full_name=hostile_text, job_title=hostile_text, email=hostile_text, htmx=st.booleans()
+        ),
+    )
+    def check(reach: Reach, full_name: str, job_title: str, email: str, htmx: bool) -> None:
         headers = HX if htmx else {}
         typed = {
             "invite-full_name": full_name,
@@ -376,7 +353,6 @@ def test_anything_typed_about_an_invited_person_shows_as_text(
             )
 
     check()
-    reach.assert_most_reached()
 
 
 def test_any_role_typed_into_the_role_forms_is_refused_and_shown_as_text(
@@ -384,12 +360,9 @@ def test_any_role_typed_into_the_role_forms_is_refused_and_shown_as_text(
 ) -> None:
     """The role forms have choices only; a value that is none of them (a crafted post) is
     named in the error, as text."""
-    reach = Reach()
 
-    @examples
-    @given(value=hostile_text)
-    def check(value: str) -> None:
-        reach.example()
+    @reaching(examples, given(value=hostile_text))
+    def check(reach: Reach, value: str) -> None:
         person = world.member_b
         membership = membership_of(person, world.place_b)
         add_prefix, change_prefix = f"person-{person.pk}", f"membership-{membership.pk}"
@@ -423,7 +396,6 @@ def test_any_role_typed_into_the_role_forms_is_refused_and_shown_as_text(
             assert membership_of(person, world.place_b) == membership
 
     check()
-    reach.assert_most_reached()
 
 
 # Searching the console lists ------------------------------------------------------------------
@@ -432,12 +404,8 @@ def test_any_role_typed_into_the_role_forms_is_refused_and_shown_as_text(
 def test_any_search_typed_into_a_console_list_comes_back_as_text(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(search=hostile_text)
-    def check(search: str) -> None:
-        reach.example()
+    @reaching(examples, given(search=hostile_text))
+    def check(reach: Reach, search: str) -> None:
         with rolled_back():
             client.force_login(world.icb_admin)
             reach.assertion()
@@ -447,4 +415,3 @@ def test_any_search_typed_into_a_console_list_comes_back_as_text(
                     assert_shows_as_text(html, search)
 
     check()
-    reach.assert_most_reached()

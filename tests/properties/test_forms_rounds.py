@@ -51,7 +51,7 @@ from tests.properties.text_checks import (
     proposal_url,
     rating_prefix,
 )
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 pytestmark = pytest.mark.django_db
 
@@ -80,19 +80,20 @@ fixed_answers = st.lists(
 def test_anything_typed_into_a_round_shows_as_text_in_the_console_and_to_the_places(
     client: Client, world: World
 ) -> None:
-    reach = Reach()
-
-    @fewer_examples
-    @given(
-        title=hostile_text,
-        purpose=hostile_text,
-        question=hostile_text,
-        hint=hostile_text,
-        choices=fixed_answers,
-        milestone=hostile_text,
-        description=hostile_text,
+    @reaching(
+        fewer_examples,
+        given(
+            title=hostile_text,
+            purpose=hostile_text,
+            question=hostile_text,
+            hint=hostile_text,
+            choices=fixed_answers,
+            milestone=hostile_text,
+            description=hostile_text,
+        ),
     )
     def check(
+        reach: Reach,
         title: str,
         purpose: str,
         question: str,
@@ -101,7 +102,6 @@ def test_anything_typed_into_a_round_shows_as_text_in_the_console_and_to_the_pla
         milestone: str,
         description: str,
     ) -> None:
-        reach.example()
         today = timezone.localdate()
         choice_lines = "\n".join(choices)
         typed = {
@@ -181,7 +181,6 @@ def test_anything_typed_into_a_round_shows_as_text_in_the_console_and_to_the_pla
             )
 
     check()
-    reach.assert_most_reached()
 
 
 @pytest.fixture
@@ -192,12 +191,8 @@ def open_round(world: World) -> ConsultationRound:
 def test_any_reason_for_more_time_shows_as_text_on_the_round_page_and_its_board(
     client: Client, world: World, open_round: ConsultationRound
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(reason=hostile_text, htmx=st.booleans())
-    def check(reason: str, htmx: bool) -> None:
-        reach.example()
+    @reaching(examples, given(reason=hostile_text, htmx=st.booleans()))
+    def check(reach: Reach, reason: str, htmx: bool) -> None:
         headers = HX if htmx else {}
         url = console("round_extend", world, open_round.pk)
         day, _ = uk_parts(open_round.closes_at + timedelta(days=3))
@@ -230,18 +225,13 @@ def test_any_reason_for_more_time_shows_as_text_on_the_round_page_and_its_board(
             assert_audit_log_shows_as_text(client, world)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_any_reason_for_closing_a_round_early_shows_as_text_in_the_audit_log(
     client: Client, world: World, open_round: ConsultationRound
 ) -> None:
-    reach = Reach()
-
-    @examples
-    @given(reason=hostile_text)
-    def check(reason: str) -> None:
-        reach.example()
+    @reaching(examples, given(reason=hostile_text))
+    def check(reach: Reach, reason: str) -> None:
         with rolled_back():
             client.force_login(world.icb_admin)
             closed = posted(
@@ -256,7 +246,6 @@ def test_any_reason_for_closing_a_round_early_shows_as_text_in_the_audit_log(
             assert_audit_log_shows_as_text(client, world)
 
     check()
-    reach.assert_most_reached()
 
 
 # A place's response -----------------------------------------------------------------------------
@@ -265,12 +254,8 @@ def test_any_reason_for_closing_a_round_early_shows_as_text_in_the_audit_log(
 def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_it(
     client: Client, world: World, open_round: ConsultationRound
 ) -> None:
-    reach = Reach()
-
-    @fewer_examples
-    @given(texts=hostile_texts(7))
-    def check(texts: list[str]) -> None:
-        reach.example()
+    @reaching(fewer_examples, given(texts=hostile_texts(7)))
+    def check(reach: Reach, texts: list[str]) -> None:
         case, answer, choice_answer, qualifier, reasons, missing, stale_text = texts
         consultation = open_round
         questions = list(consultation.questions.all())
@@ -359,7 +344,6 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
             assert_shows_as_text(page(client, url("answer", written.pk), **HX), written_answer.text)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_anything_a_place_writes_in_a_rating_in_context_shows_as_text_on_every_page_of_it(
@@ -367,12 +351,9 @@ def test_anything_a_place_writes_in_a_rating_in_context_shows_as_text_on_every_p
 ) -> None:
     """The optional rows of the ratings grid (an option in the context of a combination), as
     htmx autosaves them and as the section form sends them without JavaScript."""
-    reach = Reach()
 
-    @fewer_examples
-    @given(texts=hostile_texts(3), htmx=st.booleans())
-    def check(texts: list[str], htmx: bool) -> None:
-        reach.example()
+    @reaching(fewer_examples, given(texts=hostile_texts(3), htmx=st.booleans()))
+    def check(reach: Reach, texts: list[str], htmx: bool) -> None:
         qualifier, reasons, missing = texts
         consultation = open_round
         option = GovernanceOption.objects.get(framework=consultation.framework, number=4)
@@ -415,4 +396,3 @@ def test_anything_a_place_writes_in_a_rating_in_context_shows_as_text_on_every_p
                 assert_shows_as_text(page(client, in_context, **HX), *stored)
 
     check()
-    reach.assert_most_reached()

@@ -29,7 +29,7 @@ from tests.properties.test_authorisation_matrix import (
     Targets,
     targets,  # noqa: F401  (the fixture)
 )
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 pytestmark = pytest.mark.django_db
 
@@ -151,30 +151,23 @@ def test_unstorable_text_never_breaks_a_page(
         client.force_login(getattr(targets.world, role))
     url = reverse(name, kwargs=entry.kwargs(targets))
     fields = page_fields(client, url)
-    reach = Reach()
 
-    @examples
-    @given(text=unstorable_text)
-    def sent(text: str) -> None:
-        reach.example()
+    @reaching(examples, given(text=unstorable_text))
+    def sent(reach: Reach, text: str) -> None:
         with rolled_back():
             reach.assertion()
             check_url(client, url, fields, text)
 
     sent()
-    reach.assert_most_reached()
 
 
 @pytest.mark.parametrize("name", ["invitation_accept", "password_reset_confirm"])
 def test_unstorable_text_in_an_address_is_not_found(client: Client, name: str):
     """The addresses that carry a free token: one that cannot be stored names nothing."""
     kwargs = {"token": "t"} if name == "invitation_accept" else {"uidb64": "MQ", "token": "t"}
-    reach = Reach()
 
-    @given(text=unstorable_text.filter(lambda t: "/" not in t))
-    @examples
-    def sent(text: str) -> None:
-        reach.example()
+    @reaching(given(text=unstorable_text.filter(lambda t: "/" not in t)), examples)
+    def sent(reach: Reach, text: str) -> None:
         url = reverse(name, kwargs=kwargs).replace("/t/", f"/t{encoded(text)}/")
         body = form_body([("new_password1", text), ("new_password2", text), ("password", text)])
         with rolled_back():
@@ -184,4 +177,3 @@ def test_unstorable_text_in_an_address_is_not_found(client: Client, name: str):
             assert client.post(url, body, content_type=form).status_code == 404
 
     sent()
-    reach.assert_most_reached()

@@ -30,7 +30,7 @@ from tests.factories import (
     UserFactory,
     make_member,
 )
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 GAZETTEER = Gazetteer.from_entries(
     [
@@ -517,12 +517,8 @@ def _contains_name(text: str, name: str) -> bool:
 
 
 def test_no_gazetteer_name_survives_and_scrubbing_is_idempotent() -> None:
-    reach = Reach()
-
-    @settings(max_examples=300, deadline=None)
-    @given(entries=names, text=texts)
-    def check(entries: list[tuple[str, str]], text: str) -> None:
-        reach.example()
+    @reaching(settings(max_examples=300, deadline=None), given(entries=names, text=texts))
+    def check(reach: Reach, entries: list[tuple[str, str]], text: str) -> None:
         gazetteer = Gazetteer.from_entries(entries)
         once = scrub(text, gazetteer=gazetteer).text
         reach.assertion()
@@ -531,16 +527,11 @@ def test_no_gazetteer_name_survives_and_scrubbing_is_idempotent() -> None:
         assert scrub(once, gazetteer=gazetteer).text == once
 
     check()
-    reach.assert_most_reached()
 
 
 def test_any_text_scrubs_idempotently() -> None:
-    reach = Reach()
-
-    @settings(max_examples=300, deadline=None)
-    @given(text=st.text())
-    def check(text: str) -> None:
-        reach.example()
+    @reaching(settings(max_examples=300, deadline=None), given(text=st.text()))
+    def check(reach: Reach, text: str) -> None:
         once = scrubbed(text)
         reach.assertion()
         assert scrubbed(once) == once
@@ -548,4 +539,3 @@ def test_any_text_scrubs_idempotently() -> None:
             assert not _contains_name(once, name)
 
     check()
-    reach.assert_most_reached()

@@ -31,7 +31,7 @@ from governance.consultation.exports import (
     render_xlsx,
 )
 from governance.consultation.models import ExportFormat, SummaryPart
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 LABELS = ["Place A", "Place B", "Place C", "Place D"]
 OPTIONS = [
@@ -290,11 +290,8 @@ def test_safe_cell_neutralises_formulas_only(value: object, expected: str) -> No
 
 
 def test_safe_cell_never_starts_a_formula_and_only_prepends() -> None:
-    reach = Reach()
-
-    @given(st.one_of(st.none(), st.text(), st.integers()))
-    def check(value: object) -> None:
-        reach.example()
+    @reaching(given(st.one_of(st.none(), st.text(), st.integers())))
+    def check(reach: Reach, value: object) -> None:
         result = safe_cell(value)
         original = "" if value is None else str(value)
         reach.assertion()
@@ -304,7 +301,6 @@ def test_safe_cell_never_starts_a_formula_and_only_prepends() -> None:
         assert safe_cell(result) == result
 
     check()
-    reach.assert_most_reached()
 
 
 # --- HTML body -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from governance.consultation.exports import render_csv, render_xlsx
 from governance.consultation.models import SummaryPart
 from tests.governance.consultation.test_exports import summary_content
 from tests.hostile import FORMULA_STARTS, HOSTILE_SAMPLES
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 # Text a person could type, biased towards what breaks renderers.
 hostile = st.one_of(
@@ -35,12 +35,11 @@ def content_with(answer: str, reason: str) -> dict:
 
 
 def test_any_answer_is_escaped_on_the_summary_page() -> None:
-    reach = Reach()
-
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(answer=hostile, reason=hostile)
-    def check(answer: str, reason: str) -> None:
-        reach.example()
+    @reaching(
+        settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]),
+        given(answer=hostile, reason=hostile),
+    )
+    def check(reach: Reach, answer: str, reason: str) -> None:
         html = render_to_string(
             "governance/feedback/_summary_body.html", {"content": content_with(answer, reason)}
         )
@@ -55,16 +54,14 @@ def test_any_answer_is_escaped_on_the_summary_page() -> None:
             assert escape(first) in html
 
     check()
-    reach.assert_most_reached()
 
 
 def test_no_spreadsheet_cell_can_be_a_formula() -> None:
-    reach = Reach()
-
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(answer=hostile, reason=hostile)
-    def check(answer: str, reason: str) -> None:
-        reach.example()
+    @reaching(
+        settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]),
+        given(answer=hostile, reason=hostile),
+    )
+    def check(reach: Reach, answer: str, reason: str) -> None:
         content = content_with(answer, reason)
         rows = []
         sheets = []
@@ -83,4 +80,3 @@ def test_no_spreadsheet_cell_can_be_a_formula() -> None:
                         assert not cell.value.startswith(FORMULA_STARTS), cell.value
 
     check()
-    reach.assert_most_reached()

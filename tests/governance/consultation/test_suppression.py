@@ -18,7 +18,7 @@ from governance.consultation.suppression import (
     pinned_counts,
     suppress_row,
 )
-from tests.reach import Reach
+from tests.reach import Reach, reaching
 
 F3 = fewer_than(3)
 
@@ -113,12 +113,8 @@ def readings(row: SuppressedRow, total: int, threshold: int) -> list[range]:
 
 
 def test_no_hidden_count_can_be_worked_out() -> None:
-    reach = Reach()
-
-    @settings(max_examples=300, deadline=None)
-    @given(rows)
-    def check(case: tuple[list[int], int]) -> None:
-        reach.example()
+    @reaching(settings(max_examples=300, deadline=None), given(rows))
+    def check(reach: Reach, case: tuple[list[int], int]) -> None:
         counts, threshold = case
         row = suppress_row(counts, threshold=threshold)
         total = sum(counts)
@@ -134,16 +130,11 @@ def test_no_hidden_count_can_be_worked_out() -> None:
                 assert len({vector[index] for vector in fits}) > 1, (counts, row)
 
     check()
-    reach.assert_most_reached()
 
 
 def test_every_count_is_described_truly() -> None:
-    reach = Reach()
-
-    @settings(max_examples=300, deadline=None)
-    @given(rows)
-    def check(case: tuple[list[int], int]) -> None:
-        reach.example()
+    @reaching(settings(max_examples=300, deadline=None), given(rows))
+    def check(reach: Reach, case: tuple[list[int], int]) -> None:
         counts, threshold = case
         row = suppress_row(counts, threshold=threshold)
         reach.assertion()
@@ -165,4 +156,3 @@ def test_every_count_is_described_truly() -> None:
             assert not any(row.hidden)
 
     check()
-    reach.assert_most_reached()
