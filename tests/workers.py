@@ -11,9 +11,12 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
 from kombu.exceptions import ChannelError
 
 from config.celery import app
@@ -75,3 +78,23 @@ def run_worker_until(finished: threading.Event, queue: str) -> None:
         shutdown_timeout=WAIT_SECONDS,
     ):
         assert finished.wait(WAIT_SECONDS), "the worker did not run the task in time"
+
+
+def run_worker_until_task_ran(task_name: str, queue: str) -> list[str | None]:
+    """Run a real worker on `queue` until the task called `task_name` has run; the states
+    it ended in, once for each time it ran."""
+    finished = threading.Event()
+    states: list[str | None] = []
+
+    def on_postrun(sender: Any = None, state: str | None = None, **kwargs: Any) -> None:
+        if getattr(sender, "name", None) == task_name:
+            states.append(state)
+            connections.close_all()  # the worker thread's, so the test database can go
+            finished.set()
+
+    task_postrun.connect(on_postrun, weak=False)
+    try:
+        run_worker_until(finished, queue)
+    finally:
+        task_postrun.disconnect(on_postrun)
+    return states

@@ -3,13 +3,11 @@ request succeeds, and what was not queued is retried or reported."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from celery.signals import task_postrun
 from django.conf import settings
 from django.core import mail
 from django.db import connection, connections
@@ -37,7 +35,7 @@ from tests.factories import (
 from tests.governance.consultation.test_feedback import Canary
 from tests.partners.test_invitations import invite_to_place_a
 from tests.services import require
-from tests.workers import queued_messages, run_worker_until
+from tests.workers import queued_messages, run_worker_until_task_ran
 
 pytestmark = pytest.mark.django_db
 
@@ -357,20 +355,7 @@ def test_a_kept_submission_email_is_sent_by_a_worker_through_redis(
     assert queued_messages(redis_broker) == 1
     assert not PendingTask.objects.exists()
 
-    finished = threading.Event()
-    states: list[str | None] = []
-
-    def on_postrun(sender: Any = None, state: str | None = None, **kwargs: Any) -> None:
-        if getattr(sender, "name", None) == response_submitted_email_task.name:
-            states.append(state)
-            connections.close_all()  # the worker thread's connection, so the test db can go
-            finished.set()
-
-    task_postrun.connect(on_postrun, weak=False)
-    try:
-        run_worker_until(finished, redis_broker)
-    finally:
-        task_postrun.disconnect(on_postrun)
+    states = run_worker_until_task_ran(response_submitted_email_task.name, redis_broker)
     assert states == ["SUCCESS"]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [world.icb_admin.email, world.lead_a.email]

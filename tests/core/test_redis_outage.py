@@ -9,7 +9,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,10 +16,8 @@ from typing import Any
 
 import pytest
 import redis
-from celery.signals import task_postrun
 from django.conf import settings
 from django.core import mail
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -31,7 +28,7 @@ from governance.tasks import response_submitted_email_task
 from tests.conftest import World
 from tests.factories import complete_response, make_response, make_round
 from tests.services import require
-from tests.workers import forget_cached_queues, queued_messages, run_worker_until
+from tests.workers import forget_cached_queues, queued_messages, run_worker_until_task_ran
 
 pytestmark = [pytest.mark.celery_worker]
 
@@ -154,25 +151,6 @@ def submit_as_lead(client: Client, world: World, consultation: ConsultationRound
     return client.post(url, follow=True)
 
 
-def run_worker_until_emails_sent(queue: str) -> list[str | None]:
-    """Run a real worker on the queue until the submission e-mail task has run; its states."""
-    finished = threading.Event()
-    states: list[str | None] = []
-
-    def on_postrun(sender: Any = None, state: str | None = None, **kwargs: Any) -> None:
-        if getattr(sender, "name", None) == response_submitted_email_task.name:
-            states.append(state)
-            connections.close_all()  # the worker thread's, so the test database can go
-            finished.set()
-
-    task_postrun.connect(on_postrun, weak=False)
-    try:
-        run_worker_until(finished, queue)
-    finally:
-        task_postrun.disconnect(on_postrun)
-    return states
-
-
 def emails_to(address: str) -> int:
     return sum(address in message.to for message in mail.outbox)
 
@@ -220,7 +198,7 @@ def test_a_submission_during_a_redis_outage_stands_and_its_emails_go_once_redis_
     assert flush_outbox() == 1
     assert not PendingTask.objects.exists()
     assert queued_messages(queue) == 1
-    assert run_worker_until_emails_sent(queue) == ["SUCCESS"]
+    assert run_worker_until_task_ran(response_submitted_email_task.name, queue) == ["SUCCESS"]
     assert emails_to(world.lead_a.email) == 1
     assert emails_to(world.icb_admin.email) == 1
     assert all("Ashford has submitted its response" in m.subject for m in mail.outbox)

@@ -118,51 +118,36 @@ def ashford_schemes(place: Place) -> Schemes:
     place_committee = icb_committee("Ashford place committee", accountable_to_committee=strategic)
     finance = icb_committee("ICB finance and investment committee", accountable_to_organisation=icb)
 
-    def line(scheme: object, reference: str, **terms: object) -> None:
-        DelegationFactory(scheme=scheme, matter=award, reference=reference, **terms)
+    def line(
+        scheme: object, reference: str, over: int = 0, up_to: int | None = None, **terms: object
+    ) -> None:
+        """A line for values over `over` up to and including `up_to` (no limit if None)."""
+        limit_to = None if up_to is None else Decimal(up_to)
+        DelegationFactory(
+            scheme=scheme,
+            matter=award,
+            reference=reference,
+            limit_from=Decimal(over),
+            limit_to=limit_to,
+            **terms,
+        )
+
+    def to_role(scheme: object, reference: str, title: str, **limits: int) -> None:
+        role = DelegateRoleFactory(organisation=scheme.organisation, title=title)
+        line(scheme, reference, delegate_role=role, **limits)
 
     icb_scheme = SchemeFactory(organisation=icb, number=4)
-    line(icb_scheme, "A1", delegate_committee=place_committee, limit_to=Decimal(250_000))
-    line(
-        icb_scheme,
-        "A2",
-        delegate_committee=finance,
-        limit_from=Decimal(250_000),
-        limit_to=Decimal(1_000_000),
-    )
-    line(icb_scheme, "A3", reserved=True, limit_from=Decimal(1_000_000))
-
-    def role(organisation: Organisation, title: str) -> object:
-        return DelegateRoleFactory(organisation=organisation, title=title)
+    line(icb_scheme, "A1", up_to=250_000, delegate_committee=place_committee)
+    line(icb_scheme, "A2", over=250_000, up_to=1_000_000, delegate_committee=finance)
+    line(icb_scheme, "A3", over=1_000_000, reserved=True)
 
     council_scheme = SchemeFactory(organisation=council, number=2)
-    line(
-        council_scheme,
-        "4.1",
-        delegate_role=role(council, "Director of adult social care"),
-        limit_to=Decimal(100_000),
-    )
-    line(
-        council_scheme,
-        "4.2",
-        delegate_role=role(council, "Cabinet member for adults"),
-        limit_from=Decimal(500_000),
-        limit_to=Decimal(2_000_000),
-    )
+    to_role(council_scheme, "4.1", "Director of adult social care", up_to=100_000)
+    to_role(council_scheme, "4.2", "Cabinet member for adults", over=500_000, up_to=2_000_000)
 
     trust_scheme = SchemeFactory(organisation=trust, number=7)
-    line(
-        trust_scheme,
-        "2.1",
-        delegate_role=role(trust, "Chief operating officer"),
-        limit_to=Decimal(50_000),
-    )
-    line(
-        trust_scheme,
-        "2.2",
-        delegate_role=role(trust, "Chief executive"),
-        limit_from=Decimal(50_000),
-    )
+    to_role(trust_scheme, "2.1", "Chief operating officer", up_to=50_000)
+    to_role(trust_scheme, "2.2", "Chief executive", over=50_000)
     return Schemes(place, award, {ICB: icb, COUNCIL: council, TRUST: trust})
 
 

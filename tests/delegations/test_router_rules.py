@@ -24,12 +24,17 @@ def outcome(name: str, *, back: bool) -> OrganisationOutcome:
     return OrganisationOutcome(organisation, SCHEME, None, back_to_own_governance=back)
 
 
+def delegated_with(*going_back: str) -> list[OrganisationOutcome]:
+    """North ICB, which has delegated authority, with organisations that have not."""
+    return [outcome("North ICB", back=False), *(outcome(name, back=True) for name in going_back)]
+
+
 @pytest.mark.parametrize(
     ("outcomes", "sentence"),
     [
         ([], "Choose at least one organisation whose resources the decision involves."),
         (
-            [outcome("North ICB", back=False)],
+            delegated_with(),
             "The decision can be taken at place under delegated authority.",
         ),
         (
@@ -47,27 +52,18 @@ def outcome(name: str, *, back: bool) -> OrganisationOutcome:
             "through its own governance.",
         ),
         (
-            [outcome("North ICB", back=False), outcome("Ashford Council", back=True)],
+            delegated_with("Ashford Council"),
             "The decision can be taken at place only if every organisation has delegated "
             "authority; Ashford Council must take it through its own governance.",
         ),
         (
-            [
-                outcome("North ICB", back=False),
-                outcome("Ashford Council", back=True),
-                outcome("Ashford Trust", back=True),
-            ],
+            delegated_with("Ashford Council", "Ashford Trust"),
             "The decision can be taken at place only if every organisation has delegated "
             "authority; Ashford Council and Ashford Trust must each take it through their own "
             "governance.",
         ),
         (
-            [
-                outcome("North ICB", back=False),
-                outcome("Ashford Council", back=True),
-                outcome("Ashford Trust", back=True),
-                outcome("Ashford Hospice", back=True),
-            ],
+            delegated_with("Ashford Council", "Ashford Trust", "Ashford Hospice"),
             "The decision can be taken at place only if every organisation has delegated "
             "authority; Ashford Council, Ashford Trust and Ashford Hospice must each take it "
             "through their own governance.",

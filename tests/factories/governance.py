@@ -108,14 +108,22 @@ def make_response(*, round: Any, place: Place) -> Any:
     return response_get_or_create(round=round, place=place)
 
 
-def save_proposal(actor: User, response: Any, option_numbers: list[int], case: str) -> Any:
-    """The proposal section saved through the service, from the version the response is at."""
+def save_proposal(
+    actor: User,
+    response: Any,
+    option_numbers: list[int],
+    case: str,
+    *,
+    from_version: int | None = None,
+) -> Any:
+    """The proposal section saved through the service, from the version the person opened:
+    `from_version`, or else the version the response is at."""
     return proposal_save(
         actor=actor,
         response=response,
         option_numbers=option_numbers,
         case=case,
-        expected_version=response.version,
+        expected_version=response.version if from_version is None else from_version,
     )
 
 

@@ -67,33 +67,22 @@ def test_a_set_is_named_as_pages_show_it(key: str, label: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("number", "key", "label"),
+    ("number", "key", "in_context", "in_a_rating_cell"),
     [
-        (4, "4", "Option 4 alone"),
-        (4, "1+4", "Option 4 with option 1"),
-        (1, "1+4", "Option 1 with option 4"),
-        (4, "1+2+4", "Option 4 with options 1 and 2"),
-        (2, "1+2+3+4", "Option 2 with options 1, 3 and 4"),
+        (4, "4", "Option 4 alone", "Option 4"),
+        (4, "1+4", "Option 4 with option 1", "Option 4 with option 1"),
+        (1, "1+4", "Option 1 with option 4", "Option 1 with option 4"),
+        (4, "1+2+4", "Option 4 with options 1 and 2", "Option 4 with options 1 and 2"),
+        (2, "1+2+4", "Option 2 with options 1 and 4", "Option 2 with options 1 and 4"),
+        (2, "1+2+3+4", "Option 2 with options 1, 3 and 4", "Option 2 with options 1, 3 and 4"),
     ],
 )
 def test_an_option_in_context_is_named_by_the_others_in_its_set(
-    number: int, key: str, label: str
+    number: int, key: str, in_context: str, in_a_rating_cell: str
 ) -> None:
-    assert option_in_context_label(number, key) == label
-
-
-@pytest.mark.parametrize(
-    ("number", "key", "label"),
-    [
-        (4, "4", "Option 4"),
-        (4, "1+4", "Option 4 with option 1"),
-        (2, "1+2+4", "Option 2 with options 1 and 4"),
-    ],
-)
-def test_a_rating_cell_of_an_option_alone_keeps_its_plain_name(
-    number: int, key: str, label: str
-) -> None:
-    assert option_rated_label(number, key) == label
+    """A rating cell of an option alone keeps the option's plain name."""
+    assert option_in_context_label(number, key) == in_context
+    assert option_rated_label(number, key) == in_a_rating_cell
 
 
 def test_the_rules_read_from_rows_keep_names_lone_options_and_combinations() -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from governance.catalogue.rules import option_set_label
 from governance.consultation.models import PlaceResponse
-from governance.consultation.response_saves import EditConflict, proposal_save
+from governance.consultation.response_saves import EditConflict
 from tests.factories import make_response, make_round, save_proposal
 
 pytestmark = pytest.mark.django_db
@@ -43,23 +43,11 @@ def test_a_stale_proposal_save_shows_both_versions_and_overwrites_nothing(world,
     version must not replace the lead's options and case: it is refused with both versions,
     so the member can choose which to keep."""
     opened_at = drafted.version
-    proposal_save(
-        actor=world.lead_a,
-        response=drafted,
-        option_numbers=[1, 4],
-        case=THEIR_CASE,
-        expected_version=opened_at,
-    )
+    save_proposal(world.lead_a, drafted, [1, 4], THEIR_CASE, from_version=opened_at)
     theirs = stored_proposal(drafted)
 
     with pytest.raises(EditConflict) as caught:
-        proposal_save(
-            actor=world.member_a,
-            response=drafted,
-            option_numbers=[2, 3],
-            case=YOUR_CASE,
-            expected_version=opened_at,
-        )
+        save_proposal(world.member_a, drafted, [2, 3], YOUR_CASE, from_version=opened_at)
 
     shown = {f.label: (f.theirs, f.yours) for f in caught.value.fields}
     assert shown == {
@@ -78,13 +66,7 @@ def test_a_stale_save_of_only_the_case_is_refused_too(world, drafted):
     save_proposal(world.lead_a, drafted, [1, 4], THEIR_CASE)
 
     with pytest.raises(EditConflict) as caught:
-        proposal_save(
-            actor=world.member_a,
-            response=drafted,
-            option_numbers=[1, 4],
-            case=YOUR_CASE,
-            expected_version=opened_at,
-        )
+        save_proposal(world.member_a, drafted, [1, 4], YOUR_CASE, from_version=opened_at)
 
     assert [(f.label, f.theirs, f.yours) for f in caught.value.fields] == [
         ("The case for it", THEIR_CASE, YOUR_CASE)
