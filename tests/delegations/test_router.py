@@ -334,20 +334,24 @@ def tiered_lines(draw, *, open_ended=None):
 
 @st.composite
 def any_lines(draw):
-    lines = []
-    for pk in range(1, draw(st.integers(0, 8)) + 1):
-        start, end = draw(any_band())
-        lines.append(
-            make_line(
-                pk,
-                limit_from=start,
-                limit_to=end,
-                delegate=draw(st.integers(1, 4)),
-                reserved=draw(st.booleans()),
-                depth=draw(st.integers(0, 2)),
-            )
-        )
-    return lines
+    return [
+        any_line(draw, pk, draw(any_band()), reserved=draw(st.booleans()))
+        for pk in range(1, draw(st.integers(0, 8)) + 1)
+    ]
+
+
+def any_line(draw, pk: int, band: tuple[Decimal, Decimal | None], *, reserved: bool) -> Line:
+    """A line for `band` with any of four delegates, at any of three depths of the matter
+    tree."""
+    limit_from, limit_to = band
+    return make_line(
+        pk,
+        limit_from=limit_from,
+        limit_to=limit_to,
+        delegate=draw(st.integers(1, 4)),
+        reserved=reserved,
+        depth=draw(st.integers(0, 2)),
+    )
 
 
 @st.composite
@@ -373,18 +377,8 @@ def undecided(draw):
     band = any_band() if reservation_holds else band_leaving_out(value)
     lines = []
     for pk in range(1, draw(st.integers(1, 8)) + 1):
-        limit_from, limit_to = draw(band)
         reserved = draw(st.booleans()) if pk > 1 else False
-        lines.append(
-            make_line(
-                pk,
-                limit_from=limit_from,
-                limit_to=limit_to,
-                delegate=draw(st.integers(1, 4)),
-                reserved=reserved,
-                depth=draw(st.integers(0, 2)),
-            )
-        )
+        lines.append(any_line(draw, pk, draw(band), reserved=reserved))
     if reservation_holds:
         limit_from, limit_to = draw(band_holding(value))
         lines.append(

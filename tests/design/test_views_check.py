@@ -292,6 +292,11 @@ def check_page(client, world):
     return check_items(client.get(reverse("design:check", args=[world.place_a.pk])))
 
 
+def assert_reads(item, **expected: str) -> None:
+    """The item's fields named in `expected` (status, detail, fix, source) read as given."""
+    assert {field: item[field] for field in expected} == expected
+
+
 def item_the_lead_sees(client, world, title: str):
     """The check item called `title`, as the place lead sees it."""
     client.force_login(world.lead_a)
@@ -375,24 +380,18 @@ def test_a_proposal_unlike_the_record_links_to_the_places_bodies(client, world, 
 
 def test_a_director_holding_no_lines_links_to_the_places_delegations(client, world, ashford):
     """The director's lines are entered on the place's delegations page."""
-    DelegateRoleFactory(
-        organisation=ashford["icb"],
-        title="Director of Place",
-        place=world.place_a,
-        is_individual_director=True,
-    )
+    director_of_place(ashford, world.place_a)
     item = item_the_lead_sees(
         client, world, "The individual director holds the ICB's delegations, with limits"
     )
-    assert item["status"] == "Fail"
-    assert item["detail"] == (
-        "No individual director of the ICB for this place holds a line of the ICB's scheme of "
-        "delegation in force. Add the director's lines to the ICB's scheme."
-    )
-    assert item["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
-    assert item["source"] == (
-        "Appendix A and section 6.3: an individual director of the ICB holds authority "
-        "delegated by the ICB, written into the ICB's scheme of delegation."
+    assert_reads(
+        item,
+        status="Fail",
+        detail="No individual director of the ICB for this place holds a line of the ICB's "
+        "scheme of delegation in force. Add the director's lines to the ICB's scheme.",
+        fix=reverse("delegations_place:delegations", args=[world.place_a.pk]),
+        source="Appendix A and section 6.3: an individual director of the ICB holds authority "
+        "delegated by the ICB, written into the ICB's scheme of delegation.",
     )
 
 
@@ -479,15 +478,14 @@ def test_above_the_directors_limit_a_partnership_board_decides_if_the_icb_sits_o
     client.force_login(world.lead_a)
     title = "Director of Place: above the limits, a body of the place decides"
     gap = check_page(client, world)[title]
-    assert gap["status"] == "Fail"
-    assert gap["detail"] == (
-        "Contract award over £2,000,000 has no body of Ashford to go to. Delegate what is above "
-        "the director's limit to a committee or joint committee of the place."
-    )
-    assert gap["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
-    assert gap["source"] == (
-        "Section 6.3: combined with option 1, 2 or 3, decisions above the director's limits go "
-        "to the place's board or committee."
+    assert_reads(
+        gap,
+        status="Fail",
+        detail="Contract award over £2,000,000 has no body of Ashford to go to. Delegate what "
+        "is above the director's limit to a committee or joint committee of the place.",
+        fix=reverse("delegations_place:delegations", args=[world.place_a.pk]),
+        source="Section 6.3: combined with option 1, 2 or 3, decisions above the director's "
+        "limits go to the place's board or committee.",
     )
     CommitteeMemberFactory(committee=board, organisation=ashford["icb"])
     assert check_page(client, world)[title]["status"] == "Pass"

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from core.documents import xml_text as _xml_text
@@ -48,8 +48,8 @@ from tests.hostile import (
 from tests.properties.structures_checks import (
     HTMX,
     SECTION_KEYS,
-    add_committee,
     assert_shown,
+    committee_added,
     committee_form,
     committees_url,
     console_url,
@@ -311,9 +311,7 @@ def approved_version_file(
     of reference, all through the forms, and downloads that version as `fmt`: the committee,
     everything typed as saved, and the file. An example whose name was refused is rejected."""
     client.force_login(world.lead_a)
-    committee = add_committee(client, world, typed.name)
-    assume(committee is not None)
-    assert committee is not None
+    committee = committee_added(client, world, typed.name)
     seat = member_form("new", council, role_title=typed.role_title)
     assert saved(client.post(committees_url("member_add", world, committee.pk), seat))
     assert saved(client.post(committees_url("tor_new", world, committee.pk)))
@@ -397,11 +395,9 @@ def test_the_governance_map_shows_any_name_as_text_in_the_diagram_and_the_text(
         with rolled_back():
             organisation = partner(world, name=organisation_name.strip(), sector=Sector.ICB)
             client.force_login(world.icb_admin)
-            committee = add_committee(
+            committee = committee_added(
                 client, world, committee_name, accountable_to_organisation=organisation.pk
             )
-            assume(committee is not None)
-            assert committee is not None
             reach.assertion()
             role = {
                 "role-organisation": organisation.pk,
@@ -446,15 +442,13 @@ def test_the_design_check_shows_any_committee_name_as_text(client: Client, world
         with rolled_back():
             organisation = partner(world, name=organisation_name.strip(), sector=Sector.VCFSE)
             client.force_login(world.lead_a)
-            committee = add_committee(
+            committee = committee_added(
                 client,
                 world,
                 name,
                 kind="partnership_board",
                 accountable_to_organisation=organisation.pk,
             )
-            assume(committee is not None)
-            assert committee is not None
             reach.assertion()
             html = page(client.get(reverse("design:check", args=[world.place_a.pk])))
             assert_shown(html, committee.name)

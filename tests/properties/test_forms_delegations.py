@@ -39,9 +39,9 @@ from tests.hostile import (
 )
 from tests.properties.structures_checks import (
     HTMX,
-    add_committee,
     assert_no_formulas,
     assert_shown,
+    committee_added,
     console_url,
     examples,
     page,
@@ -101,11 +101,9 @@ def test_the_decision_router_shows_any_delegate_and_condition_as_text(
         with rolled_back():
             organisation = partner(world, name="North Shire ICB", sector=Sector.ICB)
             client.force_login(world.icb_admin)
-            committee = add_committee(
+            committee = committee_added(
                 client, world, committee_name, accountable_to_organisation=organisation.pk
             )
-            assume(committee is not None)
-            assert committee is not None
             reach.assertion()
             role = {"role-organisation": organisation.pk, "role-title": role_title}
             assert saved(client.post(console_url("delegate_role_add", world), role))

@@ -241,15 +241,10 @@ def fill(world, consultation, ratings: int) -> None:
     cells = [(o, p, "") for o in sheet.options for p in sheet.principles][:ratings]
     if ratings >= len(sheet.options) * len(sheet.principles):  # the optional ones too
         cells += [(c.option, p, c.option_set) for c in sheet.contexts for p in c.principles]
+    high = RatingText(band="high", reasons="Reasons", agreement="agree")
     for option, principle, option_set in cells:
-        rating_write(
-            actor=world.lead_a,
-            response=response,
-            option=option,
-            principle=principle,
-            option_set=option_set,
-            rating=RatingText(band="high", reasons="Reasons", agreement="agree"),
-        )
+        cell = {"option": option, "principle": principle, "option_set": option_set}
+        rating_write(actor=world.lead_a, response=response, rating=high, **cell)
 
 
 @pytest.mark.parametrize("rows", [2, 20])
