@@ -5,6 +5,9 @@ change nothing a caller can observe are listed, each with the reason, in
 tests/equivalent_mutants.toml; they leave the count. Every other mutant that no test kills
 is printed by name, so it can be killed by a new test or listed with its reason.
 
+`--survivors` prints only the names of the mutants that survived, one a line, for `make
+mutate` to run each of them again on its own (see the Makefile).
+
 Exit status 1 when a module kills fewer than KILL_RATE_TARGET of its mutants, or when the
 list of equivalent mutants names one that no longer exists (the code moved on).
 """
@@ -86,6 +89,12 @@ def _natural(name: str) -> tuple[str, int]:
 def main() -> int:
     equivalents = equivalent_mutants()
     results = [module_result(path, equivalents) for path in mutated_modules()]
+    if "--survivors" in sys.argv[1:]:
+        for result in results:
+            for name in result.unkilled:
+                if " " not in name:  # one that survived, not one no test runs
+                    print(name)
+        return 0
     known = {
         name
         for path in mutated_modules()

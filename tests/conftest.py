@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings
 
 from partners.models import Place, Role, System, User
 from partners.two_factor import REQUIRED_SESSION_KEY
@@ -22,6 +24,13 @@ from tests.factories import (
     make_member,
 )
 from tests.workers import private_redis_queue
+
+# Under `make mutate` every mutant meets the same examples, so a mutant that survives once
+# survives every run and is either killed by a test or listed as equivalent; random examples
+# would kill some mutants in one run and not the next.
+if "MUTANT_UNDER_TEST" in os.environ:
+    settings.register_profile("mutation", derandomize=True, database=None)
+    settings.load_profile("mutation")
 
 
 @dataclass

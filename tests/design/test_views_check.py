@@ -458,6 +458,29 @@ def test_a_director_line_with_no_limit_links_to_the_places_delegations(client, w
     assert item["fix"] == reverse("delegations_place:delegations", args=[world.place_a.pk])
 
 
+def test_above_the_directors_limit_a_committee_line_for_the_parent_matter_takes_it(
+    client, world, ashford
+):
+    """The place committee holds "Contracts" up to £1,000,000; the director holds "Contract
+    award", a matter under it, up to £500,000: what is above the director's limit goes to the
+    committee through the parent matter, so there is no gap."""
+    DelegationFactory(
+        scheme=ashford["scheme"],
+        matter=ashford["award"],
+        delegate_role=director_of_place(ashford, world.place_a),
+        limit_to=Decimal(500_000),
+        place=world.place_a,
+    )
+    item = item_the_lead_sees(
+        client, world, "Director of Place: above the limits, a body of the place decides"
+    )
+    assert item["status"] == "Pass"
+    assert item["detail"] == (
+        "Every matter Director of Place holds goes to a body of the place above the director's "
+        "limit."
+    )
+
+
 def test_above_the_directors_limit_a_partnership_board_decides_if_the_icb_sits_on_it(
     client, world, ashford
 ):
