@@ -27,6 +27,7 @@ SUMMARY = f"{S}rounds/<int:round_pk>/summary/"
 DELEGATION = f"{S}delegations/"
 
 urlpatterns = [
+    path("", dashboard.landing, name="landing"),
     path(S, dashboard.dashboard, name="dashboard"),
     path(f"{S}audit/", audit.audit, name="audit"),
     # Places

@@ -11,8 +11,16 @@ from django.urls import reverse
 from core.htmx import render_page_or_partial, wants_partial
 from core.pagination import PEOPLE_PER_PAGE, paginate
 from core.requests import signed_in_user
-from governance.consultation.selectors import rounds_for_place
+from governance.consultation.models import RoundStatus
+from governance.consultation.selectors import (
+    HomeRound,
+    rounds_for_home,
+    rounds_for_place,
+    rounds_needing_action,
+    summaries_released_to,
+)
 from partners.access import get_place_for, has_object_permission
+from partners.context_processors import Navigation
 from partners.permissions import LEAD_PLACE
 from partners.selectors import (
     offers_waiting_for,
@@ -26,11 +34,33 @@ PLACE = "partners/place_detail.html"
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """What the person should do next, for each of their roles: a place's open rounds and
+    its response (with what a lead must still complete), the feedback summaries released to
+    an advisory or oversight group member, and the rounds that need an ICB admin."""
     user = signed_in_user(request)
+    # The page's own navigation, so that the header and the page read the person's systems
+    # once between them.
+    roles = Navigation(request)
+    places = list(places_for_home(user=user))
+    led = {
+        place.pk
+        for place in places
+        if any(lead.user_id == user.pk for lead in place.leads)  # type: ignore[attr-defined]
+    }
+    by_place: dict[int, list[HomeRound]] = {}
+    for item in rounds_for_home(places=places, led_place_ids=led):
+        by_place.setdefault(item.place.pk, []).append(item)
+    for place in places:
+        rounds = by_place.get(place.pk, [])
+        place.current_rounds = [r for r in rounds if r.phase != RoundStatus.SCHEDULED]  # type: ignore[attr-defined]
+        place.coming_rounds = [r for r in rounds if r.phase == RoundStatus.SCHEDULED]  # type: ignore[attr-defined]
     context = {
-        "places": places_for_home(user=user),
+        "navigation": roles,
+        "places": places,
         # Roles other systems have offered the person, waiting for their answer.
         "offers": list(offers_waiting_for(user=user)),
+        "rounds_to_act": rounds_needing_action(user=user) if roles.console_systems else [],
+        "released": summaries_released_to(user=user) if roles.advisory_systems else [],
     }
     return render(request, "partners/home.html", context)
 

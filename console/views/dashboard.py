@@ -1,13 +1,38 @@
-"""The console's overview: counts of the system's records and its latest changes."""
+"""The console's overview: counts of the system's records and its latest changes; and the
+console's front door, /console/, which leads to the system a person administers."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+from guardian.shortcuts import get_objects_for_user
 
 from console.decorators import console_view
 from partners import selectors
 from partners.models import System
+from partners.permissions import ADMINISTER_SYSTEM
+from partners.two_factor import require_verified_admin
+
+
+@login_required
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    """Straight to the dashboard of the one system the person administers, or a choice when
+    they administer several. Someone who administers none finds nothing here (404), as on
+    every other console page."""
+    # The permission `console_view` checks on each system, so this list and the pages it
+    # leads to always agree.
+    systems = list(
+        get_objects_for_user(request.user, ADMINISTER_SYSTEM, klass=System).order_by("name")
+    )
+    if not systems:
+        raise Http404("No such system.")
+    require_verified_admin(request)
+    if len(systems) == 1:
+        return redirect("console:dashboard", systems[0].slug)
+    return render(request, "console/overview/landing.html", {"systems": systems})
 
 
 @console_view("GET")

@@ -27,13 +27,17 @@ from partners.models import User
 # history (autosave would otherwise record every pause in typing).
 HISTORY_COALESCE_WINDOW = timedelta(minutes=10)
 
+# The change reason of a save that only moves the response's status (submitted, withdrawn):
+# such a record is never folded into an edit, and is no edit of the response's content.
+STATUS_CHANGE = "status"
+
 
 def save_with_history(instance: models.Model, actor: User | None, *, coalesce: bool = True) -> None:
     """Save, recording `actor` in the history, and fold this save into the person's previous
     history record of the same record when they saved it moments ago."""
     instance._history_user = actor if actor and actor.pk else None  # type: ignore[attr-defined]
     if not coalesce:  # marks the record so later edits are never folded into it
-        instance._change_reason = "status"  # type: ignore[attr-defined]
+        instance._change_reason = STATUS_CHANGE  # type: ignore[attr-defined]
     # Foreign keys come from records just read and the database enforces them, so
     # full_clean need not look each one up again.
     relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]

@@ -108,7 +108,9 @@ def follow_link(page: Page, text: str) -> None:
         page.keyboard.press("Enter")
 
 
-def sign_in_by_keyboard(page: Page, live_server: Any, user: User) -> None:
+def sign_in_by_keyboard(
+    page: Page, live_server: Any, user: User, home_heading: str = "Your places"
+) -> None:
     page.goto(live_server.url + reverse("login"))
     # The sign-in form may put the focus in its first field itself.
     if not page.evaluate("() => document.activeElement.matches('input[name=username]')"):
@@ -118,7 +120,7 @@ def sign_in_by_keyboard(page: Page, live_server: Any, user: User) -> None:
     page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your places")
+    expect(page.get_by_role("heading", level=1)).to_have_text(home_heading)
 
 
 # The place lead's response ---------------------------------------------------------------------
@@ -141,7 +143,7 @@ def test_place_lead_writes_and_submits_the_response_by_keyboard(
     sign_in_by_keyboard(page, live_server, world.lead_a)
     assert_accessible(page)
     skip_to_main_content(page)
-    follow_link(page, world.place_a.name)
+    follow_link(page, f"About {world.place_a.name}")
     expect(page.get_by_role("heading", level=1)).to_have_text(world.place_a.name)
 
     skip_to_main_content(page)
@@ -251,7 +253,7 @@ def test_advisory_member_downloads_a_released_summary_by_keyboard(
 ) -> None:
     consultation = compiled_consultation(world)
 
-    sign_in_by_keyboard(page, live_server, world.advisory)
+    sign_in_by_keyboard(page, live_server, world.advisory, home_heading="Home")
     skip_to_main_content(page)
     follow_link(page, "Read the released feedback summaries")
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback summaries")

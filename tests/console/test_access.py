@@ -124,11 +124,12 @@ ALL_NAMES = [
 ]
 
 
-# The feedback summary's pages and the delegation pages have their own access tests
-# (tests/governance/consultation/test_views_feedback.py, test_summary_release.py,
-# tests/console/test_review_page.py,
+# The feedback summary's pages, the delegation pages and the console's front door have their
+# own access tests (tests/governance/consultation/test_views_feedback.py,
+# test_summary_release.py, tests/console/test_review_page.py, tests/console/test_landing.py,
 # tests/delegations/test_views.py).
 TESTED_WITH_THEIR_PAGES = {
+    "landing",
     "summary",
     "summary_progress",
     "summary_compile",

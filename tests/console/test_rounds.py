@@ -20,8 +20,15 @@ from governance.consultation.models import (
     RoundStatus,
 )
 from governance.consultation.questions import DEFAULT_QUESTIONS
+from governance.consultation.responses import response_submit
 from tests.console.support import url
-from tests.factories import PlaceFactory, make_response, make_round, round_with_progress
+from tests.factories import (
+    PlaceFactory,
+    complete_response,
+    make_response,
+    make_round,
+    round_with_progress,
+)
 from tests.queries import page_query_count
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +226,34 @@ def test_the_progress_partial_answers_htmx_and_redirects_otherwise(
     plain = admin_client.get(progress_url)
     assert plain.status_code == 302
     assert plain["Location"] == url("round", world, consultation.pk) + "#progress"
+
+
+def _board_cell(html: str, place: Any, heading: str) -> str:
+    """The text of one cell of a place's row on the progress board."""
+    row = html.split(f'id="progress-{place.pk}"', 1)[1].split("</tr>", 1)[0]
+    cell = row.split(f'aria-hidden="true">{heading} </span>', 1)[1].split("</td>", 1)[0]
+    return re.sub(r"<[^>]+>", "", cell).strip()
+
+
+def test_the_board_says_who_last_edited_and_who_submitted(admin_client, world, consultation):
+    """One person writes the response and another submits it: each is named for what they
+    did, not the submitter for both."""
+    world.member_a.full_name = "Leah Young"
+    world.member_a.save(update_fields=["full_name"])
+    world.lead_a.full_name = "Deepa Usman"
+    world.lead_a.save(update_fields=["full_name"])
+    response = complete_response(
+        response=make_response(round=consultation, place=world.place_a), actor=world.member_a
+    )
+    submitted = response_submit(actor=world.lead_a, response=response)
+    html = admin_client.get(url("round", world, consultation.pk)).content.decode()
+    edited = _board_cell(html, world.place_a, "Last edited")
+    assert edited.endswith("by Leah Young")
+    assert "Deepa Usman" not in edited
+    when = timezone.localtime(submitted.submitted_at).strftime("%-d %b %Y, %H:%M")
+    assert _board_cell(html, world.place_a, "Submitted") == f"{when} by Deepa Usman"
+    assert _board_cell(html, world.place_b, "Last edited") == "Not edited yet"
+    assert _board_cell(html, world.place_b, "Submitted") == "Not submitted"
 
 
 def _page_queries(

@@ -215,7 +215,7 @@ def test_every_place_has_submitted_a_complete_response() -> None:
         # The progress board counts every place as submitted.
         board = selectors.round_progress(round=consultation)
         assert [row.place for row in board] == sorted(places, key=lambda p: (p.name, p.pk))
-        assert all(row.has_submitted and row.who is not None for row in board)
+        assert all(row.has_submitted and row.submitted_by is not None for row in board)
     assert PlaceRating.objects.count() == 6 * 15 + in_context_rated
     assert Answer.objects.count() == 6 * 7
     assert partners.AuditEvent.objects.filter(action="response.submit").count() == 6

@@ -197,3 +197,39 @@ def round_with_progress(*, world: Any, framework: Any, places: int, title: str) 
             reason="More time",
         )
     return consultation
+
+
+def close_round(round: Any) -> Any:
+    """The round closed an hour ago (its deadline moved into the past, as if time passed)."""
+    from governance.consultation.models import ConsultationRound, RoundStatus
+
+    ConsultationRound.objects.filter(pk=round.pk).update(
+        opens_at=timezone.now() - timedelta(days=2),
+        closes_at=timezone.now() - timedelta(hours=1),
+        status=RoundStatus.CLOSED,
+    )
+    round.refresh_from_db()
+    return round
+
+
+def compiled_summary(*, round: Any, actor: User | None = None) -> Any:
+    """The closed round's feedback summary, compiled through the services here and now (as
+    the worker would)."""
+    from governance.consultation.feedback import summary_compile, summary_request_compile
+
+    summary = summary_request_compile(actor=actor, round=round)
+    summary_compile(summary_id=summary.pk, generation=summary.generation)
+    summary.refresh_from_db()
+    return summary
+
+
+def released_summary(*, round: Any, actor: User | None = None, parts: tuple[str, ...] = ()) -> Any:
+    """The closed round's summary compiled and each of `parts` (by default both) released to
+    the round's audiences for it."""
+    from governance.consultation.models import SummaryPart
+    from governance.consultation.summary_release import summary_release
+
+    summary = compiled_summary(round=round, actor=actor)
+    for part in parts or tuple(SummaryPart):
+        summary = summary_release(actor=actor, summary=summary, part=part)
+    return summary

@@ -283,6 +283,8 @@ MATRIX: dict[str, Entry] = {
     "governance:ratings": Entry(allowed=EVERYONE_SIGNED_IN),
     "governance:explorer": Entry(allowed=EVERYONE_SIGNED_IN),
     "governance:delivery_models": Entry(allowed=EVERYONE_SIGNED_IN),
+    # The console's front door: each ICB admin is sent on to their own system's console.
+    "console:landing": Entry(allowed=ICB_ADMINS | {"other_icb_admin"}, post_allowed=frozenset()),
     "console:dashboard": console(),
     "console:audit": console(),
     "console:places": console(),

@@ -329,13 +329,51 @@ def test_progress_shows_each_places_state_last_activity_and_deadline(world, fram
     more_time(consultation, place_c, days=5, reason="New partnership", actor=world.icb_admin)
     rows = {row.place.name: row for row in selectors.round_progress(round=consultation)}
     assert list(rows) == ["Ashford", "Brookfield", "Carrow"]
-    assert (rows["Ashford"].state, rows["Ashford"].who) == ("drafting", world.member_a)
-    assert rows["Ashford"].last_activity is not None
-    assert (rows["Brookfield"].state, rows["Brookfield"].who) == ("submitted", lead_b)
-    assert rows["Carrow"].state == "not_started" and rows["Carrow"].last_activity is None
+    assert (rows["Ashford"].state, rows["Ashford"].edited_by) == ("drafting", world.member_a)
+    assert rows["Ashford"].edited_at is not None
+    assert (rows["Ashford"].submitted_at, rows["Ashford"].submitted_by) == (None, None)
+    assert (rows["Brookfield"].state, rows["Brookfield"].edited_by) == ("submitted", lead_b)
+    assert rows["Brookfield"].submitted_by == lead_b
+    assert rows["Carrow"].state == "not_started" and rows["Carrow"].edited_at is None
     assert rows["Carrow"].extended and rows["Carrow"].extension.reason == "New partnership"
     assert rows["Carrow"].deadline == consultation.closes_at + timedelta(days=5)
     assert not rows["Ashford"].extended and rows["Ashford"].deadline == consultation.closes_at
+
+
+def test_progress_names_who_last_edited_and_who_submitted_apart(world, framework):
+    """A member writes the response; a lead submits it. Submitting is not an edit: the board
+    keeps the member as its last editor, at the time of their last edit."""
+    consultation = open_round(world, framework, invited_places=[world.place_a])
+    response = complete_response(
+        response=make_response(round=consultation, place=world.place_a), actor=world.member_a
+    )
+    last_edit = max(
+        [
+            *response.answers.values_list("updated_at", flat=True),
+            *response.ratings.values_list("updated_at", flat=True),
+            response.updated_at,
+        ]
+    )
+    submitted = response_submit(actor=world.lead_a, response=response)
+    [row] = selectors.round_progress(round=consultation)
+    assert row.state == "submitted"
+    assert row.edited_by == world.member_a
+    # The history stamps a save moments after the row's own `updated_at`.
+    assert abs(row.edited_at - last_edit) < timedelta(seconds=1)
+    assert (row.submitted_by, row.submitted_at) == (world.lead_a, submitted.submitted_at)
+    assert row.submitted_at > row.edited_at
+
+
+def test_progress_withdrawing_is_not_an_edit_and_clears_the_submission(world, framework):
+    consultation = open_round(world, framework, invited_places=[world.place_a])
+    response = complete_response(
+        response=make_response(round=consultation, place=world.place_a), actor=world.member_a
+    )
+    response = response_submit(actor=world.lead_a, response=response)
+    responses.response_withdraw(actor=world.lead_a, response=response)
+    [row] = selectors.round_progress(round=consultation)
+    assert (row.state, row.edited_by) == ("withdrawn", world.member_a)
+    assert (row.submitted_at, row.submitted_by) == (None, None)
 
 
 def _progress_queries(world: Any, framework: Any, places: int) -> int:
@@ -347,7 +385,7 @@ def _progress_queries(world: Any, framework: Any, places: int) -> int:
     def read_the_board() -> None:
         rows.extend(selectors.round_progress(round=consultation))
         for row in rows:  # everything the board shows
-            str(row.who), row.extension.granted_by, row.place.name
+            str(row.edited_by), str(row.submitted_by), row.extension.granted_by, row.place.name
 
     queries = queries_run_by(read_the_board)
     assert len(rows) == places
