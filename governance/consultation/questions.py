@@ -29,7 +29,8 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     {
         "text": "For each option, does the analysis against the principles cover the issues, "
         "risks, challenges and concerns that matter? If not, what is missing or needs changing?",
-        "hint": "You can also note what is missing beside each rating below.",
+        "hint": "You can also note what is missing beside each of your ratings, on the rating "
+        "pages of your response.",
     },
     {
         "text": "Do the suggested ratings (LOW to HIGH) match your view of how well each option "

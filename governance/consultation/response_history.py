@@ -96,6 +96,12 @@ class Change:
     new: str
     diff: list[tuple[str, str]]  # ("equal" | "delete" | "insert", text) segments
     anchor: str = ""
+    picked: bool = False  # a value chosen from a list (a status, a rating), not words typed
+
+
+# Fields whose values are chosen, not written: a change is shown as "from … to …", since a
+# word diff of two labels would run them together.
+PICKED_FIELDS = {"status", "proposed_option_set", "choice", "band", "agreement"}
 
 
 RESPONSE_FIELDS = {
@@ -144,6 +150,7 @@ def _changes_of(
                     new=new,
                     diff=text_diff(old, new),
                     anchor=anchor(record),
+                    picked=name in PICKED_FIELDS,
                 )
             )
     return changes

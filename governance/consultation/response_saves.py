@@ -284,7 +284,16 @@ def rating_save(
     return rating
 
 
-@transaction.atomic
+class OptionsRefused(ValidationError):
+    """A proposal save whose option set the framework does not allow. The case typed with it
+    was saved all the same (`response`, at its new version), so no typing is lost; the
+    options stay as they were until an allowed set is chosen."""
+
+    def __init__(self, reasons: list[str], *, response: PlaceResponse) -> None:
+        self.response = response
+        ValidationError.__init__(self, {"options": reasons})
+
+
 def proposal_save(
     *,
     actor: User | None,
@@ -294,21 +303,49 @@ def proposal_save(
     expected_version: int,
 ) -> PlaceResponse:
     """The proposed option set and the case for it. The set must be one the framework
-    allows (governance.catalogue.rules decides); an empty set is allowed while drafting. A refused
-    set changes nothing, so nothing else of the draft is lost."""
+    allows (governance.catalogue.rules decides); an empty set is allowed while drafting. A
+    refused set is not saved, but the case typed with it is (then `OptionsRefused` says why
+    the set was refused): the two are written in one place and a person fixing the
+    combination must not lose what they wrote."""
+    saved, refusal = _proposal_save(
+        actor=actor,
+        response=response,
+        option_numbers=option_numbers,
+        case=case,
+        expected_version=expected_version,
+    )
+    if refusal:
+        # Raised after the save has committed, so the case stays saved.
+        raise OptionsRefused(refusal, response=saved)
+    return saved
+
+
+@transaction.atomic
+def _proposal_save(
+    *,
+    actor: User | None,
+    response: PlaceResponse,
+    option_numbers: Iterable[int],
+    case: str,
+    expected_version: int,
+) -> tuple[PlaceResponse, list[str]]:
+    """The save itself, and the reasons the option set was refused (empty if it was not)."""
     response = lock_response(response)
     require_editable(response)
     case = _clean_text(case)
     _check_length(case, CASE_MAX_LENGTH, "The case for your proposal", "case")
     numbers = sorted(set(option_numbers))
     key = ""
+    refusal: list[str] = []
     if numbers:
         verdict = option_set_verdict(FrameworkRules.load(response.round.framework), numbers)
-        if not verdict.allowed:
-            raise ValidationError({"options": verdict.reasons})
-        key = verdict.key
+        if verdict.allowed:
+            key = verdict.key
+        else:
+            refusal = list(verdict.reasons)
+            key = response.proposed_option_set  # kept as it was
     if key == response.proposed_option_set and case == response.proposal_case:
-        return response
+        return response, refusal
     if expected_version != response.version:
         raise EditConflict(
             label="proposal",
@@ -333,4 +370,4 @@ def proposal_save(
     _save_next_version(response, actor)
     what = f"proposal ({option_set_label(key)}, version {response.version})"
     _audit_save(actor, response, "proposal_save", response, what)
-    return response
+    return response, refusal

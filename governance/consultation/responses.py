@@ -130,7 +130,18 @@ def require_editable(response: PlaceResponse) -> None:
 @dataclass(frozen=True)
 class MissingItem:
     label: str
-    anchor: str  # an element id on the response page
+    anchor: str  # the id of the part of the response it belongs to (a unit on its page)
+    field: str = ""  # the id of the first form field to fill in, where the focus should land
+    section: str = ""  # which page of the response holds it (PROPOSAL_SECTION, option_section…)
+
+
+PROPOSAL_SECTION = "proposal"
+QUESTIONS_SECTION = "questions"
+
+
+def option_section(option: GovernanceOption) -> str:
+    """The section of the response that rates `option` (alone and in its combinations)."""
+    return f"option-{option.pk}"
 
 
 def may_rate(
@@ -198,18 +209,38 @@ def response_missing_items(
     sheet = sheet or response_sheet(round=response.round, response=response)
     missing = []
     if not response.proposed_option_set:
-        missing.append(MissingItem("Choose the option or options you propose", "proposal-options"))
+        first = sheet.options[0].number if sheet.options else 1
+        missing.append(
+            MissingItem(
+                "Choose the option or options you propose",
+                "proposal-options",
+                f"proposal-option-{first}",
+                PROPOSAL_SECTION,
+            )
+        )
     if not response.proposal_case.strip():
-        missing.append(MissingItem("Make the case for your proposal", "proposal-case"))
+        missing.append(
+            MissingItem(
+                "Make the case for your proposal",
+                "proposal-case",
+                "proposal-case",
+                PROPOSAL_SECTION,
+            )
+        )
     for option in sheet.options:
         for principle in sheet.principles:
             rating = sheet.rating(option, principle)
+            anchor = f"rating-{option.pk}-{principle.pk}"
             needs = [
-                what
-                for what, present in (
-                    ("a rating", rating and rating.band),
-                    ("your reasons", rating and rating.reasons.strip()),
-                    ("whether you agree with the suggested rating", rating and rating.agreement),
+                (what, name)
+                for what, name, present in (
+                    ("a rating", "band", rating and rating.band),
+                    ("your reasons", "reasons", rating and rating.reasons.strip()),
+                    (
+                        "whether you agree with the suggested rating",
+                        "agreement",
+                        rating and rating.agreement,
+                    ),
                 )
                 if not present
             ]
@@ -217,8 +248,10 @@ def response_missing_items(
                 missing.append(
                     MissingItem(
                         f"Option {option.number} ({option.short_name}) against "
-                        f"{principle.short_name}: give {_join(needs)}",
-                        f"rating-{option.pk}-{principle.pk}",
+                        f"{principle.short_name}: give {_join([what for what, _ in needs])}",
+                        anchor,
+                        f"{anchor}-{needs[0][1]}",
+                        option_section(option),
                     )
                 )
     for question in sheet.questions:
@@ -230,12 +263,20 @@ def response_missing_items(
             if not (answer and answer.choice):
                 missing.append(
                     MissingItem(
-                        f"Choose an answer to question {question.order}", f"answer-{question.pk}"
+                        f"Choose an answer to question {question.order}",
+                        f"answer-{question.pk}",
+                        f"answer-{question.pk}-choice-1",
+                        QUESTIONS_SECTION,
                     )
                 )
         elif not (answer and answer.text.strip()):
             missing.append(
-                MissingItem(f"Answer question {question.order}", f"answer-{question.pk}")
+                MissingItem(
+                    f"Answer question {question.order}",
+                    f"answer-{question.pk}",
+                    f"answer-{question.pk}-text",
+                    QUESTIONS_SECTION,
+                )
             )
     return missing
 

@@ -26,7 +26,13 @@ register_converter(OptionSetConverter, "option_set")
 app_name = "proposal"
 
 response_patterns = [
+    # The overview (a task list), each section's page, and "check your answers".
     path("", views.response_page, name="response"),
+    path("your-proposal/", views.proposal_section, name="section_proposal"),
+    path("ratings/<int:option_pk>/", views.ratings_section, name="section_ratings"),
+    path("questions/", views.questions_section, name="section_questions"),
+    path("check/", views.check, name="check"),
+    # The autosaving fields.
     path("proposal/", views.proposal, name="proposal"),
     path("answers/<int:question_pk>/", views.answer, name="answer"),
     # A rating cell of the option alone; with an option set, of the option in that context.

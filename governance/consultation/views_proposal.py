@@ -9,10 +9,13 @@ Who may do what, checked on every request:
 - only leads (LEAD_PLACE) submit or withdraw;
 - everyone else gets 404, as for the place itself.
 
-Each field (an answer, a rating cell, the proposal) autosaves through HTMX to its own
-endpoint, carrying the version it was opened at; the reply is just that field's status
-(saved, refused, or a conflict showing both versions). Without JavaScript each section is an
-ordinary form posted to the page, so nothing depends on scripts."""
+The response is an NHS task list: the overview lists its sections (the proposal, the ratings
+of each option, the questions) with their status, each section is a page of its own, and a
+lead submits from "check your answers". Each field (an answer, a rating cell, the proposal)
+autosaves through HTMX to its own endpoint, carrying the version it was opened at; the reply
+is just that field's status (saved, refused, or a conflict showing both versions). Without
+JavaScript each section page is an ordinary form ("Save and continue"), so nothing depends on
+scripts."""
 
 from __future__ import annotations
 
@@ -44,20 +47,32 @@ from governance.consultation.models import (
     PlaceRating,
     PlaceResponse,
     Question,
+    ResponseStatus,
 )
 from governance.consultation.response_history import (
     RATING_FIELDS,
     rating_anchor,
     response_history,
 )
-from governance.consultation.response_saves import EditConflict
-from governance.consultation.responses import IncompleteResponse, ResponseSheet
+from governance.consultation.response_saves import EditConflict, OptionsRefused
+from governance.consultation.responses import (
+    PROPOSAL_SECTION,
+    QUESTIONS_SECTION,
+    IncompleteResponse,
+    MissingItem,
+    ResponseSheet,
+    option_section,
+)
 from partners.access import get_place_for, has_object_permission, require_object_permission
 from partners.models import PLACE_ROLES, Place, User
 from partners.permissions import LEAD_PLACE
 from partners.selectors import place_roles_and_leads
 
-PAGE = "governance/proposal/response.html"
+OVERVIEW = "governance/proposal/response.html"
+UNITS = "governance/proposal/units.html"  # the autosaving fields, each a partial
+SECTION = "governance/proposal/section.html"
+CHECK = "governance/proposal/check.html"
+WITHDRAW = "governance/proposal/withdraw.html"
 HISTORY = "governance/proposal/history.html"
 
 
@@ -99,7 +114,16 @@ class Context:
 
     @cached_property
     def urls(self) -> dict[str, str]:
-        names = ("response", "completeness", "submit", "withdraw", "history")
+        names = (
+            "response",
+            "section_proposal",
+            "section_questions",
+            "check",
+            "completeness",
+            "submit",
+            "withdraw",
+            "history",
+        )
         return {name: self.url(name) for name in names}
 
 
@@ -162,6 +186,7 @@ class Unit:
     version, and what happened at the last save."""
 
     key: str  # the element id, and the prefix of its form fields
+    section: str  # the key of the section page that holds it
     url: str
     page_url: str
     version: int
@@ -205,8 +230,9 @@ def _answer_unit(ctx: Context, question: Question, sheet: ResponseSheet | None =
     )
     return Unit(
         key=f"answer-{question.pk}",
+        section=QUESTIONS_SECTION,
         url=ctx.url("answer", question.pk),
-        page_url=ctx.url("response") + f"#answer-{question.pk}",
+        page_url=ctx.url("section_questions") + f"#answer-{question.pk}",
         version=answer.version if answer else 0,
         values={"choice": answer.choice if answer else "", "text": answer.text if answer else ""},
         updated_by=answer.updated_by if answer else None,
@@ -241,12 +267,13 @@ def _rating_unit(
     in_context = "+" in option_set
     return Unit(
         key=key,
+        section=option_section(option),
         url=(
             ctx.url("rating_in_context", option.pk, principle.pk, option_set)
             if in_context
             else ctx.url("rating", option.pk, principle.pk)
         ),
-        page_url=ctx.url("response") + f"#{key}",
+        page_url=ctx.url("section_ratings", option.pk) + f"#{key}",
         version=rating.version if rating else 0,
         values={f: getattr(rating, f) if rating else "" for f in RATING_FIELDS},
         updated_by=rating.updated_by if rating else None,
@@ -268,8 +295,9 @@ def _proposal_unit(ctx: Context, options: list[GovernanceOption] | None = None) 
     chosen = set(option_set_numbers(response.proposed_option_set))
     return Unit(
         key="proposal",
+        section=PROPOSAL_SECTION,
         url=ctx.url("proposal"),
-        page_url=ctx.url("response") + "#proposal",
+        page_url=ctx.url("section_proposal") + "#proposal",
         version=response.version if response.pk else 1,
         values={"options": chosen, "case": response.proposal_case},
         updated_by=response.updated_by if response.pk else None,
@@ -354,6 +382,23 @@ def _save_unit(request: HttpRequest, ctx: Context, unit: Unit) -> Unit:
     except EditConflict as conflict:
         unit.state, unit.conflict, unit.errors = "conflict", conflict, [conflict.messages[0]]
         return unit  # keeps the stale version, so later autosaves cannot overwrite theirs
+    except OptionsRefused as refusal:
+        # The case was saved from the version the form had: the form moves on with it, or
+        # its next autosave would conflict with its own save.
+        combinations = unit.extra.get("combinations") or []
+        allowed = f": {', '.join(combinations)}" if combinations else ""
+        unit.state = "error"
+        unit.errors = [
+            *_errors_of(refusal),
+            f"Untick options until one option, or a combination the framework allows{allowed}, "
+            "is left.",
+            "The case for your proposal has been saved.",
+        ]
+        unit.extra["case_saved"] = True
+        unit.version = refusal.response.version
+        unit.updated_by = refusal.response.updated_by
+        unit.updated_at = refusal.response.updated_at
+        return unit
     except ValidationError as error:
         unit.state, unit.errors = "error", _errors_of(error)
         return unit
@@ -372,12 +417,12 @@ def _unit_reply(request: HttpRequest, ctx: Context, unit: Unit, partial: str) ->
         part = f"{partial}-status" if request.method == "POST" else partial
         # Always 200: htmx swaps in a refusal or a conflict only from a successful reply.
         context = {"unit": unit, "ctx": ctx, "bands": Band.choices, "agreements": Agreement.choices}
-        return render_page_or_partial(request, PAGE, part, context)
+        return render_page_or_partial(request, UNITS, part, context)
     if request.method == "GET" or unit.state == "saved":
         if unit.state == "saved":
             messages.success(request, unit.status_line)
         return redirect(unit.page_url)
-    return _page(request, ctx, overrides={unit.key: unit})
+    return _section_page(request, ctx, unit.section, overrides={unit.key: unit})
 
 
 @login_required
@@ -443,115 +488,380 @@ def proposal(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse
     return _unit_reply(request, ctx, unit, "proposal")
 
 
-# The page -----------------------------------------------------------------------------------
+# Sections ------------------------------------------------------------------------------------
+
+NOT_STARTED = "Not started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+CANNOT_START_YET = "Cannot start yet"
+
+
+@dataclass
+class Section:
+    """One page of the response and its line in the task list."""
+
+    key: str  # PROPOSAL_SECTION, option_section(option) or QUESTIONS_SECTION
+    title: str
+    url: str
+    hint: str = ""
+    option: GovernanceOption | None = None
+    status: str = NOT_STARTED
 
 
 def _combinations(ctx: Context) -> list[str]:
     return list(framework_catalogue(framework=ctx.round.framework).combinations)
 
 
-def _leads(ctx: Context) -> list[User]:
-    """Who can submit: the place's current leads."""
-    return ctx.leads
-
-
-def _page(
-    request: HttpRequest, ctx: Context, overrides: dict[str, Unit] | None = None
-) -> HttpResponse:
-    overrides = overrides or {}
-    sheet = responses.response_sheet(round=ctx.round, response=ctx.response)
-    catalogue = framework_catalogue(framework=ctx.round.framework)
-    combinations = _combinations(ctx)
-    proposal_unit = overrides.get("proposal") or _proposal_unit(ctx, sheet.options)
-    proposal_unit.extra["options"] = sheet.options
-    proposal_unit.extra["combinations"] = combinations
-
-    def cell(option: GovernanceOption, principle: Principle, option_set: str = "") -> Unit:
-        suggested = catalogue.suggestion(option, principle, option_set)
-        key = rating_anchor(option.pk, principle.pk, option_set or str(option.number))
-        unit = overrides.get(key) or _rating_unit(ctx, option, principle, option_set, sheet)
-        unit.extra["suggested"] = suggested
-        return unit
-
-    # Each option: its cells alone (required), then its cells in each combination the
-    # framework rates it in (optional).
-    rating_blocks = [
-        {
-            "option": option,
-            "cells": [cell(option, principle) for principle in sheet.principles],
-            "contexts": [
-                {
-                    "label": context.label,
-                    "option_set": context.option_set,
-                    "cells": [cell(option, p, context.option_set) for p in context.principles],
-                }
-                for context in sheet.contexts
-                if context.option.pk == option.pk
-            ],
-        }
-        for option in sheet.options
+def _sections(ctx: Context, sheet: ResponseSheet) -> list[Section]:
+    """The sections in the order a place works through them."""
+    sections = [
+        Section(
+            PROPOSAL_SECTION,
+            "Your proposal",
+            ctx.url("section_proposal"),
+            "The option or options you propose, and the case for them",
+        )
     ]
-    answer_units = [
-        overrides.get(f"answer-{q.pk}") or _answer_unit(ctx, q, sheet) for q in sheet.questions
-    ]
-    missing = responses.response_missing_items(response=ctx.response, sheet=sheet)
-    context = {
+    for option in sheet.options:
+        in_context = [c.label for c in sheet.contexts if c.option.pk == option.pk]
+        hint = f"Against each of the {len(sheet.principles)} principles"
+        if in_context:
+            hint += "; optionally also " + " and ".join(_lower_first(c) for c in in_context)
+        sections.append(
+            Section(
+                option_section(option),
+                f"Rate option {option.number}: {option.name}",
+                ctx.url("section_ratings", option.pk),
+                hint,
+                option,
+            )
+        )
+    sections.append(
+        Section(
+            QUESTIONS_SECTION,
+            "Answer the questions",
+            ctx.url("section_questions"),
+            f"{len(sheet.questions)} question{'s' if len(sheet.questions) != 1 else ''}",
+        )
+    )
+    return sections
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _started(response: PlaceResponse, sheet: ResponseSheet) -> set[str]:
+    """The sections where someone has given anything, required or not."""
+    started = set()
+    if response.pk and (response.proposed_option_set or response.proposal_case.strip()):
+        started.add(PROPOSAL_SECTION)
+    options = {o.pk: o for o in sheet.options}
+    for (option_pk, _, _), rating in sheet.ratings.items():
+        if option_pk in options and any(str(getattr(rating, f)).strip() for f in RATING_FIELDS):
+            started.add(option_section(options[option_pk]))
+    if any(a.text.strip() or a.choice for a in sheet.answers.values()):
+        started.add(QUESTIONS_SECTION)
+    return started
+
+
+def _with_statuses(
+    ctx: Context, sheet: ResponseSheet, missing: list[MissingItem]
+) -> tuple[list[Section], str]:
+    """Each section's status, and that of "check and submit": it cannot start until nothing
+    required is missing."""
+    sections = _sections(ctx, sheet)
+    incomplete = {item.section for item in missing}
+    started = _started(ctx.response, sheet)
+    for section in sections:
+        if section.key in incomplete:
+            section.status = IN_PROGRESS if section.key in started else NOT_STARTED
+        else:
+            section.status = COMPLETED if section.key in started else NOT_STARTED
+    if ctx.response.status == ResponseStatus.SUBMITTED:
+        check = COMPLETED
+    elif missing:
+        check = CANNOT_START_YET
+    else:
+        check = NOT_STARTED
+    return sections, check
+
+
+def _missing_links(
+    missing: list[MissingItem], sections: list[Section]
+) -> list[tuple[MissingItem, str]]:
+    """Each missing item with the address of its field on its section's page."""
+    urls = {section.key: section.url for section in sections}
+    return [(item, f"{urls.get(item.section, '')}#{item.field or item.anchor}") for item in missing]
+
+
+# The overview -------------------------------------------------------------------------------
+
+
+def _heading_context(ctx: Context) -> dict[str, Any]:
+    """What every page of the response shows at its top."""
+    return {
         "ctx": ctx,
         "place": ctx.place,
         "round": ctx.round,
         "response": ctx.response,
-        "proposal_unit": proposal_unit,
-        "rating_blocks": rating_blocks,
-        "answer_units": answer_units,
-        "missing": missing,
-        "leads": _leads(ctx),
-        "problems": [u for u in overrides.values() if u.state in {"error", "conflict"}],
-        "bands": Band.choices,
-        "agreements": Agreement.choices,
         "closes": uk_datetime(ctx.deadline),
         "deadline": ctx.deadline,
-        "milestones": list(ctx.round.milestones.all()),
         "is_open": ctx.is_open,
+        "leads": ctx.leads,
     }
-    return render(request, PAGE, context)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def response_page(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
-    """The whole response. A POST is a section saved without JavaScript."""
-    if request.method == "GET":
-        return _page(request, _load(request, place_pk, round_pk))
-    ctx = _load_for_edit(request, place_pk, round_pk)
-    section = request.POST.get("section")
-    units: list[Unit] = []
-    if section == "proposal":
-        units = [_proposal_unit(ctx)]
-    elif section == "answers":
-        units = [
+    """The overview: the round, the response's status, and the task list of its sections."""
+    ctx = _load(request, place_pk, round_pk)
+    sheet = responses.response_sheet(round=ctx.round, response=ctx.response)
+    missing = responses.response_missing_items(response=ctx.response, sheet=sheet)
+    sections, check_status = _with_statuses(ctx, sheet, missing)
+    context = _heading_context(ctx) | {
+        "sections": sections,
+        "check_status": check_status,
+        "completed": sum(s.status == COMPLETED for s in sections),
+        "missing": missing,
+        "milestones": list(ctx.round.milestones.all()),
+    }
+    return render(request, OVERVIEW, context)
+
+
+# A section's page ------------------------------------------------------------------------------
+
+
+def _section_units(
+    ctx: Context,
+    sheet: ResponseSheet,
+    section: Section,
+    overrides: dict[str, Unit],
+) -> dict[str, Any]:
+    """The units a section's page shows: the proposal, an option's rating cells (alone, then
+    in each combination the framework rates it in), or the answers."""
+    if section.key == PROPOSAL_SECTION:
+        unit = overrides.get("proposal") or _proposal_unit(ctx, sheet.options)
+        unit.extra["options"] = sheet.options
+        unit.extra["combinations"] = _combinations(ctx)
+        return {"proposal_unit": unit}
+    if section.key == QUESTIONS_SECTION:
+        return {
+            "answer_units": [
+                overrides.get(f"answer-{q.pk}") or _answer_unit(ctx, q, sheet)
+                for q in sheet.questions
+            ]
+        }
+    catalogue = framework_catalogue(framework=ctx.round.framework)
+    option = section.option
+    assert option is not None  # a ratings section is always of an option
+
+    def cell(principle: Principle, option_set: str = "") -> Unit:
+        key = rating_anchor(option.pk, principle.pk, option_set or str(option.number))
+        unit = overrides.get(key) or _rating_unit(ctx, option, principle, option_set, sheet)
+        unit.extra["suggested"] = catalogue.suggestion(option, principle, option_set)
+        return unit
+
+    contexts = []
+    for context in sheet.contexts:
+        if context.option.pk == option.pk:
+            cells = [cell(p, context.option_set) for p in context.principles]
+            contexts.append(
+                {
+                    "label": context.label,
+                    "option_set": context.option_set,
+                    "cells": cells,
+                    "given": any(u.version or u.state for u in cells),
+                }
+            )
+    return {"cells": [cell(principle) for principle in sheet.principles], "contexts": contexts}
+
+
+def _section_page(
+    request: HttpRequest, ctx: Context, key: str, overrides: dict[str, Unit] | None = None
+) -> HttpResponse:
+    overrides = overrides or {}
+    sheet = responses.response_sheet(round=ctx.round, response=ctx.response)
+    sections = _sections(ctx, sheet)
+    index = next((i for i, s in enumerate(sections) if s.key == key), None)
+    if index is None:
+        raise Http404("No such section of the response.")
+    section = sections[index]
+    following = sections[index + 1] if index + 1 < len(sections) else None
+    context = _heading_context(ctx) | {
+        "section": section,
+        "next_url": following.url if following else ctx.url("check"),
+        "next_title": following.title if following else "Check your answers",
+        "problems": [u for u in overrides.values() if u.state in {"error", "conflict"}],
+        "bands": Band.choices,
+        "agreements": Agreement.choices,
+        **_section_units(ctx, sheet, section, overrides),
+    }
+    return render(request, SECTION, context)
+
+
+def _posted_units(request: HttpRequest, ctx: Context, key: str) -> list[Unit]:
+    """The units of section `key` that the posted form holds."""
+    post = request.POST
+    if key == PROPOSAL_SECTION:
+        if "proposal-version" not in post:
+            return []
+        unit = _proposal_unit(ctx)
+        unit.extra["combinations"] = _combinations(ctx)
+        return [unit]
+    if key == QUESTIONS_SECTION:
+        return [
             _answer_unit(ctx, q)
             for q in ctx.round.questions.all()
-            if f"answer-{q.pk}-text" in request.POST or f"answer-{q.pk}-choice" in request.POST
+            if f"answer-{q.pk}-version" in post
         ]
-    elif section == "ratings":
-        catalogue = framework_catalogue(framework=ctx.round.framework)
-        cells = [(o, p, str(o.number)) for o in catalogue.options for p in catalogue.principles]
-        cells += [(c.option, p, c.option_set) for c in catalogue.contexts for p in c.principles]
-        units = [
-            _rating_unit(ctx, o, p, key)
-            for o, p, key in cells
-            if f"{rating_anchor(o.pk, p.pk, key)}-version" in request.POST
-        ]
+    catalogue = framework_catalogue(framework=ctx.round.framework)
+    option = next(o for o in catalogue.options if option_section(o) == key)
+    cells = [(p, str(option.number)) for p in catalogue.principles]
+    cells += [
+        (p, c.option_set)
+        for c in catalogue.contexts
+        if c.option.pk == option.pk
+        for p in c.principles
+    ]
+    return [
+        _rating_unit(ctx, option, p, option_set)
+        for p, option_set in cells
+        if f"{rating_anchor(option.pk, p.pk, option_set)}-version" in post
+    ]
+
+
+def _section(request: HttpRequest, ctx: Context, key: str) -> HttpResponse:
+    """A section's page; a POST is the section saved without JavaScript ("Save and continue",
+    or save and go back to the overview)."""
+    if request.method == "GET":
+        return _section_page(request, ctx, key)
+    if not ctx.is_member:
+        raise PermissionDenied("ICB governance admins can read a place's response, not change it.")
+    units = _posted_units(request, ctx, key)
     problems = {}
     for unit in units:
         unit = _save_unit(request, ctx, unit)
         if unit.state != "saved":
             problems[unit.key] = unit
     if problems:
-        return _page(request, ctx, overrides=problems)
+        return _section_page(request, ctx, key, overrides=problems)
     if units:
         messages.success(request, f"Saved at {uk_time(timezone.now())}.")
-    return redirect(ctx.url("response") + f"#{section or ''}")
+    if request.POST.get("then") == "overview":
+        return redirect(ctx.url("response"))
+    catalogue = framework_catalogue(framework=ctx.round.framework)
+    order = [PROPOSAL_SECTION, *(option_section(o) for o in catalogue.options), QUESTIONS_SECTION]
+    following = order[order.index(key) + 1] if order.index(key) + 1 < len(order) else None
+    if following is None:
+        return redirect(ctx.url("check"))
+    if following == QUESTIONS_SECTION:
+        return redirect(ctx.url("section_questions"))
+    option = next(o for o in catalogue.options if option_section(o) == following)
+    return redirect(ctx.url("section_ratings", option.pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_section(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    return _section(request, _load(request, place_pk, round_pk), PROPOSAL_SECTION)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ratings_section(
+    request: HttpRequest, place_pk: int, round_pk: int, option_pk: int
+) -> HttpResponse:
+    ctx = _load(request, place_pk, round_pk)
+    catalogue = framework_catalogue(framework=ctx.round.framework)
+    option = next((o for o in catalogue.options if o.pk == option_pk), None)
+    if option is None:
+        raise Http404("No such option in this round's framework.")
+    return _section(request, ctx, option_section(option))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questions_section(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    return _section(request, _load(request, place_pk, round_pk), QUESTIONS_SECTION)
+
+
+# Check your answers and submit -----------------------------------------------------------------
+
+
+def _choice_label(choices: list[tuple[str, str]], value: str) -> str:
+    return next((label for key, label in choices if key == value), "")
+
+
+def _rating_rows(ctx: Context, sheet: ResponseSheet, section: Section) -> list[dict[str, Any]]:
+    """An option's ratings as summary rows: every principle alone, then the optional ones
+    in a combination where the place gave any."""
+    option = section.option
+    assert option is not None
+    cells = [(p, str(option.number), False) for p in sheet.principles]
+    cells += [
+        (p, c.option_set, True)
+        for c in sheet.contexts
+        if c.option.pk == option.pk
+        for p in c.principles
+    ]
+    rows = []
+    for principle, option_set, optional in cells:
+        rating = sheet.rating(option, principle, option_set)
+        if optional and not (rating and any(getattr(rating, f) for f in RATING_FIELDS)):
+            continue
+        key = rating_anchor(option.pk, principle.pk, option_set)
+        rows.append(
+            {
+                "key": key,
+                "label": f"{option_rated_label(option.number, option_set)} against "
+                f"{principle.name}",
+                "band": _choice_label(Band.choices, rating.band) if rating else "",
+                "qualifier": rating.qualifier if rating else "",
+                "reasons": rating.reasons if rating else "",
+                "agreement": _choice_label(Agreement.choices, rating.agreement) if rating else "",
+                "missing_from_analysis": rating.missing_from_analysis if rating else "",
+                "change_url": f"{section.url}#{key}-band",
+            }
+        )
+    return rows
+
+
+def _check_context(ctx: Context) -> dict[str, Any]:
+    sheet = responses.response_sheet(round=ctx.round, response=ctx.response)
+    missing = responses.response_missing_items(response=ctx.response, sheet=sheet)
+    sections, check_status = _with_statuses(ctx, sheet, missing)
+    chosen = set(option_set_numbers(ctx.response.proposed_option_set))
+    questions_url = ctx.url("section_questions")
+    return _heading_context(ctx) | {
+        "sections": sections,
+        "check_status": check_status,
+        "proposed": [o for o in sheet.options if o.number in chosen],
+        "rating_sections": [
+            {"section": s, "rows": _rating_rows(ctx, sheet, s)} for s in sections if s.option
+        ],
+        "answers": [
+            {
+                "question": q,
+                "answer": sheet.answers.get(q.pk),
+                "what": f"your answer to question {q.order}",
+                "change_url": f"{questions_url}#answer-{q.pk}-"
+                + ("choice-1" if q.choices else "text"),
+            }
+            for q in sheet.questions
+        ],
+        "missing": _missing_links(missing, sections),
+    }
+
+
+@login_required
+@require_GET
+def check(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    """Check your answers: everything given, with a link to change each part, what is still
+    missing, and (for a lead) the button that submits."""
+    ctx = _load(request, place_pk, round_pk)
+    return render(request, CHECK, _check_context(ctx))
 
 
 @login_required
@@ -559,17 +869,8 @@ def response_page(request: HttpRequest, place_pk: int, round_pk: int) -> HttpRes
 def completeness(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
     ctx = _load(request, place_pk, round_pk)
     if not wants_partial(request):
-        return redirect(ctx.url("response") + "#completeness")
-    sheet = responses.response_sheet(round=ctx.round, response=ctx.response)
-    missing = responses.response_missing_items(response=ctx.response, sheet=sheet)
-    context = {
-        "ctx": ctx,
-        "response": ctx.response,
-        "missing": missing,
-        "leads": _leads(ctx),
-        "is_open": ctx.is_open,
-    }
-    return render_page_or_partial(request, PAGE, "completeness", context)
+        return redirect(ctx.url("check") + "#completeness")
+    return render_page_or_partial(request, CHECK, "completeness", _check_context(ctx))
 
 
 def _lead_action(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
@@ -579,10 +880,11 @@ def _lead_action(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
 
 
 def _refused(request: HttpRequest, ctx: Context, reasons: list[str]) -> HttpResponse:
-    """A lead's submission or withdrawal refused: the reasons, above the completeness check."""
+    """A lead's submission or withdrawal refused: the reasons, above the completeness check
+    on "check your answers"."""
     for text in reasons:
         messages.error(request, text)
-    return redirect(ctx.url("response") + "#completeness")
+    return redirect(ctx.url("check") + "#completeness")
 
 
 @login_required
@@ -604,9 +906,22 @@ def submit(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
+    """GET: what withdrawing does, and the button that does it; POST: withdraw."""
     ctx = _lead_action(request, place_pk, round_pk)
+    if request.method == "GET":
+        if ctx.response.status != ResponseStatus.SUBMITTED:
+            return _refused(request, ctx, ["Only a submitted response can be withdrawn."])
+        if not ctx.is_open:
+            return _refused(
+                request,
+                ctx,
+                [
+                    f"The deadline passed at {uk_datetime(ctx.deadline)}: it can no longer be withdrawn."
+                ],
+            )
+        return render(request, WITHDRAW, _heading_context(ctx))
     try:
         if not ctx.response.pk:
             raise ValidationError("Only a submitted response can be withdrawn.")
@@ -621,11 +936,31 @@ def withdraw(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse
     return redirect(ctx.url("response"))
 
 
+# History ----------------------------------------------------------------------------------------
+
+
+def _section_link(ctx: Context, anchor: str) -> str:
+    """Where a changed part is now: its section's page, at the part (`rating_anchor` begins
+    "rating-<option pk>-")."""
+    if anchor == "proposal":
+        return f"{ctx.url('section_proposal')}#{anchor}"
+    if anchor.startswith("answer-"):
+        return f"{ctx.url('section_questions')}#{anchor}"
+    if anchor.startswith("rating-"):
+        option_pk = _int(anchor.split("-")[1])
+        if option_pk is not None:
+            return f"{ctx.url('section_ratings', option_pk)}#{anchor}"
+    return ""
+
+
 @login_required
 @require_GET
 def history(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
     ctx = _load(request, place_pk, round_pk)
-    changes = response_history(response=ctx.response)
+    changes = [
+        (change, _section_link(ctx, change.anchor) if change.anchor else "")
+        for change in response_history(response=ctx.response)
+    ]
     return render(
         request,
         HISTORY,

@@ -41,3 +41,30 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
     field?.focus();
   }
 });
+
+// Place responses: a link to a field of the response ("still missing", "Change") lands with
+// the focus in that field, not just scrolled to it, with its label or question in view. A link
+// to a group of fields (a fieldset, an autosaving unit) focuses its first field.
+function focusLinkedField() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const target = id ? document.getElementById(id) : null;
+  if (!target || !target.closest(".app-autosave")) {
+    return;
+  }
+  const field = target.matches("input, select, textarea")
+    ? target
+    : target.querySelector("input:not([type=hidden]), select, textarea");
+  if (!field) {
+    return;
+  }
+  // An optional group folded away (a rating in a combination) is opened to show the field.
+  const folded = field.closest("details:not([open])");
+  if (folded) {
+    folded.open = true;
+  }
+  const caption = field.closest("fieldset")?.querySelector("legend") || document.querySelector(`label[for="${field.id}"]`);
+  (caption || field).scrollIntoView();
+  field.focus({ preventScroll: true });
+}
+window.addEventListener("hashchange", focusLinkedField);
+focusLinkedField();

@@ -348,6 +348,12 @@ MATRIX: dict[str, Entry] = {
         allowed=DETAILED_READERS,
     ),
     "proposal:response": proposal(),
+    "proposal:section_proposal": proposal(),
+    "proposal:section_ratings": proposal(
+        lambda t: {"option_pk": t.round.framework.options.first().pk}
+    ),
+    "proposal:section_questions": proposal(),
+    "proposal:check": proposal(),
     "proposal:proposal": proposal(),
     "proposal:answer": proposal(lambda t: {"question_pk": t.round.questions.first().pk}),
     "proposal:rating": proposal(

@@ -164,13 +164,11 @@ def test_anything_typed_into_a_round_shows_as_text_in_the_console_and_to_the_pla
                 page(client, reverse("place_detail", args=[world.place_a.pk])), consultation.title
             )
             response_url = reverse("proposal:response", args=[world.place_a.pk, consultation.pk])
-            assert_shows_as_text(
-                page(client, response_url),
-                *settings_texts,
-                *question_texts,
-                stored_question.hint,
-                *milestone_texts,
+            assert_shows_as_text(page(client, response_url), *settings_texts, *milestone_texts)
+            questions_url = reverse(
+                "proposal:section_questions", args=[world.place_a.pk, consultation.pk]
             )
+            assert_shows_as_text(page(client, questions_url), *question_texts, stored_question.hint)
             answer_url = reverse(
                 "proposal:answer", args=[world.place_a.pk, consultation.pk, stored_question.pk]
             )
@@ -284,9 +282,8 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
             chosen_key = f"answer-{chosen.pk}"
             section = posted(
                 client,
-                url("response"),
+                url("section_questions"),
                 {
-                    "section": "answers",
                     f"{chosen_key}-choice": chosen.choices[0],
                     f"{chosen_key}-text": choice_answer,
                     f"{chosen_key}-version": "0",
@@ -309,7 +306,18 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
             reach.assertion()
             assert all(text.strip() for text in stored)
 
-            assert_shows_as_text(page(client, url("response")), *stored)
+            # Check your answers shows it all; each section's page its own part.
+            assert_shows_as_text(page(client, url("check")), *stored)
+            assert_shows_as_text(page(client, url("section_proposal")), response.proposal_case)
+            assert_shows_as_text(
+                page(client, url("section_questions")), written_answer.text, chosen_answer.text
+            )
+            assert_shows_as_text(
+                page(client, url("section_ratings", option.pk)),
+                rating.qualifier,
+                rating.reasons,
+                rating.missing_from_analysis,
+            )
             assert_shows_as_text(page(client, url("history")), *stored)
             assert_shows_as_text(page(client, url("proposal"), **HX), response.proposal_case)
             assert_shows_as_text(page(client, url("answer", written.pk), **HX), written_answer.text)
@@ -330,7 +338,7 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
                 conflict = posted(client, url("answer", written.pk), stale, **HX)
                 assert "Keep mine" in conflict.content.decode()
                 assert_shows_as_text(conflict.content.decode(), written_answer.text, stale_text)
-                conflict_page = posted(client, url("response"), {"section": "answers", **stale})
+                conflict_page = posted(client, url("section_questions"), stale)
                 assert conflict_page.status_code == 200
                 assert_shows_as_text(
                     conflict_page.content.decode(), written_answer.text, stale_text
@@ -338,7 +346,7 @@ def test_anything_a_place_writes_in_its_response_shows_as_text_on_every_page_of_
 
             # An ICB admin reads it, rendered read-only.
             client.force_login(world.icb_admin)
-            assert_shows_as_text(page(client, url("response")), *stored)
+            assert_shows_as_text(page(client, url("check")), *stored)
             assert_shows_as_text(page(client, url("history")), *stored)
             assert_shows_as_text(page(client, url("answer", written.pk), **HX), written_answer.text)
 
@@ -377,8 +385,8 @@ def test_anything_a_place_writes_in_a_rating_in_context_shows_as_text_on_every_p
                 data = {f"{prefix}-{name}": value for name, value in fields.items()}
                 sent = posted(
                     client,
-                    url("response"),
-                    {"section": "ratings", f"{prefix}-version": "0", **data},
+                    url("section_ratings", option.pk),
+                    {f"{prefix}-version": "0", **data},
                 )
                 if sent.status_code == 200:  # refused (too long): the page says why, with the text
                     assert_shows_as_text(sent.content.decode(), qualifier, reasons, missing)
@@ -390,7 +398,8 @@ def test_anything_a_place_writes_in_a_rating_in_context_shows_as_text_on_every_p
             in_context = url("rating_in_context", option.pk, principle.pk, "1+4")
             for reader in (world.member_a, world.icb_admin):
                 client.force_login(reader)
-                assert_shows_as_text(page(client, url("response")), *stored)
+                assert_shows_as_text(page(client, url("check")), *stored)
+                assert_shows_as_text(page(client, url("section_ratings", option.pk)), *stored)
                 assert_shows_as_text(page(client, url("history")), *stored)
                 assert_shows_as_text(page(client, in_context, **HX), *stored)
 

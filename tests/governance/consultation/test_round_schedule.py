@@ -63,10 +63,14 @@ def beat_advances_rounds(
 
 
 def response_page(client: Client, place_pk: int, consultation: ConsultationRound) -> str:
-    url = reverse("proposal:response", args=[place_pk, consultation.pk])
-    reply = client.get(url)
-    assert reply.status_code == 200
-    return reply.content.decode()
+    """The response's overview (the round's state) and its questions' page (the fields, when
+    they can be changed), one after the other."""
+    pages = []
+    for name in ("proposal:response", "proposal:section_questions"):
+        reply = client.get(reverse(name, args=[place_pk, consultation.pk]))
+        assert reply.status_code == 200
+        pages.append(reply.content.decode())
+    return "".join(pages)
 
 
 def autosave_answer(

@@ -16,6 +16,7 @@ from governance.consultation.questions import SAME_MODEL_CHOICES
 from governance.consultation.response_history import response_history
 from governance.consultation.response_saves import (
     EditConflict,
+    OptionsRefused,
     rating_save,
 )
 from governance.consultation.responses import (
@@ -134,17 +135,36 @@ def test_a_rating_conflict_lists_each_differing_field(setup):
     assert PlaceRating.objects.get(response=response).band == "high"
 
 
-def test_an_invalid_option_set_is_refused_with_the_rule_and_the_rest_is_kept(setup):
+def test_an_invalid_option_set_is_refused_with_the_rule_but_the_case_typed_with_it_is_saved(
+    setup,
+):
+    """The options stay as they were; the case, typed in the same place, is never lost."""
     world, _, response, sheet = setup
     save_answer(world.member_a, response, sheet.questions[0], "Kept.")
     saved = save_proposal(world.member_a, response, [1, 4], "Our case.")
-    with pytest.raises(ValidationError) as caught:
-        save_proposal(world.member_a, saved, [1, 5], "A changed case.")
+    with pytest.raises(OptionsRefused) as caught:
+        save_proposal(world.member_a, saved, [1, 4, 5], "A changed case.")
     assert "stands alone" in " ".join(caught.value.message_dict["options"])
+    assert caught.value.response.version == saved.version + 1
     response.refresh_from_db()
     assert response.proposed_option_set == "1+4"
-    assert response.proposal_case == "Our case."
+    assert response.proposal_case == "A changed case."
+    assert response.version == saved.version + 1
     assert Answer.objects.get(response=response).text == "Kept."
+    # Refused again with the same case: nothing more is saved.
+    with pytest.raises(OptionsRefused):
+        save_proposal(world.member_a, response, [1, 5], "A changed case.")
+    response.refresh_from_db()
+    assert response.version == saved.version + 1
+
+
+def test_an_invalid_option_set_from_a_stale_version_is_a_conflict_not_a_save(setup):
+    world, _, response, _ = setup
+    saved = save_proposal(world.lead_a, response, [1, 4], "Their case.")
+    with pytest.raises(EditConflict):
+        save_proposal(world.member_a, saved, [1, 5], "My case.", from_version=saved.version - 1)
+    response.refresh_from_db()
+    assert (response.proposed_option_set, response.proposal_case) == ("1+4", "Their case.")
 
 
 def test_over_long_text_is_refused_with_a_message(setup):

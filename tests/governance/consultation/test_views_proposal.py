@@ -1,5 +1,6 @@
-"""The response pages: full pages and HTMX partials, escaping, read-only views, and query
-counts that stay flat however many questions and ratings there are."""
+"""The response pages: the overview's task list, each section's page, check your answers,
+withdrawal, full pages and HTMX partials, escaping, read-only views, and query counts that
+stay flat however many questions and ratings there are."""
 
 from __future__ import annotations
 
@@ -51,13 +52,18 @@ def post_answer(client, world, consultation, question, text, *, htmx=True, **mor
     return client.post(url, answer_fields(question, text, **more), **headers)
 
 
-def post_answers_section(client, world, consultation, *answers):
-    """The response page's answers section sent without JavaScript, holding `answers` (each
-    the fields of one answer)."""
-    data = {"section": "answers"}
+def post_answers_section(client, world, consultation, *answers, then=""):
+    """The questions' page sent without JavaScript, holding `answers` (each the fields of one
+    answer); `then="overview"` is its "Save and go back to your response" button."""
+    data = {"then": then} if then else {}
     for fields in answers:
         data |= fields
-    return client.post(urls(world, consultation, "response"), data)
+    return client.post(urls(world, consultation, "section_questions"), data)
+
+
+def option_page(world, consultation, number):
+    option = consultation.framework.options.get(number=number)
+    return urls(world, consultation, "section_ratings", option.pk)
 
 
 def test_the_place_page_links_to_its_rounds(client, world, consultation):
@@ -68,25 +74,37 @@ def test_the_place_page_links_to_its_rounds(client, world, consultation):
     assert "Not started" in page
 
 
-def test_the_response_page_shows_every_section_and_the_suggested_ratings(
+def test_the_ratings_are_split_into_a_page_per_option_with_the_suggested_ratings(
     client, world, consultation
 ):
     client.force_login(world.member_a)
-    response = client.get(urls(world, consultation, "response"))
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "<html" in page
-    assert "Your proposal" in page and "Your ratings" in page and "Questions" in page
+    cells, optional = 0, 0
+    for number in range(1, 6):
+        response = client.get(option_page(world, consultation, number))
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "<html" in page
+        assert f"<h1>Rate option {number}: " in page
+        cells += page.count('class="app-rating app-autosave')
+        optional += page.count('class="app-rating app-autosave app-rating--optional"')
+        assert "Suggested rating:" in page
+        assert 'hx-trigger="input delay:800ms, app:save-now"' in page
+        assert "Save and continue" in page and "Save and go back to your response" in page
     # Every option alone against every principle (required), then option 1 with option 4
     # and option 4 with option 1 against every principle (optional).
-    assert page.count('class="app-rating app-autosave') == 15 + 6
-    assert page.count('class="app-rating app-autosave app-rating--optional"') == 6
-    assert page.count("(optional)</legend>") == 6
-    assert "Suggested rating:" in page
-    assert 'hx-trigger="input delay:800ms, app:save-now"' in page
+    assert (cells, optional) == (15 + 6, 6)
+    option_1 = client.get(option_page(world, consultation, 1)).content.decode()
+    assert option_1.count("(optional)</legend>") == 3
+    # The optional cells in a combination are folded away until something is given there.
+    assert (
+        '<details class="nhsuk-details app-rating-context">\n    <summary class="nhsuk-details__summary">'
+        '<span class="nhsuk-details__summary-text">Option 1 with option 4 (optional)</span>'
+    ) in option_1
     # A member sees who can submit, not the submit button.
+    page = client.get(urls(world, consultation, "check")).content.decode()
     assert "Only a place lead can submit" in page
     assert world.lead_a.full_name in page
+    assert "Submit Ashford's response" not in page
     # Nothing is created by reading.
     assert not PlaceResponse.objects.exists()
 
@@ -110,7 +128,7 @@ def test_without_javascript_a_field_post_redirects_back_to_it(client, world, con
     key = f"answer-{question.pk}"
     response = post_answer(client, world, consultation, question, "Typed", htmx=False)
     assert response.status_code == 302
-    assert response["Location"].endswith(f"#{key}")
+    assert response["Location"] == urls(world, consultation, "section_questions") + f"#{key}"
 
 
 def test_without_javascript_a_section_saves_every_answer(client, world, consultation):
@@ -119,12 +137,20 @@ def test_without_javascript_a_section_saves_every_answer(client, world, consulta
     response = post_answers_section(
         client, world, consultation, *(answer_fields(q, f"Answer {q.order}") for q in questions[:3])
     )
+    # The questions are the last section: "Save and continue" goes on to check your answers.
     assert response.status_code == 302
+    assert response["Location"] == urls(world, consultation, "check")
     assert sorted(Answer.objects.values_list("text", flat=True)) == [
         "Answer 1",
         "Answer 2",
         "Answer 3",
     ]
+    # "Save and go back to your response" saves too, then returns to the overview.
+    response = post_answers_section(
+        client, world, consultation, answer_fields(questions[3], "Answer 4"), then="overview"
+    )
+    assert response["Location"] == urls(world, consultation, "response")
+    assert Answer.objects.get(question=questions[3]).text == "Answer 4"
 
 
 def test_a_conflict_shows_both_texts_and_keep_mine_and_use_theirs(client, world, consultation):
@@ -155,14 +181,49 @@ def test_a_conflict_shows_both_texts_and_keep_mine_and_use_theirs(client, world,
     assert "<textarea" in html and "My words" in html and "<html" not in html
 
 
-def test_an_invalid_set_is_refused_with_the_rule_in_the_status(client, world, consultation):
+def test_an_invalid_set_is_refused_with_the_rule_but_the_case_is_saved(client, world, consultation):
     client.force_login(world.member_a)
     html = client.post(
         urls(world, consultation, "proposal"),
-        {"proposal-options": ["1", "5"], "proposal-case": "Case", "proposal-version": "1"},
+        {"proposal-options": ["1", "4", "5"], "proposal-case": "Our case", "proposal-version": "1"},
         HTTP_HX_REQUEST="true",
     ).content.decode()
-    assert "Not saved" in html and "stands alone" in html
+    assert "Options not saved" in html and "stands alone" in html
+    assert "Untick options until one option, or a combination the framework allows" in html
+    assert "The case for your proposal has been saved." in html
+    # The form moves on to the version its own save made, so its next autosave is no conflict.
+    assert 'name="proposal-version" value="2"' in html
+    stored = PlaceResponse.objects.get()
+    assert (stored.proposed_option_set, stored.proposal_case) == ("", "Our case")
+    html = client.post(
+        urls(world, consultation, "proposal"),
+        {
+            "proposal-options": ["1", "4"],
+            "proposal-case": "Our case, fixed",
+            "proposal-version": "2",
+        },
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Saved at" in html
+    stored.refresh_from_db()
+    assert (stored.proposed_option_set, stored.proposal_case) == ("1+4", "Our case, fixed")
+
+
+def test_without_javascript_an_invalid_set_keeps_the_ticks_and_saves_the_case(
+    client, world, consultation
+):
+    client.force_login(world.member_a)
+    page = client.post(
+        urls(world, consultation, "section_proposal"),
+        {"proposal-options": ["1", "5"], "proposal-case": "Typed case", "proposal-version": "1"},
+    ).content.decode()
+    assert "There is a problem" in page and "stands alone" in page
+    assert 'value="1" checked' in page and 'value="5" checked' in page
+    assert "Typed case</textarea>" in page
+    assert PlaceResponse.objects.get().proposal_case == "Typed case"
+    # On reload the case is still there.
+    page = client.get(urls(world, consultation, "section_proposal")).content.decode()
+    assert "Typed case</textarea>" in page
 
 
 def test_html_in_answers_is_always_shown_escaped(client, world, consultation):
@@ -170,22 +231,30 @@ def test_html_in_answers_is_always_shown_escaped(client, world, consultation):
     response = make_response(round=consultation, place=world.place_a)
     save_answer(world.member_a, response, question, "<script>alert('owned')</script>")
     client.force_login(world.member_a)
-    for url in [urls(world, consultation, "response"), urls(world, consultation, "history")]:
+    pages = ["section_questions", "check", "history"]
+    for url in [urls(world, consultation, name) for name in pages]:
         page = client.get(url).content.decode()
         assert "<script>alert" not in page
         assert "&lt;script&gt;alert" in page
     client.force_login(world.icb_admin)  # the read-only rendering too
-    page = client.get(urls(world, consultation, "response")).content.decode()
+    page = client.get(urls(world, consultation, "section_questions")).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
 
 
 def test_an_icb_admin_reads_but_cannot_change(client, world, consultation):
     client.force_login(world.icb_admin)
     page = client.get(urls(world, consultation, "response")).content.decode()
-    assert "<textarea" not in page
     assert "Only the members of Ashford can change it" in page
+    for name in ["section_proposal", "section_questions"]:
+        page = client.get(urls(world, consultation, name)).content.decode()
+        assert "<textarea" not in page and "Save and continue" not in page
+        assert "Only the members of Ashford can change it" in page
+    page = client.get(option_page(world, consultation, 1)).content.decode()
+    assert "<select" not in page and "Save and continue" not in page
     question = consultation.questions.first()
     response = post_answer(client, world, consultation, question, "Admin words", htmx=False)
+    assert response.status_code == 403
+    response = post_answers_section(client, world, consultation, answer_fields(question, "Admin"))
     assert response.status_code == 403
     assert not Answer.objects.exists()
 
@@ -194,27 +263,50 @@ def test_the_lead_submits_and_the_page_becomes_read_only(client, world, consulta
     response = make_response(round=consultation, place=world.place_a)
     complete_response(response=response, actor=world.member_a)
     client.force_login(world.lead_a)
-    page = client.get(urls(world, consultation, "response")).content.decode()
+    page = client.get(urls(world, consultation, "check")).content.decode()
     assert "Everything required has been given" in page
+    assert "Submit Ashford's response" in page
     reply = client.post(urls(world, consultation, "submit"), follow=True)
+    assert reply.redirect_chain[-1][0] == urls(world, consultation, "response")
     assert "has been submitted" in reply.content.decode()
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
-    page = reply.content.decode()
-    assert "<textarea" not in page and "Withdraw to change it" in page
+    page = client.get(urls(world, consultation, "section_questions")).content.decode()
+    assert "<textarea" not in page and "was submitted by" in page
+    page = client.get(urls(world, consultation, "check")).content.decode()
+    assert "Withdraw to change it" in page
+    assert f'href="{urls(world, consultation, "withdraw")}"' in page
     reply = client.post(urls(world, consultation, "withdraw"), follow=True)
     assert "has been withdrawn" in reply.content.decode()
-    assert "<textarea" in reply.content.decode()
+    page = client.get(urls(world, consultation, "section_questions")).content.decode()
+    assert "<textarea" in page
 
 
 def test_an_incomplete_submission_lists_the_missing_items_with_links(client, world, consultation):
     client.force_login(world.lead_a)
-    page = client.post(urls(world, consultation, "submit"), follow=True).content.decode()
+    reply = client.post(urls(world, consultation, "submit"), follow=True)
+    page = reply.content.decode()
+    assert reply.redirect_chain[-1][0] == urls(world, consultation, "check") + "#completeness"
     assert "cannot be submitted yet" in page
-    assert 'href="#proposal-options"' in page
-    for question in consultation.questions.all():
-        assert f'href="#answer-{question.pk}"' in page
-        assert f'id="answer-{question.pk}"' in page
+    # Each missing item links to the field to fill in, on its section's page.
+    proposal_page = urls(world, consultation, "section_proposal")
+    assert f'href="{proposal_page}#proposal-option-1">Choose the option' in page
+    assert f'href="{proposal_page}#proposal-case">Make the case' in page
+    option, principle = consultation.framework.options.get(number=2), None
+    principle = consultation.framework.principles.get(number=3)
+    rating_field = f"rating-{option.pk}-{principle.pk}-band"
+    assert f'href="{option_page(world, consultation, 2)}#{rating_field}"' in page
+    questions_page = urls(world, consultation, "section_questions")
+    questions = list(consultation.questions.all())
+    assert f'href="{questions_page}#answer-{questions[0].pk}-choice-1"' in page
+    assert f'href="{questions_page}#answer-{questions[1].pk}-text"' in page
+    # The fields are there to land on.
+    questions_html = client.get(questions_page).content.decode()
+    assert f'id="answer-{questions[0].pk}-choice-1"' in questions_html
+    assert f'id="answer-{questions[1].pk}-text"' in questions_html
+    assert (
+        f'id="{rating_field}"' in client.get(option_page(world, consultation, 2)).content.decode()
+    )
     html = client.get(
         urls(world, consultation, "completeness"), HTTP_HX_REQUEST="true"
     ).content.decode()
@@ -267,11 +359,19 @@ def test_response_page_queries_stay_flat(client, world, rows, django_assert_max_
         response = client.get(urls(world, consultation, "response"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count("An answer") == rows
     assert page.count('class="app-timeline__title"') == rows + 2
+    with django_assert_max_num_queries(20):
+        page = client.get(urls(world, consultation, "section_questions")).content.decode()
+    assert page.count("An answer") == rows
     assert page.count('type="radio"') == 2 * (rows // 2)
+    with django_assert_max_num_queries(20):
+        page = client.get(option_page(world, consultation, 1)).content.decode()
     # In the larger case every cell is rated, the optional ones in context too.
-    assert page.count('value="high" selected') == (2 if rows == 2 else 15 + 6)
+    assert page.count('value="high" selected') == (2 if rows == 2 else 3 + 3)
+    with django_assert_max_num_queries(20):
+        page = client.get(urls(world, consultation, "check")).content.decode()
+    assert page.count("An answer") == rows
+    assert page.count("<strong>HIGH</strong>") == (2 if rows == 2 else 15 + 6)
 
 
 # Fixed answers ----------------------------------------------------------------------------------
@@ -281,7 +381,7 @@ def test_a_question_with_fixed_answers_shows_radios_above_its_text(client, world
     question = consultation.questions.first()
     key = f"answer-{question.pk}"
     client.force_login(world.member_a)
-    page = client.get(urls(world, consultation, "response")).content.decode()
+    page = client.get(urls(world, consultation, "section_questions")).content.decode()
     for n, choice in enumerate(SAME_MODEL_CHOICES, 1):
         assert f'id="{key}-choice-{n}" name="{key}-choice" type="radio" value="{choice}"' in page
     assert page.index(f'name="{key}-choice"') < page.index(f'name="{key}-text"')
@@ -303,7 +403,7 @@ def test_choosing_an_answer_autosaves_and_a_bad_one_is_refused(client, world, co
     assert "Not saved" in html and "Choose one of the answers to question 1" in html
     assert Answer.objects.get().choice == "Not sure"
     # The page shows the saved choice checked.
-    page = client.get(urls(world, consultation, "response")).content.decode()
+    page = client.get(urls(world, consultation, "section_questions")).content.decode()
     assert 'value="Not sure" checked' in page
 
 
@@ -349,15 +449,17 @@ def test_the_read_only_page_and_history_show_the_choice(client, world, consultat
     response = make_response(round=consultation, place=world.place_a)
     save_answer(world.member_a, response, question, "", choice="Not sure")
     client.force_login(world.icb_admin)
-    page = client.get(urls(world, consultation, "response")).content.decode()
+    page = client.get(urls(world, consultation, "section_questions")).content.decode()
     assert "Chosen answer: </span><strong>Not sure</strong>" in page
+    page = client.get(urls(world, consultation, "check")).content.decode()
+    assert "<strong>Not sure</strong>" in page
     history = client.get(urls(world, consultation, "history")).content.decode()
-    assert "Question 1: Chosen answer" in history and "Not sure" in history
+    assert "Question 1: Chosen answer" in history and "Set to <ins>Not sure</ins>" in history
 
 
 def test_missing_items_ask_for_the_choice(client, world, consultation):
     client.force_login(world.lead_a)
-    page = client.get(urls(world, consultation, "response")).content.decode()
+    page = client.get(urls(world, consultation, "check")).content.decode()
     assert "Choose an answer to question 1" in page
     assert "Answer question 2" in page
 
@@ -384,7 +486,9 @@ def test_an_extended_place_keeps_editing_after_the_round_closes(client, world):
     page = client.get(urls(world, consultation, "response")).content.decode()
     assert f"You have until {uk_datetime(extended_to)}, extended by the ICB" in page
     assert "Confidential" not in page  # the reason is for the ICB only
-    assert "<textarea" in page
+    assert (
+        "<textarea" in client.get(urls(world, consultation, "section_questions")).content.decode()
+    )
     html = post_answer(client, world, consultation, question, "Still in time").content.decode()
     assert "Saved at" in html
     place_page = client.get(reverse("place_detail", args=[world.place_a.pk])).content.decode()
@@ -393,7 +497,9 @@ def test_an_extended_place_keeps_editing_after_the_round_closes(client, world):
     client.force_login(world.member_b)
     url_b = reverse("proposal:response", args=[world.place_b.pk, consultation.pk])
     page = client.get(url_b).content.decode()
-    assert "This round closed at" in page and "<textarea" not in page
+    assert "This round closed at" in page
+    questions_b = reverse("proposal:section_questions", args=[world.place_b.pk, consultation.pk])
+    assert "<textarea" not in client.get(questions_b).content.decode()
     html = client.post(
         reverse("proposal:answer", args=[world.place_b.pk, consultation.pk, question.pk]),
         answer_fields(question, "Too late"),
@@ -413,6 +519,10 @@ def proposal_urls(place, consultation) -> list[str]:
     args = [place.pk, consultation.pk]
     return [
         reverse("proposal:response", args=args),
+        reverse("proposal:section_proposal", args=args),
+        reverse("proposal:section_ratings", args=[*args, option.pk]),
+        reverse("proposal:section_questions", args=args),
+        reverse("proposal:check", args=args),
         reverse("proposal:proposal", args=args),
         reverse("proposal:answer", args=[*args, question.pk]),
         reverse("proposal:rating", args=[*args, option.pk, principle.pk]),

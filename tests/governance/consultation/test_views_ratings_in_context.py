@@ -13,7 +13,7 @@ from django.utils import timezone
 from governance.consultation.models import PlaceRating, PlaceResponse, ResponseStatus
 from governance.consultation.responses import response_missing_items
 from tests.factories import complete_response, make_round
-from tests.governance.consultation.test_views_proposal import urls
+from tests.governance.consultation.test_views_proposal import option_page, urls
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,8 @@ def in_context_fields(key: str, *, version: int = 0, band: str = "high") -> dict
 
 def test_each_option_of_a_combination_shows_its_own_suggestion(client, world, consultation):
     client.force_login(world.member_a)
-    page = client.get(urls(world, consultation, "response")).content.decode()
     for number, band in ((1, "MEDIUM"), (4, "LOW/MEDIUM")):
+        page = client.get(option_page(world, consultation, number)).content.decode()
         other = 5 - number
         _, _, key = context_cell(consultation, number)
         cell = page[page.index(f'id="{key}"') :]
@@ -77,12 +77,13 @@ def test_a_place_rates_option_1_in_the_context_of_1_4_by_htmx(client, world, con
     response = PlaceResponse.objects.get()
     missing = [item.anchor for item in response_missing_items(response=response)]
     assert f"rating-{option.pk}-{principle.pk}" in missing and key not in missing
-    # The page shows it, and the history names the context.
-    page = client.get(urls(world, consultation, "response")).content.decode()
+    # Option 1's page shows it, and the history names the context and links to it there.
+    page = client.get(option_page(world, consultation, 1)).content.decode()
     assert "The board takes what the director cannot." in page
+    assert '<details class="nhsuk-details app-rating-context" open>' in page
     history = client.get(urls(world, consultation, "history")).content.decode()
     assert "Option 1 with option 4 against Principle 1: Rating" in history
-    assert f'href="{urls(world, consultation, "response")}#{key}"' in history
+    assert f'href="{option_page(world, consultation, 1)}#{key}"' in history
 
 
 def test_without_javascript_the_ratings_section_saves_a_cell_in_context(
@@ -90,15 +91,17 @@ def test_without_javascript_the_ratings_section_saves_a_cell_in_context(
 ):
     option, principle, key = context_cell(consultation, 4, 2)
     client.force_login(world.member_a)
-    data = {"section": "ratings", **in_context_fields(key, band="low")}
-    response = client.post(urls(world, consultation, "response"), data)
+    data = in_context_fields(key, band="low")
+    response = client.post(option_page(world, consultation, 4), data)
+    # "Save and continue" goes on to option 5's page.
     assert response.status_code == 302
+    assert response["Location"] == option_page(world, consultation, 5)
     rating = PlaceRating.objects.get()
     assert (rating.option_set, rating.band) == ("1+4", "low")
     assert rating.option == option and rating.principle == principle
     # A stale save is refused on the page, with both versions and what was typed kept.
-    stale = {"section": "ratings", **in_context_fields(key, band="medium")}
-    page = client.post(urls(world, consultation, "response"), stale).content.decode()
+    stale = in_context_fields(key, band="medium")
+    page = client.post(option_page(world, consultation, 4), stale).content.decode()
     assert "There is a problem" in page and f'href="#{key}"' in page
     assert PlaceRating.objects.get().band == "low"
 
@@ -157,8 +160,8 @@ def test_a_rating_in_context_reaches_the_summary_beside_the_suggested_one(
         url = urls(world, consultation, "rating_in_context", option.pk, principle.pk, "1+4")
         assert "Saved at" in client.post(url, in_context_fields(key), **HX).content.decode()
     else:
-        data = {"section": "ratings", **in_context_fields(key)}
-        assert client.post(urls(world, consultation, "response"), data).status_code == 302
+        data = in_context_fields(key)
+        assert client.post(option_page(world, consultation, 1), data).status_code == 302
     response = complete_response(response=PlaceResponse.objects.get(), actor=world.member_a)
     client.force_login(world.lead_a)
     assert client.post(urls(world, consultation, "submit")).status_code == 302
