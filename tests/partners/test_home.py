@@ -378,3 +378,10 @@ def test_home_queries_stay_flat_as_rounds_grow(client, world, framework, who):
     _grow(world, framework, 4)
     five = page_query_count(client, reverse("home"))
     assert one == five
+
+
+def test_a_place_with_no_partners_says_none_have_been_added(client, world):
+    """Not "0 organisations:" with nothing after the colon."""
+    page = home_page(client, world.member_a)
+    assert "None added yet" in page
+    assert "0 organisations:" not in page
