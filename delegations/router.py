@@ -43,7 +43,7 @@ from delegations.matters import MatterTree
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
 from governance.structures.models import Committee
 from governance.structures.options import authority_bar, cached_options_by_kind
-from partners.models import Organisation, Place
+from partners.models import Organisation, Place, board_of
 
 PENNY = Decimal("0.01")
 
@@ -235,7 +235,7 @@ def _escalation(
         labels.add(line.delegate_label)
         steps.append(EscalationStep(line.delegate_label, line))
         bodies.append(line)
-    board = f"{organisation} board"
+    board = board_of(organisation)
     for body in bodies:
         for label in body.chain:
             if label not in labels and label != board:
@@ -457,7 +457,7 @@ class DeeperChains:
             name, parent, organisation = self._rows[current]
             labels.append(name)
             if organisation:
-                labels.append(f"{organisation} board")
+                labels.append(board_of(organisation))
                 break
             current = parent
         return labels
@@ -474,7 +474,7 @@ def _walk(values: tuple[Any, ...], deeper: DeeperChains) -> tuple[str, bool, tup
         if level:
             chain.append(level_name)
         if organisation:
-            chain.append(f"{organisation} board")
+            chain.append(board_of(organisation))
             break
     else:
         above = values[-1]

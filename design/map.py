@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from delegations.bands import band_text
 from delegations.models import DelegateRole, Delegation, SchemeStatus
 from governance.structures.models import Committee, CommitteeKind
-from partners.models import Organisation, Place, Sector
+from partners.models import Organisation, Place, Sector, board_of
 
 # Layout, in SVG user units.
 BOX_W = 216
@@ -236,8 +236,7 @@ class GovernanceMap:
 def board_name(organisation: Organisation) -> str:
     """The board of an organisation: "Ashworth Council board"; an ICB's name already ends
     with "Board"."""
-    name = organisation.name
-    return name if name.lower().endswith("board") else f"{name} board"
+    return board_of(organisation.name)
 
 
 def _board_key(organisation_id: int) -> str:

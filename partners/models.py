@@ -279,6 +279,14 @@ class Organisation(VersionedModel):
             raise ValidationError({"legal_form": mismatch})
 
 
+def board_of(organisation_name: str) -> str:
+    """The board of an organisation, by name: "Ashworth Council board". A name that already
+    ends in "Board" (an integrated care board's) is the board's name as it is."""
+    if organisation_name.rstrip().lower().endswith("board"):
+        return organisation_name
+    return f"{organisation_name} board"
+
+
 def legal_form_mismatch(sector: str, legal_form: str) -> str:
     """Why a sector and a legal form cannot go together ("" when they can)."""
     if sector == Sector.ICB and legal_form != LegalForm.ICB:

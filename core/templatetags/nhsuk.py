@@ -1,14 +1,16 @@
 """NHS.UK frontend pieces that pages repeat: table heads, responsive cells, summary-list rows,
-error summaries and warning buttons drawn as links. Each is written once: the table head as
-a template under templates/nhsuk/, the others as format strings here (rows draw them dozens
-of times a page, where a template apiece cost a third of the page's time); a cell whose
-heading is written in the template becomes plain text when the template is read.
+error summaries, the navigation before a page's content and warning buttons drawn as links.
+Each is written once: the table head as a template under templates/nhsuk/, the others as
+format strings here (rows draw them dozens of times a page, where a template apiece cost a
+third of the page's time); a cell whose heading is written in the template becomes plain
+text when the template is read.
 
     {% load nhsuk %}
     {% table_head "Place" "Status" actions=True %}
     {% cell "Place" %}{{ place.name }}{% endcell %}
     {% summary_row "Population" %}{{ place.population }}{% endsummary_row %}
     {% error_summary "keep-error-title" %}<p>{{ keep_error }}</p>{% enderror_summary %}
+    {% navigation_landmark "Back" %}<a class="nhsuk-back-link" href="/">Home</a>{% endnavigation_landmark %}
     {% link_button remove_url "Remove" target="#scheme-lines" %}the line for {{ name }}{% endlink_button %}
 """
 
@@ -111,6 +113,21 @@ def summary_row(values: dict[str, Any], content: SafeString, _: template.Context
         values.get("key", ""),
         content,
     )
+
+
+@wrapping_tag("navigation_landmark", ("label",))
+def navigation_landmark(
+    values: dict[str, Any], content: SafeString, _: template.Context
+) -> SafeString:
+    """Links drawn before a page's main content, such as a back link, in a navigation landmark
+    named `label`, so that nothing on the page is outside a landmark. Nothing at all when there
+    are no links (an empty landmark is noise to a screen reader), and the content as it is when
+    it is already a navigation landmark, as a breadcrumb is."""
+    if not content.strip():
+        return SafeString("")
+    if content.lstrip().startswith("<nav"):
+        return content
+    return format_html('<nav aria-label="{}">{}</nav>', values.get("label", ""), content)
 
 
 @wrapping_tag("error_summary", ("title_id", "title"))

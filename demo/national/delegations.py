@@ -15,7 +15,7 @@ from demo.build.rows import bulk_insert
 from demo.national.world import World
 from governance.structures.models import Committee, CommitteeKind
 from partners.legal_forms import LegalForm
-from partners.models import Organisation, Place
+from partners.models import Organisation, Place, board_of
 
 ORGANISATION_ROLES = {
     "large": ("Chief Executive", "Director of Finance", "Chief Operating Officer"),
@@ -101,7 +101,7 @@ def generate_schemes(world: World) -> None:
                 number=1,
                 status=SchemeStatus.IN_FORCE,
                 effective_from=today - timedelta(days=rng.randint(30, 900)),
-                approved_by=f"{organisation.name} board",
+                approved_by=board_of(organisation.name),
             )
             for organisation in active
         ],

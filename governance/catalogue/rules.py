@@ -3,7 +3,7 @@ the explorer and the tests all ask `option_set_verdict`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from governance.catalogue.models import OptionFramework
@@ -34,16 +34,23 @@ def option_set_label(key: str) -> str:
     return "Options " + " + ".join(str(n) for n in numbers)
 
 
+def options_named(numbers: Sequence[int], conjunction: str) -> str:
+    """Option numbers in words, the last joined by `conjunction`: "and" for all of them
+    together ("option 4", "options 2 and 3", "options 1, 2 and 4"), "or" for any one of them
+    ("option 4", "option 3 or 4", "option 1, 2 or 4")."""
+    *first, last = [str(n) for n in numbers]
+    listed = f"{', '.join(first)} {conjunction} {last}" if first else last
+    noun = "options" if first and conjunction == "and" else "option"
+    return f"{noun} {listed}"
+
+
 def option_in_context_label(number: int, key: str) -> str:
     """How a rating of option `number` in the context of the set `key` is named: "Option 4
     alone", "Option 4 with option 1", "Option 4 with options 2 and 3"."""
     others = [n for n in option_set_numbers(key) if n != number]
     if not others:
         return f"Option {number} alone"
-    if len(others) == 1:
-        return f"Option {number} with option {others[0]}"
-    listed = ", ".join(str(n) for n in others[:-1]) + f" and {others[-1]}"
-    return f"Option {number} with options {listed}"
+    return f"Option {number} with {options_named(others, 'and')}"
 
 
 def option_rated_label(number: int, key: str) -> str:
@@ -117,8 +124,11 @@ def option_set_verdict(rules: FrameworkRules, numbers: Iterable[int]) -> Verdict
         partners = rules.partners_of(number)
         others = [n for n in chosen if n != number]
         if any(n not in partners for n in others):
-            allowed_with = ", ".join(str(p) for p in partners) or "no other option"
-            reasons.append(f"{name} can be combined only with option {allowed_with}.")
+            reasons.append(
+                f"{name} can be combined only with {options_named(partners, 'or')}."
+                if partners
+                else f"{name} cannot be combined with any other option."
+            )
     if not reasons:
         allowed_sets = sorted(
             k

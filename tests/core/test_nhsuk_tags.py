@@ -56,3 +56,20 @@ def test_a_cell_left_open_is_a_template_error() -> None:
         render('{% cell "A" %}x{% cell "B" %}y{% endcell %}')
     with pytest.raises(TemplateSyntaxError, match="needs its"):
         render('{% cell "A" %}x')
+
+
+def test_a_back_link_before_the_main_content_is_in_a_navigation_landmark() -> None:
+    html = render(
+        '{% navigation_landmark "Back" %} <a class="nhsuk-back-link" href="/">Home</a>'
+        "{% endnavigation_landmark %}"
+    )
+    assert html == ('<nav aria-label="Back"> <a class="nhsuk-back-link" href="/">Home</a></nav>')
+
+
+def test_no_navigation_landmark_is_drawn_around_nothing_or_around_a_breadcrumb() -> None:
+    assert render('{% navigation_landmark "Back" %}\n  {% endnavigation_landmark %}') == ""
+    breadcrumb = '\n<nav class="nhsuk-breadcrumb" aria-label="Breadcrumb"><ol></ol></nav>'
+    assert (
+        render('{% navigation_landmark "Back" %}' + breadcrumb + "{% endnavigation_landmark %}")
+        == breadcrumb
+    )

@@ -520,3 +520,15 @@ def test_a_value_at_a_bands_from_is_outside_it_and_the_answer_says_so(setup, val
             "No delegated band covers £500,000: the lowest is over £500,000 up to and "
             "including £2,000,000."
         )
+
+
+def test_an_icb_whose_name_ends_in_board_is_not_called_a_board_board(setup):
+    Organisation.objects.filter(pk=setup["icb"].pk).update(
+        name="NHS North Shire Integrated Care Board"
+    )
+    setup["icb"].refresh_from_db()
+    icb = by_name(route(setup, 2_500_000), setup["icb"])
+    assert [step.label for step in icb.escalation] == [
+        "ICB audit committee",
+        "NHS North Shire Integrated Care Board",
+    ]

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from partners.models import Membership, OrganisationAlias, Role, normalise_name
+from partners.models import Membership, OrganisationAlias, Role, board_of, normalise_name
 from tests.factories import (
     OrganisationFactory,
     PlaceFactory,
@@ -26,6 +26,19 @@ pytestmark = pytest.mark.django_db
 )
 def test_names_that_differ_only_in_case_punctuation_or_accents_normalise_alike(a, b):
     assert normalise_name(a).replace(" ", "") == normalise_name(b).replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("organisation", "board"),
+    [
+        ("Ashworth Council", "Ashworth Council board"),
+        ("Ashford Community NHS Trust", "Ashford Community NHS Trust board"),
+        ("NHS North Shire Integrated Care Board", "NHS North Shire Integrated Care Board"),
+        ("Vale Partnership board", "Vale Partnership board"),
+    ],
+)
+def test_an_organisations_board_is_named_without_doubling_board(organisation, board):
+    assert board_of(organisation) == board
 
 
 def test_organisation_names_are_unique_per_system_ignoring_case():

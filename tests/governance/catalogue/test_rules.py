@@ -17,6 +17,7 @@ from governance.catalogue.rules import (
     option_set_label,
     option_set_numbers,
     option_set_verdict,
+    options_named,
 )
 
 # Option 5 stands alone; 1 and 4 combine, as do 2 and 4, and 1, 2 and 4 all together.
@@ -85,6 +86,23 @@ def test_an_option_in_context_is_named_by_the_others_in_its_set(
     assert option_rated_label(number, key) == in_a_rating_cell
 
 
+@pytest.mark.parametrize(
+    ("numbers", "conjunction", "words"),
+    [
+        ([4], "and", "option 4"),
+        ([2, 3], "and", "options 2 and 3"),
+        ([1, 2, 4], "and", "options 1, 2 and 4"),
+        ([4], "or", "option 4"),
+        ([3, 4], "or", "option 3 or 4"),
+        ([1, 2, 4], "or", "option 1, 2 or 4"),
+    ],
+)
+def test_option_numbers_are_joined_in_words_with_and_or_or(
+    numbers: list[int], conjunction: str, words: str
+) -> None:
+    assert options_named(numbers, conjunction) == words
+
+
 def test_the_rules_read_from_rows_keep_names_lone_options_and_combinations() -> None:
     assert RULES.options == {
         1: "Board",
@@ -124,7 +142,7 @@ def test_each_option_alone_and_each_listed_combination_is_allowed(numbers: list[
             [5, 4],
             "4+5",
             [
-                "Option 4 (Director) can be combined only with option 1, 2.",
+                "Option 4 (Director) can be combined only with option 1 or 2.",
                 "Option 5 (Lead provider) stands alone: it cannot be combined with other options.",
             ],
         ),
@@ -132,8 +150,8 @@ def test_each_option_alone_and_each_listed_combination_is_allowed(numbers: list[
             [3, 1],
             "1+3",
             [
-                "Option 1 (Board) can be combined only with option 2, 4.",
-                "Option 3 (Joint committee) can be combined only with option no other option.",
+                "Option 1 (Board) can be combined only with option 2 or 4.",
+                "Option 3 (Joint committee) cannot be combined with any other option.",
             ],
         ),
         (

@@ -73,6 +73,20 @@ def test_option_detail_shows_content_and_ratings(client, world):
     assert "the lead must be a statutory organisation" in lead
 
 
+@pytest.mark.parametrize(("name", "kwargs"), PAGES)
+def test_the_ratings_page_has_one_name_in_its_heading_title_and_every_pages_menu(
+    client, world, name, kwargs
+):
+    client.force_login(world.member_a)
+    page = client.get(reverse(name, kwargs=kwargs)).content.decode()
+    links = re.findall(r'href="/options/ratings/"[^>]*>([^<]*)</a>', page)
+    assert links == ([] if name == "governance:option_detail" else ["Suggested ratings"])
+    assert "Ratings matrix" not in page and "heat map" not in page
+    if name == "governance:ratings":
+        assert "<title>Suggested ratings – Place Governance Designer</title>" in page
+        assert "<h1>Suggested ratings</h1>" in page
+
+
 def test_the_matrix_names_bands_in_words_and_says_where_there_is_none(client, world):
     client.force_login(world.member_a)
     page = client.get(reverse("governance:ratings")).content.decode()
@@ -168,6 +182,7 @@ def test_the_explorer_refuses_one_and_two_naming_the_rule(client, world, htmx_he
     page = explore(client, [1, 2], **htmx_headers).content.decode()
     assert "Not allowed" in page
     assert "Option 1 (Partnership board) can be combined only with option 4." in page
+    assert "Option 2 (ICB committee) can be combined only with option 3 or 4." in page
 
 
 @pytest.mark.parametrize("other", [1, 2, 3, 4])
