@@ -180,7 +180,7 @@ def pages(s: Subjects) -> list[Page]:
             "place page people search (HTMX partial)", f"/places/{s.place.pk}/?q=a", "member", True
         ),
         Page("governance options", "/options/", "member"),
-        Page("ratings matrix", "/options/ratings/", "member"),
+        Page("suggested ratings", "/options/ratings/", "member"),
         Page("combination explorer", "/options/explorer/?options=1&options=4", "member"),
         Page("combination explorer (HTMX partial)", EXPLORER_PARTIAL, "member", True),
     ]
