@@ -163,3 +163,33 @@ def page_or_partial(
 def posted_flag(request: HttpRequest, name: str) -> bool:
     """A yes/no a row's button posts (e.g. is_active=true)."""
     return request.POST.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
+CONFIRM_PAGE = "console/confirm.html"
+
+
+def confirm_page(
+    request: HttpRequest,
+    system: Any,
+    *,
+    question: str,
+    consequences: list[str],
+    button: str,
+    cancel_url: str,
+    list_label: str,
+) -> HttpResponse:
+    """The page before an action that cannot be taken back: what will happen, in plain
+    words, a warning button posting to this same address, and Cancel back to the list."""
+    return render(
+        request,
+        CONFIRM_PAGE,
+        {
+            "system": system,
+            "question": question,
+            "consequences": consequences,
+            "button": button,
+            "action": request.path,
+            "cancel_url": cancel_url,
+            "list_label": list_label,
+        },
+    )

@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 
+from core.date_input import NHSDateField, NHSDateInput
+
 # First match wins: CheckboxSelectMultiple subclasses RadioSelect, so it must come first.
 WIDGET_CLASSES: dict[type, str] = {
     forms.CheckboxSelectMultiple: "nhsuk-checkboxes__input",
@@ -50,6 +52,8 @@ class NHSFormMixin:
                 ),
                 "nhsuk-input",
             )
+            if isinstance(field.widget, NHSDateInput):
+                continue  # its boxes are classed as they are drawn, its fieldset described
             if isinstance(
                 field.widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
             ):
@@ -68,11 +72,15 @@ class NHSFormMixin:
 
 def style_errors(form: forms.BaseForm) -> None:
     """Give every field with an error the NHS error classes and point its aria-describedby at
-    the error message."""
+    the error message; a date input highlights only its boxes in error."""
     for name in form.errors:
         if name not in form.fields:
             continue
-        widget = form.fields[name].widget
+        field = form.fields[name]
+        widget = field.widget
+        if isinstance(field, NHSDateField):
+            widget.parts_in_error = field.parts_in_error(form[name].data)
+            continue
         classes = widget.attrs.get("class", "")
         for base, error_class in ERROR_CLASSES.items():
             if base in classes.split() and error_class not in classes:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from core.date_input import NHSDateField
 from core.forms import NHSForm
 from delegations.bands import MAX_POUNDS, parse_pounds
 from delegations.models import DelegateRole, MatterCategory, SchemeOfDelegation
@@ -19,13 +20,6 @@ DELEGATE_TYPES = [
     ("role", "A named role"),
     ("reserved", "Reserved to the organisation's board"),
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(attrs={"class": "nhsuk-input--width-10"}, format="%Y-%m-%d")
 
 
 class PoundsField(forms.CharField):
@@ -74,10 +68,14 @@ class PoundsField(forms.CharField):
 
 class SchemeForm(NHSForm):
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), empty_label="Choose an organisation"
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose the organisation whose scheme this is"},
     )
-    effective_from = forms.DateField(
-        label="Takes effect on", widget=DateInput(), help_text="For example, 1 April 2026."
+    effective_from = NHSDateField(
+        label="Takes effect on",
+        subject="the date the scheme takes effect",
+        help_text="For example, 1 4 2026",
     )
     approved_by = forms.CharField(
         label="Approved by (optional)",

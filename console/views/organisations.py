@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from console.decorators import console_view
 from console.lists import EditableList
-from console.replies import form_sent, inline_form, page_or_partial, row_action
+from console.replies import confirm_page, form_sent, inline_form, page_or_partial, row_action
 from core.htmx import change_done, reply_with_partial, wants_partial
 from core.requests import signed_in_user
 from partners import selectors, services
@@ -54,10 +54,27 @@ organisation_edit = ORGANISATIONS.edit_view()
 organisation_active = ORGANISATIONS.active_view()
 
 
-@console_view("POST")
+@console_view("GET", "POST")
 def organisation_delete(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    """GET asks for confirmation on a page of its own; POST deletes (refused, with the
+    reason, for an organisation anything refers to)."""
     organisation = selectors.console_organisation(system=system, pk=pk)
     name = organisation.name
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            system,
+            question=f"Delete {name}?",
+            consequences=[
+                f"{name} and its aliases will be deleted from {system.name}. This cannot be "
+                "undone.",
+                "If other records still refer to it, it will not be deleted: you will be "
+                "asked to deactivate it instead, which keeps its history and can be undone.",
+            ],
+            button="Delete organisation",
+            cancel_url=ORGANISATIONS.url(system),
+            list_label="Organisations",
+        )
     return row_action(
         request,
         act=lambda: services.organisation_delete(

@@ -5,6 +5,7 @@ resetting their two-factor sign-in, all in place."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django_htmx.http import reswap, retarget
 
 from console.decorators import ConsoleView, console_view
 from console.lists import EditableList
-from console.replies import posted, row_action, row_alone
+from console.replies import confirm_page, posted, row_action, row_alone
 from core.htmx import reply_with_partial
 from core.requests import signed_in_user
 from partners import selectors, services
@@ -96,16 +97,41 @@ def person_membership_add(request: HttpRequest, system: System, pk: int) -> Http
     )
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """What the page before an action that cannot be taken back says: the question, what
+    will happen (sentences) and the warning button's words."""
+
+    question: str
+    consequences: list[str]
+    button: str
+
+
 def _person_action(
-    change: Callable[..., object], done: Callable[[User], str], **row_note: Any
+    change: Callable[..., object],
+    done: Callable[[User], str],
+    confirm: Callable[[User, System], Confirmation] | None = None,
+    **row_note: Any,
 ) -> ConsoleView:
     """A button on a person's row: `change(actor=, system=, user=)` makes the change, then
     the answer is the row (HTMX; with `row_note`, e.g. that an invitation was sent) or the list
-    and a message; a refusal shows on the row."""
+    and a message; a refusal shows on the row. With `confirm`, the row links to a page of its
+    own (GET) that says what will happen, and its button posts the change."""
 
-    @console_view("POST")
+    @console_view("GET", "POST") if confirm else console_view("POST")
     def action(request: HttpRequest, system: System, pk: int) -> HttpResponse:
         person = PEOPLE.get(system, pk)
+        if request.method == "GET" and confirm is not None:
+            asked = confirm(person, system)
+            return confirm_page(
+                request,
+                system,
+                question=asked.question,
+                consequences=asked.consequences,
+                button=asked.button,
+                cancel_url=PEOPLE.url(system),
+                list_label="People",
+            )
 
         def act() -> User:
             change(actor=signed_in_user(request), system=system, user=person)
@@ -133,12 +159,31 @@ person_resend_invitation = _person_action(
 person_deactivate = _person_action(
     services.person_deactivate_in_system,
     lambda person: f"Deactivated {person}: they can no longer sign in.",
+    confirm=lambda person, system: Confirmation(
+        question=f"Deactivate {person}?",
+        consequences=[
+            f"Every role {person} holds in {system.name} will end, and they will no longer "
+            "be able to sign in.",
+            "Their name stays on the records they took part in and in the audit trail.",
+            "This cannot be undone here: to give them access again, invite them again.",
+        ],
+        button="Deactivate",
+    ),
 )
 person_two_factor_reset = _person_action(
     services.person_two_factor_reset,
     lambda person: (
         f"Reset the two-factor sign-in of {person}: they set up a new "
         "authenticator app when they next sign in."
+    ),
+    confirm=lambda person, system: Confirmation(
+        question=f"Reset the two-factor sign-in of {person}?",
+        consequences=[
+            "Do this only if they have lost their phone and their backup codes.",
+            f"Their authenticator app and backup codes will stop working. When {person} "
+            "next signs in, they set up a new authenticator app.",
+        ],
+        button="Reset two-factor sign-in",
     ),
 )
 
@@ -201,9 +246,29 @@ def membership_edit(request: HttpRequest, system: System, pk: int) -> HttpRespon
     )
 
 
-@console_view("POST")
+@console_view("GET", "POST")
 def membership_end(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    """GET asks for confirmation on a page of its own; POST ends the role."""
     membership = selectors.console_membership(system=system, pk=pk)
+    if request.method == "GET":
+        if not membership.is_current:
+            raise Http404("This role has ended.")
+        role = _role_text(membership, "of")
+        return confirm_page(
+            request,
+            system,
+            question=f"Remove {membership.user} as {role}?",
+            consequences=[
+                f"{membership.user} will no longer hold this role, and loses what it lets "
+                "them see and do.",
+                "Their name stays on the records they took part in. Any other roles they "
+                "hold are not changed.",
+                "To give them the role again, add it as a new role.",
+            ],
+            button="Remove role",
+            cancel_url=PEOPLE.url(system),
+            list_label="People",
+        )
 
     def act() -> Membership:
         ended = services.membership_end(actor=signed_in_user(request), membership=membership)

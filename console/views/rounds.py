@@ -42,6 +42,7 @@ from governance.consultation.models import (
     RoundStatus,
 )
 from governance.consultation.questions import DEFAULT_QUESTIONS
+from governance.consultation.round_scheduler import reminder_due_at_opening
 from governance.consultation.round_setup import round_setup
 from partners.models import System
 
@@ -63,6 +64,42 @@ def _round_url(system: System, consultation: ConsultationRound, anchor: str = ""
     return reverse("console:round", args=[system.slug, consultation.pk]) + anchor
 
 
+def _how_long(opens_at: Any, closes_at: Any) -> str:
+    days = (closes_at - opens_at).days
+    if days < 1:
+        return "less than a day"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def reminder_warning(consultation: ConsultationRound) -> str:
+    """What to tell the admin when the round's reminder would fall before it opens (a 7-day
+    reminder on a 3-day round): the round still saves, the page says so. "" when it is fine
+    or too late to matter."""
+    if consultation.phase == RoundStatus.CLOSED:  # type: ignore[attr-defined]
+        return ""
+    if not reminder_due_at_opening(
+        opens_at=consultation.opens_at,
+        closes_at=consultation.closes_at,
+        reminder_days=consultation.reminder_days,
+    ):
+        return ""
+    days = consultation.reminder_days
+    return (
+        f"The reminder is set for {days} day{'s' if days != 1 else ''} before the deadline, "
+        f"but the round is open for only {_how_long(consultation.opens_at, consultation.closes_at)}. "
+        "Place leads who have not submitted will be reminded as soon as the round opens, "
+        "just after they are invited. To remind them later, change the round: set the "
+        "reminder to fewer days than the round is open, or 0 for no reminder."
+    )
+
+
+def _saved(text: str, consultation: ConsultationRound) -> str:
+    """The message after saving, pointing to the reminder warning on the round page."""
+    if reminder_warning(consultation):
+        return f"{text} Check its reminder: it falls before the round opens."
+    return text
+
+
 @console_view("GET")
 def rounds_list(request: HttpRequest, system: System) -> HttpResponse:
     context = list_context(
@@ -74,12 +111,22 @@ def rounds_list(request: HttpRequest, system: System) -> HttpResponse:
 # Setting up and changing a round ------------------------------------------------------------
 
 
+def _field_anchor(form: BaseForm, name: str) -> str:
+    """The element an error summary's link goes to: the field's input (for a date, its first
+    box in error), or the top of the form for an error of the form as a whole."""
+    if name not in form.fields:
+        return f"{form.prefix or 'form'}-top"
+    field = form[name]
+    # A group of checkboxes has no one input to label; its id leads to the group.
+    return field.id_for_label or field.auto_id
+
+
 def _error_list(forms: list[BaseForm]) -> list[tuple[str, str]]:
     """Every error of the page's forms, with the id of the field to fix (for the summary)."""
     errors: list[tuple[str, str]] = []
     for form in forms:
         for name, messages_ in form.errors.items():
-            anchor = form[name].auto_id if name in form.fields else f"{form.prefix or 'form'}-top"
+            anchor = _field_anchor(form, name)
             errors.extend((anchor, str(message)) for message in messages_)
     return errors
 
@@ -139,12 +186,15 @@ def round_add(request: HttpRequest, system: System) -> HttpResponse:
             opened = consultation.status == RoundStatus.OPEN
             return change_done(
                 request,
-                f"Set up {consultation.title}. "
-                + (
-                    "It is open now: the place leads are being e-mailed."
-                    if opened
-                    else f"It opens at {uk_datetime(consultation.opens_at)}, when the place "
-                    "leads are e-mailed."
+                _saved(
+                    f"Set up {consultation.title}. "
+                    + (
+                        "It is open now: the place leads are being e-mailed."
+                        if opened
+                        else f"It opens at {uk_datetime(consultation.opens_at)}, when the "
+                        "place leads are e-mailed."
+                    ),
+                    _round(system, consultation.pk),
                 ),
                 _round_url(system, consultation),
             )
@@ -204,7 +254,9 @@ def round_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
             add_round_errors(form, error)
         else:
             return change_done(
-                request, f"Saved {cleaned['title'].strip()}.", _round_url(system, consultation)
+                request,
+                _saved(f"Saved {cleaned['title'].strip()}.", _round(system, pk)),
+                _round_url(system, consultation),
             )
     return _form_page(
         request,
@@ -264,6 +316,7 @@ def _round_context(
         "questions": list(consultation.questions.all()),
         "opened": rounds.round_has_opened(consultation),
         "summary": feedback.summary_for_round(round=consultation),
+        "reminder_warning": reminder_warning(consultation),
     }
 
 

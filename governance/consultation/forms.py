@@ -1,5 +1,6 @@
-"""Console forms for consultation rounds. Times are typed in UK time (a date and a 24-hour
-time) and become aware datetimes here; the services get plain values."""
+"""Console forms for consultation rounds. Times are typed in UK time (a date in the NHS date
+input and a 24-hour time in a box of its own) and become aware datetimes here; the services
+get plain values."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.date_input import NHSDateField
 from core.forms import NHSForm, add_service_errors
 from core.uk_time import UK
 from governance.catalogue.models import OptionFramework
@@ -39,20 +41,35 @@ MILESTONE_SUGGESTIONS = [
 TIME_HINT = "UK time, 24-hour clock, for example 17:00."
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(
-            attrs={"class": "nhsuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
-        )
-
-
 class TimeInput(forms.TimeInput):
-    input_type = "time"
+    """A plain box for a 24-hour time: a browser's time picker differs from browser to browser
+    and can show a 12-hour clock."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"class": "nhsuk-input--width-5", **(attrs or {})}, format="%H:%M")
+
+
+def time_field(label: str, subject: str, **kwargs: Any) -> forms.TimeField:
+    """A 24-hour time, with messages naming `subject` ("the time the round opens")."""
+    return forms.TimeField(
+        label=label,
+        widget=TimeInput(),
+        help_text=TIME_HINT,
+        error_messages={
+            "required": f"Enter {subject}, like 17:00",
+            "invalid": f"Enter {subject} on the 24-hour clock, like 17:00",
+        },
+        **kwargs,
+    )
+
+
+def whole_number_messages(subject: str, smallest: int, largest: int) -> dict[str, str]:
+    return {
+        "required": f"Enter {subject}",
+        "invalid": f"Enter {subject} as a whole number, like {smallest + 1}",
+        "min_value": f"{subject[:1].upper()}{subject[1:]} must be {smallest} or more",
+        "max_value": f"{subject[:1].upper()}{subject[1:]} must be {largest} or fewer",
+    }
 
 
 def uk_moment(day: date, at: time) -> datetime:
@@ -110,7 +127,14 @@ class RoundForm(NHSForm):
         ),
     )
 
-    title = forms.CharField(max_length=200, help_text="For example: Place governance options 2025.")
+    title = forms.CharField(
+        max_length=200,
+        help_text="For example: Place governance options 2025.",
+        error_messages={
+            "required": "Enter a title for the round",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
     purpose = forms.CharField(
         label="Purpose (optional)",
         required=False,
@@ -122,17 +146,18 @@ class RoundForm(NHSForm):
         queryset=OptionFramework.objects.none(),
         empty_label="Choose a framework",
         help_text="The governance options, principles and ratings places respond to.",
+        error_messages={"required": "Choose the option framework places respond to"},
     )
     invited_places = forms.ModelMultipleChoiceField(
         label="Places invited to respond",
         queryset=Place.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Invite at least one place."},
+        error_messages={"required": "Choose at least one place to invite"},
     )
-    opens_on = forms.DateField(label="Opens on", widget=DateInput())
-    opens_time = forms.TimeField(label="Opening time", widget=TimeInput(), help_text=TIME_HINT)
-    closes_on = forms.DateField(label="Closes on", widget=DateInput())
-    closes_time = forms.TimeField(label="Closing time", widget=TimeInput(), help_text=TIME_HINT)
+    opens_on = NHSDateField(label="Opens on", subject="the date the round opens")
+    opens_time = time_field("Opening time", "the time the round opens")
+    closes_on = NHSDateField(label="Closes on", subject="the date the round closes")
+    closes_time = time_field("Closing time", "the time the round closes")
     reminder_days = forms.IntegerField(
         label="Reminder, days before each place's deadline",
         min_value=0,
@@ -140,6 +165,7 @@ class RoundForm(NHSForm):
         widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
         help_text="Place leads of places that have not submitted are e-mailed once, this many "
         "days before their deadline (and once more if they are given more time). 0 sends none.",
+        error_messages=whole_number_messages("the number of days before the deadline", 0, 60),
     )
     suppression_threshold = forms.IntegerField(
         label="Smallest count shown in summaries",
@@ -148,6 +174,7 @@ class RoundForm(NHSForm):
         widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
         help_text="Counts below this are shown as “fewer than”, and a summary cannot be "
         "released unless at least this many places responded.",
+        error_messages=whole_number_messages("the smallest count shown", 2, 20),
     )
     high_level_audiences = audience_field(
         "Who receives the high-level summary",
@@ -199,7 +226,16 @@ class RoundForm(NHSForm):
                 data[f"{prefix}_at"] = uk_moment(day, at)
         opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
-            self.add_error("closes_on", "The round must close after it opens.")
+            if data["closes_on"] < data["opens_on"]:
+                self.add_error(
+                    "closes_on", "The date the round closes must be after the date it opens"
+                )
+            else:
+                self.add_error(
+                    "closes_time",
+                    "The time the round closes must be after the time it opens, or it must "
+                    "close on a later date",
+                )
         return data
 
     def settings(self) -> dict[str, Any]:
@@ -342,7 +378,7 @@ class MilestoneForm(NHSForm):
     """One milestone row: an existing milestone (with Remove) or a blank slot for a new one."""
 
     title = forms.CharField(label="Milestone", max_length=200, required=False)
-    due_on = forms.DateField(label="Date", required=False, widget=DateInput())
+    due_on = NHSDateField(label="Date", subject="the milestone’s date", required=False)
     description = forms.CharField(label="Description (optional)", max_length=500, required=False)
     releases = forms.ChoiceField(
         label="Summary part due for release at this milestone",
@@ -368,9 +404,9 @@ class MilestoneForm(NHSForm):
         title, due_on = data.get("title", "").strip(), data.get("due_on")
         if self.milestone is not None or title or due_on or data.get("description", "").strip():
             if not title and "title" not in self.errors:
-                self.add_error("title", "Give the milestone a title.")
+                self.add_error("title", "Enter a title for the milestone, or clear this slot")
             if due_on is None and "due_on" not in self.errors:
-                self.add_error("due_on", "Give the milestone's date.")
+                self.add_error("due_on", "Enter the milestone’s date, or clear this slot")
         return data
 
     @property
@@ -409,18 +445,24 @@ def milestone_forms(
 
 class ExtensionForm(NHSForm):
     place = forms.ModelChoiceField(
-        label="Place", queryset=Place.objects.none(), empty_label="Choose a place"
+        label="Place",
+        queryset=Place.objects.none(),
+        empty_label="Choose a place",
+        error_messages={"required": "Choose the place to give more time"},
     )
-    closes_on = forms.DateField(label="New deadline: date", widget=DateInput())
-    closes_time = forms.TimeField(
-        label="New deadline: time", widget=TimeInput(), help_text=TIME_HINT, initial=time(17, 0)
+    closes_on = NHSDateField(label="New deadline: date", subject="the date of the new deadline")
+    closes_time = time_field(
+        "New deadline: time", "the time of the new deadline", initial=time(17, 0)
     )
     reason = forms.CharField(
         label="Reason",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded in the audit trail, for example “Partnership board met late”.",
-        error_messages={"required": "Give the reason for the extra time."},
+        error_messages={
+            "required": "Enter the reason for the extra time",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
     )
 
     def __init__(self, *args: Any, consultation: ConsultationRound, **kwargs: Any) -> None:

@@ -91,6 +91,13 @@ def _remind(consultation: ConsultationRound, place: Place, deadline: datetime, l
     return True
 
 
+def reminder_due_at_opening(*, opens_at: datetime, closes_at: datetime, reminder_days: int) -> bool:
+    """Whether a round's reminder would fall due before the round opens (the reminder is set
+    for more days than the round runs). `round_reminders_send` reminds only open rounds, so
+    such a reminder goes out at its first run after opening, with the invitation still new."""
+    return reminder_days > 0 and closes_at - timedelta(days=reminder_days) <= opens_at
+
+
 def round_reminders_send(*, now: datetime | None = None) -> int:
     """Remind the leads of every invited place that has not submitted, once per deadline,
     from `reminder_days` before it. Returns how many places were reminded."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from core.date_input import NHSDateField
 from core.forms import NHSForm
 from governance.structures import committees, terms_of_reference, tor_sections
 from governance.structures.models import (
@@ -202,8 +203,8 @@ def _note_hint(key: str, label: str, written: tor_sections.Written) -> str:
 
 
 class TorEditForm(VersionedForm):
-    review_date = forms.DateField(
-        label="Review date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    review_date = NHSDateField(
+        label="Review date (optional)", subject="the review date", required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -252,11 +253,15 @@ class TorEditForm(VersionedForm):
 
 class TorApproveForm(NHSForm):
     approved_by = forms.CharField(
-        label="Approving body", max_length=200, help_text="For example, the ICB board."
+        label="Approving body",
+        max_length=200,
+        help_text="For example, the ICB board.",
+        error_messages={
+            "required": "Enter the body that approved the terms of reference, like the ICB board",
+            "max_length": "The approving body must be 200 characters or fewer",
+        },
     )
-    approved_on = forms.DateField(
-        label="Date approved", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    approved_on = NHSDateField(label="Date approved", subject="the date they were approved")
 
     PREFIX = "approve"
 

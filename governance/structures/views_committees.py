@@ -11,8 +11,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import add_service_errors
 from core.htmx import change_done, change_refused, render_page_or_partial
@@ -143,11 +144,36 @@ def committee_edit(request: HttpRequest, place_pk: int, pk: int) -> HttpResponse
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def committee_deactivate(request: HttpRequest, place_pk: int, pk: int) -> HttpResponse:
-    place = access.place_to_read(request, place_pk, edit=True)
+    """GET asks for confirmation on a page of its own (a body cannot be made active again);
+    POST makes it inactive."""
+    place = access.place_to_read(request, place_pk)
     committee = access.committee_of(place, pk)
     to = access.page_urls(place, committee)["committee"]
+    if (answer := access.editors_only(request, place, to)) is not None:
+        return answer
+    if request.method == "GET":
+        return render(
+            request,
+            "governance/committees/confirm.html",
+            {
+                "place": place,
+                "committee": committee,
+                "caption": place.name,
+                "question": f"Make {committee.name} inactive?",
+                "consequences": [
+                    f"{committee.name} stays on {place.name}'s list of bodies, marked "
+                    "inactive, with its members and terms of reference.",
+                    "No other body can be made accountable to it.",
+                    "It cannot be made active again: to have it back, add it as a new body.",
+                ],
+                "refusal": "" if committee.is_active else f"{committee.name} is already inactive.",
+                "button": "Make inactive",
+                "action": request.path,
+                "cancel_url": to,
+            },
+        )
     try:
         committees.committee_deactivate(actor=signed_in_user(request), committee=committee)
     except ValidationError as error:

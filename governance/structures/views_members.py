@@ -1,6 +1,7 @@
 """The seats of a body, on its page under /places/<place>/committees/<committee>/members/:
-adding, changing and removing a seat. With HTMX each change swaps the members section in
-place and says what happened; without, it redirects to the body's page with a message."""
+adding, changing and removing a seat. With HTMX adding and changing swap the members section
+in place and say what happened; without, they redirect to the body's page with a message.
+Removing a seat cannot be taken back, so it is confirmed on a page of its own first."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_errors
 from core.htmx import change_done, change_refused, render_page_or_partial, wants_partial
@@ -23,6 +24,7 @@ from governance.structures.views_committees import COMMITTEE, committee_context
 from partners.models import Place
 
 MEMBER_FORM = "governance/committees/member_form.html"
+CONFIRM = "governance/committees/confirm.html"
 
 
 def _members(
@@ -120,17 +122,51 @@ def member_edit(request: HttpRequest, place_pk: int, pk: int, member_pk: int) ->
     return _seat_form(request, place, form, action, editing=seat.pk, edit_form=form)
 
 
+def _seat_holder(seat: CommitteeMember) -> str:
+    """Who holds the seat, as the confirmation names them: "Dr A Patel (Chair, Ashford
+    Council)", or the seat alone when nobody is named."""
+    seat_name = f"{seat.role_title}, {seat.organisation.name}"
+    return f"{seat.person} ({seat_name})" if seat.person else seat_name
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, place_pk: int, pk: int, member_pk: int) -> HttpResponse:
-    place = access.place_to_read(request, place_pk, edit=True)
+    """GET asks for confirmation on a page of its own (no JavaScript needed); POST removes."""
+    place = access.place_to_read(request, place_pk)
     committee = access.committee_of(place, pk)
     seat = get_object_or_404(
-        CommitteeMember.objects.select_related("organisation"), committee=committee, pk=member_pk
+        CommitteeMember.objects.select_related("organisation", "person"),
+        committee=committee,
+        pk=member_pk,
     )
-    text = f"Removed {seat.role_title}, {seat.organisation.name}."
+    committee_url = access.page_urls(place, committee)["committee"]
+    if (answer := access.editors_only(request, place, committee_url)) is not None:
+        return answer
+    if request.method == "GET":
+        named = "They" if seat.person else "The seat"
+        return render(
+            request,
+            CONFIRM,
+            {
+                "place": place,
+                "committee": committee,
+                "caption": committee.name,
+                "question": f"Remove {_seat_holder(seat)} from {committee.name}?",
+                "consequences": [
+                    f"{named} will no longer be listed as a member of {committee.name}.",
+                    "Approved versions of its terms of reference keep the seat as it was; a "
+                    "draft not yet approved will no longer list it.",
+                    "To have the seat again, add it as a new member.",
+                ],
+                "button": "Remove member",
+                "action": request.path,
+                "cancel_url": committee_url,
+            },
+        )
+    text = f"Removed {_seat_holder(seat)} from {committee.name}."
     try:
         committees.committee_member_remove(actor=signed_in_user(request), member=seat)
     except ValidationError as error:
-        return change_refused(request, error, access.page_urls(place, committee)["committee"])
+        return change_refused(request, error, committee_url)
     return _seat_changed(request, place, committee, text)

@@ -185,7 +185,10 @@ def test_the_place_lead_records_a_committee_and_approves_its_terms_of_reference(
     expect(heading).to_contain_text("For approval")
 
     page.get_by_label("Approving body").fill("North Shire ICB board")
-    page.get_by_label("Date approved").fill(approved_on.isoformat())
+    approved = page.get_by_role("group", name="Date approved")
+    approved.get_by_label("Day").fill(str(approved_on.day))
+    approved.get_by_label("Month").fill(str(approved_on.month))
+    approved.get_by_label("Year").fill(str(approved_on.year))
     page.get_by_role("button", name="Record approval").click()
     expect(heading.locator(".nhsuk-tag")).to_have_text("Approved")
     expect(page.locator("main")).to_contain_text(

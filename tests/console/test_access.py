@@ -77,14 +77,13 @@ POST_ONLY = {
     "place_partner_add",
     "place_partner_remove",
     "organisation_active",
-    "organisation_delete",
     "organisation_alias_add",
     "organisation_alias_remove",
     "person_resend_invitation",
-    "person_deactivate",
-    "person_two_factor_reset",
-    "membership_end",
 }
+# Ending a role, deactivating a person, resetting their two-factor sign-in and deleting an
+# organisation answer GET too (the page confirming them): test_confirmations.py checks
+# everyone's GET and POST of those.
 ALL_NAMES = [
     "dashboard",
     "audit",

@@ -22,6 +22,7 @@ from governance.consultation.models import (
 from governance.consultation.questions import DEFAULT_QUESTIONS
 from governance.consultation.responses import response_submit
 from tests.console.support import url
+from tests.dates import date_boxes
 from tests.factories import (
     PlaceFactory,
     complete_response,
@@ -61,9 +62,9 @@ def round_post(world: Any, framework: Any, **overrides: Any) -> dict[str, Any]:
         "round-purpose": "Agree how each place is governed next year.",
         "round-framework": framework.pk,
         "round-invited_places": [world.place_a.pk, world.place_b.pk],
-        "round-opens_on": start.isoformat(),
+        **date_boxes("round-opens_on", start),
         "round-opens_time": "09:00",
-        "round-closes_on": (start + timedelta(days=28)).isoformat(),
+        **date_boxes("round-closes_on", start + timedelta(days=28)),
         "round-closes_time": "17:00",
         "round-reminder_days": "7",
         "round-suppression_threshold": "3",
@@ -72,7 +73,7 @@ def round_post(world: Any, framework: Any, **overrides: Any) -> dict[str, Any]:
         "q1-required": "on",
         "q2-text": "Anything else?",
         "m1-title": "Proposals to the board",
-        "m1-due_on": (start + timedelta(days=60)).isoformat(),
+        **date_boxes("m1-due_on", start + timedelta(days=60)),
     }
     data.update(overrides)
     return data
@@ -122,7 +123,12 @@ def test_the_set_up_form_suggests_defaults(admin_client, world, framework):
     assert "Not sure" in html  # question 1's fixed answers
     assert 'name="q10-text"' in html and 'name="q11-text"' not in html
     assert 'placeholder="High-level summary to the oversight group"' in html
-    assert 'type="date"' in html and 'type="time"' in html
+    # Dates in the NHS date input (a box each for day, month and year), not a browser picker.
+    assert 'type="date"' not in html and 'type="time"' not in html
+    assert 'class="nhsuk-date-input" id="id_round-opens_on"' in html
+    for part in ("day", "month", "year"):
+        assert f'name="round-opens_on_{part}"' in html
+    assert "For example, 15 3 2027" in html
 
 
 def test_setting_up_a_round_saves_it_with_its_questions_and_milestones(
@@ -149,16 +155,19 @@ def test_setting_up_a_round_saves_it_with_its_questions_and_milestones(
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"round-title": ""}, "This field is required."),
+        ({"round-title": ""}, "Enter a title for the round"),
         (
-            {"round-closes_on": (timezone.localdate() + timedelta(days=1)).isoformat()},
-            "The round must close after it opens.",
+            date_boxes("round-closes_on", timezone.localdate() + timedelta(days=1)),
+            "The date the round closes must be after the date it opens",
         ),
-        ({"round-invited_places": []}, "Invite at least one place."),
+        ({"round-invited_places": []}, "Choose at least one place to invite"),
         ({"q2-choices": "Only one"}, "Give at least two fixed answers, or none."),
         ({"q3-hint": "A hint without a question"}, "Write the question, or clear this slot."),
-        ({"m2-description": "No title or date"}, "Give the milestone a title."),
-        ({"round-reminder_days": "-1"}, "Ensure this value is greater than or equal to 0."),
+        ({"m2-description": "No title or date"}, "Enter a title for the milestone, or clear"),
+        (
+            {"round-reminder_days": "-1"},
+            "The number of days before the deadline must be 0 or more",
+        ),
     ],
 )
 def test_bad_input_shows_errors_and_saves_nothing(
@@ -183,7 +192,7 @@ def test_a_round_set_up_to_open_now_opens_and_emails_the_leads(
     data = round_post(
         world,
         framework,
-        **{"round-opens_on": (today - timedelta(days=1)).isoformat()},
+        **date_boxes("round-opens_on", today - timedelta(days=1)),
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(url("round_add", world), data, follow=True)
@@ -298,7 +307,7 @@ def more_time(
     day, _ = uk_parts(consultation.closes_at + timedelta(days=days))
     data = {
         "extend-place": place.pk,
-        "extend-closes_on": day.isoformat(),
+        **date_boxes("extend-closes_on", day),
         "extend-closes_time": time,
     }
     if reason is not None:
@@ -342,7 +351,7 @@ def test_more_time_needs_a_reason_and_a_later_deadline(
     _, html = more_time(
         admin_client, world, consultation, world.place_a, -1, "09:00", None, **htmx_headers
     )
-    assert "Give the reason for the extra time." in html
+    assert "Enter the reason for the extra time" in html
     response, html = more_time(
         admin_client, world, consultation, world.place_a, -1, "09:00", "Late"
     )
@@ -391,9 +400,9 @@ def edit_post(consultation: ConsultationRound, **overrides: Any) -> dict[str, An
         "round-title": consultation.title,
         "round-purpose": consultation.purpose,
         "round-invited_places": [p.pk for p in consultation.invited_places.all()],
-        "round-opens_on": opens_on.isoformat(),
+        **date_boxes("round-opens_on", opens_on),
         "round-opens_time": opens_time.strftime("%H:%M"),
-        "round-closes_on": closes_on.isoformat(),
+        **date_boxes("round-closes_on", closes_on),
         "round-closes_time": closes_time.strftime("%H:%M"),
         "round-reminder_days": consultation.reminder_days,
         "round-suppression_threshold": consultation.suppression_threshold,
@@ -422,7 +431,7 @@ def test_changing_an_open_round_keeps_its_questions_and_opening_time(
             **{
                 "round-title": "Renamed",
                 "m1-title": "Extraordinary meeting",
-                "m1-due_on": due.isoformat(),
+                **date_boxes("m1-due_on", due),
             },
         ),
     )
@@ -479,7 +488,7 @@ def test_questions_and_milestones_change_before_the_round_opens(admin_client, wo
             "q2-text": "",
             "q2-choices": "",
             f"milestone-{milestone.pk}-title": milestone.title,
-            f"milestone-{milestone.pk}-due_on": milestone.due_on.isoformat(),
+            **date_boxes(f"milestone-{milestone.pk}-due_on", milestone.due_on),
             f"milestone-{milestone.pk}-remove": "on",
         }
     )
@@ -499,7 +508,7 @@ def test_a_refused_edit_saves_nothing(admin_client, world, consultation):
             "round-title": "Should not be saved",
             "round-invited_places": [world.place_b.pk],
             "m1-title": "Should not be saved either",
-            "m1-due_on": (timezone.localdate() + timedelta(days=9)).isoformat(),
+            **date_boxes("m1-due_on", timezone.localdate() + timedelta(days=9)),
         },
     )
     response = admin_client.post(url("round_edit", world, consultation.pk), data)
@@ -508,3 +517,142 @@ def test_a_refused_edit_saves_nothing(admin_client, world, consultation):
     consultation.refresh_from_db()
     assert consultation.title != "Should not be saved" and consultation.version == 1
     assert not consultation.milestones.exists()
+
+
+# The round form's dates and messages ------------------------------------------------------------
+
+
+def typed_date(name: str, day: str, month: str, year: str) -> dict[str, str]:
+    return {f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
+
+
+@pytest.mark.parametrize(
+    ("typed", "message", "first_box"),
+    [
+        (typed_date("round-opens_on", "", "", ""), "Enter the date the round opens", "day"),
+        (
+            typed_date("round-opens_on", "15", "", "2027"),
+            "The date the round opens must include a month",
+            "month",
+        ),
+        (
+            typed_date("round-opens_on", "31", "2", "2027"),
+            "The date the round opens must be a real date",
+            "day",
+        ),
+        (
+            typed_date("round-opens_on", "1", "3", "99999"),
+            "The date the round opens must be a real date",
+            "year",
+        ),
+        (
+            typed_date("round-opens_on", "<b>1</b>", "3\x00", "2027"),
+            "The date the round opens must be a real date",
+            "day",
+        ),
+    ],
+)
+def test_each_date_mistake_is_named_and_linked_from_the_summary(
+    admin_client, world, framework, typed, message, first_box
+):
+    response = admin_client.post(url("round_add", world), round_post(world, framework, **typed))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<li><a href="#id_round-opens_on_{first_box}">{message}</a></li>' in html
+    assert f"Error:</span> {message}</span>" in html
+    assert "<b>1</b>" not in html
+    assert not ConsultationRound.objects.exists()
+
+
+def test_only_the_box_in_error_is_highlighted(admin_client, world, framework):
+    typed = typed_date("round-opens_on", "15", "", "2027")
+    html = admin_client.post(
+        url("round_add", world), round_post(world, framework, **typed)
+    ).content.decode()
+    boxes = {
+        part: re.search(rf'<input [^>]*id="id_round-opens_on_{part}"[^>]*>', html).group(0)  # type: ignore[union-attr]
+        for part in ("day", "month", "year")
+    }
+    assert "nhsuk-input--error" in boxes["month"]
+    assert "nhsuk-input--error" not in boxes["day"] and 'value="15"' in boxes["day"]
+    assert "nhsuk-input--error" not in boxes["year"] and 'value="2027"' in boxes["year"]
+
+
+def test_every_required_field_says_what_to_enter(admin_client, world, framework):
+    response = admin_client.post(url("round_add", world), {"round-title": ""})
+    html = response.content.decode()
+    for anchor, message in [
+        ("id_round-title", "Enter a title for the round"),
+        ("id_round-framework", "Choose the option framework places respond to"),
+        ("id_round-invited_places", "Choose at least one place to invite"),
+        ("id_round-opens_on_day", "Enter the date the round opens"),
+        ("id_round-opens_time", "Enter the time the round opens, like 17:00"),
+        ("id_round-closes_on_day", "Enter the date the round closes"),
+        ("id_round-closes_time", "Enter the time the round closes, like 17:00"),
+        ("id_round-reminder_days", "Enter the number of days before the deadline"),
+        ("id_round-suppression_threshold", "Enter the smallest count shown"),
+    ]:
+        assert f'<li><a href="#{anchor}">{message}</a></li>' in html, message
+    assert "This field is required" not in html
+
+
+def test_a_round_closing_before_it_opens_names_the_closing_date(admin_client, world, framework):
+    start = timezone.localdate() + timedelta(days=3)
+    typed = date_boxes("round-closes_on", start - timedelta(days=1))
+    html = admin_client.post(
+        url("round_add", world), round_post(world, framework, **typed)
+    ).content.decode()
+    assert (
+        '<li><a href="#id_round-closes_on_day">The date the round closes must be after the '
+        "date it opens</a></li>"
+    ) in html
+    same_day = {**date_boxes("round-closes_on", start), "round-closes_time": "08:00"}
+    html = admin_client.post(
+        url("round_add", world), round_post(world, framework, **same_day)
+    ).content.decode()
+    assert "The time the round closes must be after the time it opens" in html
+
+
+# A reminder that falls before the round opens ----------------------------------------------------
+
+
+def test_a_reminder_longer_than_the_round_saves_with_a_warning(admin_client, world, framework):
+    start = timezone.localdate() + timedelta(days=3)
+    short = round_post(
+        world,
+        framework,
+        **date_boxes("round-closes_on", start + timedelta(days=3)),
+        **{"round-reminder_days": "7"},
+    )
+    response = admin_client.post(url("round_add", world), short, follow=True)
+    consultation = ConsultationRound.objects.get()
+    assert consultation.reminder_days == 7
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == url("round", world, consultation.pk)
+    assert "Check its reminder: it falls before the round opens." in html
+    assert 'id="reminder-warning"' in html
+    assert (
+        "The reminder is set for 7 days before the deadline, but the round is open for only 3 days."
+    ) in html
+    assert "set the reminder to fewer days than the round is open, or 0 for no reminder" in html
+    assert url("round_edit", world, consultation.pk) + "#id_round-reminder_days" in html
+
+
+def test_the_warning_goes_once_the_reminder_fits_the_round(admin_client, world, framework):
+    consultation = not_yet_open(world, framework, opens_in=2, closes_in=5, reminder_days=7)
+    round_url = url("round", world, consultation.pk)
+    assert 'id="reminder-warning"' in admin_client.get(round_url).content.decode()
+    response = admin_client.post(
+        url("round_edit", world, consultation.pk),
+        edit_post(consultation, **{"round-reminder_days": "1"}),
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Saved" in html and "Check its reminder" not in html
+    assert 'id="reminder-warning"' not in html
+
+
+def test_a_reminder_within_the_round_gives_no_warning(admin_client, world, framework):
+    response = admin_client.post(url("round_add", world), round_post(world, framework), follow=True)
+    html = response.content.decode()
+    assert "Check its reminder" not in html and 'id="reminder-warning"' not in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from delegations import services, spreadsheets
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeStatus
 from tests.conftest import World
+from tests.dates import date_boxes
 from tests.delegations.conftest import Council
 from tests.factories import (
     DelegateRoleFactory,
@@ -103,7 +105,11 @@ def test_only_the_systems_icb_admins_reach_the_console_pages(client, records, ro
 def test_starting_a_scheme(admin, records):
     response = admin.post(
         records.url("scheme_add"),
-        {"organisation": records.organisation.pk, "effective_from": "2026-04-01", "notes": ""},
+        {
+            "organisation": records.organisation.pk,
+            **date_boxes("effective_from", date(2026, 4, 1)),
+            "notes": "",
+        },
     )
     assert response.status_code == 302
     scheme = records.organisation.schemes_of_delegation.get(number=2)
@@ -114,7 +120,7 @@ def test_starting_a_scheme(admin, records):
 def test_starting_a_scheme_without_a_date_says_so(admin, records):
     response = admin.post(records.url("scheme_add"), {"organisation": records.organisation.pk})
     assert response.status_code == 200
-    assert "This field is required" in response.content.decode()
+    assert "Enter the date the scheme takes effect" in response.content.decode()
 
 
 def test_the_scheme_page_groups_lines_by_matter_with_their_bands(admin, records):
@@ -261,14 +267,18 @@ def test_an_empty_scheme_is_not_brought_into_force(admin, records):
 def test_changing_the_schemes_details(admin, records):
     response = admin.post(
         records.url("scheme_edit", records.scheme.pk),
-        {"effective_from": "2026-04-01", "approved_by": "The council's cabinet", "version": 1},
+        {
+            **date_boxes("effective_from", date(2026, 4, 1)),
+            "approved_by": "The council's cabinet",
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     records.scheme.refresh_from_db()
     assert records.scheme.approved_by == "The council's cabinet"
     stale = admin.post(
         records.url("scheme_edit", records.scheme.pk),
-        {"effective_from": "2026-04-01", "approved_by": "Someone", "version": 1},
+        {**date_boxes("effective_from", date(2026, 4, 1)), "approved_by": "Someone", "version": 1},
     )
     assert "Someone else changed this scheme" in stale.content.decode()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from html import escape
 from html.parser import HTMLParser
@@ -32,6 +33,7 @@ from governance.structures.models import (
 from governance.structures.tor_sections import written_sections
 from partners.models import Organisation, Sector
 from tests.conftest import World
+from tests.dates import date_boxes
 from tests.factories import (
     DelegationFactory,
     SchemeFactory,
@@ -172,7 +174,7 @@ def test_every_terms_of_reference_section_shows_as_text(
             client.force_login(world.lead_a)
             # A refused save (a date that is not one) shows every section as typed.
             edit = committees_url("tor_edit", world, board.pk, 1)
-            refused = {**texts, "version": str(tor.version), "review_date": "soon"}
+            refused = {**texts, "version": str(tor.version), "review_date_day": "soon"}
             response = client.post(edit, refused)
             reach.assertion()
             assert response.status_code == 200
@@ -202,7 +204,10 @@ def test_any_approving_body_shows_as_text(client: Client, world: World, board: C
             assert response.status_code == 200
             assert_shown(page(response), approved_by)
 
-            data = {"approve-approved_by": approved_by, "approve-approved_on": "2025-04-01"}
+            data = {
+                "approve-approved_by": approved_by,
+                **date_boxes("approve-approved_on", date(2025, 4, 1)),
+            }
             assert saved(client.post(approve, data, **headers))
             tor = TermsOfReference.objects.get(committee=board, number=1)
             assert tor.status == TorStatus.APPROVED
@@ -320,7 +325,10 @@ def approved_version_file(
     edit = {**typed.texts, "version": str(tor.version)}
     assert saved(client.post(committees_url("tor_edit", world, committee.pk, 1), edit))
     assert saved(client.post(committees_url("tor_submit", world, committee.pk, 1)))
-    approval = {"approve-approved_by": typed.approved_by, "approve-approved_on": "2025-04-01"}
+    approval = {
+        "approve-approved_by": typed.approved_by,
+        **date_boxes("approve-approved_on", date(2025, 4, 1)),
+    }
     assert saved(client.post(committees_url("tor_approve", world, committee.pk, 1), approval))
     tor = TermsOfReference.objects.get(committee=committee, number=1)
     as_saved = [

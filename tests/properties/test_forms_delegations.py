@@ -6,6 +6,7 @@ Property-based, as tests/properties/test_forms_committees.py."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from governance.structures.models import (
 )
 from partners.models import Organisation, Sector
 from tests.conftest import World
+from tests.dates import date_boxes
 from tests.factories import (
     CommitteeFactory,
     DelegationFactory,
@@ -109,7 +111,7 @@ def test_the_decision_router_shows_any_delegate_and_condition_as_text(
             assert saved(client.post(console_url("delegate_role_add", world), role))
             start = {
                 "organisation": organisation.pk,
-                "effective_from": "2025-04-01",
+                **date_boxes("effective_from", date(2025, 4, 1)),
                 "approved_by": "The ICB board",
             }
             response = client.post(console_url("scheme_add", world), start)
@@ -178,7 +180,8 @@ def test_any_scheme_approver_and_notes_show_as_text(
             assert_shown(page(response), approved_by, notes)
 
             response = client.post(
-                console_url("scheme_add", world), {**typed, "effective_from": "2025-04-01"}
+                console_url("scheme_add", world),
+                {**typed, **date_boxes("effective_from", date(2025, 4, 1))},
             )
             assert saved(response)
             scheme = council.schemes_of_delegation.get()

@@ -26,6 +26,7 @@ from governance.consultation.models import (
     RoundStatus,
 )
 from tests.conftest import World
+from tests.dates import date_boxes
 from tests.factories import (
     make_framework,
     make_round,
@@ -106,9 +107,9 @@ def test_anything_typed_into_a_round_shows_as_text_in_the_console_and_to_the_pla
             "round-title": title,
             "round-purpose": purpose,
             "round-invited_places": [world.place_a.pk, world.place_b.pk],
-            "round-opens_on": (today - timedelta(days=1)).isoformat(),
+            **date_boxes("round-opens_on", today - timedelta(days=1)),
             "round-opens_time": "09:00",
-            "round-closes_on": (today + timedelta(days=28)).isoformat(),
+            **date_boxes("round-closes_on", today + timedelta(days=28)),
             "round-closes_time": "17:00",
             "round-reminder_days": "7",
             "round-suppression_threshold": "3",
@@ -118,7 +119,7 @@ def test_anything_typed_into_a_round_shows_as_text_in_the_console_and_to_the_pla
             "q1-required": "on",
             "m1-title": milestone,
             "m1-description": description,
-            "m1-due_on": (today + timedelta(days=60)).isoformat(),
+            **date_boxes("m1-due_on", today + timedelta(days=60)),
         }
         with rolled_back():
             client.force_login(world.icb_admin)
@@ -127,7 +128,7 @@ def test_anything_typed_into_a_round_shows_as_text_in_the_console_and_to_the_pla
             refused = posted(
                 client,
                 console("round_add", world),
-                {**typed, "round-closes_on": (today - timedelta(days=2)).isoformat()},
+                {**typed, **date_boxes("round-closes_on", today - timedelta(days=2))},
             )
             assert refused.status_code == 200 and "There is a problem" in refused.content.decode()
             assert_shows_as_text(refused.content.decode(), *everything)
@@ -204,7 +205,9 @@ def test_any_reason_for_more_time_shows_as_text_on_the_round_page_and_its_board(
                 assert refused.status_code == 200
                 assert_shows_as_text(refused.content.decode(), reason)
 
-            granted = posted(client, url, {**typed, "extend-closes_on": day.isoformat()}, **headers)
+            granted = posted(
+                client, url, {**typed, **date_boxes("extend-closes_on", day)}, **headers
+            )
             extension = DeadlineExtension.objects.filter(round=open_round).first()
             if extension is None:  # refused: the form shows why, with the text
                 assert_shows_as_text(granted.content.decode(), reason)

@@ -16,6 +16,7 @@ from governance.structures.models import (
     TorStatus,
 )
 from partners.models import AuditEvent
+from tests.dates import date_boxes
 from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
@@ -217,7 +218,13 @@ def test_members_are_added_changed_and_removed_inline(client, world, board, htmx
     )
     assert "already has a chair: Leader of the council" in response.content.decode()
 
-    response = client.post(url("member_remove", world, board.pk, seat.pk), **htmx_headers)
+    # Removing is confirmed on a page of its own first, which posts without HTMX.
+    remove_url = url("member_remove", world, board.pk, seat.pk)
+    assert remove_url in client.get(url("committee", world, board.pk)).content.decode()
+    confirm = client.get(remove_url).content.decode()
+    assert "Remove Director of Nursing" in confirm and "nhsuk-button--warning" in confirm
+    assert board.members.filter(pk=seat.pk).exists()
+    response = client.post(remove_url, follow=True)
     assert "Removed Director of Nursing" in response.content.decode()
     assert not board.members.filter(pk=seat.pk).exists()
 
@@ -251,7 +258,7 @@ def test_a_version_goes_from_draft_to_approved_through_the_pages(client, world, 
     )
     tor = board.terms_of_reference.get()
     edit = {key: f"{label} text" for key, label in TOR_SECTIONS}
-    edit.update(version=str(tor.version), review_date="2026-04-01")
+    edit.update(version=str(tor.version), **date_boxes("review_date", date(2026, 4, 1)))
     assert client.post(url("tor_edit", world, board.pk, 1), edit).status_code == 302
     page = client.get(url("tor", world, board.pk, 1)).content.decode()
     for _, label in TOR_SECTIONS:
@@ -262,11 +269,12 @@ def test_a_version_goes_from_draft_to_approved_through_the_pages(client, world, 
     assert "For approval" in page and "Record the approval" in page
     response = client.post(
         url("tor_approve", world, board.pk, 1),
-        {"approve-approved_by": "ICB board", "approve-approved_on": "2025-04-01"},
+        {"approve-approved_by": "ICB board", **date_boxes("approve-approved_on", date(2025, 4, 1))},
     )
     assert response.status_code == 302
     tor.refresh_from_db()
     assert tor.status == TorStatus.APPROVED and tor.approved_by == "ICB board"
+    assert tor.approved_on == date(2025, 4, 1) and tor.review_date == date(2026, 4, 1)
 
     # A second version, approved, supersedes the first.
     client.post(url("tor_new", world, board.pk))
@@ -279,7 +287,7 @@ def test_a_version_goes_from_draft_to_approved_through_the_pages(client, world, 
     client.post(url("tor_submit", world, board.pk, 2))
     client.post(
         url("tor_approve", world, board.pk, 2),
-        {"approve-approved_by": "ICB board", "approve-approved_on": "2025-09-01"},
+        {"approve-approved_by": "ICB board", **date_boxes("approve-approved_on", date(2025, 9, 1))},
     )
     statuses = dict(board.terms_of_reference.values_list("number", "status"))
     assert statuses == {1: TorStatus.SUPERSEDED, 2: TorStatus.APPROVED}
@@ -292,7 +300,20 @@ def test_approval_without_a_body_or_date_shows_errors(client, world, board):
     client.force_login(world.icb_admin)
     response = client.post(url("tor_approve", world, board.pk, 1), {})
     assert response.status_code == 200
-    assert "This field is required" in response.content.decode()
+    html = response.content.decode()
+    assert "Enter the body that approved the terms of reference, like the ICB board" in html
+    assert "Enter the date they were approved" in html
+    response = client.post(
+        url("tor_approve", world, board.pk, 1),
+        {
+            "approve-approved_by": "ICB board",
+            "approve-approved_on_day": "31",
+            "approve-approved_on_month": "2",
+            "approve-approved_on_year": "2025",
+        },
+    )
+    assert response.status_code == 200
+    assert "The date they were approved must be a real date" in response.content.decode()
 
 
 def test_a_stale_save_keeps_the_typed_text_and_shows_the_other(client, world, board):
