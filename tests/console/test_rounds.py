@@ -656,3 +656,20 @@ def test_a_reminder_within_the_round_gives_no_warning(admin_client, world, frame
     response = admin_client.post(url("round_add", world), round_post(world, framework), follow=True)
     html = response.content.decode()
     assert "Check its reminder" not in html and 'id="reminder-warning"' not in html
+
+
+def test_the_round_page_says_opened_for_a_round_that_has_opened_and_opens_for_one_to_come(
+    admin_client, world
+):
+    opened = make_round(system=world.system, title="Opened round")
+    to_come = make_round(
+        system=world.system,
+        framework=opened.framework,
+        title="Round to come",
+        opens_at=timezone.now() + timedelta(days=3),
+        closes_at=timezone.now() + timedelta(days=20),
+    )
+    opened_page = admin_client.get(url("round", world, opened.pk)).content.decode()
+    to_come_page = admin_client.get(url("round", world, to_come.pk)).content.decode()
+    assert ">Opened</dt>" in opened_page and ">Opens</dt>" not in opened_page
+    assert ">Opens</dt>" in to_come_page and ">Opened</dt>" not in to_come_page

@@ -16,6 +16,7 @@ from governance.consultation.models import ConsultationRound, Milestone, Redacti
 from governance.consultation.round_setup import round_create
 from partners.models import AuditEvent
 from tests.conftest import World
+from tests.dates import date_boxes
 from tests.factories import make_framework, make_round
 from tests.governance.consultation.test_views_feedback import (
     ORGANISATION,
@@ -255,7 +256,7 @@ def test_the_round_form_sets_the_audiences(client, world: World):
     data = {f"round-{name}": value for name, value in form.initial.items() if value is not None}
     data["round-invited_places"] = [place.pk for place in form.initial["invited_places"]]
     for name in ("opens_on", "closes_on"):
-        data[f"round-{name}"] = form.initial[name].isoformat()
+        data.update(date_boxes(f"round-{name}", form.initial[name]))
     for name in ("opens_time", "closes_time"):
         data[f"round-{name}"] = form.initial[name].strftime("%H:%M")
     data["round-high_level_audiences"] = ["oversight"]
