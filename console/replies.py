@@ -177,9 +177,11 @@ def confirm_page(
     button: str,
     cancel_url: str,
     list_label: str,
+    hidden: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
     """The page before an action that cannot be taken back: what will happen, in plain
-    words, a warning button posting to this same address, and Cancel back to the list."""
+    words, a warning button posting to this same address (with `hidden`, fields its form
+    carries back, e.g. where on the list to return to), and Cancel back to the list."""
     return render(
         request,
         CONFIRM_PAGE,
@@ -191,5 +193,6 @@ def confirm_page(
             "action": request.path,
             "cancel_url": cancel_url,
             "list_label": list_label,
+            "hidden": hidden or [],
         },
     )

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from console.decorators import console_view
-from console.replies import form_on_page, form_sent, posted
+from console.replies import confirm_page, form_on_page, form_sent, posted
 from core.htmx import change_done, change_refused
 from core.requests import signed_in_user
 from delegations import matters as matter_tree
@@ -107,9 +107,27 @@ def matter_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     )
 
 
-@console_view("POST")
+@console_view("GET", "POST")
 def matter_remove(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    """GET asks for confirmation on a page of its own; POST removes the matter (refused, with
+    the reason, while lines use it or matters sit beneath it)."""
     matter = get_object_or_404(MatterCategory, system=system, pk=pk)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            system,
+            question=f"Remove the matter {matter.name}?",
+            consequences=[
+                f"{matter.name} will be deleted from the matter categories of {system.name}, "
+                "for every organisation. This cannot be undone.",
+                "If lines of a scheme of delegation use it, or matters sit beneath it, it will "
+                "not be removed: you will be told why.",
+                "To have it again, add it again as a new matter.",
+            ],
+            button="Remove matter",
+            cancel_url=_matters_url(system),
+            list_label="Matter categories",
+        )
     try:
         matter_tree.matter_remove(actor=signed_in_user(request), matter=matter)
     except ValidationError as error:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from console.decorators import console_view
 from console.lists import EditableList
-from console.replies import form_sent, page_or_partial, row_action
+from console.replies import confirm_page, form_sent, page_or_partial, row_action
 from core.htmx import change_done, htmx_target, reply_with_partial
 from core.pagination import PEOPLE_PER_PAGE, paginate
 from core.requests import signed_in_user
@@ -139,18 +139,39 @@ def place_partner_add(request: HttpRequest, system: System, pk: int) -> HttpResp
     return form_sent(request, form, save=save, done=added, again=again)
 
 
-@console_view("POST")
+@console_view("GET", "POST")
 def place_partner_remove(
     request: HttpRequest, system: System, pk: int, partner_pk: int
 ) -> HttpResponse:
+    """GET asks for confirmation on a page of its own; POST removes the partner (refused,
+    with the reason, while people still represent it in the place)."""
     place = get_object_or_404(Place, system=system, pk=pk)
     partner = get_object_or_404(
         PlacePartner.objects.select_related("organisation", "place"), place=place, pk=partner_pk
     )
+    place_url = reverse("console:place", args=[system.slug, place.pk])
+    if request.method == "GET":
+        name = partner.organisation.name
+        return confirm_page(
+            request,
+            system,
+            question=f"Remove {name} from {place.name}?",
+            consequences=[
+                f"{name} will no longer be listed as a partner of {place.name}, and "
+                f"{place.name}'s pages will no longer show its schemes of delegation. Its "
+                "schemes of delegation are kept.",
+                f"If people still represent {name} in {place.name}, it will not be removed: "
+                "you will be asked to end or change their roles first.",
+                f"To make it a partner of {place.name} again, add it again.",
+            ],
+            button="Remove partner",
+            cancel_url=place_url,
+            list_label=place.name,
+        )
     return row_action(
         request,
         act=lambda: services.place_partner_remove(actor=signed_in_user(request), partner=partner),
-        list_url=reverse("console:place", args=[system.slug, place.pk]),
+        list_url=place_url,
         refused_reply=lambda problem: _partners_reply(
             request, system, place, partner_error=problem, error_partner=partner.pk
         ),

@@ -1,7 +1,7 @@
 """The redaction review of a round's feedback summary: the places' texts, a page at a time
 (filtered by place, and by whether something was removed or may still be a name), each as
-written beside its anonymised form; a phrase to redact everywhere; and, on a page of its own,
-a name to keep as written, with the reason why.
+written beside its anonymised form; a phrase to redact everywhere; and, each on a page of its
+own, a name to keep as written, with the reason why, and the removal of a review choice.
 
 Every action returns the reviewer to the place, filter and page they were on."""
 
@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from console.decorators import console_view
 from console.forms import KeepForm, RedactionForm
-from console.replies import form_sent
+from console.replies import confirm_page, form_sent
 from console.views.summaries import SummaryPages, summary_pages
 from core.htmx import change_done, render_page_or_partial, reply_with_partial, wants_partial
 from core.requests import signed_in_user
@@ -305,10 +305,50 @@ def redaction_keep(request: HttpRequest, system: System, round_pk: int) -> HttpR
     )
 
 
-@console_view("POST")
+def _remove_confirmation(
+    request: HttpRequest, pages: SummaryPages, decision: RedactionDecision, state: ReviewState
+) -> HttpResponse:
+    """The page confirming that a review choice is removed, which returns the reviewer to
+    the place, filter and page they were on."""
+    phrase = decision.phrase
+    if decision.kind == RedactionKind.REDACT:
+        question = f"Remove “{phrase}” from the redactions?"
+        consequences = [
+            f"Once you recompile the summary, “{phrase}” is no longer redacted by hand: it "
+            "appears as written wherever it occurs, unless it is removed for another reason, "
+            "such as being found to be a name.",
+            "This choice and its note are deleted. To redact the phrase again, enter it "
+            "under “Redact a phrase everywhere”.",
+        ]
+        button = "Remove redaction"
+    else:
+        question = f"Remove “{phrase}” from the kept phrases?"
+        consequences = [
+            f"Once you recompile the summary, “{phrase}” is removed again wherever it was "
+            "found, and is no longer kept as written.",
+            "This choice and the reason given for it are deleted. To keep the phrase again, "
+            "choose “Keep this” beside it and give the reason again.",
+        ]
+        button = "Remove from kept phrases"
+    return confirm_page(
+        request,
+        pages.system,
+        question=question,
+        consequences=consequences,
+        button=button,
+        cancel_url=pages.urls["review"] + state.query(),
+        list_label="Review what was removed",
+        hidden=state.fields,
+    )
+
+
+@console_view("GET", "POST")
 def redaction_remove(request: HttpRequest, system: System, round_pk: int, pk: int) -> HttpResponse:
+    """GET asks for confirmation on a page of its own; POST removes the review choice."""
     pages = summary_pages(system, round_pk)
     decision = get_object_or_404(RedactionDecision, pk=pk, round=pages.round)
+    if request.method == "GET":
+        return _remove_confirmation(request, pages, decision, ReviewState.of(request.GET))
     phrase, kind = decision.phrase, decision.kind
     feedback_review.redaction_remove(actor=signed_in_user(request), decision=decision)
     return _changed(

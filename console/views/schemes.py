@@ -1,6 +1,7 @@
 """Schemes of reservation and delegation: the list, starting and changing a scheme, bringing
-it into force, its lines (added, changed and removed in place with HTMX, or on the page without
-JavaScript), and its spreadsheets: the blank template, the export and the import."""
+it into force, its lines (added and changed in place with HTMX, or on the page without
+JavaScript; removed after a page confirming it), and its spreadsheets: the blank template, the
+export and the import."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from console.decorators import console_view
-from console.replies import form_on_page, form_sent, posted
+from console.replies import confirm_page, form_on_page, form_sent, posted
 from core.forms import add_service_errors
 from core.htmx import (
     change_done,
@@ -342,10 +343,31 @@ def line_edit(request: HttpRequest, system: System, pk: int) -> HttpResponse:
     )
 
 
-@console_view("POST")
+@console_view("GET", "POST")
 def line_remove(request: HttpRequest, system: System, pk: int) -> HttpResponse:
+    """GET asks for confirmation on a page of its own; POST removes the line (refused, with
+    the reason, once the scheme is no longer a draft)."""
     line = _line(system, pk)
     scheme = line.scheme
+    if request.method == "GET":
+        if scheme.status != SchemeStatus.DRAFT:
+            return change_refused(request, _draft_only(scheme), _scheme_url(system, scheme))
+        organisation = scheme.organisation.name
+        return confirm_page(
+            request,
+            system,
+            question=f"Remove the line for {line.matter.name}, {line.band}?",
+            consequences=[
+                f"The line will be deleted from the draft of version {scheme.number} of "
+                f"{organisation}'s scheme of delegation: the draft will no longer say who "
+                f"decides {line.matter.name}, {line.band}. This cannot be undone.",
+                "The scheme in force, if there is one, does not change.",
+                "To have the line in the draft again, add it again.",
+            ],
+            button="Remove line",
+            cancel_url=_scheme_url(system, scheme),
+            list_label="Scheme of delegation",
+        )
     try:
         services.delegation_remove(actor=signed_in_user(request), delegation=line)
     except ValidationError as error:

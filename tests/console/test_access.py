@@ -75,15 +75,14 @@ def _targets(world: Any, organisation: Organisation) -> dict[str, list[Any]]:
 POST_ONLY = {
     "place_active",
     "place_partner_add",
-    "place_partner_remove",
     "organisation_active",
     "organisation_alias_add",
     "organisation_alias_remove",
     "person_resend_invitation",
 }
-# Ending a role, deactivating a person, resetting their two-factor sign-in and deleting an
-# organisation answer GET too (the page confirming them): test_confirmations.py checks
-# everyone's GET and POST of those.
+# Ending a role, deactivating a person, resetting their two-factor sign-in, deleting an
+# organisation and removing a place's partner answer GET too (the page confirming them):
+# test_confirmations.py checks everyone's GET and POST of those.
 ALL_NAMES = [
     "dashboard",
     "audit",

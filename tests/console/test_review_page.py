@@ -371,6 +371,36 @@ def test_keeping_with_a_reason_saves_it_and_returns_to_the_page(admin_client, wo
     assert "Upton 09" not in str(event.__dict__) and reason not in str(event.__dict__)
 
 
+def test_removing_a_choice_is_confirmed_on_its_page_and_returns_to_the_review(
+    admin_client, world, review
+):
+    decision = consultation.RedactionDecision.objects.create(
+        round=review.round,
+        kind=consultation.RedactionKind.KEEP,
+        phrase="Upton 09",
+        note="The programme's name",
+        created_by=world.icb_admin,
+    )
+    remove_url = review.url("redaction_remove", decision.pk)
+    back = review.url("summary_review") + "?show=removed&page=2"
+    page = admin_client.get(back).content.decode()
+    # The choice links to its confirmation, carrying the filter and page; it does not post.
+    assert f'href="{remove_url}?show=removed&amp;page=2"' in page
+    assert f'action="{remove_url}"' not in page
+
+    confirm = admin_client.get(remove_url, {"show": "removed", "page": "2"}).content.decode()
+    assert "Remove “Upton 09” from the kept phrases?" in confirm
+    assert f'href="{escape(back)}">Cancel</a>' in confirm
+    assert consultation.RedactionDecision.objects.filter(pk=decision.pk).exists()
+
+    response = admin_client.post(remove_url, {"show": "removed", "page": "2"})
+    assert response.status_code == 302 and response["Location"] == back
+    assert not consultation.RedactionDecision.objects.filter(pk=decision.pk).exists()
+    page = admin_client.get(back).content.decode()
+    assert "“Upton 09” is no longer kept as written." in page
+    assert "Kept as written" not in page
+
+
 def test_a_keep_confirmation_without_a_phrase_goes_back_to_the_review(admin_client, review):
     response = admin_client.get(review.url("redaction_keep"), {"page": 2})
     assert response.status_code == 302
