@@ -132,6 +132,17 @@ SUBMITTED = "submitted"
 WITHDRAWN = "withdrawn"
 
 
+def response_state(response: PlaceResponse | None) -> str:
+    """Where a place's response stands: not started, drafting, submitted or withdrawn."""
+    if response is None:
+        return NOT_STARTED
+    if response.status == ResponseStatus.SUBMITTED:
+        return SUBMITTED
+    if response.status == ResponseStatus.WITHDRAWN:
+        return WITHDRAWN
+    return DRAFTING
+
+
 PROGRESS_STATES = {
     NOT_STARTED: "Not started",
     DRAFTING: "Drafting",
@@ -231,14 +242,7 @@ def round_progress(*, round: ConsultationRound) -> list[ProgressRow]:
         found = responses.get(place.pk)
         extension = extensions.get(place.pk)
         deadline = later_deadline(round.closes_at, extension.closes_at if extension else None)
-        if found is None:
-            state = NOT_STARTED
-        elif found.status == ResponseStatus.SUBMITTED:
-            state = SUBMITTED
-        elif found.status == ResponseStatus.WITHDRAWN:
-            state = WITHDRAWN
-        else:
-            state = DRAFTING
+        state = response_state(found)
         edited_at, edited_by = edited.get(place.pk, (None, None))
         submitted = found is not None and state == SUBMITTED
         rows.append(
@@ -448,14 +452,7 @@ def rounds_for_home(
             phase = RoundStatus.OPEN
         else:
             phase = RoundStatus.SCHEDULED
-        if response is None:
-            state = NOT_STARTED
-        elif response.status == ResponseStatus.SUBMITTED:
-            state = SUBMITTED
-        elif response.status == ResponseStatus.WITHDRAWN:
-            state = WITHDRAWN
-        else:
-            state = DRAFTING
+        state = response_state(response)
         if place.pk in led_place_ids and phase == RoundStatus.OPEN and state != SUBMITTED:
             if response is None:
                 response = PlaceResponse(round=consultation, place=place)

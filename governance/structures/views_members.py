@@ -98,9 +98,11 @@ def member_add(request: HttpRequest, place_pk: int, pk: int) -> HttpResponse:
     return _seat_form(request, place, form, action, member_form=form)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, place_pk: int, pk: int, member_pk: int) -> HttpResponse:
+def _seat_of(
+    request: HttpRequest, place_pk: int, pk: int, member_pk: int
+) -> tuple[Place, Committee, CommitteeMember]:
+    """The place the person may read, its committee and the committee's seat; 404 for any
+    that is not theirs to see."""
     place = access.place_to_read(request, place_pk)
     committee = access.committee_of(place, pk)
     seat = get_object_or_404(
@@ -108,6 +110,13 @@ def member_edit(request: HttpRequest, place_pk: int, pk: int, member_pk: int) ->
         committee=committee,
         pk=member_pk,
     )
+    return place, committee, seat
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, place_pk: int, pk: int, member_pk: int) -> HttpResponse:
+    place, committee, seat = _seat_of(request, place_pk, pk, member_pk)
     if (
         answer := access.editors_only(
             request, place, access.page_urls(place, committee)["committee"]
@@ -133,13 +142,7 @@ def _seat_holder(seat: CommitteeMember) -> str:
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, place_pk: int, pk: int, member_pk: int) -> HttpResponse:
     """GET asks for confirmation on a page of its own (no JavaScript needed); POST removes."""
-    place = access.place_to_read(request, place_pk)
-    committee = access.committee_of(place, pk)
-    seat = get_object_or_404(
-        CommitteeMember.objects.select_related("organisation", "person"),
-        committee=committee,
-        pk=member_pk,
-    )
+    place, committee, seat = _seat_of(request, place_pk, pk, member_pk)
     committee_url = access.page_urls(place, committee)["committee"]
     if (answer := access.editors_only(request, place, committee_url)) is not None:
         return answer

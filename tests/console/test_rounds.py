@@ -526,35 +526,23 @@ def typed_date(name: str, day: str, month: str, year: str) -> dict[str, str]:
     return {f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
 
 
+REAL_DATE = "The date the round opens must be a real date"
+
+
 @pytest.mark.parametrize(
-    ("typed", "message", "first_box"),
+    ("day", "month", "year", "message", "first_box"),
     [
-        (typed_date("round-opens_on", "", "", ""), "Enter the date the round opens", "day"),
-        (
-            typed_date("round-opens_on", "15", "", "2027"),
-            "The date the round opens must include a month",
-            "month",
-        ),
-        (
-            typed_date("round-opens_on", "31", "2", "2027"),
-            "The date the round opens must be a real date",
-            "day",
-        ),
-        (
-            typed_date("round-opens_on", "1", "3", "99999"),
-            "The date the round opens must be a real date",
-            "year",
-        ),
-        (
-            typed_date("round-opens_on", "<b>1</b>", "3\x00", "2027"),
-            "The date the round opens must be a real date",
-            "day",
-        ),
+        ("", "", "", "Enter the date the round opens", "day"),
+        ("15", "", "2027", "The date the round opens must include a month", "month"),
+        ("31", "2", "2027", REAL_DATE, "day"),
+        ("1", "3", "99999", REAL_DATE, "year"),
+        ("<b>1</b>", "3\x00", "2027", REAL_DATE, "day"),
     ],
 )
 def test_each_date_mistake_is_named_and_linked_from_the_summary(
-    admin_client, world, framework, typed, message, first_box
+    admin_client, world, framework, day, month, year, message, first_box
 ):
+    typed = typed_date("round-opens_on", day, month, year)
     response = admin_client.post(url("round_add", world), round_post(world, framework, **typed))
     html = response.content.decode()
     assert response.status_code == 200
