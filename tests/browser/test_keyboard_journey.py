@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -134,6 +135,27 @@ CASE = "A joint committee with a partnership board keeps every partner at the ta
 BANDS_DOWN = 3  # ArrowDown three times from "Choose a rating": MEDIUM
 
 
+def save_and_continue(page: Page) -> None:
+    tab_to(page, "button", text="Save and continue")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def rate_by_keyboard(page: Page, cell_id: str | None, down: int, number: int) -> None:
+    """A rating cell filled from the keyboard: the band `down` steps into its list, a reason,
+    and agreement with the suggestion."""
+    band = {BANDS_DOWN: "medium", BANDS_DOWN + 1: "medium_high"}[down]
+    tab_to(page, f"#{cell_id}-band")
+    for _ in range(down):
+        page.keyboard.press("ArrowDown")
+    expect(page.locator(f"#{cell_id}-band")).to_have_value(band)
+    tab_to(page, f"#{cell_id}-reasons")
+    page.keyboard.type(f"Reason {number}.")
+    tab_to(page, f"#{cell_id}-agreement")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(f"#{cell_id}-agreement")).to_have_value("agree")
+
+
 def test_place_lead_writes_and_submits_the_response_by_keyboard(
     page: Page, live_server: Any, world: World
 ) -> None:
@@ -151,7 +173,13 @@ def test_place_lead_writes_and_submits_the_response_by_keyboard(
     expect(page.get_by_role("heading", level=1)).to_have_text(consultation.title)
     assert_accessible(page)
 
-    # The proposal: options 1 and 4 (a combination the framework allows), then the case.
+    # The task list: the proposal first.
+    skip_to_main_content(page)
+    follow_link(page, "Your proposal")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your proposal")
+    assert_accessible(page)
+
+    # Options 1 and 4 (a combination the framework allows), then the case.
     skip_to_main_content(page)
     tab_to(page, "#proposal-option-1")
     page.keyboard.press("Space")
@@ -162,30 +190,34 @@ def test_place_lead_writes_and_submits_the_response_by_keyboard(
     tab_to(page, "#proposal-case")
     page.keyboard.type(CASE)
     expect(page.locator("#proposal-status")).to_contain_text("Saved at")
+    save_and_continue(page)
 
-    # Every required rating cell (each option alone): a band from the list, reasons, and
-    # whether the suggestion is right. Of the optional cells (options 1 and 4 in the context
-    # of 1+4), the first is rated too, on the way past; the others are left blank.
-    assert page.locator(".app-rating:not(.app-rating--optional)").count() == 15
-    assert page.locator(".app-rating--optional").count() == 6
-    optional = page.locator(".app-rating--optional").first.get_attribute("id")
-    cells = page.locator(f".app-rating:not(.app-rating--optional), #{optional}")
-    for index in range(cells.count()):
-        cell_id = cells.nth(index).get_attribute("id")
-        down, band = (
-            (BANDS_DOWN + 1, "medium_high") if cell_id == optional else (BANDS_DOWN, "medium")
+    # Each option's page: every principle gets a band from the list, reasons, and whether
+    # the suggestion is right. On option 1's page the first rating in combination (option 1
+    # with option 4, folded away as optional) is opened and rated too.
+    rated = 0
+    for number in range(1, 6):
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            re.compile(rf"^Rate option {number}: ")
         )
-        tab_to(page, f"#{cell_id}-band")
-        for _ in range(down):
-            page.keyboard.press("ArrowDown")
-        expect(page.locator(f"#{cell_id}-band")).to_have_value(band)
-        tab_to(page, f"#{cell_id}-reasons")
-        page.keyboard.type(f"Reason {index + 1}.")
-        tab_to(page, f"#{cell_id}-agreement")
-        page.keyboard.press("ArrowDown")
-        expect(page.locator(f"#{cell_id}-agreement")).to_have_value("agree")
+        cells = page.locator(".app-rating:not(.app-rating--optional)")
+        assert cells.count() == 3
+        # "Saved at …" takes the focus on arrival, so Tab goes on from it into the form.
+        expect(page.get_by_role("alert")).to_be_focused()
+        for index in range(cells.count()):
+            rated += 1
+            rate_by_keyboard(page, cells.nth(index).get_attribute("id"), BANDS_DOWN, rated)
+        if number == 1:
+            tab_to(page, "summary", text="Option 1 with option 4")
+            page.keyboard.press("Enter")
+            optional = page.locator(".app-rating--optional").first.get_attribute("id")
+            rate_by_keyboard(page, optional, BANDS_DOWN + 1, rated + 1)
+            expect(page.locator(f"#{optional}-status")).to_contain_text("Saved at")
+        assert_accessible(page)
+        save_and_continue(page)
 
     # The questions: a fixed answer chosen with the arrow keys, then the written answer.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Answer the questions")
     questions = list(consultation.questions.order_by("order"))
     choice_key = f"answer-{questions[0].pk}"
     tab_to(page, f"#{choice_key}-choice-1")
@@ -194,15 +226,11 @@ def test_place_lead_writes_and_submits_the_response_by_keyboard(
     expect(page.locator(f"#{choice_key}-choice-2")).to_be_focused()
     tab_to(page, f"#answer-{questions[1].pk}-text")
     page.keyboard.type("Options 1 and 4 together.")
+    save_and_continue(page)
 
-    # Leaving the last field saves it; every unit says so.
-    tab_to(page, "a", text="Check again")
-    # Every unit but the optional cells left blank, and the optional last question.
-    statuses = page.locator(
-        f".app-autosave:not(.app-rating--optional) .app-autosave__status, #{optional}-status"
-    )
-    for index in range(statuses.count() - 1):  # the optional last question was left blank
-        expect(statuses.nth(index)).to_contain_text("Saved at")
+    # Check your answers: everything is saved and nothing required is missing.
+    expect(page.locator("#completeness")).to_contain_text("Everything required has been given")
+    assert_accessible(page)
     response = PlaceResponse.objects.get(round=consultation, place=world.place_a)
     assert response.proposed_option_set == "1+4"
     assert response.proposal_case == CASE
@@ -214,32 +242,26 @@ def test_place_lead_writes_and_submits_the_response_by_keyboard(
     assert (in_context.option.number, in_context.band) == (1, "medium_high")
     assert Answer.objects.get(question=questions[0]).choice == SAME_MODEL_CHOICES[1]
 
-    # "Check again" swaps the section in place; the focus stays on the link.
-    page.keyboard.press("Enter")
-    completeness = page.locator("#completeness")
-    expect(completeness).to_contain_text("Everything required has been given")
-    expect(page.get_by_role("link", name="Check again")).to_be_focused()
-
     tab_to(page, "button", text=f"Submit {world.place_a.name}'s response")
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
-    # The success banner takes the focus, so it is read out first and Tab goes on from it.
+    # Back on the overview, the success banner takes the focus, so it is read out first and
+    # Tab goes on from it.
     banner = page.get_by_role("alert")
     expect(banner).to_contain_text(f"{world.place_a.name}'s response has been submitted")
     expect(banner).to_be_focused()
     expect(page.locator(".nhsuk-summary-list__value .nhsuk-tag")).to_have_text("Submitted")
-    expect(completeness).to_contain_text(f"Submitted by {world.lead_a.full_name}")
-    expect(page.locator("textarea")).to_have_count(0)
-    expect(page.locator("#proposal-options")).to_contain_text("Option 1")
-    expect(page.locator("#proposal-case")).to_contain_text(CASE)
+    expect(page.locator("#check-hint")).to_contain_text(f"Submitted by {world.lead_a.full_name}")
     assert_accessible(page)
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
     assert response.submitted_by == world.lead_a
 
-    # The withdraw button is in reach from there.
-    tab_to(page, "button", text="Withdraw to change it")
+    # The submitted answers, and the way to withdraw, are a link away.
+    follow_link(page, "Check and submit")
+    expect(page.locator("textarea")).to_have_count(0)
+    tab_to(page, "a", text="Withdraw to change it")
 
     assert page.console_errors == []  # type: ignore[attr-defined]
     assert refused == [], f"HTMX requests the app refused: {refused}"
