@@ -78,6 +78,10 @@ def test_an_impossible_date_is_named_and_only_its_box_highlighted(
     )
     expect(opens.get_by_label("Month")).not_to_have_class(re.compile("nhsuk-input--error"))
     expect(opens.get_by_label("Year")).not_to_have_class(re.compile("nhsuk-input--error"))
+    # The error summary takes the focus when NHS.UK frontend starts it; clicking its link
+    # before then would have that focus land after the click.
+    expect(summary).to_have_attribute("data-nhsuk-error-summary-init", "")
+    expect(summary).to_be_focused()
     summary.get_by_role("link", name="The date the round opens must be a real date").click()
     expect(opens.get_by_label("Day")).to_be_focused()
     assert_accessible(page)
