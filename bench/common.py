@@ -35,3 +35,5 @@ class Options:
     connections: int
     seed: int
     routes: int  # decision routes timed by bench/router.py
+    pages_only: bool = False  # measure the pages alone, for quick comparisons while working
+    page_filter: tuple[str, ...] = ()  # only pages whose name contains one of these

@@ -30,6 +30,8 @@ class Subjects:
     admin_place: Any  # Place: the admin's system's place with most people
     rating_cell: tuple[int, int]  # option pk, principle pk: the framework's first cell
     question: int  # pk of the round's first question
+    committee: int  # pk of the member's place's first active committee
+    decision_query: str  # a question for the decision router: matter, value, organisations
 
 
 def pick_subjects() -> Subjects:
@@ -123,6 +125,8 @@ def pick_subjects() -> Subjects:
     )
     people_search = someone.user.full_name.split()[-1] if someone else "a"
     return Subjects(
+        committee=first_committee(place),
+        decision_query=decision_query(place),
         member=member,
         lead=lead,
         place=place,
@@ -138,6 +142,39 @@ def pick_subjects() -> Subjects:
         admin_place=admin_place,
         rating_cell=(option.pk, principle.pk),
         question=question.pk,
+    )
+
+
+def first_committee(place: Any) -> int:
+    from governance.structures.models import Committee
+
+    committee = Committee.objects.filter(place=place, is_active=True).order_by("pk").first()
+    if committee is None:
+        refuse(f"{place.name} has no committee.")
+    assert committee is not None
+    return int(committee.pk)
+
+
+def decision_query(place: Any) -> str:
+    """ "Who may take this decision?" as the member would ask it: the first matter of the
+    system's tree with a delegation line, for £100,000, among every organisation in force."""
+    from urllib.parse import urlencode
+
+    from delegations.models import Delegation
+    from delegations.selectors import organisations_in_force
+
+    line = (
+        Delegation.objects.filter(scheme__organisation__system_id=place.system_id)
+        .order_by("pk")
+        .first()
+    )
+    if line is None:
+        refuse(f"{place.system.name} has no delegation lines.")
+    assert line is not None
+    organisations = [o.pk for o in organisations_in_force(place=place)]
+    return urlencode(
+        {"matter": line.matter_id, "value": "100000", "organisations": organisations},
+        doseq=True,
     )
 
 
@@ -219,6 +256,14 @@ def round_pages(s: Subjects) -> list[Page]:
             "admin",
         ),
         Page("response history", f"{response}history/", "member"),
+        Page("response task list section: proposal", f"{response}your-proposal/", "member"),
+        Page(
+            "response task list section: ratings of one option",
+            f"{response}ratings/{option}/",
+            "member",
+        ),
+        Page("response task list section: questions", f"{response}questions/", "member"),
+        Page("response check your answers", f"{response}check/", "lead"),
         Page("response completeness (HTMX partial)", f"{response}completeness/", "member", True),
         Page("response proposal (HTMX partial)", f"{response}proposal/", "member", True),
         Page(
@@ -238,6 +283,24 @@ def round_pages(s: Subjects) -> list[Page]:
         Page("feedback summary", f"{admin_round}/summary/", "admin"),
         Page("feedback summary panel (HTMX partial)", f"{admin_round}/summary/", "admin", True),
         Page("released summaries", f"/feedback/{s.system.slug}/", "admin"),
+        *place_design_pages(s),
+    ]
+
+
+def place_design_pages(s: Subjects) -> list[Page]:
+    """The member's place's governance: its committees, a committee and its terms of
+    reference, the schemes of delegation, the design check, the decision router (empty and
+    answering) and the governance map."""
+    place = f"/places/{s.place.pk}"
+    committee = f"{place}/committees/{s.committee}"
+    return [
+        Page("committees", f"{place}/committees/", "member"),
+        Page("committee page", f"{committee}/", "member"),
+        Page("schemes of delegation", f"{place}/delegations/", "member"),
+        Page("design check", f"{place}/design/check/", "member"),
+        Page("decision router", f"{place}/design/decide/", "member"),
+        Page("decision router answer", f"{place}/design/decide/?{s.decision_query}", "member"),
+        Page("governance map", f"{place}/map/", "member"),
     ]
 
 
@@ -301,6 +364,8 @@ def measure_pages(subjects: Subjects, options: Options) -> list[dict[str, Any]]:
     sign_in(clients["admin"], subjects.admin)
     results = []
     for page in pages(subjects):
+        if options.page_filter and not any(part in page.name for part in options.page_filter):
+            continue
         client = clients[page.who]
         headers = HTMX if page.htmx else {}
         for _ in range(2):  # warm caches: templates, content types, connections

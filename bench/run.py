@@ -60,6 +60,14 @@ def parse_options() -> Options:
     parser.add_argument(
         "--routes", type=int, help="decision routes to time (default 500; quick 200)"
     )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the per-page queries and server time (no throughput, compile or router)",
+    )
+    parser.add_argument(
+        "--page", action="append", default=[], help="only pages whose name contains this"
+    )
     args = parser.parse_args()
     quick = args.quick
     return Options(
@@ -70,6 +78,8 @@ def parse_options() -> Options:
         connections=4,
         seed=args.seed,
         routes=max(20, min(args.routes or (200 if quick else 500), 5000)),
+        pages_only=args.pages_only,
+        page_filter=tuple(args.page),
     )
 
 
@@ -178,6 +188,9 @@ def main() -> None:
     }
     log(f"Pages ({options.requests} requests each, django.test.Client):")
     report["pages"] = measure_pages(subjects, options)
+    if options.pages_only:
+        print(json.dumps(report["pages"], indent=2))
+        return
     report["throughput"], report["memory"] = measure_throughput(subjects, options)
     log("Feedback compilation of a 200-place round with all exports (bench/compile.py):")
     report["compile"] = measure_compile()
