@@ -17,20 +17,19 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
+from partners.access import has_object_permission
 from partners.models import System
 from partners.permissions import ADMINISTER_SYSTEM
-from partners.two_factor import require_verified_admin
 
 ConsoleView = Callable[..., HttpResponseBase]
 
 
 def administered_system(request: HttpRequest, system_slug: str) -> System:
     """The system in the URL, if this person administers it (404 otherwise), once they have
-    entered their second factor."""
+    entered their second factor (which `has_object_permission` requires for this permission)."""
     system = get_object_or_404(System, slug=system_slug)
-    if not request.user.has_perm(ADMINISTER_SYSTEM, system):
+    if not has_object_permission(request, ADMINISTER_SYSTEM, system):
         raise Http404("No such system.")
-    require_verified_admin(request)
     return system
 
 

@@ -259,8 +259,10 @@ def governance_map(*, place: Place, on: date | None = None) -> GovernanceMap:
     delegations = list(
         Delegation.objects.filter(
             Q(place__isnull=True) | Q(place=place),
-            Q(delegate_committee__place=place, delegate_committee__is_active=True)
-            | Q(delegate_role__place=place, delegate_role__is_active=True),
+            # The place's active bodies were read above: naming them lets PostgreSQL use the
+            # delegate indexes instead of joining every line of the system to both tables.
+            Q(delegate_committee_id__in=[body.pk for body in committees])
+            | Q(delegate_role_id__in=[role.pk for role in roles]),
             reserved=False,
             scheme__status=SchemeStatus.IN_FORCE,
             scheme__effective_from__lte=on,

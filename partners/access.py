@@ -14,10 +14,19 @@ from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
 from partners.two_factor import require_verified_admin
 
 
+class PersonPermissionChecker(ObjectPermissionChecker):
+    """Guardian's checker without its second query: this product grants object permissions
+    to people only (`partners.permissions` derives each from a membership), never to groups,
+    so asking for a group's object permissions would only ever find none."""
+
+    def get_group_perms(self, obj: models.Model) -> list[str]:  # type: ignore[override]
+        return []
+
+
 def permission_checker(request: HttpRequest) -> ObjectPermissionChecker:
     checker = getattr(request, "_object_permission_checker", None)
     if checker is None:
-        checker = ObjectPermissionChecker(request.user)  # type: ignore[arg-type]
+        checker = PersonPermissionChecker(request.user)  # type: ignore[arg-type]
         request._object_permission_checker = checker  # type: ignore[attr-defined]
     return checker
 

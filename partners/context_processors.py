@@ -2,7 +2,8 @@ from functools import cached_property
 
 from django.http import HttpRequest
 
-from partners.selectors import systems_administered_by
+from partners.models import System
+from partners.selectors import system_roles_of
 
 
 class Navigation:
@@ -12,28 +13,22 @@ class Navigation:
         self.request = request
 
     @cached_property
-    def console_systems(self) -> list:
+    def _systems_by_role(self) -> dict[str, list[System]]:
+        """Both lists below from one query: the home page shows both."""
         user = self.request.user
         if not user.is_authenticated:
-            return []
-        return list(systems_administered_by(user=user))
+            return {"console": [], "advisory": []}
+        return system_roles_of(user=user)
 
-    @cached_property
-    def advisory_systems(self) -> list:
+    @property
+    def console_systems(self) -> list[System]:
+        return self._systems_by_role["console"]
+
+    @property
+    def advisory_systems(self) -> list[System]:
         """Systems whose released feedback summaries this person reads (an advisory or
         oversight group member)."""
-        from partners.models import AUDIENCE_ROLES, Membership, System
-
-        user = self.request.user
-        if not user.is_authenticated:
-            return []
-        return list(
-            System.objects.filter(
-                pk__in=Membership.objects.current()
-                .filter(user=user, role__in=AUDIENCE_ROLES.values())
-                .values("system_id")
-            ).order_by("name")
-        )
+        return self._systems_by_role["advisory"]
 
 
 def navigation(request: HttpRequest) -> dict[str, Navigation]:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import (
+    AUDIENCE_ROLES,
     AuditEvent,
     Invitation,
     Membership,
@@ -39,15 +40,25 @@ from partners.models import (
 )
 
 
-def systems_administered_by(*, user: User) -> QuerySet[System]:
-    """The systems the person is a current ICB governance admin of. Read from memberships,
-    which the permission service mirrors into object permissions: a cheap indexed query for
-    the navigation on every page. Access itself is still checked on each object."""
-    return System.objects.filter(
-        pk__in=Membership.objects.current()
-        .filter(user=user, role=Role.ICB_ADMIN, place__isnull=True)
-        .values("system_id")
-    ).order_by("name")
+def system_roles_of(*, user: User) -> dict[str, list[System]]:
+    """The systems whose console the person may open ("console": a current ICB governance
+    admin) and whose released summaries they read ("advisory": an advisory or oversight
+    member), each by name, in one query."""
+    audience = set(AUDIENCE_ROLES.values())
+    found: dict[str, dict[int, System]] = {"console": {}, "advisory": {}}
+    for membership in (
+        Membership.objects.current()
+        .filter(user=user)
+        .filter(Q(role=Role.ICB_ADMIN, place__isnull=True) | Q(role__in=audience))
+        .select_related("system")
+        .only("role", "system")
+    ):
+        kind = "console" if membership.role == Role.ICB_ADMIN else "advisory"
+        found[kind][membership.system_id] = membership.system
+    return {
+        kind: sorted(systems.values(), key=lambda system: (system.name, system.pk))
+        for kind, systems in found.items()
+    }
 
 
 def places_for_home(*, user: User) -> QuerySet[Place]:
