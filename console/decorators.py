@@ -12,12 +12,11 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
-from partners.access import has_object_permission
+from partners.access import get_permitted_object_or_404
 from partners.models import System
 from partners.permissions import ADMINISTER_SYSTEM
 
@@ -26,11 +25,10 @@ ConsoleView = Callable[..., HttpResponseBase]
 
 def administered_system(request: HttpRequest, system_slug: str) -> System:
     """The system in the URL, if this person administers it (404 otherwise), once they have
-    entered their second factor (which `has_object_permission` requires for this permission)."""
-    system = get_object_or_404(System, slug=system_slug)
-    if not has_object_permission(request, ADMINISTER_SYSTEM, system):
-        raise Http404("No such system.")
-    return system
+    entered their second factor (which this permission requires)."""
+    return get_permitted_object_or_404(
+        request, System.objects.all(), ADMINISTER_SYSTEM, slug=system_slug
+    )
 
 
 def console_view(*methods: str) -> Callable[[ConsoleView], ConsoleView]:

@@ -44,7 +44,7 @@ from governance.consultation.models import (
 from governance.consultation.questions import DEFAULT_QUESTIONS
 from governance.consultation.round_scheduler import reminder_due_at_opening
 from governance.consultation.round_setup import round_setup
-from partners.models import System
+from partners.models import Place, System
 
 ROUNDS = "console/rounds/list.html"
 ROUND = "console/rounds/round.html"
@@ -292,12 +292,16 @@ def _progress_context(system: System, consultation: ConsultationRound) -> dict[s
 
 
 def _extend_context(
-    system: System, consultation: ConsultationRound, form: ExtensionForm | None = None
+    system: System,
+    consultation: ConsultationRound,
+    form: ExtensionForm | None = None,
+    invited: list[Place] | None = None,
 ) -> dict[str, Any]:
     return {
         "system": system,
         "round": consultation,
-        "extend_form": form or ExtensionForm(consultation=consultation, prefix="extend"),
+        "extend_form": form
+        or ExtensionForm(consultation=consultation, invited=invited, prefix="extend"),
     }
 
 
@@ -307,9 +311,11 @@ def _round_context(
     today = timezone.localtime(timezone.now(), UK).date()
     milestones = list(consultation.milestones.all())
     upcoming = next((m for m in milestones if m.due_on >= today), None)
+    progress = _progress_context(system, consultation)
+    invited = [row.place for row in progress["progress"]]
     return {
-        **_progress_context(system, consultation),
-        **_extend_context(system, consultation, form),
+        **progress,
+        **_extend_context(system, consultation, form, invited),
         "milestones": milestones,
         "next_milestone": upcoming,
         "today": today,

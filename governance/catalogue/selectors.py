@@ -61,8 +61,11 @@ class Catalogue:
 
     @classmethod
     def load(cls, framework: OptionFramework) -> Catalogue:
-        options = list(framework.options.all())
-        combinations = {c.key: c for c in framework.combinations.all()}
+        """From the per-process copy `framework_catalogue` keeps for the framework's version:
+        no query of its own."""
+        cached = framework_catalogue(framework=framework)
+        options = list(cached.options)
+        combinations = {c.key: c for c in cached.combination_rows}
         rules = FrameworkRules.from_rows(
             ((o.number, o.short_name, o.stands_alone) for o in options), combinations
         )
@@ -295,6 +298,7 @@ class FrameworkCatalogue:
     # (option pk, option set, principle pk) → the rating of that option in that set
     suggested: dict[tuple[int, str, int], SuggestedRating]
     contexts: tuple[RatingContext, ...] = ()  # by option, then set
+    combination_rows: tuple[AllowedCombination, ...] = ()  # with their summaries
 
     def suggestion(
         self, option: GovernanceOption, principle: Principle, option_set: str = ""
@@ -334,9 +338,8 @@ def _contexts(
 def _catalogue(framework_id: int, version: datetime) -> FrameworkCatalogue:
     options = tuple(GovernanceOption.objects.filter(framework_id=framework_id))
     principles = tuple(Principle.objects.filter(framework_id=framework_id))
-    combinations = tuple(
-        AllowedCombination.objects.filter(framework_id=framework_id).values_list("key", flat=True)
-    )
+    combination_rows = tuple(AllowedCombination.objects.filter(framework_id=framework_id))
+    combinations = tuple(row.key for row in combination_rows)
     suggested = {
         (s.option_id, s.option_set, s.principle_id): s
         for s in SuggestedRating.objects.filter(framework_id=framework_id)
@@ -347,4 +350,5 @@ def _catalogue(framework_id: int, version: datetime) -> FrameworkCatalogue:
         combinations=combinations,
         suggested=suggested,
         contexts=_contexts(options, principles, combinations, suggested),
+        combination_rows=combination_rows,
     )

@@ -465,9 +465,23 @@ class ExtensionForm(NHSForm):
         },
     )
 
-    def __init__(self, *args: Any, consultation: ConsultationRound, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        consultation: ConsultationRound,
+        invited: list[Place] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`invited`: the round's invited places where the page has already read them (the
+        progress board), so that listing them in the form costs no query of its own."""
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = consultation.invited_places.order_by("name")  # type: ignore[attr-defined]
+        place: forms.ModelChoiceField = self.fields["place"]  # type: ignore[assignment]
+        place.queryset = consultation.invited_places.order_by("name")
+        if invited is not None:
+            place.choices = [
+                ("", place.empty_label),
+                *((p.pk, p.name) for p in sorted(invited, key=lambda p: (p.name, p.pk))),
+            ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -14,6 +14,7 @@ from django.db import models
 from core.text_diff import text_diff
 from governance.catalogue.models import Band, GovernanceOption, Principle
 from governance.catalogue.rules import option_rated_label, option_set_label
+from governance.catalogue.selectors import framework_catalogue
 from governance.consultation.models import (
     Agreement,
     Answer,
@@ -167,12 +168,11 @@ def response_history(*, response: PlaceResponse) -> list[Change]:
     if not response.pk:
         return []
     questions = {q.pk: q for q in response.round.questions.all()}
-    options = {
-        o.pk: o for o in GovernanceOption.objects.filter(framework_id=response.round.framework_id)
-    }
-    principles = {
-        p.pk: p for p in Principle.objects.filter(framework_id=response.round.framework_id)
-    }
+    # The framework's options and principles, as every response page reads them: once per
+    # process and framework version.
+    catalogue = framework_catalogue(framework=response.round.framework)
+    options = {o.pk: o for o in catalogue.options}
+    principles = {p.pk: p for p in catalogue.principles}
     order = ("history_date", "history_id")
     changes = _changes_of(
         response.history.select_related("history_user").order_by(*order),

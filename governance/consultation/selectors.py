@@ -187,9 +187,27 @@ def _latest_edit(model: type[Answer] | type[PlaceRating]) -> tuple[Subquery, Sub
     )
 
 
+def _person_columns(by: str) -> dict[str, Subquery]:
+    """The name and address of the person whose id the annotation `by` holds."""
+    person = User.objects.filter(pk=OuterRef(by))
+    return {
+        f"{by}_name": Subquery(person.values("full_name")[:1]),
+        f"{by}_email": Subquery(person.values("email")[:1]),
+    }
+
+
+def _person(row: PlaceResponse, by: str) -> User | None:
+    """The person `_person_columns(by)` read, as a User holding what the board shows of
+    them (their name, or their address when they have no name)."""
+    pk = getattr(row, by)
+    if pk is None:
+        return None
+    return User(pk=pk, full_name=getattr(row, f"{by}_name"), email=getattr(row, f"{by}_email"))
+
+
 def round_progress(*, round: ConsultationRound) -> list[ProgressRow]:
     """One row per invited place, by name, in a fixed number of queries (the places, the
-    responses with their latest edits, the extensions, and the people).
+    responses with their latest edits and who made them, and the extensions).
 
     Submitting or withdrawing saves the response row too, which moves its `updated_at`
     without changing `updated_by`; so the proposal's last edit is read from the response's
@@ -203,40 +221,37 @@ def round_progress(*, round: ConsultationRound) -> list[ProgressRow]:
     )
     answer_at, answer_by = _latest_edit(Answer)
     rating_at, rating_by = _latest_edit(PlaceRating)
+    # The editors' names and addresses come with the responses (the submitter by a join),
+    # rather than in a query of their own.
     responses = {
         response.place_id: response
-        for response in PlaceResponse.objects.filter(round=round).annotate(
+        for response in PlaceResponse.objects.filter(round=round)
+        .select_related("submitted_by")
+        .annotate(
             proposal_at=Subquery(proposal_edits.values("history_date")[:1]),
             proposal_by=Subquery(proposal_edits.values("history_user_id")[:1]),
             answer_at=answer_at,
             answer_by=answer_by,
             rating_at=rating_at,
             rating_by=rating_by,
+            **_person_columns("proposal_by"),
+            **_person_columns("answer_by"),
+            **_person_columns("rating_by"),
         )
     }
     extensions = {
         extension.place_id: extension
         for extension in DeadlineExtension.objects.filter(round=round).select_related("granted_by")
     }
-    edited: dict[int, tuple[datetime, int | None]] = {}
+    edited: dict[int, tuple[datetime, User | None]] = {}
     for place_id, response in responses.items():
         moments = [
-            (at, by)
-            for at, by in (
-                (response.proposal_at, response.proposal_by),
-                (response.answer_at, response.answer_by),
-                (response.rating_at, response.rating_by),
-            )
-            if at is not None
+            (getattr(response, f"{part}_at"), _person(response, f"{part}_by"))
+            for part in ("proposal", "answer", "rating")
+            if getattr(response, f"{part}_at") is not None
         ]
         if moments:
             edited[place_id] = max(moments, key=lambda moment: moment[0])
-    user_ids = {by for _, by in edited.values() if by is not None} | {
-        response.submitted_by_id
-        for response in responses.values()
-        if response.submitted_by_id is not None
-    }
-    users = User.objects.in_bulk(user_ids) if user_ids else {}
     rows = []
     for place in places:
         found = responses.get(place.pk)
@@ -250,13 +265,9 @@ def round_progress(*, round: ConsultationRound) -> list[ProgressRow]:
                 place=place,
                 state=state,
                 edited_at=edited_at,
-                edited_by=users.get(edited_by) if edited_by is not None else None,
+                edited_by=edited_by,
                 submitted_at=found.submitted_at if submitted and found else None,
-                submitted_by=(
-                    users.get(found.submitted_by_id)
-                    if submitted and found and found.submitted_by_id is not None
-                    else None
-                ),
+                submitted_by=found.submitted_by if submitted and found else None,
                 deadline=deadline,
                 extended=deadline > round.closes_at,
                 extension=extension,

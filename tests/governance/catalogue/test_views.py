@@ -340,3 +340,26 @@ def test_the_admin_keeps_a_suggested_rating_within_its_option_set(client, world)
     assert SuggestedRating.objects.count() == before + 1
     page = client.get(reverse("admin:governance_suggestedrating_changelist")).content.decode()
     assert "2+4" in page
+
+
+def test_an_edit_to_the_framework_shows_at_once_on_the_pages_that_keep_it_per_process(
+    client, world
+):
+    """The pages read the framework once per process and version; an edit in the admin moves
+    the version, so the next page shows it."""
+    from governance.catalogue.models import AllowedCombination, GovernanceOption
+
+    client.force_login(world.member_a)
+    explorer = reverse("governance:explorer") + "?options=1&options=4"
+    assert b"Renamed in the admin" not in client.get(reverse("governance:options")).content
+    client.get(explorer)  # the framework is now kept by this process
+
+    option = GovernanceOption.objects.get(number=1, framework__slug="ics-design-framework-2021")
+    option.name = "Renamed in the admin"
+    option.save()
+    combination = AllowedCombination.objects.get(key="1+4", framework=option.framework)
+    combination.summary = "A note written today."
+    combination.save()
+
+    assert b"Renamed in the admin" in client.get(reverse("governance:options")).content
+    assert b"A note written today." in client.get(explorer).content
