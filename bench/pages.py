@@ -187,6 +187,7 @@ class Page:
     url: str
     who: str  # "member", "lead" or "admin"
     htmx: bool = False
+    full_list: bool = False  # a console list showing a whole page of rows (PAGE_SIZE)
 
 
 def pages(s: Subjects) -> list[Page]:
@@ -224,11 +225,18 @@ def pages(s: Subjects) -> list[Page]:
     for htmx in (False, True):
         suffix = " (HTMX partial)" if htmx else ""
         for name, (url, search, rows) in lists.items():
-            result.append(Page(f"console {name}{suffix}", url, "admin", htmx))
+            full = rows >= PAGE_SIZE
+            result.append(Page(f"console {name}{suffix}", url, "admin", htmx, full))
             result.append(Page(f"console {name} search{suffix}", f"{url}?{search}", "admin", htmx))
             if rows > PAGE_SIZE:
                 result.append(
-                    Page(f"console {name} page 2{suffix}", f"{url}?page=2", "admin", htmx)
+                    Page(
+                        f"console {name} page 2{suffix}",
+                        f"{url}?page=2",
+                        "admin",
+                        htmx,
+                        rows >= 2 * PAGE_SIZE,
+                    )
                 )
     return result + round_pages(s)
 
@@ -392,6 +400,7 @@ def measure_pages(subjects: Subjects, options: Options) -> list[dict[str, Any]]:
             "url": page.url,
             "signed_in_as": page.who,
             "htmx": page.htmx,
+            "full_list": page.full_list,
             "queries": queries,
             "requests": len(times),
             "p50_ms": round(percentile(times, 0.50), 1),
@@ -400,7 +409,8 @@ def measure_pages(subjects: Subjects, options: Options) -> list[dict[str, Any]]:
         }
         log(
             f"  {page.name:<44} {result['queries']:>3} queries  "
-            f"p50 {result['p50_ms']:>7.1f} ms  p95 {result['p95_ms']:>7.1f} ms"
+            f"p50 {result['p50_ms']:>7.1f} ms  p95 {result['p95_ms']:>7.1f} ms  "
+            f"{len(body) / 1000:>6.1f} kB"
         )
         results.append(result)
     return results

@@ -19,8 +19,8 @@ from typing import Any
 from bench.common import EXPLORER_PARTIAL, HOST, HTMX, RESULTS, ROOT, SETTINGS, Options, log, refuse
 from bench.pages import Subjects, proposal_url, sign_in
 
-FULL_PAGE_RATIO_GOAL = 0.5
-PARTIAL_RATIO_GOAL = 0.7
+FULL_PAGE_RATIO_GOAL = 0.2
+PARTIAL_RATIO_GOAL = 0.35
 
 
 def free_port() -> int:
@@ -186,7 +186,7 @@ def measure_throughput(
             PARTIAL_RATIO_GOAL,
         ),
         ("console dashboard", f"{console}/", admin, FULL_PAGE_RATIO_GOAL),
-        ("console people list", f"{console}/people/", admin, None),
+        ("console people list", f"{console}/people/", admin, FULL_PAGE_RATIO_GOAL),
         (
             "console people search (HTMX partial)",
             f"{console}/people/?q={subjects.people_search}",

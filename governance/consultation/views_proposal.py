@@ -88,6 +88,8 @@ class Context:
     is_lead: bool
     deadline: datetime  # the place's own (ConsultationRound.objects.with_place_deadline)
     leads: list[User] = field(default_factory=list)  # the place's current leads, by name
+    # Each address reversed once a request: the history links every change to its section.
+    _urls: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
 
     @property
     def extended(self) -> bool:
@@ -110,7 +112,12 @@ class Context:
         return self.is_member and self.refusal is None
 
     def url(self, name: str, *args: Any) -> str:
-        return reverse(f"proposal:{name}", args=[self.place.pk, self.round.pk, *args])
+        key = (name, *args)
+        if key not in self._urls:
+            self._urls[key] = reverse(
+                f"proposal:{name}", args=[self.place.pk, self.round.pk, *args]
+            )
+        return self._urls[key]
 
     @cached_property
     def urls(self) -> dict[str, str]:
