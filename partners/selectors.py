@@ -100,7 +100,13 @@ def place_partners_by_sector(*, place: Place) -> OrderedDict[str, list[Organisat
         Organisation.objects.filter(place_partnerships__place=place)
         .only("name", "sector", "legal_form")
         .prefetch_related(
-            Prefetch("aliases", queryset=OrganisationAlias.objects.only("organisation_id", "alias"))
+            # A plain list per organisation: the page reads it twice for each partner, and a
+            # prefetched manager builds a new queryset every time it is read.
+            Prefetch(
+                "aliases",
+                queryset=OrganisationAlias.objects.only("organisation_id", "alias"),
+                to_attr="alias_list",
+            )
         )
         .order_by("name")
     )

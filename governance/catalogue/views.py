@@ -32,6 +32,7 @@ def _catalogue(request: HttpRequest) -> tuple[Catalogue, dict[str, object]]:
 def options(request: HttpRequest) -> HttpResponse:
     catalogue, context = _catalogue(request)
     context["cards"] = selectors.option_cards(catalogue)
+    context["principles"] = selectors.framework_catalogue(framework=catalogue.framework).principles
     return render(request, "governance/catalogue/options.html", context)
 
 

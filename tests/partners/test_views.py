@@ -144,8 +144,9 @@ def test_place_people_are_paged_and_searchable(client, world):
     assert "57 people" in first  # the 55, member_a and lead_a
     assert world.lead_a.full_name in first  # leads come first
     assert 'aria-label="Pagination"' in first
-    second = client.get(url, {"page": 2}).content.decode()
-    assert "Person 54 Example" in second
+    assert "Person 22 Example" in first and "Person 23 Example" not in first  # 25 a page
+    last = client.get(url, {"page": 3}).content.decode()
+    assert "Person 54 Example" in last
     found = client.get(url, {"q": "Person 07"}).content.decode()
     assert "Person 07 Example" in found
     assert "Person 08 Example" not in found
