@@ -246,15 +246,35 @@ def _board_key(organisation_id: int) -> str:
 def governance_map(*, place: Place, on: date | None = None) -> GovernanceMap:
     """The place's governance map on a date (today by default)."""
     on = on or timezone.localdate()
+    # Only the columns the map shows: the bodies' rows are wide, and the map is mostly the
+    # time of its three queries.
     committees = list(
-        Committee.objects.filter(place=place, is_active=True).select_related(
-            "accountable_to_committee", "accountable_to_organisation"
+        Committee.objects.filter(place=place, is_active=True)
+        .select_related("accountable_to_committee", "accountable_to_organisation")
+        .only(
+            "name",
+            "kind",
+            "accountable_to_committee__name",
+            "accountable_to_committee__kind",
+            "accountable_to_organisation__name",
+            "accountable_to_organisation__sector",
         )
+        # By name, as the default order (place, then name) gives for one place, without
+        # joining the place.
+        .order_by("name", "pk")
     )
     roles = list(
-        DelegateRole.objects.filter(place=place, is_active=True).select_related(
-            "organisation", "accountable_to_committee"
+        DelegateRole.objects.filter(place=place, is_active=True)
+        .select_related("organisation", "accountable_to_committee")
+        .only(
+            "title",
+            "is_individual_director",
+            "organisation__name",
+            "organisation__sector",
+            "accountable_to_committee__name",
+            "accountable_to_committee__kind",
         )
+        .order_by("organisation__name", "title")
     )
     delegations = list(
         Delegation.objects.filter(

@@ -68,7 +68,7 @@ def check(request: HttpRequest, place_pk: int) -> HttpResponse:
 def decide(request: HttpRequest, place_pk: int) -> HttpResponse:
     place = get_place_for(request, place_pk)
     tree = MatterTree.load(place.system_id)
-    organisations = selectors.organisations_in_force(place=place)
+    organisations, schemes = selectors.organisations_and_schemes_in_force(place=place)
     submitted = any(key in request.GET for key in ("matter", "value", "organisations"))
     form = DecisionForm(
         request.GET if submitted else None,
@@ -84,6 +84,7 @@ def decide(request: HttpRequest, place_pk: int) -> HttpResponse:
             value=form.cleaned_data["value"],
             organisations=form.chosen_organisations(),
             tree=tree,
+            schemes_in_force=schemes,
         )
     url = reverse("design:decide", args=[place.pk])
     context = {

@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from delegations import selectors
 from delegations.bands import parse_pounds
+from delegations.router import route_decision
 from governance.catalogue.models import OptionFramework
 from governance.consultation.models import PlaceResponse, ResponseStatus
 from governance.structures.models import CommitteeKind, MemberPosition
@@ -209,6 +211,24 @@ def test_the_router_page_reads_a_flat_number_of_queries(client, world, ashford):
     assert with_chains <= before + 1
     add_lines(25)
     assert count() == with_chains
+    # The request's own five (session, user, place, permissions, the header's systems), the
+    # matter tree, the organisations with their schemes in force, the lines, and what each
+    # kind of body may hold (once per process; every test starts afresh).
+    assert before <= 9
+
+
+def test_the_empty_router_reads_a_flat_number_of_queries_however_many_partners(
+    client, world, ashford
+):
+    client.force_login(world.member_a)
+    few = page_query_count(client, decide_url(world))
+    for n in range(12):
+        SchemeFactory(organisation=partner_in(world.place_a, name=f"Partner {n:02d}"), number=1)
+    page = client.get(decide_url(world)).content.decode()
+    assert page.count('name="organisations"') == 14  # the ICB, the council and the twelve
+    assert page_query_count(client, decide_url(world)) == few
+    # The request's own five, the matter tree and the organisations with their schemes.
+    assert few <= 7
 
 
 def test_the_check_links_a_failing_item_to_the_page_that_fixes_it(client, world, ashford):
@@ -623,3 +643,26 @@ def test_the_check_page_reads_a_flat_number_of_queries_however_many_partners(
     for n in range(5):
         partner_in(world.place_a, name=f"Ashford practice {n}", sector=Sector.GP_PRACTICE)
     assert page_query_count(client, url) == before
+
+
+def test_the_router_answers_the_same_from_schemes_read_with_the_organisations(world, ashford):
+    """The page reads each partner's scheme in force with the partners, sparing the router
+    its query for those with no line on the matter: the answer is the one it would give."""
+    SchemeFactory(organisation=partner_in(world.place_a, name="Brook Trust"), number=1)
+    organisations, schemes = selectors.organisations_and_schemes_in_force(place=world.place_a)
+    names = [o.name for o in organisations]
+    assert names == ["Ashford County Council", "Brook Trust", "North Shire ICB"]
+    # With one partner with no line on the matter, and one with no scheme at all.
+    organisations.append(ashford["hospice"])
+    for value in (Decimal(10), 3 * M):
+        read_by_router = route_decision(
+            place=world.place_a, matter=ashford["award"], value=value, organisations=organisations
+        )
+        given = route_decision(
+            place=world.place_a,
+            matter=ashford["award"],
+            value=value,
+            organisations=organisations,
+            schemes_in_force=schemes,
+        )
+        assert given == read_by_router
