@@ -30,6 +30,32 @@ from partners.models import System
 T = TypeVar("T")
 Choices = list[tuple[str, str]]
 
+# Stand-ins for the pks in a reversed URL: as large as an `int` converter's value can be and
+# not otherwise in the URL (the system's slug is letters and hyphens).
+_PK_STAND_INS = ("2147483647", "2147483646")
+
+
+class RowUrl:
+    """A URL of the system's rows (`name` takes the system's slug, then one pk per row, or
+    two for a row within a row), reversed once per list: a list of 25 people has a hundred
+    and more links, and `reverse()` each time was a quarter of the page's time.
+    `url(pk, …)` gives a row's URL."""
+
+    def __init__(self, name: str, system: System, pks: int = 1) -> None:
+        reversed_url = reverse(name, args=[system.slug, *_PK_STAND_INS[:pks]])
+        parts = [reversed_url]
+        for stand_in in _PK_STAND_INS[:pks]:
+            before, after = parts.pop().split(stand_in)
+            parts += [before, after]
+        self._parts = parts
+
+    def __call__(self, *pks: int) -> str:
+        assert len(pks) == len(self._parts) - 1
+        url = self._parts[0]
+        for pk, part in zip(pks, self._parts[1:], strict=True):
+            url += f"{pk}{part}"
+        return url
+
 
 def list_context(
     request: HttpRequest,
@@ -67,7 +93,10 @@ class EditableList:
     `one(system=, pk=)` finds an item as the list shows it; `fields` are what its forms give
     its services: `create(actor=, system=, **fields)` adds one and `update(actor, item,
     **changes)` changes one. `add_form(data, system)` and `edit_form(data, item)` make the
-    forms, bound to `data` (None on GET)."""
+    forms, bound to `data` (None on GET).
+
+    `urls(system)` gives what puts a row's URLs on an item (as `item.urls`, and on what the
+    row lists within it), built from `RowUrl`s made once for the page."""
 
     template: str
     url_name: str
@@ -81,6 +110,7 @@ class EditableList:
     edit_form: Callable[[QueryDict | None, Any], BaseForm] | None = None
     add_panel: str = "add"
     choice_filter: tuple[str, Choices] | None = None
+    urls: Callable[[System], Callable[[Any], None]] | None = None
 
     def partial(self, name: str) -> str:
         return f"{self.item}-{name}"
@@ -91,12 +121,20 @@ class EditableList:
     def get(self, system: System, pk: int) -> Any:
         return self.one(system=system, pk=pk)
 
+    def with_urls(self, system: System, items: list[Any]) -> list[Any]:
+        """`items`, each with its row's URLs."""
+        if self.urls is not None:
+            add_urls = self.urls(system)
+            for item in items:
+                add_urls(item)
+        return items
+
     def changes(self, data: dict[str, Any]) -> dict[str, Any]:
         """What a valid form gives the services."""
         return {name: data[name] for name in self.fields}
 
     def context(self, request: HttpRequest, system: System, **extra: Any) -> dict[str, Any]:
-        return list_context(
+        context = list_context(
             request,
             system,
             url_name=self.url_name,
@@ -104,9 +142,12 @@ class EditableList:
             choice_filter=self.choice_filter,
             **extra,
         )
+        page = context["page_obj"]
+        page.object_list = self.with_urls(system, list(page.object_list))
+        return context
 
     def item_context(self, system: System, item: Any, **extra: Any) -> dict[str, Any]:
-        return {"system": system, self.item: item, **extra}
+        return {"system": system, self.item: self.with_urls(system, [item])[0], **extra}
 
     # The list's views ---------------------------------------------------------------------
 

@@ -3,13 +3,14 @@ editing, deactivating and deleting in place, and each organisation's aliases."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 
 from console.decorators import console_view
-from console.lists import EditableList
+from console.lists import EditableList, RowUrl
 from console.replies import confirm_page, form_sent, inline_form, page_or_partial, row_action
 from core.htmx import change_done, reply_with_partial, wants_partial
 from core.requests import signed_in_user
@@ -34,6 +35,39 @@ def _organisation_edit_form(data: QueryDict | None, organisation: Organisation) 
     return OrganisationForm(data, prefix=f"organisation-{organisation.pk}", initial=initial)
 
 
+def _organisation_urls(system: System) -> Callable[[Any], None]:
+    """What puts an organisation's row's URLs on it (`organisation.urls`), and
+    `organisation.aliases_with_urls()`: its aliases, each with the URL that removes it."""
+    edit, active = (
+        RowUrl("console:organisation_edit", system),
+        RowUrl("console:organisation_active", system),
+    )
+    delete = RowUrl("console:organisation_delete", system)
+    alias_add = RowUrl("console:organisation_alias_add", system)
+    alias_remove = RowUrl("console:organisation_alias_remove", system, pks=2)
+
+    def add_urls(organisation: Any) -> None:
+        pk = organisation.pk
+        organisation.urls = {
+            "edit": edit(pk),
+            "active": active(pk),
+            "delete": delete(pk),
+            "alias_add": alias_add(pk),
+        }
+
+        def aliases_with_urls() -> list[OrganisationAlias]:
+            # Called by the template when it lists the aliases, and only then: the form that
+            # adds one shows none, and fetches none.
+            aliases = list(organisation.aliases.all())
+            for alias in aliases:
+                alias.remove_url = alias_remove(pk, alias.pk)
+            return aliases
+
+        organisation.aliases_with_urls = aliases_with_urls
+
+    return add_urls
+
+
 ORGANISATIONS = EditableList(
     template="console/organisations/list.html",
     url_name="console:organisations",
@@ -46,6 +80,7 @@ ORGANISATIONS = EditableList(
     update=_organisation_update,
     edit_form=_organisation_edit_form,
     choice_filter=("sector", Sector.choices),
+    urls=_organisation_urls,
 )
 organisations = ORGANISATIONS.page_view()
 organisation_add = ORGANISATIONS.add_view()
@@ -103,7 +138,7 @@ def _aliases_context(
 ) -> dict[str, Any]:
     return {
         "system": system,
-        "organisation": organisation,
+        "organisation": ORGANISATIONS.with_urls(system, [organisation])[0],
         # With a form in the context the mini-form stays open, to add another.
         "alias_form": form or AliasForm(prefix=f"alias-{organisation.pk}"),
     }

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django_htmx.http import reswap, retarget
 
 from console.decorators import ConsoleView, console_view
-from console.lists import EditableList
+from console.lists import EditableList, RowUrl
 from console.replies import confirm_page, posted, row_action, row_alone
 from core.htmx import reply_with_partial
 from core.requests import signed_in_user
@@ -40,6 +40,41 @@ def _invited(membership: Membership | MembershipOffer) -> str:
     return f"Invited {person}: an e-mail is on its way to {person.email}."
 
 
+def _membership_urls(system: System) -> Callable[[Any], None]:
+    """What puts a role's URLs on it (`membership.urls`)."""
+    change, end = (
+        RowUrl("console:membership_edit", system),
+        RowUrl("console:membership_end", system),
+    )
+
+    def add_urls(membership: Any) -> None:
+        membership.urls = {"change": change(membership.pk), "end": end(membership.pk)}
+
+    return add_urls
+
+
+def _person_urls(system: System) -> Callable[[Any], None]:
+    """What puts a person's row's URLs on them (`person.urls`), and on their roles."""
+    add_role = RowUrl("console:person_membership_add", system)
+    resend_invitation = RowUrl("console:person_resend_invitation", system)
+    two_factor_reset = RowUrl("console:person_two_factor_reset", system)
+    deactivate = RowUrl("console:person_deactivate", system)
+    membership_urls = _membership_urls(system)
+
+    def add_urls(person: Any) -> None:
+        pk = person.pk
+        person.urls = {
+            "add_role": add_role(pk),
+            "resend_invitation": resend_invitation(pk),
+            "two_factor_reset": two_factor_reset(pk),
+            "deactivate": deactivate(pk),
+        }
+        for membership in person.system_memberships:
+            membership_urls(membership)
+
+    return add_urls
+
+
 class PeopleList(EditableList):
     """The people of the system, and below them the roles offered to people with an account
     who have not answered yet (by e-mail address only)."""
@@ -60,6 +95,7 @@ PEOPLE = PeopleList(
     add_form=lambda data, system: PersonInviteForm(data, system=system, prefix="invite"),
     add_panel="invite",
     choice_filter=("role", Role.choices),
+    urls=_person_urls,
 )
 people = PEOPLE.page_view()
 person_invite = PEOPLE.add_view(message=_invited, highlight=lambda membership: membership.user_id)
@@ -192,6 +228,7 @@ person_two_factor_reset = _person_action(
 
 
 def _membership_context(system: System, membership: Membership, **extra: Any) -> dict[str, Any]:
+    _membership_urls(system)(membership)
     return {"system": system, "membership": membership, "person": membership.user, **extra}
 
 

@@ -4,6 +4,7 @@ review (the console lists no bodies itself, so it links to the place's own pages
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from console.decorators import console_view
-from console.lists import EditableList
+from console.lists import EditableList, RowUrl
 from console.replies import confirm_page, form_sent, page_or_partial, row_action
 from core.htmx import change_done, htmx_target, reply_with_partial
 from core.pagination import PEOPLE_PER_PAGE, paginate
@@ -33,6 +34,17 @@ def _place_edit_form(data: QueryDict | None, place: Place) -> PlaceForm:
     return PlaceForm(data, prefix=f"place-{place.pk}", initial=initial)
 
 
+def _place_urls(system: System) -> Callable[[Any], None]:
+    """What puts a place's row's URLs on it (`place.urls`)."""
+    page, edit = RowUrl("console:place", system), RowUrl("console:place_edit", system)
+    active = RowUrl("console:place_active", system)
+
+    def add_urls(place: Any) -> None:
+        place.urls = {"page": page(place.pk), "edit": edit(place.pk), "active": active(place.pk)}
+
+    return add_urls
+
+
 PLACES = EditableList(
     template="console/places/list.html",
     url_name="console:places",
@@ -44,6 +56,7 @@ PLACES = EditableList(
     add_form=lambda data, system: PlaceForm(data, prefix="new-place"),
     update=_place_update,
     edit_form=_place_edit_form,
+    urls=_place_urls,
 )
 places = PLACES.page_view()
 place_add = PLACES.add_view()

@@ -70,6 +70,13 @@ def _fill(world: Any, rows: int) -> None:
     )
 
 
+# Each page's queries: five for the session, the person, their authenticator, the system and
+# the permission to administer it, one for the navigation, then the page's own. The dashboard's
+# four counts come in one query; a list has its count and its rows, and organisations their
+# aliases, people their roles and the roles offered to people with an account.
+MOST_QUERIES = {"dashboard": 8, "places": 8, "organisations": 9, "people": 10}
+
+
 @pytest.mark.parametrize("rows", [10, 200])
 @pytest.mark.parametrize("name", ["dashboard", "places", "organisations", "people"])
 @pytest.mark.parametrize("htmx", [False, True])
@@ -78,7 +85,7 @@ def test_query_counts_stay_flat(
 ):
     _fill(world, rows)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(MOST_QUERIES[name]):
         response = admin_client.get(url(name, world), **headers)
     assert response.status_code == 200
 
@@ -93,7 +100,7 @@ def test_query_counts_stay_flat_when_searching(
         ("organisations", {"q": "o1", "sector": Sector.GP_PRACTICE, "page": 2}),
         ("people", {"q": "bulk", "role": Role.PLACE_MEMBER, "page": 2}),
     ]:
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(MOST_QUERIES[name]):
             assert admin_client.get(url(name, world), params).status_code == 200
 
 
