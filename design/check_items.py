@@ -10,6 +10,7 @@ from typing import Any
 
 from delegations.models import DelegateRole, Delegation
 from governance.catalogue.models import GovernanceOption, OptionFramework
+from governance.catalogue.rules import FrameworkRules
 from governance.consultation.models import PlaceResponse
 from governance.structures.models import Committee, CommitteeMember
 from partners.models import Organisation, Place
@@ -59,6 +60,8 @@ class Design:
     lines: list[Delegation] = field(default_factory=list)  # lines in force to the bodies
     icb_lines: list[Delegation] = field(default_factory=list)  # the ICB's, for this place
     directors: list[DelegateRole] = field(default_factory=list)  # the ICB's, for this place
+    rules: FrameworkRules | None = None  # the framework's combination rules, if it has one
+    parties_of: dict[int, list[Organisation]] = field(default_factory=dict)  # by body pk
 
     @property
     def active(self) -> list[Committee]:
@@ -68,7 +71,13 @@ class Design:
         return list(committee.members.all())
 
     def parties(self, committee: Committee) -> list[Organisation]:
-        return list(committee.parties.all())
+        return list(self.parties_of.get(committee.pk, []))
+
+    def framework_rules(self) -> FrameworkRules:
+        """What the design's framework allows (the one the place proposed against, if it
+        has proposed), read with the design."""
+        assert self.rules is not None, "a design with a framework has its rules"
+        return self.rules
 
     def source(self, number: int, rule: str) -> str:
         """The passage behind an option's rule, from the framework data."""

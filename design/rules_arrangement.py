@@ -26,7 +26,6 @@ from design.check_items import (
 )
 from governance.catalogue.models import Accountability, Delegators
 from governance.catalogue.rules import (
-    FrameworkRules,
     option_set_key,
     option_set_numbers,
     option_set_verdict,
@@ -100,7 +99,7 @@ def recorded_allowed(design: Design) -> list[CheckItem]:
                 fix,
             )
         ]
-    rules = FrameworkRules.load(design.framework)
+    rules = design.framework_rules()
     verdict = option_set_verdict(rules, arrangement.numbers)
     made = "; ".join(_in_words(design, arrangement, n) for n in arrangement.numbers)
     if verdict.allowed:
@@ -144,7 +143,7 @@ def proposal_allowed(design: Design) -> tuple[list[CheckItem], list[int]]:
         numbers = option_set_numbers(response.proposed_option_set)
     except ValueError:
         numbers = []
-    verdict = option_set_verdict(FrameworkRules.load(response.round.framework), numbers)
+    verdict = option_set_verdict(design.framework_rules(), numbers)
     fix = Fix("proposal:response", (design.place.pk, response.round_id))
     if verdict.allowed:
         detail = (

@@ -47,7 +47,11 @@ def _fix_href(request: HttpRequest, place: Place, fix: Fix | None) -> str | None
 def check(request: HttpRequest, place_pk: int) -> HttpResponse:
     place = get_place_for(request, place_pk)
     review = design_review(place=place)
-    rows = [(item, _fix_href(request, place, item.fix_url)) for item in review.items]
+    # A passed item offers no fix, so only the others' pages are looked up.
+    rows = [
+        (item, None if item.passed else _fix_href(request, place, item.fix_url))
+        for item in review.items
+    ]
     return render(
         request,
         CHECK,

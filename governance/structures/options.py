@@ -30,11 +30,19 @@ from partners.models import Organisation
 def options_by_kind() -> dict[str, GovernanceOption]:
     """Each kind of body's option, from the newest framework that lists the kind (one query;
     `cached_options_by_kind` for code that runs on every request)."""
-    by_kind: dict[str, GovernanceOption] = {}
-    options = GovernanceOption.objects.select_related("framework").order_by(
-        "-framework__created_at", "-framework__pk", "number"
+    return options_by_kind_from(GovernanceOption.objects.select_related("framework"))
+
+
+def options_by_kind_from(options: Iterable[GovernanceOption]) -> dict[str, GovernanceOption]:
+    """`options_by_kind` from options a caller has already read (with their frameworks), so
+    that a page that reads every framework's options for other reasons reads them once."""
+    # Newest framework first, each framework's options by number (two stable sorts).
+    by_number = sorted(options, key=lambda o: o.number)
+    newest_first = sorted(
+        by_number, key=lambda o: (o.framework.created_at, o.framework.pk), reverse=True
     )
-    for option in options:
+    by_kind: dict[str, GovernanceOption] = {}
+    for option in newest_first:
         for kind in option.body_kinds or []:
             by_kind.setdefault(kind, option)
     return by_kind

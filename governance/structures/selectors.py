@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.uk_time import UK
@@ -29,24 +29,20 @@ _VERSION_DETAIL = (*(key for key, _ in TOR_SECTIONS), "generated_sections")
 
 
 def _with_details(queryset: models.QuerySet[Committee]) -> models.QuerySet[Committee]:
-    return (
-        queryset.select_related(
-            "place__system", "accountable_to_committee", "accountable_to_organisation"
-        )
-        .annotate(members_count=Count("members", distinct=True))
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=CommitteeMember.objects.select_related("organisation", "person"),
-                to_attr="seats",
-            ),
-            "parties",
-            Prefetch(
-                "terms_of_reference",
-                queryset=TermsOfReference.objects.order_by("-number").defer(*_VERSION_DETAIL),
-                to_attr="tor_versions",
-            ),
-        )
+    return queryset.select_related(
+        "place__system", "accountable_to_committee", "accountable_to_organisation"
+    ).prefetch_related(
+        Prefetch(
+            "members",
+            queryset=CommitteeMember.objects.select_related("organisation", "person"),
+            to_attr="seats",
+        ),
+        "parties",
+        Prefetch(
+            "terms_of_reference",
+            queryset=TermsOfReference.objects.order_by("-number").defer(*_VERSION_DETAIL),
+            to_attr="tor_versions",
+        ),
     )
 
 
@@ -56,11 +52,20 @@ def committees_for_place(*, place: Place, active_only: bool = False) -> list[Com
     queryset = Committee.objects.filter(place=place)
     if active_only:
         queryset = queryset.filter(is_active=True)
-    return list(_with_details(queryset).order_by("-is_active", "name"))
+    return _counted(list(_with_details(queryset).order_by("-is_active", "name")))
 
 
 def committee_for_place(*, place: Place, pk: int) -> Committee | None:
-    return _with_details(Committee.objects.filter(place=place, pk=pk)).first()
+    found = _counted(list(_with_details(Committee.objects.filter(place=place, pk=pk))))
+    return found[0] if found else None
+
+
+def _counted(committees: list[Committee]) -> list[Committee]:
+    """Each body's number of members, from its seats as fetched: counting them in SQL would
+    group the body's row, with everything read with it, by all its columns."""
+    for committee in committees:
+        committee.members_count = len(committee.seats)  # type: ignore[attr-defined]
+    return committees
 
 
 def committee_seats(committee: Committee) -> list[CommitteeMember]:

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from delegations.models import SchemeStatus
-from design.validator import FAIL, PASS, WARNING, design_check
+from design.validator import FAIL, PASS, WARNING, design_check, design_review
 from governance.catalogue.models import OptionFramework
 from governance.consultation.models import PlaceResponse, ResponseStatus
 from governance.structures.models import CommitteeKind, DecisionRule, MemberPosition, TorStatus
@@ -514,3 +514,41 @@ def test_the_validator_reads_a_fixed_number_of_queries(design):
             limit_from=Decimal(n),
         )
     assert count() == before
+
+
+# The place's response, every framework's options (with their combinations and the place's
+# directors), its bodies, their seats, the organisations (partners and parties) and the lines.
+VALIDATOR_QUERIES = 6
+
+
+def test_the_validator_reads_at_most_six_queries_with_or_without_a_proposal(design):
+    with_proposal = queries_run_by(design.check)
+    design.response.delete()
+    assert queries_run_by(design.check) == with_proposal <= VALIDATOR_QUERIES
+
+
+def test_the_places_directors_are_read_whole_and_named_in_title_order(design):
+    """Directors are read with the framework's options: each field as stored, in title order,
+    and only the ICB's active individual directors for this place."""
+    icb = design.orgs[Sector.ICB]
+    contracts = MatterCategoryFactory(system=design.place.system, name="Contract award")
+    for title in ("Director of Place, West", "Deputy director", "Director of Place, East"):
+        role = DelegateRoleFactory(
+            organisation=icb, title=title, place=design.place, is_individual_director=True
+        )
+        DelegationFactory(
+            scheme=design.schemes[icb.pk], matter=contracts, delegate_role=role,
+            limit_to=Decimal(100_000), place=design.place,
+        )  # fmt: skip
+    DelegateRoleFactory(
+        organisation=icb, title="Acting director", place=design.place,
+        is_individual_director=True, is_active=False,
+    )  # fmt: skip
+    DelegateRoleFactory(organisation=icb, title="Another place's", is_individual_director=True)
+    review = design_review(place=design.place)
+    made_by = dict(review.recorded.rows)
+    assert made_by["4. Individual director"] == (
+        "Deputy director, Director of Place, East and Director of Place, West"
+    )
+    subjects = [i.subject for i in review.items if i.code in ("director", "director_routes")]
+    assert subjects and subjects == sorted(subjects)

@@ -15,7 +15,7 @@ from delegations.bands import parse_pounds
 from delegations.router import route_decision
 from governance.catalogue.models import OptionFramework
 from governance.consultation.models import PlaceResponse, ResponseStatus
-from governance.structures.models import CommitteeKind, MemberPosition
+from governance.structures.models import CommitteeKind, MemberPosition, TorStatus
 from partners.models import Sector
 from tests.conftest import World
 from tests.factories import (
@@ -25,6 +25,7 @@ from tests.factories import (
     DelegationFactory,
     MatterCategoryFactory,
     SchemeFactory,
+    TermsOfReferenceFactory,
     contract_matters,
     make_round,
     partner_in,
@@ -666,3 +667,45 @@ def test_the_router_answers_the_same_from_schemes_read_with_the_organisations(wo
             schemes_in_force=schemes,
         )
         assert given == read_by_router
+
+
+# The whole page, session and sign-in included, reads at most this many queries.
+CHECK_PAGE_QUERIES = 12
+
+
+def test_the_check_page_reads_a_flat_number_of_queries_at_most_twelve(client, world, ashford):
+    """However many bodies, seats, parties, terms of reference, lines, partners and directors
+    the place has, the page reads the same few queries: with a proposal, a joint committee,
+    a director and a failing partnership item (whose fix, in the console, is checked)."""
+    propose(world.place_a, "2+3+4")
+    icb, council = ashford["icb"], ashford["council"]
+    director = DelegateRoleFactory(
+        organisation=icb, title="Director of Place", place=world.place_a,
+        is_individual_director=True,
+    )  # fmt: skip
+    DelegationFactory(
+        scheme=ashford["scheme"], matter=ashford["award"], delegate_role=director,
+        limit_to=Decimal(250_000), place=world.place_a,
+    )  # fmt: skip
+    client.force_login(world.lead_a)
+    url = reverse("design:check", args=[world.place_a.pk])
+    before = page_query_count(client, url)
+    for n in range(4):
+        joint = CommitteeFactory(
+            place=world.place_a, name=f"Joint committee {n}", kind=CommitteeKind.JOINT_COMMITTEE,
+            parties=[icb, council, partner_in(world.place_a, name=f"Trust {n}")],
+        )  # fmt: skip
+        for organisation in (icb, council):
+            CommitteeMemberFactory(committee=joint, organisation=organisation)
+        TermsOfReferenceFactory(committee=joint, status=TorStatus.APPROVED)
+        DelegationFactory(
+            scheme=ashford["scheme"], matter=MatterCategoryFactory(system=world.system),
+            delegate_committee=joint, limit_to=M,
+        )  # fmt: skip
+        DelegateRoleFactory(
+            organisation=icb, title=f"Deputy director {n}", place=world.place_a,
+            is_individual_director=True,
+        )  # fmt: skip
+    after = page_query_count(client, url)
+    assert after == before
+    assert after <= CHECK_PAGE_QUERIES

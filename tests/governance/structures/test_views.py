@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -93,6 +94,48 @@ def test_the_list_and_committee_pages_keep_a_flat_query_count(client, world, boa
         TermsOfReferenceFactory(committee=board, number=n + 2, status=TorStatus.SUPERSEDED)
     assert page_query_count(client, url("list", world)) == list_before
     assert page_query_count(client, url("committee", world, board.pk)) == page_before
+
+
+# Each page, session and sign-in included, reads at most this many queries as a place lead
+# (who also gets the form to add a seat, with its organisations).
+LIST_PAGE_QUERIES = 10
+COMMITTEE_PAGE_QUERIES = 11
+
+
+def test_the_list_and_committee_pages_read_few_queries_however_many_rows(client, world, board):
+    organisation = partner_in(world.place_a, name="Ashford Health Trust")
+    client.force_login(world.lead_a)
+
+    def counts() -> tuple[int, int]:
+        return (
+            page_query_count(client, url("list", world)),
+            page_query_count(client, url("committee", world, board.pk)),
+        )
+
+    before = counts()
+    for n in range(5):
+        joint = CommitteeFactory(
+            place=world.place_a, name=f"Joint committee {n}", kind="joint_committee",
+            parties=[organisation],
+        )  # fmt: skip
+        CommitteeMemberFactory(committee=joint, position=MemberPosition.CHAIR)
+        CommitteeMemberFactory(committee=board, organisation=organisation)
+        TermsOfReferenceFactory(committee=joint, number=1, status=TorStatus.APPROVED)
+    list_queries, committee_queries = counts()
+    assert (list_queries, committee_queries) == before
+    assert list_queries <= LIST_PAGE_QUERIES
+    assert committee_queries <= COMMITTEE_PAGE_QUERIES
+
+
+def test_the_list_counts_each_bodys_members(client, world, board):
+    """The count is of the seats read with the body, one per seat."""
+    for n in range(3):
+        CommitteeMemberFactory(committee=board, role_title=f"Seat {n}")
+    client.force_login(world.member_a)
+    page = client.get(url("list", world)).content.decode()
+    row = page[page.index(f'id="committee-{board.pk}"') :]
+    members_cell = row[row.index("Members") : row.index("Terms of reference")]
+    assert f">{board.members.count()}<" in re.sub(r"\s", "", members_cell)
 
 
 # Committees -------------------------------------------------------------------------------------
