@@ -42,7 +42,7 @@ from delegations.bands import band_contains, band_text, money
 from delegations.matters import MatterTree
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
 from governance.structures.models import Committee
-from governance.structures.options import authority_bar, cached_options_by_kind
+from governance.structures.options import authority_bar, current_options_by_kind
 from partners.models import Organisation, Place, board_of
 
 PENNY = Decimal("0.01")
@@ -483,8 +483,25 @@ def _walk(values: tuple[Any, ...], deeper: DeeperChains) -> tuple[str, bool, tup
     return name, bool(active), tuple(chain)
 
 
+class OptionsByKind:
+    """The framework option of each kind of body, read on the first line delegated to a
+    committee (whose option may bar it from holding authority) and kept for the route."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, Any] | None = None
+
+    def __call__(self) -> dict[str, Any]:
+        if self._found is None:
+            self._found = current_options_by_kind()
+        return self._found
+
+
 def _line(
-    row: tuple[Any, ...], scheme: SchemeCitation, tree: MatterTree, deeper: DeeperChains
+    row: tuple[Any, ...],
+    scheme: SchemeCitation,
+    tree: MatterTree,
+    deeper: DeeperChains,
+    options: OptionsByKind,
 ) -> Line:
     (
         pk,
@@ -508,7 +525,7 @@ def _line(
     elif committee_id is not None:
         key = f"committee:{committee_id}"
         label, active, chain = _walk(row[_COMMITTEE:_ROLE], deeper)
-        barred = authority_bar(committee_kind, cached_options_by_kind())
+        barred = authority_bar(committee_kind, options())
     else:
         key, label, active = f"role:{role_id}", role_title, bool(role_active)
         accountable, _, above = _walk(row[_ROLE:], deeper)
@@ -552,8 +569,9 @@ def route_decision(
 
     Two queries, three at most: the matter tree (unless given); the applicable lines of the
     schemes in force, joined to their schemes, delegates and the bodies those answer to; and,
-    only when an organisation has no applicable line, whether it has a scheme in force. (Once
-    per process it also reads what each kind of body may hold: governance.structures.options.)"""
+    only when an organisation has no applicable line, whether it has a scheme in force. (On a
+    route with a line delegated to a committee it also reads the frameworks' versions, to know
+what each kind of body may hold: governance.structures.options.)"""
     if value < 0:
         raise ValueError("The value of a decision cannot be negative.")
     on = on or timezone.localdate()
@@ -571,6 +589,7 @@ def route_decision(
         matter_id__in=lineage,
     )
     deeper = DeeperChains(place.system_id)
+    options = OptionsByKind()
     schemes: dict[int, SchemeCitation] = {}
     lines: dict[int, list[Line]] = {}
     for row in rows:
@@ -578,7 +597,7 @@ def route_decision(
         scheme = schemes.get(organisation_id)
         if scheme is None:
             scheme = schemes[organisation_id] = SchemeCitation(row[0], *row[2:5])
-        lines.setdefault(organisation_id, []).append(_line(row, scheme, tree, deeper))
+        lines.setdefault(organisation_id, []).append(_line(row, scheme, tree, deeper, options))
     without_lines = [pk for pk in org_ids if pk not in schemes]
     if without_lines and schemes_in_force is not None:
         for pk in without_lines:

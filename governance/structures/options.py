@@ -19,9 +19,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
-
-from governance.catalogue.models import Accountability, Delegators, GovernanceOption
+from governance.catalogue.models import (
+    Accountability,
+    Delegators,
+    GovernanceOption,
+    OptionFramework,
+)
 from governance.structures.models import Committee, CommitteeKind
 from partners.legal_forms import LegalForm
 from partners.models import Organisation
@@ -29,7 +32,7 @@ from partners.models import Organisation
 
 def options_by_kind() -> dict[str, GovernanceOption]:
     """Each kind of body's option, from the newest framework that lists the kind (one query;
-    `cached_options_by_kind` for code that runs on every request)."""
+    `current_options_by_kind` for code that runs on every request)."""
     return options_by_kind_from(GovernanceOption.objects.select_related("framework"))
 
 
@@ -48,20 +51,18 @@ def options_by_kind_from(options: Iterable[GovernanceOption]) -> dict[str, Gover
     return by_kind
 
 
-@functools.cache
-def cached_options_by_kind() -> dict[str, GovernanceOption]:
-    """`options_by_kind`, read once per process: the decision router asks on every request. A
-    change to an option in this process clears it; other processes see it when they restart
-    (options change only when a framework's file is loaded again)."""
+def current_options_by_kind() -> dict[str, GovernanceOption]:
+    """`options_by_kind`, kept per process for each state of the frameworks: one small query
+    reads every framework's version (its `updated_at`, which any change to its options moves;
+    governance.catalogue.signals), so an option changed in the admin or by loading a
+    framework's file in another process is seen by the next request."""
+    versions = tuple(OptionFramework.objects.order_by("pk").values_list("pk", "updated_at"))
+    return _options_by_kind_at(versions)
+
+
+@functools.lru_cache(maxsize=4)
+def _options_by_kind_at(versions: tuple[tuple[int, Any], ...]) -> dict[str, GovernanceOption]:
     return options_by_kind()
-
-
-def _options_changed(**_: Any) -> None:
-    cached_options_by_kind.cache_clear()
-
-
-post_save.connect(_options_changed, sender=GovernanceOption, dispatch_uid="options-by-kind")
-post_delete.connect(_options_changed, sender=GovernanceOption, dispatch_uid="options-by-kind-gone")
 
 
 def authority_bar(kind: str | None, by_kind: dict[str, GovernanceOption]) -> str:
