@@ -571,7 +571,7 @@ def route_decision(
     schemes in force, joined to their schemes, delegates and the bodies those answer to; and,
     only when an organisation has no applicable line, whether it has a scheme in force. (On a
     route with a line delegated to a committee it also reads the frameworks' versions, to know
-what each kind of body may hold: governance.structures.options.)"""
+    what each kind of body may hold: governance.structures.options.)"""
     if value < 0:
         raise ValueError("The value of a decision cannot be negative.")
     on = on or timezone.localdate()
