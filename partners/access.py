@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models import CharField, Exists, OuterRef, QuerySet
-from django.db.models.functions import Cast
+from django.db import connection, models
+from django.db.models import CharField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from guardian.core import ObjectPermissionChecker
 from guardian.models import UserObjectPermission
 
 from partners.models import Place
-from partners.permissions import ADMINISTER_SYSTEM, PERMISSIONS_BY_MODEL, VIEW_PLACE
+from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
 from partners.two_factor import require_verified_admin
 
 M = TypeVar("M", bound=models.Model)
@@ -60,41 +61,57 @@ def require_object_permission(request: HttpRequest, permission: str, obj: models
         raise Http404("Not found.")
 
 
+# The codenames of the permissions a person holds on the row being read, as one text
+# ("lead_place,view_place"). Written as SQL rather than built by the ORM: building a correlated
+# subquery cost more than the round trip it saves (an ORM `Exists` per permission made the
+# one query slower than reading the object and its grants in two).
+GRANTS_SQL = (
+    "SELECT {aggregate} FROM {grants} g JOIN {permissions} p ON p.id = g.permission_id"
+    " WHERE g.user_id = %s AND g.content_type_id = %s AND g.object_pk = CAST({row} AS {text})"
+)
+AGGREGATES = {
+    "postgresql": "STRING_AGG(p.codename, ',')",
+    "sqlite": "GROUP_CONCAT(p.codename, ',')",
+}
+
+
+def _grants(queryset: QuerySet[M], user_pk: int) -> RawSQL:
+    meta = queryset.model._meta
+    quote = connection.ops.quote_name
+    row = f"{quote(meta.db_table)}.{quote(meta.pk.column)}"
+    content_type = ContentType.objects.get_for_model(queryset.model)  # cached per process
+    sql = GRANTS_SQL.format(
+        aggregate=AGGREGATES[connection.vendor],
+        grants=quote(UserObjectPermission._meta.db_table),
+        permissions=quote(Permission._meta.db_table),
+        row=row,
+        text="varchar" if connection.vendor == "postgresql" else "text",
+    )
+    # Names come from the models and the values are parameters: nothing from a request is
+    # written into the SQL.
+    return RawSQL(sql, (user_pk, content_type.pk), output_field=CharField())  # noqa: S611
+
+
 def get_permitted_object_or_404(
     request: HttpRequest, queryset: QuerySet[M], permission: str, **lookup: Any
 ) -> M:
     """The object `lookup` finds, if the person holds `permission` on it; 404 otherwise, as
     `require_object_permission` answers. One query for both, and for every other permission
-    the person may hold on the object: the grants are read in the same query as the object
-    and kept in the request's checker, so the page's later checks on it cost nothing."""
+    the person holds on the object: the grants are read in the same query as the object and
+    kept in the request's checker, so the page's later checks on it cost nothing."""
     user = request.user
     if not user.is_authenticated or not user.is_active:
         raise Http404("Not found.")
     if user.is_superuser:
         found = get_object_or_404(queryset, **lookup)
     else:
-        names = PERMISSIONS_BY_MODEL[queryset.model]  # type: ignore[index]
-        content_type = ContentType.objects.get_for_model(queryset.model)  # cached per process
-        grants = {
-            f"granted_{name.split('.', 1)[1]}": Exists(
-                UserObjectPermission.objects.filter(
-                    user_id=user.pk,
-                    content_type=content_type,
-                    permission__content_type=content_type,
-                    permission__codename=name.split(".", 1)[1],
-                    object_pk=Cast(OuterRef("pk"), output_field=CharField()),
-                )
-            )
-            for name in names
-        }
-        found = get_object_or_404(
-            queryset.annotate(**grants).filter(**{f"granted_{permission.split('.', 1)[1]}": True}),
-            **lookup,
-        )
-        granted = [key.removeprefix("granted_") for key in grants if getattr(found, key)]
+        found = get_object_or_404(queryset.annotate(held=_grants(queryset, user.pk)), **lookup)
+        held = [codename for codename in (found.held or "").split(",") if codename]
+        if permission.split(".", 1)[-1] not in held:
+            raise Http404("Not found.")
         checker = permission_checker(request)
         assert isinstance(checker, PersonPermissionChecker)
-        checker.remember(found, granted)
+        checker.remember(found, held)
     if permission == ADMINISTER_SYSTEM:
         # Administering a system needs a session that has passed the second factor.
         require_verified_admin(request)

@@ -20,11 +20,6 @@ ADMINISTER_SYSTEM = "partners.administer_system"
 READ_RELEASED_SUMMARIES = "partners.read_released_summaries"
 
 MANAGED_PERMISSIONS = (VIEW_PLACE, LEAD_PLACE, ADMINISTER_SYSTEM, READ_RELEASED_SUMMARIES)
-# The object each managed permission is granted on.
-PERMISSIONS_BY_MODEL: dict[type[Place] | type[System], tuple[str, ...]] = {
-    Place: (VIEW_PLACE, LEAD_PLACE),
-    System: (ADMINISTER_SYSTEM, READ_RELEASED_SUMMARIES),
-}
 
 # The members of a summary's audiences read released summaries; which parts each may read
 # follows from the round's audiences (governance.consultation.selectors).
