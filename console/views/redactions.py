@@ -8,13 +8,17 @@ Every action returns the reviewer to the place, filter and page they were on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from console.decorators import console_view
 from console.forms import KeepForm, RedactionForm
@@ -24,13 +28,14 @@ from core.htmx import change_done, render_page_or_partial, reply_with_partial, w
 from core.requests import signed_in_user
 from governance.consultation import anonymise, feedback_review
 from governance.consultation.models import (
+    ConsultationRound,
     FeedbackSummary,
     RedactionDecision,
     RedactionKind,
     RemovedText,
     ReviewText,
 )
-from partners.models import Place, System
+from partners.models import System
 
 REVIEW = "console/summaries/review.html"
 KEEP = "console/summaries/keep.html"
@@ -87,26 +92,99 @@ def _urls(pages: SummaryPages) -> dict[str, str]:
     return {**pages.urls, "redaction_keep": keep}
 
 
-def _places(summary: FeedbackSummary) -> list[Place]:
-    """The places whose texts are in the review (the filter's choices)."""
-    indexed = ReviewText.objects.filter(summary=summary).values("place_id")
-    return list(Place.objects.filter(pk__in=indexed).only("pk", "name").order_by("name"))
-
-
-def _piece(kind: str, text: str, *, keep_url: str, state: ReviewState) -> dict[str, Any]:
-    """One piece of a text, for the template; a removed name links to its keep confirmation,
-    which brings the reviewer back to this page."""
-    return {
-        "kind": kind,
-        "text": text,
-        "label": KIND_LABELS.get(kind, kind),
-        "possible": kind == anonymise.POSSIBLE,
-        "keep_url": (
-            keep_url + "?" + urlencode({"phrase": text, **dict(state.fields)})
-            if kind in KEEPABLE_KINDS
-            else ""
+def _review_pages(system: System, round_pk: int) -> tuple[SummaryPages, FeedbackSummary | None]:
+    """The round, of this system only (404 otherwise), and its summary without the content the
+    review never reads (for a 200-place round, megabytes of JSON), in one query."""
+    consultation = get_object_or_404(
+        ConsultationRound.objects.select_related("system", "framework", "feedback_summary").defer(
+            "feedback_summary__content", "feedback_summary__redaction_counts"
         ),
-    }
+        pk=round_pk,
+        system=system,
+    )
+    try:
+        summary: FeedbackSummary | None = consultation.feedback_summary
+    except FeedbackSummary.DoesNotExist:
+        summary = None
+    return SummaryPages(system=system, round=consultation), summary
+
+
+def _decisions(round: ConsultationRound) -> list[RedactionDecision]:
+    """The round's review choices, in the order the summary's fingerprint takes them."""
+    return list(
+        RedactionDecision.objects.filter(round=round)
+        .select_related("created_by")
+        .order_by("kind", "phrase")
+    )
+
+
+@dataclass(frozen=True)
+class _PieceWriter:
+    """Writes a text as written, a piece at a time: what stays as it is; what is removed, with
+    what it was taken for and, for a name, a link to keep it (to its confirmation, which
+    brings the reviewer back to this page); a possible name, with a form to redact it. Written
+    here rather than by a template partial per piece: a page has hundreds of pieces, and the
+    partial took two thirds of the page's rendering."""
+
+    keep_url: str
+    redact_url: str
+    state: ReviewState
+    csrf_token: str
+
+    def html(self, pieces: list[tuple[str, str]]) -> SafeString:
+        return mark_safe("".join(self._piece(kind, text) for kind, text in pieces))  # noqa: S308
+
+    def _piece(self, kind: str, text: str) -> str:
+        if not kind:
+            return escape(text)
+        if kind == anonymise.POSSIBLE:
+            return format_html(
+                '<mark class="app-possible"><span class="nhsuk-u-visually-hidden">[possible '
+                'name, left in: </span>{}<span class="nhsuk-u-visually-hidden">]</span><span '
+                'class="app-possible__label" aria-hidden="true">possible name</span></mark> '
+                '<form class="app-keep" method="post" action="{}" hx-post="{}" '
+                'hx-target="#review-body" hx-swap="outerHTML">{}{}<input type="hidden" '
+                'name="phrase" value="{}"><button class="app-link-button app-keep__button" '
+                'type="submit">Redact this<span class="nhsuk-u-visually-hidden">: “{}”, '
+                "everywhere</span></button></form>",
+                text,
+                self.redact_url,
+                self.redact_url,
+                self._csrf_input,
+                self._state_inputs,
+                text,
+                text,
+            )
+        label = KIND_LABELS.get(kind, kind)
+        removed = format_html(
+            '<mark class="app-redaction app-redaction--{}"><span class="nhsuk-u-visually-hidden">'
+            "[removed ({}): </span>{}<span "
+            'class="nhsuk-u-visually-hidden">]</span><span class="app-redaction__kind" '
+            'aria-hidden="true">{}</span></mark>',
+            kind,
+            label,
+            text,
+            label,
+        )
+        if kind not in KEEPABLE_KINDS:
+            return removed
+        keep_url = self.keep_url + "?" + urlencode({"phrase": text, **dict(self.state.fields)})
+        return removed + format_html(
+            ' <a class="app-keep app-keep__button" href="{}">Keep this<span '
+            'class="nhsuk-u-visually-hidden">: “{}”</span></a>',
+            keep_url,
+            text,
+        )
+
+    @cached_property
+    def _csrf_input(self) -> SafeString:
+        return format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', self.csrf_token
+        )
+
+    @cached_property
+    def _state_inputs(self) -> SafeString:
+        return format_html_join("", '<input type="hidden" name="{}" value="{}">', self.state.fields)
 
 
 def _page_links(page: Page[ReviewText], state: ReviewState, review_url: str) -> dict[str, Any]:
@@ -128,24 +206,37 @@ def _page_links(page: Page[ReviewText], state: ReviewState, review_url: str) -> 
 
 
 def _texts_context(
+    request: HttpRequest,
     pages: SummaryPages,
     summary: FeedbackSummary,
     state: ReviewState,
     choices: tuple[list[str], list[str]],
 ) -> dict[str, Any]:
     """One page of the summary's indexed texts, scrubbed live with the current choices."""
-    places = _places(summary)
+    places = feedback_review.review_places(summary=summary)
     chosen = next((place for place in places if place.pk == state.place_id), None)
     state = ReviewState(chosen.pk if chosen else None, state.show, state.page)
+    counts = feedback_review.counts_of(places, chosen)
     rows = feedback_review.review_texts(summary=summary, place_id=state.place_id, show=state.show)
-    page = Paginator(rows, feedback_review.REVIEW_PAGE_SIZE).get_page(state.page)
+    paginator = Paginator(rows, feedback_review.REVIEW_PAGE_SIZE)
+    # Already counted with the places: the paginator need not count the rows again.
+    paginator.count = counts[state.show]
+    page = paginator.get_page(state.page)
     state = ReviewState(state.place_id, state.show, page.number)
-    counts = feedback_review.review_counts(summary=summary, place_id=state.place_id)
     redact, keep = choices
     items = feedback_review.review_items(
-        round=pages.round, rows=list(page.object_list), redact=redact, keep=keep
+        round=pages.round,
+        rows=list(page.object_list),
+        place_names={place.pk: place.name for place in places},
+        redact=redact,
+        keep=keep,
     )
-    keep_url = _urls(pages)["redaction_keep"]
+    writer = _PieceWriter(
+        keep_url=_urls(pages)["redaction_keep"],
+        redact_url=pages.urls["redaction_add"],
+        state=state,
+        csrf_token=get_token(request),
+    )
     return {
         "state": state,
         "places": places,
@@ -163,9 +254,7 @@ def _texts_context(
                 "where": item.where,
                 "scrubbed": item.scrubbed,
                 "removed": len(item.spans),
-                "pieces": [
-                    _piece(kind, text, keep_url=keep_url, state=state) for kind, text in item.pieces
-                ],
+                "written": writer.html(item.pieces),
             }
             for item in items
         ],
@@ -173,14 +262,18 @@ def _texts_context(
 
 
 def _review_context(
-    pages: SummaryPages, state: ReviewState, *, form: RedactionForm | None = None
+    request: HttpRequest,
+    pages: SummaryPages,
+    summary: FeedbackSummary | None,
+    state: ReviewState,
+    *,
+    decisions: list[RedactionDecision] | None = None,
+    form: RedactionForm | None = None,
 ) -> dict[str, Any]:
-    summary = feedback_review.summary_for_review(round=pages.round)
-    decisions = list(
-        RedactionDecision.objects.filter(round=pages.round)
-        .select_related("created_by")
-        .order_by("kind", "phrase")
-    )
+    """The review page's context; `decisions`, when the caller has just read them, saves
+    reading them again."""
+    if decisions is None:
+        decisions = _decisions(pages.round)
     choices = feedback_review.choices_of((d.kind, d.phrase) for d in decisions)
     context: dict[str, Any] = {
         "system": pages.system,
@@ -199,7 +292,7 @@ def _review_context(
         context["stale"] = feedback_review.fingerprint_of(*choices) != (
             summary.redaction_fingerprint
         )
-        context |= _texts_context(pages, summary, state, choices)
+        context |= _texts_context(request, pages, summary, state, choices)
     return context
 
 
@@ -214,17 +307,26 @@ def _review(request: HttpRequest, context: dict[str, Any], message: str = "") ->
 
 
 def _changed(
-    request: HttpRequest, pages: SummaryPages, state: ReviewState, message: str
+    request: HttpRequest,
+    pages: SummaryPages,
+    summary: FeedbackSummary | None,
+    state: ReviewState,
+    message: str,
+    decisions: list[RedactionDecision] | None = None,
 ) -> HttpResponse:
     """After a review choice was added or removed: the body again, or the page it was on."""
-    body_again = lambda: _review(request, _review_context(pages, state), message)  # noqa: E731
+
+    def body_again() -> HttpResponse:
+        context = _review_context(request, pages, summary, state, decisions=decisions)
+        return _review(request, context, message)
+
     return change_done(request, message, pages.urls["review"] + state.query(), body_again)
 
 
 @console_view("GET")
 def summary_review(request: HttpRequest, system: System, round_pk: int) -> HttpResponse:
-    pages = summary_pages(system, round_pk)
-    return _review(request, _review_context(pages, ReviewState.of(request.GET)))
+    pages, summary = _review_pages(system, round_pk)
+    return _review(request, _review_context(request, pages, summary, ReviewState.of(request.GET)))
 
 
 def _decide(
@@ -239,7 +341,7 @@ def _decide(
 @console_view("POST")
 def redaction_add(request: HttpRequest, system: System, round_pk: int) -> HttpResponse:
     """Redact a phrase everywhere: typed into the form, or a possible name's "Redact this"."""
-    pages = summary_pages(system, round_pk)
+    pages, summary = _review_pages(system, round_pk)
     state = ReviewState.of(request.POST)
     form = RedactionForm(request.POST)
     return form_sent(
@@ -251,11 +353,12 @@ def redaction_add(request: HttpRequest, system: System, round_pk: int) -> HttpRe
         done=lambda decision: _changed(
             request,
             pages,
+            summary,
             state,
             f"“{decision.phrase}” will be redacted everywhere. "
             "Recompile the summary for this to take effect.",
         ),
-        again=lambda: _review(request, _review_context(pages, state, form=form)),
+        again=lambda: _review(request, _review_context(request, pages, summary, state, form=form)),
     )
 
 
@@ -345,17 +448,27 @@ def _remove_confirmation(
 @console_view("GET", "POST")
 def redaction_remove(request: HttpRequest, system: System, round_pk: int, pk: int) -> HttpResponse:
     """GET asks for confirmation on a page of its own; POST removes the review choice."""
-    pages = summary_pages(system, round_pk)
-    decision = get_object_or_404(RedactionDecision, pk=pk, round=pages.round)
     if request.method == "GET":
+        pages = summary_pages(system, round_pk)
+        decision = get_object_or_404(RedactionDecision, pk=pk, round=pages.round)
         return _remove_confirmation(request, pages, decision, ReviewState.of(request.GET))
-    phrase, kind = decision.phrase, decision.kind
-    feedback_review.redaction_remove(actor=signed_in_user(request), decision=decision)
+    pages, summary = _review_pages(system, round_pk)
+    # Every choice of the round is read, the one removed among them: the review body shows
+    # the others afterwards, already in order, without reading them again.
+    decisions = _decisions(pages.round)
+    removed = next((d for d in decisions if d.pk == pk), None)
+    if removed is None:
+        raise Http404("No such review choice in this round.")
+    removed.round = pages.round  # its system is loaded too, for the audit row
+    phrase, kind = removed.phrase, removed.kind
+    feedback_review.redaction_remove(actor=signed_in_user(request), decision=removed)
     return _changed(
         request,
         pages,
+        summary,
         ReviewState.of(request.POST),
         f"“{phrase}” is no longer "
         f"{'redacted by hand' if kind == RedactionKind.REDACT else 'kept as written'}. "
         "Recompile the summary for this to take effect.",
+        decisions=[d for d in decisions if d is not removed],
     )

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models.functions import Coalesce
 
 from governance.catalogue.rules import option_rated_label
 from governance.consultation import anonymise
@@ -38,7 +39,7 @@ from governance.consultation.models import (
 from governance.consultation.selectors import submitted_responses
 from governance.consultation.text_folding import fold_letters
 from partners.audit import audit
-from partners.models import System, User
+from partners.models import Place, System, User
 
 PHRASE_MIN_LENGTH = 3
 PHRASE_MAX_LENGTH = 200
@@ -132,7 +133,10 @@ def redaction_add(
         note=note,
         created_by=actor if actor and actor.pk else None,
     )
-    decision.full_clean()
+    # The round was just read and the actor is the signed-in person, and the case-insensitive
+    # check above already refuses every phrase the unique constraint would: checking them again
+    # would only cost three queries (the constraint still guards the table).
+    decision.full_clean(exclude={"round", "created_by"}, validate_constraints=False)
     decision.save()
     audit(
         actor,
@@ -181,27 +185,32 @@ def _contains_tokens(text: str, wanted: tuple[str, ...]) -> bool:
     return any(tokens[i : i + n] == wanted for i in range(len(tokens) - n + 1))
 
 
-def _all_source_texts(round: ConsultationRound) -> Iterable[str]:
-    responses = submitted_responses(round=round)
-    yield from responses.values_list("proposal_case", flat=True)
-    yield from Answer.objects.filter(response__in=responses).values_list("text", flat=True)
-    for reasons, missing in PlaceRating.objects.filter(response__in=responses).values_list(
-        "reasons", "missing_from_analysis"
-    ):
-        yield reasons
-        yield missing
+def _all_source_texts(round: ConsultationRound, *, streamed: bool) -> Iterable[str]:
+    """Every free text of the round's submitted responses, in one query. `streamed`, in
+    chunks (a server-side cursor on PostgreSQL), for a search that may stop at the first text
+    found; otherwise all at once, which is faster when every text is read."""
+    responses = submitted_responses(round=round).order_by()
+    answers = Answer.objects.filter(response__in=responses).order_by()
+    ratings = PlaceRating.objects.filter(response__in=responses).order_by()
+    texts = responses.values_list("proposal_case", flat=True).union(
+        answers.values_list("text", flat=True),
+        ratings.values_list("reasons", flat=True),
+        ratings.values_list("missing_from_analysis", flat=True),
+        all=True,
+    )
+    return texts.iterator(chunk_size=500) if streamed else texts
 
 
 def texts_with_phrase(*, round: ConsultationRound, phrase: str, limit: int | None = None) -> int:
     """In how many of the round's submitted texts the phrase is written (case, accents and
-    punctuation aside), counting up to `limit`. Reads the texts as they are now (three
-    queries; about 40 ms for a 200-place round), so nothing needs invalidating."""
+    punctuation aside), counting up to `limit`. Reads the texts as they are now (one query;
+    about 40 ms for a 200-place round), so nothing needs invalidating."""
     wanted = anonymise.phrase_tokens(phrase)
     needle = "".join(wanted)
     if not needle:
         return 0
     found = 0
-    for text in _all_source_texts(round):
+    for text in _all_source_texts(round, streamed=limit is not None):
         if needle in _folded(text) and _contains_tokens(text, wanted):
             found += 1
             if limit is not None and found >= limit:
@@ -352,18 +361,6 @@ def review_index_build(*, summary: FeedbackSummary, rows: list[ReviewText]) -> N
 # The review page -------------------------------------------------------------------------
 
 
-def summary_for_review(*, round: ConsultationRound) -> FeedbackSummary | None:
-    """The round's summary without its content, which the review never reads: for a
-    200-place round the content is megabytes of JSON, and decoding it would take longer than
-    everything else the page does."""
-    summary = (
-        FeedbackSummary.objects.defer("content", "redaction_counts").filter(round=round).first()
-    )
-    if summary is not None:
-        summary.round = round
-    return summary
-
-
 REVIEW_PAGE_SIZE = 20
 SHOW_EVERY = ""
 SHOW_REMOVED = "removed"
@@ -375,10 +372,31 @@ SHOW_CHOICES = {
 }
 
 
+def _source_text(field: str, model: type[PlaceResponse | Answer | PlaceRating]) -> Subquery:
+    return Subquery(model.objects.filter(pk=OuterRef("source_id")).order_by().values(field)[:1])
+
+
+def _current_text() -> Coalesce:
+    """The current text of a row, read with it: one look-up by primary key for each of the
+    page's rows, instead of a query for each kind of source. "" when the text has gone."""
+    return Coalesce(
+        Case(
+            When(source=Source.CASE, then=_source_text("proposal_case", PlaceResponse)),
+            When(source=Source.ANSWER, then=_source_text("text", Answer)),
+            When(source=Source.REASONS, then=_source_text("reasons", PlaceRating)),
+            When(source=Source.MISSING, then=_source_text("missing_from_analysis", PlaceRating)),
+            output_field=TextField(),
+        ),
+        Value(""),
+        output_field=TextField(),
+    )
+
+
 def review_texts(
     *, summary: FeedbackSummary, place_id: int | None = None, show: str = SHOW_EVERY
 ) -> QuerySet[ReviewText]:
-    """The summary's indexed texts, of one place or all, filtered, in review order."""
+    """The summary's indexed texts, of one place or all, filtered, in review order, each with
+    its current text (`text`)."""
     rows = ReviewText.objects.filter(summary=summary)
     if place_id is not None:
         rows = rows.filter(place_id=place_id)
@@ -386,24 +404,52 @@ def review_texts(
         rows = rows.filter(removed__gt=0)
     elif show == SHOW_POSSIBLE:
         rows = rows.filter(possible__gt=0)
-    return rows.select_related("place").order_by("order")
+    # Without the place: the page names it from `review_places`, which the review reads anyway,
+    # instead of joining every indexed text to its place before sorting them.
+    return rows.annotate(text=_current_text()).order_by("order")
 
 
-def review_counts(*, summary: FeedbackSummary, place_id: int | None = None) -> dict[str, int]:
-    """How many texts each filter shows (one query)."""
-    rows = ReviewText.objects.filter(summary=summary)
-    if place_id is not None:
-        rows = rows.filter(place_id=place_id)
-    counts = rows.aggregate(
-        every=Count("pk"),
-        removed=Count("pk", filter=Q(removed__gt=0)),
-        possible=Count("pk", filter=Q(possible__gt=0)),
+@dataclass(frozen=True)
+class ReviewPlace:
+    """A place with texts in the review, and how many of them each filter shows."""
+
+    pk: int
+    name: str
+    counts: dict[str, int]
+
+
+def review_places(*, summary: FeedbackSummary) -> list[ReviewPlace]:
+    """The places whose texts are in the review, by name, each with its texts counted for
+    every filter (one query)."""
+    rows = (
+        ReviewText.objects.filter(summary=summary)
+        .values("place_id", "place__name")
+        .annotate(
+            every=Count("pk"),
+            removed=Count("pk", filter=Q(removed__gt=0)),
+            possible=Count("pk", filter=Q(possible__gt=0)),
+        )
+        .order_by("place__name", "place_id")
     )
-    return {
-        SHOW_EVERY: counts["every"],
-        SHOW_REMOVED: counts["removed"],
-        SHOW_POSSIBLE: counts["possible"],
-    }
+    return [
+        ReviewPlace(
+            row["place_id"],
+            row["place__name"],
+            {
+                SHOW_EVERY: row["every"],
+                SHOW_REMOVED: row["removed"],
+                SHOW_POSSIBLE: row["possible"],
+            },
+        )
+        for row in rows
+    ]
+
+
+def counts_of(places: list[ReviewPlace], chosen: ReviewPlace | None) -> dict[str, int]:
+    """How many texts each filter shows: of the chosen place, or of every place."""
+    if chosen is not None:
+        return chosen.counts
+    return {show: sum(place.counts[show] for place in places) for show in SHOW_CHOICES}
 
 
 @dataclass(frozen=True)
@@ -441,45 +487,29 @@ class ReviewItem:
         return any(flag.start < span.end and flag.end > span.start for span in self.spans)
 
 
-def _texts_of(rows: list[ReviewText]) -> dict[tuple[str, int], str]:
-    """The current text of each row, one query per kind of source on the page."""
-    wanted: dict[str, set[int]] = defaultdict(set)
-    for row in rows:
-        wanted[row.source].add(row.source_id)
-    texts: dict[tuple[str, int], str] = {}
-    if wanted[Source.CASE]:
-        for pk, text in PlaceResponse.objects.filter(pk__in=wanted[Source.CASE]).values_list(
-            "pk", "proposal_case"
-        ):
-            texts[(Source.CASE, pk)] = text
-    if wanted[Source.ANSWER]:
-        for pk, text in Answer.objects.filter(pk__in=wanted[Source.ANSWER]).values_list(
-            "pk", "text"
-        ):
-            texts[(Source.ANSWER, pk)] = text
-    rating_ids = wanted[Source.REASONS] | wanted[Source.MISSING]
-    if rating_ids:
-        for pk, reasons, missing in PlaceRating.objects.filter(pk__in=rating_ids).values_list(
-            "pk", "reasons", "missing_from_analysis"
-        ):
-            texts[(Source.REASONS, pk)] = reasons
-            texts[(Source.MISSING, pk)] = missing
-    return texts
-
-
 def review_items(
-    *, round: ConsultationRound, rows: list[ReviewText], redact: list[str], keep: list[str]
+    *,
+    round: ConsultationRound,
+    rows: list[ReviewText],
+    redact: list[str],
+    keep: list[str],
+    place_names: dict[int, str] | None = None,
 ) -> list[ReviewItem]:
-    """The rows' texts (a page of them), scrubbed live with the given review choices."""
+    """The rows' texts (a page of them, from `review_texts`), scrubbed live with the given
+    review choices; `place_names` names the rows' places (read here when not given)."""
+    if place_names is None:
+        place_ids = {row.place_id for row in rows}
+        place_names = dict(Place.objects.filter(pk__in=place_ids).values_list("pk", "name"))
     gazetteer = cached_gazetteer(system=round.system)
-    texts = _texts_of(rows)
     items = []
     for row in rows:
-        text = texts.get((row.source, row.source_id), "")
+        text: str = row.text  # type: ignore[attr-defined]
         if not text.strip():
             continue  # changed since the summary was compiled
         result = anonymise.scrub(text, gazetteer=gazetteer, redact=redact, keep=keep)
         items.append(
-            ReviewItem(row.place.name, row.where, text, result.text, result.spans, result.flags)
+            ReviewItem(
+                place_names[row.place_id], row.where, text, result.text, result.spans, result.flags
+            )
         )
     return items

@@ -484,3 +484,69 @@ def test_the_review_reads_as_many_queries_for_thirty_places_as_for_five(
     many = counts(Review(world, framework, capture, places=30, prefix="Many"))
     assert many == few
     assert max(few) <= 30, few
+
+
+# The most queries each action may take, whatever the round's size: the four every console
+# page reads (session, person, second factor, system), the round with its summary, the review
+# choices, the places with their counts, the page's texts with their current text, and the
+# four the gazetteer's names take (plus the navigation on a whole page). A change adds its
+# transaction (two), its row and its audit row; redacting also checks that the phrase is new
+# and reads the texts once; removing reads the choice with the others, which the body then
+# shows without reading them again.
+MOST_QUERIES = {
+    "review": 13,
+    "review, one place": 13,
+    "review, possible names": 13,
+    "review body (htmx)": 12,
+    "keep confirmation": 11,
+    "redact (htmx: the review body back)": 18,
+    "keep with a reason": 10,
+    "remove a choice (htmx: the review body back)": 16,
+}
+
+
+def test_each_review_action_reads_no_more_queries_for_many_texts_than_for_few(
+    admin_client, world, framework, django_capture_on_commit_callbacks, htmx_headers
+):
+    def counts(review: Review) -> dict[str, int]:
+        url = review.url("summary_review")
+        result = {
+            "review": page_query_count(admin_client, url),
+            "review, one place": page_query_count(admin_client, url, {"place": world.place_b.pk}),
+            "review, possible names": page_query_count(admin_client, url, {"show": "possible"}),
+            "review body (htmx)": page_query_count(admin_client, url, {"page": 2}, **htmx_headers),
+            "keep confirmation": page_query_count(
+                admin_client, review.url("redaction_keep"), {"phrase": "Ashford"}
+            ),
+        }
+
+        def redact() -> None:
+            response = admin_client.post(
+                review.url("redaction_add"), {"phrase": "old mill"}, **htmx_headers
+            )
+            assert response.status_code == 200 and "will be redacted" in response.content.decode()
+
+        def keep() -> None:
+            response = admin_client.post(
+                review.url("redaction_keep"), {"phrase": "Ashford", "note": "A reason"}
+            )
+            assert response.status_code == 302
+
+        result["redact (htmx: the review body back)"] = queries_run_by(redact)
+        result["keep with a reason"] = queries_run_by(keep)
+        decision = consultation.RedactionDecision.objects.get(round=review.round, phrase="Ashford")
+
+        def remove() -> None:
+            response = admin_client.post(
+                review.url("redaction_remove", decision.pk), **htmx_headers
+            )
+            assert response.status_code == 200 and "no longer" in response.content.decode()
+
+        result["remove a choice (htmx: the review body back)"] = queries_run_by(remove)
+        return result
+
+    capture = django_capture_on_commit_callbacks
+    few = counts(Review(world, framework, capture, places=5, prefix="Few"))
+    many = counts(Review(world, framework, capture, places=40, prefix="Many"))
+    assert many == few
+    assert all(few[action] <= most for action, most in MOST_QUERIES.items()), few
