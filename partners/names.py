@@ -14,7 +14,7 @@ governance.consultation.models.RemovedText for the same things (a test checks th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from partners.models import System
@@ -49,38 +49,33 @@ def names_of_system(system: System) -> Iterator[tuple[str, str]]:
 
 
 @register
-def places_and_neighbourhoods(system: System) -> Iterable[tuple[str, str]]:
-    """Places, active or not (an old name still identifies), and their neighbourhoods."""
-    from partners.models import Neighbourhood, Place
+def partners_names(system: System) -> Iterable[tuple[str, str]]:
+    """Places, active or not (an old name still identifies), and their neighbourhoods;
+    organisations, the other names they go by and the buildings they run; everyone who has or
+    had a membership in the system (people who left are still named in older answers). One
+    query: the review reads these on every page, and each round trip costs more than the
+    reading."""
+    from django.db.models import CharField, Value
 
-    places = Place.objects.filter(system=system).order_by().values_list("name", flat=True)
-    neighbourhoods = (
-        Neighbourhood.objects.filter(place__system=system).order_by().values_list("name", flat=True)
+    from partners.models import (
+        Membership,
+        Neighbourhood,
+        Organisation,
+        OrganisationAlias,
+        Place,
+        Site,
+        User,
     )
-    return [(name, PLACE) for name in places.union(neighbourhoods, all=True)]
 
+    def named(queryset: Any, field: str, kind: str) -> Any:
+        return queryset.order_by().values_list(field, Value(kind, output_field=CharField()))
 
-@register
-def organisations_aliases_and_sites(system: System) -> Iterable[tuple[str, str]]:
-    """Organisations, the other names they go by, and the buildings they run."""
-    from partners.models import Organisation, OrganisationAlias, Site
-
-    organisations = Organisation.objects.filter(system=system).order_by().values_list("name")
-    aliases = OrganisationAlias.objects.filter(system=system).order_by().values_list("alias")
-    sites = Site.objects.filter(organisation__system=system).order_by().values_list("name")
-    return [(name, ORGANISATION) for (name,) in organisations.union(aliases, sites, all=True)]
-
-
-@register
-def people(system: System) -> Iterable[tuple[str, str]]:
-    """Everyone who has or had a membership in the system (people who left are still named
-    in older answers)."""
-    from partners.models import User
-
-    names = (
-        User.objects.filter(memberships__system=system)
-        .order_by()
-        .values_list("full_name", flat=True)
-        .distinct()
-    )
-    return [(name, PERSON) for name in names]
+    members = Membership.objects.filter(system=system).values("user_id")
+    parts = [
+        named(Neighbourhood.objects.filter(place__system=system), "name", PLACE),
+        named(Organisation.objects.filter(system=system), "name", ORGANISATION),
+        named(OrganisationAlias.objects.filter(system=system), "alias", ORGANISATION),
+        named(Site.objects.filter(organisation__system=system), "name", ORGANISATION),
+        named(User.objects.filter(pk__in=members), "full_name", PERSON),
+    ]
+    return list(named(Place.objects.filter(system=system), "name", PLACE).union(*parts, all=True))

@@ -96,7 +96,9 @@ def summary_pages(system: System, round_pk: int) -> SummaryPages:
     return SummaryPages(system=system, round=consultation)
 
 
-def _part_rows(pages: SummaryPages, summary: FeedbackSummary) -> list[dict[str, Any]]:
+def _part_rows(
+    pages: SummaryPages, summary: FeedbackSummary, choices: list[RedactionDecision]
+) -> list[dict[str, Any]]:
     """Each part: whether and when it was released, to whom, its milestone and files."""
     milestones = {m.releases: m for m in pages.round.milestones.exclude(releases="")}
     exports = summary_exports(summary)
@@ -113,7 +115,7 @@ def _part_rows(pages: SummaryPages, summary: FeedbackSummary) -> list[dict[str, 
                 else None,
                 "audiences": audiences_in_words(pages.round.audiences_of(part)),
                 "milestone": milestones.get(part.value),
-                "refusal": summary_release.release_refusal(summary, part),
+                "refusal": summary_release.release_refusal(summary, part, choices=choices),
                 "release_url": pages.part_url("release", part),
                 "withdraw_url": pages.part_url("withdraw", part),
                 "exports": [export for export in exports if export.part == part],
@@ -122,12 +124,16 @@ def _part_rows(pages: SummaryPages, summary: FeedbackSummary) -> list[dict[str, 
     return rows
 
 
-def _approval(summary: FeedbackSummary, user: User | None) -> dict[str, Any]:
-    needed = summary_release.approval_needed(summary)
+def _approval(
+    summary: FeedbackSummary, user: User | None, choices: list[RedactionDecision]
+) -> dict[str, Any]:
+    needed = summary_release.approval_needed(summary, choices=choices)
     return {
         "needed": needed,
         "approved": summary.is_approved,
-        "refusal": summary_release.approval_refusal(summary, actor=user) if needed else None,
+        "refusal": summary_release.approval_refusal(summary, actor=user, choices=choices)
+        if needed
+        else None,
     }
 
 
@@ -152,14 +158,16 @@ def _panel_context(
         context["compile_refusal"] = feedback.compile_refusal(round=pages.round)
     if summary is not None and summary.state == JobState.COMPLETE and summary.has_content:
         counts = summary.redaction_counts or {}
-        context["stale"] = summary_is_stale(summary)
-        context["part_rows"] = _part_rows(pages, summary)
-        context["approval"] = _approval(summary, user)
+        # The round's review choices, read once for every question the panel asks of them.
+        choices = summary_release.review_choices(summary)
+        context["stale"] = summary_is_stale(summary, choices=choices)
+        context["part_rows"] = _part_rows(pages, summary, choices)
+        context["approval"] = _approval(summary, user, choices)
         context["redaction_counts"] = [
             (COUNT_LABELS.get(kind, kind), count) for kind, count in counts.items() if count
         ]
         context["redaction_total"] = sum(counts.values())
-        context["decision_count"] = RedactionDecision.objects.filter(round=pages.round).count()
+        context["decision_count"] = len(choices)
     return context
 
 

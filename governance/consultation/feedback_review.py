@@ -16,7 +16,7 @@ import hashlib
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -79,12 +79,20 @@ def redaction_fingerprint(*, round: ConsultationRound) -> str:
     return fingerprint_of(*redaction_decisions(round=round))
 
 
-def summary_is_stale(summary: FeedbackSummary) -> bool:
+def summary_is_stale(
+    summary: FeedbackSummary, *, choices: Sequence[RedactionDecision] | None = None
+) -> bool:
     """Review choices were made after the summary was compiled: it must be recompiled
-    before it can be released."""
-    return summary.has_content and summary.redaction_fingerprint != redaction_fingerprint(
-        round=summary.round
+    before it can be released. `choices`: the round's choices in (kind, phrase) order, where
+    the caller has read them already (`summary_release.review_choices`)."""
+    if not summary.has_content:
+        return False
+    current = (
+        redaction_fingerprint(round=summary.round)
+        if choices is None
+        else fingerprint_of(*choices_of((choice.kind, choice.phrase) for choice in choices))
     )
+    return summary.redaction_fingerprint != current
 
 
 def _choice_in_words(kind: str) -> str:

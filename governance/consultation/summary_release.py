@@ -14,6 +14,7 @@ never a phrase (a phrase may itself identify a place)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -69,16 +70,23 @@ def review_choices(summary: FeedbackSummary) -> list[RedactionDecision]:
     )
 
 
-def approval_needed(summary: FeedbackSummary) -> bool:
+# Each question below takes `choices`, the round's review choices as `review_choices` reads
+# them, where the caller has read them already: a summary's page asks several of them.
+Choices = Sequence[RedactionDecision] | None
+
+
+def approval_needed(summary: FeedbackSummary, *, choices: Choices = None) -> bool:
     """Whether releasing needs a second admin: a name was kept or a phrase redacted by hand."""
+    if choices is not None:
+        return bool(choices)
     return RedactionDecision.objects.filter(round_id=summary.round_id).exists()
 
 
-def _compiled_refusal(summary: FeedbackSummary) -> str | None:
+def _compiled_refusal(summary: FeedbackSummary, *, choices: Choices = None) -> str | None:
     """Why the summary's current compilation cannot be approved or released, or None."""
     if summary.state != JobState.COMPLETE or not summary.has_content:
         return "The summary has not been compiled yet."
-    if summary_is_stale(summary):
+    if summary_is_stale(summary, choices=choices):
         return (
             "Review choices changed after the summary was compiled. Recompile it so the summary "
             "and its files reflect them, then release."
@@ -86,15 +94,18 @@ def _compiled_refusal(summary: FeedbackSummary) -> str | None:
     return None
 
 
-def approval_refusal(summary: FeedbackSummary, *, actor: User | None) -> str | None:
+def approval_refusal(
+    summary: FeedbackSummary, *, actor: User | None, choices: Choices = None
+) -> str | None:
     """Why `actor` cannot approve the summary now, or None."""
-    if refusal := _compiled_refusal(summary):
+    if refusal := _compiled_refusal(summary, choices=choices):
         return refusal
-    if not approval_needed(summary):
+    if not approval_needed(summary, choices=choices):
         return "No name was kept and no phrase redacted by hand, so there is nothing to approve."
     if summary.is_approved:
         return "This compilation is already approved."
-    authors = {choice.created_by_id for choice in review_choices(summary)}
+    read = review_choices(summary) if choices is None else choices
+    authors = {choice.created_by_id for choice in read}
     if actor is None or actor.pk in authors:
         return (
             "You made review choices in this summary, so another ICB governance admin must "
@@ -129,9 +140,11 @@ def summary_approve(*, actor: User, summary: FeedbackSummary) -> FeedbackSummary
 # Releasing -------------------------------------------------------------------------------
 
 
-def release_refusal(summary: FeedbackSummary, part: str = SummaryPart.HIGH_LEVEL) -> str | None:
+def release_refusal(
+    summary: FeedbackSummary, part: str = SummaryPart.HIGH_LEVEL, *, choices: Choices = None
+) -> str | None:
     """Why `part` of the summary cannot be released now, or None."""
-    if refusal := _compiled_refusal(summary):
+    if refusal := _compiled_refusal(summary, choices=choices):
         return refusal
     threshold = summary.round.suppression_threshold
     if not anonymise.can_release(response_count=summary.response_count, threshold=threshold):
@@ -141,7 +154,7 @@ def release_refusal(summary: FeedbackSummary, part: str = SummaryPart.HIGH_LEVEL
             f"released only when at least {threshold} places have responded, or the places "
             "could be recognised."
         )
-    if approval_needed(summary) and not summary.is_approved:
+    if approval_needed(summary, choices=choices) and not summary.is_approved:
         return (
             "Names were kept as written or phrases redacted by hand, so another ICB "
             "governance admin must approve the summary before it is released."
