@@ -397,10 +397,10 @@ def round_extend(request: HttpRequest, system: System, pk: int) -> HttpResponse:
 def _closing_foresight(consultation: ConsultationRound) -> dict[str, Any]:
     """What closing now means for the summary: the places that have not submitted, and
     whether too few have for a summary ever to be released."""
-    progress = selectors.round_progress(round=consultation)
-    submitted = sum(row.has_submitted for row in progress)
+    waiting = selectors.places_yet_to_submit(round=consultation)
+    submitted = consultation.invited_count - len(waiting)  # type: ignore[attr-defined]
     return {
-        "not_submitted": [row.place for row in progress if not row.has_submitted],
+        "not_submitted": waiting,
         "submitted_count": submitted,
         "release_impossible": submitted < consultation.suppression_threshold,
     }

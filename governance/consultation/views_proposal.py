@@ -862,6 +862,14 @@ def _check_context(ctx: Context) -> dict[str, Any]:
     }
 
 
+def _completeness_context(ctx: Context) -> dict[str, Any]:
+    """What "check again" redraws: what is still missing, each linked to its field, without
+    the rest of the check page (every rating and answer, which it does not show)."""
+    sheet = responses.response_sheet(round=ctx.round, response=ctx.response)
+    missing = responses.response_missing_items(response=ctx.response, sheet=sheet)
+    return _heading_context(ctx) | {"missing": _missing_links(missing, _sections(ctx, sheet))}
+
+
 @login_required
 @require_GET
 def check(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResponse:
@@ -877,7 +885,7 @@ def completeness(request: HttpRequest, place_pk: int, round_pk: int) -> HttpResp
     ctx = _load(request, place_pk, round_pk)
     if not wants_partial(request):
         return redirect(ctx.url("check") + "#completeness")
-    return render_page_or_partial(request, CHECK, "completeness", _check_context(ctx))
+    return render_page_or_partial(request, CHECK, "completeness", _completeness_context(ctx))
 
 
 def _lead_action(request: HttpRequest, place_pk: int, round_pk: int) -> Context:
