@@ -211,6 +211,10 @@ def pages(s: Subjects) -> list[Page]:
     }
     result = [
         Page("minimal view (baseline)", "/bench/minimal/", "member"),
+        # The floor of every full page: the site's layout around static text, signed in (the
+        # session, the person, the navigation; for an admin also the second factor).
+        Page("bare page (accessibility statement)", "/accessibility/", "member"),
+        Page("bare page (accessibility statement, ICB admin)", "/accessibility/", "admin"),
         Page("home", "/", "member"),
         Page("place page", f"/places/{s.place.pk}/", "member"),
         Page("console dashboard", f"{console}/", "admin"),
