@@ -153,11 +153,15 @@ class PlaceScheme:
     groups: list[PlaceMatterGroup] = field(default_factory=list)
 
 
-def place_in_force_schemes(*, place: Place) -> list[PlaceScheme]:
+def place_in_force_schemes(*, place: Place, search: str = "") -> list[PlaceScheme]:
     """The schemes in force of the place's partner organisations that have a line applying
-    to the place (a line for every place, or for this one), by organisation name; their lines
-    are read by `add_place_lines` for the schemes on show. Columns only, no model instances:
-    a place has one row here per partner, however many lines their schemes hold."""
+    to the place (a line for every place, or for this one), by organisation name; with
+    `search`, only organisations whose name holds it. Their lines are read by
+    `add_place_lines` for the schemes on show. Columns only, no model instances: a place has
+    one row here per partner, however many lines their schemes hold."""
+    partners = PlacePartner.objects.filter(place=place)
+    if search:
+        partners = partners.filter(organisation__name__icontains=search)
     applies = Delegation.objects.filter(scheme=OuterRef("pk")).filter(
         Q(place__isnull=True) | Q(place=place)
     )
@@ -169,9 +173,7 @@ def place_in_force_schemes(*, place: Place) -> list[PlaceScheme]:
                 status=SchemeStatus.IN_FORCE,
                 # A subquery rather than a join, so an organisation partnering the place is
                 # not read twice and needs no DISTINCT.
-                organisation_id__in=PlacePartner.objects.filter(place=place).values(
-                    "organisation_id"
-                ),
+                organisation_id__in=partners.values("organisation_id"),
             )
             .order_by("organisation__name", "organisation_id")
             .values_list("pk", "organisation__name", "number", "effective_from", "approved_by")

@@ -22,17 +22,22 @@ RESULTS = "delegation-schemes"  # the partial, and the id of the element it repl
 # A place can have dozens of partners with hundreds of lines between them: a page of
 # organisations keeps the page quick to draw and to read, each scheme whole on one page.
 SCHEMES_PER_PAGE = 10
+SEARCH_LENGTH = 100  # longer than any organisation's name
 
 
 @login_required
 @require_GET
 def place_delegations(request: HttpRequest, place_pk: int) -> HttpResponse:
     place = get_place_for(request, place_pk)
-    paginator = Paginator(selectors.place_in_force_schemes(place=place), SCHEMES_PER_PAGE)
+    search = request.GET.get("q", "").strip()[:SEARCH_LENGTH]
+    paginator = Paginator(
+        selectors.place_in_force_schemes(place=place, search=search), SCHEMES_PER_PAGE
+    )
     page = paginator.get_page(request.GET.get("page"))
     selectors.add_place_lines(page.object_list, place=place)
     context = {
         "place": place,
+        "search": search,
         "page_obj": page,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
         "list_url": request.path,

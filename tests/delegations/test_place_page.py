@@ -97,7 +97,7 @@ def test_htmx_gets_only_the_next_page_of_schemes(client, world):
     client.force_login(world.member_a)
     add_partners(world, [f"Partner {n:02d}" for n in range(SCHEMES_PER_PAGE + 1)])
     partial = client.get(url(world), {"page": 2}, HTTP_HX_REQUEST="true").content.decode()
-    assert partial.lstrip().startswith('<div id="delegation-schemes">')
+    assert partial.lstrip().startswith('<div id="delegation-schemes"')
     assert "<html" not in partial and f"<h2>Partner {SCHEMES_PER_PAGE:02d}</h2>" in partial
 
 
@@ -112,3 +112,35 @@ def test_a_line_shows_its_conditions_escaped_with_their_line_breaks(client, worl
     assert "Report to the &lt;board&gt;<br>within 28 days" in page
     assert "Up to and including £500" in page and "Every place" in page
     assert 'aria-hidden="true">Reference </span>–</td>' in page
+
+
+def test_a_search_finds_a_partners_scheme_and_keeps_to_it_across_pages(client, world):
+    client.force_login(world.member_a)
+    names = [f"Partner {n:02d}" for n in range(SCHEMES_PER_PAGE + 2)]
+    add_partners(world, [*names, "Alder Trust"])
+
+    found = client.get(url(world), {"q": "alder"}).content.decode()
+    assert "<h2>Alder Trust</h2>" in found
+    assert not any(f"<h2>{name}</h2>" in found for name in names)
+    assert 'value="alder"' in found  # the box keeps what was typed
+
+    # A search that still fills more than a page keeps its words on the next page's link.
+    many = client.get(url(world), {"q": "partner"}).content.decode()
+    assert f"of {len(names)} matching “partner”" in many
+    assert "q=partner&amp;page=2" in many or "page=2&amp;q=partner" in many
+
+
+def test_a_search_that_finds_nothing_says_how_to_search_again(client, world):
+    client.force_login(world.member_a)
+    add_partners(world, ["Alder Trust"])
+    page = client.get(url(world), {"q": "<b>Nowhere</b>"}).content.decode()
+    assert "matches “&lt;b&gt;Nowhere&lt;/b&gt;”. Check the spelling" in page
+    assert "<h2>Alder Trust</h2>" not in page
+
+
+def test_a_search_costs_no_more_queries_than_the_page(client, world):
+    client.force_login(world.member_a)
+    add_partners(world, [f"Partner {n:02d}" for n in range(SCHEMES_PER_PAGE + 3)])
+    assert page_query_count(client, url(world), {"q": "partner 1"}) == page_query_count(
+        client, url(world)
+    )
