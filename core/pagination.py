@@ -5,9 +5,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
-# A place's people, 25 a page like every list: the table is the page's main cost, and the search
-# finds anyone on any page.
-PEOPLE_PER_PAGE = PAGE_SIZE
 
 
 def paginate(

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from core.htmx import render_page_or_partial, wants_partial
-from core.pagination import PEOPLE_PER_PAGE, paginate
+from core.pagination import paginate
 from core.requests import signed_in_user
 from governance.consultation.models import RoundStatus
 from governance.consultation.selectors import (
@@ -75,7 +75,7 @@ def place_detail(request: HttpRequest, place_pk: int) -> HttpResponse:
         "place": place,
         "search": search,
         "people_url": reverse("place_detail", args=[place.pk]),
-        **paginate(request, place_people(place=place, search=search), PEOPLE_PER_PAGE),
+        **paginate(request, place_people(place=place, search=search)),
     }
     if not wants_partial(request):  # the rest of the page
         context["partners_by_sector"] = place_partners_by_sector(place=place)

@@ -15,7 +15,7 @@ from console.decorators import console_view
 from console.lists import EditableList, RowUrl
 from console.replies import confirm_page, form_sent, page_or_partial, row_action
 from core.htmx import change_done, htmx_target, reply_with_partial
-from core.pagination import PEOPLE_PER_PAGE, paginate
+from core.pagination import paginate
 from core.requests import signed_in_user
 from governance.structures.selectors import overdue_reviews
 from partners import selectors, services
@@ -88,7 +88,7 @@ def _people_context(request: HttpRequest, system: System, place: Place) -> dict[
     return {
         "people_url": reverse("console:place", args=[system.slug, place.pk]),
         "people_list_url": reverse("console:people", args=[system.slug]),
-        **paginate(request, selectors.place_people(place=place), PEOPLE_PER_PAGE),
+        **paginate(request, selectors.place_people(place=place)),
     }
 
 
