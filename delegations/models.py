@@ -194,6 +194,14 @@ class Delegation(models.Model):
         related_name="+",
         help_text="Only for this place; empty for every place.",
     )
+    neighbourhood = models.ForeignKey(
+        "partners.Neighbourhood",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        help_text="Only for this neighbourhood of the place; empty for the whole place.",
+    )
     conditions = models.TextField(blank=True)
     reference = models.CharField(
         max_length=60, blank=True, help_text="The line's reference in the organisation's scheme."
@@ -203,6 +211,12 @@ class Delegation(models.Model):
         ordering = ["scheme", "matter__order", "limit_from"]
         indexes = [models.Index(fields=["matter", "scheme"])]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(neighbourhood__isnull=True) | Q(place__isnull=False),
+                name="delegation_neighbourhood_within_its_place",
+                violation_error_message="A line for a neighbourhood names the neighbourhood's "
+                "place too.",
+            ),
             models.CheckConstraint(
                 condition=Q(limit_to__isnull=True) | Q(limit_to__gte=models.F("limit_from")),
                 name="delegation_limits_in_order",

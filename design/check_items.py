@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any
 
 from delegations.models import DelegateRole, Delegation
-from governance.catalogue.models import GovernanceOption, OptionFramework
+from governance.catalogue.models import GeographicTier, GovernanceOption, OptionFramework
 from governance.catalogue.rules import FrameworkRules
 from governance.consultation.models import PlaceResponse
+from governance.delivery.models import DeliveryArrangement, FunctionHolding
 from governance.structures.models import Committee, CommitteeMember
-from partners.models import Organisation, Place
+from partners.models import Neighbourhood, Organisation, Place
 
 PASS = "pass"  # noqa: S105 - a check status, not a secret
 WARNING = "warning"
@@ -62,6 +63,11 @@ class Design:
     directors: list[DelegateRole] = field(default_factory=list)  # the ICB's, for this place
     rules: FrameworkRules | None = None  # the framework's combination rules, if it has one
     parties_of: dict[int, list[Organisation]] = field(default_factory=dict)  # by body pk
+    # How the place delivers care (governance.delivery), and its geography.
+    delivery: DeliveryArrangement | None = None
+    holdings: dict[str, FunctionHolding] = field(default_factory=dict)  # by function
+    neighbourhoods: list[Neighbourhood] = field(default_factory=list)  # the active ones
+    tiers: dict[str, GeographicTier] = field(default_factory=dict)  # by slug
 
     @property
     def active(self) -> list[Committee]:

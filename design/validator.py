@@ -44,11 +44,19 @@ from django.db.models import (
 from django.utils import timezone
 
 from delegations.models import DelegateRole, Delegation, SchemeStatus
-from design import rules_arrangement, rules_bodies, rules_partnership
+from design import (
+    rules_arrangement,
+    rules_bodies,
+    rules_delivery,
+    rules_footprint,
+    rules_partnership,
+)
 from design.check_items import FAIL, ORDER, PASS, WARNING, CheckItem, Design, Fix, names
 from governance.catalogue.models import AllowedCombination, GovernanceOption, OptionFramework
 from governance.catalogue.rules import FrameworkRules, option_set_key
+from governance.catalogue.selectors import tiers_in_use
 from governance.consultation.models import PlaceResponse, ResponseStatus
+from governance.delivery.models import DeliveryArrangement, FunctionHolding
 from governance.structures.models import (
     Committee,
     CommitteeMember,
@@ -57,7 +65,7 @@ from governance.structures.models import (
 )
 from governance.structures.options import body_option, options_by_kind_from
 from partners.legal_forms import LegalForm
-from partners.models import Organisation, Place
+from partners.models import Neighbourhood, Organisation, Place
 
 M = TypeVar("M", bound=Model)
 
@@ -165,12 +173,38 @@ def _load(place: Place, today: date) -> Design:
     parents = {c.pk: c for c in design.committees}
     design.option_of = {c.pk: body_option(c, by_kind, parents) for c in design.committees}
     design.lines, design.icb_lines = _lines_in_force(place, today, parents)
+    _load_delivery(design)
     design.directors = (
         _from_rows(DelegateRole, catalogue[0].place_directors or [], order_by="title")
         if catalogue
         else list(_directors_of(place).order_by("title"))
     )
     return design
+
+
+def _load_delivery(design: Design) -> None:
+    """How the place delivers care, who holds each function, its neighbourhoods and the
+    geographic tiers their populations are checked against."""
+    place = design.place
+    design.delivery = (
+        DeliveryArrangement.objects.filter(place=place)
+        .select_related(
+            "archetype__framework", "contracting_form", "lead_care_provider", "section_75_council"
+        )
+        .first()
+    )
+    design.holdings = {
+        h.function: h
+        for h in FunctionHolding.objects.filter(place=place).select_related(
+            "holder_organisation", "holder_committee"
+        )
+    }
+    design.neighbourhoods = list(
+        Neighbourhood.objects.filter(place=place, is_active=True).select_related(
+            "lead_organisation"
+        )
+    )
+    design.tiers = {t.slug: t for t in tiers_in_use()}
 
 
 def _directors_of(place: Place) -> QuerySet[DelegateRole]:
@@ -364,6 +398,10 @@ def design_review(*, place: Place, on: date | None = None) -> DesignReview:
         *rules_bodies.independent_chair(design),
         *rules_bodies.committee_rules(design),
         *rules_bodies.delegation_routes(design),
+        *rules_delivery.function_holders(design),
+        *rules_delivery.contracting_form(design),
+        *rules_footprint.populations(design),
+        *rules_footprint.neighbourhood_leads(design),
     ]
     return DesignReview(
         items=sorted(items, key=lambda item: ORDER[item.status]),

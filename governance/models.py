@@ -5,4 +5,5 @@ imports each model from its own room."""
 
 from governance.catalogue import models as catalogue_models  # noqa: F401
 from governance.consultation import models as consultation_models  # noqa: F401
+from governance.delivery import models as delivery_models  # noqa: F401
 from governance.structures import models as structures_models  # noqa: F401

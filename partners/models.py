@@ -100,10 +100,19 @@ class System(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=40, blank=True, help_text='For example "NCL ICB".')
     slug = models.SlugField(max_length=80, unique=True)
+    population = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many people live in the system's footprint."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(population__isnull=True) | Q(population__gt=0),
+                name="system_population_positive",
+            ),
+        ]
         permissions = [
             ("administer_system", "Administer the system (ICB governance admin)"),
             (
@@ -153,19 +162,44 @@ class Place(VersionedModel):
         return self.name
 
 
-class Neighbourhood(models.Model):
-    """A neighbourhood (30,000-50,000 people) within a place: a scope for delegations and
-    sub-contracts."""
+class NeighbourhoodLead(models.TextChoices):
+    """Who leads a neighbourhood's care, as the 2025 operating model names them."""
+
+    PCN = "pcn", "Primary care network"
+    PROVIDER_COLLABORATIVE = "provider_collaborative", "Provider collaborative"
+    VCSE = "vcse", "Voluntary, community and social enterprise organisation"
+    INTEGRATOR = "integrator", "The place's integrator"
+
+
+class Neighbourhood(VersionedModel):
+    """A neighbourhood (typically 30,000-50,000 people) within a place: a scope for
+    delegations and sub-contracts, led by a PCN, a provider collaborative, a VCSE
+    organisation or the place's integrator."""
 
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="neighbourhoods")
     name = models.CharField(max_length=200)
     population = models.PositiveIntegerField(null=True, blank=True)
+    lead_kind = models.CharField(
+        "who leads it", max_length=30, choices=NeighbourhoodLead.choices, blank=True
+    )
+    lead_organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_neighbourhoods",
+    )
+    is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"), "place", name="neighbourhood_unique_name_per_place"
+            ),
+            models.CheckConstraint(
+                condition=Q(population__isnull=True) | Q(population__gt=0),
+                name="neighbourhood_population_positive",
             ),
         ]
 

@@ -55,9 +55,22 @@ Accountability: Any = _make_choices(
 )
 
 
+class FrameworkKind(models.TextChoices):
+    """What a framework's options are. Its kind says which parts of the product read it:
+    the bodies a place records are instances of an arrangements framework's options (the
+    design check's body rules); a place follows one of an archetypes framework's options and
+    records who holds each function (governance.delivery)."""
+
+    ARRANGEMENTS = "arrangements", "Place governance arrangements"
+    ARCHETYPES = "archetypes", "Delivery archetypes"
+
+
 class OptionFramework(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=20, choices=FrameworkKind.choices, default=FrameworkKind.ARRANGEMENTS
+    )
     summary = models.TextField(blank=True)
     source = models.CharField(
         max_length=300, help_text="The document the framework's content is restated from."
@@ -159,6 +172,21 @@ class GovernanceOption(models.Model):
         blank=True,
         help_text="For each rule, the passage of the source it restates.",
     )
+    # What a delivery archetype (FrameworkKind.ARCHETYPES) says about who holds what.
+    function_holders = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For each function (governance.delivery.models.DeliveryFunction), the kinds "
+        "of holder the source places it with.",
+    )
+    budget_forms = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The forms of budget (governance.delivery.models.BudgetForm) the source "
+        "gives the archetype.",
+    )
+    asks_of_local_government = models.TextField(blank=True)
+    asks_of_primary_care = models.TextField(blank=True)
 
     class Meta:
         ordering = ["framework", "number"]
@@ -228,6 +256,33 @@ class SuggestedRating(models.Model):
         )
 
 
+class GeographicTier(models.Model):
+    """One of the geographical scales a framework describes (national, regional, system,
+    place, neighbourhood): the population it typically serves, the most the source allows,
+    and its core functions. Populations recorded in the product are checked against them."""
+
+    framework = models.ForeignKey(OptionFramework, on_delete=models.CASCADE, related_name="tiers")
+    slug = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+    typical_from = models.PositiveIntegerField(null=True, blank=True)
+    typical_to = models.PositiveIntegerField(null=True, blank=True)
+    largest = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The largest population the source allows, if it says."
+    )
+    core_functions = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "slug"], name="tier_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DeliveryModelKind(models.TextChoices):
     DELIVERY_MODEL = "delivery_model", "Delivery model"
     ARCHETYPE = "archetype", "Delivery model archetype"
@@ -256,6 +311,11 @@ class DeliveryModel(models.Model):
     time_limited = models.CharField(max_length=200)
     source = models.CharField(max_length=300)
     order = models.PositiveSmallIntegerField(default=0)
+    points = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The source's lessons for a place choosing this form, in the product's words.",
+    )
 
     class Meta:
         ordering = ["kind", "order", "name"]

@@ -20,6 +20,7 @@ from governance.catalogue.models import (
     AllowedCombination,
     DeliveryModel,
     DeliveryModelKind,
+    GeographicTier,
     GovernanceOption,
     OptionFramework,
     Principle,
@@ -352,3 +353,14 @@ def _catalogue(framework_id: int, version: datetime) -> FrameworkCatalogue:
         contexts=_contexts(options, principles, combinations, suggested),
         combination_rows=combination_rows,
     )
+
+
+def tiers_in_use() -> list[GeographicTier]:
+    """The geographic tiers of the newest framework that describes any, smallest last (the
+    footprints populations are checked against); none when no framework describes tiers."""
+    newest = (
+        OptionFramework.objects.filter(tiers__isnull=False)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    return list(GeographicTier.objects.filter(framework__in=newest).order_by("order"))
