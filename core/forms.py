@@ -96,6 +96,20 @@ class NHSForm(NHSFormMixin, forms.Form):
     pass
 
 
+class VersionedForm(NHSForm):
+    """A form that edits a record saved by several people: it carries the version the record
+    was at when the form was opened, so a save from a stale form is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def start_from(self, version: int) -> None:
+        """After a refused stale save: keep what was typed, and let the next save replace
+        the version now saved."""
+        data = self.data.copy()  # type: ignore[attr-defined]
+        data["version"] = str(version)
+        self.data = data
+
+
 def add_service_errors(form: forms.BaseForm, error: Any) -> None:
     """Put a service's ValidationError on the form: messages for a field the form has go on
     that field, anything else goes to the error summary. Re-applies the NHS error styling

@@ -57,7 +57,7 @@ class Design:
     option_of: dict[int, GovernanceOption | None]  # each body's option, by committee pk
     partners: list[Organisation] = field(default_factory=list)
     committees: Sequence[Committee] = field(default_factory=list)
-    response: PlaceResponse | None = None
+    response: PlaceResponse | None = None  # the newest submitted on an arrangements framework
     lines: list[Delegation] = field(default_factory=list)  # lines in force to the bodies
     icb_lines: list[Delegation] = field(default_factory=list)  # the ICB's, for this place
     directors: list[DelegateRole] = field(default_factory=list)  # the ICB's, for this place
@@ -68,6 +68,10 @@ class Design:
     holdings: dict[str, FunctionHolding] = field(default_factory=dict)  # by function
     neighbourhoods: list[Neighbourhood] = field(default_factory=list)  # the active ones
     tiers: dict[str, GeographicTier] = field(default_factory=dict)  # by slug
+    # The newest submitted response on a framework of delivery archetypes: its proposed
+    # option set is the archetype's number.
+    archetype_response: PlaceResponse | None = None
+    archetype_options: list[GovernanceOption] = field(default_factory=list)  # every such option
 
     @property
     def active(self) -> list[Committee]:

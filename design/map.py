@@ -13,7 +13,10 @@ answers to (a body answering to a board, or to no one recorded, sits on row 1). 
   £1,000,000; 3 with any value"). The diagram's label and the text equivalent are the same
   string, so the picture never says more or less than the text.
 
-Three queries, whatever the number of bodies and lines."""
+With them, how the place delivers care (governance.delivery): the archetype it follows and who
+holds each function, named beside the bodies that hold one and listed with the map's text.
+
+Five queries, whatever the number of bodies, lines and functions."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from delegations.bands import band_text
 from delegations.models import DelegateRole, Delegation, SchemeStatus
+from governance.delivery.selectors import FunctionRow, PlaceDelivery, place_delivery
 from governance.structures.models import Committee, CommitteeKind
 from partners.models import Organisation, Place, Sector, board_of
 
@@ -191,6 +195,14 @@ class GovernanceMap:
     width: int
     height: int
     on: date
+    delivery: PlaceDelivery | None = None
+
+    @property
+    def functions(self) -> list[FunctionRow]:
+        """Each function the place records a holder for, or its archetype places."""
+        if self.delivery is None:
+            return []
+        return [row for row in self.delivery.rows if row.holding or row.allowed]
 
     @property
     def bodies(self) -> list[Node]:
@@ -217,6 +229,14 @@ class GovernanceMap:
                     entry.sentences.append(Sentence(f"{node.name} answers to {target}."))
             if not entry.sentences:
                 entry.sentences.append(Sentence(f"{node.name} answers to no body recorded yet."))
+            held = [
+                row.label.lower()
+                for row in self.functions
+                if row.holding is not None
+                and node.key == f"committee-{row.holding.holder_committee_id}"
+            ]
+            if held:
+                entry.sentences.append(Sentence(f"{node.name} holds {_listed(held)}."))
             for line in self.lines:
                 if line.target == node.key and line.delegation:
                     entry.sentences.append(
@@ -231,6 +251,10 @@ class GovernanceMap:
 
     def svg(self) -> SafeString:
         return mark_safe(render_svg(self))  # noqa: S308 - every text in it is escaped
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def board_name(organisation: Organisation) -> str:
@@ -390,7 +414,15 @@ def governance_map(*, place: Place, on: date | None = None) -> GovernanceMap:
     width = max((node.x + BOX_W for node in ordered), default=0) + MARGIN
     height = max((node.y + BOX_H for node in ordered), default=0) + MARGIN
     lines.sort(key=lambda line: (line.delegation, line.source, line.target))
-    return GovernanceMap(place=place, nodes=ordered, lines=lines, width=width, height=height, on=on)
+    return GovernanceMap(
+        place=place,
+        nodes=ordered,
+        lines=lines,
+        width=width,
+        height=height,
+        on=on,
+        delivery=place_delivery(place=place),
+    )
 
 
 def _layout(nodes: dict[str, Node], boards: dict[str, Organisation], gap_y: int) -> list[Node]:

@@ -13,13 +13,17 @@ design/rules_partnership.py (Appendix A), design/rules_arrangement.py (the optio
 recorded set, the proposal beside it, what each option may hold, to whom it answers, option 4)
 and design/rules_bodies.py (every body: chair, quorum, veto, terms of reference, routes).
 
-It reads six queries whatever the size of the place (`_load`): the place's proposal; every
-framework's options, with their allowed combinations and the place's individual directors; the
-bodies; their seats; the organisations (partners and parties, in one union); and the lines in
-force (to the bodies, and the ICB's for the place, in one union)."""
+It reads six queries whatever the size of the place (`_load`): the place's newest submitted
+responses (on an arrangements framework, what the body rules compare with, and on an
+archetypes framework, the archetype it proposed); every framework's options, with their allowed
+combinations and tiers, the place's individual directors and how it delivers care (its
+arrangement, function holders and active neighbourhoods); the bodies; their seats; the
+organisations (partners and parties, in one union); and the lines in force (to the bodies, and
+the ICB's for the place, in one union). The delivery rules are in design/rules_delivery.py."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -52,7 +56,14 @@ from design import (
     rules_partnership,
 )
 from design.check_items import FAIL, ORDER, PASS, WARNING, CheckItem, Design, Fix, names
-from governance.catalogue.models import AllowedCombination, GovernanceOption, OptionFramework
+from governance.catalogue.models import (
+    AllowedCombination,
+    DeliveryModel,
+    FrameworkKind,
+    GeographicTier,
+    GovernanceOption,
+    OptionFramework,
+)
 from governance.catalogue.rules import FrameworkRules, option_set_key
 from governance.catalogue.selectors import tiers_in_use
 from governance.consultation.models import PlaceResponse, ResponseStatus
@@ -92,18 +103,20 @@ def _in_force(today: date, prefix: str = "scheme__") -> Q:
 
 
 def _load(place: Place, today: date) -> Design:
-    response = (
-        PlaceResponse.objects.filter(place=place, status=ResponseStatus.SUBMITTED)
-        .select_related("round__framework")
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
+    response, archetype_response = _newest_submitted(place)
     # Every framework's options, read once: the place's framework's options by number, and
     # each kind of body's option (from the newest framework that lists it) both come from them.
     # With them, in the same query, what is small and read whole: each option's framework's
     # allowed combinations, and the place's individual directors.
-    newest = OptionFramework.objects.order_by("-created_at", "-pk").values("pk")[:1]
-    catalogue = list(
+    # And how the place delivers care (its arrangement, function holders and active
+    # neighbourhoods, with the organisations they name) and each framework's geographic tiers.
+    newest = (
+        OptionFramework.objects.filter(kind=FrameworkKind.ARRANGEMENTS)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    # (Typed loosely: the annotations are read as attributes of each option.)
+    catalogue: list[Any] = list(
         GovernanceOption.objects.select_related("framework").annotate(
             newest_framework=Subquery(newest),
             combination_keys=_json_list_of(
@@ -113,6 +126,7 @@ def _load(place: Place, today: date) -> Design:
             place_directors=_json_list_of(
                 _directors_of(place), _row_of(DelegateRole), order_by=F("title")
             ),
+            **_delivery_annotations(place),
         )
     )
     framework = _framework(response, catalogue)
@@ -127,6 +141,7 @@ def _load(place: Place, today: date) -> Design:
         options={o.number: o for o in own},
         option_of={},
         response=response,
+        archetype_response=archetype_response,
     )
     if framework is not None:
         design.rules = FrameworkRules.from_rows(
@@ -173,7 +188,7 @@ def _load(place: Place, today: date) -> Design:
     parents = {c.pk: c for c in design.committees}
     design.option_of = {c.pk: body_option(c, by_kind, parents) for c in design.committees}
     design.lines, design.icb_lines = _lines_in_force(place, today, parents)
-    _load_delivery(design)
+    _load_delivery(design, catalogue)
     design.directors = (
         _from_rows(DelegateRole, catalogue[0].place_directors or [], order_by="title")
         if catalogue
@@ -182,9 +197,98 @@ def _load(place: Place, today: date) -> Design:
     return design
 
 
-def _load_delivery(design: Design) -> None:
+def _newest_submitted(place: Place) -> tuple[PlaceResponse | None, PlaceResponse | None]:
+    """In one query, the place's newest submitted response on a framework of governance
+    arrangements (what the body rules compare with) and on one of delivery archetypes (the
+    archetype it proposed)."""
+    submitted = PlaceResponse.objects.filter(place=place, status=ResponseStatus.SUBMITTED)
+
+    def newest(kind: str) -> Subquery:
+        of_kind = submitted.filter(round__framework__kind=kind).order_by("-submitted_at", "-pk")
+        return Subquery(of_kind.values("pk")[:1])
+
+    found = PlaceResponse.objects.filter(
+        Q(pk=newest(FrameworkKind.ARRANGEMENTS)) | Q(pk=newest(FrameworkKind.ARCHETYPES))
+    ).select_related("round__framework")
+    by_kind = {response.round.framework.kind: response for response in found}
+    return by_kind.get(FrameworkKind.ARRANGEMENTS), by_kind.get(FrameworkKind.ARCHETYPES)
+
+
+# The organisations and catalogue rows the delivery records name, read with them.
+_ARRANGEMENT_RELATED: dict[str, type[Model]] = {
+    "section_75_council": Organisation,
+    "lead_care_provider": Organisation,
+    "contracting_form": DeliveryModel,
+}
+
+
+def _delivery_annotations(place: Place) -> dict[str, Any]:
+    """How the place delivers care and every framework's tiers, as annotations of the
+    catalogue's query: the place's rows are the same on every option's row (the database
+    reads them once), the tiers those of the option's framework."""
+    arrangement = (
+        DeliveryArrangement.objects.filter(place=place)
+        .annotate(_row=_row_of(DeliveryArrangement, related=_ARRANGEMENT_RELATED))
+        .values("_row")[:1]
+    )
+    return {
+        "place_arrangement": Subquery(arrangement, output_field=JSONField()),
+        "place_holdings": _json_list_of(
+            FunctionHolding.objects.filter(place=place),
+            _row_of(FunctionHolding, related={"holder_organisation": Organisation}),
+        ),
+        "place_neighbourhoods": _json_list_of(
+            Neighbourhood.objects.filter(place=place, is_active=True),
+            _row_of(Neighbourhood, related={"lead_organisation": Organisation}),
+            order_by=F("name"),
+        ),
+        "framework_tiers": _json_list_of(
+            GeographicTier.objects.filter(framework=OuterRef("framework")),
+            _row_of(GeographicTier),
+            order_by=F("order"),
+        ),
+    }
+
+
+def _load_delivery(design: Design, catalogue: Sequence[Any]) -> None:
     """How the place delivers care, who holds each function, its neighbourhoods and the
-    geographic tiers their populations are checked against."""
+    geographic tiers their populations are checked against: read with the catalogue, or (when
+    no framework has options) on their own."""
+    design.archetype_options = [
+        o for o in catalogue if o.framework.kind == FrameworkKind.ARCHETYPES
+    ]
+    if not catalogue:
+        _load_delivery_alone(design)
+        return
+    first = catalogue[0]
+    row = first.place_arrangement
+    options = {o.pk: o for o in catalogue}
+    bodies = {c.pk: c for c in design.committees}
+    if row:
+        delivery = _instance(DeliveryArrangement, row)
+        delivery.place = design.place
+        delivery.archetype = options.get(delivery.archetype_id or 0)
+        design.delivery = delivery
+    holdings = _from_rows(FunctionHolding, first.place_holdings or [], order_by="function")
+    for holding in holdings:
+        holding.place = design.place
+        if holding.holder_committee_id in bodies:
+            holding.holder_committee = bodies[holding.holder_committee_id]
+    design.holdings = {h.function: h for h in holdings}
+    design.neighbourhoods = _from_rows(
+        Neighbourhood, first.place_neighbourhoods or [], order_by="name"
+    )
+    for neighbourhood in design.neighbourhoods:
+        neighbourhood.place = design.place
+    # The newest framework that describes any tiers (governance.catalogue.selectors.tiers_in_use).
+    with_tiers = [o for o in catalogue if o.framework_tiers]
+    if with_tiers:
+        newest = max(with_tiers, key=lambda o: (o.framework.created_at, o.framework.pk))
+        tiers = _from_rows(GeographicTier, newest.framework_tiers, order_by="order")
+        design.tiers = {t.slug: t for t in sorted(tiers, key=lambda t: t.order)}
+
+
+def _load_delivery_alone(design: Design) -> None:
     place = design.place
     design.delivery = (
         DeliveryArrangement.objects.filter(place=place)
@@ -258,24 +362,47 @@ class _JSONRow(Func):
         return self.as_sql(compiler, connection, function="JSONB_BUILD_OBJECT", **extra)
 
 
-def _row_of(model: type[Model]) -> _JSONRow:
-    """A JSON object of a row's columns, to rebuild the instance from (`_from_rows`)."""
+def _row_of(
+    model: type[Model], prefix: str = "", related: dict[str, type[Model]] | None = None
+) -> _JSONRow:
+    """A JSON object of a row's columns, to rebuild the instance from (`_from_rows`); with
+    `related`, each named foreign key's row as an object of its own under the key's name."""
     names = [f.attname for f in model._meta.concrete_fields]
-    return _JSONRow(*(part for name in names for part in (Value(name), F(name))))
+    parts: list[Any] = [part for name in names for part in (Value(name), F(prefix + name))]
+    for name, other in (related or {}).items():
+        parts += [Value(name), _row_of(other, prefix=f"{prefix}{name}__")]
+    return _JSONRow(*parts)
+
+
+def _instance(model: type[M], row: dict[str, Any]) -> M:
+    """An instance of `model` from a `_row_of` object, with the related rows it holds (a
+    foreign key left empty reads as an object of nulls)."""
+    fields = model._meta.concrete_fields
+    sqlite = connections[DEFAULT_DB_ALIAS].vendor == "sqlite"
+
+    def value(field: Any) -> Any:
+        found = row[field.attname]
+        if sqlite and isinstance(field, JSONField) and isinstance(found, str):
+            # SQLite keeps a JSON column as text, and JSON_OBJECT takes it as such.
+            found = json.loads(found)
+        return field.to_python(found)
+
+    instance = model.from_db(
+        DEFAULT_DB_ALIAS, [f.attname for f in fields], [value(f) for f in fields]
+    )
+    for field in model._meta.concrete_fields:
+        nested = row.get(field.name) if field.is_relation else None
+        if isinstance(nested, dict):
+            related: Any = field.related_model
+            found = _instance(related, nested) if nested.get("id") is not None else None
+            setattr(instance, field.name, found)
+    return instance
 
 
 def _from_rows(model: type[M], rows: list[dict[str, Any]], *, order_by: str) -> list[M]:
     """Instances of `model` from `_row_of` objects, as the query would have read them, in
     `order_by` order: as ordered by PostgreSQL, else by code point (as SQLite compares)."""
-    fields = model._meta.concrete_fields
-    instances = [
-        model.from_db(
-            DEFAULT_DB_ALIAS,
-            [f.attname for f in fields],
-            [f.to_python(row[f.attname]) for f in fields],
-        )
-        for row in rows
-    ]
+    instances = [_instance(model, row) for row in rows]
     if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         return instances
     return sorted(instances, key=lambda i: getattr(i, order_by))
@@ -284,8 +411,9 @@ def _from_rows(model: type[M], rows: list[dict[str, Any]], *, order_by: str) -> 
 def _framework(
     response: PlaceResponse | None, catalogue: Sequence[GovernanceOption]
 ) -> OptionFramework | None:
-    """The framework the place proposed against, or else the newest (read with the options
-    when it has any, as every framework in use has)."""
+    """The arrangements framework the place proposed against, or else the newest one (read
+    with the options when it has any, as every framework in use has). A framework of delivery
+    archetypes is never this one: the place's bodies are instances of arrangements."""
     if response is not None:
         return response.round.framework
     newest = next(
@@ -294,7 +422,11 @@ def _framework(
     )
     if newest is not None:
         return newest.framework
-    return OptionFramework.objects.order_by("-created_at", "-pk").first()
+    return (
+        OptionFramework.objects.filter(kind=FrameworkKind.ARRANGEMENTS)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def _partners_and_parties(place: Place) -> tuple[list[Organisation], dict[int, list[Organisation]]]:

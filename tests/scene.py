@@ -26,16 +26,21 @@ from governance.structures.models import (
 from partners.models import Place, Sector, User
 from tests.conftest import World
 from tests.factories import (
+    LEAD_CARE_PROVIDER,
     CommitteeFactory,
     CommitteeMemberFactory,
     DelegateRoleFactory,
     DelegationFactory,
+    DeliveryArrangementFactory,
     OrganisationAliasFactory,
     PlaceFactory,
     SchemeFactory,
     TermsOfReferenceFactory,
     UserFactory,
+    archetype,
     contract_matters,
+    contracting_form,
+    hold,
     make_member,
     make_response,
     make_round,
@@ -139,6 +144,21 @@ def build_scene(world: World) -> Scene:
     for part in SummaryPart:
         summary_release.summary_release(actor=world.icb_admin, summary=summary, part=part)
 
+    # How the place delivers care: the lead care provider archetype, with its terms and a
+    # holder for every function.
+    arrangement = DeliveryArrangementFactory(
+        place=place,
+        archetype=archetype(LEAD_CARE_PROVIDER),
+        budget_form="capitated",
+        section_75_council=council,
+        lead_care_provider=trust,
+        contracting_form=contracting_form("corporate-joint-venture"),
+        contract_years=10,
+    )
+    for function in ("integrator", "budget_holding", "contract_holding", "gp_contracts"):
+        hold(place, function, arrangement.lead_care_provider)
+    hold(place, "strategic_commissioning", committee)
+
     opened = make_round(system=system, framework=framework, title=OPEN_ROUND)
     save_proposal(
         world.lead_a,
@@ -168,6 +188,7 @@ def place_pages(s: Scene) -> list[tuple[str, str]]:
         ("delegations", reverse("delegations_place:delegations", args=[place])),
         ("decision router", reverse("design:decide", args=[place])),
         ("design check", reverse("design:check", args=[place])),
+        ("how the place delivers care", reverse("delivery:overview", args=[place])),
         ("response page", reverse("proposal:response", args=[place, s.open_round.pk])),
     ]
 
@@ -191,6 +212,13 @@ def lead_pages(s: Scene) -> list[tuple[str, str]]:
         ("edit a committee", reverse("committees:edit", args=[place, committee])),
         ("edit terms of reference", reverse("committees:tor_edit", args=[place, committee, 1])),
         ("decision router", reverse("design:decide", args=[place])),
+        ("how the place delivers care", reverse("delivery:overview", args=[place])),
+        ("delivery archetype", reverse("delivery:archetype", args=[place])),
+        ("section 75 council and lead", reverse("delivery:partners", args=[place])),
+        ("a function's holder", reverse("delivery:holder", args=[place, "integrator"])),
+        ("remove a holder", reverse("delivery:holder_remove", args=[place, "integrator"])),
+        ("contracting form", reverse("delivery:contracting_form", args=[place])),
+        ("lead provider terms", reverse("delivery:terms", args=[place])),
     ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from core.date_input import NHSDateField
-from core.forms import NHSForm
+from core.forms import NHSForm, VersionedForm
 from governance.structures import committees, terms_of_reference, tor_sections
 from governance.structures.models import (
     TOR_SECTIONS,
@@ -27,20 +27,6 @@ from partners.models import Membership, Organisation, Place, Sector, User
 
 def _partner_organisations(place: Place) -> Any:
     return Organisation.objects.filter(place_partnerships__place=place).order_by("name")
-
-
-class VersionedForm(NHSForm):
-    """A form that edits a record saved by several people: it carries the version the record
-    was at when the form was opened, so a save from a stale form is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def start_from(self, version: int) -> None:
-        """After a refused stale save: keep what was typed, and let the next save replace
-        the version now saved."""
-        data = self.data.copy()  # type: ignore[attr-defined]
-        data["version"] = str(version)
-        self.data = data
 
 
 class CommitteeForm(VersionedForm):

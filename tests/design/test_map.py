@@ -206,8 +206,9 @@ def test_query_count_is_flat(client, world) -> None:
         DelegationFactory(scheme=scheme, delegate_committee=committee)
     assert queries() == before
     # The request's own five (session, user, place, permissions, the header's systems) and
-    # the map's three: committees, delegate roles, delegation lines.
-    assert before <= 8
+    # the map's five: committees, delegate roles, delegation lines, and how the place delivers
+    # care (its arrangement with its archetype, and its function holders).
+    assert before <= 10
 
 
 def test_a_label_with_mixed_limits_says_exactly_what_the_text_says(client, world) -> None:

@@ -516,8 +516,11 @@ def test_the_validator_reads_a_fixed_number_of_queries(design):
     assert count() == before
 
 
-# The place's response, every framework's options (with their combinations and the place's
-# directors), its bodies, their seats, the organisations (partners and parties) and the lines.
+# The place's responses (its newest submitted on each kind of framework, in one query), every
+# framework's options (with their combinations, tiers, the place's directors and how it
+# delivers care: its arrangement, function holders and neighbourhoods), its bodies, their
+# seats, the organisations (partners and parties) and the lines. Still six: what the delivery
+# rules read comes with the options.
 VALIDATOR_QUERIES = 6
 
 
@@ -525,6 +528,94 @@ def test_the_validator_reads_at_most_six_queries_with_or_without_a_proposal(desi
     with_proposal = queries_run_by(design.check)
     design.response.delete()
     assert queries_run_by(design.check) == with_proposal <= VALIDATOR_QUERIES
+
+
+def test_the_validator_reads_the_same_six_with_a_delivery_arrangement_and_neighbourhoods(design):
+    """How the place delivers care, its neighbourhoods and the tiers cost no query of their
+    own, however many holders and neighbourhoods it records."""
+    from governance.catalogue.models import GeographicTier
+    from partners.models import Neighbourhood
+    from tests.factories import (
+        LEAD_CARE_PROVIDER,
+        DeliveryArrangementFactory,
+        archetype,
+        contracting_form,
+        hold,
+    )
+
+    before = queries_run_by(design.check)
+    trust = design.orgs[Sector.ACUTE_TRUST]
+    DeliveryArrangementFactory(
+        place=design.place,
+        archetype=archetype(LEAD_CARE_PROVIDER),
+        lead_care_provider=trust,
+        section_75_council=design.orgs[Sector.UPPER_TIER_COUNCIL],
+        contracting_form=contracting_form("corporate-joint-venture"),
+    )
+    hold(design.place, "integrator", trust)
+    hold(design.place, "budget_holding", design.committee)
+    for n in range(3):
+        Neighbourhood.objects.create(
+            place=design.place, name=f"Neighbourhood {n}", population=40_000,
+            lead_organisation=design.orgs[Sector.PRIMARY_CARE_NETWORK],
+        )  # fmt: skip
+    framework = archetype(LEAD_CARE_PROVIDER).framework
+    for order, slug in enumerate(("system", "place", "neighbourhood")):
+        GeographicTier.objects.create(framework=framework, slug=slug, name=slug, order=order)
+    review_queries = queries_run_by(design.check)
+    assert review_queries == before <= VALIDATOR_QUERIES
+
+
+def test_the_validator_reads_delivery_neighbourhoods_and_tiers_as_stored(design):
+    """What the rules read is what the database holds: the arrangement with its archetype,
+    organisations and contracting form (its lessons a list), the holders (a body of the place
+    as one of its bodies), the active neighbourhoods by name with their lead, and the newest
+    framework's tiers by slug."""
+    from design.validator import _load
+    from governance.catalogue.models import GeographicTier
+    from partners.models import Neighbourhood
+    from tests.factories import (
+        PLACE_PARTNERSHIP,
+        DeliveryArrangementFactory,
+        archetype,
+        contracting_form,
+        hold,
+    )
+
+    council = design.orgs[Sector.UPPER_TIER_COUNCIL]
+    form = contracting_form("contractual-joint-venture")
+    DeliveryArrangementFactory(
+        place=design.place, archetype=archetype(PLACE_PARTNERSHIP), section_75_council=council,
+        contracting_form=form, voting_weights="Equal", lead_risk_share=40,
+    )  # fmt: skip
+    hold(design.place, "integrator", design.committee)
+    hold(design.place, "strategic_commissioning", design.orgs[Sector.ICB])
+    pcn = design.orgs[Sector.PRIMARY_CARE_NETWORK]
+    for name, active in (("Wye", True), ("Brook", True), ("Closed", False)):
+        Neighbourhood.objects.create(
+            place=design.place, name=name, is_active=active, lead_organisation=pcn
+        )
+    framework = archetype(PLACE_PARTNERSHIP).framework
+    GeographicTier.objects.create(
+        framework=framework, slug="place", name="Place", order=4, typical_from=250_000,
+        core_functions=["Integrate services"],
+    )  # fmt: skip
+    loaded = _load(design.place, timezone.localdate())
+    delivery = loaded.delivery
+    assert delivery.archetype == archetype(PLACE_PARTNERSHIP)
+    assert delivery.archetype.framework.kind == "archetypes"
+    assert delivery.section_75_council == council and delivery.section_75_council.name
+    assert delivery.lead_care_provider is None
+    assert delivery.contracting_form == form and delivery.contracting_form.points == form.points
+    assert (delivery.voting_weights, delivery.lead_risk_share) == ("Equal", 40)
+    body = loaded.holdings["integrator"].holder_committee
+    assert body == design.committee and any(body is c for c in loaded.committees)
+    assert loaded.holdings["strategic_commissioning"].holder_organisation.legal_form == "icb"
+    assert [n.name for n in loaded.neighbourhoods] == ["Brook", "Wye"]
+    assert loaded.neighbourhoods[0].lead_organisation == pcn
+    assert loaded.neighbourhoods[0].lead_organisation.name == pcn.name
+    tier = loaded.tiers["place"]
+    assert (tier.typical_from, tier.core_functions) == (250_000, ["Integrate services"])
 
 
 def test_the_places_directors_are_read_whole_and_named_in_title_order(design):

@@ -1,6 +1,17 @@
 """Test data. factory_boy factories build rows directly; the `make_*` helpers go through
 the services. One module a domain; everything is importable from `tests.factories`."""
 
+from tests.factories.delivery import (
+    ARCHETYPES_SLUG,
+    LEAD_CARE_PROVIDER,
+    PLACE_PARTNERSHIP,
+    DeliveryArrangementFactory,
+    FunctionHoldingFactory,
+    archetype,
+    contracting_form,
+    hold,
+    make_archetypes_framework,
+)
 from tests.factories.governance import (
     DeadlineExtensionFactory,
     close_round,
@@ -45,15 +56,20 @@ from tests.factories.structures import (
 )
 
 __all__ = [
+    "ARCHETYPES_SLUG",
     "FIRST_NAMES",
     "LAST_NAMES",
+    "LEAD_CARE_PROVIDER",
     "PASSWORD",
+    "PLACE_PARTNERSHIP",
     "AuthenticatorAppFactory",
     "CommitteeFactory",
     "CommitteeMemberFactory",
     "DeadlineExtensionFactory",
     "DelegateRoleFactory",
     "DelegationFactory",
+    "DeliveryArrangementFactory",
+    "FunctionHoldingFactory",
     "MatterCategoryFactory",
     "OrganisationAliasFactory",
     "OrganisationFactory",
@@ -63,12 +79,16 @@ __all__ = [
     "SystemFactory",
     "TermsOfReferenceFactory",
     "UserFactory",
+    "archetype",
     "close_round",
     "compiled_summary",
     "complete_response",
     "contract_matters",
+    "contracting_form",
     "current_code",
+    "hold",
     "joint_committee_of",
+    "make_archetypes_framework",
     "make_framework",
     "make_member",
     "make_response",

@@ -391,6 +391,19 @@ MATRIX: dict[str, Entry] = {
     "committees:tor_approve": committees(tor_number),
     "committees:tor_return": committees(tor_number),
     "committees:tor_download": committees(lambda t: {**tor_number(t), "fmt": "docx"}),
+    # How a place delivers care: place readers read the overview; its leads and the ICB admins
+    # of the system change it, one page at a time.
+    "delivery:overview": Entry(
+        kwargs=lambda t: {"place_pk": t.world.place_a.pk},
+        allowed=PLACE_A_READERS,
+        post_allowed=frozenset(),
+    ),
+    "delivery:archetype": committees(),
+    "delivery:partners": committees(),
+    "delivery:holder": committees(lambda t: {"function": "integrator"}),
+    "delivery:holder_remove": committees(lambda t: {"function": "integrator"}),
+    "delivery:contracting_form": committees(),
+    "delivery:terms": committees(),
     # A place's governance map: read-only, for the place's readers.
     "map:place_map": Entry(
         kwargs=lambda t: {"place_pk": t.world.place_a.pk},
