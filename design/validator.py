@@ -52,7 +52,12 @@ from design import (
     rules_partnership,
 )
 from design.check_items import FAIL, ORDER, PASS, WARNING, CheckItem, Design, Fix, names
-from governance.catalogue.models import AllowedCombination, GovernanceOption, OptionFramework
+from governance.catalogue.models import (
+    AllowedCombination,
+    FrameworkKind,
+    GovernanceOption,
+    OptionFramework,
+)
 from governance.catalogue.rules import FrameworkRules, option_set_key
 from governance.catalogue.selectors import tiers_in_use
 from governance.consultation.models import PlaceResponse, ResponseStatus
@@ -93,7 +98,13 @@ def _in_force(today: date, prefix: str = "scheme__") -> Q:
 
 def _load(place: Place, today: date) -> Design:
     response = (
-        PlaceResponse.objects.filter(place=place, status=ResponseStatus.SUBMITTED)
+        # The proposal the arrangement is compared with: of a round on an arrangements
+        # framework (a round on the 2025 archetypes proposes an archetype, not bodies).
+        PlaceResponse.objects.filter(
+            place=place,
+            status=ResponseStatus.SUBMITTED,
+            round__framework__kind=FrameworkKind.ARRANGEMENTS,
+        )
         .select_related("round__framework")
         .order_by("-submitted_at", "-pk")
         .first()
@@ -102,7 +113,10 @@ def _load(place: Place, today: date) -> Design:
     # each kind of body's option (from the newest framework that lists it) both come from them.
     # With them, in the same query, what is small and read whole: each option's framework's
     # allowed combinations, and the place's individual directors.
-    newest = OptionFramework.objects.order_by("-created_at", "-pk").values("pk")[:1]
+    # The bodies a place records are instances of an arrangements framework's options (the
+    # 2025 delivery archetypes describe who holds what, not bodies).
+    arrangements = OptionFramework.objects.filter(kind=FrameworkKind.ARRANGEMENTS)
+    newest = arrangements.order_by("-created_at", "-pk").values("pk")[:1]
     catalogue = list(
         GovernanceOption.objects.select_related("framework").annotate(
             newest_framework=Subquery(newest),
@@ -294,7 +308,11 @@ def _framework(
     )
     if newest is not None:
         return newest.framework
-    return OptionFramework.objects.order_by("-created_at", "-pk").first()
+    return (
+        OptionFramework.objects.filter(kind=FrameworkKind.ARRANGEMENTS)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def _partners_and_parties(place: Place) -> tuple[list[Organisation], dict[int, list[Organisation]]]:
