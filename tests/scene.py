@@ -50,6 +50,7 @@ from tests.factories import (
 )
 
 FRAMEWORK = "ics-design-framework-2021"  # the real framework, loaded from the catalogue
+ARCHETYPES = "operating-model-2025"  # the 2025 delivery archetypes, loaded the same way
 
 ICB = "NHS North Shire Integrated Care Board"
 TRUST = "Ashford and District Hospitals NHS Foundation Trust"
@@ -200,6 +201,11 @@ def catalogue_pages(s: Scene) -> list[tuple[str, str]]:
         ("ratings", reverse("governance:ratings")),
         ("options explorer", reverse("governance:explorer") + "?options=1&options=4"),
         ("delivery models", reverse("governance:delivery_models")),
+        ("archetypes", reverse("governance:options") + "?framework=" + ARCHETYPES),
+        (
+            "an archetype",
+            reverse("governance:option_detail", args=[2]) + "?framework=" + ARCHETYPES,
+        ),
     ]
 
 

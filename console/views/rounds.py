@@ -20,6 +20,7 @@ from core.htmx import change_done, change_refused, reply_with_partial, wants_par
 from core.locking import ConcurrentEditError
 from core.requests import signed_in_user
 from core.uk_time import UK, uk_datetime
+from governance.catalogue.models import OptionFramework
 from governance.consultation import feedback, rounds, selectors
 from governance.consultation.forms import (
     NEW_MILESTONE_SLOTS,
@@ -41,7 +42,7 @@ from governance.consultation.models import (
     DeadlineExtension,
     RoundStatus,
 )
-from governance.consultation.questions import DEFAULT_QUESTIONS
+from governance.consultation.questions import default_questions
 from governance.consultation.round_scheduler import reminder_due_at_opening
 from governance.consultation.round_setup import round_setup
 from partners.models import Place, System
@@ -162,11 +163,39 @@ def _milestone_changes(slots: list[MilestoneForm]) -> list[dict[str, Any]]:
     ]
 
 
+def _framework_asked(request: HttpRequest, initial: dict[str, Any]) -> OptionFramework | None:
+    """The framework whose default questions the set-up form starts from: the one the page's
+    link names (`?framework=<id>`), else the one the form offers already chosen."""
+    wanted = request.GET.get("framework", "").strip() or initial.get("framework")
+    if not wanted or not str(wanted).isdigit():
+        return None
+    return OptionFramework.objects.filter(pk=wanted).first()
+
+
+def _question_starts(
+    request: HttpRequest, system: System, chosen: OptionFramework | None
+) -> list[dict[str, Any]]:
+    """A link per framework to start the set-up form from its default questions (shown when
+    there is more than one framework)."""
+    frameworks = list(OptionFramework.objects.order_by("-published_on", "name"))
+    if len(frameworks) < 2:
+        return []
+    url = reverse("console:round_add", args=[system.slug])
+    return [
+        {"name": f.name, "url": f"{url}?framework={f.pk}#questions", "current": f == chosen}
+        for f in frameworks
+    ]
+
+
 @console_view("GET", "POST")
 def round_add(request: HttpRequest, system: System) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    form = RoundForm(data, system=system, initial=new_round_initial(system=system), prefix="round")
-    questions = question_forms(data, DEFAULT_QUESTIONS)
+    initial = new_round_initial(system=system)
+    asked = _framework_asked(request, initial)
+    if asked is not None:
+        initial["framework"] = asked.pk
+    form = RoundForm(data, system=system, initial=initial, prefix="round")
+    questions = question_forms(data, default_questions(asked))
     milestones = milestone_forms(data, [], NEW_MILESTONE_SLOTS)
     if data is not None and _all_valid([form, *questions, *milestones]):
         try:
@@ -181,7 +210,12 @@ def round_add(request: HttpRequest, system: System) -> HttpResponse:
                 ],
             )
         except ValidationError as error:
+            chosen = form.cleaned_data.get("framework")  # an error on it takes it away
             add_round_errors(form, error)
+            if "framework" in getattr(error, "error_dict", {}):
+                # The chosen framework's own questions, offered in place of the other's.
+                asked = chosen
+                questions = question_forms(None, default_questions(asked))
         else:
             opened = consultation.status == RoundStatus.OPEN
             return change_done(
@@ -205,8 +239,11 @@ def round_add(request: HttpRequest, system: System) -> HttpResponse:
             "form": form,
             "question_forms": questions,
             "milestone_forms": milestones,
+            "question_starts": _question_starts(request, system, asked),
             "heading": "Set up a consultation round",
-            "action": reverse("console:round_add", args=[system.slug]),
+            # The framework whose questions the slots started from, so a POST has as many.
+            "action": reverse("console:round_add", args=[system.slug])
+            + (f"?framework={asked.pk}" if asked is not None else ""),
             "cancel_url": reverse("console:rounds", args=[system.slug]),
             "submit_label": "Set up the round",
         },

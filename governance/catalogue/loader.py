@@ -2,10 +2,17 @@
 
 `catalogue_load(path=…)` is idempotent: every record is written with update_or_create on its
 natural key (framework slug; framework + number for principles and options; framework + key
-for combinations; framework + option + option set + principle for suggested ratings; slug for
-delivery models), so loading a file twice leaves the database as loading it once. The data
-migration and `manage.py load_catalogue` both call it; the migration passes its historical
-app registry as `apps`.
+for combinations; framework + option + option set + principle for suggested ratings;
+framework + slug for geographic tiers; slug for delivery models), so loading a file twice
+leaves the database as loading it once. The data migrations and `manage.py load_catalogue`
+all call it; a migration passes its historical app registry as `apps`.
+
+Old migrations. A migration's models have only the fields of its moment (0002 knows no
+framework kind, no archetype fields, no tiers, no delivery model points), and every later
+migration runs the same live loader. So the loader writes only the fields the given
+registry's model has, and loads tiers only where the registry has GeographicTier; 0002 also
+names the files it knew (`FILES_2021`), so the 2025 framework is first loaded by 0006 with
+its kind.
 
 Suggested ratings. The source's ratings table (sections 6.3-6.4 of the 2021 paper) is kept in
 the JSON as it is laid out: one *cell* per option column × principle, either for the option
@@ -24,6 +31,7 @@ file stays the truth; options and principles are never deleted (place ratings po
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +39,12 @@ from django.apps import apps as global_apps
 from django.db import transaction
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
-DEFAULT_FILES = (
+# The files the catalogue had before the 2025 operating model (migration 0002 loads these).
+FILES_2021 = (
     CATALOGUE_DIR / "design_framework_2021.json",
     CATALOGUE_DIR / "delivery_models.json",
 )
+DEFAULT_FILES = (*FILES_2021, CATALOGUE_DIR / "operating_model_2025.json")
 
 # The bands, weakest first, as governance.catalogue.models.Band names them; kept here so the
 # migrations that load the catalogue do not import the live models module.
@@ -58,6 +68,25 @@ OPTION_POWERS: dict[str, Any] = {
     "sources": {},
 }
 
+# What a delivery archetype says about who holds what, with the values of an option the file
+# says nothing about (every option of an arrangements framework).
+ARCHETYPE_FIELDS: dict[str, Any] = {
+    "function_holders": {},
+    "budget_forms": [],
+    "asks_of_local_government": "",
+    "asks_of_primary_care": "",
+}
+
+TIER_FIELDS = (
+    "name",
+    "order",
+    "typical_from",
+    "typical_to",
+    "largest",
+    "core_functions",
+    "source",
+)
+
 
 def catalogue_load(*, path: str | Path, apps: Any = None) -> dict[str, int]:
     """Load one catalogue JSON file; returns how many records of each kind it wrote."""
@@ -71,12 +100,27 @@ def catalogue_load(*, path: str | Path, apps: Any = None) -> dict[str, int]:
     raise ValueError(f"{path} is neither an option framework nor a list of delivery models")
 
 
-def catalogue_load_all(*, apps: Any = None) -> dict[str, int]:
+def catalogue_load_all(
+    *, apps: Any = None, files: Iterable[Path] = DEFAULT_FILES
+) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for path in DEFAULT_FILES:
+    for path in files:
         for name, count in catalogue_load(path=path, apps=apps).items():
             counts[name] = counts.get(name, 0) + count
     return counts
+
+
+def _known(model: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Only the values `model` has a field for: a migration's model may predate some."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return {name: value for name, value in values.items() if name in names}
+
+
+def _model_or_none(registry: Any, name: str) -> Any:
+    try:
+        return registry.get_model("governance", name)
+    except LookupError:
+        return None
 
 
 def _key(numbers: list[int]) -> str:
@@ -121,10 +165,14 @@ def _load_framework(data: dict[str, Any], registry: Any) -> dict[str, int]:
     meta = data["framework"]
     framework, _ = OptionFramework.objects.update_or_create(
         slug=meta["slug"],
-        defaults={
-            **{k: meta[k] for k in ("name", "summary", "source")},
-            "published_on": meta.get("published_on"),
-        },
+        defaults=_known(
+            OptionFramework,
+            {
+                **{k: meta[k] for k in ("name", "summary", "source")},
+                "published_on": meta.get("published_on"),
+                "kind": meta.get("kind", "arrangements"),
+            },
+        ),
     )
     principles = {}
     for item in data["principles"]:
@@ -153,8 +201,12 @@ def _load_framework(data: dict[str, Any], registry: Any) -> dict[str, int]:
         options[item["number"]], _ = GovernanceOption.objects.update_or_create(
             framework=framework,
             number=item["number"],
-            defaults={k: item[k] for k in option_fields}
-            | {k: item.get(k, default) for k, default in OPTION_POWERS.items()},
+            defaults=_known(
+                GovernanceOption,
+                {k: item[k] for k in option_fields}
+                | {k: item.get(k, default) for k, default in OPTION_POWERS.items()}
+                | {k: item.get(k, default) for k, default in ARCHETYPE_FIELDS.items()},
+            ),
         )
     keys = []
     for item in data["combinations"]:
@@ -179,13 +231,32 @@ def _load_framework(data: dict[str, Any], registry: Any) -> dict[str, int]:
         )
         kept.append(row.pk)
     SuggestedRating.objects.filter(framework=framework).exclude(pk__in=kept).delete()
-    return {
+    counts = {
         "frameworks": 1,
         "principles": len(principles),
         "options": len(numbers),
         "combinations": len(keys),
         "suggested_ratings": len(kept),
     }
+    GeographicTier = _model_or_none(registry, "GeographicTier")
+    if GeographicTier is not None:
+        counts["tiers"] = _load_tiers(GeographicTier, framework, data.get("tiers", []))
+    return counts
+
+
+def _load_tiers(tier_model: Any, framework: Any, tiers: list[dict[str, Any]]) -> int:
+    """The framework's geographical scales; tiers the file no longer lists are removed."""
+    slugs = []
+    for item in tiers:
+        slugs.append(item["slug"])
+        tier_model.objects.update_or_create(
+            framework=framework,
+            slug=item["slug"],
+            defaults={k: item.get(k) for k in TIER_FIELDS}
+            | {"core_functions": list(item.get("core_functions", [])), "source": item["source"]},
+        )
+    tier_model.objects.filter(framework=framework).exclude(slug__in=slugs).delete()
+    return len(slugs)
 
 
 def _load_delivery_models(data: dict[str, Any], registry: Any) -> dict[str, int]:
@@ -206,5 +277,8 @@ def _load_delivery_models(data: dict[str, Any], registry: Any) -> dict[str, int]
     for item in data["delivery_models"]:
         defaults = {k: item[k] for k in fields}
         defaults["source"] = sources.get(item["source"], item["source"])
-        DeliveryModel.objects.update_or_create(slug=item["slug"], defaults=defaults)
+        defaults["points"] = list(item.get("points", []))
+        DeliveryModel.objects.update_or_create(
+            slug=item["slug"], defaults=_known(DeliveryModel, defaults)
+        )
     return {"delivery_models": len(data["delivery_models"])}

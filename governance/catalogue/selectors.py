@@ -13,13 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Case, F, When
 from django.http import Http404
 
+from governance.catalogue.archetypes import ArchetypeProfile, archetype_profile
 from governance.catalogue.dating import framework_notes
 from governance.catalogue.models import (
     AllowedCombination,
     DeliveryModel,
     DeliveryModelKind,
+    FrameworkKind,
     GeographicTier,
     GovernanceOption,
     OptionFramework,
@@ -39,16 +42,82 @@ NO_RATING = "No suggested rating in the source"
 
 
 def framework_get(slug: str | None = None) -> OptionFramework:
-    """The framework named by slug, or else the newest; 404 when there is none."""
+    """The framework named by slug; without one, the newest framework of place governance
+    arrangements (the 2021 kind: the catalogue's pages and links that name no framework have
+    always meant one), or the newest of any kind if there is none. 404 when there is none."""
     frameworks = OptionFramework.objects.all()
-    framework = (
-        frameworks.filter(slug=slug).first()
-        if slug
-        else frameworks.order_by("-created_at", "-pk").first()
-    )
+    if slug:
+        framework = frameworks.filter(slug=slug).first()
+    else:
+        newest = frameworks.order_by(
+            Case(When(kind=FrameworkKind.ARRANGEMENTS, then=0), default=1),
+            "-created_at",
+            "-pk",
+        )
+        framework = newest.first()
     if framework is None:
         raise Http404("No such option framework.")
     return framework
+
+
+@dataclass(frozen=True)
+class FrameworkLink:
+    """A framework in the catalogue's switcher: its slug, name and kind, and whether it is
+    the one shown."""
+
+    slug: str
+    name: str
+    kind_label: str
+    published_month: str
+    current: bool
+
+
+def framework_links(current: OptionFramework) -> list[FrameworkLink]:
+    """Every framework, newest publication first, for the switcher: one query."""
+    rows = OptionFramework.objects.order_by(
+        F("published_on").desc(nulls_last=True), "-created_at", "-pk"
+    ).only("slug", "name", "kind", "published_on")
+    return [
+        FrameworkLink(
+            slug=row.slug,
+            name=row.name,
+            kind_label=row.get_kind_display(),
+            published_month=row.published_month,
+            current=row.pk == current.pk,
+        )
+        for row in rows
+    ]
+
+
+def tier_population(tier: GeographicTier) -> str:
+    """A tier's population in words: "Typically 250,000 to 500,000 people; some up to
+    1,200,000", or that the source gives none."""
+    if tier.typical_from is None and tier.typical_to is None:
+        return "The source gives no typical population"
+    if tier.typical_from is not None and tier.typical_to is not None:
+        typical = f"Typically {tier.typical_from:,} to {tier.typical_to:,} people"
+    elif tier.typical_from is not None:
+        typical = f"Typically {tier.typical_from:,} people or more"
+    else:
+        typical = f"Typically up to {tier.typical_to:,} people"
+    if tier.largest:
+        typical += f"; some up to {tier.largest:,}"
+    return typical
+
+
+@dataclass(frozen=True)
+class TierView:
+    tier: GeographicTier
+    population: str
+
+
+def framework_tiers(framework: OptionFramework) -> list[TierView]:
+    """The framework's geographical scales, largest first, with their populations in words
+    (one query; none for a framework that describes none)."""
+    return [
+        TierView(tier, tier_population(tier))
+        for tier in GeographicTier.objects.filter(framework=framework).order_by("order")
+    ]
 
 
 @dataclass
@@ -176,6 +245,12 @@ class Matrix:
     alone: list[Row]
     combined: list[Row]
 
+    @property
+    def rated(self) -> bool:
+        """Whether the source suggests any rating at all (it gives none of the 2025
+        archetypes)."""
+        return any(row.rated for row in [*self.alone, *self.combined])
+
 
 def ratings_matrix(catalogue: Catalogue) -> Matrix:
     """Each option alone, then each allowed combination as one row per option in it (the
@@ -202,10 +277,15 @@ class OptionDetail:
     alone: Row
     combined: list[Row]
     partners: list[GovernanceOption] = field(default_factory=list)
+    profile: ArchetypeProfile | None = None  # for an option of an archetypes framework
 
     @property
     def rows(self) -> list[Row]:
         return [self.alone, *self.combined]
+
+    @property
+    def rated(self) -> bool:
+        return any(row.rated for row in self.rows)
 
     @property
     def caption(self) -> str:
@@ -233,6 +313,11 @@ def option_detail(catalogue: Catalogue, number: int) -> OptionDetail:
         alone=_row(catalogue, ratings, number, str(number)),
         combined=combined,
         partners=[by_number[n] for n in catalogue.rules.partners_of(number)],
+        profile=(
+            archetype_profile(option)
+            if catalogue.framework.kind == FrameworkKind.ARCHETYPES
+            else None
+        ),
     )
 
 

@@ -1,5 +1,8 @@
-"""The catalogue: public guidance any signed-in person may read. The framework shown is the
-newest unless `?framework=<slug>` names another."""
+"""The catalogue: public guidance any signed-in person may read. The framework shown is the one
+`?framework=<slug>` names; without one it is the newest framework of place governance
+arrangements (kind "arrangements", the 2021 framework's kind), so every page and link that
+names no framework keeps the meaning it had before the 2025 delivery archetypes were added.
+Every page links to every framework (the switcher), keeping the page."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_GET
 from core.htmx import wants_partial
 from governance.catalogue import selectors
 from governance.catalogue.forms import CompareForm, OptionSetForm
-from governance.catalogue.models import Band, DeliveryModel
+from governance.catalogue.models import Band, DeliveryModel, FrameworkKind
 from governance.catalogue.selectors import Catalogue
 
 
@@ -23,6 +26,8 @@ def _catalogue(request: HttpRequest) -> tuple[Catalogue, dict[str, object]]:
         "catalogue": catalogue,
         "framework": catalogue.framework,
         "framework_slug": slug or "",
+        "frameworks": selectors.framework_links(catalogue.framework),
+        "archetypes": catalogue.framework.kind == FrameworkKind.ARCHETYPES,
         "no_rating": selectors.NO_RATING,
     }
 
@@ -33,6 +38,7 @@ def options(request: HttpRequest) -> HttpResponse:
     catalogue, context = _catalogue(request)
     context["cards"] = selectors.option_cards(catalogue)
     context["principles"] = selectors.framework_catalogue(framework=catalogue.framework).principles
+    context["tiers"] = selectors.framework_tiers(catalogue.framework)
     return render(request, "governance/catalogue/options.html", context)
 
 

@@ -134,7 +134,11 @@ def _high_level(writer: _Writer, content: Content) -> None:
         "Ratings: each option against each principle",
         "Each cell names the rating places gave most often and is shaded in its colour; it also "
         "gives the suggested rating, how many places gave each rating, and whether places "
-        "agree with the suggestion.",
+        "agree with the suggestion."
+        if content.get("framework_suggests", True)
+        else "Each cell names the rating places gave most often and is shaded in its colour; "
+        "it also gives how many places gave each rating and whether they agree with one "
+        "another. The framework suggests no rating of its options.",
         content.get("heatmap", []),
     )
     if content.get("heatmap_in_context"):

@@ -107,6 +107,12 @@ _VERDICTS = {
     "none": "No place rated this",
     "withheld": "How far places agree with the suggested rating is not shown, to protect "
     "places that gave rare ratings",
+    # Where the framework suggests no rating (the 2025 archetypes), places are compared with
+    # one another only.
+    "alike": "The framework suggests no rating; most places gave the same one",
+    "unsuggested": "The framework suggests no rating; places gave different ones",
+    "withheld_unsuggested": "The framework suggests no rating; how far places agree with one "
+    "another is not shown, to protect places that gave rare ratings",
 }
 
 
@@ -120,7 +126,7 @@ def _verdict(bands: list[str], suggested: str) -> str:
         return "diverge"
     if not suggested:
         modal_count = Counter(bands).most_common(1)[0][1]
-        return "agree" if modal_count * 2 > len(bands) else "mixed"
+        return "alike" if modal_count * 2 > len(bands) else "unsuggested"
     return "mixed"
 
 
@@ -145,7 +151,7 @@ def _heat_cell(
     verdict = _verdict(bands, suggested)
     basis_hidden = suggested in counted.hidden_keys if suggested else top_hidden
     if bands and basis_hidden:
-        verdict = "withheld"
+        verdict = "withheld" if suggested else "withheld_unsuggested"
     cell = {
         "principle": principle.number,
         "suggested": suggested,
@@ -427,6 +433,8 @@ def build_content(
         "choice_questions": choice_questions,
         "heatmap": heatmap,
         "heatmap_in_context": heatmap_in_context,
+        # False for a framework that suggests no rating at all (the 2025 archetypes).
+        "framework_suggests": bool(catalogue.suggested),
         "detailed": {
             "proposals": proposals,
             "options": detailed_options,

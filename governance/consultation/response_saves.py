@@ -37,7 +37,12 @@ from governance.consultation.response_history import (
     rating_display,
     save_with_history,
 )
-from governance.consultation.responses import lock_response, may_rate, require_editable
+from governance.consultation.responses import (
+    asks_agreement,
+    lock_response,
+    may_rate,
+    require_editable,
+)
 from partners.audit import audit_by
 from partners.models import User
 
@@ -236,6 +241,15 @@ def rating_save(
         raise ValidationError({"band": ["Choose a rating from LOW to HIGH."]})
     if values["agreement"] and values["agreement"] not in Agreement.values:
         raise ValidationError({"agreement": ["Choose agree, partly agree or disagree."]})
+    if values["agreement"] and not asks_agreement(catalogue, option, principle, option_set):
+        raise ValidationError(
+            {
+                "agreement": [
+                    "The framework suggests no rating here, so there is nothing to agree or "
+                    "disagree with: leave agreement blank."
+                ]
+            }
+        )
     _check_length(values["qualifier"], QUALIFIER_MAX_LENGTH, "The qualifier", "qualifier")
     _check_length(values["reasons"], RATING_TEXT_MAX_LENGTH, "Your reasons", "reasons")
     _check_length(

@@ -144,6 +144,14 @@ def option_section(option: GovernanceOption) -> str:
     return f"option-{option.pk}"
 
 
+def asks_agreement(
+    catalogue: FrameworkCatalogue, option: GovernanceOption, principle: Principle, option_set: str
+) -> bool:
+    """Whether a place says if it agrees with the framework's rating of a cell: only where the
+    framework suggests one (the 2025 archetypes have none, so nothing to agree with)."""
+    return catalogue.suggestion(option, principle, option_set) is not None
+
+
 def may_rate(
     catalogue: FrameworkCatalogue, option: GovernanceOption, principle: Principle, option_set: str
 ) -> bool:
@@ -170,6 +178,7 @@ class ResponseSheet:
     options: list[GovernanceOption]
     principles: list[Principle]
     contexts: list[RatingContext] = field(default_factory=list)
+    catalogue: FrameworkCatalogue | None = None
     answers: dict[int, Answer] = field(default_factory=dict)  # question pk →
     # (option pk, option set, principle pk) →
     ratings: dict[tuple[int, str, int], PlaceRating] = field(default_factory=dict)
@@ -191,6 +200,7 @@ def response_sheet(*, round: ConsultationRound, response: PlaceResponse | None) 
         options=list(catalogue.options),
         principles=list(catalogue.principles),
         contexts=list(catalogue.contexts),
+        catalogue=catalogue,
     )
     if response is not None and response.pk:
         sheet.answers = {a.question_id: a for a in response.answers.select_related("updated_by")}
@@ -205,7 +215,8 @@ def response_missing_items(
     *, response: PlaceResponse, sheet: ResponseSheet | None = None
 ) -> list[MissingItem]:
     """Every required item still missing, in page order, with the id of where to fix it.
-    Each option alone must be rated; its cells in a combination are optional."""
+    Each option alone must be rated; its cells in a combination are optional. Agreement with
+    the suggested rating is asked only where the framework suggests one."""
     sheet = sheet or response_sheet(round=response.round, response=response)
     missing = []
     if not response.proposed_option_set:
@@ -243,6 +254,11 @@ def response_missing_items(
                     ),
                 )
                 if not present
+                and (
+                    name != "agreement"
+                    or sheet.catalogue is None
+                    or asks_agreement(sheet.catalogue, option, principle, str(option.number))
+                )
             ]
             if needs:
                 missing.append(

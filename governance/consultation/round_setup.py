@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.outbox import enqueue_on_commit_or_keep
 from core.uk_time import uk_datetime
-from governance.catalogue.models import OptionFramework
+from governance.catalogue.models import FrameworkKind, OptionFramework
 from governance.consultation.models import (
     ConsultationRound,
     Milestone,
@@ -24,7 +24,12 @@ from governance.consultation.models import (
     default_detailed_audiences,
     default_high_level_audiences,
 )
-from governance.consultation.questions import DEFAULT_QUESTIONS, question_build, questions_check
+from governance.consultation.questions import (
+    default_questions,
+    defaults_of_another_kind,
+    question_build,
+    questions_check,
+)
 from governance.consultation.tasks import round_open_email_task
 from partners.audit import audit
 from partners.models import Place, System, User
@@ -77,7 +82,8 @@ def round_create(
     closing_must_be_ahead: bool = False,
     announce: bool = True,
 ) -> ConsultationRound:
-    """A consultation round with its questions (the default seven unless given), the places
+    """A consultation round with its questions (the framework's default questions unless
+    given, see `questions.default_questions`), the places
     it consults (as chosen, or every active place of the system), who receives each part of
     its summary (the advisory and oversight groups the high-level summary, the advisory group
     the detailed review, unless given) and its milestones (title, due_on and optionally
@@ -102,7 +108,7 @@ def round_create(
         errors["invited_places"] = problems
     if errors:
         raise ValidationError(errors)
-    questions = DEFAULT_QUESTIONS if questions is None else questions
+    questions = default_questions(framework) if questions is None else questions
     questions_check(questions)
     consultation = ConsultationRound(
         system=system,
@@ -160,5 +166,22 @@ def round_create(
 
 
 def round_setup(**fields: Any) -> ConsultationRound:
-    """A new round from the console: `round_create` for a round still to close."""
+    """A new round from the console: `round_create` for a round still to close. Refused when
+    its questions are, word for word, the default questions of another kind of framework than
+    the one chosen: the defaults offered with one framework left unchanged after choosing the
+    other (places would be asked about combinations of archetypes that stand alone)."""
+    framework, questions = fields.get("framework"), fields.get("questions")
+    if framework is not None and questions is not None:
+        kind = defaults_of_another_kind(questions, framework)
+        if kind is not None:
+            raise ValidationError(
+                {
+                    "framework": [
+                        f"The questions are the default questions for a framework of "
+                        f"{FrameworkKind(kind).label.lower()}, not for {framework.name}. "
+                        "They have been replaced by this framework's default questions: "
+                        "check them, then set up the round again."
+                    ]
+                }
+            )
     return round_create(**fields, closing_must_be_ahead=True)

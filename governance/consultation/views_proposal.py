@@ -682,7 +682,12 @@ def _section_units(
                     "given": any(u.version or u.state for u in cells),
                 }
             )
-    return {"cells": [cell(principle) for principle in sheet.principles], "contexts": contexts}
+    cells = [cell(principle) for principle in sheet.principles]
+    return {
+        "cells": cells,
+        "contexts": contexts,
+        "section_suggested": any(unit.extra["suggested"] for unit in cells),
+    }
 
 
 def _section_page(
@@ -828,6 +833,8 @@ def _rating_rows(ctx: Context, sheet: ResponseSheet, section: Section) -> list[d
                 "qualifier": rating.qualifier if rating else "",
                 "reasons": rating.reasons if rating else "",
                 "agreement": _choice_label(Agreement.choices, rating.agreement) if rating else "",
+                "asks_agreement": sheet.catalogue is None
+                or responses.asks_agreement(sheet.catalogue, option, principle, option_set),
                 "missing_from_analysis": rating.missing_from_analysis if rating else "",
                 "change_url": f"{section.url}#{key}-band",
             }

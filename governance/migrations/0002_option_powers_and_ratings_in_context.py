@@ -26,9 +26,11 @@ def rated_alone(apps, schema_editor):
 
 
 def load_catalogue(apps, schema_editor):
-    from governance.catalogue.loader import catalogue_load_all
+    # The files of this migration's moment: the 2025 framework comes with 0006, whose models
+    # know its kind, archetype fields and tiers.
+    from governance.catalogue.loader import FILES_2021, catalogue_load_all
 
-    catalogue_load_all(apps=apps)
+    catalogue_load_all(apps=apps, files=FILES_2021)
 
 
 OPTION_SET_HELP = 'The option alone ("4") or the combination it is rated in ("1+4").'
