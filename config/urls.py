@@ -15,6 +15,10 @@ urlpatterns = [
         "places/<int:place_pk>/committees/",
         include("governance.structures.urls", namespace="committees"),
     ),
+    path(
+        "places/<int:place_pk>/neighbourhoods/",
+        include("partners.urls_neighbourhoods", namespace="neighbourhoods"),
+    ),
     path("places/<int:place_pk>/map/", include("design.urls_map", namespace="map")),
     path(
         "places/<int:place_pk>/delegations/",

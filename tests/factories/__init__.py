@@ -1,6 +1,7 @@
 """Test data. factory_boy factories build rows directly; the `make_*` helpers go through
 the services. One module a domain; everything is importable from `tests.factories`."""
 
+from tests.factories.geography import GeographicTierFactory, NeighbourhoodFactory, make_tiers
 from tests.factories.governance import (
     DeadlineExtensionFactory,
     close_round,
@@ -54,7 +55,9 @@ __all__ = [
     "DeadlineExtensionFactory",
     "DelegateRoleFactory",
     "DelegationFactory",
+    "GeographicTierFactory",
     "MatterCategoryFactory",
+    "NeighbourhoodFactory",
     "OrganisationAliasFactory",
     "OrganisationFactory",
     "PlaceFactory",
@@ -73,6 +76,7 @@ __all__ = [
     "make_member",
     "make_response",
     "make_round",
+    "make_tiers",
     "membership_of",
     "partner_in",
     "released_summary",
