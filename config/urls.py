@@ -19,6 +19,10 @@ urlpatterns = [
         "places/<int:place_pk>/delivery/",
         include("governance.delivery.urls", namespace="delivery"),
     ),
+    path(
+        "places/<int:place_pk>/neighbourhoods/",
+        include("partners.urls_neighbourhoods", namespace="neighbourhoods"),
+    ),
     path("places/<int:place_pk>/map/", include("design.urls_map", namespace="map")),
     path(
         "places/<int:place_pk>/delegations/",

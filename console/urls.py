@@ -30,6 +30,7 @@ urlpatterns = [
     path("", dashboard.landing, name="landing"),
     path(S, dashboard.dashboard, name="dashboard"),
     path(f"{S}audit/", audit.audit, name="audit"),
+    path(f"{S}system/", dashboard.system_edit, name="system_edit"),
     # Places
     path(f"{S}places/", places.places, name="places"),
     path(f"{S}places/add/", places.place_add, name="place_add"),

@@ -13,7 +13,7 @@ from core.forms import NHSForm
 from delegations.bands import MAX_POUNDS, parse_pounds
 from delegations.models import DelegateRole, MatterCategory, SchemeOfDelegation
 from governance.structures.models import Committee
-from partners.models import Organisation, Place
+from partners.models import Neighbourhood, Organisation, Place
 
 DELEGATE_TYPES = [
     ("committee", "A committee"),
@@ -143,6 +143,17 @@ class LineForm(NHSForm):
     place = forms.ModelChoiceField(
         label="Place", queryset=Place.objects.none(), required=False, empty_label="Every place"
     )
+    neighbourhood = forms.ModelChoiceField(
+        label="Only in one neighbourhood of the place (optional)",
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        empty_label="The whole place",
+        help_text="Choose the place above too: a neighbourhood is named with its own place.",
+        error_messages={
+            "invalid_choice": "Choose an active neighbourhood of one of the organisation's "
+            "places from the list."
+        },
+    )
     conditions = forms.CharField(
         label="Conditions (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -161,9 +172,12 @@ class LineForm(NHSForm):
         committees: Any,
         roles: Any,
         places: Any,
+        neighbourhoods: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if neighbourhoods is None:
+            neighbourhoods = Neighbourhood.objects.none()
         self.fields["matter"].choices = [("", "Choose a matter"), *matters]  # type: ignore[attr-defined]
         self.fields["delegate_committee"].queryset = committees  # type: ignore[attr-defined]
         self.fields["delegate_committee"].label_from_instance = (  # type: ignore[attr-defined]
@@ -171,6 +185,10 @@ class LineForm(NHSForm):
         )
         self.fields["delegate_role"].queryset = roles  # type: ignore[attr-defined]
         self.fields["place"].queryset = places  # type: ignore[attr-defined]
+        self.fields["neighbourhood"].queryset = neighbourhoods  # type: ignore[attr-defined]
+        self.fields["neighbourhood"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda n: f"{n.name} ({n.place.name})"
+        )
 
     def service_fields(self, matters: dict[int, MatterCategory]) -> dict[str, Any]:
         data = self.cleaned_data
@@ -183,6 +201,7 @@ class LineForm(NHSForm):
             "limit_from": data["limit_from"],
             "limit_to": data["limit_to"],
             "place": data["place"],
+            "neighbourhood": data.get("neighbourhood"),
             "conditions": data["conditions"],
             "reference": data["reference"],
         }
@@ -207,6 +226,7 @@ def line_initial(line: Any) -> dict[str, Any]:
         "limit_from": line.limit_from,
         "limit_to": line.limit_to,
         "place": line.place_id,
+        "neighbourhood": line.neighbourhood_id,
         "conditions": line.conditions,
         "reference": line.reference,
     }

@@ -10,7 +10,12 @@ lines that contradict each other.
 The rules, in the order they apply to one organisation:
 
 - Lines apply when their matter is the decision's matter or one of its ancestors in the
-  system's matter tree, and they cover every place or this place.
+  system's matter tree, and they cover every place or this place. A line for one
+  neighbourhood of the place applies only when the decision is asked about that
+  neighbourhood, and then alongside the lines for the whole place and every place; a line for
+  another neighbourhood never applies. Asked about the whole place, a neighbourhood's lines do
+  not answer for it, but the answer says what they would decide there
+  (`neighbourhood_only`).
 - A reserved line whose band contains the value keeps the decision for the organisation's
   board, whatever else the scheme says: a reservation can never be delegated.
 - Otherwise the authority is the delegated line whose band contains the value with the lowest
@@ -30,7 +35,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -43,7 +48,7 @@ from delegations.matters import MatterTree
 from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, SchemeStatus
 from governance.structures.models import Committee
 from governance.structures.options import authority_bar, current_options_by_kind
-from partners.models import Organisation, Place, board_of
+from partners.models import Neighbourhood, Organisation, Place, board_of
 
 PENNY = Decimal("0.01")
 
@@ -69,6 +74,8 @@ class Line:
     limit_from: Decimal
     limit_to: Decimal | None
     place_scoped: bool = False
+    neighbourhood_id: int | None = None  # the one neighbourhood the line is for, if any
+    neighbourhood: str = ""  # its name
     conditions: str = ""
     chain: tuple[str, ...] = ()  # bodies the delegate answers to, nearest first
     barred: str = ""  # why the delegate may not hold delegated authority, if it may not
@@ -158,6 +165,8 @@ class OrganisationOutcome:
     conflicts: tuple[Conflict, ...] = ()
     notes: tuple[str, ...] = ()
     lines_considered: int = 0
+    # Asked about the whole place: what the lines for single neighbourhoods would decide there.
+    neighbourhood_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,7 @@ class RouteResult:
     on: date
     outcomes: tuple[OrganisationOutcome, ...]
     joint_route: str
+    neighbourhood: str = ""  # the neighbourhood asked about; empty for the whole place
 
     @property
     def value_label(self) -> str:
@@ -338,6 +348,44 @@ def decide(
     )
 
 
+def split_by_neighbourhood(
+    lines: Iterable[Line], neighbourhood_id: int | None
+) -> tuple[list[Line], list[Line]]:
+    """The lines that answer for the decision, and those that answer only in a neighbourhood
+    not asked about. Asked about a neighbourhood, its lines answer with the place's and
+    every place's, and another neighbourhood's lines are left out altogether; asked about the
+    whole place, no neighbourhood's line answers, and each is kept to be mentioned."""
+    applicable: list[Line] = []
+    elsewhere: list[Line] = []
+    for line in lines:
+        if line.neighbourhood_id is None or line.neighbourhood_id == neighbourhood_id:
+            applicable.append(line)
+        elif neighbourhood_id is None:
+            elsewhere.append(line)
+    return applicable, elsewhere
+
+
+def neighbourhood_only(lines: Iterable[Line], value: Decimal) -> tuple[str, ...]:
+    """What each neighbourhood's lines would decide for this value there, in a sentence each:
+    a reservation, or the delegate who may decide (a delegate that cannot take it is left
+    out). In the neighbourhoods' order, then the lowest ceiling first."""
+    sentences = []
+    for line in sorted(
+        (line for line in lines if line.contains(value)),
+        key=lambda line: (line.neighbourhood, line.ceiling_rank, line.pk),
+    ):
+        where = f"{line.matter_name}, {line.band}: {line.citation}"
+        if line.reserved:
+            sentences.append(
+                f"In {line.neighbourhood} only, the decision is reserved to the board ({where})."
+            )
+        elif line.delegate_active and not line.barred:
+            sentences.append(
+                f"In {line.neighbourhood} only, {line.delegate_label} may decide ({where})."
+            )
+    return tuple(dict.fromkeys(sentences))
+
+
 def _names(outcomes: Sequence[OrganisationOutcome]) -> str:
     names = [str(o.organisation) for o in outcomes]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -393,6 +441,8 @@ LINE_FIELDS = (
     "delegate_role__title",
     "delegate_role__is_active",
     "delegate_committee__kind",
+    "neighbourhood_id",
+    "neighbourhood__name",
 )
 
 
@@ -517,6 +567,8 @@ def _line(
         role_title,
         role_active,
         committee_kind,
+        neighbourhood_id,
+        neighbourhood_name,
     ) = row[_LINE:_COMMITTEE]
     chain: tuple[str, ...]
     barred = ""
@@ -545,6 +597,8 @@ def _line(
         limit_from=limit_from,
         limit_to=limit_to,
         place_scoped=place_id is not None,
+        neighbourhood_id=neighbourhood_id,
+        neighbourhood=neighbourhood_name or "",
         conditions=conditions,
         chain=chain,
         barred=barred,
@@ -560,12 +614,14 @@ def route_decision(
     on: date | None = None,
     tree: MatterTree | None = None,
     schemes_in_force: Mapping[int, SchemeCitation] | None = None,
+    neighbourhood: Neighbourhood | None = None,
 ) -> RouteResult:
     """Who may take this decision for each organisation, and the joint route. `tree` may be
     passed by a caller that has already read the system's matter tree, and
     `schemes_in_force` (each organisation's scheme in force on the date, by the
     organisation's pk; an organisation missing from it has none) by one that has read those,
-    saving the third query.
+    saving the third query. With `neighbourhood` (one of the place's), the decision is taken
+    there: that neighbourhood's lines apply too.
 
     Two queries, three at most: the matter tree (unless given); the applicable lines of the
     schemes in force, joined to their schemes, delegates and the bodies those answer to; and,
@@ -583,8 +639,19 @@ def route_decision(
         scheme__status=SchemeStatus.IN_FORCE,
         scheme__effective_from__lte=on,
     ) & (Q(scheme__effective_to__isnull=True) | Q(scheme__effective_to__gte=on))
+    if neighbourhood is not None and neighbourhood.place_id != place.pk:
+        raise ValueError("The neighbourhood asked about is not one of the place's.")
+    asked = neighbourhood.pk if neighbourhood is not None else None
+    # Asked about a neighbourhood: its lines and the whole place's. Asked about the whole
+    # place: every active neighbourhood's lines too, to say what they would decide there.
+    scope = (
+        Q(neighbourhood__isnull=True) | Q(neighbourhood_id=asked)
+        if asked is not None
+        else Q(neighbourhood__isnull=True) | Q(neighbourhood__is_active=True)
+    )
     rows = _line_rows().filter(
         in_force,
+        scope,
         Q(place__isnull=True) | Q(place_id=place.pk),
         matter_id__in=lineage,
     )
@@ -616,16 +683,19 @@ def route_decision(
             .values_list(*SCHEME_FIELDS)
         ):
             schemes[row[1]] = SchemeCitation(row[0], row[2], row[3], row[4])
-    outcomes = [
-        decide(
+    outcomes = []
+    for organisation in organisations:
+        applicable, elsewhere = split_by_neighbourhood(lines.get(organisation.pk, []), asked)
+        outcome = decide(
             organisation=organisation,
             scheme=schemes.get(organisation.pk),
-            lines=lines.get(organisation.pk, []),
+            lines=applicable,
             value=value,
             on=on,
         )
-        for organisation in organisations
-    ]
+        if elsewhere:
+            outcome = replace(outcome, neighbourhood_only=neighbourhood_only(elsewhere, value))
+        outcomes.append(outcome)
     return RouteResult(
         place=place,
         matter=matter,
@@ -633,4 +703,5 @@ def route_decision(
         on=on,
         outcomes=tuple(outcomes),
         joint_route=joint_route(outcomes),
+        neighbourhood=neighbourhood.name if neighbourhood is not None else "",
     )

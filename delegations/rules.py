@@ -8,8 +8,10 @@ committee of a place where the organisation is a partner, or to one role of the 
 itself, for every place or for one partner place. A committee takes the line only if its
 framework option allows (governance.structures.options.delegation_refusal): a partnership
 board holds no delegated authority, a committee of the ICB takes only the ICB's lines, a joint
-committee only its parties', and a budget or pooled fund goes only to a body that may hold one. Two lines of a scheme may not cover the
-same matter and value for the same place, and a delegation may not contradict a reservation
+committee only its parties', and a budget or pooled fund goes only to a body that may hold one. A
+line for one neighbourhood names that neighbourhood's place too, and only an active
+neighbourhood. Two lines of a scheme may not cover the same matter and value for the same
+place (or the same neighbourhood of it), and a delegation may not contradict a reservation
 of the same or a wider matter."""
 
 from __future__ import annotations
@@ -70,9 +72,45 @@ class SchemeContext:
 
 
 def _overlap(a: Delegation, b: Delegation) -> bool:
-    """The two lines cover a value in common for a place in common."""
+    """The two lines cover a value in common for a place in common (and, within a place, a
+    neighbourhood in common: a line for the whole place covers each of its neighbourhoods,
+    and lines for two different neighbourhoods never meet)."""
     places = a.place_id is None or b.place_id is None or a.place_id == b.place_id
-    return places and bands_overlap(a.limit_from, a.limit_to, b.limit_from, b.limit_to)
+    neighbourhoods = (
+        a.neighbourhood_id is None
+        or b.neighbourhood_id is None
+        or a.neighbourhood_id == b.neighbourhood_id
+    )
+    return (
+        places
+        and neighbourhoods
+        and bands_overlap(a.limit_from, a.limit_to, b.limit_from, b.limit_to)
+    )
+
+
+def neighbourhood_problem(line: Delegation) -> str:
+    """Why the line may not name its neighbourhood ("" when it may): a neighbourhood is named
+    with its own place, and only while it is active."""
+    neighbourhood = line.neighbourhood
+    if neighbourhood is None:
+        return ""
+    home = neighbourhood.place
+    if line.place_id is None:
+        return (
+            f"{neighbourhood.name} is a neighbourhood of {home.name}: choose {home.name} as "
+            "the line's place too, or no neighbourhood for a line that applies everywhere."
+        )
+    if neighbourhood.place_id != line.place_id:
+        return (
+            f"{neighbourhood.name} is a neighbourhood of {home.name}, not {line.place}. Choose "
+            f"one of {line.place}'s neighbourhoods, or none for the whole place."
+        )
+    if not neighbourhood.is_active:
+        return (
+            f"{neighbourhood.name} is no longer active. Choose an active neighbourhood of "
+            f"{home.name}, or none for the whole place."
+        )
+    return ""
 
 
 def line_label(line: Delegation) -> str:
@@ -108,6 +146,8 @@ def line_problems(
         )
     if line.place_id is not None and line.place_id not in context.partner_place_ids:
         add("place", f"{organisation.name} is not a partner of {line.place}.")
+    elif problem := neighbourhood_problem(line):
+        add("neighbourhood", problem)
     committee: Committee | None = line.delegate_committee
     role: DelegateRole | None = line.delegate_role
     if line.reserved:

@@ -23,6 +23,7 @@ from delegations.models import (
 )
 from delegations.router import SchemeCitation
 from partners.models import Organisation, Place, PlacePartner, System
+from partners.neighbourhoods import scope_label
 
 # Lines in the matter tree's order: a top-level matter, then the matters beneath it.
 TREE_ORDER = (
@@ -37,6 +38,7 @@ LINE_JOINS = (
     "delegate_committee__place",
     "delegate_role__place",
     "place",
+    "neighbourhood",
 )
 
 
@@ -132,7 +134,7 @@ class PlaceLine:
     reserved: bool
     delegate: str  # the committee's name or the role's title; empty when reserved
     band: str  # "Up to and including £250,000"
-    place_name: str  # "Every place" for a line that applies to every place
+    place_name: str  # "Every place", the place, or "Only in <neighbourhood>, <place>"
     conditions: str  # escaped, with its line breaks as <br>; "–" when there are none
 
 
@@ -204,6 +206,7 @@ def add_place_lines(schemes: Iterable[PlaceScheme], *, place: Place) -> None:
             "limit_from",
             "limit_to",
             "place__name",
+            "neighbourhood__name",
             "conditions",
         )
     )
@@ -219,6 +222,7 @@ def add_place_lines(schemes: Iterable[PlaceScheme], *, place: Place) -> None:
         limit_from,
         limit_to,
         place_name,
+        neighbourhood_name,
         conditions,
     ) in lines:
         groups = by_pk[scheme_id].groups
@@ -232,10 +236,20 @@ def add_place_lines(schemes: Iterable[PlaceScheme], *, place: Place) -> None:
                 reserved=reserved,
                 delegate="" if reserved else committee_name or role_title,
                 band=capfirst(band_text(limit_from, limit_to)),
-                place_name=place_name or "Every place",
+                place_name=line_scope(place_name, neighbourhood_name),
                 conditions=linebreaksbr(conditions or "–", autoescape=True),
             )
         )
+
+
+def line_scope(place_name: str | None, neighbourhood_name: str | None) -> str:
+    """Where a line applies, in the words every listing uses: "Every place", the place's
+    name, or "Only in <neighbourhood>, <place>"."""
+    if not place_name:
+        return "Every place"
+    if neighbourhood_name:
+        return scope_label(neighbourhood_name, place_name)
+    return place_name
 
 
 def organisations_in_force(*, place: Place) -> list[Organisation]:

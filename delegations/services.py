@@ -26,7 +26,8 @@ from delegations.models import Delegation, MatterCategory, SchemeOfDelegation, S
 from delegations.rules import SchemeContext, line_problems
 from governance.structures.models import Committee
 from partners.audit import audit
-from partners.models import Organisation, Place, User
+from partners.models import Neighbourhood, Organisation, Place, User
+from partners.neighbourhoods import scope_label
 
 DRAFT_ONLY = (
     "This scheme is {status}: it cannot be changed. Start a new version (a draft that copies "
@@ -71,6 +72,7 @@ _LINE_COPY_FIELDS = (
     "limit_from",
     "limit_to",
     "place_id",
+    "neighbourhood_id",
     "conditions",
     "reference",
 )
@@ -186,7 +188,11 @@ def scheme_bring_into_force(
 def _scheme_lines(scheme: SchemeOfDelegation) -> list[Delegation]:
     return list(
         Delegation.objects.filter(scheme=scheme).select_related(
-            "matter", "delegate_committee__place", "delegate_role__place", "place"
+            "matter",
+            "delegate_committee__place",
+            "delegate_role__place",
+            "place",
+            "neighbourhood__place",
         )
     )
 
@@ -206,6 +212,7 @@ _LINE_FIELDS = {
     "limit_from",
     "limit_to",
     "place",
+    "neighbourhood",
     "conditions",
     "reference",
 }
@@ -226,7 +233,10 @@ def _tidy(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _line_text(line: Delegation) -> str:
-    return f"{line.matter.name}, {line.delegate_label}, {line.band}"
+    text = f"{line.matter.name}, {line.delegate_label}, {line.band}"
+    if line.neighbourhood is not None and line.place is not None:
+        text += f" ({scope_label(line.neighbourhood.name, line.place.name)})"
+    return text
 
 
 @transaction.atomic
@@ -302,3 +312,11 @@ def committees_for_organisation(organisation: Organisation) -> Any:
 
 def places_for_organisation(organisation: Organisation) -> Any:
     return Place.objects.filter(partners__organisation=organisation)
+
+
+def neighbourhoods_for_organisation(organisation: Organisation) -> Any:
+    """The active neighbourhoods of the places where the organisation is a partner: the
+    neighbourhoods a line of its scheme may name."""
+    return Neighbourhood.objects.filter(
+        place__partners__organisation=organisation, is_active=True
+    ).select_related("place")

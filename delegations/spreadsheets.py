@@ -23,7 +23,7 @@ from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeO
 from delegations.selectors import matter_tree, scheme_lines
 from delegations.workbook_limits import MAX_UPLOAD_BYTES, ImportRefused
 from governance.structures.models import Committee
-from partners.models import Place, User
+from partners.models import Neighbourhood, Place, User
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINES = "Lines"
@@ -37,8 +37,23 @@ COLUMNS = (
     "From (£)",
     "Up to (£)",
     "Conditions",
+    "Neighbourhood",
 )
-REFERENCE, MATTER_CODE, MATTER, DELEGATE_TYPE, DELEGATE, PLACE, FROM, UP_TO, CONDITIONS = COLUMNS
+(
+    REFERENCE,
+    MATTER_CODE,
+    MATTER,
+    DELEGATE_TYPE,
+    DELEGATE,
+    PLACE,
+    FROM,
+    UP_TO,
+    CONDITIONS,
+    NEIGHBOURHOOD,
+) = COLUMNS
+# Columns a file may leave out: Matter is for reading only, and files made before lines could
+# be for one neighbourhood have no Neighbourhood column (every line is for the whole place).
+OPTIONAL_COLUMNS = (MATTER, NEIGHBOURHOOD)
 # For reading only, like Matter: the line's band in the words every page uses. The import
 # reads COLUMNS by their headings, so it never reads this one.
 BAND = "Band"
@@ -51,6 +66,7 @@ FIELD_COLUMNS = {
     "delegate_committee": DELEGATE,
     "delegate_role": DELEGATE,
     "place": PLACE,
+    "neighbourhood": NEIGHBOURHOOD,
     "limit_from": FROM,
     "limit_to": UP_TO,
     "conditions": CONDITIONS,
@@ -68,6 +84,8 @@ INSTRUCTIONS = (
     "Delegate: the committee's name (a committee of a place where the organisation is a "
     "partner) or the title of one of the organisation's delegate roles.",
     "Place: the place the line is for, or empty for every place.",
+    "Neighbourhood: for a line that applies in one neighbourhood of its place only, the "
+    "neighbourhood's name (name the place too); empty for the whole place.",
     "From (£) and Up to (£): whole pounds, like 250000. Leave Up to empty for no upper limit. "
     "A line covers the values over its From amount (with 0, from nothing) up to and "
     "including its Up to amount. So 0 to 250000 is up to and including £250,000, and "
@@ -130,8 +148,8 @@ def _workbook(rows: Iterable[list[Any]], matters: list[MatterCategory]) -> bytes
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-    widths = (12, 22, 36, 22, 40, 22, 14, 14, 50, 40)
-    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
+    widths = (12, 22, 36, 22, 40, 22, 14, 14, 50, 26, 40)
+    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     kinds = DataValidation(
         type="list",
@@ -218,6 +236,7 @@ def scheme_export_xlsx(scheme: SchemeOfDelegation) -> bytes:
                 _amount(line.limit_from),
                 _amount(line.limit_to),
                 line.conditions,
+                line.neighbourhood.name if line.neighbourhood else "",
                 bands.band_text(line.limit_from, line.limit_to),
             )
         ]
@@ -279,6 +298,13 @@ class _Lookups:
         self.places: dict[str, Place] = {
             _norm(p.name): p for p in Place.objects.filter(system_id=organisation.system_id)
         }
+        # Every neighbourhood of the system, active or not (the line's rules say why an
+        # inactive one may not be named), by name: a name may recur in several places.
+        self.neighbourhoods: dict[str, list[Neighbourhood]] = {}
+        for neighbourhood in Neighbourhood.objects.filter(
+            place__system_id=organisation.system_id
+        ).select_related("place"):
+            self.neighbourhoods.setdefault(_norm(neighbourhood.name), []).append(neighbourhood)
         self.committees: dict[str, list[Committee]] = {}
         for committee in services.committees_for_organisation(organisation):
             self.committees.setdefault(_norm(committee.name), []).append(committee)
@@ -307,6 +333,28 @@ def _pick(
     )
 
 
+def _neighbourhood_named(
+    lookups: _Lookups, name: str, place: Place | None
+) -> tuple[Neighbourhood | None, str]:
+    """The neighbourhood a row names, or why none. With the row's place, one of that place's;
+    without, the one neighbourhood of the system so called (the line's rules then ask for
+    its place)."""
+    candidates = lookups.neighbourhoods.get(_norm(name), [])
+    if place is not None:
+        here = [n for n in candidates if n.place_id == place.pk]
+        if here:
+            return here[0], ""
+        return None, f"{place.name} has no neighbourhood called {limits.shown(name)}"
+    if len(candidates) == 1:
+        return candidates[0], ""
+    if candidates:
+        return None, (
+            f"more than one place has a neighbourhood called {limits.shown(name)}: name its "
+            "place in the Place column"
+        )
+    return None, f"there is no neighbourhood called {limits.shown(name)}"
+
+
 def _upload_bytes(file: IO[bytes] | Any) -> bytes:
     size = getattr(file, "size", None)
     data = b"" if size is not None and size > MAX_UPLOAD_BYTES else file.read(MAX_UPLOAD_BYTES + 1)
@@ -331,7 +379,7 @@ def _positions(header: tuple[Any, ...]) -> dict[str, int]:
             if name == wanted or name.split(" (")[0] == short:
                 positions[column] = index
                 break
-    missing = [c for c in COLUMNS if c not in positions and c != MATTER]
+    missing = [c for c in COLUMNS if c not in positions and c not in OPTIONAL_COLUMNS]
     if missing:
         raise ImportRefused(
             "The Lines sheet has no column headed " + ", ".join(missing) + ". Start from the "
@@ -369,6 +417,7 @@ def _lines(rows: Iterator[tuple[Any, ...]]) -> tuple[list[Row], list[RowError]]:
             column: (row[index] if index < len(row) else None)
             for column, index in positions.items()
         }
+        values.setdefault(NEIGHBOURHOOD, None)
         if not long and all(_text(v) == "" for v in values.values()):
             continue
         lines += 1
@@ -461,6 +510,13 @@ def scheme_import_xlsx(
             place = lookups.places.get(_norm(place_name))
             if place is None:
                 problems.append((PLACE, f"there is no place called {limits.shown(place_name)}"))
+        neighbourhood = None
+        neighbourhood_name = _text(values[NEIGHBOURHOOD])
+        # A place the file names but the system lacks is reported already.
+        if neighbourhood_name and not (place_name and place is None):
+            neighbourhood, why = _neighbourhood_named(lookups, neighbourhood_name, place)
+            if neighbourhood is None:
+                problems.append((NEIGHBOURHOOD, why))
         amounts: dict[str, Decimal | None] = {}
         for column in (FROM, UP_TO):
             try:
@@ -525,6 +581,7 @@ def scheme_import_xlsx(
             limit_from=amounts[FROM] or Decimal("0"),
             limit_to=amounts[UP_TO],
             place=place,
+            neighbourhood=neighbourhood,
             conditions=_text(values[CONDITIONS]),
             reference=_text(values[REFERENCE])[:60],
         )

@@ -13,7 +13,7 @@ from core.forms import NHSForm
 from delegations.forms import PoundsField
 from delegations.matters import MatterTree
 from delegations.models import MatterCategory
-from partners.models import Organisation
+from partners.models import Neighbourhood, Organisation
 
 
 def attributes_html(attributes: dict[str, Any]) -> SafeString:
@@ -55,12 +55,38 @@ class DecisionForm(NHSForm):
         },
     )
 
+    neighbourhood = forms.TypedChoiceField(
+        label="Where is it to be taken? (optional)",
+        help_text="Lines of a scheme for one neighbourhood apply only to a decision taken there.",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": "Choose a neighbourhood from the list, or the whole place."
+        },
+    )
+
     def __init__(
-        self, *args: Any, tree: MatterTree, organisations: list[Organisation], **kwargs: Any
+        self,
+        *args: Any,
+        tree: MatterTree,
+        organisations: list[Organisation],
+        neighbourhoods: list[Neighbourhood] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.tree = tree
         self.organisation_rows = {o.pk: o for o in organisations}
+        # Asked only of a place with active neighbourhoods.
+        self.neighbourhood_rows = {n.pk: n for n in neighbourhoods or []}
+        if self.neighbourhood_rows:
+            where: forms.TypedChoiceField = self.fields["neighbourhood"]  # type: ignore[assignment]
+            where.choices = [
+                ("", "The whole place"),
+                *((n.pk, n.name) for n in self.neighbourhood_rows.values()),
+            ]
+        else:
+            del self.fields["neighbourhood"]
         matter: forms.TypedChoiceField = self.fields["matter"]  # type: ignore[assignment]
         matter.choices = [("", "Choose a matter"), *tree.options()]
         chosen: forms.TypedMultipleChoiceField = self.fields["organisations"]  # type: ignore[assignment]
@@ -125,6 +151,10 @@ class DecisionForm(NHSForm):
             parent_id=self.tree.parents[pk],
             name=self.tree.names[pk],
         )
+
+    def chosen_neighbourhood(self) -> Neighbourhood | None:
+        pk = self.cleaned_data.get("neighbourhood")
+        return self.neighbourhood_rows.get(pk) if pk is not None else None
 
     def chosen_organisations(self) -> list[Organisation]:
         return [self.organisation_rows[pk] for pk in self.cleaned_data["organisations"]]

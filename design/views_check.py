@@ -21,6 +21,7 @@ from design.forms import DecisionForm
 from design.validator import FAIL, PASS, WARNING, Fix, design_review, summary_counts
 from partners.access import get_place_for, has_object_permission
 from partners.models import Place
+from partners.neighbourhoods import active_neighbourhoods
 from partners.permissions import ADMINISTER_SYSTEM
 
 CHECK = "governance/design/check.html"
@@ -73,11 +74,14 @@ def decide(request: HttpRequest, place_pk: int) -> HttpResponse:
     place = get_place_for(request, place_pk)
     tree = MatterTree.load(place.system_id)
     organisations, schemes = selectors.organisations_and_schemes_in_force(place=place)
-    submitted = any(key in request.GET for key in ("matter", "value", "organisations"))
+    submitted = any(
+        key in request.GET for key in ("matter", "value", "organisations", "neighbourhood")
+    )
     form = DecisionForm(
         request.GET if submitted else None,
         tree=tree,
         organisations=organisations,
+        neighbourhoods=list(active_neighbourhoods(place=place)),
         initial={"organisations": [o.pk for o in organisations]},
     )
     result: RouteResult | None = None
@@ -89,6 +93,7 @@ def decide(request: HttpRequest, place_pk: int) -> HttpResponse:
             organisations=form.chosen_organisations(),
             tree=tree,
             schemes_in_force=schemes,
+            neighbourhood=form.chosen_neighbourhood(),
         )
     url = reverse("design:decide", args=[place.pk])
     context = {

@@ -10,8 +10,19 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.db import models
 
 from core.forms import NHSForm, NHSFormMixin
+from partners import neighbourhoods
 from partners.legal_forms import LegalForm
-from partners.models import PLACE_ROLES, Organisation, Place, Role, Sector, legal_form_mismatch
+from partners.models import (
+    PLACE_ROLES,
+    Neighbourhood,
+    NeighbourhoodLead,
+    Organisation,
+    Place,
+    Role,
+    Sector,
+    User,
+    legal_form_mismatch,
+)
 
 
 class SignInForm(NHSFormMixin, AuthenticationForm):
@@ -39,7 +50,11 @@ class NHSSetPasswordForm(NHSFormMixin, SetPasswordForm):
 class PlaceForm(NHSForm):
     name = forms.CharField(max_length=200)
     population = forms.IntegerField(
-        required=False, min_value=1, help_text="Number of residents, if known."
+        required=False,
+        min_value=1,
+        max_value=neighbourhoods.LARGEST_POPULATION,
+        help_text="Number of residents, if known. A place usually serves somewhere between "
+        "250,000 and 500,000 people; a few serve up to 1.2 million.",
     )
     local_authority_footprint = forms.CharField(
         label="Local authority footprint",
@@ -85,6 +100,24 @@ class AliasForm(NHSForm):
 
 
 # Admin console ----------------------------------------------------------------------------
+
+
+class SystemPopulationForm(NHSForm):
+    population = forms.IntegerField(
+        label="Population (optional)",
+        required=False,
+        min_value=1,
+        max_value=neighbourhoods.LARGEST_POPULATION,
+        help_text="How many people live in the system's footprint, if known. A system "
+        "usually serves somewhere between 1 million and 3 million people.",
+        error_messages={
+            "invalid": "Enter the number of people as a whole number, like 1500000.",
+            "min_value": "Enter a number of people above 0, or leave it empty.",
+            "max_value": f"Enter a number of people no larger than "
+            f"{neighbourhoods.LARGEST_POPULATION:,}.",
+        },
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "numeric"}),
+    )
 
 
 class PlacePartnerAddForm(NHSForm):
@@ -179,3 +212,97 @@ class SecurityCodeForm(NHSForm):
     def __init__(self, *args: Any, hint: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["token"].help_text = hint
+
+
+# A place's neighbourhoods ------------------------------------------------------------------
+
+
+class NeighbourhoodForm(NHSForm):
+    """A neighbourhood of a place: parsed here, judged and saved by partners.neighbourhoods.
+    It carries the version the neighbourhood was at when the form was opened, so a save from
+    a stale form is refused and what was typed stays in the form."""
+
+    name = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter the neighbourhood's name.",
+            "max_length": "Enter a name of 200 characters or fewer.",
+        },
+    )
+    population = forms.IntegerField(
+        label="Population (optional)",
+        required=False,
+        min_value=1,
+        max_value=neighbourhoods.LARGEST_POPULATION,
+        help_text="How many people live in the neighbourhood, if known. "
+        + neighbourhoods.TYPICAL_HINT,
+        error_messages={
+            "invalid": "Enter the number of people as a whole number, like 42000.",
+            "min_value": "Enter a number of people above 0, or leave it empty.",
+            "max_value": f"Enter a number of people no larger than "
+            f"{neighbourhoods.LARGEST_POPULATION:,}.",
+        },
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "numeric"}),
+    )
+    lead_kind = forms.ChoiceField(
+        label="Who leads it (optional)",
+        choices=[("", "Not recorded yet"), *NeighbourhoodLead.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose who leads the neighbourhood from the list."},
+    )
+    lead_organisation = forms.ModelChoiceField(
+        label="Lead organisation (optional)",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Not recorded yet",
+        help_text="One of the place's partner organisations.",
+        error_messages={
+            "invalid_choice": "Choose one of the place's partner organisations from the list."
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, place: Place, neighbourhood: Neighbourhood | None = None, **kwargs: Any
+    ) -> None:
+        if neighbourhood is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": neighbourhood.name,
+                    "population": neighbourhood.population,
+                    "lead_kind": neighbourhood.lead_kind,
+                    "lead_organisation": neighbourhood.lead_organisation_id,
+                    "version": neighbourhood.version,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.place = place
+        self.neighbourhood = neighbourhood
+        self.fields["lead_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            place_partnerships__place=place
+        ).order_by("name")
+
+    def clean_name(self) -> str:
+        return neighbourhoods.clean_name(self.cleaned_data["name"])
+
+    def save(self, *, actor: User) -> Neighbourhood:
+        """Add the neighbourhood, or save the changes to it (refused if someone saved it
+        since the form was opened)."""
+        data = dict(self.cleaned_data)
+        version = data.pop("version", None)
+        if self.neighbourhood is None:
+            return neighbourhoods.neighbourhood_create(actor=actor, place=self.place, **data)
+        return neighbourhoods.neighbourhood_update(
+            actor=actor,
+            neighbourhood=self.neighbourhood,
+            version=version or self.neighbourhood.version,
+            **data,
+        )
+
+    def start_from(self, version: int) -> None:
+        """After a refused stale save: keep what was typed, and let the next save replace
+        the version now saved."""
+        data = self.data.copy()  # type: ignore[attr-defined]
+        data["version"] = str(version)
+        self.data = data

@@ -32,6 +32,7 @@ from tests.factories import (
     DelegateRoleFactory,
     DelegationFactory,
     DeliveryArrangementFactory,
+    NeighbourhoodFactory,
     OrganisationAliasFactory,
     PlaceFactory,
     SchemeFactory,
@@ -70,6 +71,7 @@ class Scene:
     closed_round: ConsultationRound
     open_round: ConsultationRound
     scheme_pk: int
+    neighbourhood_pk: int = 0
 
     @property
     def slug(self) -> str:
@@ -124,6 +126,23 @@ def build_scene(world: World) -> Scene:
         reference="C7",
     )
 
+    # Neighbourhoods: one led by a partner, one whose lead is not yet recorded, and a line of
+    # the ICB's scheme for one of them only.
+    north = NeighbourhoodFactory(
+        place=place, name="Ashford North and Kennington", population=48_500, lead_organisation=trust
+    )
+    NeighbourhoodFactory(place=place, name="Ashford Rural South", population=None, lead_kind="")
+    DelegationFactory(
+        scheme=scheme,
+        matter=award,
+        delegate_committee=committee,
+        place=place,
+        neighbourhood=north,
+        limit_from=5 * M,
+        limit_to=10 * M,
+        reference="4.3",
+    )
+
     places = [place, world.place_b, PlaceFactory(system=system, name="Coldharbour")]
     closed = make_round(
         system=system, framework=framework, invited_places=places, title=CLOSED_ROUND
@@ -174,6 +193,7 @@ def build_scene(world: World) -> Scene:
         closed_round=closed,
         open_round=opened,
         scheme_pk=scheme.pk,
+        neighbourhood_pk=north.pk,
     )
 
 
@@ -190,6 +210,7 @@ def place_pages(s: Scene) -> list[tuple[str, str]]:
         ("decision router", reverse("design:decide", args=[place])),
         ("design check", reverse("design:check", args=[place])),
         ("how the place delivers care", reverse("delivery:overview", args=[place])),
+        ("neighbourhoods", reverse("neighbourhoods:list", args=[place])),
         ("response page", reverse("proposal:response", args=[place, s.open_round.pk])),
     ]
 
@@ -225,6 +246,16 @@ def lead_pages(s: Scene) -> list[tuple[str, str]]:
         ("remove a holder", reverse("delivery:holder_remove", args=[place, "integrator"])),
         ("contracting form", reverse("delivery:contracting_form", args=[place])),
         ("lead provider terms", reverse("delivery:terms", args=[place])),
+        ("neighbourhoods", reverse("neighbourhoods:list", args=[place])),
+        ("add a neighbourhood", reverse("neighbourhoods:add", args=[place])),
+        (
+            "edit a neighbourhood",
+            reverse("neighbourhoods:edit", args=[place, s.neighbourhood_pk]),
+        ),
+        (
+            "make a neighbourhood inactive",
+            reverse("neighbourhoods:deactivate", args=[place, s.neighbourhood_pk]),
+        ),
     ]
 
 
@@ -241,6 +272,7 @@ def console_pages(s: Scene) -> list[tuple[str, str]]:
     slug, closed = s.slug, s.closed_round.pk
     return [
         ("console dashboard", reverse("console:dashboard", args=[slug])),
+        ("console system population", reverse("console:system_edit", args=[slug])),
         ("console places", reverse("console:places", args=[slug])),
         ("console place", reverse("console:place", args=[slug, s.place.pk])),
         ("console organisations", reverse("console:organisations", args=[slug])),

@@ -3,14 +3,21 @@ console's front door, /console/, which leads to the system a person administers.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from guardian.shortcuts import get_objects_for_user
 
 from console.decorators import console_view
-from partners import selectors
+from console.replies import form_sent, posted
+from core.htmx import change_done
+from core.requests import signed_in_user
+from partners import selectors, services
+from partners.forms import SystemPopulationForm
 from partners.models import System
 from partners.permissions import ADMINISTER_SYSTEM
 from partners.two_factor import require_verified_admin
@@ -45,4 +52,30 @@ def dashboard(request: HttpRequest, system: System) -> HttpResponse:
             "counts": selectors.console_dashboard_counts(system=system),
             "events": selectors.console_recent_audit_events(system=system),
         },
+    )
+
+
+@console_view("GET", "POST")
+def system_edit(request: HttpRequest, system: System) -> HttpResponse:
+    """The system's own details an ICB admin keeps: how many people live in its footprint."""
+    form = SystemPopulationForm(posted(request), initial={"population": system.population})
+    dashboard_url = reverse("console:dashboard", args=[system.slug])
+
+    def save(data: dict[str, Any]) -> System:
+        return services.system_update(
+            actor=signed_in_user(request), system=system, population=data["population"]
+        )
+
+    return form_sent(
+        request,
+        form,
+        save=save,
+        done=lambda saved: change_done(
+            request, f"Saved the population of {saved.name}.", dashboard_url
+        ),
+        again=lambda: render(
+            request,
+            "console/overview/system_form.html",
+            {"system": system, "form": form, "cancel_url": dashboard_url},
+        ),
     )

@@ -132,6 +132,9 @@ def _line_form(
         ),
         roles=DelegateRole.objects.filter(organisation=organisation, is_active=True),
         places=services.places_for_organisation(organisation).order_by("name"),
+        neighbourhoods=services.neighbourhoods_for_organisation(organisation).order_by(
+            "place__name", "name"
+        ),
         **kwargs,
     )
 

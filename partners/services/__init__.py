@@ -37,6 +37,7 @@ from partners.services.places import (
     place_partner_add,
     place_partner_remove,
     place_update,
+    system_update,
 )
 
 __all__ = [
@@ -66,5 +67,6 @@ __all__ = [
     "place_partner_add",
     "place_partner_remove",
     "place_update",
+    "system_update",
     "user_deactivate",
 ]

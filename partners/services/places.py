@@ -99,6 +99,26 @@ def place_update(
     return place
 
 
+@transaction.atomic
+def system_update(*, actor: User | None, system: System, population: int | None) -> System:
+    """Record how many people live in the system's footprint (None when not known). Nothing
+    is saved when nothing changed."""
+    system = lock_row(system)
+    before = system.population
+    if before == population:
+        return system
+    system.population = population
+    save_validated(system)
+    audit(
+        actor,
+        "system.update",
+        system,
+        f"Changed the population of {system.name}",
+        {"changed": {"population": [str(before or ""), str(population or "")]}},
+    )
+    return system
+
+
 # Organisations and aliases ----------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ def _targets(world: Any, organisation: Organisation) -> dict[str, list[Any]]:
     return {
         "dashboard": [],
         "audit": [],
+        "system_edit": [],
         "places": [],
         "place_add": [],
         "place": [world.place_a.pk],
@@ -86,6 +87,7 @@ POST_ONLY = {
 ALL_NAMES = [
     "dashboard",
     "audit",
+    "system_edit",
     "places",
     "place_add",
     "place",

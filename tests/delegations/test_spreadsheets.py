@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 # The Lines sheet's columns as people see them in the template and the export, in order.
 HEADER = (
     "Reference | Matter code | Matter | Delegate type | Delegate | Place | From (£) | Up to (£) | "
-    "Conditions | Band"
+    "Conditions | Neighbourhood | Band"
 )
 
 
@@ -206,6 +206,7 @@ def test_export_then_import_gives_the_same_lines(scheme):
             "0",
             "250000",
             "Within the agreed budget",
+            None,
             "up to and including £250,000",
         ],
         [
@@ -217,6 +218,7 @@ def test_export_then_import_gives_the_same_lines(scheme):
             None,
             "250000",
             "1000000",
+            None,
             None,
             "over £250,000 up to and including £1,000,000",
         ],
@@ -230,6 +232,7 @@ def test_export_then_import_gives_the_same_lines(scheme):
             "0",
             None,
             "The board agrees every pooled budget",
+            None,
             "any value",
         ],
     ]

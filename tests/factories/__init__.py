@@ -12,6 +12,7 @@ from tests.factories.delivery import (
     hold,
     make_archetypes_framework,
 )
+from tests.factories.geography import GeographicTierFactory, NeighbourhoodFactory, make_tiers
 from tests.factories.governance import (
     DeadlineExtensionFactory,
     close_round,
@@ -70,7 +71,9 @@ __all__ = [
     "DelegationFactory",
     "DeliveryArrangementFactory",
     "FunctionHoldingFactory",
+    "GeographicTierFactory",
     "MatterCategoryFactory",
+    "NeighbourhoodFactory",
     "OrganisationAliasFactory",
     "OrganisationFactory",
     "PlaceFactory",
@@ -93,6 +96,7 @@ __all__ = [
     "make_member",
     "make_response",
     "make_round",
+    "make_tiers",
     "membership_of",
     "partner_in",
     "released_summary",

@@ -236,6 +236,18 @@ matter_pk = lambda t: {"pk": delegation_records(t)[2].pk}  # noqa: E731
 role_pk = lambda t: {"pk": delegation_records(t)[3].pk}  # noqa: E731
 
 
+def neighbourhood_pk(t: Targets) -> dict[str, Any]:
+    """Place A's neighbourhood, made on first use."""
+    found = t.__dict__.get("neighbourhood")
+    if found is None:
+        from tests.factories import NeighbourhoodFactory
+
+        found = t.__dict__["neighbourhood"] = NeighbourhoodFactory(
+            place=t.world.place_a, name="Ashford North"
+        )
+    return {"pk": found.pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(allowed=EVERYONE_SIGNED_IN),
     "place_detail": Entry(
@@ -287,6 +299,7 @@ MATRIX: dict[str, Entry] = {
     "console:landing": Entry(allowed=ICB_ADMINS | {"other_icb_admin"}, post_allowed=frozenset()),
     "console:dashboard": console(),
     "console:audit": console(),
+    "console:system_edit": console(),
     "console:places": console(),
     "console:place_add": console(),
     "console:place": console(place_pk),
@@ -404,6 +417,12 @@ MATRIX: dict[str, Entry] = {
     "delivery:holder_remove": committees(lambda t: {"function": "integrator"}),
     "delivery:contracting_form": committees(),
     "delivery:terms": committees(),
+    # A place's neighbourhoods: place readers read; place leads and the ICB admins of the
+    # system change them.
+    "neighbourhoods:list": committees(post_allowed=frozenset()),
+    "neighbourhoods:add": committees(),
+    "neighbourhoods:edit": committees(neighbourhood_pk),
+    "neighbourhoods:deactivate": committees(neighbourhood_pk),
     # A place's governance map: read-only, for the place's readers.
     "map:place_map": Entry(
         kwargs=lambda t: {"place_pk": t.world.place_a.pk},
