@@ -115,10 +115,26 @@ def _archetype(design: Design) -> GovernanceOption | None:
     return design.delivery.archetype if design.delivery is not None else None
 
 
-def _source(option: GovernanceOption | None, rule: str) -> str:
+# Where the framework data keeps the passage for each rule here, when it names it otherwise.
+DATA_KEYS = {"budget": "budget_form", "lead_care_provider": "integrator"}
+
+# What each function is, as the object of "holds": "holds the budget", not "holds holding
+# the budget".
+HELD = {
+    DeliveryFunction.STRATEGIC_COMMISSIONING: "strategic commissioning",
+    DeliveryFunction.INTEGRATOR: "the integrator function",
+    DeliveryFunction.BUDGET_HOLDING: "the budget",
+    DeliveryFunction.CONTRACT_HOLDING: "the contracts",
+    DeliveryFunction.GP_CONTRACTS: "the GP contracts (GMS and PMS)",
+    DeliveryFunction.NEIGHBOURHOOD_DELIVERY: "neighbourhood delivery",
+}
+
+
+def _source(option: GovernanceOption | None, rule: str, fallback: str = "") -> str:
     """The archetype's passage for `rule`, from its framework data, or else restated here."""
-    found = (option.sources or {}).get(rule, "") if option is not None else ""
-    return found or ARCHETYPE_PASSAGES[rule]
+    sources = (option.sources or {}) if option is not None else {}
+    found = sources.get(DATA_KEYS.get(rule, rule), "") or sources.get(fallback, "")
+    return found or ARCHETYPE_PASSAGES[fallback or rule]
 
 
 def _holder_name(design: Design, holding: FunctionHolding) -> str:
@@ -178,9 +194,10 @@ def function_holders(design: Design) -> list[CheckItem]:
 def _holdings(design: Design, option: GovernanceOption) -> list[CheckItem]:
     """Each function the archetype places has a holder, of a kind it allows."""
     allowed_by_function = option.function_holders or {}
-    source = _source(option, "functions")
     items = []
     for function, label in DeliveryFunction.choices:
+        source = _source(option, function, fallback="functions")
+        held = HELD[DeliveryFunction(function)]
         allowed = list(allowed_by_function.get(function, []))
         holding = design.holdings.get(function)
         if not allowed and holding is None:
@@ -193,7 +210,7 @@ def _holdings(design: Design, option: GovernanceOption) -> list[CheckItem]:
                     "function_holder",
                     title,
                     WARNING,
-                    f"No one is recorded as holding {label.lower()}. Under {option.name} it "
+                    f"No one is recorded as holding {held}. Under {option.name} it "
                     f"sits with {holder_kinds_in_words(allowed)}: record who holds it.",
                     fix,
                     str(label),
@@ -209,7 +226,7 @@ def _holdings(design: Design, option: GovernanceOption) -> list[CheckItem]:
                     "function_holder",
                     title,
                     FAIL,
-                    f"{name} ({HOLDER_KINDS[kind]}) holds {label.lower()}, but under "
+                    f"{name} ({HOLDER_KINDS[kind]}) holds {held}, but under "
                     f"{option.name} it sits with {holder_kinds_in_words(allowed)}. Give it to "
                     f"{holder_kinds_in_words(allowed)}, or record the archetype the place "
                     "follows.",
@@ -225,7 +242,7 @@ def _holdings(design: Design, option: GovernanceOption) -> list[CheckItem]:
                     "function_holder",
                     title,
                     PASS,
-                    f"{name} ({HOLDER_KINDS[kind]}) holds {label.lower()}{where}.",
+                    f"{name} ({HOLDER_KINDS[kind]}) holds {held}{where}.",
                     subject=str(label),
                     source=source,
                 )

@@ -3,7 +3,8 @@ systems, about 200 places, 5,000 partner organisations of every sector (a third 
 the abbreviations people really use), 20,000 people in every role and the object permissions
 their memberships give; every place's committees and terms of reference, every
 organisation's scheme of delegation; and in every system an open consultation round to which
-every place has submitted its response.
+every place has submitted its response; and the 2025 operating model's populations,
+neighbourhoods and delivery arrangements (demo.national.delivery).
 
 Seeded and reproducible: the same seed gives the same names, sizes and links (dates are
 relative to the moment it runs). Rows go in with `bulk_insert` in batches, not through the
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from demo.national.consultation import generate_rounds
 from demo.national.delegations import generate_matters, generate_schemes
+from demo.national.delivery import generate_geography_and_delivery
 from demo.national.partners import (
     generate_aliases,
     generate_audit_events,
@@ -53,6 +55,8 @@ GENERATORS: list[Callable[[World], None]] = [
     generate_schemes,
     generate_rounds,
     generate_permissions,
+    # Last, so that the names and sizes drawn before it stay as they were.
+    generate_geography_and_delivery,
 ]
 
 __all__ = ["GENERATORS", "Sizes", "World", "generate"]

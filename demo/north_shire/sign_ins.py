@@ -15,12 +15,14 @@ DEMO_DOMAIN = "north-shire.example"
 DEMO_TOTP_KEY = "5047442064656d6f206b6579206f6e6c79212121"
 SYSTEM_SLUG = "north-shire"
 DEMO_FRAMEWORK_SLUG = "ics-design-framework-2021"  # loaded by governance's data migration
+OPERATING_MODEL_FRAMEWORK_SLUG = "operating-model-2025"  # likewise
 
 SIGN_INS = [
     ("ICB governance admin", f"icb.admin@{DEMO_DOMAIN}"),
     ("Place lead, Ashworth", f"lead.ashworth@{DEMO_DOMAIN}"),
     ("Place member, Ashworth", f"member1.ashworth@{DEMO_DOMAIN}"),
     ("Place member, Brackenfield", f"member1.brackenfield@{DEMO_DOMAIN}"),
+    ("Place lead, Elmsworth (lead care provider)", f"lead.elmsworth@{DEMO_DOMAIN}"),
     ("Advisory group member", f"advisory1@{DEMO_DOMAIN}"),
     ("Superuser (Django admin)", f"superuser@{DEMO_DOMAIN}"),
 ]

@@ -30,6 +30,7 @@ from governance.consultation.models import (
 )
 from governance.consultation.response_history import response_history
 from governance.consultation.responses import response_missing_items, response_sheet
+from governance.delivery.models import DeliveryArrangement, DeliveryFunction, FunctionHolding
 from governance.structures.models import Committee, CommitteeKind, CommitteeMember, TermsOfReference
 from governance.structures.options import body_option, delegation_refusal, options_by_kind
 from partners import models as partners
@@ -268,9 +269,13 @@ def test_same_seed_same_data() -> None:
     first = sorted(partners.Organisation.objects.values_list("name", "sector", "ods_code"))
     first_lines = structure_snapshot()
     first_responses = responses_snapshot()
+    first_geography = geography_snapshot()
     for model in (PlaceResponse, DeadlineExtension, ConsultationRound):
         model.objects.all().delete()
     Delegation.objects.all().delete()
+    FunctionHolding.objects.all().delete()
+    DeliveryArrangement.objects.all().delete()
+    partners.Neighbourhood.objects.all().delete()
     SchemeOfDelegation.objects.all().delete()
     DelegateRole.objects.all().delete()
     Committee.objects.filter(accountable_to_committee__isnull=False).delete()
@@ -294,6 +299,44 @@ def test_same_seed_same_data() -> None:
     assert sorted(partners.Organisation.objects.values_list("name", "sector", "ods_code")) == first
     assert structure_snapshot() == first_lines
     assert responses_snapshot() == first_responses
+    assert geography_snapshot() == first_geography
+
+
+def geography_snapshot() -> list[tuple[object, ...]]:
+    return sorted(
+        partners.Neighbourhood.objects.values_list(
+            "place__name", "name", "population", "lead_kind", "lead_organisation__name"
+        )
+    ) + sorted(
+        DeliveryArrangement.objects.values_list(
+            "place__name", "archetype__number", "budget_form", "lead_care_provider__name"
+        )
+    )
+
+
+def test_every_place_has_neighbourhoods_and_a_delivery_arrangement_with_every_function_held() -> (
+    None
+):
+    generate()
+    assert DeliveryArrangement.objects.exists()
+    for system in partners.System.objects.all():
+        assert system.population == sum(p.population for p in system.places.all())
+    for place in partners.Place.objects.all():
+        neighbourhoods = list(place.neighbourhoods.all())
+        assert 5 <= len(neighbourhoods) <= 8
+        assert all(n.population and n.population > 0 for n in neighbourhoods)
+        if not place.system.organisations.filter(sector=partners.Sector.ICB).exists():
+            # A data set this small may leave a system without its ICB: nobody to commission.
+            assert not DeliveryArrangement.objects.filter(place=place).exists()
+            continue
+        arrangement = DeliveryArrangement.objects.get(place=place)
+        assert arrangement.archetype.framework.slug == "operating-model-2025"
+        held = set(place.function_holdings.values_list("function", flat=True))
+        assert held == set(DeliveryFunction.values)
+        # The design check reads them: commissioning stays with the ICB everywhere.
+        items = {(item.code, item.subject): item for item in design_check(place=place)}
+        commissioning = items[("function_holder", "Strategic commissioning")]
+        assert commissioning.status == PASS
 
 
 def test_refuses_a_database_that_has_data() -> None:

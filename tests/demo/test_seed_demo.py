@@ -43,7 +43,7 @@ def test_every_printed_demo_sign_in_works(client):
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     emails = [word for word in out.getvalue().split() if word.endswith("@north-shire.example")]
-    assert len(emails) == 6
+    assert len(emails) == 7
     assert "make demo-code" in out.getvalue()
     for email in emails:
         response = client.post("/accounts/login/", {"username": email, "password": DEMO_PASSWORD})

@@ -8,7 +8,12 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from governance.catalogue.models import FrameworkKind, GeographicTier, OptionFramework
+from governance.catalogue.models import (
+    FrameworkKind,
+    GeographicTier,
+    GovernanceOption,
+    OptionFramework,
+)
 from tests.factories.partners import PlaceFactory
 
 
@@ -47,6 +52,11 @@ def make_tiers(*, slug: str = "test-operating-model", **overrides: Any) -> Optio
     the design check reads its tiers. `overrides` replace a tier's (from, to, largest)."""
     framework = OptionFramework.objects.create(
         slug=slug, name="Test operating model", kind=FrameworkKind.ARCHETYPES, source="Test"
+    )
+    # The design check reads a framework's tiers with its options, as every framework in use
+    # has options.
+    GovernanceOption.objects.create(
+        framework=framework, number=1, name="Test archetype", short_name="Test", summary="Test"
     )
     for order, (tier, footprint) in enumerate({**FOOTPRINTS, **overrides}.items()):
         typical_from, typical_to, largest = footprint
