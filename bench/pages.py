@@ -302,7 +302,8 @@ def round_pages(s: Subjects) -> list[Page]:
 def place_design_pages(s: Subjects) -> list[Page]:
     """The member's place's governance: its committees, a committee and its terms of
     reference, the schemes of delegation, the design check, the decision router (empty and
-    answering) and the governance map."""
+    answering), the governance map, how the place delivers care (with two of its edit pages),
+    its neighbourhoods, and the 2025 framework's archetypes."""
     place = f"/places/{s.place.pk}"
     committee = f"{place}/committees/{s.committee}"
     return [
@@ -313,6 +314,11 @@ def place_design_pages(s: Subjects) -> list[Page]:
         Page("decision router", f"{place}/design/decide/", "member"),
         Page("decision router answer", f"{place}/design/decide/?{s.decision_query}", "member"),
         Page("governance map", f"{place}/map/", "member"),
+        Page("how the place delivers care", f"{place}/delivery/", "member"),
+        Page("who holds a function", f"{place}/delivery/functions/integrator/", "lead"),
+        Page("contracting form", f"{place}/delivery/contracting-form/", "lead"),
+        Page("neighbourhoods", f"{place}/neighbourhoods/", "member"),
+        Page("delivery archetypes", "/options/?framework=operating-model-2025", "member"),
     ]
 
 

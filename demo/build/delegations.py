@@ -12,14 +12,15 @@ from delegations.matters import BUDGET_MATTERS, DEFAULT_MATTERS
 from delegations.models import DelegateRole, MatterCategory, SchemeOfDelegation
 from demo.build.rows import bulk_insert
 from governance.structures.models import Committee
-from partners.models import Organisation, Place, System, User
+from partners.models import Neighbourhood, Organisation, Place, System, User
 
 
 @dataclass(frozen=True)
 class Line:
     """One line of a scheme: a matter (by code), a delegate (a committee, a role, or None
     for a matter reserved to the organisation's board), a value band in pounds (no upper
-    limit if `up_to` is None), the place it is limited to, and its conditions."""
+    limit if `up_to` is None), the place it is limited to (and the neighbourhood of it, for
+    a line for one neighbourhood), and its conditions."""
 
     matter: str
     delegate: Committee | DelegateRole | None
@@ -27,6 +28,7 @@ class Line:
     up_to: str | None
     place: Place | None = None
     conditions: str = ""
+    neighbourhood: Neighbourhood | None = None  # of `place`, for a line for it alone
 
 
 def role_add(
@@ -68,6 +70,7 @@ def scheme_in_force(
             limit_from=Decimal(line.limit_from),
             limit_to=None if line.up_to is None else Decimal(line.up_to),
             place=line.place,
+            neighbourhood=line.neighbourhood,
             conditions=line.conditions,
             reference=f"{reference_prefix}-{n}",
             **delegate,

@@ -26,6 +26,8 @@ from governance.catalogue.models import OptionFramework
 def build(*, warn: Callable[[str], None]) -> None:
     system, places = build_system()
     build_people(system, places)
+    # Before the schemes of delegation: one of their lines is for a neighbourhood.
+    build_geography(system, places)
     framework = OptionFramework.objects.filter(slug=DEMO_FRAMEWORK_SLUG).first()
     if framework is None:
         warn(
@@ -36,7 +38,6 @@ def build(*, warn: Callable[[str], None]) -> None:
         build_open_round(system, places, framework)
         build_closed_round(system, places, framework)
     build_schemes(build_bodies(system, places))
-    build_geography(system, places)
     operating_model = OptionFramework.objects.filter(slug=OPERATING_MODEL_FRAMEWORK_SLUG).first()
     if operating_model is None:
         warn(

@@ -8,7 +8,8 @@ budget in Brackenfield to the joint committee, and reserves the largest decision
 A partnership board holds no delegated authority, so the councils of the places that have one
 delegate to their own director of adult social care, who sits on the board; Brackenfield's
 council, the hospital trust and the community trust delegate to the joint committee they
-form; the lead provider delegates to its board for Elmsworth. The lines make a £2.5m contract
+form; the lead provider delegates to its board for Elmsworth, and small service changes in
+one of Elmsworth's neighbourhoods, Elm Park, to its neighbourhood manager there. The lines make a £2.5m contract
 award in Coldharbour worth asking about: the ICB's finance and performance committee and the
 Royal's chief executive may decide it; the county council and the community trust must take
 it to their own boards."""
@@ -22,7 +23,7 @@ from delegations.models import DelegateRole
 from demo.build.delegations import Line, role_add, scheme_in_force
 from demo.north_shire.structures import Scene
 from governance.structures.models import Committee
-from partners.models import Organisation
+from partners.models import Neighbourhood, Organisation
 
 
 def _initials(organisation: Organisation) -> str:
@@ -184,6 +185,24 @@ def build_schemes(s: Scene) -> None:
             ),
             Line("contract-variation", chief_executives[s.dehc.pk], "0", "1000000", None, ""),
             Line("contract-award", None, "5000000", None, None, ""),
+            # The lead care provider's neighbourhood manager decides small changes to care in
+            # Elm Park alone.
+            Line(
+                "service-change-minor",
+                role_add(
+                    actor=actor,
+                    organisation=s.dehc,
+                    title="Neighbourhood Manager, Elm Park",
+                    place=s.places["Elmsworth"],
+                ),
+                "0",
+                None,
+                s.places["Elmsworth"],
+                "Agreed with the neighbourhood's primary care network first.",
+                neighbourhood=Neighbourhood.objects.get(
+                    place=s.places["Elmsworth"], name="Elm Park"
+                ),
+            ),
         ],
     }
     for trust, lines in trust_lines.items():

@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -162,3 +163,73 @@ def test_the_demo_rounds_rate_in_context_and_never_present_dated_advice_as_curre
         for found in re.finditer(r"April 2022", page):
             said = page[max(0, found.start() - 200) : found.start()]
             assert "In the 2021 framework: " in said.rsplit(">", 1)[-1], (url, said)
+
+
+def test_demo_has_a_round_on_the_2025_framework_and_places_that_deliver_care_by_each_archetype(
+    client,
+):
+    from delegations.models import MatterCategory
+    from delegations.router import route_decision
+    from design.validator import FAIL, PASS, WARNING, design_check
+    from governance.consultation.models import ConsultationRound, PlaceResponse, ResponseStatus
+    from governance.delivery.models import DeliveryArrangement
+
+    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    consultation = ConsultationRound.objects.get(title="Delivery models for the left shift 2026/27")
+    assert consultation.framework.slug == "operating-model-2025"
+    assert consultation.is_open()
+    responses = {
+        r.place.name: (r.status, r.proposed_option_set)
+        for r in PlaceResponse.objects.filter(round=consultation).select_related("place")
+    }
+    assert responses == {
+        "Elmsworth": (ResponseStatus.SUBMITTED, "2"),
+        "Coldharbour": (ResponseStatus.DRAFT, "1"),
+    }
+    # Both frameworks side by side in one system.
+    frameworks = set(
+        ConsultationRound.objects.filter(system=consultation.system).values_list(
+            "framework__slug", flat=True
+        )
+    )
+    assert frameworks == {"ics-design-framework-2021", "operating-model-2025"}
+
+    elmsworth = Place.objects.get(name="Elmsworth")
+    assert elmsworth.system.population == sum(p.population for p in Place.objects.all())
+    assert elmsworth.neighbourhoods.count() == 3
+    arrangement = DeliveryArrangement.objects.get(place=elmsworth)
+    assert arrangement.archetype.number == 2 and arrangement.budget_form == "capitated"
+
+    def items(place_name):
+        return {
+            (item.code, item.subject): item.status
+            for item in design_check(place=Place.objects.get(name=place_name))
+        }
+
+    # Every function sits where the place's archetype puts it, in both places...
+    for place_name in ("Elmsworth", "Coldharbour"):
+        held = {k: v for k, v in items(place_name).items() if k[0] == "function_holder"}
+        assert len(held) == 6 and set(held.values()) == {PASS}, place_name
+    # ...and what a real system would still have to settle is found.
+    assert items("Elmsworth")[("guarantee", "")] == WARNING
+    dunmore = items("Dunmore Coast")
+    assert WARNING in {v for k, v in dunmore.items() if k[0] == "neighbourhood_population"}
+    assert FAIL not in {v for k, v in dunmore.items() if k[0].startswith("neighbourhood")}
+
+    # A line for one neighbourhood answers there, and not for the whole place.
+    matter = MatterCategory.objects.get(system=elmsworth.system, code="service-change-minor")
+    elm_park = elmsworth.neighbourhoods.get(name="Elm Park")
+    trust = Organisation.objects.get(name="Dunmore and Elmsworth Health and Care NHS Trust")
+
+    def decider(**where):
+        result = route_decision(
+            place=elmsworth, matter=matter, value=Decimal(0), organisations=[trust], **where
+        )
+        (outcome,) = result.outcomes
+        return outcome
+
+    in_elm_park = decider(neighbourhood=elm_park)
+    assert in_elm_park.authority.delegate_label == "Neighbourhood Manager, Elm Park"
+    for_the_whole_place = decider()
+    assert for_the_whole_place.authority is None
+    assert any("Elm Park" in said for said in for_the_whole_place.neighbourhood_only)
