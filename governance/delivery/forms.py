@@ -4,6 +4,7 @@ comes back as errors on the form, and a stale save keeps what was typed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,12 +116,7 @@ class ArchetypeForm(ArrangementForm):
         self.style_fields()
 
     def archetype_choices(self) -> list[Choice]:
-        by_pk = {str(option.pk): option for option in self.options}
-        return [
-            Choice(widget, _archetype_hints(by_pk[str(widget.data["value"])]))
-            for widget in self["archetype"]
-            if str(widget.data["value"]) in by_pk
-        ]
+        return _choices_with_hints(self["archetype"], self.options, _archetype_hints)
 
 
 class PartnersForm(ArrangementForm):
@@ -152,10 +148,22 @@ class PartnersForm(ArrangementForm):
         self.fields["lead_care_provider"].queryset = partners  # type: ignore[attr-defined]
 
 
+def _choices_with_hints(
+    field: Any, rows: list[Any], hints: Callable[[Any], list[str]]
+) -> list[Choice]:
+    """Each radio of a choice among `rows` (read once), with the hints of the row it is."""
+    by_pk = {str(row.pk): row for row in rows}
+    return [
+        Choice(widget, hints(by_pk[str(widget.data["value"])]))
+        for widget in field
+        if str(widget.data["value"]) in by_pk
+    ]
+
+
 def _form_hints(form: DeliveryModel) -> list[str]:
     hints = [form.summary, *(form.points or [])]
     hints.append(f"Governance: {form.get_governance_display().lower()}.")
-    hints.append(f"Where risk sits: {form.risk}.")
+    hints.append(f"Where risk sits: {form.risk[:1].lower()}{form.risk[1:]}.")
     hints.append(f"Time limit: {form.time_limited}.")
     return [hint for hint in hints if hint]
 
@@ -181,12 +189,7 @@ class ContractingFormForm(ArrangementForm):
         self.style_fields()
 
     def form_choices(self) -> list[Choice]:
-        by_pk = {str(form.pk): form for form in self.forms}
-        return [
-            Choice(widget, _form_hints(by_pk[str(widget.data["value"])]))
-            for widget in self["contracting_form"]
-            if str(widget.data["value"]) in by_pk
-        ]
+        return _choices_with_hints(self["contracting_form"], self.forms, _form_hints)
 
 
 class TermsForm(ArrangementForm):
