@@ -154,3 +154,44 @@ def test_a_worker_killed_mid_compilation_leaves_one_complete_summary_after_resta
     assert (
         AuditEvent.objects.filter(action="summary.compiled", target_id=str(summary.pk)).count() == 1
     )
+
+
+def test_a_worker_compiles_a_round_on_the_2025_framework_with_every_export(
+    transactional_db: None, world: Any, private_queue: str, tmp_path: Path
+) -> None:
+    """The 2025 operating model's round goes through the same worker as the 2021 one: each
+    place proposes one archetype, and the summary says the framework suggests no rating."""
+    from governance.catalogue.loader import catalogue_load_all
+    from governance.catalogue.models import OptionFramework
+    from tests.factories import close_round, make_round
+    from tests.governance.consultation.test_round_on_each_framework import _places, _respond
+
+    catalogue_load_all()  # a flushed transactional database has lost the migration's rows
+    framework = OptionFramework.objects.get(slug="operating-model-2025")
+    places = _places(world)  # before the round, which invites the places there are
+    consultation = make_round(system=world.system, framework=framework, title="Delivery 2026")
+    for index, (place, lead) in enumerate(places):
+        _respond(consultation, place, lead, [1 if index < 2 else 2], agree=False)
+    close_round(consultation)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        summary = feedback.summary_request_compile(actor=world.icb_admin, round=consultation)
+    worker = start_worker_process(private_queue, tmp_path / "worker.log")
+    try:
+        wait_for(
+            lambda: (
+                FeedbackSummary.objects.get(pk=summary.pk).state
+                in {JobState.COMPLETE, JobState.FAILED}
+            ),
+            120,
+            "the worker finishes the job",
+        )
+    finally:
+        stop(worker)
+    done = FeedbackSummary.objects.get(pk=summary.pk)
+    assert done.state == JobState.COMPLETE, done.error
+    assert sorted(
+        SummaryExport.objects.filter(summary=summary).values_list("format", flat=True)
+    ) == ["csv", "csv", "docx", "docx", "pdf", "pdf", "xlsx", "xlsx"]
+    content = str(done.content)
+    assert "Place partnership" in content and "Lead care provider" in content
