@@ -168,7 +168,8 @@ def neighbourhood_update(
     """Save the changes from a form opened at `version` (refused if someone saved the
     neighbourhood since). Nothing is saved, and the version stays, when nothing changed."""
     _lock_place(neighbourhood.place_id)
-    neighbourhood = lock_row(neighbourhood, related=("place__system", "lead_organisation"))
+    # Not the lead organisation: PostgreSQL locks no row on the nullable side of a join.
+    neighbourhood = lock_row(neighbourhood, related=("place__system",))
     check_version(
         neighbourhood,
         version,
