@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in this process.
+# With --dist worksteal an idle process takes tests queued for a busy one, so that neither
+# core sits idle while the other finishes the slowest tests.
 PYTEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed
 # Mutants tested side by side by `make mutate`.
@@ -61,11 +63,11 @@ format: install ## Apply ruff's fixes and formatting
 .PHONY: test
 test: lint ## Linters, migration check and the whole test suite
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 .PHONY: test-fast
 test-fast: install ## The test suite without linters or browser tests
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not browser" $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: install ## National-scale benchmark; needs DATABASE_URL=postgres://… (PostgreSQL only); BENCH_ARGS=--quick

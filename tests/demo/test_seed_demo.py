@@ -11,17 +11,15 @@ from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_covers_every_sector_and_role_and_prints_sign_ins():
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+def test_demo_data_covers_every_sector_and_role_and_prints_sign_ins(north_shire):
     assert Place.objects.count() == 5
     assert 38 <= Organisation.objects.count() <= 45
     assert set(Organisation.objects.values_list("sector", flat=True)) == {s.value for s in Sector}
     assert OrganisationAlias.objects.count() >= 10
     assert 55 <= User.objects.count() <= 65
     assert set(Membership.objects.values_list("role", flat=True)) == {r.value for r in Role}
-    assert "icb.admin@north-shire.example" in out.getvalue()
-    assert DEMO_PASSWORD in out.getvalue()
+    assert "icb.admin@north-shire.example" in north_shire
+    assert DEMO_PASSWORD in north_shire
     admin = User.objects.get(email="icb.admin@north-shire.example")
     assert admin.check_password(DEMO_PASSWORD)
     assert admin.has_perm(ADMINISTER_SYSTEM, Place.objects.first().system)
@@ -33,19 +31,20 @@ def test_demo_data_covers_every_sector_and_role_and_prints_sign_ins():
         assert place.memberships.filter(role=Role.PLACE_LEAD).exists()
 
 
-def test_seeding_twice_changes_nothing():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seeding_twice_changes_nothing(north_shire):
     counts = (User.objects.count(), Organisation.objects.count())
     call_command("seed_demo", "--if-empty", stdout=io.StringIO())
     assert (User.objects.count(), Organisation.objects.count()) == counts
+    refused = io.StringIO()
+    call_command("seed_demo", stdout=io.StringIO(), stderr=refused)
+    assert "already loaded; nothing changed" in refused.getvalue()
+    assert (User.objects.count(), Organisation.objects.count()) == counts
 
 
-def test_every_printed_demo_sign_in_works(client):
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    emails = [word for word in out.getvalue().split() if word.endswith("@north-shire.example")]
+def test_every_printed_demo_sign_in_works(client, north_shire):
+    emails = [word for word in north_shire.split() if word.endswith("@north-shire.example")]
     assert len(emails) == 7
-    assert "make demo-code" in out.getvalue()
+    assert "make demo-code" in north_shire
     for email in emails:
         response = client.post("/accounts/login/", {"username": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
@@ -60,10 +59,9 @@ def test_every_printed_demo_sign_in_works(client):
         client.post("/accounts/logout/")
 
 
-def test_demo_has_an_open_round_with_drafts_and_a_submitted_response():
+def test_demo_has_an_open_round_with_drafts_and_a_submitted_response(north_shire):
     from governance.consultation.models import ConsultationRound, PlaceResponse, ResponseStatus
 
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     consultation = ConsultationRound.objects.get(title="Place governance options 2025/26")
     assert consultation.is_open()
     assert consultation.questions.count() == 7
@@ -79,7 +77,7 @@ def test_demo_has_an_open_round_with_drafts_and_a_submitted_response():
     assert ashworth.proposed_option_set == "1+4"
 
 
-def test_demo_has_a_closed_round_whose_anonymised_summary_is_released():
+def test_demo_has_a_closed_round_whose_anonymised_summary_is_released(north_shire):
     from governance.consultation.models import (
         ConsultationRound,
         ResponseStatus,
@@ -87,7 +85,6 @@ def test_demo_has_a_closed_round_whose_anonymised_summary_is_released():
         SummaryExport,
     )
 
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     consultation = ConsultationRound.objects.get(title="Place governance options 2024/25")
     assert consultation.status == RoundStatus.CLOSED and not consultation.is_open()
     assert consultation.milestones.count() == 4
@@ -109,7 +106,9 @@ def test_demo_has_a_closed_round_whose_anonymised_summary_is_released():
     assert SummaryExport.objects.filter(summary=summary).count() == 8  # 4 formats, 2 parts
 
 
-def test_the_demo_rounds_rate_in_context_and_never_present_dated_advice_as_current(client):
+def test_the_demo_rounds_rate_in_context_and_never_present_dated_advice_as_current(
+    client, north_shire
+):
     """Places of the demo rated options in the context of the combinations they propose,
     and the summary compares those ratings with the framework's; and no page of the demo's
     2024/25 and 2025/26 rounds, nor the catalogue they consult on, gives the framework's
@@ -120,7 +119,6 @@ def test_the_demo_rounds_rate_in_context_and_never_present_dated_advice_as_curre
 
     from governance.consultation.models import ConsultationRound, PlaceRating
 
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     closed = ConsultationRound.objects.get(title="Place governance options 2024/25")
     current = ConsultationRound.objects.get(title="Place governance options 2025/26")
     in_context = PlaceRating.objects.filter(response__round=closed, option_set="1+4")
@@ -166,7 +164,7 @@ def test_the_demo_rounds_rate_in_context_and_never_present_dated_advice_as_curre
 
 
 def test_demo_has_a_round_on_the_2025_framework_and_places_that_deliver_care_by_each_archetype(
-    client,
+    north_shire,
 ):
     from delegations.models import MatterCategory
     from delegations.router import route_decision
@@ -174,7 +172,6 @@ def test_demo_has_a_round_on_the_2025_framework_and_places_that_deliver_care_by_
     from governance.consultation.models import ConsultationRound, PlaceResponse, ResponseStatus
     from governance.delivery.models import DeliveryArrangement
 
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     consultation = ConsultationRound.objects.get(title="Delivery models for the left shift 2026/27")
     assert consultation.framework.slug == "operating-model-2025"
     assert consultation.is_open()

@@ -3,11 +3,9 @@ and the ICB, the councils and the main trusts have schemes of delegation in forc
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from delegations.models import DelegateRole, Delegation, MatterCategory, SchemeOfDelegation
 from design.map import governance_map
@@ -33,8 +31,8 @@ MAIN_TRUSTS = [
 
 
 @pytest.fixture
-def demo() -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(north_shire: str) -> None:
+    """The demo, seeded once for the module (tests/demo/conftest.py)."""
 
 
 def in_force(organisation: Organisation) -> SchemeOfDelegation:
