@@ -6,18 +6,20 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.db.models import CharField, QuerySet
 from django.db.models.expressions import RawSQL
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from guardian.core import ObjectPermissionChecker
 from guardian.models import UserObjectPermission
 
 from partners.models import Place
-from partners.permissions import ADMINISTER_SYSTEM, VIEW_PLACE
+from partners.permissions import ADMINISTER_SYSTEM, LEAD_PLACE, VIEW_PLACE
 from partners.two_factor import require_verified_admin
 
 M = TypeVar("M", bound=models.Model)
@@ -124,3 +126,32 @@ def get_place_for(request: HttpRequest, place_pk: int, permission: str = VIEW_PL
     return get_permitted_object_or_404(
         request, Place.objects.select_related("system"), permission, pk=place_pk, is_active=True
     )
+
+
+PLACE_EDITORS_ONLY = "Only the place's leads and ICB governance admins can change this."
+
+
+def can_edit_place(request: HttpRequest, place: Place) -> bool:
+    """May the person change what a place records (its bodies, how it delivers care, its
+    neighbourhoods)? Its leads and the ICB governance admins of its system may."""
+    return has_object_permission(request, LEAD_PLACE, place) or has_object_permission(
+        request, ADMINISTER_SYSTEM, place.system
+    )
+
+
+def place_editors_only(
+    request: HttpRequest, place: Place, back_to: str, refusal: str = PLACE_EDITORS_ONLY
+) -> HttpResponse | None:
+    """For an edit page: a reader who may not edit is sent back to the page they can read,
+    with a message saying why (GET), or refused (POST); None for an editor."""
+    if can_edit_place(request, place):
+        return None
+    if request.method == "POST":
+        raise PermissionDenied(refusal)
+    messages.info(request, refusal)
+    return redirect(back_to)
+
+
+def posted(request: HttpRequest) -> object:
+    """The posted data for a bound form (even when empty), or None for a GET."""
+    return request.POST if request.method == "POST" else None

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -30,10 +29,9 @@ from core.htmx import change_done, change_refused, render_page_or_partial
 from core.locking import ConcurrentEditError
 from core.requests import signed_in_user
 from partners import neighbourhoods
-from partners.access import get_place_for, has_object_permission
+from partners.access import can_edit_place, get_place_for, place_editors_only, posted
 from partners.forms import NeighbourhoodForm
 from partners.models import Neighbourhood, Place
-from partners.permissions import ADMINISTER_SYSTEM, LEAD_PLACE
 
 LIST = "partners/neighbourhoods/list.html"
 FORM = "partners/neighbourhoods/form.html"
@@ -41,21 +39,10 @@ CONFIRM = "partners/neighbourhoods/confirm.html"
 EDITORS_ONLY = "Only the place's leads and ICB governance admins can change its neighbourhoods."
 
 
-def can_edit(request: HttpRequest, place: Place) -> bool:
-    return has_object_permission(request, LEAD_PLACE, place) or has_object_permission(
-        request, ADMINISTER_SYSTEM, place.system
-    )
-
-
 def _editors_only(request: HttpRequest, place: Place) -> HttpResponse | None:
     """For a form: a reader who may not edit is sent back to the list (GET) or refused
     (POST); None for an editor."""
-    if can_edit(request, place):
-        return None
-    if request.method == "POST":
-        raise PermissionDenied(EDITORS_ONLY)
-    messages.info(request, EDITORS_ONLY)
-    return redirect(list_url(place))
+    return place_editors_only(request, place, list_url(place), EDITORS_ONLY)
 
 
 def list_url(place: Place) -> str:
@@ -72,10 +59,6 @@ def _neighbourhood_of(place: Place, pk: int) -> Neighbourhood:
     return found
 
 
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 @login_required
 @require_GET
 def neighbourhood_list(request: HttpRequest, place_pk: int) -> HttpResponse:
@@ -89,7 +72,7 @@ def neighbourhood_list(request: HttpRequest, place_pk: int) -> HttpResponse:
             "neighbourhoods": rows,
             "totals": neighbourhoods.population_total(place, rows),
             "typical_hint": neighbourhoods.TYPICAL_HINT,
-            "can_edit": can_edit(request, place),
+            "can_edit": can_edit_place(request, place),
         },
     )
 
@@ -118,7 +101,7 @@ def neighbourhood_add(request: HttpRequest, place_pk: int) -> HttpResponse:
     place = get_place_for(request, place_pk)
     if (answer := _editors_only(request, place)) is not None:
         return answer
-    form = NeighbourhoodForm(_posted(request), place=place)
+    form = NeighbourhoodForm(posted(request), place=place)
     if request.method == "POST" and form.is_valid():
         try:
             added = form.save(actor=signed_in_user(request))
@@ -142,7 +125,7 @@ def neighbourhood_edit(request: HttpRequest, place_pk: int, pk: int) -> HttpResp
             ValidationError(f"{neighbourhood.name} is inactive, so it cannot be changed."),
             list_url(place),
         )
-    form = NeighbourhoodForm(_posted(request), place=place, neighbourhood=neighbourhood)
+    form = NeighbourhoodForm(posted(request), place=place, neighbourhood=neighbourhood)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:

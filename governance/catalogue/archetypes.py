@@ -23,7 +23,8 @@ HOLDER_KINDS: dict[str, str] = {
     "vcse": "Voluntary, community and social enterprise (VCSE) organisations",
 }
 
-# In the order pages list them (governance.delivery.models.DeliveryFunction).
+# In the order pages list them; governance.delivery.models.DeliveryFunction takes its labels
+# from here.
 FUNCTION_NAMES: dict[str, str] = {
     "strategic_commissioning": "Strategic commissioning",
     "integrator": "The integrator function",
@@ -33,7 +34,7 @@ FUNCTION_NAMES: dict[str, str] = {
     "neighbourhood_delivery": "Neighbourhood delivery",
 }
 
-# governance.delivery.models.BudgetForm
+# governance.delivery.models.BudgetForm takes its labels from here.
 BUDGET_FORM_NAMES: dict[str, str] = {
     "delegated": "Delegated to the place by the ICB",
     "pooled_section_75": "Pooled with the council under section 75",

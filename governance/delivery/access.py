@@ -9,23 +9,15 @@ place's bodies (governance.structures.access):
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 
-from partners.access import get_place_for, has_object_permission
+from partners.access import can_edit_place, get_place_for, place_editors_only
+from partners.access import posted as access_posted
 from partners.models import Place
-from partners.permissions import ADMINISTER_SYSTEM, LEAD_PLACE
 
-EDITORS_ONLY = "Only the place's leads and ICB governance admins can change this."
-
-
-def can_edit(request: HttpRequest, place: Place) -> bool:
-    return has_object_permission(request, LEAD_PLACE, place) or has_object_permission(
-        request, ADMINISTER_SYSTEM, place.system
-    )
+can_edit = can_edit_place
+posted = access_posted
 
 
 def place_to_read(request: HttpRequest, place_pk: int) -> Place:
@@ -36,19 +28,9 @@ def place_to_read(request: HttpRequest, place_pk: int) -> Place:
 def editors_only(request: HttpRequest, place: Place) -> HttpResponse | None:
     """For an edit page: a reader who may not edit is sent back to the overview (GET) or
     refused (POST); None for an editor."""
-    if can_edit(request, place):
-        return None
-    if request.method == "POST":
-        raise PermissionDenied(EDITORS_ONLY)
-    messages.info(request, EDITORS_ONLY)
-    return redirect(overview_url(place))
+    return place_editors_only(request, place, overview_url(place))
 
 
 def overview_url(place: Place, fragment: str = "") -> str:
     url = reverse("delivery:overview", args=[place.pk])
     return f"{url}#{fragment}" if fragment else url
-
-
-def posted(request: HttpRequest) -> object:
-    """The posted data for a bound form (even when empty), or None for a GET."""
-    return request.POST if request.method == "POST" else None

@@ -14,25 +14,31 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.locking import VersionedModel
+from governance.catalogue.archetypes import BUDGET_FORM_NAMES, FUNCTION_NAMES
 from governance.catalogue.models import DeliveryModel, GovernanceOption
 from partners.models import Organisation, Place
+
+# The names come from the catalogue, which describes the archetypes in the same words and
+# may not import this room.
+_function = FUNCTION_NAMES.__getitem__
+_budget = BUDGET_FORM_NAMES.__getitem__
 
 
 class DeliveryFunction(models.TextChoices):
     """The functions whose holders a place records, in the order pages list them."""
 
-    STRATEGIC_COMMISSIONING = "strategic_commissioning", "Strategic commissioning"
-    INTEGRATOR = "integrator", "The integrator function"
-    BUDGET_HOLDING = "budget_holding", "Holding the budget"
-    CONTRACT_HOLDING = "contract_holding", "Holding the contracts"
-    GP_CONTRACTS = "gp_contracts", "GP contracts (GMS and PMS)"
-    NEIGHBOURHOOD_DELIVERY = "neighbourhood_delivery", "Neighbourhood delivery"
+    STRATEGIC_COMMISSIONING = "strategic_commissioning", _function("strategic_commissioning")
+    INTEGRATOR = "integrator", _function("integrator")
+    BUDGET_HOLDING = "budget_holding", _function("budget_holding")
+    CONTRACT_HOLDING = "contract_holding", _function("contract_holding")
+    GP_CONTRACTS = "gp_contracts", _function("gp_contracts")
+    NEIGHBOURHOOD_DELIVERY = "neighbourhood_delivery", _function("neighbourhood_delivery")
 
 
 class BudgetForm(models.TextChoices):
-    DELEGATED = "delegated", "Delegated to the place by the ICB"
-    POOLED_SECTION_75 = "pooled_section_75", "Pooled with the council under section 75"
-    CAPITATED = "capitated", "A risk-based capitated budget for a defined population"
+    DELEGATED = "delegated", _budget("delegated")
+    POOLED_SECTION_75 = "pooled_section_75", _budget("pooled_section_75")
+    CAPITATED = "capitated", _budget("capitated")
 
 
 class VotingRule(models.TextChoices):

@@ -11,25 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from governance.structures.models import Committee, TermsOfReference
 from governance.structures.selectors import committee_for_place
-from partners.access import get_place_for, has_object_permission
+from partners.access import (
+    PLACE_EDITORS_ONLY,
+    can_edit_place,
+    get_place_for,
+    place_editors_only,
+)
+from partners.access import posted as access_posted
 from partners.models import Place
-from partners.permissions import ADMINISTER_SYSTEM, LEAD_PLACE
 
-EDITORS_ONLY = "Only the place's leads and ICB governance admins can change this."
-
-
-def can_edit(request: HttpRequest, place: Place) -> bool:
-    return has_object_permission(request, LEAD_PLACE, place) or has_object_permission(
-        request, ADMINISTER_SYSTEM, place.system
-    )
+EDITORS_ONLY = PLACE_EDITORS_ONLY
+can_edit = can_edit_place
+posted = access_posted
 
 
 def place_to_read(request: HttpRequest, place_pk: int, *, edit: bool = False) -> Place:
@@ -42,14 +42,7 @@ def place_to_read(request: HttpRequest, place_pk: int, *, edit: bool = False) ->
 
 
 def editors_only(request: HttpRequest, place: Place, back_to: str) -> HttpResponse | None:
-    """For an edit form: a reader who may not edit is sent back to the page they can read
-    (GET) or refused (POST); None for an editor."""
-    if can_edit(request, place):
-        return None
-    if request.method == "POST":
-        raise PermissionDenied(EDITORS_ONLY)
-    messages.info(request, EDITORS_ONLY)
-    return redirect(back_to)
+    return place_editors_only(request, place, back_to)
 
 
 def committee_of(place: Place, pk: int) -> Committee:
@@ -102,8 +95,3 @@ def page_urls(place: Place, committee: Committee | None = None) -> dict[str, str
 
 def tor_url(place: Place, tor: TermsOfReference, name: str = "tor") -> str:
     return reverse(f"committees:{name}", args=[place.pk, tor.committee_id, tor.number])
-
-
-def posted(request: HttpRequest) -> object:
-    """The posted data for a bound form (even when empty), or None for a GET."""
-    return request.POST if request.method == "POST" else None
